@@ -1,0 +1,203 @@
+//! `why TARGET`: the true definition, the chain of hops to it, and the import paths used.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::index::Project;
+use crate::resolve::{Candidate, Hop, Resolution, Resolver};
+use crate::target::resolve_target;
+use crate::view::{self, HopView, ResolvedView};
+
+#[derive(Serialize)]
+pub struct Why {
+    pub schema: &'static str,
+    pub target: String,
+    pub resolved: ResolvedView,
+    pub chain: Vec<HopView>,
+    pub canonical: Option<String>,
+    pub sites_by_module: BTreeMap<String, usize>,
+    /// Other ways Python could bind a name along the chain (`try`/`except`, `if`/`else`).
+    pub alternatives: Vec<Alternative>,
+}
+
+#[derive(Serialize)]
+pub struct Alternative {
+    pub module: String,
+    pub name: String,
+    pub path: String,
+    pub line: u32,
+    pub col: u32,
+    pub statement: String,
+    pub why_not: &'static str,
+}
+
+pub fn compute(project: &Project, target: &str) -> Result<Why> {
+    let mut resolver = Resolver::new(project);
+    let (resolution, hops) = resolve_target(&mut resolver, target)?;
+    let canonical = match &resolution {
+        Resolution::Definition { module, .. } | Resolution::Module(module) => {
+            Some(project.modules[*module as usize].name.clone())
+        }
+        _ => None,
+    };
+    let mut sites_by_module = BTreeMap::new();
+    if canonical.is_some() {
+        for site in 0..project.sites.len() {
+            if resolver.resolve_site(site).0 == resolution {
+                let module = project.sites[site].target.clone().unwrap_or_default();
+                *sites_by_module.entry(module).or_insert(0) += 1;
+            }
+        }
+    }
+    let alternatives = alternatives(&mut resolver, &hops, &resolution);
+    Ok(Why {
+        schema: "ssot-graph/why/v1",
+        target: target.to_string(),
+        resolved: view::resolved(project, &resolution),
+        chain: view::chain(project, &hops),
+        canonical,
+        sites_by_module,
+        alternatives,
+    })
+}
+
+/// Candidates that lost to the binding each hop (and the definition) took.
+fn alternatives(
+    resolver: &mut Resolver,
+    hops: &[Hop],
+    resolution: &Resolution,
+) -> Vec<Alternative> {
+    let project = resolver.project();
+    let mut places: Vec<(u32, String)> = hops.iter().map(|h| (h.module, h.name.clone())).collect();
+    if let Resolution::Definition { module, binding } = resolution {
+        places.push((
+            *module,
+            view::binding(project, *module, *binding).name.clone(),
+        ));
+    }
+    let mut found = Vec::new();
+    for (module, name) in places {
+        let winner = resolver.winner(module, &name);
+        let file = match project.modules[module as usize].file {
+            Some(file) => file,
+            None => continue,
+        };
+        let summary = &project.summaries[file];
+        for candidate in resolver.candidates(module, &name) {
+            if Some(candidate) == winner {
+                continue;
+            }
+            let (position, statement, taken, type_checking) = match candidate {
+                Candidate::Binding(i) => {
+                    let b = &summary.bindings[i as usize];
+                    (b.position, &b.statement, b.taken, b.type_checking)
+                }
+                Candidate::Star(i) => {
+                    let s = &summary.stars[i as usize];
+                    (s.position, &s.statement, s.taken, false)
+                }
+            };
+            found.push(Alternative {
+                module: project.modules[module as usize].name.clone(),
+                name: name.clone(),
+                path: project.files[file].rel.clone(),
+                line: position.line,
+                col: position.col,
+                statement: statement.clone(),
+                why_not: if type_checking {
+                    "only under TYPE_CHECKING"
+                } else if !taken {
+                    "in a branch not taken by default"
+                } else {
+                    "overridden by a later binding"
+                },
+            });
+        }
+    }
+    found
+}
+
+pub fn text(out: &mut dyn Write, why: &Why) -> std::io::Result<()> {
+    let r = &why.resolved;
+    writeln!(out, "{}", why.target)?;
+    match r.kind {
+        "class" | "function" | "variable" => {
+            writeln!(
+                out,
+                "  is {} {} defined in {}",
+                r.kind,
+                r.name.as_deref().unwrap_or_default(),
+                r.module.as_deref().unwrap_or_default()
+            )?;
+        }
+        "module" => writeln!(
+            out,
+            "  is module {}",
+            r.module.as_deref().unwrap_or_default()
+        )?,
+        "external" => {
+            let name = r.name.as_ref().map(|n| format!(".{n}")).unwrap_or_default();
+            writeln!(
+                out,
+                "  leaves the repository: {}{name}",
+                r.module.as_deref().unwrap_or_default()
+            )?;
+        }
+        _ => writeln!(
+            out,
+            "  {}: {}",
+            r.kind,
+            r.reason.as_deref().unwrap_or_default()
+        )?,
+    }
+    if !why.chain.is_empty() || r.statement.is_some() {
+        let hops = why.chain.len();
+        writeln!(out)?;
+        writeln!(
+            out,
+            "chain ({hops} hop{}):",
+            if hops == 1 { "" } else { "s" }
+        )?;
+        for hop in &why.chain {
+            writeln!(
+                out,
+                "  {}:{}:{}  {}",
+                hop.path, hop.line, hop.col, hop.statement
+            )?;
+        }
+        if let (Some(path), Some(line), Some(statement)) = (&r.path, r.line, &r.statement) {
+            writeln!(out, "  {path}:{line}:{}  {statement}", r.col.unwrap_or(1))?;
+        }
+    }
+    if !why.alternatives.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "alternatives:")?;
+        for alt in &why.alternatives {
+            writeln!(
+                out,
+                "  {}:{}:{}  {}  ({})",
+                alt.path, alt.line, alt.col, alt.statement, alt.why_not
+            )?;
+        }
+    }
+    if let Some(canonical) = &why.canonical {
+        writeln!(out)?;
+        writeln!(out, "canonical: {canonical}")?;
+        let total: usize = why.sites_by_module.values().sum();
+        let paths = why.sites_by_module.len();
+        writeln!(
+            out,
+            "import sites: {total} through {paths} module path{}",
+            if paths == 1 { "" } else { "s" }
+        )?;
+        let mut by_count: Vec<(&String, &usize)> = why.sites_by_module.iter().collect();
+        by_count.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        for (module, count) in by_count {
+            writeln!(out, "  {count:>5}  {module}")?;
+        }
+    }
+    Ok(())
+}

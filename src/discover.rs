@@ -1,0 +1,408 @@
+//! Finds the repository root, its source roots and every Python file with its module name.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use anyhow::{Result, bail};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use ignore::{WalkBuilder, WalkState};
+
+use crate::config::Config;
+
+/// A Python file that is part of the module graph.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    /// Relative to the repository root, `/`-separated.
+    pub rel: String,
+    pub module: String,
+    pub is_package: bool,
+    pub is_stub: bool,
+}
+
+/// A problem with one file or directory; never fatal.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FileDiagnostic {
+    pub path: String,
+    pub line: u32,
+    pub message: String,
+}
+
+/// The first directory from `start` upwards holding `ssot-graph.toml`, a `pyproject.toml`
+/// with `[tool.ssot-graph]`, or `.git`; `start` itself when there is none.
+pub fn find_root(start: &Path) -> PathBuf {
+    for dir in start.ancestors() {
+        let pyproject = dir.join("pyproject.toml");
+        let configured = dir.join("ssot-graph.toml").is_file()
+            || std::fs::read_to_string(&pyproject)
+                .is_ok_and(|text| text.lines().any(|l| l.trim() == "[tool.ssot-graph]"));
+        if configured || dir.join(".git").exists() {
+            return dir.to_path_buf();
+        }
+    }
+    start.to_path_buf()
+}
+
+/// Source roots relative to `root` (`""` is the root itself), in priority order.
+pub fn source_roots(root: &Path, config: &Config) -> Result<Vec<String>> {
+    let roots = match &config.roots {
+        Some(roots) => roots.clone(),
+        None => match packaging_roots(root) {
+            Some(roots) => roots,
+            None => {
+                let mut roots = vec![String::new()];
+                if root.join("src").is_dir() {
+                    roots.insert(0, "src".to_string());
+                }
+                roots
+            }
+        },
+    };
+    let mut cleaned = Vec::new();
+    for entry in roots {
+        let entry = entry.trim_matches('/').trim_start_matches("./").to_string();
+        let entry = if entry == "." { String::new() } else { entry };
+        if !root.join(&entry).is_dir() {
+            bail!(
+                "source root `{}` is not a directory under {}",
+                if entry.is_empty() { "." } else { &entry },
+                root.display()
+            );
+        }
+        if !cleaned.contains(&entry) {
+            cleaned.push(entry);
+        }
+    }
+    // Deeper roots first, so a file belongs to the most specific root.
+    cleaned.sort_by_key(|r| std::cmp::Reverse(r.matches('/').count() + usize::from(!r.is_empty())));
+    Ok(cleaned)
+}
+
+/// Source directories declared by packaging metadata (setuptools, poetry, hatch, pdm, uv).
+fn packaging_roots(root: &Path) -> Option<Vec<String>> {
+    let mut roots = Vec::new();
+    if let Ok(text) = std::fs::read_to_string(root.join("pyproject.toml"))
+        && let Ok(doc) = text.parse::<toml::Table>()
+    {
+        let get = |path: &[&str]| -> Option<&toml::Value> {
+            let mut value = doc.get(path[0])?;
+            for key in &path[1..] {
+                value = value.get(key)?;
+            }
+            Some(value)
+        };
+        if let Some(dir) = get(&["tool", "setuptools", "package-dir", ""]).and_then(|v| v.as_str())
+        {
+            roots.push(dir.to_string());
+        }
+        if let Some(wheres) =
+            get(&["tool", "setuptools", "packages", "find", "where"]).and_then(|v| v.as_array())
+        {
+            roots.extend(wheres.iter().filter_map(|w| w.as_str()).map(String::from));
+        }
+        if let Some(packages) = get(&["tool", "poetry", "packages"]).and_then(|v| v.as_array()) {
+            for package in packages {
+                roots.push(
+                    package
+                        .get("from")
+                        .and_then(|f| f.as_str())
+                        .unwrap_or("")
+                        .to_string(),
+                );
+            }
+        }
+        if let Some(packages) = get(&["tool", "hatch", "build", "targets", "wheel", "packages"])
+            .and_then(|v| v.as_array())
+        {
+            for package in packages.iter().filter_map(|p| p.as_str()) {
+                let parent = Path::new(package)
+                    .parent()
+                    .map(|p| p.to_string_lossy().into_owned());
+                roots.push(parent.unwrap_or_default());
+            }
+        }
+        for key in [
+            &["tool", "pdm", "build", "package-dir"][..],
+            &["tool", "uv", "build-backend", "module-root"],
+        ] {
+            if let Some(dir) = get(key).and_then(|v| v.as_str()) {
+                roots.push(dir.to_string());
+            }
+        }
+    }
+    if let Ok(text) = std::fs::read_to_string(root.join("setup.cfg")) {
+        let ini = parse_ini(&text);
+        if let Some(value) = ini.get(&("options".to_string(), "package_dir".to_string())) {
+            // `package_dir = =lib` or a list of `name = dir` lines; the unnamed entry is the root.
+            for line in value.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                if let Some((name, dir)) = line.split_once('=')
+                    && name.trim().is_empty()
+                {
+                    roots.push(dir.trim().to_string());
+                }
+            }
+        }
+        if let Some(value) = ini.get(&("options.packages.find".to_string(), "where".to_string())) {
+            roots.extend(value.split_whitespace().map(String::from));
+        }
+    }
+    if roots.is_empty() { None } else { Some(roots) }
+}
+
+/// A minimal INI reader: `(section, key) -> value`, continuation lines joined with newlines.
+fn parse_ini(text: &str) -> BTreeMap<(String, String), String> {
+    let mut values = BTreeMap::new();
+    let mut section = String::new();
+    let mut current: Option<(String, String)> = None;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('#') || trimmed.starts_with(';') {
+            continue;
+        }
+        if line.starts_with([' ', '\t']) && !trimmed.is_empty() {
+            if let Some(key) = &current {
+                let value: &mut String = values.entry(key.clone()).or_default();
+                value.push('\n');
+                value.push_str(trimmed);
+            }
+            continue;
+        }
+        if let Some(name) = trimmed.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+            section = name.trim().to_string();
+            current = None;
+        } else if let Some((key, value)) = trimmed.split_once(['=', ':']) {
+            let key = (section.clone(), key.trim().to_string());
+            values.insert(key.clone(), value.trim().to_string());
+            current = Some(key);
+        }
+    }
+    values
+}
+
+/// Directories never walked: environments and build output.
+fn is_skipped_dir(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    matches!(
+        name,
+        "site-packages" | "node_modules" | "build" | "dist" | "__pycache__"
+    ) || path.join("pyvenv.cfg").is_file()
+}
+
+pub fn exclude_set(patterns: &[String]) -> Result<GlobSet> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        let glob =
+            Glob::new(pattern).map_err(|e| anyhow::anyhow!("exclude pattern {pattern:?}: {e}"))?;
+        builder.add(glob);
+    }
+    Ok(builder.build()?)
+}
+
+/// Every `.py`/`.pyi` file under the source roots, with module names, sorted by path.
+pub fn walk(
+    root: &Path,
+    roots: &[String],
+    exclude: &GlobSet,
+) -> (Vec<SourceFile>, Vec<FileDiagnostic>) {
+    let found: Mutex<Vec<(String, PathBuf, usize)>> = Mutex::new(Vec::new());
+    let diagnostics: Mutex<Vec<FileDiagnostic>> = Mutex::new(Vec::new());
+    let rel_of = |path: &Path| -> String {
+        let rel = path.strip_prefix(root).unwrap_or(path);
+        rel.to_string_lossy().replace('\\', "/")
+    };
+    for (index, source_root) in roots.iter().enumerate() {
+        let start = root.join(source_root);
+        let other_roots: Vec<PathBuf> = roots
+            .iter()
+            .filter(|r| *r != source_root)
+            .map(|r| root.join(r))
+            .collect();
+        let walker = WalkBuilder::new(&start)
+            .hidden(true)
+            .git_ignore(true)
+            .git_exclude(true)
+            .require_git(false)
+            .follow_links(true)
+            .filter_entry({
+                let exclude = exclude.clone();
+                let root = root.to_path_buf();
+                move |entry| {
+                    let path = entry.path();
+                    if entry.depth() == 0 {
+                        return true;
+                    }
+                    let rel = path.strip_prefix(&root).unwrap_or(path);
+                    if exclude.is_match(rel) {
+                        return false;
+                    }
+                    let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+                    !(is_dir && (is_skipped_dir(path) || other_roots.iter().any(|r| r == path)))
+                }
+            })
+            .build_parallel();
+        walker.run(|| {
+            Box::new(|entry| {
+                match entry {
+                    Ok(entry) => {
+                        let path = entry.path();
+                        let is_python = path.extension().is_some_and(|e| e == "py" || e == "pyi");
+                        if is_python && entry.file_type().is_some_and(|t| !t.is_dir()) {
+                            let rel = rel_of(path);
+                            found.lock().unwrap().push((rel, path.to_path_buf(), index));
+                        }
+                    }
+                    Err(error) => {
+                        diagnostics
+                            .lock()
+                            .unwrap()
+                            .push(walk_diagnostic(&error, &rel_of));
+                    }
+                }
+                WalkState::Continue
+            })
+        });
+    }
+    let mut found = found.into_inner().unwrap();
+    found.sort();
+    let mut diagnostics = diagnostics.into_inner().unwrap();
+
+    // One file per module: Python prefers a package over a module, and a `.py` over a `.pyi`.
+    let mut by_module: BTreeMap<String, SourceFile> = BTreeMap::new();
+    for (rel, path, root_index) in found {
+        let source_root = &roots[root_index];
+        let within = rel
+            .strip_prefix(source_root.as_str())
+            .unwrap_or(&rel)
+            .trim_start_matches('/');
+        let Some((module, is_package, is_stub)) = module_name(within) else {
+            continue;
+        };
+        let file = SourceFile {
+            path,
+            rel,
+            module: module.clone(),
+            is_package,
+            is_stub,
+        };
+        match by_module.get(&module) {
+            Some(existing) if precedence(existing) >= precedence(&file) => {
+                if !file.is_stub || existing.is_stub {
+                    diagnostics.push(shadowed(&file, existing));
+                }
+            }
+            Some(existing) => {
+                if !existing.is_stub || file.is_stub {
+                    diagnostics.push(shadowed(existing, &file));
+                }
+                by_module.insert(module, file);
+            }
+            None => {
+                by_module.insert(module, file);
+            }
+        }
+    }
+    let mut files: Vec<SourceFile> = by_module.into_values().collect();
+    files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    diagnostics.sort();
+    (files, diagnostics)
+}
+
+fn precedence(file: &SourceFile) -> (bool, bool) {
+    (!file.is_stub, file.is_package)
+}
+
+fn shadowed(loser: &SourceFile, winner: &SourceFile) -> FileDiagnostic {
+    FileDiagnostic {
+        path: loser.rel.clone(),
+        line: 0,
+        message: format!(
+            "module `{}` is also {}; that file wins",
+            loser.module, winner.rel
+        ),
+    }
+}
+
+fn walk_diagnostic(error: &ignore::Error, rel_of: &dyn Fn(&Path) -> String) -> FileDiagnostic {
+    fn innermost(error: &ignore::Error) -> (Option<&Path>, &ignore::Error) {
+        match error {
+            ignore::Error::WithPath { path, err } => {
+                let (inner_path, inner) = innermost(err);
+                (inner_path.or(Some(path)), inner)
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                innermost(err)
+            }
+            other => (None, other),
+        }
+    }
+    let (path, inner) = innermost(error);
+    let (path, message) = match inner {
+        ignore::Error::Loop { ancestor, child } => (
+            Some(child.as_path()),
+            format!(
+                "symlink loop: points back to {}; not followed",
+                rel_of(ancestor)
+            ),
+        ),
+        ignore::Error::Io(io) => (path, format!("cannot read: {io}")),
+        other => (path, other.to_string()),
+    };
+    FileDiagnostic {
+        path: path.map(rel_of).unwrap_or_default(),
+        line: 0,
+        message,
+    }
+}
+
+/// `pkg/sub/__init__.py` → (`pkg.sub`, package, not stub).
+fn module_name(within_root: &str) -> Option<(String, bool, bool)> {
+    let (stem, is_stub) = if let Some(stem) = within_root.strip_suffix(".pyi") {
+        (stem, true)
+    } else {
+        (within_root.strip_suffix(".py")?, false)
+    };
+    let mut parts: Vec<&str> = stem.split('/').collect();
+    let is_package = parts.last() == Some(&"__init__");
+    if is_package {
+        parts.pop();
+    }
+    if parts.is_empty() || parts.iter().any(|p| p.is_empty() || p.contains('.')) {
+        return None;
+    }
+    Some((parts.join("."), is_package, is_stub))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_names_follow_python() {
+        assert_eq!(
+            module_name("pkg/sub/__init__.py"),
+            Some(("pkg.sub".into(), true, false))
+        );
+        assert_eq!(
+            module_name("pkg/mod.pyi"),
+            Some(("pkg.mod".into(), false, true))
+        );
+        assert_eq!(module_name("__init__.py"), None);
+    }
+
+    #[test]
+    fn setup_cfg_package_dir_is_a_source_root() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("lib")).unwrap();
+        std::fs::write(
+            dir.path().join("setup.cfg"),
+            "[metadata]\nname = x\n\n[options]\npackage_dir =\n    =lib\n",
+        )
+        .unwrap();
+        let roots = source_roots(dir.path(), &Config::default()).unwrap();
+        assert_eq!(roots, vec!["lib".to_string()]);
+    }
+}

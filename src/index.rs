@@ -1,0 +1,329 @@
+//! The module graph and per-module symbol tables, built from every file's summary.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use petgraph::graph::{DiGraph, NodeIndex};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::config::Config;
+use crate::discover::{self, FileDiagnostic, SourceFile};
+use crate::parse;
+use crate::summary::{FileSummary, ImportSite};
+
+pub type ModuleId = u32;
+
+#[derive(Debug)]
+pub struct Module {
+    pub name: String,
+    /// Index into `Project::files`; `None` for namespace packages and external modules.
+    pub file: Option<usize>,
+    /// Relative path of the file, or of the directory of a namespace package.
+    pub path: Option<String>,
+    pub is_package: bool,
+    pub external: bool,
+    /// Binding indices of the module's summary, per bound name, in source order.
+    pub names: FxHashMap<Box<str>, Vec<u32>>,
+}
+
+/// An import site with its absolute target module.
+#[derive(Debug)]
+pub struct Site {
+    pub file: usize,
+    /// Index into the file summary's `imports`.
+    pub import: usize,
+    pub importer: ModuleId,
+    /// The absolute imported module; `None` when a relative import climbs above the top.
+    pub target: Option<String>,
+}
+
+/// One edge of the module graph: the sites that make it.
+#[derive(Debug, Default)]
+pub struct Edge {
+    pub sites: Vec<usize>,
+    /// Sites that only run the target as a parent package of what they import.
+    pub implicit_sites: Vec<usize>,
+}
+
+pub struct Project {
+    pub root: PathBuf,
+    pub source_roots: Vec<String>,
+    pub files: Vec<SourceFile>,
+    pub summaries: Vec<FileSummary>,
+    pub modules: Vec<Module>,
+    pub by_name: FxHashMap<String, ModuleId>,
+    pub graph: DiGraph<ModuleId, Edge, u32>,
+    pub sites: Vec<Site>,
+    pub diagnostics: Vec<FileDiagnostic>,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+impl Project {
+    /// Discovers, parses and indexes the repository at `root`.
+    pub fn open(root: PathBuf, config: &Config) -> Result<Project> {
+        let started = Instant::now();
+        let source_roots = discover::source_roots(&root, config)?;
+        let exclude = discover::exclude_set(&config.exclude)?;
+        let target = config.target()?;
+        let (files, mut diagnostics) = discover::walk(&root, &source_roots, &exclude);
+        let mut timings = vec![("discover", started.elapsed())];
+
+        let started = Instant::now();
+        let summaries: Vec<FileSummary> = files
+            .par_iter()
+            .map(|file| match std::fs::read(&file.path) {
+                Ok(bytes) => parse::summarize_bytes(&bytes, file.is_stub, &target),
+                Err(error) => FileSummary {
+                    diagnostics: vec![crate::summary::Diagnostic {
+                        line: 0,
+                        message: format!("cannot read: {error}"),
+                    }],
+                    ..FileSummary::default()
+                },
+            })
+            .collect();
+        timings.push(("parse", started.elapsed()));
+
+        let started = Instant::now();
+        for (file, summary) in files.iter().zip(&summaries) {
+            diagnostics.extend(summary.diagnostics.iter().map(|d| FileDiagnostic {
+                path: file.rel.clone(),
+                line: d.line,
+                message: d.message.clone(),
+            }));
+        }
+        diagnostics.sort();
+        let mut project = Project {
+            root,
+            source_roots,
+            files,
+            summaries,
+            modules: Vec::new(),
+            by_name: FxHashMap::default(),
+            graph: DiGraph::default(),
+            sites: Vec::new(),
+            diagnostics,
+            timings,
+        };
+        project.index_modules();
+        project.index_sites();
+        project.timings.push(("index", started.elapsed()));
+        Ok(project)
+    }
+
+    fn add_module(&mut self, module: Module) -> ModuleId {
+        let id = self.modules.len() as ModuleId;
+        self.by_name.insert(module.name.clone(), id);
+        self.modules.push(module);
+        let node = self.graph.add_node(id);
+        debug_assert_eq!(node.index(), id as usize);
+        id
+    }
+
+    fn index_modules(&mut self) {
+        for index in 0..self.files.len() {
+            let file = &self.files[index];
+            let mut names: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
+            for (i, binding) in self.summaries[index].bindings.iter().enumerate() {
+                names
+                    .entry(binding.name.as_str().into())
+                    .or_default()
+                    .push(i as u32);
+            }
+            let module = Module {
+                name: file.module.clone(),
+                file: Some(index),
+                path: Some(file.rel.clone()),
+                is_package: file.is_package,
+                external: false,
+                names,
+            };
+            self.add_module(module);
+        }
+        // Implicit namespace packages: every ancestor package without an `__init__`.
+        for index in 0..self.files.len() {
+            let name = self.files[index].module.clone();
+            let rel = self.files[index].rel.clone();
+            let mut dir = rel.as_str();
+            let mut package = name.as_str();
+            if self.files[index].is_package {
+                dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
+            }
+            while let Some((parent, _)) = package.rsplit_once('.') {
+                dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
+                if !self.by_name.contains_key(parent) {
+                    self.add_module(Module {
+                        name: parent.to_string(),
+                        file: None,
+                        path: Some(dir.to_string()),
+                        is_package: true,
+                        external: false,
+                        names: FxHashMap::default(),
+                    });
+                }
+                package = parent;
+            }
+        }
+    }
+
+    /// The package a relative import in `importer` is relative to, `level` dots up.
+    pub fn absolute_module(
+        &self,
+        importer: ModuleId,
+        module: Option<&str>,
+        level: u32,
+    ) -> Option<String> {
+        if level == 0 {
+            return module.map(str::to_string);
+        }
+        let importer = &self.modules[importer as usize];
+        let mut base = importer.name.as_str();
+        let climbs = if importer.is_package {
+            level - 1
+        } else {
+            level
+        };
+        for _ in 0..climbs {
+            base = base.rsplit_once('.')?.0;
+        }
+        Some(match module {
+            Some(module) => format!("{base}.{module}"),
+            None => base.to_string(),
+        })
+    }
+
+    /// Whether `module` falls under a top-level package of the repository.
+    pub fn is_internal_name(&self, module: &str) -> bool {
+        let top = module.split('.').next().unwrap_or(module);
+        self.by_name
+            .get(top)
+            .is_some_and(|&id| !self.modules[id as usize].external)
+    }
+
+    pub fn internal(&self, module: &str) -> Option<ModuleId> {
+        self.by_name
+            .get(module)
+            .copied()
+            .filter(|&id| !self.modules[id as usize].external)
+    }
+
+    pub fn import_site(&self, site: usize) -> &ImportSite {
+        let site = &self.sites[site];
+        &self.summaries[site.file].imports[site.import]
+    }
+
+    fn index_sites(&mut self) {
+        let file_modules: Vec<ModuleId> =
+            self.files.iter().map(|f| self.by_name[&f.module]).collect();
+        for (file, importer) in file_modules.into_iter().enumerate() {
+            for import in 0..self.summaries[file].imports.len() {
+                let site = &self.summaries[file].imports[import];
+                let target = self.absolute_module(importer, site.module.as_deref(), site.level);
+                let name = site.name.clone();
+                let id = self.sites.len();
+                if let Some(target) = &target {
+                    self.add_site_edges(importer, target, name.as_deref(), id);
+                }
+                self.sites.push(Site {
+                    file,
+                    import,
+                    importer,
+                    target,
+                });
+            }
+        }
+    }
+
+    /// The edge `importer → imported` (a submodule when `from pkg import sub` names one),
+    /// plus implicit edges to each parent package Python runs first.
+    fn add_site_edges(
+        &mut self,
+        importer: ModuleId,
+        target: &str,
+        name: Option<&str>,
+        site: usize,
+    ) {
+        let imported = match name {
+            Some(name) if name != "*" => {
+                let submodule = format!("{target}.{name}");
+                if self.internal(&submodule).is_some() {
+                    submodule
+                } else {
+                    target.to_string()
+                }
+            }
+            _ => target.to_string(),
+        };
+        let explicit = self.node_for(&imported);
+        self.edge(importer, explicit).sites.push(site);
+        if !self.is_internal_name(&imported) {
+            return;
+        }
+        let importer_name = self.modules[importer as usize].name.clone();
+        let mut parent = imported.as_str();
+        while let Some((up, _)) = parent.rsplit_once('.') {
+            parent = up;
+            let is_own_ancestor = importer_name
+                .strip_prefix(parent)
+                .is_some_and(|rest| rest.starts_with('.'));
+            if is_own_ancestor {
+                break;
+            }
+            if let Some(id) = self.internal(parent) {
+                self.edge(importer, id).implicit_sites.push(site);
+            }
+        }
+    }
+
+    /// The node an imported module maps to: itself when internal (or the nearest existing
+    /// ancestor when it is missing), its top-level package when external.
+    fn node_for(&mut self, module: &str) -> ModuleId {
+        if self.is_internal_name(module) {
+            let mut name = module;
+            loop {
+                if let Some(id) = self.internal(name) {
+                    return id;
+                }
+                name = name.rsplit_once('.').map_or(name, |(up, _)| up);
+            }
+        }
+        let top = module.split('.').next().unwrap_or(module).to_string();
+        match self.by_name.get(&top) {
+            Some(&id) => id,
+            None => self.add_module(Module {
+                name: top,
+                file: None,
+                path: None,
+                is_package: false,
+                external: true,
+                names: FxHashMap::default(),
+            }),
+        }
+    }
+
+    fn edge(&mut self, from: ModuleId, to: ModuleId) -> &mut Edge {
+        let (a, b) = (NodeIndex::new(from as usize), NodeIndex::new(to as usize));
+        let edge = match self.graph.find_edge(a, b) {
+            Some(edge) => edge,
+            None => self.graph.add_edge(a, b, Edge::default()),
+        };
+        &mut self.graph[edge]
+    }
+
+    /// The module a file path (relative to the root or absolute) belongs to.
+    pub fn module_of_path(&self, path: &str) -> Option<ModuleId> {
+        let wanted = std::path::Path::new(path);
+        let absolute = if wanted.is_absolute() {
+            wanted.to_path_buf()
+        } else {
+            self.root.join(wanted)
+        };
+        let file = self
+            .files
+            .iter()
+            .position(|f| f.rel == path.trim_start_matches("./") || f.path == absolute)?;
+        self.by_name.get(&self.files[file].module).copied()
+    }
+}

@@ -1,0 +1,60 @@
+//! ssot-graph: the import graph of a Python repository, with every re-export chain
+//! followed to the one place a name is really defined.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod discover;
+pub mod index;
+pub mod parse;
+pub mod resolve;
+pub mod summary;
+pub mod target;
+pub mod view;
+
+use std::io::Write;
+
+use anyhow::{Context as _, Result};
+
+use cli::{Cli, Command};
+use config::Config;
+use index::Project;
+
+/// Runs one command line; returns the process exit code.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<i32> {
+    if let Some(jobs) = cli.jobs {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs.max(1))
+            .build_global()
+            .context("cannot configure the worker threads")?;
+    }
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let root = match &cli.root {
+        Some(root) => {
+            let root = cwd.join(root);
+            if !root.is_dir() {
+                anyhow::bail!("--root {}: not a directory", root.display());
+            }
+            root.canonicalize().unwrap_or(root)
+        }
+        None => discover::find_root(&cwd),
+    };
+    let config = Config::load(&root, cli.config.as_deref())?;
+    let project = Project::open(root, &config)?;
+    match &cli.command {
+        Command::Stats => {
+            let stats = commands::stats::compute(&project);
+            commands::emit(out, cli.format, &stats, commands::stats::text)?;
+        }
+        Command::Why { target } => {
+            let why = commands::why::compute(&project, target)?;
+            commands::emit(out, cli.format, &why, commands::why::text)?;
+        }
+        Command::Export => {
+            let export = commands::export::compute(&project);
+            serde_json::to_writer_pretty(&mut *out, &export)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(0)
+}

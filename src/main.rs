@@ -1,0 +1,39 @@
+use std::io::{BufWriter, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Deep re-export chains and deeply nested source recurse; give them room.
+const STACK_BYTES: usize = 512 * 1024 * 1024;
+
+fn main() -> ExitCode {
+    let cli = ssot_graph::cli::Cli::parse();
+    let worker = std::thread::Builder::new()
+        .stack_size(STACK_BYTES)
+        .spawn(move || {
+            let stdout = std::io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            let result = ssot_graph::run(cli, &mut out);
+            let flushed = out.flush();
+            match (result, flushed) {
+                (Ok(code), Ok(())) => code,
+                (Err(error), _) => {
+                    eprintln!("error: {error:#}");
+                    2
+                }
+                (Ok(_), Err(error)) if error.kind() == std::io::ErrorKind::BrokenPipe => 0,
+                (Ok(_), Err(error)) => {
+                    eprintln!("error: cannot write output: {error}");
+                    2
+                }
+            }
+        });
+    let code = match worker.map(|handle| handle.join()) {
+        Ok(Ok(code)) => code,
+        _ => {
+            eprintln!("error: internal failure (a bug: please report it)");
+            2
+        }
+    };
+    ExitCode::from(code as u8)
+}

@@ -1,0 +1,1069 @@
+//! Turns one file's bytes into a `FileSummary`. The only module that sees the Python AST.
+
+use std::collections::HashMap;
+
+use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
+use ruff_python_ast::{
+    CmpOp, Decorator, ExceptHandler, Expr, ExprCall, Number, PySourceType, Stmt, UnaryOp,
+};
+use ruff_python_parser::parse_unchecked_source;
+use ruff_text_size::{Ranged, TextRange, TextSize};
+
+use crate::summary::{
+    AllChange, AllPart, Binding, BindingKind, Context, Diagnostic, FileSummary, ImportSite,
+    Position, StarImport,
+};
+
+/// Files larger than this are reported, not parsed: they are generated data, not code.
+pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
+
+/// What the static evaluation of `sys.version_info` and `sys.platform` tests assumes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Target {
+    pub python_version: (u32, u32),
+    pub platform: String,
+}
+
+impl Default for Target {
+    fn default() -> Self {
+        Target {
+            python_version: (3, 12),
+            platform: "linux".to_string(),
+        }
+    }
+}
+
+/// Summarizes a file's bytes; decoding and syntax problems become diagnostics.
+pub fn summarize_bytes(bytes: &[u8], is_stub: bool, target: &Target) -> FileSummary {
+    if bytes.len() > MAX_FILE_BYTES {
+        return only_diagnostic(
+            0,
+            format!(
+                "file is {:.1} MB, above the {} MB limit; skipped",
+                bytes.len() as f64 / 1e6,
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+        );
+    }
+    match decode(bytes) {
+        Ok(source) => summarize(&source, is_stub, target),
+        Err(diagnostic) => FileSummary {
+            diagnostics: vec![diagnostic],
+            ..FileSummary::default()
+        },
+    }
+}
+
+fn only_diagnostic(line: u32, message: String) -> FileSummary {
+    FileSummary {
+        diagnostics: vec![Diagnostic { line, message }],
+        ..FileSummary::default()
+    }
+}
+
+/// Decodes source as Python does: UTF-8 by default, a BOM, or a PEP 263 coding line.
+pub fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        let line = bytes[..nul].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+        return Err(Diagnostic {
+            line,
+            message: "binary file: source contains a NUL byte".to_string(),
+        });
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xef\xbb\xbf") {
+        return decode_utf8(rest);
+    }
+    match coding_declaration(bytes) {
+        Some(label) if !is_utf8_label(&label) => {
+            let normalized = label.to_ascii_lowercase().replace('_', "-");
+            if matches!(
+                normalized.as_str(),
+                "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" | "cp819"
+            ) {
+                // Python's latin-1 maps every byte to the code point of the same value.
+                return Ok(bytes.iter().map(|&b| char::from(b)).collect());
+            }
+            let normalized = normalized.replace("iso8859-", "iso-8859-");
+            let Some(encoding) = encoding_rs::Encoding::for_label(normalized.as_bytes()) else {
+                return Err(Diagnostic {
+                    line: 1,
+                    message: format!("unknown encoding `{label}` in coding declaration"),
+                });
+            };
+            let (text, _, had_errors) = encoding.decode(bytes);
+            if had_errors {
+                return Err(Diagnostic {
+                    line: 1,
+                    message: format!("bytes not valid in declared encoding `{label}`"),
+                });
+            }
+            Ok(text.into_owned())
+        }
+        _ => decode_utf8(bytes),
+    }
+}
+
+fn decode_utf8(bytes: &[u8]) -> Result<String, Diagnostic> {
+    String::from_utf8(bytes.to_vec()).map_err(|error| {
+        let at = error.utf8_error().valid_up_to();
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+        Diagnostic {
+            line,
+            message: format!(
+                "not valid UTF-8 (byte offset {at}) and no coding declaration says otherwise"
+            ),
+        }
+    })
+}
+
+fn is_utf8_label(label: &str) -> bool {
+    let label = label.to_ascii_lowercase().replace('_', "-");
+    label == "utf-8" || label == "utf8" || label.starts_with("utf-8-")
+}
+
+/// The PEP 263 declaration (`coding[:=]\s*([-\w.]+)` in a comment on line 1 or 2).
+fn coding_declaration(bytes: &[u8]) -> Option<String> {
+    for line in bytes.split(|&b| b == b'\n').take(2) {
+        let line = String::from_utf8_lossy(line);
+        let trimmed = line.trim_start();
+        if !trimmed.starts_with('#') {
+            if trimmed.is_empty() {
+                continue;
+            }
+            return None;
+        }
+        if let Some(at) = trimmed.find("coding") {
+            let rest = &trimmed[at + "coding".len()..];
+            if let Some(rest) = rest.strip_prefix([':', '=']) {
+                let label: String = rest
+                    .trim_start()
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                    .collect();
+                if !label.is_empty() {
+                    return Some(label);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Summarizes decoded source. Syntax errors become one diagnostic; what the recovered
+/// tree shows is still summarized.
+pub fn summarize(source: &str, is_stub: bool, target: &Target) -> FileSummary {
+    let source_type = if is_stub {
+        PySourceType::Stub
+    } else {
+        PySourceType::Python
+    };
+    let parsed = parse_unchecked_source(source, source_type);
+    let lines = LineIndex::new(source);
+    let mut walker = Walker {
+        source,
+        lines: &lines,
+        target,
+        is_stub,
+        summary: FileSummary::default(),
+        warnings_modules: Vec::new(),
+        warn_functions: Vec::new(),
+        string_collections: HashMap::new(),
+    };
+    walker.visit_body(&parsed.syntax().body, Scope::module());
+    if let Some(first) = parsed.errors().first() {
+        let more = parsed.errors().len() - 1;
+        let suffix = if more > 0 {
+            format!(" (and {more} more)")
+        } else {
+            String::new()
+        };
+        walker.summary.diagnostics.push(Diagnostic {
+            line: lines.position(first.location.start()).line,
+            message: format!("syntax error: {}{suffix}", first.error),
+        });
+    }
+    walker.summary
+}
+
+/// Maps byte offsets to 1-based line and character columns.
+struct LineIndex<'a> {
+    source: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(source: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(source.match_indices('\n').map(|(at, _)| at + 1));
+        LineIndex { source, starts }
+    }
+
+    fn position(&self, offset: TextSize) -> Position {
+        let offset = usize::from(offset).min(self.source.len());
+        let line = self.starts.partition_point(|&start| start <= offset) - 1;
+        let col = self.source[self.starts[line]..offset].chars().count();
+        Position {
+            line: line as u32 + 1,
+            col: col as u32 + 1,
+        }
+    }
+}
+
+/// Where the walker is, relative to what runs when the module is imported.
+#[derive(Clone, Copy)]
+struct Scope {
+    /// Statements here bind module-level names.
+    top_level: bool,
+    /// Runs on a normal import (not an `except` handler, not a statically false branch).
+    taken: bool,
+    /// Under an `if`/`try` at module level.
+    conditional: bool,
+    context: Context,
+}
+
+impl Scope {
+    fn module() -> Self {
+        Scope {
+            top_level: true,
+            taken: true,
+            conditional: false,
+            context: Context::default(),
+        }
+    }
+}
+
+struct Walker<'a> {
+    source: &'a str,
+    lines: &'a LineIndex<'a>,
+    target: &'a Target,
+    is_stub: bool,
+    summary: FileSummary,
+    /// Names bound to the `warnings` module (`import warnings as w`).
+    warnings_modules: Vec<String>,
+    /// Names bound to `warnings.warn`.
+    warn_functions: Vec<String>,
+    /// Module-level names bound to literal collections of strings (for `__getattr__` checks).
+    string_collections: HashMap<String, Vec<String>>,
+}
+
+impl Walker<'_> {
+    fn visit_body(&mut self, body: &[Stmt], scope: Scope) {
+        for stmt in body {
+            self.visit_stmt(stmt, scope);
+        }
+    }
+
+    fn position(&self, range: TextRange) -> Position {
+        self.lines.position(range.start())
+    }
+
+    /// The statement's text on one line, whitespace collapsed.
+    fn statement_text(&self, range: TextRange) -> String {
+        let text = &self.source[range];
+        let mut out = String::with_capacity(text.len().min(120));
+        for word in text.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        out.replace("( ", "(").replace(" )", ")").replace("\\ ", "")
+    }
+
+    /// The first line of a compound statement (`class Foo(Base):`), from its keyword.
+    fn header_text(&self, keyword_line: u32) -> String {
+        let start = self.lines.starts[keyword_line as usize - 1];
+        self.source[start..]
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    }
+
+    fn bind(&mut self, scope: Scope, name: &str, kind: BindingKind, range: TextRange) {
+        let position = self.position(range);
+        let statement = self.statement_text(range);
+        self.push_binding(scope, name, kind, position, statement, None);
+    }
+
+    fn push_binding(
+        &mut self,
+        scope: Scope,
+        name: &str,
+        kind: BindingKind,
+        position: Position,
+        statement: String,
+        deprecated: Option<String>,
+    ) {
+        self.summary.bindings.push(Binding {
+            name: name.to_string(),
+            kind,
+            position,
+            taken: scope.taken,
+            conditional: scope.conditional,
+            type_checking: scope.context.type_checking,
+            deprecated,
+            statement,
+        });
+    }
+
+    fn visit_stmt(&mut self, stmt: &Stmt, scope: Scope) {
+        match stmt {
+            Stmt::Import(import) => self.visit_import(import, scope),
+            Stmt::ImportFrom(import) => self.visit_import_from(import, scope),
+            Stmt::ClassDef(class) => {
+                if scope.top_level {
+                    self.bind_definition(
+                        scope,
+                        &class.name,
+                        BindingKind::Class,
+                        &class.decorator_list,
+                    );
+                }
+                let inner = Scope {
+                    top_level: false,
+                    ..scope
+                };
+                self.visit_body(&class.body, inner);
+            }
+            Stmt::FunctionDef(function) => {
+                if scope.top_level {
+                    self.bind_definition(
+                        scope,
+                        &function.name,
+                        BindingKind::Function,
+                        &function.decorator_list,
+                    );
+                    if function.name.as_str() == "__getattr__" {
+                        self.summary.getattr = Some(self.position(function.name.range).line);
+                        self.collect_getattr_deprecations(function);
+                    }
+                }
+                let mut inner = Scope {
+                    top_level: false,
+                    ..scope
+                };
+                inner.context.function = true;
+                self.visit_body(&function.body, inner);
+            }
+            Stmt::Assign(assign) if scope.top_level => {
+                for target in &assign.targets {
+                    self.bind_assignment(scope, target, Some(&assign.value), assign.range);
+                }
+            }
+            Stmt::AnnAssign(assign)
+                if scope.top_level && (assign.value.is_some() || self.is_stub) =>
+            {
+                self.bind_assignment(scope, &assign.target, assign.value.as_deref(), assign.range);
+            }
+            Stmt::TypeAlias(alias) => {
+                if scope.top_level
+                    && let Expr::Name(name) = alias.name.as_ref()
+                {
+                    self.bind(scope, name.id.as_str(), BindingKind::Variable, alias.range);
+                }
+            }
+            Stmt::AugAssign(assign) => {
+                if scope.top_level
+                    && is_name(&assign.target, "__all__")
+                    && let Some(parts) = all_parts(&assign.value)
+                {
+                    self.summary.all.push(AllChange::Extend(parts));
+                }
+            }
+            Stmt::Expr(expr) => {
+                if scope.top_level
+                    && let Expr::Call(call) = expr.value.as_ref()
+                {
+                    self.visit_module_call(call);
+                }
+            }
+            Stmt::If(stmt_if) => self.visit_if(stmt_if, scope),
+            Stmt::Try(stmt_try) => {
+                let catches_import_error = stmt_try.handlers.iter().any(catches_import_error);
+                let mut body = Scope {
+                    conditional: scope.conditional || scope.top_level,
+                    ..scope
+                };
+                body.context.try_import |= catches_import_error;
+                self.visit_body(&stmt_try.body, body);
+                let mut handler_scope = Scope {
+                    taken: false,
+                    conditional: true,
+                    ..scope
+                };
+                handler_scope.context.conditional = true;
+                for handler in &stmt_try.handlers {
+                    let ExceptHandler::ExceptHandler(handler) = handler;
+                    self.visit_body(&handler.body, handler_scope);
+                }
+                self.visit_body(&stmt_try.orelse, body);
+                self.visit_body(&stmt_try.finalbody, scope);
+            }
+            Stmt::With(with) => self.visit_body(&with.body, scope),
+            Stmt::For(stmt_for) => {
+                self.visit_body(&stmt_for.body, scope);
+                self.visit_body(&stmt_for.orelse, scope);
+            }
+            Stmt::While(stmt_while) => {
+                self.visit_body(&stmt_while.body, scope);
+                self.visit_body(&stmt_while.orelse, scope);
+            }
+            Stmt::Match(stmt_match) => {
+                for (index, case) in stmt_match.cases.iter().enumerate() {
+                    let mut case_scope = Scope {
+                        taken: scope.taken && index == 0,
+                        conditional: true,
+                        ..scope
+                    };
+                    case_scope.context.conditional = true;
+                    self.visit_body(&case.body, case_scope);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn visit_import(&mut self, import: &ruff_python_ast::StmtImport, scope: Scope) {
+        let position = self.position(import.range);
+        let statement = self.statement_text(import.range);
+        for alias in &import.names {
+            let module = alias.name.as_str().to_string();
+            let asname = alias.asname.as_ref().map(|a| a.as_str().to_string());
+            if scope.top_level {
+                let (bound, bound_module) = match &asname {
+                    Some(asname) => (asname.clone(), module.clone()),
+                    None => {
+                        let top = module.split('.').next().unwrap_or_default().to_string();
+                        (top.clone(), top)
+                    }
+                };
+                if module == "warnings" {
+                    self.warnings_modules.push(bound.clone());
+                }
+                let kind = BindingKind::Import {
+                    module: bound_module,
+                };
+                self.push_binding(scope, &bound, kind, position, statement.clone(), None);
+            }
+            self.summary.imports.push(ImportSite {
+                position,
+                module: Some(module),
+                level: 0,
+                name: None,
+                alias: asname,
+                context: scope.context,
+                statement: statement.clone(),
+            });
+        }
+    }
+
+    fn visit_import_from(&mut self, import: &ruff_python_ast::StmtImportFrom, scope: Scope) {
+        let position = self.position(import.range);
+        let statement = self.statement_text(import.range);
+        let module = import.module.as_ref().map(|m| m.as_str().to_string());
+        for alias in &import.names {
+            let name = alias.name.as_str().to_string();
+            let asname = alias.asname.as_ref().map(|a| a.as_str().to_string());
+            if scope.top_level {
+                if name == "*" {
+                    self.summary.stars.push(StarImport {
+                        module: module.clone(),
+                        level: import.level,
+                        position,
+                        taken: scope.taken,
+                        statement: statement.clone(),
+                        order: self.summary.bindings.len(),
+                    });
+                } else {
+                    let bound = asname.clone().unwrap_or_else(|| name.clone());
+                    if bound == "__all__" {
+                        self.summary
+                            .all
+                            .push(AllChange::Set(vec![AllPart::ImportedAll {
+                                module: module.clone(),
+                                level: import.level,
+                            }]));
+                    }
+                    if module.as_deref() == Some("warnings") && name == "warn" {
+                        self.warn_functions.push(bound.clone());
+                    }
+                    let kind = BindingKind::FromImport {
+                        module: module.clone(),
+                        level: import.level,
+                        name: name.clone(),
+                    };
+                    self.push_binding(scope, &bound, kind, position, statement.clone(), None);
+                }
+            }
+            self.summary.imports.push(ImportSite {
+                position,
+                module: module.clone(),
+                level: import.level,
+                name: Some(name),
+                alias: asname,
+                context: scope.context,
+                statement: statement.clone(),
+            });
+        }
+    }
+
+    fn bind_definition(
+        &mut self,
+        scope: Scope,
+        name: &ruff_python_ast::Identifier,
+        kind: BindingKind,
+        decorators: &[Decorator],
+    ) {
+        let mut position = self.position(name.range);
+        let statement = self.header_text(position.line);
+        let line_start = self.lines.starts[position.line as usize - 1];
+        let indent = self.source[line_start..]
+            .chars()
+            .take_while(|c| c.is_whitespace())
+            .count();
+        position.col = indent as u32 + 1;
+        let deprecated = decorators.iter().find_map(deprecated_decorator);
+        self.push_binding(scope, name.as_str(), kind, position, statement, deprecated);
+    }
+
+    fn bind_assignment(
+        &mut self,
+        scope: Scope,
+        target: &Expr,
+        value: Option<&Expr>,
+        range: TextRange,
+    ) {
+        match target {
+            Expr::Name(name) => {
+                let name = name.id.as_str();
+                if name == "__all__" {
+                    if let Some(parts) = value.and_then(all_parts) {
+                        self.summary.all.push(AllChange::Set(parts));
+                    }
+                    return;
+                }
+                if let Some(strings) = value.and_then(string_collection) {
+                    self.string_collections.insert(name.to_string(), strings);
+                }
+                let kind = match value.and_then(dotted_path) {
+                    Some(path) => BindingKind::Alias(path),
+                    None => BindingKind::Variable,
+                };
+                self.bind(scope, name, kind, range);
+            }
+            Expr::Tuple(tuple) => {
+                for element in &tuple.elts {
+                    self.bind_assignment(scope, element, None, range);
+                }
+            }
+            Expr::List(list) => {
+                for element in &list.elts {
+                    self.bind_assignment(scope, element, None, range);
+                }
+            }
+            Expr::Starred(starred) => self.bind_assignment(scope, &starred.value, None, range),
+            _ => {}
+        }
+    }
+
+    /// `__all__.append/extend/remove(...)` and `warnings.warn(...)` at module level.
+    fn visit_module_call(&mut self, call: &ExprCall) {
+        if let Expr::Attribute(attribute) = call.func.as_ref()
+            && is_name(&attribute.value, "__all__")
+        {
+            let first = call.arguments.args.first();
+            let change = match attribute.attr.as_str() {
+                "append" => first
+                    .and_then(string_value)
+                    .map(|name| AllChange::Extend(vec![AllPart::Names(vec![name])])),
+                "extend" => first.and_then(all_parts).map(AllChange::Extend),
+                "remove" => first.and_then(string_value).map(AllChange::Remove),
+                _ => None,
+            };
+            if let Some(change) = change {
+                self.summary.all.push(change);
+            }
+            return;
+        }
+        if let Some(message) = self.deprecation_warning(call) {
+            self.summary.deprecated.get_or_insert(message);
+        }
+    }
+
+    /// The message of `warnings.warn(msg, DeprecationWarning)` (or a sibling category).
+    fn deprecation_warning(&self, call: &ExprCall) -> Option<String> {
+        let is_warn = match call.func.as_ref() {
+            Expr::Name(name) => self.warn_functions.iter().any(|f| f == name.id.as_str()),
+            Expr::Attribute(attribute) => {
+                attribute.attr.as_str() == "warn"
+                    && matches!(attribute.value.as_ref(), Expr::Name(module)
+                        if self.warnings_modules.iter().any(|m| m == module.id.as_str()))
+            }
+            _ => false,
+        };
+        if !is_warn {
+            return None;
+        }
+        let category = call
+            .arguments
+            .keywords
+            .iter()
+            .find(|keyword| {
+                keyword
+                    .arg
+                    .as_ref()
+                    .is_some_and(|arg| arg.as_str() == "category")
+            })
+            .map(|keyword| &keyword.value)
+            .or_else(|| call.arguments.args.get(1))?;
+        let category = dotted_path(category)?;
+        let last = category.last()?;
+        if !matches!(
+            last.as_str(),
+            "DeprecationWarning" | "PendingDeprecationWarning" | "FutureWarning"
+        ) {
+            return None;
+        }
+        let message = call.arguments.args.first().map(|arg| match arg {
+            Expr::StringLiteral(literal) => literal.value.to_str().to_string(),
+            other => self.statement_text(other.range()),
+        });
+        Some(message.unwrap_or_default())
+    }
+
+    /// Names a module `__getattr__` guards with a deprecation warning
+    /// (`if name == "X": warnings.warn(..., DeprecationWarning)`).
+    fn collect_getattr_deprecations(&mut self, function: &ruff_python_ast::StmtFunctionDef) {
+        let Some(parameter) = function.parameters.args.first() else {
+            return;
+        };
+        let parameter = parameter.parameter.name.as_str();
+        let mut finder = GuardedWarnings {
+            walker: self,
+            parameter,
+            guards: Vec::new(),
+            names: Vec::new(),
+        };
+        for stmt in &function.body {
+            finder.visit_stmt(stmt);
+        }
+        let mut names = finder.names;
+        names.sort();
+        names.dedup();
+        self.summary.deprecated_names = names;
+    }
+
+    fn visit_if(&mut self, stmt_if: &ruff_python_ast::StmtIf, scope: Scope) {
+        let mut branches: Vec<(Option<&Expr>, &[Stmt])> =
+            vec![(Some(&stmt_if.test), &stmt_if.body)];
+        for clause in &stmt_if.elif_else_clauses {
+            branches.push((clause.test.as_ref(), &clause.body));
+        }
+        // Python takes the first branch whose test is not false; unknown tests count as true.
+        let mut taken_found = false;
+        let mut type_checking_else = false;
+        for (test, body) in branches {
+            let mut branch = Scope {
+                conditional: scope.conditional || scope.top_level,
+                ..scope
+            };
+            let truth = match test {
+                Some(test) => match type_checking_test(test) {
+                    Some(true) => {
+                        branch.context.type_checking = true;
+                        Some(false)
+                    }
+                    Some(false) => {
+                        type_checking_else = true;
+                        Some(true)
+                    }
+                    None => self.static_truth(test),
+                },
+                None => {
+                    branch.context.type_checking |= type_checking_else;
+                    Some(true)
+                }
+            };
+            if !branch.context.type_checking {
+                branch.context.conditional = true;
+            }
+            let taken = !taken_found && truth != Some(false);
+            taken_found |= taken;
+            branch.taken = scope.taken && taken;
+            self.visit_body(body, branch);
+        }
+    }
+
+    /// Evaluates `sys.version_info` and `sys.platform` tests as the target would.
+    fn static_truth(&self, test: &Expr) -> Option<bool> {
+        match test {
+            Expr::UnaryOp(unary) if unary.op == UnaryOp::Not => {
+                self.static_truth(&unary.operand).map(|value| !value)
+            }
+            Expr::BoolOp(bool_op) => {
+                let values: Vec<Option<bool>> = bool_op
+                    .values
+                    .iter()
+                    .map(|v| self.static_truth(v))
+                    .collect();
+                match bool_op.op {
+                    ruff_python_ast::BoolOp::And => {
+                        if values.contains(&Some(false)) {
+                            Some(false)
+                        } else if values.iter().all(|v| *v == Some(true)) {
+                            Some(true)
+                        } else {
+                            None
+                        }
+                    }
+                    ruff_python_ast::BoolOp::Or => {
+                        if values.contains(&Some(true)) {
+                            Some(true)
+                        } else if values.iter().all(|v| *v == Some(false)) {
+                            Some(false)
+                        } else {
+                            None
+                        }
+                    }
+                }
+            }
+            Expr::Compare(compare) if compare.ops.len() == 1 => {
+                let op = compare.ops[0];
+                let right = &compare.comparators[0];
+                let left_path = dotted_path(&compare.left)?;
+                let left_path: Vec<&str> = left_path.iter().map(String::as_str).collect();
+                match left_path.as_slice() {
+                    [.., "version_info"] => {
+                        let wanted = version_tuple(right)?;
+                        let actual = [self.target.python_version.0, self.target.python_version.1];
+                        let actual = &actual[..wanted.len().min(2)];
+                        let wanted = &wanted[..wanted.len().min(2)];
+                        Some(compare_ordering(op, actual.cmp(wanted))?)
+                    }
+                    [.., "sys", "platform"] | ["platform"] => {
+                        let wanted = string_value(right)?;
+                        match op {
+                            CmpOp::Eq => Some(self.target.platform == wanted),
+                            CmpOp::NotEq => Some(self.target.platform != wanted),
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                }
+            }
+            Expr::Call(call) => {
+                // sys.platform.startswith("win")
+                let Expr::Attribute(attribute) = call.func.as_ref() else {
+                    return None;
+                };
+                let object = dotted_path(&attribute.value)?;
+                if attribute.attr.as_str() != "startswith" || object.last()? != "platform" {
+                    return None;
+                }
+                let prefix = string_value(call.arguments.args.first()?)?;
+                Some(self.target.platform.starts_with(&prefix))
+            }
+            _ => None,
+        }
+    }
+}
+
+fn compare_ordering(op: CmpOp, ordering: std::cmp::Ordering) -> Option<bool> {
+    use std::cmp::Ordering::*;
+    Some(match op {
+        CmpOp::Eq => ordering == Equal,
+        CmpOp::NotEq => ordering != Equal,
+        CmpOp::Lt => ordering == Less,
+        CmpOp::LtE => ordering != Greater,
+        CmpOp::Gt => ordering == Greater,
+        CmpOp::GtE => ordering != Less,
+        _ => return None,
+    })
+}
+
+fn version_tuple(expr: &Expr) -> Option<Vec<u32>> {
+    let Expr::Tuple(tuple) = expr else {
+        return None;
+    };
+    tuple
+        .elts
+        .iter()
+        .map(|element| match element {
+            Expr::NumberLiteral(number) => match &number.value {
+                Number::Int(int) => int.as_u16().map(u32::from),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+/// `Some(true)` for `TYPE_CHECKING` / `typing.TYPE_CHECKING`, `Some(false)` for its negation.
+fn type_checking_test(test: &Expr) -> Option<bool> {
+    match test {
+        Expr::UnaryOp(unary) if unary.op == UnaryOp::Not => {
+            type_checking_test(&unary.operand).map(|value| !value)
+        }
+        _ => {
+            let path = dotted_path(test)?;
+            (path.last()? == "TYPE_CHECKING").then_some(true)
+        }
+    }
+}
+
+fn catches_import_error(handler: &ExceptHandler) -> bool {
+    let ExceptHandler::ExceptHandler(handler) = handler;
+    let Some(type_) = &handler.type_ else {
+        return true;
+    };
+    let names: Vec<&Expr> = match type_.as_ref() {
+        Expr::Tuple(tuple) => tuple.elts.iter().collect(),
+        other => vec![other],
+    };
+    names.into_iter().any(|name| {
+        dotted_path(name).is_some_and(|path| {
+            matches!(
+                path.last().map(String::as_str),
+                Some("ImportError" | "ModuleNotFoundError" | "Exception" | "BaseException")
+            )
+        })
+    })
+}
+
+/// The message of a PEP 702 `@deprecated("...")` (or `@deprecated` of the `deprecated` package).
+fn deprecated_decorator(decorator: &Decorator) -> Option<String> {
+    let (callee, call) = match &decorator.expression {
+        Expr::Call(call) => (call.func.as_ref(), Some(call)),
+        other => (other, None),
+    };
+    let path = dotted_path(callee)?;
+    if path.last()? != "deprecated" {
+        return None;
+    }
+    let message = call
+        .and_then(|call| {
+            call.arguments.args.first().or_else(|| {
+                call.arguments
+                    .keywords
+                    .iter()
+                    .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "reason"))
+                    .map(|k| &k.value)
+            })
+        })
+        .and_then(string_value);
+    Some(message.unwrap_or_default())
+}
+
+fn is_name(expr: &Expr, wanted: &str) -> bool {
+    matches!(expr, Expr::Name(name) if name.id.as_str() == wanted)
+}
+
+/// `a.b.c` as `["a", "b", "c"]`; `None` for anything that is not a plain dotted name.
+fn dotted_path(expr: &Expr) -> Option<Vec<String>> {
+    match expr {
+        Expr::Name(name) => Some(vec![name.id.as_str().to_string()]),
+        Expr::Attribute(attribute) => {
+            let mut path = dotted_path(&attribute.value)?;
+            path.push(attribute.attr.as_str().to_string());
+            Some(path)
+        }
+        _ => None,
+    }
+}
+
+fn string_value(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::StringLiteral(literal) => Some(literal.value.to_str().to_string()),
+        _ => None,
+    }
+}
+
+/// The strings of a list/tuple/set literal, or the string keys of a dict literal.
+fn string_collection(expr: &Expr) -> Option<Vec<String>> {
+    let elements: Vec<&Expr> = match expr {
+        Expr::List(list) => list.elts.iter().collect(),
+        Expr::Tuple(tuple) => tuple.elts.iter().collect(),
+        Expr::Set(set) => set.elts.iter().collect(),
+        Expr::Dict(dict) => dict
+            .items
+            .iter()
+            .filter_map(|item| item.key.as_ref())
+            .collect(),
+        _ => return None,
+    };
+    elements.into_iter().map(string_value).collect()
+}
+
+/// The parts of an `__all__` expression: literals, `mod.__all__`, and their `+` concatenations.
+fn all_parts(expr: &Expr) -> Option<Vec<AllPart>> {
+    match expr {
+        Expr::BinOp(binop) if binop.op == ruff_python_ast::Operator::Add => {
+            let mut parts = all_parts(&binop.left)?;
+            parts.extend(all_parts(&binop.right)?);
+            Some(parts)
+        }
+        Expr::Attribute(attribute) if attribute.attr.as_str() == "__all__" => {
+            Some(vec![AllPart::ModuleAll(dotted_path(&attribute.value)?)])
+        }
+        Expr::Call(call) if matches!(call.func.as_ref(), Expr::Name(n) if matches!(n.id.as_str(), "list" | "tuple" | "sorted")) => {
+            all_parts(call.arguments.args.first()?)
+        }
+        _ => Some(vec![AllPart::Names(string_collection(expr)?)]),
+    }
+}
+
+/// Finds `if <param> == "X": ... warn(..., DeprecationWarning)` inside `__getattr__`.
+struct GuardedWarnings<'w, 'a> {
+    walker: &'w Walker<'a>,
+    parameter: &'w str,
+    guards: Vec<Vec<String>>,
+    names: Vec<String>,
+}
+
+impl GuardedWarnings<'_, '_> {
+    /// The names an `if` test compares the `__getattr__` parameter with.
+    fn guarded_names(&self, test: &Expr) -> Vec<String> {
+        let Expr::Compare(compare) = test else {
+            return Vec::new();
+        };
+        if !is_name(&compare.left, self.parameter) || compare.ops.len() != 1 {
+            return Vec::new();
+        }
+        let right = &compare.comparators[0];
+        match compare.ops[0] {
+            CmpOp::Eq => string_value(right).into_iter().collect(),
+            CmpOp::In => match right {
+                Expr::Name(name) => self
+                    .walker
+                    .string_collections
+                    .get(name.id.as_str())
+                    .cloned()
+                    .unwrap_or_default(),
+                other => string_collection(other).unwrap_or_default(),
+            },
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl<'a> Visitor<'a> for GuardedWarnings<'_, '_> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if let Stmt::If(stmt_if) = stmt {
+            let guard = self.guarded_names(&stmt_if.test);
+            self.guards.push(guard);
+            for stmt in &stmt_if.body {
+                self.visit_stmt(stmt);
+            }
+            self.guards.pop();
+            for clause in &stmt_if.elif_else_clauses {
+                let guard = clause
+                    .test
+                    .as_ref()
+                    .map(|test| self.guarded_names(test))
+                    .unwrap_or_default();
+                self.guards.push(guard);
+                for stmt in &clause.body {
+                    self.visit_stmt(stmt);
+                }
+                self.guards.pop();
+            }
+            return;
+        }
+        walk_stmt(self, stmt);
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Expr::Call(call) = expr
+            && self.walker.deprecation_warning(call).is_some()
+        {
+            for guard in &self.guards {
+                self.names.extend(guard.iter().cloned());
+            }
+        }
+        walk_expr(self, expr);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(source: &str) -> FileSummary {
+        summarize(source, false, &Target::default())
+    }
+
+    #[test]
+    fn latin1_coding_declaration_is_honoured() {
+        let bytes = b"# -*- coding: latin-1 -*-\nname = '\xe9'\n";
+        assert_eq!(
+            decode(bytes).unwrap(),
+            "# -*- coding: latin-1 -*-\nname = '\u{e9}'\n"
+        );
+    }
+
+    #[test]
+    fn bom_is_stripped() {
+        assert_eq!(decode(b"\xef\xbb\xbfx = 1\n").unwrap(), "x = 1\n");
+    }
+
+    #[test]
+    fn invalid_utf8_is_a_diagnostic_with_its_line() {
+        let error = decode(b"x = 1\ny = '\xff'\n").unwrap_err();
+        assert_eq!(error.line, 2);
+        assert!(
+            error.message.starts_with("not valid UTF-8"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn version_checks_pick_the_branch_the_target_takes() {
+        let s = summary(
+            "import sys\nif sys.version_info >= (3, 11):\n    from a import X\nelse:\n    from b import X\n",
+        );
+        let taken: Vec<bool> = s
+            .bindings
+            .iter()
+            .filter(|b| b.name == "X")
+            .map(|b| b.taken)
+            .collect();
+        assert_eq!(taken, vec![true, false]);
+    }
+
+    #[test]
+    fn type_checking_bindings_are_flagged_and_not_taken() {
+        let s =
+            summary("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from a import X\n");
+        let x = s.bindings.iter().find(|b| b.name == "X").unwrap();
+        assert!(x.type_checking && !x.taken);
+        assert_eq!(s.imports[1].context.labels(), vec!["type_checking"]);
+    }
+
+    #[test]
+    fn all_forms_are_recorded_in_order() {
+        let s = summary(
+            "from .a import __all__\n__all__ = ['x'] + b.__all__\n__all__ += ('y',)\n__all__.append('z')\n__all__.extend(['w'])\n__all__.remove('x')\n",
+        );
+        assert_eq!(s.all.len(), 6);
+        assert_eq!(s.all[5], AllChange::Remove("x".to_string()));
+        assert_eq!(
+            s.all[1],
+            AllChange::Set(vec![
+                AllPart::Names(vec!["x".to_string()]),
+                AllPart::ModuleAll(vec!["b".to_string()])
+            ])
+        );
+    }
+
+    #[test]
+    fn module_getattr_deprecations_are_found() {
+        let s = summary(
+            "import warnings as w\n_OLD = {'Old': 1}\ndef __getattr__(name):\n    if name in _OLD:\n        w.warn('gone', DeprecationWarning)\n    raise AttributeError(name)\n",
+        );
+        assert_eq!(s.getattr, Some(3));
+        assert_eq!(s.deprecated_names, vec!["Old".to_string()]);
+    }
+}

@@ -1,0 +1,549 @@
+//! "What does name N in module M really denote?": follows bindings across modules to the
+//! true definition, recording the chain of hops, memoizing every answer and stopping cycles.
+
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::index::{ModuleId, Project};
+use crate::summary::{AllChange, AllPart, Binding, BindingKind, StarImport};
+
+/// Hops deeper than this end as unresolved instead of exhausting the stack.
+const MAX_DEPTH: usize = 4000;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Resolution {
+    /// A class, function or value bound by binding `binding` of `module`.
+    Definition {
+        module: ModuleId,
+        binding: u32,
+    },
+    Module(ModuleId),
+    External {
+        module: String,
+        name: Option<String>,
+    },
+    Unresolved(String),
+    Cycle,
+}
+
+/// How a hop reaches the next module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Via {
+    FromImport,
+    Import,
+    Star,
+    Assign,
+    Submodule,
+}
+
+impl Via {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Via::FromImport => "from-import",
+            Via::Import => "import",
+            Via::Star => "star",
+            Via::Assign => "assign",
+            Via::Submodule => "submodule",
+        }
+    }
+}
+
+/// One step of a chain: the binding of `name` in `module` that points elsewhere.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hop {
+    pub module: ModuleId,
+    pub name: String,
+    pub via: Via,
+    /// The binding or star import that makes the hop; `None` for an implicit submodule.
+    pub source: HopSource,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HopSource {
+    Binding(u32),
+    Star(u32),
+    /// `pkg.name` resolved to the submodule `pkg.name` (no binding in `pkg`).
+    Submodule(ModuleId),
+}
+
+type Key = (ModuleId, Box<str>);
+
+struct Entry {
+    resolution: Resolution,
+    hop: Option<Hop>,
+    next: Option<Key>,
+}
+
+/// Where a candidate binding of a name comes from, in source order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Candidate {
+    Binding(u32),
+    Star(u32),
+}
+
+pub struct Resolver<'p> {
+    project: &'p Project,
+    memo: FxHashMap<Key, Entry>,
+    in_progress: FxHashSet<Key>,
+    exports: FxHashMap<ModuleId, Rc<HashSet<String>>>,
+    all_names: FxHashMap<ModuleId, Option<Rc<Vec<String>>>>,
+    exports_in_progress: FxHashSet<ModuleId>,
+    depth: usize,
+}
+
+impl<'p> Resolver<'p> {
+    pub fn new(project: &'p Project) -> Self {
+        Resolver {
+            project,
+            memo: FxHashMap::default(),
+            in_progress: FxHashSet::default(),
+            exports: FxHashMap::default(),
+            all_names: FxHashMap::default(),
+            exports_in_progress: FxHashSet::default(),
+            depth: 0,
+        }
+    }
+
+    pub fn project(&self) -> &'p Project {
+        self.project
+    }
+
+    /// Resolves import site `site` of the project.
+    pub fn resolve_site(&mut self, site: usize) -> (Resolution, Vec<Hop>) {
+        let project = self.project;
+        let record = &project.sites[site];
+        let import = project.import_site(site);
+        let Some(target) = &record.target else {
+            return (
+                Resolution::Unresolved("relative import climbs above the top-level package".into()),
+                Vec::new(),
+            );
+        };
+        match import.name.as_deref() {
+            None | Some("*") => (self.module_resolution(target), Vec::new()),
+            Some(name) => {
+                let (resolution, next) = self.resolve_from_import(record.importer, target, name);
+                (
+                    resolution,
+                    next.map(|k| self.chain_from(k)).unwrap_or_default(),
+                )
+            }
+        }
+    }
+
+    /// Resolves a dotted path: a module, or a module followed by attribute names.
+    pub fn resolve_path(&mut self, path: &str) -> (Resolution, Vec<Hop>) {
+        let parts: Vec<&str> = path.split('.').collect();
+        for split in (1..=parts.len()).rev() {
+            let module = parts[..split].join(".");
+            let Some(id) = self.project.internal(&module) else {
+                continue;
+            };
+            let mut resolution = Resolution::Module(id);
+            let mut chain = Vec::new();
+            for attribute in &parts[split..] {
+                let Resolution::Module(current) = resolution else {
+                    return (
+                        Resolution::Unresolved(format!(
+                            "`{attribute}` is an attribute of a non-module"
+                        )),
+                        chain,
+                    );
+                };
+                resolution = self.lookup(current, attribute);
+                chain.extend(self.chain_from((current, (*attribute).into())));
+            }
+            return (resolution, chain);
+        }
+        (self.module_resolution(path), Vec::new())
+    }
+
+    /// Resolves `name` as an attribute of module `module` (bindings, then submodule).
+    pub fn resolve_name(&mut self, module: ModuleId, name: &str) -> (Resolution, Vec<Hop>) {
+        let resolution = self.lookup(module, name);
+        (resolution, self.chain_from((module, name.into())))
+    }
+
+    /// `from target import name` as executed in `importer`.
+    fn resolve_from_import(
+        &mut self,
+        importer: ModuleId,
+        target: &str,
+        name: &str,
+    ) -> (Resolution, Option<Key>) {
+        match self.project.internal(target) {
+            // `from . import sub` inside `pkg/__init__.py` loads the submodule.
+            Some(id) if id == importer => {
+                (self.module_resolution(&format!("{target}.{name}")), None)
+            }
+            Some(id) => (self.lookup(id, name), Some((id, name.into()))),
+            None if self.project.is_internal_name(target) => (
+                Resolution::Unresolved(format!("no module named `{target}`")),
+                None,
+            ),
+            None => (
+                Resolution::External {
+                    module: target.to_string(),
+                    name: Some(name.to_string()),
+                },
+                None,
+            ),
+        }
+    }
+
+    fn module_resolution(&self, module: &str) -> Resolution {
+        match self.project.internal(module) {
+            Some(id) => Resolution::Module(id),
+            None if self.project.is_internal_name(module) => {
+                Resolution::Unresolved(format!("no module named `{module}`"))
+            }
+            None => Resolution::External {
+                module: module.to_string(),
+                name: None,
+            },
+        }
+    }
+
+    fn chain_from(&self, mut key: Key) -> Vec<Hop> {
+        let mut chain = Vec::new();
+        let mut seen = FxHashSet::default();
+        while let Some(entry) = self.memo.get(&key) {
+            if !seen.insert(key.clone()) {
+                break;
+            }
+            if let Some(hop) = &entry.hop {
+                chain.push(hop.clone());
+            }
+            match &entry.next {
+                Some(next) => key = next.clone(),
+                None => break,
+            }
+        }
+        chain
+    }
+
+    /// The resolution of `name` in internal module `module`, memoized.
+    fn lookup(&mut self, module: ModuleId, name: &str) -> Resolution {
+        let key: Key = (module, name.into());
+        if let Some(entry) = self.memo.get(&key) {
+            return entry.resolution.clone();
+        }
+        if self.in_progress.contains(&key) {
+            return Resolution::Cycle;
+        }
+        if self.depth >= MAX_DEPTH {
+            return Resolution::Unresolved(format!("chain longer than {MAX_DEPTH} hops"));
+        }
+        self.in_progress.insert(key.clone());
+        self.depth += 1;
+        let entry = self.compute(module, name);
+        self.depth -= 1;
+        self.in_progress.remove(&key);
+        let resolution = entry.resolution.clone();
+        self.memo.insert(key, entry);
+        resolution
+    }
+
+    fn bindings(&self, module: ModuleId) -> &'p [Binding] {
+        match self.project.modules[module as usize].file {
+            Some(file) => &self.project.summaries[file].bindings,
+            None => &[],
+        }
+    }
+
+    fn stars(&self, module: ModuleId) -> &'p [StarImport] {
+        match self.project.modules[module as usize].file {
+            Some(file) => &self.project.summaries[file].stars,
+            None => &[],
+        }
+    }
+
+    /// Every binding and star import that could bind `name` in `module`, in source order.
+    pub fn candidates(&mut self, module: ModuleId, name: &str) -> Vec<Candidate> {
+        let project = self.project;
+        let mut ordered: Vec<(usize, u8, Candidate)> = Vec::new();
+        if let Some(indices) = project.modules[module as usize].names.get(name) {
+            ordered.extend(
+                indices
+                    .iter()
+                    .map(|&i| (i as usize, 1, Candidate::Binding(i))),
+            );
+        }
+        for (index, star) in self.stars(module).iter().enumerate() {
+            if let Some(target) = self.star_target(module, star)
+                && self.exports(target).contains(name)
+            {
+                ordered.push((star.order, 0, Candidate::Star(index as u32)));
+            }
+        }
+        ordered.sort_by_key(|(order, rank, _)| (*order, *rank));
+        ordered.into_iter().map(|(_, _, c)| c).collect()
+    }
+
+    /// The binding Python ends up with: the last one on the default path, else (only
+    /// under `TYPE_CHECKING` or in a handler) the last one at all.
+    pub fn winner(&mut self, module: ModuleId, name: &str) -> Option<Candidate> {
+        let candidates = self.candidates(module, name);
+        let taken = |c: &Candidate| match *c {
+            Candidate::Binding(i) => self.bindings(module)[i as usize].taken,
+            Candidate::Star(i) => self.stars(module)[i as usize].taken,
+        };
+        candidates
+            .iter()
+            .rev()
+            .find(|c| taken(c))
+            .or(candidates.last())
+            .copied()
+    }
+
+    fn star_target(&self, module: ModuleId, star: &StarImport) -> Option<ModuleId> {
+        let target = self
+            .project
+            .absolute_module(module, star.module.as_deref(), star.level)?;
+        self.project.internal(&target)
+    }
+
+    fn compute(&mut self, module: ModuleId, name: &str) -> Entry {
+        let project = self.project;
+        let hop = |via, source| {
+            Some(Hop {
+                module,
+                name: name.to_string(),
+                via,
+                source,
+            })
+        };
+        let Some(winner) = self.winner(module, name) else {
+            let module_name = &project.modules[module as usize].name;
+            let submodule = format!("{module_name}.{name}");
+            if let Some(id) = project.internal(&submodule) {
+                return Entry {
+                    resolution: Resolution::Module(id),
+                    hop: hop(Via::Submodule, HopSource::Submodule(id)),
+                    next: None,
+                };
+            }
+            let reason = match project.modules[module as usize].file {
+                Some(file) if project.summaries[file].getattr.is_some() => {
+                    format!("`{name}` is provided dynamically by `{module_name}.__getattr__`")
+                }
+                _ => format!("`{module_name}` does not bind `{name}`"),
+            };
+            return Entry {
+                resolution: Resolution::Unresolved(reason),
+                hop: None,
+                next: None,
+            };
+        };
+        let index = match winner {
+            Candidate::Star(index) => {
+                let star = &self.stars(module)[index as usize];
+                let target = self
+                    .star_target(module, star)
+                    .expect("candidate stars are internal");
+                return Entry {
+                    resolution: self.lookup(target, name),
+                    hop: hop(Via::Star, HopSource::Star(index)),
+                    next: Some((target, name.into())),
+                };
+            }
+            Candidate::Binding(index) => index,
+        };
+        let definition = Entry {
+            resolution: Resolution::Definition {
+                module,
+                binding: index,
+            },
+            hop: None,
+            next: None,
+        };
+        let source = HopSource::Binding(index);
+        match &self.bindings(module)[index as usize].kind {
+            BindingKind::Class | BindingKind::Function | BindingKind::Variable => definition,
+            BindingKind::FromImport {
+                module: from,
+                level,
+                name: imported,
+            } => {
+                let Some(target) = project.absolute_module(module, from.as_deref(), *level) else {
+                    return Entry {
+                        resolution: Resolution::Unresolved(
+                            "relative import climbs above the top-level package".into(),
+                        ),
+                        hop: hop(Via::FromImport, source),
+                        next: None,
+                    };
+                };
+                let (resolution, next) = self.resolve_from_import(module, &target, imported);
+                Entry {
+                    resolution,
+                    hop: hop(Via::FromImport, source),
+                    next,
+                }
+            }
+            BindingKind::Import { module: imported } => Entry {
+                resolution: self.module_resolution(imported),
+                hop: hop(Via::Import, source),
+                next: None,
+            },
+            BindingKind::Alias(path) => match self.follow_alias(module, path) {
+                Some((resolution, next)) => Entry {
+                    resolution,
+                    hop: hop(Via::Assign, source),
+                    next,
+                },
+                None => definition,
+            },
+        }
+    }
+
+    /// `X = a.b.c`: looks `a` up in `module`, then each attribute on the module it names.
+    /// `None` when the value is not reached through modules (a builtin, an attribute of
+    /// a class or value): then `X` is a definition of its own.
+    fn follow_alias(
+        &mut self,
+        module: ModuleId,
+        path: &[String],
+    ) -> Option<(Resolution, Option<Key>)> {
+        let first = path[0].as_str();
+        self.winner(module, first)?;
+        let mut resolution = self.lookup(module, first);
+        let mut key: Key = (module, first.into());
+        for attribute in &path[1..] {
+            resolution = match resolution {
+                Resolution::Module(id) => {
+                    key = (id, attribute.as_str().into());
+                    self.lookup(id, attribute)
+                }
+                Resolution::External { module, name: None } => Resolution::External {
+                    module,
+                    name: Some(attribute.clone()),
+                },
+                Resolution::External {
+                    module,
+                    name: Some(name),
+                } => Resolution::External {
+                    module,
+                    name: Some(format!("{name}.{attribute}")),
+                },
+                Resolution::Cycle | Resolution::Unresolved(_) => {
+                    return Some((resolution, Some(key)));
+                }
+                Resolution::Definition { .. } => return None,
+            };
+        }
+        Some((resolution, Some(key)))
+    }
+
+    /// Names `from module import *` binds: `__all__` when present, else public names.
+    pub fn exports(&mut self, module: ModuleId) -> Rc<HashSet<String>> {
+        if let Some(names) = self.exports.get(&module) {
+            return names.clone();
+        }
+        if !self.exports_in_progress.insert(module) {
+            return Rc::default();
+        }
+        let names: HashSet<String> = match self.all(module) {
+            Some(all) => all.iter().cloned().collect(),
+            None => {
+                let mut names: HashSet<String> = self
+                    .bindings(module)
+                    .iter()
+                    .filter(|b| !b.name.starts_with('_'))
+                    .map(|b| b.name.clone())
+                    .collect();
+                for star in self.stars(module) {
+                    if let Some(target) = self.star_target(module, star) {
+                        let exported = self.exports(target);
+                        names.extend(exported.iter().filter(|n| !n.starts_with('_')).cloned());
+                    }
+                }
+                names
+            }
+        };
+        self.exports_in_progress.remove(&module);
+        let names = Rc::new(names);
+        self.exports.insert(module, names.clone());
+        names
+    }
+
+    /// The module's `__all__`, evaluated from its literal forms; `None` when it has none.
+    pub fn all(&mut self, module: ModuleId) -> Option<Rc<Vec<String>>> {
+        if let Some(all) = self.all_names.get(&module) {
+            return all.clone();
+        }
+        let changes: &[AllChange] = match self.project.modules[module as usize].file {
+            Some(file) => &self.project.summaries[file].all,
+            None => &[],
+        };
+        if changes.is_empty() {
+            self.all_names.insert(module, None);
+            return None;
+        }
+        // Guard against `__all__` cycles between modules: an in-progress module is empty.
+        self.all_names.insert(module, Some(Rc::default()));
+        let mut names: Vec<String> = Vec::new();
+        for change in changes {
+            match change {
+                AllChange::Set(parts) => names = self.all_parts(module, parts),
+                AllChange::Extend(parts) => {
+                    let extra = self.all_parts(module, parts);
+                    names.extend(extra);
+                }
+                AllChange::Remove(name) => {
+                    if let Some(at) = names.iter().position(|n| n == name) {
+                        names.remove(at);
+                    }
+                }
+            }
+        }
+        let all = Some(Rc::new(names));
+        self.all_names.insert(module, all.clone());
+        all
+    }
+
+    fn all_parts(&mut self, module: ModuleId, parts: &[AllPart]) -> Vec<String> {
+        let mut names = Vec::new();
+        for part in parts {
+            let source = match part {
+                AllPart::Names(literal) => {
+                    names.extend(literal.iter().cloned());
+                    continue;
+                }
+                AllPart::ModuleAll(path) => {
+                    let mut resolution = self.lookup(module, &path[0]);
+                    for attribute in &path[1..] {
+                        if let Resolution::Module(id) = resolution {
+                            resolution = self.lookup(id, attribute);
+                        }
+                    }
+                    match resolution {
+                        Resolution::Module(id) => Some(id),
+                        _ => None,
+                    }
+                }
+                AllPart::ImportedAll {
+                    module: from,
+                    level,
+                } => self
+                    .project
+                    .absolute_module(module, from.as_deref(), *level)
+                    .and_then(|target| self.project.internal(&target)),
+            };
+            if let Some(source) = source {
+                match self.all(source) {
+                    Some(all) => names.extend(all.iter().cloned()),
+                    None => {
+                        let mut public: Vec<String> =
+                            self.exports(source).iter().cloned().collect();
+                        public.sort();
+                        names.extend(public);
+                    }
+                }
+            }
+        }
+        names
+    }
+}

@@ -1,0 +1,156 @@
+//! What one Python file says about imports and names, independent of every other file.
+//!
+//! A `FileSummary` is plain data: `parse` produces it, `index` consumes it, and it never
+//! refers to the parser's AST types.
+
+use serde::{Deserialize, Serialize};
+
+/// A 1-based line and column (columns count characters, as editors do).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub struct Position {
+    pub line: u32,
+    pub col: u32,
+}
+
+/// Where an import statement sits, which changes what it means at run time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Context {
+    /// Inside `if TYPE_CHECKING:`: never executed at run time.
+    pub type_checking: bool,
+    /// Inside the body of a `try` whose handler catches `ImportError`.
+    pub try_import: bool,
+    /// Inside a function body: executed lazily, on call.
+    pub function: bool,
+    /// Under some other `if` (or its `else`), or in an `except` handler.
+    pub conditional: bool,
+}
+
+impl Context {
+    /// The context flags as the export schema names them.
+    pub fn labels(&self) -> Vec<&'static str> {
+        let mut labels = Vec::new();
+        if self.type_checking {
+            labels.push("type_checking");
+        }
+        if self.try_import {
+            labels.push("try_import");
+        }
+        if self.function {
+            labels.push("function");
+        }
+        if self.conditional {
+            labels.push("conditional");
+        }
+        labels
+    }
+}
+
+/// One imported name of one import statement. `from m import a, b` yields two sites.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportSite {
+    pub position: Position,
+    /// The module as written, without leading dots (`None` for `from . import x`).
+    pub module: Option<String>,
+    /// Leading dots of a relative import; 0 for absolute imports.
+    pub level: u32,
+    /// The imported name for `from` imports (`*` for a star import); `None` for `import a.b`.
+    pub name: Option<String>,
+    pub alias: Option<String>,
+    pub context: Context,
+    /// The statement's source text, whitespace collapsed onto one line.
+    pub statement: String,
+}
+
+/// What a top-level name is bound to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BindingKind {
+    Class,
+    Function,
+    /// Any other value: `X = 1`, `X: int = f()`.
+    Variable,
+    /// `X = Y` or `X = mod.Y`: a dotted name path, first element looked up in this module.
+    Alias(Vec<String>),
+    /// `from module import name [as X]` (relative: `level` dots).
+    FromImport {
+        module: Option<String>,
+        level: u32,
+        name: String,
+    },
+    /// `import a.b as X` binds X to `a.b`; plain `import a.b` binds `a` to `a`.
+    Import {
+        module: String,
+    },
+}
+
+/// A top-level name binding, in source order within its file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Binding {
+    pub name: String,
+    pub kind: BindingKind,
+    pub position: Position,
+    /// False when the binding sits in a branch Python does not take by default: an
+    /// `except` handler, an `if TYPE_CHECKING:` body, a branch statically false.
+    pub taken: bool,
+    /// Inside any `if`/`try` at module level: there may be other ways the name is bound.
+    pub conditional: bool,
+    pub type_checking: bool,
+    /// Set by `@deprecated(...)` on a class or function.
+    pub deprecated: Option<String>,
+    pub statement: String,
+}
+
+/// `from module import *` at module level, in source order with the bindings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StarImport {
+    pub module: Option<String>,
+    pub level: u32,
+    pub position: Position,
+    pub taken: bool,
+    pub statement: String,
+    /// Index into `FileSummary::bindings` of the first binding made after this star import.
+    pub order: usize,
+}
+
+/// One piece of an `__all__` expression.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AllPart {
+    Names(Vec<String>),
+    /// `mod.__all__` where `mod` is a dotted name path bound in this module.
+    ModuleAll(Vec<String>),
+    /// `from module import __all__`.
+    ImportedAll {
+        module: Option<String>,
+        level: u32,
+    },
+}
+
+/// How a statement changes `__all__`, in source order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AllChange {
+    Set(Vec<AllPart>),
+    Extend(Vec<AllPart>),
+    Remove(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    pub line: u32,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileSummary {
+    pub imports: Vec<ImportSite>,
+    pub bindings: Vec<Binding>,
+    pub stars: Vec<StarImport>,
+    pub all: Vec<AllChange>,
+    /// Line of a module-level `def __getattr__`.
+    pub getattr: Option<u32>,
+    /// Names for which the module's `__getattr__` emits a deprecation warning.
+    pub deprecated_names: Vec<String>,
+    /// Message of a module-level `warnings.warn(..., DeprecationWarning)`.
+    pub deprecated: Option<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}

@@ -338,6 +338,7 @@ impl Walker<'_> {
                     if function.name.as_str() == "__getattr__" {
                         self.summary.getattr = Some(self.position(function.name.range).line);
                         self.collect_getattr_deprecations(function);
+                        self.collect_getattr_imports(&function.body);
                     }
                 }
                 let mut inner = Scope {
@@ -653,6 +654,46 @@ impl Walker<'_> {
         names.sort();
         names.dedup();
         self.summary.deprecated_names = names;
+    }
+
+    /// The from-imports a lazy package's `__getattr__` performs, by imported name.
+    fn collect_getattr_imports(&mut self, body: &[Stmt]) {
+        for stmt in body {
+            match stmt {
+                Stmt::ImportFrom(import) => {
+                    let position = self.position(import.range);
+                    let statement = self.statement_text(import.range);
+                    for alias in import.names.iter().filter(|a| a.name.as_str() != "*") {
+                        self.summary.getattr_imports.push(Binding {
+                            name: alias.name.as_str().to_string(),
+                            kind: BindingKind::FromImport {
+                                module: import.module.as_ref().map(|m| m.as_str().to_string()),
+                                level: import.level,
+                                name: alias.name.as_str().to_string(),
+                            },
+                            position,
+                            taken: false,
+                            conditional: true,
+                            type_checking: false,
+                            deprecated: None,
+                            statement: statement.clone(),
+                        });
+                    }
+                }
+                Stmt::If(stmt_if) => {
+                    self.collect_getattr_imports(&stmt_if.body);
+                    for clause in &stmt_if.elif_else_clauses {
+                        self.collect_getattr_imports(&clause.body);
+                    }
+                }
+                Stmt::Try(stmt_try) => {
+                    self.collect_getattr_imports(&stmt_try.body);
+                    self.collect_getattr_imports(&stmt_try.orelse);
+                }
+                Stmt::With(with) => self.collect_getattr_imports(&with.body),
+                _ => {}
+            }
+        }
     }
 
     fn visit_if(&mut self, stmt_if: &ruff_python_ast::StmtIf, scope: Scope) {

@@ -64,6 +64,8 @@ pub struct Hop {
 pub enum HopSource {
     Binding(u32),
     Star(u32),
+    /// A from-import inside the module's `__getattr__` (index into `getattr_imports`).
+    Lazy(u32),
     /// `pkg.name` resolved to the submodule `pkg.name` (no binding in `pkg`).
     Submodule(ModuleId),
 }
@@ -74,6 +76,13 @@ struct Entry {
     resolution: Resolution,
     hop: Option<Hop>,
     next: Option<Key>,
+}
+
+enum StarTarget {
+    Internal(ModuleId),
+    External(String),
+    /// A relative import above the top, or an internal module that does not exist.
+    Missing,
 }
 
 /// Where a candidate binding of a name comes from, in source order.
@@ -173,10 +182,11 @@ impl<'p> Resolver<'p> {
         target: &str,
         name: &str,
     ) -> (Resolution, Option<Key>) {
+        let submodule = format!("{target}.{name}");
         match self.project.internal(target) {
             // `from . import sub` inside `pkg/__init__.py` loads the submodule.
-            Some(id) if id == importer => {
-                (self.module_resolution(&format!("{target}.{name}")), None)
+            Some(id) if id == importer && self.project.internal(&submodule).is_some() => {
+                (self.module_resolution(&submodule), None)
             }
             Some(id) => (self.lookup(id, name), Some((id, name.into()))),
             None if self.project.is_internal_name(target) => (
@@ -272,9 +282,14 @@ impl<'p> Resolver<'p> {
             );
         }
         for (index, star) in self.stars(module).iter().enumerate() {
-            if let Some(target) = self.star_target(module, star)
-                && self.exports(target).contains(name)
-            {
+            // What an external module exports is unknown: it may bind any name (the
+            // `try: from _speedups import *` pattern that replaces pure-Python definitions).
+            let binds = match self.star_target(module, star) {
+                StarTarget::Internal(target) => self.exports(target).contains(name),
+                StarTarget::External(_) => !name.starts_with('_'),
+                StarTarget::Missing => false,
+            };
+            if binds {
                 ordered.push((star.order, 0, Candidate::Star(index as u32)));
             }
         }
@@ -298,11 +313,18 @@ impl<'p> Resolver<'p> {
             .copied()
     }
 
-    fn star_target(&self, module: ModuleId, star: &StarImport) -> Option<ModuleId> {
-        let target = self
+    fn star_target(&self, module: ModuleId, star: &StarImport) -> StarTarget {
+        let Some(target) = self
             .project
-            .absolute_module(module, star.module.as_deref(), star.level)?;
-        self.project.internal(&target)
+            .absolute_module(module, star.module.as_deref(), star.level)
+        else {
+            return StarTarget::Missing;
+        };
+        match self.project.internal(&target) {
+            Some(id) => StarTarget::Internal(id),
+            None if self.project.is_internal_name(&target) => StarTarget::Missing,
+            None => StarTarget::External(target),
+        }
     }
 
     fn compute(&mut self, module: ModuleId, name: &str) -> Entry {
@@ -317,6 +339,23 @@ impl<'p> Resolver<'p> {
         };
         let Some(winner) = self.winner(module, name) else {
             let module_name = &project.modules[module as usize].name;
+            let lazy = match project.modules[module as usize].file {
+                Some(file) => &project.summaries[file].getattr_imports[..],
+                None => &[],
+            };
+            if let Some(index) = lazy.iter().position(|b| b.name == name) {
+                let BindingKind::FromImport { module: from, level, name: imported } = &lazy[index].kind else {
+                    unreachable!("getattr imports are from-imports");
+                };
+                if let Some(target) = project.absolute_module(module, from.as_deref(), *level) {
+                    let (resolution, next) = self.resolve_from_import(module, &target, imported);
+                    return Entry {
+                        resolution,
+                        hop: hop(Via::FromImport, HopSource::Lazy(index as u32)),
+                        next,
+                    };
+                }
+            }
             let submodule = format!("{module_name}.{name}");
             if let Some(id) = project.internal(&submodule) {
                 return Entry {
@@ -340,13 +379,23 @@ impl<'p> Resolver<'p> {
         let index = match winner {
             Candidate::Star(index) => {
                 let star = &self.stars(module)[index as usize];
-                let target = self
-                    .star_target(module, star)
-                    .expect("candidate stars are internal");
+                let (resolution, next) = match self.star_target(module, star) {
+                    StarTarget::Internal(target) => {
+                        (self.lookup(target, name), Some((target, name.into())))
+                    }
+                    StarTarget::External(target) => (
+                        Resolution::External {
+                            module: target,
+                            name: Some(name.to_string()),
+                        },
+                        None,
+                    ),
+                    StarTarget::Missing => unreachable!("stars of missing modules bind nothing"),
+                };
                 return Entry {
-                    resolution: self.lookup(target, name),
+                    resolution,
                     hop: hop(Via::Star, HopSource::Star(index)),
-                    next: Some((target, name.into())),
+                    next,
                 };
             }
             Candidate::Binding(index) => index,
@@ -388,7 +437,7 @@ impl<'p> Resolver<'p> {
                 hop: hop(Via::Import, source),
                 next: None,
             },
-            BindingKind::Alias(path) => match self.follow_alias(module, path) {
+            BindingKind::Alias(path) => match self.follow_alias(module, name, path) {
                 Some((resolution, next)) => Entry {
                     resolution,
                     hop: hop(Via::Assign, source),
@@ -402,12 +451,11 @@ impl<'p> Resolver<'p> {
     /// `X = a.b.c`: looks `a` up in `module`, then each attribute on the module it names.
     /// `None` when the value is not reached through modules (a builtin, an attribute of
     /// a class or value): then `X` is a definition of its own.
-    fn follow_alias(
-        &mut self,
-        module: ModuleId,
-        path: &[String],
-    ) -> Option<(Resolution, Option<Key>)> {
+    fn follow_alias(&mut self, module: ModuleId, own_name: &str, path: &[String]) -> Option<(Resolution, Option<Key>)> {
         let first = path[0].as_str();
+        if path.len() == 1 && first == own_name {
+            return None;
+        }
         self.winner(module, first)?;
         let mut resolution = self.lookup(module, first);
         let mut key: Key = (module, first.into());
@@ -455,7 +503,7 @@ impl<'p> Resolver<'p> {
                     .map(|b| b.name.clone())
                     .collect();
                 for star in self.stars(module) {
-                    if let Some(target) = self.star_target(module, star) {
+                    if let StarTarget::Internal(target) = self.star_target(module, star) {
                         let exported = self.exports(target);
                         names.extend(exported.iter().filter(|n| !n.starts_with('_')).cloned());
                     }

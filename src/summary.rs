@@ -148,6 +148,8 @@ pub struct FileSummary {
     pub all: Vec<AllChange>,
     /// Line of a module-level `def __getattr__`.
     pub getattr: Option<u32>,
+    /// `from m import N` inside a module `__getattr__`: how a lazy package provides `N`.
+    pub getattr_imports: Vec<Binding>,
     /// Names for which the module's `__getattr__` emits a deprecation warning.
     pub deprecated_names: Vec<String>,
     /// Message of a module-level `warnings.warn(..., DeprecationWarning)`.

@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Compares what ssot-graph resolves with what Python imports at run time.
+
+For every `from M import N` site in the tree whose module M belongs to the tree,
+imports M with this interpreter, takes `getattr(M, N)`, finds the file in which
+that object was really defined, and checks that ssot-graph resolved the site to
+the same file.
+
+    python3 scripts/check_against_python.py --binary target/release/ssot-graph ROOT
+
+ROOT's source roots (as `ssot-graph stats` reports them) are put first on
+sys.path. Prints the agreement and every disagreement; exits 1 below --min.
+"""
+import argparse
+import importlib
+import inspect
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import types
+import warnings
+
+# Importing these has side effects (a browser, a GUI, a REPL banner) or hangs.
+SKIP_PREFIXES = ("antigravity", "this", "idlelib", "tkinter", "turtle", "turtledemo",
+                 "__main__", "ensurepip", "pydoc_data", "test.test_", "lib2to3.tests")
+
+
+HEAPTYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: unset on classes written in C
+# Only classes written in C carry these in their own namespace.
+C_DESCRIPTORS = (types.MethodDescriptorType, types.WrapperDescriptorType,
+                 types.ClassMethodDescriptorType)
+
+
+def source_file(filename):
+    """A code object's file; frozen stdlib modules name their module, not a path."""
+    if filename and filename.startswith("<frozen ") and filename.endswith(">"):
+        module = sys.modules.get(filename[len("<frozen "):-1])
+        return getattr(module, "__file__", None)
+    return filename
+
+
+def defining_file(obj):
+    """The file that defines a function, class or module, or None if unknowable.
+
+    Objects implemented in C report "<compiled>": they are defined outside any
+    Python file even when their `__module__` names one.
+    """
+    if isinstance(obj, types.ModuleType):
+        return getattr(obj, "__file__", None)
+    if inspect.isclass(obj) and (not obj.__flags__ & HEAPTYPE or isinstance(
+            vars(obj).get("__new__"), types.BuiltinFunctionType)):
+        return "<compiled>"
+    if inspect.isclass(obj):
+        for value in vars(obj).values():
+            if isinstance(value, (staticmethod, classmethod)):
+                value = value.__func__
+            elif isinstance(value, property):
+                value = value.fget
+            value = inspect.unwrap(value) if callable(value) else value
+            code = getattr(value, "__code__", None)
+            generated = code is not None and code.co_filename.startswith("<string")
+            if code is not None and not generated and getattr(value, "__qualname__", "").startswith(obj.__qualname__ + "."):
+                return source_file(code.co_filename)
+        # No method of its own: find the `class` statement in the module `__module__` names.
+        try:
+            inspect.getsource(obj)
+            return inspect.getfile(obj)
+        except (TypeError, OSError):
+            compiled = any(isinstance(v, C_DESCRIPTORS) for v in vars(obj).values())
+            return "<compiled>" if compiled else None
+    if callable(obj):
+        try:
+            function = inspect.unwrap(obj)
+        except ValueError:
+            return None
+        code = getattr(function, "__code__", None)
+        if code is not None:
+            return source_file(code.co_filename)
+        if isinstance(function, types.BuiltinFunctionType):
+            return "<compiled>"
+        return None  # an instance of a Python class: no definition site of its own
+    return None
+
+
+def runtime_files(pairs, timeout):
+    """{(module, name): file or error string} as this interpreter sees them."""
+    def alarm(signum, frame):
+        raise TimeoutError("import timed out")
+    signal.signal(signal.SIGALRM, alarm)
+    results = {}
+    for module, name in pairs:
+        if module.startswith(SKIP_PREFIXES) or module in SKIP_PREFIXES:
+            results[(module, name)] = "skip: side effects on import"
+            continue
+        signal.alarm(timeout)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                loaded = importlib.import_module(module)
+                obj = getattr(loaded, name)
+                if obj is None:
+                    raise AttributeError("bound to None")
+                results[(module, name)] = defining_file(obj) or "skip: no source file"
+        except BaseException as error:  # noqa: BLE001 - any failure only skips the pair
+            results[(module, name)] = f"skip: {type(error).__name__}: {error}"[:200]
+        finally:
+            signal.alarm(0)
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("root")
+    parser.add_argument("--binary", default="target/release/ssot-graph")
+    parser.add_argument("--min", type=float, default=0.0, help="fail below this agreement (percent)")
+    parser.add_argument("--timeout", type=int, default=20, help="seconds per import")
+    parser.add_argument("--show", type=int, default=50, help="disagreements to print")
+    args = parser.parse_args()
+    root = os.path.realpath(args.root)
+
+    with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as config:
+        config.write(f'python-version = "{sys.version_info[0]}.{sys.version_info[1]}"\n')
+        config.write(f'platform = "{sys.platform}"\n')
+    command = [args.binary, "--root", root, "--config", config.name, "--format", "json"]
+    stats = json.loads(subprocess.run(command + ["stats"], check=True, capture_output=True).stdout)
+    export = json.loads(subprocess.run(command + ["export"], check=True, capture_output=True).stdout)
+    os.unlink(config.name)
+    roots = [os.path.join(root, r) if r != "." else root for r in stats["source_roots"]]
+    sys.path[:0] = roots
+
+    internal = {m["name"] for m in export["modules"] if not m["external"]}
+    claimed = {}
+    for site in export["imports"]:
+        name, module = site["name"], site["module"]
+        if name in (None, "*") or module not in internal:
+            continue
+        resolved = site["resolved"]
+        if resolved["kind"] in ("class", "function", "module", "variable") and resolved["path"]:
+            path = os.path.join(root, resolved["path"])
+            if resolved["kind"] == "module" and os.path.isdir(path):
+                path = None  # namespace package: no file to compare
+            claimed[(module, name)] = (resolved["kind"], path)
+        else:
+            claimed[(module, name)] = (resolved["kind"], None)
+
+    runtime = runtime_files(sorted(claimed), args.timeout)
+    agree, disagree, skipped = 0, [], 0
+    reasons = {}
+    values = 0
+    for pair, (kind, path) in sorted(claimed.items()):
+        actual = runtime[pair]
+        if actual.startswith("skip:"):
+            skipped += 1
+            reasons[actual.split(":")[1].strip()] = reasons.get(actual.split(":")[1].strip(), 0) + 1
+            continue
+        actual = os.path.realpath(actual)
+        if not actual.startswith(root + os.sep) or not actual.endswith((".py", ".pyi")):
+            # Defined outside the tree (a C module, another package): only a match if we said so.
+            if kind in ("external", "unresolved", "variable"):
+                agree += 1
+            else:
+                disagree.append((pair, kind, path, actual))
+            continue
+        if kind == "variable" and path is None:
+            skipped += 1
+            continue
+        if path is not None and os.path.realpath(path) == actual:
+            agree += 1
+        elif kind == "variable":
+            # `X = make()`: the runtime object's code lives where `make` is defined, but
+            # the name is defined by the assignment; not comparable file to file.
+            values += 1
+        else:
+            disagree.append((pair, kind, path, actual))
+
+    checked = agree + len(disagree)
+    share = 100.0 * agree / checked if checked else 100.0
+    print(f"pairs (module, name) imported with `from M import N`: {len(claimed)}")
+    print(f"checked against the runtime: {checked}; skipped (import failed or no source): {skipped}")
+    print(f"agreement: {agree}/{checked} = {share:.2f}%")
+    print(f"values bound by a call elsewhere (not comparable): {values}")
+    common = sorted(reasons.items(), key=lambda item: -item[1])[:8]
+    print("skipped because: " + ", ".join(f"{reason} {count}" for reason, count in common))
+    for (module, name), kind, path, actual in disagree[: args.show]:
+        ours = os.path.relpath(path, root) if path else "-"
+        theirs = os.path.relpath(actual, root) if actual.startswith(root) else actual
+        print(f"  from {module} import {name}: ssot-graph {kind} {ours}; python {theirs}")
+    return 0 if share >= args.min else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -301,8 +301,13 @@ impl<'p> Resolver<'p> {
     /// under `TYPE_CHECKING` or in a handler) the last one at all.
     pub fn winner(&mut self, module: ModuleId, name: &str) -> Option<Candidate> {
         let candidates = self.candidates(module, name);
+        // An import of a repository module that does not exist raises ImportError at
+        // run time, so its `except ImportError:` alternative is what Python binds.
         let taken = |c: &Candidate| match *c {
-            Candidate::Binding(i) => self.bindings(module)[i as usize].taken,
+            Candidate::Binding(i) => {
+                let binding = &self.bindings(module)[i as usize];
+                binding.taken && !self.imports_missing_module(module, &binding.kind)
+            }
             Candidate::Star(i) => self.stars(module)[i as usize].taken,
         };
         candidates
@@ -311,6 +316,17 @@ impl<'p> Resolver<'p> {
             .find(|c| taken(c))
             .or(candidates.last())
             .copied()
+    }
+
+    pub fn imports_missing_module(&self, module: ModuleId, kind: &BindingKind) -> bool {
+        let target = match kind {
+            BindingKind::FromImport { module: from, level, .. } => {
+                self.project.absolute_module(module, from.as_deref(), *level)
+            }
+            BindingKind::Import { module } => Some(module.clone()),
+            _ => return false,
+        };
+        target.is_some_and(|t| self.project.is_internal_name(&t) && self.project.internal(&t).is_none())
     }
 
     fn star_target(&self, module: ModuleId, star: &StarImport) -> StarTarget {

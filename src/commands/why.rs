@@ -90,14 +90,15 @@ fn alternatives(
             if Some(candidate) == winner {
                 continue;
             }
-            let (position, statement, taken, type_checking) = match candidate {
+            let (position, statement, taken, type_checking, missing) = match candidate {
                 Candidate::Binding(i) => {
                     let b = &summary.bindings[i as usize];
-                    (b.position, &b.statement, b.taken, b.type_checking)
+                    let missing = resolver.imports_missing_module(module, &b.kind);
+                    (b.position, &b.statement, b.taken, b.type_checking, missing)
                 }
                 Candidate::Star(i) => {
                     let s = &summary.stars[i as usize];
-                    (s.position, &s.statement, s.taken, false)
+                    (s.position, &s.statement, s.taken, false, false)
                 }
             };
             found.push(Alternative {
@@ -107,7 +108,9 @@ fn alternatives(
                 line: position.line,
                 col: position.col,
                 statement: statement.clone(),
-                why_not: if type_checking {
+                why_not: if missing {
+                    "imports a module the repository does not have"
+                } else if type_checking {
                     "only under TYPE_CHECKING"
                 } else if !taken {
                     "in a branch not taken by default"
@@ -156,11 +159,11 @@ pub fn text(out: &mut dyn Write, why: &Why) -> std::io::Result<()> {
     if !why.chain.is_empty() || r.statement.is_some() {
         let hops = why.chain.len();
         writeln!(out)?;
-        writeln!(
-            out,
-            "chain ({hops} hop{}):",
-            if hops == 1 { "" } else { "s" }
-        )?;
+        match hops {
+            0 => writeln!(out, "defined at:")?,
+            1 => writeln!(out, "chain (1 hop):")?,
+            _ => writeln!(out, "chain ({hops} hops):")?,
+        }
         for hop in &why.chain {
             writeln!(
                 out,

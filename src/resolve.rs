@@ -320,13 +320,19 @@ impl<'p> Resolver<'p> {
 
     pub fn imports_missing_module(&self, module: ModuleId, kind: &BindingKind) -> bool {
         let target = match kind {
-            BindingKind::FromImport { module: from, level, .. } => {
-                self.project.absolute_module(module, from.as_deref(), *level)
-            }
+            BindingKind::FromImport {
+                module: from,
+                level,
+                ..
+            } => self
+                .project
+                .absolute_module(module, from.as_deref(), *level),
             BindingKind::Import { module } => Some(module.clone()),
             _ => return false,
         };
-        target.is_some_and(|t| self.project.is_internal_name(&t) && self.project.internal(&t).is_none())
+        target.is_some_and(|t| {
+            self.project.is_internal_name(&t) && self.project.internal(&t).is_none()
+        })
     }
 
     fn star_target(&self, module: ModuleId, star: &StarImport) -> StarTarget {
@@ -360,7 +366,12 @@ impl<'p> Resolver<'p> {
                 None => &[],
             };
             if let Some(index) = lazy.iter().position(|b| b.name == name) {
-                let BindingKind::FromImport { module: from, level, name: imported } = &lazy[index].kind else {
+                let BindingKind::FromImport {
+                    module: from,
+                    level,
+                    name: imported,
+                } = &lazy[index].kind
+                else {
                     unreachable!("getattr imports are from-imports");
                 };
                 if let Some(target) = project.absolute_module(module, from.as_deref(), *level) {
@@ -467,7 +478,12 @@ impl<'p> Resolver<'p> {
     /// `X = a.b.c`: looks `a` up in `module`, then each attribute on the module it names.
     /// `None` when the value is not reached through modules (a builtin, an attribute of
     /// a class or value): then `X` is a definition of its own.
-    fn follow_alias(&mut self, module: ModuleId, own_name: &str, path: &[String]) -> Option<(Resolution, Option<Key>)> {
+    fn follow_alias(
+        &mut self,
+        module: ModuleId,
+        own_name: &str,
+        path: &[String],
+    ) -> Option<(Resolution, Option<Key>)> {
         let first = path[0].as_str();
         if path.len() == 1 && first == own_name {
             return None;

@@ -139,7 +139,11 @@ pub fn hop(project: &Project, hop: &Hop) -> HopView {
         HopSource::Lazy(index) => {
             let file = module.file.expect("__getattr__ lives in a file");
             let binding = &project.summaries[file].getattr_imports[index as usize];
-            (module.path.clone(), binding.position, binding.statement.clone())
+            (
+                module.path.clone(),
+                binding.position,
+                binding.statement.clone(),
+            )
         }
         HopSource::Star(index) => {
             let file = module.file.expect("star imports live in files");

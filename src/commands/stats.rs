@@ -181,7 +181,10 @@ pub fn text(out: &mut dyn Write, stats: &Stats) -> std::io::Result<()> {
     }
     writeln!(out, "diagnostics   {}", stats.diagnostics.len())?;
     for d in &stats.diagnostics {
-        writeln!(out, "  {}:{}: {}", d.path, d.line, d.message)?;
+        match d.line {
+            0 => writeln!(out, "  {}: {}", d.path, d.message)?,
+            line => writeln!(out, "  {}:{line}: {}", d.path, d.message)?,
+        }
     }
     let timings: Vec<String> = stats
         .timings_ms

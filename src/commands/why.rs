@@ -21,6 +21,15 @@ pub struct Why {
     pub sites_by_module: BTreeMap<String, usize>,
     /// Other ways Python could bind a name along the chain (`try`/`except`, `if`/`else`).
     pub alternatives: Vec<Alternative>,
+    /// Deprecation markers met along the chain: deprecated modules and `@deprecated` names.
+    pub deprecations: Vec<Deprecation>,
+}
+
+#[derive(Serialize)]
+pub struct Deprecation {
+    /// A module, or `module.Name`.
+    pub target: String,
+    pub message: String,
 }
 
 #[derive(Serialize)]
@@ -53,6 +62,7 @@ pub fn compute(project: &Project, target: &str) -> Result<Why> {
         }
     }
     let alternatives = alternatives(&mut resolver, &hops, &resolution);
+    let deprecations = deprecations(project, &hops, &resolution);
     Ok(Why {
         schema: "ssot-graph/why/v1",
         target: target.to_string(),
@@ -61,7 +71,46 @@ pub fn compute(project: &Project, target: &str) -> Result<Why> {
         canonical,
         sites_by_module,
         alternatives,
+        deprecations,
     })
+}
+
+/// Deprecated modules the chain passes through, and a deprecated definition at its end.
+fn deprecations(project: &Project, hops: &[Hop], resolution: &Resolution) -> Vec<Deprecation> {
+    let mut modules: Vec<u32> = hops.iter().map(|h| h.module).collect();
+    let mut found = Vec::new();
+    match resolution {
+        Resolution::Definition { module, binding } => {
+            modules.push(*module);
+            let binding = view::binding(project, *module, *binding);
+            if let Some(message) = &binding.deprecated {
+                found.push(Deprecation {
+                    target: format!(
+                        "{}.{}",
+                        project.modules[*module as usize].name, binding.name
+                    ),
+                    message: message.clone(),
+                });
+            }
+        }
+        Resolution::Module(module) => modules.push(*module),
+        _ => {}
+    }
+    modules.dedup();
+    for module in modules {
+        let module = &project.modules[module as usize];
+        let summary = module.file.map(|f| &project.summaries[f]);
+        if let Some(message) = summary.and_then(|s| s.deprecated.as_ref()) {
+            found.insert(
+                0,
+                Deprecation {
+                    target: module.name.clone(),
+                    message: message.clone(),
+                },
+            );
+        }
+    }
+    found
 }
 
 /// Candidates that lost to the binding each hop (and the definition) took.
@@ -186,16 +235,23 @@ pub fn text(out: &mut dyn Write, why: &Why) -> std::io::Result<()> {
             )?;
         }
     }
+    if !why.deprecations.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "deprecated:")?;
+        for deprecation in &why.deprecations {
+            writeln!(out, "  {}: {}", deprecation.target, deprecation.message)?;
+        }
+    }
     if let Some(canonical) = &why.canonical {
         writeln!(out)?;
         writeln!(out, "canonical: {canonical}")?;
         let total: usize = why.sites_by_module.values().sum();
         let paths = why.sites_by_module.len();
-        writeln!(
-            out,
-            "import sites: {total} through {paths} module path{}",
-            if paths == 1 { "" } else { "s" }
-        )?;
+        match paths {
+            0 => writeln!(out, "import sites: none")?,
+            1 => writeln!(out, "import sites: {total} through 1 module path")?,
+            _ => writeln!(out, "import sites: {total} through {paths} module paths")?,
+        }
         let mut by_count: Vec<(&String, &usize)> = why.sites_by_module.iter().collect();
         by_count.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
         for (module, count) in by_count {

@@ -1,0 +1,199 @@
+//! The binary as a user runs it, on the bundled fixtures; whole outputs are snapshots.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+struct Output {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(root: &Path, args: &[&str]) -> Output {
+    let output = Command::cargo_bin("ssot-graph")
+        .unwrap()
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .output()
+        .unwrap();
+    let root_text = root.canonicalize().unwrap().display().to_string();
+    let clean = |bytes: &[u8]| String::from_utf8_lossy(bytes).replace(&root_text, "[ROOT]");
+    Output {
+        code: output.status.code().unwrap_or(-1),
+        stdout: clean(&output.stdout),
+        stderr: clean(&output.stderr),
+    }
+}
+
+fn ok(root: &Path, args: &[&str]) -> String {
+    let output = run(root, args);
+    assert_eq!(output.code, 0, "stderr: {}", output.stderr);
+    output.stdout
+}
+
+/// Timings differ on every run; everything else in `stats` is exact.
+fn without_timings(stats: &str) -> String {
+    stats
+        .lines()
+        .filter(|l| !l.starts_with("time "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+const COMPAT_MANAGER: &str = "netra_backend.app.websocket_core.manager.WebSocketManager";
+
+#[test]
+fn why_follows_the_compatibility_layer_through_three_hops_to_the_class() {
+    insta::assert_snapshot!(ok(&fixture("seed"), &["why", COMPAT_MANAGER]));
+}
+
+#[test]
+fn why_json_has_the_definition_chain_and_sites_per_import_path() {
+    insta::assert_snapshot!(ok(
+        &fixture("seed"),
+        &["--format", "json", "why", COMPAT_MANAGER]
+    ));
+}
+
+#[test]
+fn why_accepts_a_file_path_with_a_name() {
+    let by_path = ok(
+        &fixture("seed"),
+        &[
+            "why",
+            "netra_backend/app/websocket_core/manager.py:WebSocketManager",
+        ],
+    );
+    let by_dotted = ok(&fixture("seed"), &["why", COMPAT_MANAGER]);
+    assert_eq!(
+        by_path.lines().skip(1).collect::<Vec<_>>(),
+        by_dotted.lines().skip(1).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn why_a_bare_name_with_one_definition_resolves_it() {
+    insta::assert_snapshot!(ok(&fixture("seed"), &["why", "UnifiedWebSocketManager"]));
+}
+
+#[test]
+fn why_a_bare_name_defined_twice_lists_both_and_exits_2() {
+    let output = run(&fixture("seed"), &["why", "WebSocketNotifier"]);
+    assert_eq!(output.code, 2);
+    assert_eq!(output.stdout, "");
+    insta::assert_snapshot!(output.stderr);
+}
+
+#[test]
+fn why_an_unknown_module_is_a_one_line_error() {
+    let output = run(&fixture("seed"), &["why", "nowhere.Thing"]);
+    assert_eq!(output.code, 2);
+    assert_eq!(
+        output.stderr,
+        "error: nowhere.Thing: no module `nowhere` in the repository\n"
+    );
+}
+
+#[test]
+fn why_resolves_every_import_construct() {
+    let targets = [
+        "shapes.Circle",                     // from .core import Circle as Circle
+        "shapes.Square",                     // star import honouring __all__ +=
+        "shapes.Sq",                         // Sq = geometry.Square (module attribute)
+        "shapes.Unit", // import shapes.units as units_module; Unit = units_module.Unit
+        "shapes.VERSION", // re-binding: the last one wins
+        "shapes.speedup", // try/except ImportError fallback
+        "shapes.geometry", // from . import geometry (submodule)
+        "shapes.everything.make_circle", // star import without __all__
+        "shapes.everything._private_helper", // ... which leaves out private names
+        "shapes.lazy.Heavy", // TYPE_CHECKING declaration of a lazy package
+        "shapes.deep.inner.leaf.sibling", // relative import from a namespace package
+        "shapes.deep.inner.leaf.Circle", // three-dot relative import
+        "shapes.typed.Typed", // a .pyi stub without a .py
+        "shapes.cycle_a.Loop", // a re-export cycle
+        "shapes.old.OldCircle", // a class in a deprecated module
+    ];
+    let root = fixture("constructs");
+    let mut all = String::new();
+    for target in targets {
+        let output = run(&root, &["why", target]);
+        assert_eq!(output.code, 0, "{target}: {}", output.stderr);
+        all.push_str(&output.stdout);
+        all.push_str("---\n");
+    }
+    insta::assert_snapshot!(all);
+}
+
+#[test]
+fn stats_counts_the_seed_repository() {
+    insta::assert_snapshot!(without_timings(&ok(&fixture("seed"), &["stats"])));
+}
+
+#[test]
+fn stats_reads_source_roots_from_packaging_metadata() {
+    let stats = ok(&fixture("constructs"), &["stats"]);
+    assert!(stats.lines().any(|l| l == "source roots  src"), "{stats}");
+}
+
+#[test]
+fn export_json_follows_the_schema() {
+    insta::assert_snapshot!(ok(&fixture("seed"), &["export", "--format", "json"]));
+}
+
+#[test]
+fn root_is_found_from_a_subdirectory() {
+    let output = Command::cargo_bin("ssot-graph")
+        .unwrap()
+        .current_dir(fixture("seed").join("netra_backend/app/agents"))
+        .args(["why", COMPAT_MANAGER])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("unified_manager.py:5:1"));
+}
+
+#[test]
+fn a_bad_config_is_a_one_line_error_naming_file_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("ssot-graph.toml"),
+        "roots = [\"src\"]\nexclud = []\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    let output = run(dir.path(), &["stats"]);
+    assert_eq!(output.code, 2);
+    assert_eq!(output.stderr.lines().count(), 1, "{}", output.stderr);
+    assert_eq!(
+        output.stderr,
+        "error: [ROOT]/ssot-graph.toml: TOML parse error at line 2, column 1: unknown field \
+         `exclud`, expected one of `roots`, `exclude`, `python-version`, `platform`\n"
+    );
+}
+
+#[test]
+fn resolution_agrees_with_the_python_runtime_on_the_fixtures() {
+    for name in ["seed", "constructs"] {
+        let output = std::process::Command::new("python3")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/check_against_python.py"))
+            .args(["--binary", env!("CARGO_BIN_EXE_ssot-graph"), "--min", "100"])
+            .arg(fixture(name))
+            .output()
+            .expect("python3 runs");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "{name}: {stdout}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(stdout.contains("= 100.00%"), "{stdout}");
+    }
+}

@@ -1,0 +1,164 @@
+//! Bad input never aborts the run: each bad file is one diagnostic, the rest resolves.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn write(root: &Path, rel: &str, bytes: &[u8]) {
+    let path = root.join(rel);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, bytes).unwrap();
+}
+
+fn stats_json(root: &Path) -> serde_json::Value {
+    let output = Command::cargo_bin("ssot-graph")
+        .unwrap()
+        .args(["--format", "json", "stats", "--root"])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn hostile_files_become_diagnostics_and_the_rest_still_resolves() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "pkg/__init__.py", b"");
+    write(root, "pkg/good.py", b"class Good:\n    pass\n");
+    write(
+        root,
+        "pkg/broken.py",
+        b"from pkg.good import Good\ndef oops(:\n    pass\n",
+    );
+    write(root, "pkg/binary.py", b"\x7fELF\x00\x01\x02");
+    write(root, "pkg/latin.py", b"x = '\xe9'\n");
+    write(
+        root,
+        "pkg/declared.py",
+        b"# -*- coding: latin-1 -*-\nfrom pkg.good import Good\nname = '\xe9'\n",
+    );
+    write(
+        root,
+        "pkg/bom.py",
+        b"\xef\xbb\xbffrom pkg.good import Good\n",
+    );
+    write(
+        root,
+        "pkg/crlf.py",
+        b"from pkg.good import (\r\n    Good,\r\n)\r\n",
+    );
+    write(
+        root,
+        "pkg/tabs.py",
+        b"if True:\n\tfrom pkg.good import Good\n",
+    );
+    write(root, "pkg/empty.py", b"");
+    write(
+        root,
+        "pkg/dir with space/ünïcode.py",
+        b"from pkg.good import Good\n",
+    );
+    let mut huge = b"from pkg.good import Good\n".to_vec();
+    huge.resize(17 * 1024 * 1024, b'#');
+    write(root, "pkg/huge.py", &huge);
+    let deep: String = (0..20).map(|i| format!("d{i}/")).collect();
+    for i in 0..=20 {
+        let prefix: String = (0..i).map(|j| format!("d{j}/")).collect();
+        write(root, &format!("pkg/{prefix}__init__.py"), b"");
+    }
+    write(
+        root,
+        &format!("pkg/{deep}leaf.py"),
+        b"from pkg.good import Good\n",
+    );
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(root.join("pkg"), root.join("pkg/loop")).unwrap();
+
+    let stats = stats_json(root);
+    let diagnostics: Vec<String> = stats["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}: {}",
+                d["path"].as_str().unwrap(),
+                d["line"],
+                d["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let mut expected = vec![
+        "pkg/binary.py:1: binary file: source contains a NUL byte".to_string(),
+        "pkg/broken.py:2: syntax error: Expected a parameter or the end of the parameter list (and 1 more)".to_string(),
+        "pkg/huge.py:0: file is 17.8 MB, above the 16 MB limit; skipped".to_string(),
+        "pkg/latin.py:1: not valid UTF-8 (byte offset 5) and no coding declaration says otherwise"
+            .to_string(),
+    ];
+    if cfg!(unix) {
+        expected.push("pkg/loop:0: symlink loop: points back to pkg; not followed".to_string());
+    }
+    assert_eq!(diagnostics, expected);
+    // Every file that could be read still contributes its imports, resolved.
+    assert_eq!(stats["resolution"]["definition"], 7, "{stats:#}");
+    assert_eq!(stats["resolution"]["unresolved"], 0);
+}
+
+#[test]
+fn a_deep_reexport_chain_and_a_star_import_cycle_end_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "chain/__init__.py", b"");
+    write(root, "chain/m0.py", b"class Target:\n    pass\n");
+    for i in 1..=1000 {
+        write(
+            root,
+            &format!("chain/m{i}.py"),
+            format!("from chain.m{} import Target\n", i - 1).as_bytes(),
+        );
+    }
+    write(root, "stars/__init__.py", b"");
+    for i in 0..500 {
+        let next = (i + 1) % 500;
+        write(
+            root,
+            &format!("stars/s{i}.py"),
+            format!("from stars.s{next} import *\nV{i} = {i}\n").as_bytes(),
+        );
+    }
+    let output = Command::cargo_bin("ssot-graph")
+        .unwrap()
+        .args(["why", "chain.m1000.Target", "--root"])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("chain (1000 hops):"),
+        "{}",
+        &stdout[..300.min(stdout.len())]
+    );
+    assert!(stdout.contains("chain/m0.py:1:1  class Target:"));
+
+    let output = Command::cargo_bin("ssot-graph")
+        .unwrap()
+        .args(["why", "stars.s0.V499", "--root"])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("is variable V499 defined in stars.s499"),
+        "{stdout}"
+    );
+}

@@ -39,6 +39,12 @@ pub struct Site {
     pub target: Option<String>,
 }
 
+/// The edges one import site makes, before they are added to the graph.
+struct SiteEdges {
+    imported: String,
+    implicit_parents: Vec<ModuleId>,
+}
+
 /// One edge of the module graph: the sites that make it.
 #[derive(Debug, Default)]
 pub struct Edge {
@@ -74,7 +80,7 @@ impl Project {
         let summaries: Vec<FileSummary> = files
             .par_iter()
             .map(|file| match std::fs::read(&file.path) {
-                Ok(bytes) => parse::summarize_bytes(&bytes, file.is_stub, &target),
+                Ok(bytes) => parse::summarize_bytes(bytes, file.is_stub, &target),
                 Err(error) => FileSummary {
                     diagnostics: vec![crate::summary::Diagnostic {
                         line: 0,
@@ -215,16 +221,35 @@ impl Project {
     }
 
     fn index_sites(&mut self) {
-        let file_modules: Vec<ModuleId> =
-            self.files.iter().map(|f| self.by_name[&f.module]).collect();
-        for (file, importer) in file_modules.into_iter().enumerate() {
-            for import in 0..self.summaries[file].imports.len() {
-                let site = &self.summaries[file].imports[import];
-                let target = self.absolute_module(importer, site.module.as_deref(), site.level);
-                let name = site.name.clone();
+        // The lookups are pure and run per file in parallel; adding edges is sequential.
+        let planned: Vec<Vec<(Option<String>, Option<SiteEdges>)>> = (0..self.files.len())
+            .into_par_iter()
+            .map(|file| {
+                let importer = self.by_name[&self.files[file].module];
+                self.summaries[file]
+                    .imports
+                    .iter()
+                    .map(|site| {
+                        let target =
+                            self.absolute_module(importer, site.module.as_deref(), site.level);
+                        let edges = target
+                            .as_deref()
+                            .map(|t| self.site_edges(importer, t, site.name.as_deref()));
+                        (target, edges)
+                    })
+                    .collect()
+            })
+            .collect();
+        for (file, sites) in planned.into_iter().enumerate() {
+            let importer = self.by_name[&self.files[file].module];
+            for (import, (target, edges)) in sites.into_iter().enumerate() {
                 let id = self.sites.len();
-                if let Some(target) = &target {
-                    self.add_site_edges(importer, target, name.as_deref(), id);
+                if let Some(edges) = edges {
+                    let explicit = self.node_for(&edges.imported);
+                    self.edge(importer, explicit).sites.push(id);
+                    for parent in edges.implicit_parents {
+                        self.edge(importer, parent).implicit_sites.push(id);
+                    }
                 }
                 self.sites.push(Site {
                     file,
@@ -236,15 +261,9 @@ impl Project {
         }
     }
 
-    /// The edge `importer → imported` (a submodule when `from pkg import sub` names one),
-    /// plus implicit edges to each parent package Python runs first.
-    fn add_site_edges(
-        &mut self,
-        importer: ModuleId,
-        target: &str,
-        name: Option<&str>,
-        site: usize,
-    ) {
+    /// The module an import site's edge points at (a submodule when `from pkg import sub`
+    /// names one), and the parent packages Python runs first.
+    fn site_edges(&self, importer: ModuleId, target: &str, name: Option<&str>) -> SiteEdges {
         let imported = match name {
             Some(name) if name != "*" => {
                 let submodule = format!("{target}.{name}");
@@ -256,24 +275,24 @@ impl Project {
             }
             _ => target.to_string(),
         };
-        let explicit = self.node_for(&imported);
-        self.edge(importer, explicit).sites.push(site);
-        if !self.is_internal_name(&imported) {
-            return;
+        let mut implicit_parents = Vec::new();
+        if self.is_internal_name(&imported) {
+            let importer_name = &self.modules[importer as usize].name;
+            let mut parent = imported.as_str();
+            while let Some((up, _)) = parent.rsplit_once('.') {
+                parent = up;
+                let is_own_ancestor = importer_name
+                    .strip_prefix(parent)
+                    .is_some_and(|rest| rest.starts_with('.'));
+                if is_own_ancestor {
+                    break;
+                }
+                implicit_parents.extend(self.internal(parent));
+            }
         }
-        let importer_name = self.modules[importer as usize].name.clone();
-        let mut parent = imported.as_str();
-        while let Some((up, _)) = parent.rsplit_once('.') {
-            parent = up;
-            let is_own_ancestor = importer_name
-                .strip_prefix(parent)
-                .is_some_and(|rest| rest.starts_with('.'));
-            if is_own_ancestor {
-                break;
-            }
-            if let Some(id) = self.internal(parent) {
-                self.edge(importer, id).implicit_sites.push(site);
-            }
+        SiteEdges {
+            imported,
+            implicit_parents,
         }
     }
 

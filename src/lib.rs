@@ -56,5 +56,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<i32> {
             writeln!(out)?;
         }
     }
+    // The graph is large and the process ends here: skip freeing it piece by piece.
+    std::mem::forget(project);
     Ok(0)
 }

@@ -3,6 +3,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Deep re-export chains and deeply nested source recurse; give them room.
 const STACK_BYTES: usize = 512 * 1024 * 1024;
 

@@ -11,8 +11,11 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::summary::{
     AllChange, AllPart, Binding, BindingKind, Context, Diagnostic, FileSummary, ImportSite,
-    Position, StarImport,
+    Position, StarImport, Text,
 };
+
+/// Longest statement text kept for display.
+const STATEMENT_CHARS: usize = 160;
 
 /// Files larger than this are reported, not parsed: they are generated data, not code.
 pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
@@ -34,7 +37,7 @@ impl Default for Target {
 }
 
 /// Summarizes a file's bytes; decoding and syntax problems become diagnostics.
-pub fn summarize_bytes(bytes: &[u8], is_stub: bool, target: &Target) -> FileSummary {
+pub fn summarize_bytes(bytes: Vec<u8>, is_stub: bool, target: &Target) -> FileSummary {
     if bytes.len() > MAX_FILE_BYTES {
         return only_diagnostic(
             0,
@@ -62,7 +65,7 @@ fn only_diagnostic(line: u32, message: String) -> FileSummary {
 }
 
 /// Decodes source as Python does: UTF-8 by default, a BOM, or a PEP 263 coding line.
-pub fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
+pub fn decode(bytes: Vec<u8>) -> Result<String, Diagnostic> {
     if let Some(nul) = bytes.iter().position(|&b| b == 0) {
         let line = bytes[..nul].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
         return Err(Diagnostic {
@@ -70,10 +73,10 @@ pub fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
             message: "binary file: source contains a NUL byte".to_string(),
         });
     }
-    if let Some(rest) = bytes.strip_prefix(b"\xef\xbb\xbf") {
-        return decode_utf8(rest);
+    if bytes.starts_with(b"\xef\xbb\xbf") {
+        return decode_utf8(bytes[3..].to_vec());
     }
-    match coding_declaration(bytes) {
+    match coding_declaration(&bytes) {
         Some(label) if !is_utf8_label(&label) => {
             let normalized = label.to_ascii_lowercase().replace('_', "-");
             if matches!(
@@ -90,7 +93,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
                     message: format!("unknown encoding `{label}` in coding declaration"),
                 });
             };
-            let (text, _, had_errors) = encoding.decode(bytes);
+            let (text, _, had_errors) = encoding.decode(&bytes);
             if had_errors {
                 return Err(Diagnostic {
                     line: 1,
@@ -103,9 +106,10 @@ pub fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
     }
 }
 
-fn decode_utf8(bytes: &[u8]) -> Result<String, Diagnostic> {
-    String::from_utf8(bytes.to_vec()).map_err(|error| {
+fn decode_utf8(bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    String::from_utf8(bytes).map_err(|error| {
         let at = error.utf8_error().valid_up_to();
+        let bytes = error.as_bytes();
         let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
         Diagnostic {
             line,
@@ -257,28 +261,39 @@ impl Walker<'_> {
         self.lines.position(range.start())
     }
 
-    /// The statement's text on one line, whitespace collapsed.
-    fn statement_text(&self, range: TextRange) -> String {
+    /// The statement's text on one line, whitespace and line continuations collapsed,
+    /// cut after `STATEMENT_CHARS` bytes (an assignment may span a whole data table).
+    fn statement_text(&self, range: TextRange) -> Text {
         let text = &self.source[range];
-        let mut out = String::with_capacity(text.len().min(120));
-        for word in text.split_whitespace() {
-            if !out.is_empty() {
+        let mut out = String::with_capacity(text.len().min(STATEMENT_CHARS + 4));
+        let mut pending_space = false;
+        for c in text.chars() {
+            if c.is_whitespace() || c == '\\' {
+                pending_space = !out.is_empty();
+                continue;
+            }
+            if pending_space && !out.ends_with('(') && c != ')' {
                 out.push(' ');
             }
-            out.push_str(word);
+            pending_space = false;
+            if out.len() >= STATEMENT_CHARS {
+                out.push_str(" …");
+                break;
+            }
+            out.push(c);
         }
-        out.replace("( ", "(").replace(" )", ")").replace("\\ ", "")
+        out.into()
     }
 
     /// The first line of a compound statement (`class Foo(Base):`), from its keyword.
-    fn header_text(&self, keyword_line: u32) -> String {
+    fn header_text(&self, keyword_line: u32) -> Text {
         let start = self.lines.starts[keyword_line as usize - 1];
         self.source[start..]
             .lines()
             .next()
             .unwrap_or_default()
             .trim()
-            .to_string()
+            .into()
     }
 
     fn bind(&mut self, scope: Scope, name: &str, kind: BindingKind, range: TextRange) {
@@ -293,7 +308,7 @@ impl Walker<'_> {
         name: &str,
         kind: BindingKind,
         position: Position,
-        statement: String,
+        statement: Text,
         deprecated: Option<String>,
     ) {
         self.summary.bindings.push(Binding {
@@ -629,7 +644,7 @@ impl Walker<'_> {
         }
         let message = call.arguments.args.first().map(|arg| match arg {
             Expr::StringLiteral(literal) => literal.value.to_str().to_string(),
-            other => self.statement_text(other.range()),
+            other => self.statement_text(other.range()).to_string(),
         });
         Some(message.unwrap_or_default())
     }
@@ -782,6 +797,19 @@ impl Walker<'_> {
                         let actual = &actual[..wanted.len().min(2)];
                         let wanted = &wanted[..wanted.len().min(2)];
                         Some(compare_ordering(op, actual.cmp(wanted))?)
+                    }
+                    ["os", "name"] => {
+                        let os_name = if self.target.platform == "win32" {
+                            "nt"
+                        } else {
+                            "posix"
+                        };
+                        let wanted = string_value(right)?;
+                        match op {
+                            CmpOp::Eq => Some(os_name == wanted),
+                            CmpOp::NotEq => Some(os_name != wanted),
+                            _ => None,
+                        }
                     }
                     [.., "sys", "platform"] | ["platform"] => {
                         let wanted = string_value(right)?;
@@ -1039,19 +1067,19 @@ mod tests {
     fn latin1_coding_declaration_is_honoured() {
         let bytes = b"# -*- coding: latin-1 -*-\nname = '\xe9'\n";
         assert_eq!(
-            decode(bytes).unwrap(),
+            decode(bytes.to_vec()).unwrap(),
             "# -*- coding: latin-1 -*-\nname = '\u{e9}'\n"
         );
     }
 
     #[test]
     fn bom_is_stripped() {
-        assert_eq!(decode(b"\xef\xbb\xbfx = 1\n").unwrap(), "x = 1\n");
+        assert_eq!(decode(b"\xef\xbb\xbfx = 1\n".to_vec()).unwrap(), "x = 1\n");
     }
 
     #[test]
     fn invalid_utf8_is_a_diagnostic_with_its_line() {
-        let error = decode(b"x = 1\ny = '\xff'\n").unwrap_err();
+        let error = decode(b"x = 1\ny = '\xff'\n".to_vec()).unwrap_err();
         assert_eq!(error.line, 2);
         assert!(
             error.message.starts_with("not valid UTF-8"),

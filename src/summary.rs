@@ -3,7 +3,12 @@
 //! A `FileSummary` is plain data: `parse` produces it, `index` consumes it, and it never
 //! refers to the parser's AST types.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
+
+/// Shared source text: one import statement's text serves all its names and bindings.
+pub type Text = Arc<str>;
 
 /// A 1-based line and column (columns count characters, as editors do).
 #[derive(
@@ -60,7 +65,7 @@ pub struct ImportSite {
     pub alias: Option<String>,
     pub context: Context,
     /// The statement's source text, whitespace collapsed onto one line.
-    pub statement: String,
+    pub statement: Text,
 }
 
 /// What a top-level name is bound to.
@@ -98,7 +103,7 @@ pub struct Binding {
     pub type_checking: bool,
     /// Set by `@deprecated(...)` on a class or function.
     pub deprecated: Option<String>,
-    pub statement: String,
+    pub statement: Text,
 }
 
 /// `from module import *` at module level, in source order with the bindings.
@@ -108,7 +113,7 @@ pub struct StarImport {
     pub level: u32,
     pub position: Position,
     pub taken: bool,
-    pub statement: String,
+    pub statement: Text,
     /// Index into `FileSummary::bindings` of the first binding made after this star import.
     pub order: usize,
 }

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::index::Project;
 use crate::resolve::{Hop, HopSource, Resolution, Resolver};
-use crate::summary::{Binding, BindingKind};
+use crate::summary::{Binding, BindingKind, Text};
 
 /// Where a name really lives (`resolved` of the export schema).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -19,7 +19,7 @@ pub struct ResolvedView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     #[serde(skip)]
-    pub statement: Option<String>,
+    pub statement: Option<Text>,
 }
 
 /// One hop of a chain (`chain` entries of the export schema).
@@ -33,7 +33,7 @@ pub struct HopView {
     #[serde(skip)]
     pub col: u32,
     #[serde(skip)]
-    pub statement: String,
+    pub statement: Text,
 }
 
 /// An import site (`imports` entries of the export schema).
@@ -50,7 +50,7 @@ pub struct SiteView {
     pub resolved: ResolvedView,
     pub chain: Vec<HopView>,
     #[serde(skip)]
-    pub statement: String,
+    pub statement: Text,
 }
 
 pub fn binding_kind(binding: &Binding) -> &'static str {
@@ -158,7 +158,8 @@ pub fn hop(project: &Project, hop: &Hop) -> HopView {
                 format!(
                     "(submodule `{}` of package `{}`)",
                     submodule.name, module.name
-                ),
+                )
+                .into(),
             )
         }
     };

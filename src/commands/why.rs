@@ -39,7 +39,7 @@ pub struct Alternative {
     pub path: String,
     pub line: u32,
     pub col: u32,
-    pub statement: String,
+    pub statement: crate::summary::Text,
     pub why_not: &'static str,
 }
 

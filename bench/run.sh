@@ -7,7 +7,7 @@
 # Everything fetched goes to bench/corpus and bench/venv (git-ignored).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=("${@:-homeassistant django transformers}")
+packages=("$@")
 [ $# -eq 0 ] && packages=(homeassistant django transformers)
 corpus=bench/corpus
 venv=bench/venv
@@ -19,8 +19,7 @@ cargo build --release -q
 mkdir -p "$corpus"
 for package in "${packages[@]}"; do
   if [ ! -d "$corpus/$package" ]; then
-    "$venv/bin/pip" download -q --no-deps --no-binary :none: --only-binary :all: \
-      -d "$corpus/downloads" "$package"
+    "$venv/bin/pip" download -q --no-deps --only-binary :all: -d "$corpus/downloads" "$package"
     wheel=$(ls "$corpus"/downloads/"${package}"-*.whl 2>/dev/null | head -n 1)
     mkdir -p "$corpus/$package"
     "$venv/bin/python" -m zipfile -e "$wheel" "$corpus/$package"

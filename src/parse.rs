@@ -764,25 +764,14 @@ impl Walker<'_> {
                     .iter()
                     .map(|v| self.static_truth(v))
                     .collect();
-                match bool_op.op {
-                    ruff_python_ast::BoolOp::And => {
-                        if values.contains(&Some(false)) {
-                            Some(false)
-                        } else if values.iter().all(|v| *v == Some(true)) {
-                            Some(true)
-                        } else {
-                            None
-                        }
-                    }
-                    ruff_python_ast::BoolOp::Or => {
-                        if values.contains(&Some(true)) {
-                            Some(true)
-                        } else if values.iter().all(|v| *v == Some(false)) {
-                            Some(false)
-                        } else {
-                            None
-                        }
-                    }
+                // One operand equal to `decisive` decides; all the other way decide too.
+                let decisive = bool_op.op == ruff_python_ast::BoolOp::Or;
+                if values.contains(&Some(decisive)) {
+                    Some(decisive)
+                } else if values.iter().all(|v| *v == Some(!decisive)) {
+                    Some(!decisive)
+                } else {
+                    None
                 }
             }
             Expr::Compare(compare) if compare.ops.len() == 1 => {

@@ -128,17 +128,15 @@ pub fn resolved(project: &Project, resolution: &Resolution) -> ResolvedView {
 pub fn hop(project: &Project, hop: &Hop) -> HopView {
     let module = &project.modules[hop.module as usize];
     let (path, position, statement) = match hop.source {
-        HopSource::Binding(index) => {
-            let binding = binding(project, hop.module, index);
-            (
-                module.path.clone(),
-                binding.position,
-                binding.statement.clone(),
-            )
-        }
-        HopSource::Lazy(index) => {
-            let file = module.file.expect("__getattr__ lives in a file");
-            let binding = &project.summaries[file].getattr_imports[index as usize];
+        HopSource::Binding(_) | HopSource::Lazy(_) => {
+            let binding = match hop.source {
+                HopSource::Lazy(index) => {
+                    let file = module.file.expect("__getattr__ lives in a file");
+                    &project.summaries[file].getattr_imports[index as usize]
+                }
+                HopSource::Binding(index) => binding(project, hop.module, index),
+                _ => unreachable!("matched above"),
+            };
             (
                 module.path.clone(),
                 binding.position,

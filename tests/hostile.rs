@@ -11,20 +11,26 @@ fn write(root: &Path, rel: &str, bytes: &[u8]) {
     fs::write(path, bytes).unwrap();
 }
 
-fn stats_json(root: &Path) -> serde_json::Value {
+/// Runs the binary on `root`; it must succeed.
+fn ok(root: &Path, args: &[&str]) -> String {
     let output = Command::cargo_bin("ssot-graph")
         .unwrap()
-        .args(["--format", "json", "stats", "--root"])
+        .args(args)
+        .arg("--root")
         .arg(root)
         .output()
         .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn stats_json(root: &Path) -> serde_json::Value {
+    serde_json::from_str(&ok(root, &["--format", "json", "stats"])).unwrap()
+}
+
+fn why(root: &Path, target: &str) -> String {
+    ok(root, &["why", target])
 }
 
 #[test]
@@ -134,14 +140,7 @@ fn a_deep_reexport_chain_and_a_star_import_cycle_end_cleanly() {
             format!("from stars.s{next} import *\nV{i} = {i}\n").as_bytes(),
         );
     }
-    let output = Command::cargo_bin("ssot-graph")
-        .unwrap()
-        .args(["why", "chain.m1000.Target", "--root"])
-        .arg(root)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0));
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stdout = why(root, "chain.m1000.Target");
     assert!(
         stdout.contains("chain (1000 hops):"),
         "{}",
@@ -149,14 +148,7 @@ fn a_deep_reexport_chain_and_a_star_import_cycle_end_cleanly() {
     );
     assert!(stdout.contains("chain/m0.py:1:1  class Target:"));
 
-    let output = Command::cargo_bin("ssot-graph")
-        .unwrap()
-        .args(["why", "stars.s0.V499", "--root"])
-        .arg(root)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0));
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stdout = why(root, "stars.s0.V499");
     assert!(
         stdout.contains("is variable V499 defined in stars.s499"),
         "{stdout}"

@@ -150,29 +150,29 @@ impl<'p> Resolver<'p> {
             let Some(id) = self.project.internal(&module) else {
                 continue;
             };
-            let mut resolution = Resolution::Module(id);
-            let mut chain = Vec::new();
-            for attribute in &parts[split..] {
-                let Resolution::Module(current) = resolution else {
-                    return (
-                        Resolution::Unresolved(format!(
-                            "`{attribute}` is an attribute of a non-module"
-                        )),
-                        chain,
-                    );
-                };
-                resolution = self.lookup(current, attribute);
-                chain.extend(self.chain_from((current, (*attribute).into())));
-            }
-            return (resolution, chain);
+            return self.resolve_attributes(id, &parts[split..]);
         }
         (self.module_resolution(path), Vec::new())
     }
 
-    /// Resolves `name` as an attribute of module `module` (bindings, then submodule).
-    pub fn resolve_name(&mut self, module: ModuleId, name: &str) -> (Resolution, Vec<Hop>) {
-        let resolution = self.lookup(module, name);
-        (resolution, self.chain_from((module, name.into())))
+    /// Resolves `module.a.b...`: each attribute on the module the previous one named
+    /// (bindings first, then submodules), with the hops of every step.
+    pub fn resolve_attributes(
+        &mut self,
+        module: ModuleId,
+        attributes: &[&str],
+    ) -> (Resolution, Vec<Hop>) {
+        let mut resolution = Resolution::Module(module);
+        let mut chain = Vec::new();
+        for attribute in attributes {
+            let Resolution::Module(current) = resolution else {
+                let reason = format!("`{attribute}` is an attribute of a non-module");
+                return (Resolution::Unresolved(reason), chain);
+            };
+            resolution = self.lookup(current, attribute);
+            chain.extend(self.chain_from((current, (*attribute).into())));
+        }
+        (resolution, chain)
     }
 
     /// `from target import name` as executed in `importer`.

@@ -24,17 +24,8 @@ pub fn resolve_target(resolver: &mut Resolver, target: &str) -> Result<(Resoluti
         };
         return Ok(match name {
             Some(name) => {
-                let mut resolution = Resolution::Module(module);
-                let mut chain = Vec::new();
-                for attribute in name.split('.') {
-                    let Resolution::Module(current) = resolution else {
-                        bail!("{target}: `{attribute}` is an attribute of a non-module");
-                    };
-                    let (next, hops) = resolver.resolve_name(current, attribute);
-                    resolution = next;
-                    chain.extend(hops);
-                }
-                (resolution, chain)
+                let attributes: Vec<&str> = name.split('.').collect();
+                resolver.resolve_attributes(module, &attributes)
             }
             None => (Resolution::Module(module), Vec::new()),
         });

@@ -28,6 +28,14 @@ pub struct Module {
     pub names: FxHashMap<Box<str>, Vec<u32>>,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModuleRef {
+    Internal(ModuleId),
+    /// Under a top-level package of the repository, but no such module exists.
+    Missing,
+    External,
+}
+
 /// An import site with its absolute target module.
 #[derive(Debug)]
 pub struct Site {
@@ -206,6 +214,16 @@ impl Project {
         self.by_name
             .get(top)
             .is_some_and(|&id| !self.modules[id as usize].external)
+    }
+
+    /// Where an absolute module name points: a repository module, a repository module
+    /// that does not exist, or outside the repository.
+    pub fn module_ref(&self, module: &str) -> ModuleRef {
+        match self.internal(module) {
+            Some(id) => ModuleRef::Internal(id),
+            None if self.is_internal_name(module) => ModuleRef::Missing,
+            None => ModuleRef::External,
+        }
     }
 
     pub fn internal(&self, module: &str) -> Option<ModuleId> {

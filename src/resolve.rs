@@ -6,8 +6,10 @@ use std::rc::Rc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::index::{ModuleId, Project};
+use crate::index::{ModuleId, ModuleRef, Project};
 use crate::summary::{AllChange, AllPart, Binding, BindingKind, StarImport};
+
+const ABOVE_TOP: &str = "relative import climbs above the top-level package";
 
 /// Hops deeper than this end as unresolved instead of exhausting the stack.
 const MAX_DEPTH: usize = 4000;
@@ -125,10 +127,7 @@ impl<'p> Resolver<'p> {
         let record = &project.sites[site];
         let import = project.import_site(site);
         let Some(target) = &record.target else {
-            return (
-                Resolution::Unresolved("relative import climbs above the top-level package".into()),
-                Vec::new(),
-            );
+            return (Resolution::Unresolved(ABOVE_TOP.into()), Vec::new());
         };
         match import.name.as_deref() {
             None | Some("*") => (self.module_resolution(target), Vec::new()),
@@ -183,17 +182,19 @@ impl<'p> Resolver<'p> {
         name: &str,
     ) -> (Resolution, Option<Key>) {
         let submodule = format!("{target}.{name}");
-        match self.project.internal(target) {
+        match self.project.module_ref(target) {
             // `from . import sub` inside `pkg/__init__.py` loads the submodule.
-            Some(id) if id == importer && self.project.internal(&submodule).is_some() => {
+            ModuleRef::Internal(id)
+                if id == importer && self.project.internal(&submodule).is_some() =>
+            {
                 (self.module_resolution(&submodule), None)
             }
-            Some(id) => (self.lookup(id, name), Some((id, name.into()))),
-            None if self.project.is_internal_name(target) => (
+            ModuleRef::Internal(id) => (self.lookup(id, name), Some((id, name.into()))),
+            ModuleRef::Missing => (
                 Resolution::Unresolved(format!("no module named `{target}`")),
                 None,
             ),
-            None => (
+            ModuleRef::External => (
                 Resolution::External {
                     module: target.to_string(),
                     name: Some(name.to_string()),
@@ -203,13 +204,25 @@ impl<'p> Resolver<'p> {
         }
     }
 
+    /// A from-import binding of `module` (`from <level dots><from> import imported`).
+    fn follow_from_import(
+        &mut self,
+        module: ModuleId,
+        from: Option<&str>,
+        level: u32,
+        imported: &str,
+    ) -> (Resolution, Option<Key>) {
+        match self.project.absolute_module(module, from, level) {
+            Some(target) => self.resolve_from_import(module, &target, imported),
+            None => (Resolution::Unresolved(ABOVE_TOP.into()), None),
+        }
+    }
+
     fn module_resolution(&self, module: &str) -> Resolution {
-        match self.project.internal(module) {
-            Some(id) => Resolution::Module(id),
-            None if self.project.is_internal_name(module) => {
-                Resolution::Unresolved(format!("no module named `{module}`"))
-            }
-            None => Resolution::External {
+        match self.project.module_ref(module) {
+            ModuleRef::Internal(id) => Resolution::Module(id),
+            ModuleRef::Missing => Resolution::Unresolved(format!("no module named `{module}`")),
+            ModuleRef::External => Resolution::External {
                 module: module.to_string(),
                 name: None,
             },
@@ -330,9 +343,7 @@ impl<'p> Resolver<'p> {
             BindingKind::Import { module } => Some(module.clone()),
             _ => return false,
         };
-        target.is_some_and(|t| {
-            self.project.is_internal_name(&t) && self.project.internal(&t).is_none()
-        })
+        target.is_some_and(|t| self.project.module_ref(&t) == ModuleRef::Missing)
     }
 
     fn star_target(&self, module: ModuleId, star: &StarImport) -> StarTarget {
@@ -342,10 +353,10 @@ impl<'p> Resolver<'p> {
         else {
             return StarTarget::Missing;
         };
-        match self.project.internal(&target) {
-            Some(id) => StarTarget::Internal(id),
-            None if self.project.is_internal_name(&target) => StarTarget::Missing,
-            None => StarTarget::External(target),
+        match self.project.module_ref(&target) {
+            ModuleRef::Internal(id) => StarTarget::Internal(id),
+            ModuleRef::Missing => StarTarget::Missing,
+            ModuleRef::External => StarTarget::External(target),
         }
     }
 
@@ -374,14 +385,13 @@ impl<'p> Resolver<'p> {
                 else {
                     unreachable!("getattr imports are from-imports");
                 };
-                if let Some(target) = project.absolute_module(module, from.as_deref(), *level) {
-                    let (resolution, next) = self.resolve_from_import(module, &target, imported);
-                    return Entry {
-                        resolution,
-                        hop: hop(Via::FromImport, HopSource::Lazy(index as u32)),
-                        next,
-                    };
-                }
+                let (resolution, next) =
+                    self.follow_from_import(module, from.as_deref(), *level, imported);
+                return Entry {
+                    resolution,
+                    hop: hop(Via::FromImport, HopSource::Lazy(index as u32)),
+                    next,
+                };
             }
             let submodule = format!("{module_name}.{name}");
             if let Some(id) = project.internal(&submodule) {
@@ -443,16 +453,8 @@ impl<'p> Resolver<'p> {
                 level,
                 name: imported,
             } => {
-                let Some(target) = project.absolute_module(module, from.as_deref(), *level) else {
-                    return Entry {
-                        resolution: Resolution::Unresolved(
-                            "relative import climbs above the top-level package".into(),
-                        ),
-                        hop: hop(Via::FromImport, source),
-                        next: None,
-                    };
-                };
-                let (resolution, next) = self.resolve_from_import(module, &target, imported);
+                let (resolution, next) =
+                    self.follow_from_import(module, from.as_deref(), *level, imported);
                 Entry {
                     resolution,
                     hop: hop(Via::FromImport, source),

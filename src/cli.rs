@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -50,6 +50,104 @@ pub enum Command {
         /// `pkg.mod.Name`, `pkg.mod`, `path/to/file.py[:Name]`, or a bare `Name`
         target: String,
     },
+    /// Every import site that reaches a symbol's definition or a module, through any
+    /// re-export path
+    Importers {
+        /// A symbol (`pkg.mod.Name`, `path.py:Name`, bare `Name`) or a module
+        target: String,
+        /// Also list modules that reach TARGET through other modules, with one shortest
+        /// chain each
+        #[arg(long)]
+        transitive: bool,
+        /// List the sites under one heading per imported module path or per file
+        #[arg(long, value_enum, value_name = "KEY")]
+        group_by: Option<GroupBy>,
+        #[command(flatten)]
+        filter: SiteFilterArgs,
+    },
+    /// What a module imports, each name resolved to its true definition
+    Imports {
+        /// `pkg.mod` or `path/to/mod.py`
+        module: String,
+        /// Every module reached through other modules, with one shortest chain each
+        #[arg(long)]
+        transitive: bool,
+        #[command(flatten)]
+        filter: SiteFilterArgs,
+    },
+    /// The shortest import chain from one module to another, each hop with its site
+    Path {
+        /// The importing module
+        from: String,
+        /// The imported module
+        to: String,
+        /// Every chain of the shortest length (at most 1000)
+        #[arg(long)]
+        all: bool,
+        #[command(flatten)]
+        filter: SiteFilterArgs,
+        #[command(flatten)]
+        parents: ParentsArg,
+    },
+    /// Import cycles: strongly connected groups of modules, each with one concrete cycle
+    Cycles {
+        #[command(flatten)]
+        filter: SiteFilterArgs,
+        #[command(flatten)]
+        parents: ParentsArg,
+    },
+    /// Names with more than one true definition (re-exports of one object do not count)
+    Duplicates {
+        /// Which definitions to compare (`any`: classes and functions)
+        #[arg(long, value_enum, default_value_t = DuplicateKind::Any)]
+        kind: DuplicateKind,
+        /// Only names matching this glob (`*Manager`)
+        #[arg(long, value_name = "GLOB")]
+        name: Option<String>,
+        /// Count definitions and import sites in test files (the `tests` globs)
+        #[arg(long, value_name = "BOOL", default_value_t = true, action = ArgAction::Set,
+              num_args = 0..=1, default_missing_value = "true")]
+        include_tests: bool,
+    },
     /// The whole graph as JSON (schema ssot-graph/export/v1)
     Export,
+}
+
+/// Which import sites a query counts.
+#[derive(Clone, Copy, Debug, Args)]
+pub struct SiteFilterArgs {
+    /// Count import sites in test files (the `tests` globs)
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = ArgAction::Set,
+          num_args = 0..=1, default_missing_value = "true")]
+    pub include_tests: bool,
+    /// Count imports made only under `if TYPE_CHECKING:`
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = ArgAction::Set,
+          num_args = 0..=1, default_missing_value = "true")]
+    pub include_type_checking: bool,
+}
+
+#[derive(Clone, Copy, Debug, Args)]
+pub struct ParentsArg {
+    /// Also follow the edges to parent packages that Python runs first (`import a.b.c`
+    /// runs `a/__init__.py` and `a/b/__init__.py`): the graph as the runtime sees it
+    #[arg(long)]
+    pub include_parents: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GroupBy {
+    /// The module path the import names
+    Module,
+    /// The importing file
+    Path,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DuplicateKind {
+    Class,
+    Function,
+    /// Classes and functions
+    Any,
+    /// Module-level values
+    Variable,
 }

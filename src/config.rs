@@ -7,6 +7,13 @@ use serde::Deserialize;
 
 use crate::parse::Target;
 
+const DEFAULT_TESTS: &[&str] = &[
+    "**/tests/**",
+    "**/test_*.py",
+    "**/*_test.py",
+    "**/conftest.py",
+];
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Config {
@@ -15,6 +22,9 @@ pub struct Config {
     /// Path globs (relative to the root) left out of the walk.
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// Path globs of test files (default: `tests/` folders, `test_*.py`, `*_test.py`,
+    /// `conftest.py`); queries can leave them out.
+    pub tests: Option<Vec<String>>,
     /// `"3.12"`: the version `sys.version_info` tests are evaluated against.
     pub python_version: Option<String>,
     /// `sys.platform` value for static tests (default `linux`).
@@ -89,6 +99,14 @@ impl Config {
             target.platform = platform.clone();
         }
         Ok(target)
+    }
+
+    /// Globs that mark a file as a test.
+    pub fn test_globs(&self) -> Vec<String> {
+        match &self.tests {
+            Some(globs) => globs.clone(),
+            None => DEFAULT_TESTS.iter().map(|g| g.to_string()).collect(),
+        }
     }
 
     fn source_name(&self) -> String {

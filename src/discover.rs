@@ -19,6 +19,8 @@ pub struct SourceFile {
     pub module: String,
     pub is_package: bool,
     pub is_stub: bool,
+    /// Matches the configured `tests` globs.
+    pub is_test: bool,
 }
 
 /// A problem with one file or directory; never fatal.
@@ -192,11 +194,12 @@ fn is_skipped_dir(path: &Path) -> bool {
     ) || path.join("pyvenv.cfg").is_file()
 }
 
-pub fn exclude_set(patterns: &[String]) -> Result<GlobSet> {
+/// The globs of config key `key` (named in the error when one is malformed).
+pub fn glob_set(key: &str, patterns: &[String]) -> Result<GlobSet> {
     let mut builder = GlobSetBuilder::new();
     for pattern in patterns {
         let glob =
-            Glob::new(pattern).map_err(|e| anyhow::anyhow!("exclude pattern {pattern:?}: {e}"))?;
+            Glob::new(pattern).map_err(|e| anyhow::anyhow!("{key} pattern {pattern:?}: {e}"))?;
         builder.add(glob);
     }
     Ok(builder.build()?)
@@ -287,6 +290,7 @@ pub fn walk(
             module: module.clone(),
             is_package,
             is_stub,
+            is_test: false,
         };
         match by_module.get(&module) {
             Some(existing) if precedence(existing) >= precedence(&file) => {

@@ -45,6 +45,8 @@ pub struct Site {
     pub importer: ModuleId,
     /// The absolute imported module; `None` when a relative import climbs above the top.
     pub target: Option<String>,
+    /// The graph node the site's edge points at (see `site_edges`).
+    pub node: Option<ModuleId>,
 }
 
 /// The edges one import site makes, before they are added to the graph.
@@ -79,9 +81,13 @@ impl Project {
     pub fn open(root: PathBuf, config: &Config) -> Result<Project> {
         let started = Instant::now();
         let source_roots = discover::source_roots(&root, config)?;
-        let exclude = discover::exclude_set(&config.exclude)?;
+        let exclude = discover::glob_set("exclude", &config.exclude)?;
+        let tests = discover::glob_set("tests", &config.test_globs())?;
         let target = config.target()?;
-        let (files, mut diagnostics) = discover::walk(&root, &source_roots, &exclude);
+        let (mut files, mut diagnostics) = discover::walk(&root, &source_roots, &exclude);
+        for file in &mut files {
+            file.is_test = tests.is_match(&file.rel);
+        }
         let mut timings = vec![("discover", started.elapsed())];
 
         let started = Instant::now();
@@ -262,18 +268,20 @@ impl Project {
             let importer = self.by_name[&self.files[file].module];
             for (import, (target, edges)) in sites.into_iter().enumerate() {
                 let id = self.sites.len();
-                if let Some(edges) = edges {
+                let node = edges.map(|edges| {
                     let explicit = self.node_for(&edges.imported);
                     self.edge(importer, explicit).sites.push(id);
                     for parent in edges.implicit_parents {
                         self.edge(importer, parent).implicit_sites.push(id);
                     }
-                }
+                    explicit
+                });
                 self.sites.push(Site {
                     file,
                     import,
                     importer,
                     target,
+                    node,
                 });
             }
         }

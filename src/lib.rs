@@ -5,8 +5,10 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod discover;
+pub mod graph;
 pub mod index;
 pub mod parse;
+pub mod query;
 pub mod resolve;
 pub mod summary;
 pub mod target;
@@ -49,6 +51,51 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<i32> {
         Command::Why { target } => {
             let why = commands::why::compute(&project, target)?;
             commands::emit(out, cli.format, &why, commands::why::text)?;
+        }
+        Command::Importers {
+            target,
+            transitive,
+            group_by,
+            filter,
+        } => {
+            let filter = commands::edge_filter(filter, false);
+            let importers =
+                commands::importers::compute(&project, target, filter, *transitive, *group_by)?;
+            commands::emit(out, cli.format, &importers, commands::importers::text)?;
+        }
+        Command::Imports {
+            module,
+            transitive,
+            filter,
+        } => {
+            let filter = commands::edge_filter(filter, false);
+            let imports = commands::imports::compute(&project, module, filter, *transitive)?;
+            commands::emit(out, cli.format, &imports, commands::imports::text)?;
+        }
+        Command::Path {
+            from,
+            to,
+            all,
+            filter,
+            parents,
+        } => {
+            let filter = commands::edge_filter(filter, parents.include_parents);
+            let path = commands::path::compute(&project, from, to, filter, *all)?;
+            commands::emit(out, cli.format, &path, commands::path::text)?;
+        }
+        Command::Cycles { filter, parents } => {
+            let filter = commands::edge_filter(filter, parents.include_parents);
+            let cycles = commands::cycles::compute(&project, filter);
+            commands::emit(out, cli.format, &cycles, commands::cycles::text)?;
+        }
+        Command::Duplicates {
+            kind,
+            name,
+            include_tests,
+        } => {
+            let duplicates =
+                commands::duplicates::compute(&project, *kind, name.as_deref(), *include_tests)?;
+            commands::emit(out, cli.format, &duplicates, commands::duplicates::text)?;
         }
         Command::Export => {
             let export = commands::export::compute(&project);

@@ -164,9 +164,13 @@ impl<'p> Resolver<'p> {
         let mut resolution = Resolution::Module(module);
         let mut chain = Vec::new();
         for attribute in attributes {
-            let Resolution::Module(current) = resolution else {
-                let reason = format!("`{attribute}` is an attribute of a non-module");
-                return (Resolution::Unresolved(reason), chain);
+            let current = match resolution {
+                Resolution::Module(current) => current,
+                Resolution::Unresolved(_) | Resolution::Cycle => return (resolution, chain),
+                _ => {
+                    let reason = format!("`{attribute}` is an attribute of a non-module");
+                    return (Resolution::Unresolved(reason), chain);
+                }
             };
             resolution = self.lookup(current, attribute);
             chain.extend(self.chain_from((current, (*attribute).into())));

@@ -2,6 +2,7 @@
 
 use anyhow::{Result, bail};
 
+use crate::index::ModuleId;
 use crate::resolve::{Hop, Resolution, Resolver};
 use crate::summary::BindingKind;
 
@@ -97,6 +98,19 @@ fn bare_name(resolver: &mut Resolver, name: &str) -> Result<(Resolution, Vec<Hop
                 many.len(),
                 list.join("\n")
             )
+        }
+    }
+}
+
+/// Resolves TARGET and requires a module of the repository.
+pub fn resolve_module(resolver: &mut Resolver, target: &str) -> Result<ModuleId> {
+    let (resolution, _) = resolve_target(resolver, target)?;
+    let project = resolver.project();
+    match resolution {
+        Resolution::Module(module) => Ok(module),
+        other => {
+            let what = crate::view::describe(&crate::view::resolved(project, &other));
+            bail!("{target}: not a module of the repository (it is {what})")
         }
     }
 }

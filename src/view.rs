@@ -2,9 +2,10 @@
 
 use serde::Serialize;
 
+use crate::graph::Link;
 use crate::index::Project;
 use crate::resolve::{Hop, HopSource, Resolution, Resolver};
-use crate::summary::{Binding, BindingKind, Text};
+use crate::summary::{Binding, BindingKind, ImportSite, Text};
 
 /// Where a name really lives (`resolved` of the export schema).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -51,6 +52,32 @@ pub struct SiteView {
     pub chain: Vec<HopView>,
     #[serde(skip)]
     pub statement: Text,
+    /// This one name's import as a statement of its own (see `import_text`).
+    #[serde(skip)]
+    pub text: String,
+}
+
+impl SiteView {
+    /// `path:line:col: from a import X  [labels]`.
+    pub fn line(&self) -> String {
+        let labels = bracketed(&self.context);
+        format!(
+            "{}:{}:{}: {}{labels}",
+            self.path, self.line, self.col, self.text
+        )
+    }
+
+    /// The modules a re-export chain passes through down to the resolved one, without
+    /// repeats; empty when the site names the defining module itself.
+    pub fn via(&self) -> Vec<String> {
+        if self.chain.is_empty() {
+            return Vec::new();
+        }
+        let mut modules: Vec<String> = self.chain.iter().map(|h| h.module.clone()).collect();
+        modules.extend(self.resolved.module.clone());
+        modules.dedup();
+        modules
+    }
 }
 
 pub fn binding_kind(binding: &Binding) -> &'static str {
@@ -193,6 +220,100 @@ pub fn site(resolver: &mut Resolver, index: usize) -> (SiteView, Resolution) {
         resolved: resolved(project, &resolution),
         chain: chain(project, &hops),
         statement: import.statement.clone(),
+        text: import_text(import),
     };
     (view, resolution)
+}
+
+/// One imported name as the statement that imports only it: `from ..a import X as Y`.
+pub fn import_text(import: &ImportSite) -> String {
+    let alias = import
+        .alias
+        .as_ref()
+        .map(|a| format!(" as {a}"))
+        .unwrap_or_default();
+    let module = import.module.as_deref().unwrap_or_default();
+    match &import.name {
+        Some(name) => {
+            let dots = ".".repeat(import.level as usize);
+            format!("from {dots}{module} import {name}{alias}")
+        }
+        None => format!("import {module}{alias}"),
+    }
+}
+
+/// A resolution in a few words: `class pkg.mod.Name (pkg/mod.py:3)`, `module pkg.mod`.
+pub fn describe(resolved: &ResolvedView) -> String {
+    let module = resolved.module.as_deref().unwrap_or_default();
+    let dotted = match &resolved.name {
+        Some(name) => format!("{module}.{name}"),
+        None => module.to_string(),
+    };
+    match (resolved.kind, &resolved.path, resolved.line) {
+        ("unresolved" | "cycle", _, _) => format!(
+            "{}: {}",
+            resolved.kind,
+            resolved.reason.as_deref().unwrap_or_default()
+        ),
+        ("module" | "external", _, _) => format!("{} {dotted}", resolved.kind),
+        (kind, Some(path), Some(line)) => format!("{kind} {dotted} ({path}:{line})"),
+        (kind, _, _) => format!("{kind} {dotted}"),
+    }
+}
+
+/// One edge of a module chain with the site that makes it.
+#[derive(Clone, Debug, Serialize)]
+pub struct LinkView {
+    pub from: String,
+    pub to: String,
+    pub path: String,
+    pub line: u32,
+    pub col: u32,
+    pub statement: String,
+    pub context: Vec<&'static str>,
+    /// The site imports a submodule of `to`, which Python runs first as its parent.
+    pub implicit: bool,
+}
+
+pub fn link(project: &Project, link: &Link) -> LinkView {
+    let import = project.import_site(link.site);
+    LinkView {
+        from: project.modules[link.from as usize].name.clone(),
+        to: project.modules[link.to as usize].name.clone(),
+        path: project.files[project.sites[link.site].file].rel.clone(),
+        line: import.position.line,
+        col: import.position.col,
+        statement: import_text(import),
+        context: import.context.labels(),
+        implicit: link.implicit,
+    }
+}
+
+impl LinkView {
+    /// `path:line:col: statement  [labels]`, as every chain listing prints it.
+    pub fn text(&self) -> String {
+        let mut labels = self.context.clone();
+        if self.implicit {
+            labels.push("parent package");
+        }
+        let labels = bracketed(&labels);
+        format!(
+            "{}:{}:{}: {}{labels}",
+            self.path, self.line, self.col, self.statement
+        )
+    }
+}
+
+/// `  [type_checking, function]`, or nothing without labels.
+fn bracketed(labels: &[&str]) -> String {
+    if labels.is_empty() {
+        String::new()
+    } else {
+        format!("  [{}]", labels.join(", "))
+    }
+}
+
+/// Module names joined by arrows.
+pub fn arrows(modules: &[String]) -> String {
+    modules.join(" → ")
 }

@@ -1,43 +1,11 @@
 //! The binary as a user runs it, on the bundled fixtures; whole outputs are snapshots.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 
 use assert_cmd::Command;
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-struct Output {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(root: &Path, args: &[&str]) -> Output {
-    let output = Command::cargo_bin("ssot-graph")
-        .unwrap()
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .output()
-        .unwrap();
-    let root_text = root.canonicalize().unwrap().display().to_string();
-    let clean = |bytes: &[u8]| String::from_utf8_lossy(bytes).replace(&root_text, "[ROOT]");
-    Output {
-        code: output.status.code().unwrap_or(-1),
-        stdout: clean(&output.stdout),
-        stderr: clean(&output.stderr),
-    }
-}
-
-fn ok(root: &Path, args: &[&str]) -> String {
-    let output = run(root, args);
-    assert_eq!(output.code, 0, "stderr: {}", output.stderr);
-    output.stdout
-}
+use common::{fixture, ok, run};
 
 /// Timings differ on every run; everything else in `stats` is exact.
 fn without_timings(stats: &str) -> String {
@@ -175,7 +143,7 @@ fn a_bad_config_is_a_one_line_error_naming_file_and_key() {
     assert_eq!(
         output.stderr,
         "error: [ROOT]/ssot-graph.toml: TOML parse error at line 2, column 1: unknown field \
-         `exclud`, expected one of `roots`, `exclude`, `python-version`, `platform`\n"
+         `exclud`, expected one of `roots`, `exclude`, `tests`, `python-version`, `platform`\n"
     );
 }
 

@@ -3,7 +3,9 @@
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
+mod common;
+
+use common::{json, ok};
 
 fn write(root: &Path, rel: &str, bytes: &[u8]) {
     let path = root.join(rel);
@@ -11,22 +13,8 @@ fn write(root: &Path, rel: &str, bytes: &[u8]) {
     fs::write(path, bytes).unwrap();
 }
 
-/// Runs the binary on `root`; it must succeed.
-fn ok(root: &Path, args: &[&str]) -> String {
-    let output = Command::cargo_bin("ssot-graph")
-        .unwrap()
-        .args(args)
-        .arg("--root")
-        .arg(root)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(0), "{stderr}");
-    String::from_utf8(output.stdout).unwrap()
-}
-
 fn stats_json(root: &Path) -> serde_json::Value {
-    serde_json::from_str(&ok(root, &["--format", "json", "stats"])).unwrap()
+    json(root, &["stats"])
 }
 
 fn why(root: &Path, target: &str) -> String {
@@ -146,11 +134,24 @@ fn a_deep_reexport_chain_and_a_star_import_cycle_end_cleanly() {
         "{}",
         &stdout[..300.min(stdout.len())]
     );
-    assert!(stdout.contains("chain/m0.py:1:1  class Target:"));
+    assert!(stdout.contains("chain/m0.py:1:1: class Target:"));
 
     let stdout = why(root, "stars.s0.V499");
     assert!(
         stdout.contains("is variable V499 defined in stars.s499"),
         "{stdout}"
     );
+
+    let importers = json(root, &["importers", "chain.m0.Target"]);
+    assert_eq!(importers["summary"]["sites"], 1000);
+    assert_eq!(importers["summary"]["module_paths"], 1000);
+    let path = json(root, &["path", "chain.m1000", "chain.m0"]);
+    assert_eq!(path["chains"][0]["links"].as_array().unwrap().len(), 1000);
+    let cycles = json(root, &["cycles"]);
+    assert_eq!(cycles["cycles"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        cycles["cycles"][0]["members"].as_array().unwrap().len(),
+        500
+    );
+    assert_eq!(cycles["cycles"][0]["cycle"].as_array().unwrap().len(), 501);
 }

@@ -1,5 +1,6 @@
 //! `export`: the whole graph as JSON, schema `ssot-graph/export/v1`.
 
+use petgraph::visit::EdgeRef;
 use serde::Serialize;
 
 use crate::index::Project;
@@ -14,7 +15,19 @@ pub struct Export {
     pub modules: Vec<ModuleView>,
     pub definitions: Vec<DefinitionView>,
     pub imports: Vec<SiteView>,
+    /// The module graph: one entry per importing module → imported module.
+    pub edges: Vec<EdgeView>,
     pub diagnostics: Vec<DiagnosticView>,
+}
+
+#[derive(Serialize)]
+pub struct EdgeView {
+    pub from: String,
+    pub to: String,
+    /// Import sites that name `to` (or a name in it).
+    pub sites: usize,
+    /// Import sites that run `to` only as the parent package of what they import.
+    pub implicit_sites: usize,
 }
 
 #[derive(Serialize)]
@@ -113,12 +126,25 @@ pub fn compute(project: &Project) -> Export {
     let imports = (0..project.sites.len())
         .map(|site| view::site(&mut resolver, site).0)
         .collect();
+    let name = |node: petgraph::graph::NodeIndex| project.modules[node.index()].name.clone();
+    let mut edges: Vec<EdgeView> = project
+        .graph
+        .edge_references()
+        .map(|e| EdgeView {
+            from: name(e.source()),
+            to: name(e.target()),
+            sites: e.weight().sites.len(),
+            implicit_sites: e.weight().implicit_sites.len(),
+        })
+        .collect();
+    edges.sort_by(|a, b| (&a.from, &a.to).cmp(&(&b.from, &b.to)));
     Export {
         schema: "ssot-graph/export/v1",
         root: project.root.display().to_string(),
         modules,
         definitions,
         imports,
+        edges,
         diagnostics: diagnostics(project),
     }
 }

@@ -1,6 +1,11 @@
 //! One file per command: each computes a serializable result and renders it as text.
 
+pub mod cycles;
+pub mod duplicates;
 pub mod export;
+pub mod importers;
+pub mod imports;
+pub mod path;
 pub mod stats;
 pub mod why;
 
@@ -9,7 +14,8 @@ use std::io::Write;
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::cli::Format;
+use crate::cli::{Format, SiteFilterArgs};
+use crate::graph::EdgeFilter;
 
 /// Writes `value` as pretty JSON, or as text through `text`.
 pub fn emit<T: Serialize>(
@@ -26,4 +32,22 @@ pub fn emit<T: Serialize>(
         Format::Text => text(out, value)?,
     }
     Ok(())
+}
+
+/// `1 site`, `3 sites`.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// The edges a query walks, from its command-line flags.
+pub fn edge_filter(args: &SiteFilterArgs, parents: bool) -> EdgeFilter {
+    EdgeFilter {
+        tests: args.include_tests,
+        type_checking: args.include_type_checking,
+        parents,
+    }
 }

@@ -216,12 +216,12 @@ pub fn text(out: &mut dyn Write, why: &Why) -> std::io::Result<()> {
         for hop in &why.chain {
             writeln!(
                 out,
-                "  {}:{}:{}  {}",
+                "  {}:{}:{}: {}",
                 hop.path, hop.line, hop.col, hop.statement
             )?;
         }
         if let (Some(path), Some(line), Some(statement)) = (&r.path, r.line, &r.statement) {
-            writeln!(out, "  {path}:{line}:{}  {statement}", r.col.unwrap_or(1))?;
+            writeln!(out, "  {path}:{line}:{}: {statement}", r.col.unwrap_or(1))?;
         }
     }
     if !why.alternatives.is_empty() {
@@ -230,7 +230,7 @@ pub fn text(out: &mut dyn Write, why: &Why) -> std::io::Result<()> {
         for alt in &why.alternatives {
             writeln!(
                 out,
-                "  {}:{}:{}  {}  ({})",
+                "  {}:{}:{}: {}  ({})",
                 alt.path, alt.line, alt.col, alt.statement, alt.why_not
             )?;
         }

@@ -1,0 +1,86 @@
+//! `cycles`: groups of modules that import each other, each with one concrete cycle.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::commands::count;
+use crate::graph::{EdgeFilter, Graph};
+use crate::index::Project;
+use crate::view::{self, LinkView};
+
+#[derive(Serialize)]
+pub struct Cycles {
+    pub schema: &'static str,
+    pub cycles: Vec<CycleView>,
+}
+
+#[derive(Serialize)]
+pub struct CycleView {
+    /// Every module of the strongly connected component, sorted.
+    pub members: Vec<String>,
+    /// One concrete cycle, closed (the first module repeats at the end).
+    pub cycle: Vec<String>,
+    pub links: Vec<LinkView>,
+    /// Every cycle of the component passes through a `TYPE_CHECKING` or function-level
+    /// import, so none can fail while modules are being imported.
+    pub deferred: bool,
+}
+
+pub fn compute(project: &Project, filter: EdgeFilter) -> Cycles {
+    let graph = Graph::new(project, filter);
+    let name = |m: &u32| project.modules[*m as usize].name.clone();
+    let cycles = graph
+        .cycles()
+        .into_iter()
+        .map(|cycle| CycleView {
+            members: cycle.members.iter().map(name).collect(),
+            cycle: cycle.chain.iter().map(name).collect(),
+            links: graph
+                .links(&cycle.chain)
+                .iter()
+                .map(|l| view::link(project, l))
+                .collect(),
+            deferred: cycle.deferred,
+        })
+        .collect();
+    Cycles {
+        schema: "ssot-graph/cycles/v1",
+        cycles,
+    }
+}
+
+pub fn text(out: &mut dyn Write, cycles: &Cycles) -> std::io::Result<()> {
+    for cycle in &cycles.cycles {
+        let when = if cycle.deferred {
+            "deferred: TYPE_CHECKING or function-level, cannot fail at import time"
+        } else {
+            "import time"
+        };
+        writeln!(out, "{}  ({when})", view::arrows(&cycle.cycle))?;
+        for link in &cycle.links {
+            writeln!(out, "  {}", link.text())?;
+        }
+        if cycle.members.len() + 1 > cycle.cycle.len() {
+            writeln!(
+                out,
+                "  in a group of {}: {}",
+                count(cycle.members.len(), "module"),
+                cycle.members.join(", ")
+            )?;
+        }
+        writeln!(out)?;
+    }
+    let deferred = cycles.cycles.iter().filter(|c| c.deferred).count();
+    let modules: usize = cycles.cycles.iter().map(|c| c.members.len()).sum();
+    match cycles.cycles.len() {
+        0 => writeln!(out, "no import cycles"),
+        n => writeln!(
+            out,
+            "{} among {}: {} at import time, {deferred} deferred",
+            count(n, "import cycle"),
+            count(modules, "module"),
+            n - deferred,
+        ),
+    }
+}

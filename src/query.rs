@@ -1,0 +1,163 @@
+//! Questions that need resolution, not just the graph: which import sites reach a
+//! definition or a module through any re-export, and which names are defined twice.
+
+use globset::GlobMatcher;
+use rustc_hash::FxHashMap;
+
+use crate::graph::EdgeFilter;
+use crate::index::ModuleId;
+use crate::resolve::{Resolution, Resolver};
+use crate::summary::BindingKind;
+
+/// Every site's resolution, in site order.
+pub fn resolve_all(resolver: &mut Resolver) -> Vec<Resolution> {
+    (0..resolver.project().sites.len())
+        .map(|site| resolver.resolve_site(site).0)
+        .collect()
+}
+
+/// Sites (kept by `filter`) that reach `target`. For a definition: every site resolving to
+/// it, whatever module path it names. For a module: every site that imports it, resolves
+/// to it or to a name it defines, or passes through it on a re-export chain.
+pub fn importers(resolver: &mut Resolver, target: &Resolution, filter: &EdgeFilter) -> Vec<usize> {
+    let project = resolver.project();
+    let module = match target {
+        Resolution::Module(module) => Some(*module),
+        _ => None,
+    };
+    (0..project.sites.len())
+        .filter(|&site| filter.keeps_site(project, site))
+        .filter(|&site| {
+            let (resolution, hops) = resolver.resolve_site(site);
+            match module {
+                None => resolution == *target,
+                Some(module) => {
+                    project.sites[site].node == Some(module)
+                        || resolution_module(&resolution) == Some(module)
+                        || hops.iter().any(|hop| hop.module == module)
+                }
+            }
+        })
+        .collect()
+}
+
+fn resolution_module(resolution: &Resolution) -> Option<ModuleId> {
+    match resolution {
+        Resolution::Definition { module, .. } | Resolution::Module(module) => Some(*module),
+        _ => None,
+    }
+}
+
+/// Which definitions `duplicates` compares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DefinitionKind {
+    Class,
+    Function,
+    /// Classes and functions.
+    Any,
+    /// Module-level values (`X = ...`).
+    Variable,
+}
+
+impl DefinitionKind {
+    fn admits(self, kind: &BindingKind) -> bool {
+        matches!(
+            (self, kind),
+            (
+                DefinitionKind::Class | DefinitionKind::Any,
+                BindingKind::Class
+            ) | (
+                DefinitionKind::Function | DefinitionKind::Any,
+                BindingKind::Function
+            ) | (
+                DefinitionKind::Variable,
+                BindingKind::Variable | BindingKind::Alias(_)
+            )
+        )
+    }
+}
+
+/// One true definition and how many import sites reach it.
+#[derive(Debug)]
+pub struct Definition {
+    pub module: ModuleId,
+    pub binding: u32,
+    pub sites: usize,
+}
+
+/// A name with more than one true definition in the repository.
+#[derive(Debug)]
+pub struct Duplicate {
+    pub name: String,
+    /// Sorted by path.
+    pub definitions: Vec<Definition>,
+}
+
+/// Names bound to a definition of their own in more than one module, sorted by name.
+/// Dunder names (`__getattr__`, `__version__`) are protocol, not duplication, and skipped.
+pub fn duplicates(
+    resolver: &mut Resolver,
+    kind: DefinitionKind,
+    name: Option<&GlobMatcher>,
+    filter: &EdgeFilter,
+) -> Vec<Duplicate> {
+    let project = resolver.project();
+    let mut by_name: FxHashMap<&str, Vec<(ModuleId, u32)>> = FxHashMap::default();
+    for (id, module) in project.modules.iter().enumerate() {
+        let Some(file) = module.file else { continue };
+        if !filter.tests && project.files[file].is_test {
+            continue;
+        }
+        let id = id as ModuleId;
+        let mut names: Vec<&str> = module.names.keys().map(|n| &**n).collect();
+        names.sort_unstable();
+        for bound in names {
+            let dunder = bound.starts_with("__") && bound.ends_with("__");
+            if dunder || name.is_some_and(|glob| !glob.is_match(bound)) {
+                continue;
+            }
+            let (resolution, _) = resolver.resolve_attributes(id, &[bound]);
+            if let Resolution::Definition { module, binding } = resolution
+                && module == id
+                && kind.admits(&project.summaries[file].bindings[binding as usize].kind)
+            {
+                by_name.entry(bound).or_default().push((module, binding));
+            }
+        }
+    }
+    by_name.retain(|_, found| found.len() > 1);
+    if by_name.is_empty() {
+        return Vec::new();
+    }
+    let mut reaching: FxHashMap<(ModuleId, u32), usize> = FxHashMap::default();
+    for (site, resolution) in resolve_all(resolver).into_iter().enumerate() {
+        if let Resolution::Definition { module, binding } = resolution
+            && filter.keeps_site(project, site)
+        {
+            *reaching.entry((module, binding)).or_default() += 1;
+        }
+    }
+    let mut duplicates: Vec<Duplicate> = by_name
+        .into_iter()
+        .map(|(name, found)| {
+            let mut definitions: Vec<Definition> = found
+                .into_iter()
+                .map(|(module, binding)| Definition {
+                    module,
+                    binding,
+                    sites: reaching.get(&(module, binding)).copied().unwrap_or(0),
+                })
+                .collect();
+            definitions.sort_by(|a, b| {
+                let path = |d: &Definition| &project.modules[d.module as usize].path;
+                path(a).cmp(path(b))
+            });
+            Duplicate {
+                name: name.to_string(),
+                definitions,
+            }
+        })
+        .collect();
+    duplicates.sort_by(|a, b| a.name.cmp(&b.name));
+    duplicates
+}

@@ -1,0 +1,49 @@
+//! Running the binary as a user does, shared by the integration tests.
+#![allow(dead_code)] // each test crate uses its own subset
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `ssot-graph --root ROOT ARGS...`; the root's path reads `[ROOT]` in the output.
+pub fn run(root: &Path, args: &[&str]) -> Output {
+    let output = Command::cargo_bin("ssot-graph")
+        .unwrap()
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .output()
+        .unwrap();
+    let root_text = root.canonicalize().unwrap().display().to_string();
+    let clean = |bytes: &[u8]| String::from_utf8_lossy(bytes).replace(&root_text, "[ROOT]");
+    Output {
+        code: output.status.code().unwrap_or(-1),
+        stdout: clean(&output.stdout),
+        stderr: clean(&output.stderr),
+    }
+}
+
+/// Runs and requires exit 0; returns stdout.
+pub fn ok(root: &Path, args: &[&str]) -> String {
+    let output = run(root, args);
+    assert_eq!(output.code, 0, "stderr: {}", output.stderr);
+    output.stdout
+}
+
+pub fn json(root: &Path, args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    serde_json::from_str(&ok(root, &all)).unwrap()
+}

@@ -149,7 +149,7 @@ fn a_bad_config_is_a_one_line_error_naming_file_and_key() {
 
 #[test]
 fn resolution_agrees_with_the_python_runtime_on_the_fixtures() {
-    for name in ["seed", "constructs"] {
+    for name in ["seed", "constructs", "cycles"] {
         let output = std::process::Command::new("python3")
             .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/check_against_python.py"))
             .args(["--binary", env!("CARGO_BIN_EXE_ssot-graph"), "--min", "100"])
@@ -164,4 +164,30 @@ fn resolution_agrees_with_the_python_runtime_on_the_fixtures() {
         );
         assert!(stdout.contains("= 100.00%"), "{stdout}");
     }
+}
+
+/// Every ```text block of the README that starts with `$ ssot-graph ARGS` shows
+/// exactly what that command prints.
+#[test]
+fn readme_examples_are_current() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(manifest.join("README.md")).unwrap();
+    let mut checked = 0;
+    for block in readme.split("```text\n").skip(1) {
+        let block = block.split("```").next().unwrap();
+        let Some((command, shown)) = block.split_once('\n') else {
+            continue;
+        };
+        let Some(args) = command.strip_prefix("$ ssot-graph ") else {
+            continue;
+        };
+        let args: Vec<&str> = args.split_whitespace().collect();
+        let (root, rest) = match args.as_slice() {
+            ["--root", root, rest @ ..] => (manifest.join(root), rest),
+            _ => panic!("README example without --root: {command}"),
+        };
+        assert_eq!(ok(&root, rest), shown, "README example `{command}`");
+        checked += 1;
+    }
+    assert!(checked >= 2, "README examples found: {checked}");
 }

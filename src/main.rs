@@ -18,8 +18,15 @@ fn main() -> ExitCode {
             let mut out = BufWriter::new(stdout.lock());
             let result = ssot_graph::run(cli, &mut out);
             let flushed = out.flush();
+            let broken_pipe = |error: &anyhow::Error| {
+                error
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            };
             match (result, flushed) {
                 (Ok(code), Ok(())) => code,
+                // `ssot-graph … | head`: the reader has all it wants.
+                (Err(error), _) if broken_pipe(&error) => 0,
                 (Err(error), _) => {
                     eprintln!("error: {error:#}");
                     2

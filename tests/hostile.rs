@@ -155,3 +155,33 @@ fn a_deep_reexport_chain_and_a_star_import_cycle_end_cleanly() {
     );
     assert_eq!(cycles["cycles"][0]["cycle"].as_array().unwrap().len(), 501);
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "pkg/__init__.py", b"class Thing:\n    pass\n");
+    for i in 0..2000 {
+        write(
+            root,
+            &format!("pkg/user_{i:04}.py"),
+            b"from pkg import Thing\n",
+        );
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ssot-graph"))
+        .args(["importers", "pkg.Thing", "--root"])
+        .arg(root)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert_eq!(first, "pkg/user_0000.py:1:1: from pkg import Thing\n");
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    assert_eq!(output.status.code(), Some(0));
+}

@@ -222,15 +222,7 @@ pub fn text(out: &mut dyn Write, importers: &Importers) -> std::io::Result<()> {
         }
     }
     if let Some(transitive) = &importers.transitive {
-        writeln!(out)?;
-        writeln!(
-            out,
-            "reached through other modules: {}",
-            count(transitive.len(), "module")
-        )?;
-        for importer in transitive {
-            writeln!(out, "  {}", view::arrows(&importer.chain))?;
-        }
+        super::transitive_text(out, transitive.iter().map(|t| &t.chain[..]))?;
     }
     Ok(())
 }

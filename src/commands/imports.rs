@@ -113,15 +113,7 @@ pub fn text(out: &mut dyn Write, imports: &Imports) -> std::io::Result<()> {
         imports.modules.len() - external,
     )?;
     if let Some(transitive) = &imports.transitive {
-        writeln!(out)?;
-        writeln!(
-            out,
-            "reached through other modules: {}",
-            count(transitive.len(), "module")
-        )?;
-        for reached in transitive {
-            writeln!(out, "  {}", view::arrows(&reached.chain))?;
-        }
+        super::transitive_text(out, transitive.iter().map(|t| &t.chain[..]))?;
     }
     Ok(())
 }

@@ -51,3 +51,20 @@ pub fn edge_filter(args: &SiteFilterArgs, parents: bool) -> EdgeFilter {
         parents,
     }
 }
+
+/// The `--transitive` section: one shortest chain per module reached through others.
+pub fn transitive_text<'a>(
+    out: &mut dyn Write,
+    chains: impl ExactSizeIterator<Item = &'a [String]>,
+) -> std::io::Result<()> {
+    writeln!(out)?;
+    writeln!(
+        out,
+        "reached through other modules: {}",
+        count(chains.len(), "module")
+    )?;
+    for chain in chains {
+        writeln!(out, "  {}", crate::view::arrows(chain))?;
+    }
+    Ok(())
+}

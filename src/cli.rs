@@ -27,6 +27,10 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
+    /// Write the output to FILE (replaced atomically) instead of standard output
+    #[arg(long, short = 'o', global = true, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
     /// Worker threads for parsing (default: one per core)
     #[arg(long, short = 'j', global = true, value_name = "N")]
     pub jobs: Option<usize>,
@@ -39,6 +43,18 @@ pub struct Cli {
 pub enum Format {
     Text,
     Json,
+    /// Graphviz source (`graph`, `why`)
+    Dot,
+    /// Drawn by Graphviz's `dot` (`graph`, `why`)
+    Svg,
+    /// Mermaid flowchart for Markdown (`graph`, `why`)
+    Mermaid,
+}
+
+impl Format {
+    pub fn is_drawing(self) -> bool {
+        matches!(self, Format::Dot | Format::Svg | Format::Mermaid)
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -46,6 +62,7 @@ pub enum Command {
     /// Files, modules, import sites, edges, definitions, chains, diagnostics and timings
     Stats,
     /// The true definition of a symbol or module and the chain of hops that reaches it
+    /// (drawn with --format dot, svg or mermaid)
     Why {
         /// `pkg.mod.Name`, `pkg.mod`, `path/to/file.py[:Name]`, or a bare `Name`
         target: String,
@@ -108,6 +125,30 @@ pub enum Command {
         #[arg(long, value_name = "BOOL", default_value_t = true, action = ArgAction::Set,
               num_args = 0..=1, default_missing_value = "true")]
         include_tests: bool,
+    },
+    /// Draw the module graph or the neighbourhood of modules (DOT by default; --format
+    /// svg, mermaid or json)
+    Graph {
+        /// Modules or packages to draw around (a package brings its submodules);
+        /// none: the whole repository
+        targets: Vec<String>,
+        /// Import steps followed out of the targets
+        #[arg(long, default_value_t = 1, value_name = "N")]
+        depth: usize,
+        /// Follow importers instead of imports
+        #[arg(long)]
+        reverse: bool,
+        /// Draw modules deeper than LEVEL name components as one node (`a.b.*`)
+        #[arg(long, value_name = "LEVEL", value_parser = clap::value_parser!(u16).range(1..))]
+        collapse: Option<u16>,
+        /// Leave out modules outside the repository
+        #[arg(long)]
+        exclude_external: bool,
+        /// Refuse drawings with more nodes than this
+        #[arg(long, default_value_t = 300, value_name = "N")]
+        max_nodes: usize,
+        #[command(flatten)]
+        filter: SiteFilterArgs,
     },
     /// The whole graph as JSON (schema ssot-graph/export/v1)
     Export,

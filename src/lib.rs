@@ -5,6 +5,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod discover;
+pub mod draw;
 pub mod graph;
 pub mod index;
 pub mod parse;
@@ -15,15 +16,63 @@ pub mod target;
 pub mod view;
 
 use std::io::Write;
+use std::path::Path;
 
 use anyhow::{Context as _, Result};
 
-use cli::{Cli, Command};
+use cli::{Cli, Command, Format};
 use config::Config;
 use index::Project;
 
 /// Runs one command line; returns the process exit code.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<i32> {
+    match &cli.output {
+        None => run_to(&cli, out),
+        Some(path) => {
+            let mut buffer = Vec::new();
+            let code = run_to(&cli, &mut buffer)?;
+            write_atomically(path, &buffer)?;
+            Ok(code)
+        }
+    }
+}
+
+/// Replaces `path` with `bytes` through a temporary file in the same directory, so a
+/// reader never sees half a file.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+    file.write_all(bytes)
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+    // Keep the permissions of the file being replaced; a new file gets the usual 0644
+    // instead of the temporary file's private 0600.
+    let permissions = match std::fs::metadata(path) {
+        Ok(existing) => existing.permissions(),
+        Err(_) => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::Permissions::from_mode(0o644)
+            }
+            #[cfg(not(unix))]
+            {
+                file.as_file().metadata()?.permissions()
+            }
+        }
+    };
+    file.as_file()
+        .set_permissions(permissions)
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+    file.persist(path)
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+    Ok(())
+}
+
+fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
     if let Some(jobs) = cli.jobs {
         rayon::ThreadPoolBuilder::new()
             .num_threads(jobs.max(1))
@@ -43,14 +92,26 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<i32> {
     };
     let config = Config::load(&root, cli.config.as_deref())?;
     let project = Project::open(root, &config)?;
+    dispatch(cli, &project, out)?;
+    // The graph is large and the process ends here: skip freeing it piece by piece.
+    std::mem::forget(project);
+    Ok(0)
+}
+
+fn dispatch(cli: &Cli, project: &Project, out: &mut dyn Write) -> Result<()> {
+    let format = cli.format;
     match &cli.command {
         Command::Stats => {
-            let stats = commands::stats::compute(&project);
-            commands::emit(out, cli.format, &stats, commands::stats::text)?;
+            let stats = commands::stats::compute(project);
+            commands::emit(out, format, &stats, commands::stats::text)
+        }
+        Command::Why { target } if format.is_drawing() => {
+            let diagram = draw::chain::build(project, target)?;
+            commands::draw(out, format, &diagram)
         }
         Command::Why { target } => {
-            let why = commands::why::compute(&project, target)?;
-            commands::emit(out, cli.format, &why, commands::why::text)?;
+            let why = commands::why::compute(project, target)?;
+            commands::emit(out, format, &why, commands::why::text)
         }
         Command::Importers {
             target,
@@ -60,8 +121,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<i32> {
         } => {
             let filter = commands::edge_filter(filter, false);
             let importers =
-                commands::importers::compute(&project, target, filter, *transitive, *group_by)?;
-            commands::emit(out, cli.format, &importers, commands::importers::text)?;
+                commands::importers::compute(project, target, filter, *transitive, *group_by)?;
+            commands::emit(out, format, &importers, commands::importers::text)
         }
         Command::Imports {
             module,
@@ -69,8 +130,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<i32> {
             filter,
         } => {
             let filter = commands::edge_filter(filter, false);
-            let imports = commands::imports::compute(&project, module, filter, *transitive)?;
-            commands::emit(out, cli.format, &imports, commands::imports::text)?;
+            let imports = commands::imports::compute(project, module, filter, *transitive)?;
+            commands::emit(out, format, &imports, commands::imports::text)
         }
         Command::Path {
             from,
@@ -80,13 +141,13 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<i32> {
             parents,
         } => {
             let filter = commands::edge_filter(filter, parents.include_parents);
-            let path = commands::path::compute(&project, from, to, filter, *all)?;
-            commands::emit(out, cli.format, &path, commands::path::text)?;
+            let path = commands::path::compute(project, from, to, filter, *all)?;
+            commands::emit(out, format, &path, commands::path::text)
         }
         Command::Cycles { filter, parents } => {
             let filter = commands::edge_filter(filter, parents.include_parents);
-            let cycles = commands::cycles::compute(&project, filter);
-            commands::emit(out, cli.format, &cycles, commands::cycles::text)?;
+            let cycles = commands::cycles::compute(project, filter);
+            commands::emit(out, format, &cycles, commands::cycles::text)
         }
         Command::Duplicates {
             kind,
@@ -94,16 +155,44 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<i32> {
             include_tests,
         } => {
             let duplicates =
-                commands::duplicates::compute(&project, *kind, name.as_deref(), *include_tests)?;
-            commands::emit(out, cli.format, &duplicates, commands::duplicates::text)?;
+                commands::duplicates::compute(project, *kind, name.as_deref(), *include_tests)?;
+            commands::emit(out, format, &duplicates, commands::duplicates::text)
+        }
+        Command::Graph {
+            targets,
+            depth,
+            reverse,
+            collapse,
+            exclude_external,
+            max_nodes,
+            filter,
+        } => {
+            let mut resolver = resolve::Resolver::new(project);
+            let targets = targets
+                .iter()
+                .map(|t| target::resolve_module(&mut resolver, t))
+                .collect::<Result<Vec<_>>>()?;
+            let options = draw::module_graph::Options {
+                targets,
+                depth: *depth,
+                reverse: *reverse,
+                collapse: collapse.map(usize::from),
+                exclude_external: *exclude_external,
+                max_nodes: *max_nodes,
+                filter: commands::edge_filter(filter, false),
+            };
+            let diagram = draw::module_graph::build(project, &options)?;
+            // The text form of a graph is its DOT source.
+            let format = if format == Format::Text {
+                Format::Dot
+            } else {
+                format
+            };
+            commands::draw(out, format, &diagram)
         }
         Command::Export => {
-            let export = commands::export::compute(&project);
-            serde_json::to_writer_pretty(&mut *out, &export)?;
-            writeln!(out)?;
+            let export = commands::export::compute(project);
+            commands::emit(out, Format::Json, &export, |_, _| Ok(()))
         }
     }
-    // The graph is large and the process ends here: skip freeing it piece by piece.
-    std::mem::forget(project);
-    Ok(0)
 }

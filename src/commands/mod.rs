@@ -15,6 +15,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::{Format, SiteFilterArgs};
+use crate::draw::{Diagram, dot, mermaid};
 use crate::graph::EdgeFilter;
 
 /// Writes `value` as pretty JSON, or as text through `text`.
@@ -30,6 +31,37 @@ pub fn emit<T: Serialize>(
             writeln!(out)?;
         }
         Format::Text => text(out, value)?,
+        Format::Dot | Format::Svg | Format::Mermaid => anyhow::bail!(
+            "--format {}: drawings are made by `graph` and `why`; this command prints text or json",
+            format_name(format)
+        ),
+    }
+    Ok(())
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Text => "text",
+        Format::Json => "json",
+        Format::Dot => "dot",
+        Format::Svg => "svg",
+        Format::Mermaid => "mermaid",
+    }
+}
+
+/// Writes a diagram as DOT, SVG, Mermaid or JSON.
+pub fn draw(out: &mut dyn Write, format: Format, diagram: &Diagram) -> Result<()> {
+    match format {
+        Format::Dot => out.write_all(dot::print(diagram).as_bytes())?,
+        Format::Svg => out.write_all(&dot::svg(diagram)?)?,
+        Format::Mermaid => out.write_all(mermaid::print(diagram)?.as_bytes())?,
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, diagram)?;
+            writeln!(out)?;
+        }
+        Format::Text => {
+            anyhow::bail!("a drawing has no text form: use --format dot, svg or mermaid")
+        }
     }
     Ok(())
 }

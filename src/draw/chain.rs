@@ -1,0 +1,127 @@
+//! `why TARGET` as a drawing: from each module path that import sites use, one node per
+//! hop (`module:line`) down to the true definition, which is highlighted.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+
+use super::{Diagram, Edge, Marks, Node, shorten};
+use crate::index::Project;
+use crate::resolve::{Hop, Resolution, Resolver};
+use crate::target::resolve_target;
+use crate::view::{self, HopView};
+
+const STATEMENT_WIDTH: usize = 60;
+
+pub fn build(project: &Project, target: &str) -> Result<Diagram> {
+    let mut resolver = Resolver::new(project);
+    let (resolution, hops) = resolve_target(&mut resolver, target)?;
+    // One representative chain per module path the repository's import sites name.
+    let mut paths: BTreeMap<String, (usize, Vec<Hop>)> = BTreeMap::new();
+    if matches!(resolution, Resolution::Definition { .. }) {
+        for site in 0..project.sites.len() {
+            let (found, site_hops) = resolver.resolve_site(site);
+            if found == resolution {
+                let module = project.sites[site].target.clone().unwrap_or_default();
+                let entry = paths.entry(module).or_insert((0, site_hops));
+                entry.0 += 1;
+            }
+        }
+    }
+    let end = view::resolved(project, &resolution);
+    let end_id = match (&end.module, end.line) {
+        (Some(module), Some(line)) if end.kind != "module" => format!("{module}:{line}"),
+        (Some(module), _) => module.clone(),
+        _ => "unresolved".to_string(),
+    };
+    let mut diagram = Diagram {
+        title: format!("why {target}"),
+        left_to_right: true,
+        ..Diagram::default()
+    };
+    let end_label = match (&end.statement, end.kind) {
+        (Some(statement), _) => format!("{end_id}\n{}", shorten(statement, STATEMENT_WIDTH)),
+        (None, "module" | "external") => format!("{}\n({})", end_id, end.kind),
+        (None, _) => format!("{}\n{}", end.kind, end.reason.clone().unwrap_or_default()),
+    };
+    diagram.nodes.push(Node {
+        id: end_id.clone(),
+        label: end_label,
+        cluster: None,
+        marks: Marks {
+            definition: matches!(resolution, Resolution::Definition { .. }),
+            external: end.kind == "external",
+            ..Marks::default()
+        },
+        tooltip: end.path.clone(),
+    });
+    let mut chains: Vec<(String, Option<usize>, Vec<HopView>)> = paths
+        .into_iter()
+        .map(|(module, (sites, hops))| (module, Some(sites), view::chain(project, &hops)))
+        .collect();
+    // The target's own chain, unless a module path above already starts the same way.
+    let target_chain = view::chain(project, &hops);
+    if let Some(first) = target_chain.first()
+        && !chains.iter().any(|(module, _, _)| *module == first.module)
+    {
+        chains.push((target.to_string(), None, target_chain));
+    }
+    for (start, sites, chain) in chains {
+        let start_id = format!("path:{start}");
+        let label = match sites {
+            Some(sites) => format!("{start}\n{}", crate::commands::count(sites, "import site")),
+            None => format!("{start}\n(the target)"),
+        };
+        diagram.nodes.push(Node {
+            id: start_id.clone(),
+            label,
+            cluster: None,
+            marks: Marks::default(),
+            tooltip: None,
+        });
+        let mut previous = start_id;
+        let mut via = None;
+        for hop in &chain {
+            let id = format!("{}:{}", hop.module, hop.line);
+            let deprecated = is_deprecated(project, &hop.module);
+            let mut label = format!("{id}\n{}", shorten(&hop.statement, STATEMENT_WIDTH));
+            if deprecated {
+                label.push_str("\n(deprecated module)");
+            }
+            diagram.nodes.push(Node {
+                id: id.clone(),
+                label,
+                cluster: None,
+                marks: Marks {
+                    deprecated,
+                    ..Marks::default()
+                },
+                tooltip: Some(format!("{}:{}:{}", hop.path, hop.line, hop.col)),
+            });
+            diagram.edges.push(edge(&previous, &id, via));
+            previous = id;
+            via = Some(hop.via);
+        }
+        diagram.edges.push(edge(&previous, &end_id, via));
+    }
+    diagram.sort();
+    Ok(diagram)
+}
+
+fn edge(from: &str, to: &str, via: Option<&str>) -> Edge {
+    Edge {
+        from: from.to_string(),
+        to: to.to_string(),
+        deferred: false,
+        label: via.map(str::to_string),
+        tooltip: None,
+    }
+}
+
+fn is_deprecated(project: &Project, module: &str) -> bool {
+    project
+        .by_name
+        .get(module)
+        .and_then(|&id| project.modules[id as usize].file)
+        .is_some_and(|file| project.summaries[file].deprecated.is_some())
+}

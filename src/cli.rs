@@ -49,6 +49,10 @@ pub enum Format {
     Svg,
     /// Mermaid flowchart for Markdown (`graph`, `why`)
     Mermaid,
+    /// SARIF 2.1.0 for code scanning (`check`, `query`)
+    Sarif,
+    /// GitHub Actions annotations (`check`, `query`)
+    Github,
 }
 
 impl Format {
@@ -149,6 +153,33 @@ pub enum Command {
         max_nodes: usize,
         #[command(flatten)]
         filter: SiteFilterArgs,
+    },
+    /// Run the rules of the queries folder; with FILES, report only findings in them
+    /// (resolution still covers the whole repository)
+    Check {
+        /// Files to report on (as pre-commit passes staged files)
+        files: Vec<PathBuf>,
+        /// Report on the Python files staged in git
+        #[arg(long)]
+        staged: bool,
+        /// Baseline file (default: the config's `baseline`, ssot-graph-baseline.json)
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Accept every current finding: rewrite the baseline and exit 0
+        #[arg(long)]
+        update_baseline: bool,
+    },
+    /// Every finding of one saved rule over the whole repository, ignoring the baseline
+    Query {
+        /// A rule id from the queries folder, or `deprecated-auto`
+        name: String,
+    },
+    /// Write a starter ssot-graph.toml, an example rule file and the pre-commit config,
+    /// never overwriting existing files
+    Init {
+        /// Also install the plain git pre-commit hook into .git/hooks
+        #[arg(long)]
+        hook: bool,
     },
     /// The whole graph as JSON (schema ssot-graph/export/v1)
     Export,

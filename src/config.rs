@@ -7,6 +7,14 @@ use serde::Deserialize;
 
 use crate::parse::Target;
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AutoSeverity {
+    Error,
+    Warning,
+    Off,
+}
+
 const DEFAULT_TESTS: &[&str] = &[
     "**/tests/**",
     "**/test_*.py",
@@ -25,6 +33,13 @@ pub struct Config {
     /// Path globs of test files (default: `tests/` folders, `test_*.py`, `*_test.py`,
     /// `conftest.py`); queries can leave them out.
     pub tests: Option<Vec<String>>,
+    /// The folder of rule files (`*.toml`), relative to the root; default `queries`.
+    pub queries: Option<String>,
+    /// The baseline of accepted findings; default `ssot-graph-baseline.json`.
+    pub baseline: Option<String>,
+    /// Severity of the built-in rule fed by deprecation markers: `error`, `warning`
+    /// (default) or `off`.
+    pub deprecated_auto: Option<AutoSeverity>,
     /// `"3.12"`: the version `sys.version_info` tests are evaluated against.
     pub python_version: Option<String>,
     /// `sys.platform` value for static tests (default `linux`).
@@ -101,6 +116,16 @@ impl Config {
         Ok(target)
     }
 
+    pub fn queries_dir(&self) -> &str {
+        self.queries.as_deref().unwrap_or("queries")
+    }
+
+    pub fn baseline_path(&self) -> &str {
+        self.baseline
+            .as_deref()
+            .unwrap_or("ssot-graph-baseline.json")
+    }
+
     /// Globs that mark a file as a test.
     pub fn test_globs(&self) -> Vec<String> {
         match &self.tests {
@@ -118,7 +143,7 @@ impl Config {
 }
 
 /// TOML errors span several lines with a caret drawing; keep the message on one line.
-fn one_line(error: &dyn std::fmt::Display) -> String {
+pub fn one_line(error: &dyn std::fmt::Display) -> String {
     let text = error.to_string();
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
     let head = lines.next().unwrap_or_default().trim().to_string();

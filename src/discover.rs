@@ -362,6 +362,20 @@ fn walk_diagnostic(error: &ignore::Error, rel_of: &dyn Fn(&Path) -> String) -> F
     }
 }
 
+/// The module a root-relative file path would hold (also for files that no longer
+/// exist), under the deepest source root that contains it.
+pub fn module_of_path(rel: &str, roots: &[String]) -> Option<String> {
+    let mut roots: Vec<&String> = roots.iter().collect();
+    roots.sort_by_key(|r| std::cmp::Reverse(r.len()));
+    roots.into_iter().find_map(|root| {
+        let within = match root.as_str() {
+            "." | "" => Some(rel),
+            root => rel.strip_prefix(root).and_then(|r| r.strip_prefix('/')),
+        }?;
+        module_name(within).map(|(name, _, _)| name)
+    })
+}
+
 /// `pkg/sub/__init__.py` → (`pkg.sub`, package, not stub).
 fn module_name(within_root: &str) -> Option<(String, bool, bool)> {
     let (stem, is_stub) = if let Some(stem) = within_root.strip_suffix(".pyi") {

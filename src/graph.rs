@@ -7,7 +7,7 @@ use petgraph::Direction;
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::{EdgeFiltered, EdgeRef};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::index::{ModuleId, Project};
 
@@ -69,11 +69,23 @@ pub struct Cycle {
 pub struct Graph<'p> {
     project: &'p Project,
     filter: EdgeFilter,
+    /// Only edges between these modules, when set.
+    within: Option<FxHashSet<ModuleId>>,
 }
 
 impl<'p> Graph<'p> {
     pub fn new(project: &'p Project, filter: EdgeFilter) -> Self {
-        Graph { project, filter }
+        Graph {
+            project,
+            filter,
+            within: None,
+        }
+    }
+
+    /// The same graph restricted to the edges between `modules`.
+    pub fn within(mut self, modules: FxHashSet<ModuleId>) -> Self {
+        self.within = Some(modules);
+        self
     }
 
     /// The kept sites of an edge, explicit ones first, each with whether it is implicit.
@@ -96,11 +108,26 @@ impl<'p> Graph<'p> {
     }
 
     fn keeps(&self, edge: EdgeIndex) -> bool {
-        self.sites(edge).next().is_some()
+        self.inside(edge) && self.sites(edge).next().is_some()
+    }
+
+    fn inside(&self, edge: EdgeIndex) -> bool {
+        match &self.within {
+            None => true,
+            Some(modules) => {
+                let (a, b) = self
+                    .project
+                    .graph
+                    .edge_endpoints(edge)
+                    .expect("edge exists");
+                modules.contains(&(a.index() as ModuleId))
+                    && modules.contains(&(b.index() as ModuleId))
+            }
+        }
     }
 
     fn keeps_eager(&self, edge: EdgeIndex) -> bool {
-        self.sites(edge).any(|(s, _)| !self.is_deferred(s))
+        self.inside(edge) && self.sites(edge).any(|(s, _)| !self.is_deferred(s))
     }
 
     fn name(&self, module: ModuleId) -> &'p str {

@@ -1,6 +1,7 @@
 //! ssot-graph: the import graph of a Python repository, with every re-export chain
 //! followed to the one place a name is really defined.
 
+pub mod baseline;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -11,7 +12,9 @@ pub mod index;
 pub mod parse;
 pub mod query;
 pub mod resolve;
+pub mod rules;
 pub mod summary;
+pub mod suppress;
 pub mod target;
 pub mod view;
 
@@ -91,16 +94,19 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
         None => discover::find_root(&cwd),
     };
     let config = Config::load(&root, cli.config.as_deref())?;
+    if let Command::Init { hook } = &cli.command {
+        return commands::init::run(&root, *hook, out).map(|()| 0);
+    }
     let project = Project::open(root, &config)?;
-    dispatch(cli, &project, out)?;
+    let code = dispatch(cli, &config, &project, out)?;
     // The graph is large and the process ends here: skip freeing it piece by piece.
     std::mem::forget(project);
-    Ok(0)
+    Ok(code)
 }
 
-fn dispatch(cli: &Cli, project: &Project, out: &mut dyn Write) -> Result<()> {
+fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) -> Result<i32> {
     let format = cli.format;
-    match &cli.command {
+    let done = match &cli.command {
         Command::Stats => {
             let stats = commands::stats::compute(project);
             commands::emit(out, format, &stats, commands::stats::text)
@@ -190,9 +196,31 @@ fn dispatch(cli: &Cli, project: &Project, out: &mut dyn Write) -> Result<()> {
             };
             commands::draw(out, format, &diagram)
         }
+        Command::Check {
+            files,
+            staged,
+            baseline,
+            update_baseline,
+        } => {
+            let options = commands::check::Options {
+                files: files.clone(),
+                staged: *staged,
+                baseline: baseline.clone(),
+                update_baseline: *update_baseline,
+            };
+            let check = commands::check::compute(project, config, &options)?;
+            commands::check::write(out, format, &check)?;
+            return Ok(check.code());
+        }
+        Command::Query { name } => {
+            let check = commands::check::query(project, config, name)?;
+            commands::check::write(out, format, &check)
+        }
+        Command::Init { .. } => unreachable!("handled before the project is opened"),
         Command::Export => {
             let export = commands::export::compute(project);
             commands::emit(out, Format::Json, &export, |_, _| Ok(()))
         }
-    }
+    };
+    done.map(|()| 0)
 }

@@ -1,11 +1,10 @@
 //! Questions that need resolution, not just the graph: which import sites reach a
 //! definition or a module through any re-export, and which names are defined twice.
 
-use globset::GlobMatcher;
 use rustc_hash::FxHashMap;
 
 use crate::graph::EdgeFilter;
-use crate::index::ModuleId;
+use crate::index::{ModuleId, Project};
 use crate::resolve::{Resolution, Resolver};
 use crate::summary::BindingKind;
 
@@ -31,17 +30,33 @@ pub fn importers(resolver: &mut Resolver, target: &Resolution, filter: &EdgeFilt
             let (resolution, hops) = resolver.resolve_site(site);
             match module {
                 None => resolution == *target,
-                Some(module) => {
-                    project.sites[site].node == Some(module)
-                        || resolution_module(&resolution) == Some(module)
-                        || hops.iter().any(|hop| hop.module == module)
-                }
+                Some(module) => reaches_module(
+                    project,
+                    site,
+                    &resolution,
+                    hops.iter().map(|h| h.module),
+                    |m| m == module,
+                ),
             }
         })
         .collect()
 }
 
-fn resolution_module(resolution: &Resolution) -> Option<ModuleId> {
+/// Whether a site depends on a module `is_target` accepts: it imports it, resolves to it
+/// or to a name it defines, or its re-export chain (`hop_modules`) passes through it.
+pub fn reaches_module(
+    project: &Project,
+    site: usize,
+    resolution: &Resolution,
+    mut hop_modules: impl Iterator<Item = ModuleId>,
+    is_target: impl Fn(ModuleId) -> bool,
+) -> bool {
+    project.sites[site].node.is_some_and(&is_target)
+        || resolution_module(resolution).is_some_and(&is_target)
+        || hop_modules.any(&is_target)
+}
+
+pub fn resolution_module(resolution: &Resolution) -> Option<ModuleId> {
     match resolution {
         Resolution::Definition { module, .. } | Resolution::Module(module) => Some(*module),
         _ => None,
@@ -98,7 +113,7 @@ pub struct Duplicate {
 pub fn duplicates(
     resolver: &mut Resolver,
     kind: DefinitionKind,
-    name: Option<&GlobMatcher>,
+    wanted: &dyn Fn(&str) -> bool,
     filter: &EdgeFilter,
 ) -> Vec<Duplicate> {
     let project = resolver.project();
@@ -113,7 +128,7 @@ pub fn duplicates(
         names.sort_unstable();
         for bound in names {
             let dunder = bound.starts_with("__") && bound.ends_with("__");
-            if dunder || name.is_some_and(|glob| !glob.is_match(bound)) {
+            if dunder || !wanted(bound) {
                 continue;
             }
             let (resolution, _) = resolver.resolve_attributes(id, &[bound]);

@@ -143,7 +143,7 @@ fn a_bad_config_is_a_one_line_error_naming_file_and_key() {
     assert_eq!(
         output.stderr,
         "error: [ROOT]/ssot-graph.toml: TOML parse error at line 2, column 1: unknown field \
-         `exclud`, expected one of `roots`, `exclude`, `tests`, `python-version`, `platform`\n"
+         `exclud`, expected one of `roots`, `exclude`, `tests`, `queries`, `baseline`, `deprecated-auto`, `python-version`, `platform`\n"
     );
 }
 

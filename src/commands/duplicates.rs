@@ -59,26 +59,31 @@ pub fn compute(
         ..EdgeFilter::default()
     };
     let mut resolver = Resolver::new(project);
-    let duplicates = query::duplicates(&mut resolver, kind, glob.as_ref(), &filter)
-        .into_iter()
-        .map(|duplicate| DuplicateView {
-            name: duplicate.name,
-            definitions: duplicate
-                .definitions
-                .iter()
-                .map(|d| DefinitionView {
-                    definition: view::resolved(
-                        project,
-                        &Resolution::Definition {
-                            module: d.module,
-                            binding: d.binding,
-                        },
-                    ),
-                    import_sites: d.sites,
-                })
-                .collect(),
-        })
-        .collect();
+    let duplicates = query::duplicates(
+        &mut resolver,
+        kind,
+        &|name| glob.as_ref().is_none_or(|g| g.is_match(name)),
+        &filter,
+    )
+    .into_iter()
+    .map(|duplicate| DuplicateView {
+        name: duplicate.name,
+        definitions: duplicate
+            .definitions
+            .iter()
+            .map(|d| DefinitionView {
+                definition: view::resolved(
+                    project,
+                    &Resolution::Definition {
+                        module: d.module,
+                        binding: d.binding,
+                    },
+                ),
+                import_sites: d.sites,
+            })
+            .collect(),
+    })
+    .collect();
     Ok(Duplicates {
         schema: "ssot-graph/duplicates/v1",
         duplicates,

@@ -1,10 +1,12 @@
 //! One file per command: each computes a serializable result and renders it as text.
 
+pub mod check;
 pub mod cycles;
 pub mod duplicates;
 pub mod export;
 pub mod importers;
 pub mod imports;
+pub mod init;
 pub mod path;
 pub mod stats;
 pub mod why;
@@ -35,17 +37,23 @@ pub fn emit<T: Serialize>(
             "--format {}: drawings are made by `graph` and `why`; this command prints text or json",
             format_name(format)
         ),
+        Format::Sarif | Format::Github => anyhow::bail!(
+            "--format {}: findings come from `check` and `query`; this command prints text or json",
+            format_name(format)
+        ),
     }
     Ok(())
 }
 
-fn format_name(format: Format) -> &'static str {
+pub fn format_name(format: Format) -> &'static str {
     match format {
         Format::Text => "text",
         Format::Json => "json",
         Format::Dot => "dot",
         Format::Svg => "svg",
         Format::Mermaid => "mermaid",
+        Format::Sarif => "sarif",
+        Format::Github => "github",
     }
 }
 
@@ -59,9 +67,10 @@ pub fn draw(out: &mut dyn Write, format: Format, diagram: &Diagram) -> Result<()
             serde_json::to_writer_pretty(&mut *out, diagram)?;
             writeln!(out)?;
         }
-        Format::Text => {
-            anyhow::bail!("a drawing has no text form: use --format dot, svg or mermaid")
-        }
+        Format::Text | Format::Sarif | Format::Github => anyhow::bail!(
+            "--format {}: a drawing is dot, svg, mermaid or json",
+            format_name(format)
+        ),
     }
     Ok(())
 }

@@ -227,7 +227,7 @@ fn duplicated_names(project: &Project) -> FxHashMap<ModuleId, Vec<String>> {
     let mut resolver = Resolver::new(project);
     let mut found: FxHashMap<ModuleId, Vec<String>> = FxHashMap::default();
     let filter = EdgeFilter::default();
-    for duplicate in query::duplicates(&mut resolver, DefinitionKind::Any, None, &filter) {
+    for duplicate in query::duplicates(&mut resolver, DefinitionKind::Any, &|_| true, &filter) {
         for definition in duplicate.definitions {
             found
                 .entry(definition.module)

@@ -1,0 +1,489 @@
+//! `check [FILES...]` and `query NAME`: run the rules, drop suppressed and baselined
+//! findings, and report the rest as text, JSON, SARIF or GitHub annotations.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Result, anyhow, bail};
+use rustc_hash::FxHashSet;
+use serde::Serialize;
+
+use crate::baseline::{Baseline, Entry};
+use crate::cli::Format;
+use crate::commands::count;
+use crate::config::{AutoSeverity, Config};
+use crate::discover;
+use crate::index::Project;
+use crate::rules::evaluate::{Evaluator, Finding};
+use crate::rules::{self, BROKEN_IMPORT, DEPRECATED_AUTO, Rule, Severity};
+use crate::suppress;
+use crate::view;
+
+pub struct Options {
+    pub files: Vec<PathBuf>,
+    /// Take FILES from the git index (staged Python files).
+    pub staged: bool,
+    pub baseline: Option<PathBuf>,
+    pub update_baseline: bool,
+}
+
+#[derive(Serialize)]
+pub struct Check {
+    pub schema: &'static str,
+    /// Sorted by path, line, column, rule.
+    pub findings: Vec<Finding>,
+    pub summary: Summary,
+    /// Baseline entries that accept more findings than exist now: `count` is what is left.
+    pub stale_baseline: Vec<Entry>,
+    /// Set when `--update-baseline` wrote the baseline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_written: Option<String>,
+    #[serde(skip)]
+    pub rules: RuleList,
+    #[serde(skip)]
+    pub root: String,
+}
+
+#[derive(Serialize)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub fixable: usize,
+    pub baselined: usize,
+    pub suppressed: usize,
+}
+
+impl Check {
+    /// Exit code: 1 when an error-severity finding is reported.
+    pub fn code(&self) -> i32 {
+        i32::from(self.summary.errors > 0)
+    }
+}
+
+/// Every rule's findings over the whole repository, sorted, suppressions not applied.
+type RuleList = Vec<(String, Severity, String)>;
+
+fn all_findings<'p>(
+    project: &'p Project,
+    config: &Config,
+    only: Option<&str>,
+) -> Result<(Vec<Finding>, RuleList, Evaluator<'p>)> {
+    let rules = rules::load(&project.root.join(config.queries_dir()))?;
+    if let Some(name) = only
+        && name != DEPRECATED_AUTO
+        && !rules.iter().any(|r| r.id() == name)
+    {
+        let known: Vec<&str> = rules.iter().map(Rule::id).collect();
+        bail!(
+            "no rule `{name}` in {}/ (rules: {}{DEPRECATED_AUTO})",
+            config.queries_dir(),
+            known.iter().map(|k| format!("{k}, ")).collect::<String>()
+        );
+    }
+    let mut evaluator = Evaluator::new(project);
+    let mut findings = Vec::new();
+    let mut described = Vec::new();
+    // Sites a saved `deprecated` rule reports: the built-in rule stays quiet about them.
+    let mut deprecated_sites = FxHashSet::default();
+    for rule in rules.iter().filter(|r| only.is_none_or(|n| n == r.id())) {
+        let found = evaluator.run(rule)?;
+        if let rules::RuleKind::Deprecated { .. } = rule.kind {
+            deprecated_sites.extend(found.iter().filter_map(|f| f.site));
+        }
+        findings.extend(found);
+        described.push((
+            rule.id().to_string(),
+            rule.severity(),
+            format!("{} rule from {}", rule.kind_name(), rule.file.display()),
+        ));
+    }
+    let auto = match config.deprecated_auto.unwrap_or(AutoSeverity::Warning) {
+        AutoSeverity::Error => Some(Severity::Error),
+        AutoSeverity::Warning => Some(Severity::Warning),
+        AutoSeverity::Off => None,
+    };
+    if let Some(severity) = auto
+        && only.is_none_or(|n| n == DEPRECATED_AUTO)
+    {
+        findings.extend(
+            evaluator
+                .deprecated_auto(severity)
+                .into_iter()
+                .filter(|f| f.site.is_none_or(|s| !deprecated_sites.contains(&s))),
+        );
+        described.push((
+            DEPRECATED_AUTO.to_string(),
+            severity,
+            "imports of modules and names the code itself marks deprecated".to_string(),
+        ));
+    }
+    for warning in &evaluator.warnings {
+        eprintln!("warning: {warning}");
+    }
+    Ok((findings, described, evaluator))
+}
+
+fn sort(findings: &mut [Finding]) {
+    // Stable order: by place, then rule and target.
+    findings.sort_by(|a, b| {
+        (&a.path, a.line, a.col, &a.rule, &a.target)
+            .cmp(&(&b.path, b.line, b.col, &b.rule, &b.target))
+    });
+}
+
+pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<Check> {
+    let (mut findings, mut rules, evaluator) = all_findings(project, config, None)?;
+    let scope = scope(project, options)?;
+    if let Some((touched, deleted)) = &scope {
+        findings.extend(evaluator.broken_imports(touched, deleted));
+        rules.push((
+            BROKEN_IMPORT.to_string(),
+            Severity::Error,
+            "imports that a changed or removed module leaves unresolved".to_string(),
+        ));
+    }
+    sort(&mut findings);
+    let suppressed = suppress::apply(&project.root, &mut findings);
+    let baseline_path = match &options.baseline {
+        Some(path) => path.clone(),
+        None => project.root.join(config.baseline_path()),
+    };
+    let root = project.root.display().to_string();
+    if options.update_baseline {
+        // Findings that exist only because of the files at hand are not "existing".
+        findings.retain(|f| f.rule != BROKEN_IMPORT);
+        Baseline::of(&findings).save(&baseline_path)?;
+        return Ok(Check {
+            schema: "ssot-graph/check/v1",
+            summary: Summary {
+                errors: 0,
+                warnings: 0,
+                fixable: 0,
+                baselined: findings.len(),
+                suppressed,
+            },
+            findings: Vec::new(),
+            stale_baseline: Vec::new(),
+            baseline_written: Some(baseline_path.display().to_string()),
+            rules,
+            root,
+        });
+    }
+    let (mut new, baselined, mut stale) = match Baseline::load(&baseline_path)? {
+        Some(baseline) => baseline.apply(findings),
+        None => (findings, 0, Vec::new()),
+    };
+    if let Some((touched, _)) = &scope {
+        new.retain(|f| f.rule == BROKEN_IMPORT || touched.contains(&f.path));
+        stale.retain(|e| touched.contains(&e.path));
+    }
+    let summary = Summary {
+        errors: new.iter().filter(|f| f.severity == Severity::Error).count(),
+        warnings: new
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .count(),
+        fixable: new.iter().filter(|f| f.fixable).count(),
+        baselined,
+        suppressed,
+    };
+    Ok(Check {
+        schema: "ssot-graph/check/v1",
+        findings: new,
+        summary,
+        stale_baseline: stale,
+        baseline_written: None,
+        rules,
+        root,
+    })
+}
+
+/// `query NAME`: one rule's findings over the whole repository; the baseline is ignored.
+pub fn query(project: &Project, config: &Config, name: &str) -> Result<Check> {
+    let (mut findings, rules, _) = all_findings(project, config, Some(name))?;
+    sort(&mut findings);
+    let suppressed = suppress::apply(&project.root, &mut findings);
+    Ok(Check {
+        schema: "ssot-graph/check/v1",
+        summary: Summary {
+            errors: findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .count(),
+            warnings: findings
+                .iter()
+                .filter(|f| f.severity == Severity::Warning)
+                .count(),
+            fixable: findings.iter().filter(|f| f.fixable).count(),
+            baselined: 0,
+            suppressed,
+        },
+        findings,
+        stale_baseline: Vec::new(),
+        baseline_written: None,
+        rules,
+        root: project.root.display().to_string(),
+    })
+}
+
+/// With FILES (or `--staged`): the root-relative paths to report on, and the modules the
+/// index deletes or renames away.
+fn scope(project: &Project, options: &Options) -> Result<Option<(FxHashSet<String>, Vec<String>)>> {
+    if options.files.is_empty() && !options.staged {
+        return Ok(None);
+    }
+    let mut touched: FxHashSet<String> = FxHashSet::default();
+    for file in &options.files {
+        touched.insert(relative(&project.root, file)?);
+    }
+    if options.staged {
+        let staged = git(
+            &project.root,
+            &["diff", "--cached", "--name-only", "--diff-filter=ACMR"],
+        );
+        touched.extend(
+            staged
+                .into_iter()
+                .filter(|p| p.ends_with(".py") || p.ends_with(".pyi")),
+        );
+    }
+    // pre-commit never passes deleted files: ask git which modules the commit removes.
+    let mut deleted = Vec::new();
+    let status = git(
+        &project.root,
+        &["diff", "--cached", "--name-status", "--diff-filter=DR"],
+    );
+    let mut tokens = status.iter();
+    while let Some(kind) = tokens.next() {
+        let Some(old) = tokens.next() else { break };
+        if kind.starts_with('R') {
+            tokens.next();
+        }
+        if let Some(module) = discover::module_of_path(old, &project.source_roots) {
+            deleted.push(module);
+        }
+    }
+    Ok(Some((touched, deleted)))
+}
+
+/// A FILE argument as a root-relative `/` path.
+fn relative(root: &Path, file: &Path) -> Result<String> {
+    let cwd = std::env::current_dir()?;
+    let absolute = cwd.join(file);
+    let absolute = absolute.canonicalize().unwrap_or(absolute);
+    let rel = absolute
+        .strip_prefix(root)
+        .map_err(|_| anyhow!("{}: not under the root {}", file.display(), root.display()))?;
+    Ok(rel.to_string_lossy().replace('\\', "/"))
+}
+
+/// NUL-separated output of a git command run at `root`, relative to it; nothing when git
+/// or the repository is missing.
+fn git(root: &Path, args: &[&str]) -> Vec<String> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .args(["--relative", "-z"])
+        .output();
+    match output {
+        Ok(output) if output.status.success() => String::from_utf8_lossy(&output.stdout)
+            .split('\0')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+pub fn write(out: &mut dyn Write, format: Format, check: &Check) -> Result<()> {
+    match format {
+        Format::Text => text(out, check)?,
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, check)?;
+            writeln!(out)?;
+        }
+        Format::Sarif => {
+            serde_json::to_writer_pretty(&mut *out, &sarif(check))?;
+            writeln!(out)?;
+        }
+        Format::Github => github(out, check)?,
+        other => bail!(
+            "--format {}: check prints text, json, sarif or github",
+            crate::commands::format_name(other)
+        ),
+    }
+    Ok(())
+}
+
+fn text(out: &mut dyn Write, check: &Check) -> std::io::Result<()> {
+    if let Some(path) = &check.baseline_written {
+        writeln!(
+            out,
+            "wrote {path}: {} accepted",
+            count(check.summary.baselined, "finding")
+        )?;
+        return Ok(());
+    }
+    for f in &check.findings {
+        let fix = if f.fixable { " [*]" } else { "" };
+        writeln!(
+            out,
+            "{}:{}:{}: {}{fix} {}",
+            f.path, f.line, f.col, f.rule, f.message
+        )?;
+        if !f.chain.is_empty() {
+            writeln!(out, "    via {}", view::arrows(&f.chain))?;
+        }
+    }
+    let s = &check.summary;
+    if !check.findings.is_empty() {
+        writeln!(out)?;
+    }
+    let mut extra = Vec::new();
+    if s.baselined > 0 {
+        extra.push(format!("{} accepted by the baseline", s.baselined));
+    }
+    if s.suppressed > 0 {
+        extra.push(format!("{} suppressed", s.suppressed));
+    }
+    let extra = if extra.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", extra.join(", "))
+    };
+    if check.findings.is_empty() {
+        writeln!(out, "All checks passed{extra}.")?;
+    } else {
+        writeln!(
+            out,
+            "Found {} and {}{extra}.",
+            count(s.errors, "error"),
+            count(s.warnings, "warning")
+        )?;
+    }
+    if s.fixable > 0 {
+        writeln!(out, "[*] {} fixable with `ssot-graph fix`.", s.fixable)?;
+    }
+    if !check.stale_baseline.is_empty() {
+        let fixed: usize = check.stale_baseline.len();
+        writeln!(
+            out,
+            "{} of the baseline now accept fewer findings (fixed): run `ssot-graph check \
+             --update-baseline` to shrink it.",
+            count(fixed, "entry")
+        )?;
+    }
+    Ok(())
+}
+
+/// GitHub workflow commands: at most 10 annotations per severity (GitHub's limit per
+/// step), then one summary line.
+fn github(out: &mut dyn Write, check: &Check) -> std::io::Result<()> {
+    let escape = |text: &str| {
+        text.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
+    let property = |text: &str| escape(text).replace(':', "%3A").replace(',', "%2C");
+    for severity in [Severity::Error, Severity::Warning] {
+        let level = severity.as_str();
+        for f in check
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .take(10)
+        {
+            let mut message = f.message.clone();
+            if !f.chain.is_empty() {
+                message.push_str(&format!("\nvia {}", view::arrows(&f.chain)));
+            }
+            writeln!(
+                out,
+                "::{level} file={},line={},col={},title={}::{}",
+                property(&f.path),
+                f.line,
+                f.col,
+                property(&f.rule),
+                escape(&message)
+            )?;
+        }
+    }
+    let s = &check.summary;
+    let shown = |n: usize| if n > 10 { " (10 shown)" } else { "" };
+    writeln!(
+        out,
+        "ssot-graph: {}{}, {}{}",
+        count(s.errors, "error"),
+        shown(s.errors),
+        count(s.warnings, "warning"),
+        shown(s.warnings)
+    )
+}
+
+/// SARIF 2.1.0, as GitHub code scanning reads it.
+fn sarif(check: &Check) -> serde_json::Value {
+    let level = |s: Severity| match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let rules: Vec<serde_json::Value> = check
+        .rules
+        .iter()
+        .map(|(id, severity, description)| {
+            serde_json::json!({
+                "id": id,
+                "shortDescription": {"text": description},
+                "defaultConfiguration": {"level": level(*severity)},
+            })
+        })
+        .collect();
+    // The n-th finding with the same rule, file and target: stable under line shifts.
+    let mut seen: std::collections::HashMap<(&str, &str, &str), usize> = Default::default();
+    let results: Vec<serde_json::Value> = check
+        .findings
+        .iter()
+        .map(|f| {
+            let n = seen
+                .entry((&f.rule, &f.path, &f.target))
+                .and_modify(|n| *n += 1)
+                .or_insert(0);
+            let mut text = f.message.clone();
+            if !f.chain.is_empty() {
+                text.push_str(&format!(" (via {})", view::arrows(&f.chain)));
+            }
+            let mut result = serde_json::json!({
+                "ruleId": f.rule,
+                "level": level(f.severity),
+                "message": {"text": text},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f.path, "uriBaseId": "SRCROOT"},
+                        "region": {"startLine": f.line.max(1), "startColumn": f.col.max(1)},
+                    }
+                }],
+                "partialFingerprints": {
+                    "ssotGraphFinding/v1": format!("{}|{}|{}|{n}", f.rule, f.path, f.target),
+                },
+            });
+            if let Some(index) = check.rules.iter().position(|(id, _, _)| *id == f.rule) {
+                result["ruleIndex"] = serde_json::json!(index);
+            }
+            result
+        })
+        .collect();
+    serde_json::json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "ssot-graph",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "originalUriBaseIds": {"SRCROOT": {"uri": format!("file://{}/", check.root)}},
+            "results": results,
+        }]
+    })
+}

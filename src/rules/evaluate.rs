@@ -1,0 +1,624 @@
+//! Runs rules against the resolved repository and turns every violation into a `Finding`
+//! located at the import site or definition that causes it.
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use petgraph::Direction;
+use rustc_hash::FxHashSet;
+use serde::Serialize;
+
+use anyhow::{Result, anyhow};
+
+use super::pattern::{ModulePattern, any_matches};
+use super::{BROKEN_IMPORT, DEPRECATED_AUTO, Rule, RuleKind, Severity};
+use crate::graph::{EdgeFilter, Graph};
+use crate::index::{ModuleId, Project};
+use crate::query::{self, DefinitionKind};
+use crate::resolve::{Resolution, Resolver};
+use crate::summary::BindingKind;
+use crate::view;
+
+/// One violation, where it is and why.
+#[derive(Clone, Debug, Serialize)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: Severity,
+    pub path: String,
+    pub line: u32,
+    pub col: u32,
+    pub message: String,
+    /// Modules that explain it: the re-export chain a site follows, or an import chain.
+    pub chain: Vec<String>,
+    /// `fix` can rewrite it.
+    pub fixable: bool,
+    /// What it is about, independent of line numbers: the import written as a statement
+    /// of its own, a definition, or a chain. Baseline entries are keyed by it.
+    pub target: String,
+    /// The import site, for findings about one.
+    #[serde(skip)]
+    pub site: Option<usize>,
+    /// The `module.Name` a fix would import instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replacement: Option<String>,
+}
+
+/// Each site's resolution and the modules its re-export chain passes through.
+struct Resolved {
+    resolution: Resolution,
+    hops: Vec<ModuleId>,
+}
+
+pub struct Evaluator<'p> {
+    project: &'p Project,
+    resolver: Resolver<'p>,
+    sites: Vec<Resolved>,
+    /// Problems with rules that do not stop the run (a target that matches nothing).
+    pub warnings: Vec<String>,
+}
+
+fn path_globs(rule: &Rule, key: &str, patterns: &[String]) -> Result<GlobSet> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        let glob = Glob::new(pattern).map_err(|e| {
+            anyhow!(
+                "{}: rule `{}`: {key} {pattern:?}: {e}",
+                rule.file.display(),
+                rule.id()
+            )
+        })?;
+        builder.add(glob);
+    }
+    Ok(builder.build()?)
+}
+
+fn module_patterns(rule: &Rule, key: &str, patterns: &[String]) -> Result<Vec<ModulePattern>> {
+    patterns
+        .iter()
+        .map(|p| {
+            ModulePattern::new(p)
+                .map_err(|e| anyhow!("{}: rule `{}`: {key}: {e}", rule.file.display(), rule.id()))
+        })
+        .collect()
+}
+
+impl<'p> Evaluator<'p> {
+    pub fn new(project: &'p Project) -> Self {
+        let mut resolver = Resolver::new(project);
+        let sites = (0..project.sites.len())
+            .map(|site| {
+                let (resolution, hops) = resolver.resolve_site(site);
+                Resolved {
+                    resolution,
+                    hops: hops.iter().map(|h| h.module).collect(),
+                }
+            })
+            .collect();
+        Evaluator {
+            project,
+            resolver,
+            sites,
+            warnings: Vec::new(),
+        }
+    }
+
+    pub fn run(&mut self, rule: &Rule) -> Result<Vec<Finding>> {
+        let id = rule.id().to_string();
+        let severity = rule.severity();
+        let message = rule.message().map(str::to_string);
+        match &rule.kind {
+            RuleKind::Deprecated {
+                target,
+                replacement,
+                allow,
+                ..
+            } => {
+                let allow = path_globs(rule, "allow", allow)?;
+                let pattern = ModulePattern::new(target)
+                    .map_err(|e| anyhow!("{}: rule `{id}`: target: {e}", rule.file.display()))?;
+                let found = self.deprecated(&pattern, &allow);
+                if found.is_none() {
+                    self.warnings.push(format!(
+                        "{}: rule `{id}`: target `{target}` matches nothing in the repository",
+                        rule.file.display()
+                    ));
+                }
+                let default = format!("`{target}` is deprecated");
+                Ok(found
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(site, via)| {
+                        let mut text = message.clone().unwrap_or_else(|| default.clone());
+                        if let Some(replacement) = replacement {
+                            text.push_str(&format!("; import `{replacement}` instead"));
+                        }
+                        self.site_finding(&id, severity, site, text, via, replacement.clone())
+                    })
+                    .collect())
+            }
+            RuleKind::Canonical {
+                symbol, canonical, ..
+            } => self.canonical(rule, symbol, canonical.as_deref()),
+            RuleKind::SingleDefinition { names, paths, .. } => {
+                let names = path_globs(rule, "names", names)?;
+                let paths = path_globs(rule, "paths", paths)?;
+                Ok(self.single_definition(&id, severity, message, &names, &paths))
+            }
+            RuleKind::Forbidden {
+                from,
+                to,
+                transitive,
+                ..
+            } => {
+                let from = module_patterns(rule, "from", from)?;
+                let to = module_patterns(rule, "to", to)?;
+                Ok(self.forbidden(&id, severity, message, &from, &to, *transitive))
+            }
+            RuleKind::NoCycles { within, .. } => {
+                let within = module_patterns(rule, "within", within)?;
+                Ok(self.no_cycles(&id, severity, message, &within))
+            }
+        }
+    }
+
+    fn site_finding(
+        &self,
+        rule: &str,
+        severity: Severity,
+        site: usize,
+        message: String,
+        chain: Vec<String>,
+        replacement: Option<String>,
+    ) -> Finding {
+        let project = self.project;
+        let import = project.import_site(site);
+        let is_name_import = import.name.as_deref().is_some_and(|n| n != "*");
+        Finding {
+            rule: rule.to_string(),
+            severity,
+            path: project.files[project.sites[site].file].rel.clone(),
+            line: import.position.line,
+            col: import.position.col,
+            message,
+            chain,
+            fixable: is_name_import && replacement.is_some() && !import.context.try_import,
+            target: view::import_text(import),
+            site: Some(site),
+            replacement,
+        }
+    }
+
+    /// The modules a site's chain passes through down to what it resolves to, when it
+    /// goes through a re-export (empty for a direct import).
+    fn via(&self, site: usize) -> Vec<String> {
+        let resolved = &self.sites[site];
+        if resolved.hops.is_empty() {
+            return Vec::new();
+        }
+        let mut modules: Vec<ModuleId> = resolved.hops.clone();
+        modules.extend(query::resolution_module(&resolved.resolution));
+        modules.dedup();
+        modules
+            .iter()
+            .map(|&m| self.project.modules[m as usize].name.clone())
+            .collect()
+    }
+
+    /// Sites that depend on the deprecated modules or symbol; `None` when the target
+    /// names nothing in the repository.
+    fn deprecated(
+        &mut self,
+        pattern: &ModulePattern,
+        allow: &GlobSet,
+    ) -> Option<Vec<(usize, Vec<String>)>> {
+        let project = self.project;
+        let modules: FxHashSet<ModuleId> = if pattern.is_glob() {
+            (0..project.modules.len() as ModuleId)
+                .filter(|&m| {
+                    !project.modules[m as usize].external
+                        && pattern.matches(&project.modules[m as usize].name)
+                })
+                .collect()
+        } else {
+            match self.resolver.resolve_path(pattern.text()).0 {
+                Resolution::Module(m) => FxHashSet::from_iter([m]),
+                symbol @ Resolution::Definition { .. } => {
+                    return Some(self.sites_resolving_to(&symbol, allow));
+                }
+                _ => FxHashSet::default(),
+            }
+        };
+        if modules.is_empty() {
+            return None;
+        }
+        Some(self.sites_reaching(&modules, allow))
+    }
+
+    fn sites_resolving_to(
+        &self,
+        symbol: &Resolution,
+        allow: &GlobSet,
+    ) -> Vec<(usize, Vec<String>)> {
+        let project = self.project;
+        (0..project.sites.len())
+            .filter(|&s| self.sites[s].resolution == *symbol)
+            .filter(|&s| !allow.is_match(&project.files[project.sites[s].file].rel))
+            .map(|s| (s, self.via(s)))
+            .collect()
+    }
+
+    /// Sites outside `modules` (and outside `allow`) that depend on one of them.
+    fn sites_reaching(
+        &self,
+        modules: &FxHashSet<ModuleId>,
+        allow: &GlobSet,
+    ) -> Vec<(usize, Vec<String>)> {
+        let project = self.project;
+        (0..project.sites.len())
+            .filter(|&s| !modules.contains(&project.sites[s].importer))
+            .filter(|&s| !allow.is_match(&project.files[project.sites[s].file].rel))
+            .filter(|&s| {
+                let resolved = &self.sites[s];
+                query::reaches_module(
+                    project,
+                    s,
+                    &resolved.resolution,
+                    resolved.hops.iter().copied(),
+                    |m| modules.contains(&m),
+                )
+            })
+            .map(|s| {
+                // A direct import needs no chain; one through a re-export shows it.
+                let direct = project.sites[s].node.is_some_and(|n| modules.contains(&n));
+                (s, if direct { Vec::new() } else { self.via(s) })
+            })
+            .collect()
+    }
+
+    fn canonical(
+        &mut self,
+        rule: &Rule,
+        symbol: &str,
+        canonical: Option<&str>,
+    ) -> Result<Vec<Finding>> {
+        let project = self.project;
+        let id = rule.id();
+        let (definition, _) = self.resolver.resolve_path(symbol);
+        let Resolution::Definition { module, binding } = definition else {
+            let what = view::describe(&view::resolved(project, &definition));
+            return Err(anyhow!(
+                "{}: rule `{id}`: symbol `{symbol}` is not a definition in the repository ({what})",
+                rule.file.display()
+            ));
+        };
+        let name = view::binding(project, module, binding).name.clone();
+        let canonical_name = canonical
+            .unwrap_or(&project.modules[module as usize].name)
+            .to_string();
+        let Some(canonical_id) = project.internal(&canonical_name) else {
+            return Err(anyhow!(
+                "{}: rule `{id}`: canonical module `{canonical_name}` is not in the repository",
+                rule.file.display()
+            ));
+        };
+        // The re-export plumbing between the canonical module and the definition may
+        // import it from wherever it must.
+        let mut plumbing: FxHashSet<ModuleId> = FxHashSet::from_iter([canonical_id, module]);
+        for (site, resolved) in self.sites.iter().enumerate() {
+            if resolved.resolution == definition
+                && project.sites[site].target.as_deref() == Some(canonical_name.as_str())
+            {
+                plumbing.extend(resolved.hops.iter().copied());
+            }
+        }
+        let replacement = format!("{canonical_name}.{name}");
+        let default = format!("import `{name}` from `{canonical_name}`");
+        let message = rule.message().unwrap_or(&default).to_string();
+        let severity = rule.severity();
+        Ok((0..project.sites.len())
+            .filter(|&s| self.sites[s].resolution == definition)
+            .filter(|&s| project.sites[s].target.as_deref() != Some(canonical_name.as_str()))
+            .filter(|&s| !plumbing.contains(&project.sites[s].importer))
+            .map(|s| {
+                let used = project.sites[s].target.clone().unwrap_or_default();
+                let text = format!("{message} (imported from `{used}`)");
+                self.site_finding(
+                    id,
+                    severity,
+                    s,
+                    text,
+                    self.via(s),
+                    Some(replacement.clone()),
+                )
+            })
+            .collect())
+    }
+
+    fn single_definition(
+        &mut self,
+        id: &str,
+        severity: Severity,
+        message: Option<String>,
+        names: &GlobSet,
+        paths: &GlobSet,
+    ) -> Vec<Finding> {
+        let project = self.project;
+        let in_paths = |module: ModuleId| {
+            paths.is_empty()
+                || project.modules[module as usize]
+                    .path
+                    .as_deref()
+                    .is_some_and(|p| paths.is_match(p))
+        };
+        let duplicates = query::duplicates(
+            &mut self.resolver,
+            DefinitionKind::Any,
+            &|name| names.is_match(name),
+            &EdgeFilter::default(),
+        );
+        let mut findings = Vec::new();
+        for duplicate in duplicates {
+            let definitions: Vec<_> = duplicate
+                .definitions
+                .iter()
+                .filter(|d| in_paths(d.module))
+                .collect();
+            if definitions.len() < 2 {
+                continue;
+            }
+            let places: Vec<String> = definitions
+                .iter()
+                .map(|d| {
+                    let binding = view::binding(project, d.module, d.binding);
+                    let path = project.modules[d.module as usize].path.as_deref();
+                    format!("{}:{}", path.unwrap_or_default(), binding.position.line)
+                })
+                .collect();
+            for (index, d) in definitions.iter().enumerate() {
+                let binding = view::binding(project, d.module, d.binding);
+                let others: Vec<&str> = places
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != index)
+                    .map(|(_, p)| p.as_str())
+                    .collect();
+                let head = message
+                    .clone()
+                    .unwrap_or_else(|| format!("`{}` must have one definition", duplicate.name));
+                findings.push(Finding {
+                    rule: id.to_string(),
+                    severity,
+                    path: project.modules[d.module as usize]
+                        .path
+                        .clone()
+                        .unwrap_or_default(),
+                    line: binding.position.line,
+                    col: binding.position.col,
+                    message: format!(
+                        "{head} ({} definitions; also at {})",
+                        definitions.len(),
+                        others.join(", ")
+                    ),
+                    chain: Vec::new(),
+                    fixable: false,
+                    target: format!("{} {}", view::binding_kind(binding), duplicate.name),
+                    site: None,
+                    replacement: None,
+                });
+            }
+        }
+        findings
+    }
+
+    fn forbidden(
+        &self,
+        id: &str,
+        severity: Severity,
+        message: Option<String>,
+        from: &[ModulePattern],
+        to: &[ModulePattern],
+        transitive: bool,
+    ) -> Vec<Finding> {
+        let project = self.project;
+        let name = |m: ModuleId| project.modules[m as usize].name.as_str();
+        let mut findings = Vec::new();
+        for site in 0..project.sites.len() {
+            let record = &project.sites[site];
+            let Some(node) = record.node else { continue };
+            if node != record.importer
+                && any_matches(from, name(record.importer))
+                && any_matches(to, name(node))
+            {
+                let text = message.clone().unwrap_or_else(|| {
+                    format!(
+                        "`{}` must not import `{}`",
+                        name(record.importer),
+                        name(node)
+                    )
+                });
+                findings.push(self.site_finding(id, severity, site, text, Vec::new(), None));
+            }
+        }
+        if transitive {
+            let graph = Graph::new(project, EdgeFilter::default());
+            let targets: Vec<ModuleId> = (0..project.modules.len() as ModuleId)
+                .filter(|&m| !project.modules[m as usize].external && any_matches(to, name(m)))
+                .collect();
+            for chain in graph.reach(&targets, Direction::Incoming) {
+                // Direct imports are reported above, at their own site.
+                if chain.len() < 3 || !any_matches(from, name(chain[0])) {
+                    continue;
+                }
+                let Some(first) = graph.link(chain[0], chain[1]) else {
+                    continue;
+                };
+                let modules: Vec<String> = chain.iter().map(|&m| name(m).to_string()).collect();
+                let last = modules.last().cloned().unwrap_or_default();
+                let text = message
+                    .clone()
+                    .unwrap_or_else(|| format!("`{}` must not depend on `{last}`", modules[0]));
+                let mut finding =
+                    self.site_finding(id, severity, first.site, text, modules.clone(), None);
+                finding.target = view::arrows(&modules);
+                findings.push(finding);
+            }
+        }
+        findings
+    }
+
+    fn no_cycles(
+        &self,
+        id: &str,
+        severity: Severity,
+        message: Option<String>,
+        within: &[ModulePattern],
+    ) -> Vec<Finding> {
+        let project = self.project;
+        let modules: FxHashSet<ModuleId> = (0..project.modules.len() as ModuleId)
+            .filter(|&m| {
+                let module = &project.modules[m as usize];
+                !module.external && any_matches(within, &module.name)
+            })
+            .collect();
+        let graph = Graph::new(project, EdgeFilter::default()).within(modules);
+        let mut findings = Vec::new();
+        for cycle in graph.cycles() {
+            let Some(first) = graph.links(&cycle.chain).first().copied() else {
+                continue;
+            };
+            let modules: Vec<String> = cycle
+                .chain
+                .iter()
+                .map(|&m| project.modules[m as usize].name.clone())
+                .collect();
+            let deferred = if cycle.deferred {
+                " (deferred: TYPE_CHECKING or function-level)"
+            } else {
+                ""
+            };
+            let head = message
+                .clone()
+                .unwrap_or_else(|| "import cycle".to_string());
+            let text = format!("{head}: {}{deferred}", view::arrows(&modules));
+            let mut finding =
+                self.site_finding(id, severity, first.site, text, modules.clone(), None);
+            finding.target = view::arrows(&modules);
+            findings.push(finding);
+        }
+        findings
+    }
+
+    /// The built-in rule: imports of modules that warn `DeprecationWarning` at import,
+    /// of names a module's `__getattr__` deprecates, and of `@deprecated` definitions.
+    pub fn deprecated_auto(&mut self, severity: Severity) -> Vec<Finding> {
+        let project = self.project;
+        let mut findings = Vec::new();
+        let none = GlobSet::empty();
+        for (id, module) in project.modules.iter().enumerate() {
+            let Some(file) = module.file else { continue };
+            let summary = &project.summaries[file];
+            if let Some(warning) = &summary.deprecated {
+                let modules = FxHashSet::from_iter([id as ModuleId]);
+                for (site, via) in self.sites_reaching(&modules, &none) {
+                    let text = match project.import_site(site).name.as_deref() {
+                        Some(name) if name != "*" => format!(
+                            "`{name}` comes from deprecated `{}`: {warning}",
+                            module.name
+                        ),
+                        _ => format!("`{}` is deprecated: {warning}", module.name),
+                    };
+                    findings.push(self.site_finding(
+                        DEPRECATED_AUTO,
+                        severity,
+                        site,
+                        text,
+                        via,
+                        None,
+                    ));
+                }
+            }
+            for name in &summary.deprecated_names {
+                for site in 0..project.sites.len() {
+                    let record = &project.sites[site];
+                    let import = project.import_site(site);
+                    if record.target.as_deref() == Some(module.name.as_str())
+                        && import.name.as_deref() == Some(name.as_str())
+                    {
+                        let text = format!("`{}.{name}` is deprecated", module.name);
+                        findings.push(self.site_finding(
+                            DEPRECATED_AUTO,
+                            severity,
+                            site,
+                            text,
+                            Vec::new(),
+                            None,
+                        ));
+                    }
+                }
+            }
+            for (index, binding) in summary.bindings.iter().enumerate() {
+                let Some(warning) = &binding.deprecated else {
+                    continue;
+                };
+                if !matches!(binding.kind, BindingKind::Class | BindingKind::Function) {
+                    continue;
+                }
+                let definition = Resolution::Definition {
+                    module: id as ModuleId,
+                    binding: index as u32,
+                };
+                for (site, via) in self.sites_resolving_to(&definition, &none) {
+                    let text = format!(
+                        "`{}.{}` is deprecated: {warning}",
+                        module.name, binding.name
+                    );
+                    findings.push(self.site_finding(
+                        DEPRECATED_AUTO,
+                        severity,
+                        site,
+                        text,
+                        via,
+                        None,
+                    ));
+                }
+            }
+        }
+        findings
+    }
+
+    /// Imports left unresolved by a change to `touched` files or the removal of
+    /// `deleted` modules: what a commit that deletes or renames a module, or drops a
+    /// re-export, breaks elsewhere.
+    pub fn broken_imports(&self, touched: &FxHashSet<String>, deleted: &[String]) -> Vec<Finding> {
+        let project = self.project;
+        let file_of = |m: ModuleId| project.modules[m as usize].path.as_deref();
+        let mut findings = Vec::new();
+        for site in 0..project.sites.len() {
+            let Resolution::Unresolved(reason) = &self.sites[site].resolution else {
+                continue;
+            };
+            let record = &project.sites[site];
+            let named = record.target.as_deref().unwrap_or_default();
+            let removed = deleted
+                .iter()
+                .any(|d| named == d || named.starts_with(&format!("{d}.")));
+            let changed = record
+                .target
+                .as_deref()
+                .and_then(|t| project.internal(t))
+                .into_iter()
+                .chain(self.sites[site].hops.iter().copied())
+                .any(|m| file_of(m).is_some_and(|p| touched.contains(p)));
+            if removed || changed {
+                let text = format!("import no longer resolves: {reason}");
+                findings.push(self.site_finding(
+                    BROKEN_IMPORT,
+                    Severity::Error,
+                    site,
+                    text,
+                    self.via(site),
+                    None,
+                ));
+            }
+        }
+        findings
+    }
+}

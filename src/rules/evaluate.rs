@@ -496,8 +496,8 @@ impl<'p> Evaluator<'p> {
             };
             let head = message
                 .clone()
-                .unwrap_or_else(|| "import cycle".to_string());
-            let text = format!("{head}: {}{deferred}", view::arrows(&modules));
+                .unwrap_or_else(|| format!("import cycle through `{}`", modules[0]));
+            let text = format!("{head}{deferred}");
             let mut finding =
                 self.site_finding(id, severity, first.site, text, modules.clone(), None);
             finding.target = view::arrows(&modules);

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# End to end with the real pre-commit framework: it installs ssot-graph from this
+# repository the way a team does by URL (`.pre-commit-hooks.yaml`, `language: rust`) and
+# guards commits in a git copy of the seed fixture with the rules of queries/websocket.toml.
+#   1. a commit adding an import of the deprecated factory is refused at path:line:col;
+#   2. a commit that does not touch those imports passes, although old violations remain
+#      (accepted by the baseline).
+# Uses this repository's HEAD commit. Run by .ci/run.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export PRE_COMMIT_HOME="$work/cache"
+# Reuse the compiled dependencies of this checkout: only ssot-graph itself is rebuilt.
+export CARGO_TARGET_DIR="$here/target"
+
+python3 -m venv "$work/venv"
+"$work/venv/bin/pip" install -q pre-commit
+cargo build --release -q --manifest-path "$here/Cargo.toml"
+
+repo="$work/repo"
+cp -r "$here/tests/fixtures/seed" "$repo"
+mkdir "$repo/queries"
+cp "$here/queries/websocket.toml" "$repo/queries/"
+cd "$repo"
+git init -q
+git config user.email ci@example.com
+git config user.name CI
+git config commit.gpgsign false
+cat > .pre-commit-config.yaml <<YAML
+repos:
+  - repo: $here
+    rev: $(git -C "$here" rev-parse HEAD)
+    hooks:
+      - id: ssot-graph
+YAML
+# Adopt the rules on a legacy codebase: accept what exists today.
+"$here/target/release/ssot-graph" check --update-baseline
+git add -A
+git commit -q -m "legacy code with an accepted baseline"
+"$work/venv/bin/pre-commit" install -q
+
+echo "--- a commit that adds an import of the deprecated factory"
+cat > netra_backend/app/agents/new_agent.py <<'PY'
+from netra_backend.app.websocket_core.websocket_manager_factory import create_websocket_manager
+
+
+def start(user_id: str):
+    return create_websocket_manager(user_id)
+PY
+git add netra_backend/app/agents/new_agent.py
+if git commit -q -m "new agent" > "$work/refused.txt" 2>&1; then
+  cat "$work/refused.txt"
+  echo "FAIL: the commit was accepted"
+  exit 1
+fi
+cat "$work/refused.txt"
+grep -q "netra_backend/app/agents/new_agent.py:1:1: no-websocket-factory" "$work/refused.txt" ||
+  { echo "FAIL: no finding at new_agent.py:1:1"; exit 1; }
+
+echo "--- a commit that does not touch those imports"
+git rm -q --cached netra_backend/app/agents/new_agent.py
+rm netra_backend/app/agents/new_agent.py
+cat >> netra_backend/app/agents/chat_agent.py <<'PY'
+
+
+def greet(user_id: str) -> str:
+    return f"hello {user_id}"
+PY
+git add netra_backend/app/agents/chat_agent.py
+git commit -q -m "greet" > "$work/passed.txt" 2>&1 || { cat "$work/passed.txt"; echo "FAIL: the commit was refused"; exit 1; }
+cat "$work/passed.txt"
+echo "pre-commit end-to-end: passed"

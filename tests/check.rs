@@ -1,0 +1,374 @@
+//! Rules, `check`, `query`, baselines, suppressions and `init` on a copy of the seed
+//! fixture with the example rules of `queries/websocket.toml`.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{fixture, json, ok, run};
+
+/// A temporary copy of the seed fixture with the example rules in `queries/`.
+fn seed_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("seed"), dir.path());
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    fs::create_dir(dir.path().join("queries")).unwrap();
+    fs::copy(
+        manifest.join("queries/websocket.toml"),
+        dir.path().join("queries/websocket.toml"),
+    )
+    .unwrap();
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            if entry.file_name() != "__pycache__" {
+                copy_dir(&entry.path(), &target);
+            }
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn git(root: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
+}
+
+fn append(path: PathBuf, text: &str) {
+    let mut content = fs::read_to_string(&path).unwrap_or_default();
+    content.push_str(text);
+    fs::write(path, content).unwrap();
+}
+
+#[test]
+fn check_reports_every_rule_kind_with_its_chain() {
+    let repo = seed_repo();
+    let output = run(repo.path(), &["check"]);
+    assert_eq!(output.code, 1, "errors fail the check");
+    insta::assert_snapshot!(output.stdout);
+}
+
+#[test]
+fn check_json_lists_findings_and_counts() {
+    let repo = seed_repo();
+    let output = run(repo.path(), &["check", "--format", "json"]);
+    assert_eq!(output.code, 1);
+    insta::assert_snapshot!(output.stdout);
+}
+
+#[test]
+fn check_with_files_reports_only_findings_in_them() {
+    let repo = seed_repo();
+    let file = repo.path().join("netra_backend/app/agents/chat_agent.py");
+    let output = run(repo.path(), &["check", file.to_str().unwrap()]);
+    assert_eq!(output.code, 1);
+    let located: Vec<&str> = output
+        .stdout
+        .lines()
+        .filter(|l| l.contains(".py:"))
+        .map(|l| l.split(": ").next().unwrap())
+        .collect();
+    assert_eq!(
+        located,
+        [
+            "netra_backend/app/agents/chat_agent.py:1:1",
+            "netra_backend/app/agents/chat_agent.py:2:1"
+        ]
+    );
+}
+
+#[test]
+fn a_clean_file_passes_and_warnings_alone_do_not_fail() {
+    let repo = seed_repo();
+    let clean = repo.path().join("netra_backend/app/websocket_core/unified_manager.py");
+    let output = run(repo.path(), &["check", clean.to_str().unwrap()]);
+    assert_eq!((output.code, output.stdout.as_str()), (0, "All checks passed.\n"));
+    let warned = repo.path().join("netra_backend/app/agents/tool_dispatcher.py");
+    let output = run(repo.path(), &["check", warned.to_str().unwrap()]);
+    assert_eq!(output.code, 0, "{}", output.stdout);
+    assert!(output.stdout.contains("Found 0 errors and 1 warning."), "{}", output.stdout);
+}
+
+#[test]
+fn an_inline_ignore_silences_one_rule_on_its_line() {
+    let repo = seed_repo();
+    let engine = repo.path().join("netra_backend/app/agents/supervisor/execution_engine.py");
+    let text = fs::read_to_string(&engine).unwrap().replacen(
+        "import create_websocket_manager\n",
+        "import create_websocket_manager  # ssot-graph: ignore[no-websocket-factory]\n",
+        1,
+    );
+    fs::write(&engine, text).unwrap();
+    let answer = json(repo.path(), &["check", engine.to_str().unwrap()]);
+    assert_eq!(answer["findings"].as_array().unwrap().len(), 0, "{answer:#}");
+    assert_eq!(answer["summary"]["suppressed"], 1);
+}
+
+#[test]
+fn the_baseline_accepts_old_findings_survives_line_shifts_and_catches_new_ones() {
+    let repo = seed_repo();
+    let root = repo.path();
+    assert_eq!(
+        ok(root, &["check", "--update-baseline"]),
+        "wrote [ROOT]/ssot-graph-baseline.json: 9 findings accepted\n"
+    );
+    let baseline = fs::read_to_string(root.join("ssot-graph-baseline.json")).unwrap();
+    insta::assert_snapshot!(baseline);
+    assert!(!baseline.contains("\"line\""), "no line numbers in the baseline");
+    assert_eq!(
+        ok(root, &["check"]),
+        "All checks passed (9 accepted by the baseline).\n"
+    );
+
+    // Unrelated edits shift every line: nothing changes.
+    let engine = root.join("netra_backend/app/agents/supervisor/execution_engine.py");
+    let text = fs::read_to_string(&engine).unwrap();
+    fs::write(&engine, format!("\"\"\"Runs agents.\"\"\"\n\n\n{text}")).unwrap();
+    assert_eq!(
+        ok(root, &["check"]),
+        "All checks passed (9 accepted by the baseline).\n"
+    );
+
+    // A new import of the deprecated factory is new, even beside an accepted one.
+    append(
+        root.join("netra_backend/app/agents/chat_agent.py"),
+        "from netra_backend.app.websocket_core.websocket_manager_factory import create_websocket_manager\n",
+    );
+    let output = run(root, &["check"]);
+    assert_eq!(output.code, 1);
+    assert_eq!(
+        output.stdout.lines().next().unwrap(),
+        "netra_backend/app/agents/chat_agent.py:7:1: no-websocket-factory [*] the factory \
+         layer is deprecated; import \
+         `netra_backend.app.websocket_core.websocket_manager.get_websocket_manager` instead"
+    );
+
+    // Fixing an accepted finding leaves a stale entry, which is reported.
+    let routes = root.join("netra_backend/app/routes/websocket.py");
+    let text = fs::read_to_string(&routes).unwrap().replace(
+        "from netra_backend.app.websocket_core.websocket_manager_factory import create_websocket_manager",
+        "from netra_backend.app.websocket_core.websocket_manager import get_websocket_manager as create_websocket_manager",
+    );
+    fs::write(&routes, text).unwrap();
+    let output = run(root, &["check", "--format", "json"]);
+    let answer: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
+    let stale = answer["stale_baseline"].as_array().unwrap();
+    assert_eq!(stale.len(), 1, "{answer:#}");
+    assert_eq!(stale[0]["path"], "netra_backend/app/routes/websocket.py");
+    assert_eq!(stale[0]["count"], 0);
+}
+
+#[test]
+fn a_corrupt_baseline_is_a_one_line_error_naming_it() {
+    let repo = seed_repo();
+    fs::write(repo.path().join("ssot-graph-baseline.json"), "{not json").unwrap();
+    let output = run(repo.path(), &["check"]);
+    assert_eq!(output.code, 2);
+    assert!(
+        output.stderr.starts_with("error: [ROOT]/ssot-graph-baseline.json: not a ssot-graph baseline"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(output.stderr.lines().count(), 1);
+}
+
+#[test]
+fn a_staged_deletion_reports_the_imports_it_breaks_elsewhere() {
+    let repo = seed_repo();
+    let root = repo.path();
+    git(root, &["init", "-q"]);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "seed"]);
+    git(root, &["rm", "-q", "netra_backend/app/websocket_core/websocket_manager_factory.py"]);
+    let output = run(root, &["check", "--staged"]);
+    assert_eq!(output.code, 1, "{}", output.stdout);
+    insta::assert_snapshot!(output.stdout);
+}
+
+#[test]
+fn query_lists_one_rule_ignoring_the_baseline() {
+    let repo = seed_repo();
+    ok(repo.path(), &["check", "--update-baseline"]);
+    insta::assert_snapshot!(ok(repo.path(), &["query", "canonical-notifier"]));
+    let output = run(repo.path(), &["query", "nope"]);
+    assert_eq!(output.code, 2);
+    assert_eq!(
+        output.stderr,
+        "error: no rule `nope` in queries/ (rules: no-websocket-factory, canonical-notifier, \
+         one-notifier, agents-use-public-layer, websocket-acyclic, deprecated-auto)\n"
+    );
+}
+
+#[test]
+fn no_cycles_and_transitive_forbidden_rules_show_their_chains() {
+    let root = fixture("cycles");
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root, dir.path());
+    fs::create_dir(dir.path().join("queries")).unwrap();
+    fs::write(
+        dir.path().join("queries/layers.toml"),
+        r#"
+[[rule]]
+id = "orders-acyclic"
+kind = "no-cycles"
+within = ["orders.**"]
+
+[[rule]]
+id = "e-not-a"
+kind = "forbidden"
+from = ["orders.e"]
+to = ["orders.a"]
+transitive = true
+"#,
+    )
+    .unwrap();
+    let output = run(dir.path(), &["check"]);
+    assert_eq!(output.code, 1);
+    insta::assert_snapshot!(output.stdout);
+}
+
+#[test]
+fn rule_errors_name_the_file_the_rule_and_the_problem() {
+    let repo = seed_repo();
+    let rules = repo.path().join("queries/websocket.toml");
+    append(
+        rules.clone(),
+        "\n[[rule]]\nid = \"bad\"\nkind = \"canonical\"\nsymbol = \"netra_backend.app.nothing.X\"\n",
+    );
+    let output = run(repo.path(), &["check"]);
+    assert_eq!(output.code, 2);
+    assert_eq!(
+        output.stderr,
+        "error: [ROOT]/queries/websocket.toml: rule `bad`: symbol `netra_backend.app.nothing.X` \
+         is not a definition in the repository (unresolved: `netra_backend.app` does not bind \
+         `nothing`)\n"
+    );
+    fs::write(&rules, "[[rule]]\nid = \"x\"\nkind = \"deprecated\"\ntarget = \"a\"\nallow = \"tests\"\n").unwrap();
+    let output = run(repo.path(), &["check"]);
+    assert_eq!(output.code, 2);
+    assert!(output.stderr.starts_with("error: [ROOT]/queries/websocket.toml: TOML parse error at line 1"), "{}", output.stderr);
+    assert!(output.stderr.contains("invalid type: string \"tests\", expected a sequence"), "{}", output.stderr);
+}
+
+#[test]
+fn github_output_caps_annotations_at_ten_per_severity() {
+    let repo = seed_repo();
+    for i in 0..12 {
+        fs::write(
+            repo.path().join(format!("netra_backend/app/agents/user_{i:02}.py")),
+            "from netra_backend.app.services import WebSocketNotifier\n",
+        )
+        .unwrap();
+    }
+    let output = run(repo.path(), &["check", "--format", "github"]);
+    assert_eq!(output.code, 1);
+    let errors = output.stdout.lines().filter(|l| l.starts_with("::error ")).count();
+    let warnings = output.stdout.lines().filter(|l| l.starts_with("::warning ")).count();
+    assert_eq!((errors, warnings), (10, 4));
+    assert_eq!(
+        output.stdout.lines().last().unwrap(),
+        "ssot-graph: 17 errors (10 shown), 4 warnings"
+    );
+    assert!(output.stdout.contains(
+        "::error file=netra_backend/app/agents/chat_agent.py,line=2,col=1,title=canonical-notifier::"
+    ));
+}
+
+/// The SARIF 2.1.0 properties GitHub code scanning requires, with the types the schema
+/// gives them.
+#[test]
+fn sarif_output_has_what_code_scanning_requires() {
+    let repo = seed_repo();
+    let output = run(repo.path(), &["check", "--format", "sarif"]);
+    assert_eq!(output.code, 1);
+    let sarif: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(sarif["$schema"], "https://json.schemastore.org/sarif-2.1.0.json");
+    let runs = sarif["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    let driver = &runs[0]["tool"]["driver"];
+    assert_eq!(driver["name"], "ssot-graph");
+    let rules = driver["rules"].as_array().unwrap();
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            "no-websocket-factory",
+            "canonical-notifier",
+            "one-notifier",
+            "agents-use-public-layer",
+            "websocket-acyclic",
+            "deprecated-auto"
+        ]
+    );
+    let results = runs[0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 9);
+    let mut fingerprints = std::collections::HashSet::new();
+    for result in results {
+        let rule = result["ruleId"].as_str().unwrap();
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(ids[index], rule);
+        assert!(["error", "warning"].contains(&result["level"].as_str().unwrap()));
+        assert!(!result["message"]["text"].as_str().unwrap().is_empty());
+        let location = &result["locations"][0]["physicalLocation"];
+        let uri = location["artifactLocation"]["uri"].as_str().unwrap();
+        assert!(repo.path().join(uri).is_file(), "{uri}");
+        assert_eq!(location["artifactLocation"]["uriBaseId"], "SRCROOT");
+        assert!(location["region"]["startLine"].as_u64().unwrap() >= 1);
+        assert!(location["region"]["startColumn"].as_u64().unwrap() >= 1);
+        let fingerprint = result["partialFingerprints"]["ssotGraphFinding/v1"]
+            .as_str()
+            .unwrap();
+        assert!(fingerprints.insert(fingerprint.to_string()), "unique: {fingerprint}");
+        assert!(!fingerprint.contains(&format!("|{}|", location["region"]["startLine"])));
+    }
+    assert!(
+        runs[0]["originalUriBaseIds"]["SRCROOT"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with('/')
+    );
+}
+
+#[test]
+fn init_writes_starter_files_once_and_installs_the_git_hook() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q"]);
+    assert_eq!(
+        ok(root, &["init", "--hook"]),
+        "wrote ssot-graph.toml\nwrote queries/example.toml\nwrote .pre-commit-config.yaml\n\
+         wrote .git/hooks/pre-commit\n"
+    );
+    assert_eq!(
+        ok(root, &["init", "--hook"]),
+        "kept ssot-graph.toml (exists)\nkept queries/ (has rule files)\n\
+         kept .pre-commit-config.yaml (exists)\nkept .git/hooks/pre-commit (exists)\n"
+    );
+    // The starter files are valid: a check on an empty repository passes.
+    assert_eq!(ok(root, &["check"]), "All checks passed.\n");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(root.join(".git/hooks/pre-commit"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o111, 0o111, "the hook is executable");
+    }
+}

@@ -38,7 +38,7 @@ YAML
 "$here/target/release/ssot-graph" check --update-baseline
 git add -A
 git commit -q -m "legacy code with an accepted baseline"
-"$work/venv/bin/pre-commit" install -q
+"$work/venv/bin/pre-commit" install > /dev/null
 
 echo "--- a commit that adds an import of the deprecated factory"
 cat > netra_backend/app/agents/new_agent.py <<'PY'

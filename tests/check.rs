@@ -42,11 +42,22 @@ fn git(root: &Path, args: &[&str]) {
     let status = Command::new("git")
         .arg("-C")
         .arg(root)
-        .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(args)
         .output()
         .unwrap();
-    assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
 }
 
 fn append(path: PathBuf, text: &str) {
@@ -95,19 +106,32 @@ fn check_with_files_reports_only_findings_in_them() {
 #[test]
 fn a_clean_file_passes_and_warnings_alone_do_not_fail() {
     let repo = seed_repo();
-    let clean = repo.path().join("netra_backend/app/websocket_core/unified_manager.py");
+    let clean = repo
+        .path()
+        .join("netra_backend/app/websocket_core/unified_manager.py");
     let output = run(repo.path(), &["check", clean.to_str().unwrap()]);
-    assert_eq!((output.code, output.stdout.as_str()), (0, "All checks passed.\n"));
-    let warned = repo.path().join("netra_backend/app/agents/tool_dispatcher.py");
+    assert_eq!(
+        (output.code, output.stdout.as_str()),
+        (0, "All checks passed.\n")
+    );
+    let warned = repo
+        .path()
+        .join("netra_backend/app/agents/tool_dispatcher.py");
     let output = run(repo.path(), &["check", warned.to_str().unwrap()]);
     assert_eq!(output.code, 0, "{}", output.stdout);
-    assert!(output.stdout.contains("Found 0 errors and 1 warning."), "{}", output.stdout);
+    assert!(
+        output.stdout.contains("Found 0 errors and 1 warning."),
+        "{}",
+        output.stdout
+    );
 }
 
 #[test]
 fn an_inline_ignore_silences_one_rule_on_its_line() {
     let repo = seed_repo();
-    let engine = repo.path().join("netra_backend/app/agents/supervisor/execution_engine.py");
+    let engine = repo
+        .path()
+        .join("netra_backend/app/agents/supervisor/execution_engine.py");
     let text = fs::read_to_string(&engine).unwrap().replacen(
         "import create_websocket_manager\n",
         "import create_websocket_manager  # ssot-graph: ignore[no-websocket-factory]\n",
@@ -115,7 +139,11 @@ fn an_inline_ignore_silences_one_rule_on_its_line() {
     );
     fs::write(&engine, text).unwrap();
     let answer = json(repo.path(), &["check", engine.to_str().unwrap()]);
-    assert_eq!(answer["findings"].as_array().unwrap().len(), 0, "{answer:#}");
+    assert_eq!(
+        answer["findings"].as_array().unwrap().len(),
+        0,
+        "{answer:#}"
+    );
     assert_eq!(answer["summary"]["suppressed"], 1);
 }
 
@@ -129,7 +157,10 @@ fn the_baseline_accepts_old_findings_survives_line_shifts_and_catches_new_ones()
     );
     let baseline = fs::read_to_string(root.join("ssot-graph-baseline.json")).unwrap();
     insta::assert_snapshot!(baseline);
-    assert!(!baseline.contains("\"line\""), "no line numbers in the baseline");
+    assert!(
+        !baseline.contains("\"line\""),
+        "no line numbers in the baseline"
+    );
     assert_eq!(
         ok(root, &["check"]),
         "All checks passed (9 accepted by the baseline).\n"
@@ -180,7 +211,9 @@ fn a_corrupt_baseline_is_a_one_line_error_naming_it() {
     let output = run(repo.path(), &["check"]);
     assert_eq!(output.code, 2);
     assert!(
-        output.stderr.starts_with("error: [ROOT]/ssot-graph-baseline.json: not a ssot-graph baseline"),
+        output
+            .stderr
+            .starts_with("error: [ROOT]/ssot-graph-baseline.json: not a ssot-graph baseline"),
         "{}",
         output.stderr
     );
@@ -194,7 +227,14 @@ fn a_staged_deletion_reports_the_imports_it_breaks_elsewhere() {
     git(root, &["init", "-q"]);
     git(root, &["add", "-A"]);
     git(root, &["commit", "-q", "-m", "seed"]);
-    git(root, &["rm", "-q", "netra_backend/app/websocket_core/websocket_manager_factory.py"]);
+    git(
+        root,
+        &[
+            "rm",
+            "-q",
+            "netra_backend/app/websocket_core/websocket_manager_factory.py",
+        ],
+    );
     let output = run(root, &["check", "--staged"]);
     assert_eq!(output.code, 1, "{}", output.stdout);
     insta::assert_snapshot!(output.stdout);
@@ -258,11 +298,27 @@ fn rule_errors_name_the_file_the_rule_and_the_problem() {
          is not a definition in the repository (unresolved: `netra_backend.app` does not bind \
          `nothing`)\n"
     );
-    fs::write(&rules, "[[rule]]\nid = \"x\"\nkind = \"deprecated\"\ntarget = \"a\"\nallow = \"tests\"\n").unwrap();
+    fs::write(
+        &rules,
+        "[[rule]]\nid = \"x\"\nkind = \"deprecated\"\ntarget = \"a\"\nallow = \"tests\"\n",
+    )
+    .unwrap();
     let output = run(repo.path(), &["check"]);
     assert_eq!(output.code, 2);
-    assert!(output.stderr.starts_with("error: [ROOT]/queries/websocket.toml: TOML parse error at line 1"), "{}", output.stderr);
-    assert!(output.stderr.contains("invalid type: string \"tests\", expected a sequence"), "{}", output.stderr);
+    assert!(
+        output
+            .stderr
+            .starts_with("error: [ROOT]/queries/websocket.toml: TOML parse error at line 1"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output
+            .stderr
+            .contains("invalid type: string \"tests\", expected a sequence"),
+        "{}",
+        output.stderr
+    );
 }
 
 #[test]
@@ -270,15 +326,24 @@ fn github_output_caps_annotations_at_ten_per_severity() {
     let repo = seed_repo();
     for i in 0..12 {
         fs::write(
-            repo.path().join(format!("netra_backend/app/agents/user_{i:02}.py")),
+            repo.path()
+                .join(format!("netra_backend/app/agents/user_{i:02}.py")),
             "from netra_backend.app.services import WebSocketNotifier\n",
         )
         .unwrap();
     }
     let output = run(repo.path(), &["check", "--format", "github"]);
     assert_eq!(output.code, 1);
-    let errors = output.stdout.lines().filter(|l| l.starts_with("::error ")).count();
-    let warnings = output.stdout.lines().filter(|l| l.starts_with("::warning ")).count();
+    let errors = output
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("::error "))
+        .count();
+    let warnings = output
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("::warning "))
+        .count();
     assert_eq!((errors, warnings), (10, 4));
     assert_eq!(
         output.stdout.lines().last().unwrap(),
@@ -298,7 +363,10 @@ fn sarif_output_has_what_code_scanning_requires() {
     assert_eq!(output.code, 1);
     let sarif: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
-    assert_eq!(sarif["$schema"], "https://json.schemastore.org/sarif-2.1.0.json");
+    assert_eq!(
+        sarif["$schema"],
+        "https://json.schemastore.org/sarif-2.1.0.json"
+    );
     let runs = sarif["runs"].as_array().unwrap();
     assert_eq!(runs.len(), 1);
     let driver = &runs[0]["tool"]["driver"];
@@ -334,7 +402,10 @@ fn sarif_output_has_what_code_scanning_requires() {
         let fingerprint = result["partialFingerprints"]["ssotGraphFinding/v1"]
             .as_str()
             .unwrap();
-        assert!(fingerprints.insert(fingerprint.to_string()), "unique: {fingerprint}");
+        assert!(
+            fingerprints.insert(fingerprint.to_string()),
+            "unique: {fingerprint}"
+        );
         assert!(!fingerprint.contains(&format!("|{}|", location["region"]["startLine"])));
     }
     assert!(

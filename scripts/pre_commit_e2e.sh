@@ -15,7 +15,7 @@ export PRE_COMMIT_HOME="$work/cache"
 export CARGO_TARGET_DIR="$here/target"
 
 python3 -m venv "$work/venv"
-"$work/venv/bin/pip" install -q pre-commit
+"$work/venv/bin/pip" install -q pre-commit jsonschema
 cargo build --release -q --manifest-path "$here/Cargo.toml"
 
 repo="$work/repo"
@@ -71,3 +71,21 @@ git add netra_backend/app/agents/chat_agent.py
 git commit -q -m "greet" > "$work/passed.txt" 2>&1 || { cat "$work/passed.txt"; echo "FAIL: the commit was refused"; exit 1; }
 cat "$work/passed.txt"
 echo "pre-commit end-to-end: passed"
+
+# The SARIF output validates against the official SARIF 2.1.0 JSON schema (shipped in the
+# serde-sarif crate this project tests with).
+"$here/target/release/ssot-graph" check --format sarif --baseline "$work/no-baseline.json" \
+  > "$work/check.sarif" || true
+schema=$(cd "$here" && cargo metadata --format-version 1 | "$work/venv/bin/python" -c '
+import json, os, sys
+meta = json.load(sys.stdin)
+(manifest,) = [p["manifest_path"] for p in meta["packages"] if p["name"] == "serde-sarif"]
+print(os.path.join(os.path.dirname(manifest), "src", "schema.json"))')
+"$work/venv/bin/python" - "$schema" "$work/check.sarif" <<'PY'
+import json, sys
+import jsonschema
+schema, sarif = (json.load(open(path)) for path in sys.argv[1:3])
+jsonschema.Draft7Validator(schema).validate(sarif)
+assert sarif["runs"][0]["results"], "no results to validate"
+print(f"SARIF: {len(sarif['runs'][0]['results'])} results valid against the SARIF 2.1.0 schema")
+PY

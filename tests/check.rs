@@ -361,6 +361,10 @@ fn sarif_output_has_what_code_scanning_requires() {
     let repo = seed_repo();
     let output = run(repo.path(), &["check", "--format", "sarif"]);
     assert_eq!(output.code, 1);
+    // serde-sarif's types are generated from the official SARIF 2.1.0 JSON schema (CI
+    // also validates against that schema itself, in scripts/pre_commit_e2e.sh).
+    let typed: Result<serde_sarif::sarif::Sarif, _> = serde_json::from_str(&output.stdout);
+    assert!(typed.is_ok(), "{typed:?}");
     let sarif: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
     assert_eq!(

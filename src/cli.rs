@@ -169,6 +169,24 @@ pub enum Command {
         #[arg(long)]
         update_baseline: bool,
     },
+    /// Rewrite imports of fixable findings to the canonical path (or a deprecated name's
+    /// replacement); every rewritten file must still parse
+    Fix {
+        /// Only findings in these files
+        files: Vec<PathBuf>,
+        /// Only this rule's findings
+        #[arg(long, value_name = "ID")]
+        rule: Option<String>,
+        /// Print a unified diff and write nothing
+        #[arg(long)]
+        diff: bool,
+        /// Write nothing; exit 1 when something would change
+        #[arg(long)]
+        check: bool,
+        /// Also apply fixes that split a statement (comments inside it are lost)
+        #[arg(long)]
+        unsafe_fixes: bool,
+    },
     /// Every finding of one saved rule over the whole repository, ignoring the baseline
     Query {
         /// A rule id from the queries folder, or `deprecated-auto`

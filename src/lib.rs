@@ -7,6 +7,7 @@ pub mod commands;
 pub mod config;
 pub mod discover;
 pub mod draw;
+pub mod fix;
 pub mod graph;
 pub mod index;
 pub mod parse;
@@ -211,6 +212,22 @@ fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) 
             let check = commands::check::compute(project, config, &options)?;
             commands::check::write(out, format, &check)?;
             return Ok(check.code());
+        }
+        Command::Fix {
+            files,
+            rule,
+            diff,
+            check,
+            unsafe_fixes,
+        } => {
+            let options = commands::fix::Options {
+                files: files.clone(),
+                rule: rule.clone(),
+                diff: *diff,
+                check: *check,
+                unsafe_fixes: *unsafe_fixes,
+            };
+            return commands::fix::run(project, config, &options, out);
         }
         Command::Query { name } => {
             let check = commands::check::query(project, config, name)?;

@@ -11,7 +11,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::summary::{
     AllChange, AllPart, Binding, BindingKind, Context, Diagnostic, FileSummary, ImportSite,
-    Position, StarImport, Text,
+    Position, Span, StarImport, Text,
 };
 
 /// Longest statement text kept for display.
@@ -62,6 +62,26 @@ fn only_diagnostic(line: u32, message: String) -> FileSummary {
         diagnostics: vec![Diagnostic { line, message }],
         ..FileSummary::default()
     }
+}
+
+fn span(range: TextRange) -> Span {
+    Span {
+        start: range.start().to_u32(),
+        end: range.end().to_u32(),
+    }
+}
+
+/// The first syntax error of `source` (line and message), if any.
+pub fn syntax_error(source: &str, is_stub: bool) -> Option<(u32, String)> {
+    let source_type = if is_stub {
+        PySourceType::Stub
+    } else {
+        PySourceType::Python
+    };
+    let parsed = parse_unchecked_source(source, source_type);
+    let first = parsed.errors().first()?;
+    let line = LineIndex::new(source).position(first.location.start()).line;
+    Some((line, first.error.to_string()))
 }
 
 /// Decodes source as Python does: UTF-8 by default, a BOM, or a PEP 263 coding line.
@@ -471,6 +491,9 @@ impl Walker<'_> {
                 alias: asname,
                 context: scope.context,
                 statement: statement.clone(),
+                statement_span: span(import.range),
+                alias_span: span(alias.range),
+                names_in_statement: import.names.len() as u32,
             });
         }
     }
@@ -521,6 +544,9 @@ impl Walker<'_> {
                 alias: asname,
                 context: scope.context,
                 statement: statement.clone(),
+                statement_span: span(import.range),
+                alias_span: span(alias.range),
+                names_in_statement: import.names.len() as u32,
             });
         }
     }

@@ -19,6 +19,13 @@ pub struct Position {
     pub col: u32,
 }
 
+/// A byte range of the decoded source text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
 /// Where an import statement sits, which changes what it means at run time.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Context {
@@ -66,6 +73,12 @@ pub struct ImportSite {
     pub context: Context,
     /// The statement's source text, whitespace collapsed onto one line.
     pub statement: Text,
+    /// The whole statement, and this name's `name [as alias]` within it (what `fix`
+    /// rewrites).
+    pub statement_span: Span,
+    pub alias_span: Span,
+    /// How many names the statement imports.
+    pub names_in_statement: u32,
 }
 
 /// What a top-level name is bound to.

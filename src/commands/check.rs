@@ -227,6 +227,19 @@ pub fn query(project: &Project, config: &Config, name: &str) -> Result<Check> {
     })
 }
 
+/// Findings of every rule (or rule `only`), sorted, with suppressed ones removed: what
+/// `fix` and `report` work from. The baseline is not applied.
+pub fn unsuppressed(
+    project: &Project,
+    config: &Config,
+    only: Option<&str>,
+) -> Result<Vec<Finding>> {
+    let (mut findings, _, _) = all_findings(project, config, only)?;
+    sort(&mut findings);
+    suppress::apply(&project.root, &mut findings);
+    Ok(findings)
+}
+
 /// With FILES (or `--staged`): the root-relative paths to report on, and the modules the
 /// index deletes or renames away.
 fn scope(project: &Project, options: &Options) -> Result<Option<(FxHashSet<String>, Vec<String>)>> {
@@ -268,7 +281,7 @@ fn scope(project: &Project, options: &Options) -> Result<Option<(FxHashSet<Strin
 }
 
 /// A FILE argument as a root-relative `/` path.
-fn relative(root: &Path, file: &Path) -> Result<String> {
+pub fn relative(root: &Path, file: &Path) -> Result<String> {
     let cwd = std::env::current_dir()?;
     let absolute = cwd.join(file);
     let absolute = absolute.canonicalize().unwrap_or(absolute);

@@ -4,6 +4,7 @@ pub mod check;
 pub mod cycles;
 pub mod duplicates;
 pub mod export;
+pub mod fix;
 pub mod importers;
 pub mod imports;
 pub mod init;

@@ -39,6 +39,10 @@ pub struct Finding {
     /// The `module.Name` a fix would import instead.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replacement: Option<String>,
+    /// The replacement must bind the very object the import binds now (canonical
+    /// paths), rather than a successor the rule names (deprecated names).
+    #[serde(skip)]
+    pub same_object: bool,
 }
 
 /// Each site's resolution and the modules its re-export chain passes through.
@@ -183,6 +187,7 @@ impl<'p> Evaluator<'p> {
             target: view::import_text(import),
             site: Some(site),
             replacement,
+            same_object: false,
         }
     }
 
@@ -320,14 +325,11 @@ impl<'p> Evaluator<'p> {
             .map(|s| {
                 let used = project.sites[s].target.clone().unwrap_or_default();
                 let text = format!("{message} (imported from `{used}`)");
-                self.site_finding(
-                    id,
-                    severity,
-                    s,
-                    text,
-                    self.via(s),
-                    Some(replacement.clone()),
-                )
+                let via = self.via(s);
+                let mut finding =
+                    self.site_finding(id, severity, s, text, via, Some(replacement.clone()));
+                finding.same_object = true;
+                finding
             })
             .collect())
     }
@@ -402,6 +404,7 @@ impl<'p> Evaluator<'p> {
                     target: format!("{} {}", view::binding_kind(binding), duplicate.name),
                     site: None,
                     replacement: None,
+                    same_object: false,
                 });
             }
         }

@@ -1,0 +1,88 @@
+//! `fix [FILES...]`: rewrite fixable findings' imports to the canonical path (or a
+//! deprecated name's replacement), or show the diff, or only say whether anything would
+//! change.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use crate::commands::check::{relative, unsuppressed};
+use crate::commands::count;
+use crate::config::Config;
+use crate::fix;
+use crate::index::Project;
+
+pub struct Options {
+    pub files: Vec<PathBuf>,
+    pub rule: Option<String>,
+    pub diff: bool,
+    pub check: bool,
+    pub unsafe_fixes: bool,
+}
+
+/// Returns the exit code: 1 with `--check` when something would change.
+pub fn run(
+    project: &Project,
+    config: &Config,
+    options: &Options,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    let mut findings = unsuppressed(project, config, options.rule.as_deref())?;
+    if !options.files.is_empty() {
+        let wanted: Vec<String> = options
+            .files
+            .iter()
+            .map(|f| relative(&project.root, f))
+            .collect::<Result<_>>()?;
+        findings.retain(|f| wanted.contains(&f.path));
+    }
+    let plan = fix::plan(project, &findings, options.unsafe_fixes);
+    let fixed: usize = plan.files.iter().map(|f| f.fixed).sum();
+    if options.diff {
+        for file in &plan.files {
+            let diff = similar::TextDiff::from_lines(&file.old, &file.new);
+            let header = (format!("a/{}", file.path), format!("b/{}", file.path));
+            write!(out, "{}", diff.unified_diff().header(&header.0, &header.1))?;
+        }
+    } else if options.check {
+        for file in &plan.files {
+            writeln!(
+                out,
+                "would fix {} in {}",
+                count(file.fixed, "import"),
+                file.path
+            )?;
+        }
+    } else {
+        for file in &plan.files {
+            crate::write_atomically(&project.root.join(&file.path), file.new.as_bytes())?;
+            writeln!(
+                out,
+                "fixed {} in {}",
+                count(file.fixed, "import"),
+                file.path
+            )?;
+        }
+    }
+    for skipped in &plan.skipped {
+        writeln!(
+            out,
+            "{}:{}: not fixed: {}",
+            skipped.path, skipped.line, skipped.reason
+        )?;
+    }
+    let verb = if options.diff || options.check {
+        "Would fix"
+    } else {
+        "Fixed"
+    };
+    let left = findings.iter().filter(|f| !f.fixable).count() + plan.skipped.len();
+    writeln!(
+        out,
+        "{verb} {} in {}; {left} left for a person.",
+        count(fixed, "finding"),
+        count(plan.files.len(), "file")
+    )?;
+    Ok(i32::from(options.check && fixed > 0))
+}

@@ -1,0 +1,337 @@
+//! Rewrites import statements so fixable findings import the same object from the
+//! canonical module (or a deprecated name's replacement). Every edit is a byte range of
+//! one file; a rewritten file must still parse or it is left alone.
+
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashSet;
+
+use crate::index::{ModuleId, Project};
+use crate::parse;
+use crate::resolve::{Resolution, Resolver};
+use crate::rules::evaluate::Finding;
+use crate::summary::Span;
+
+/// The outcome for one file.
+#[derive(Debug)]
+pub struct FileFix {
+    pub path: String,
+    pub old: String,
+    pub new: String,
+    /// Findings the new text fixes.
+    pub fixed: usize,
+}
+
+/// A finding `fix` did not apply, and why.
+#[derive(Debug)]
+pub struct Skipped {
+    pub path: String,
+    pub line: u32,
+    pub reason: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub files: Vec<FileFix>,
+    pub skipped: Vec<Skipped>,
+}
+
+struct Edit {
+    start: usize,
+    end: usize,
+    text: String,
+}
+
+/// One name to move: where it is and where it goes.
+struct Move {
+    site: usize,
+    module: String,
+    name: String,
+    line: u32,
+}
+
+/// Modules other sites import names through: re-export layers, which `fix` leaves alone.
+fn reexport_modules(resolver: &mut Resolver) -> FxHashSet<ModuleId> {
+    let project = resolver.project();
+    let mut modules = FxHashSet::default();
+    for site in 0..project.sites.len() {
+        let (_, hops) = resolver.resolve_site(site);
+        modules.extend(hops.iter().map(|h| h.module));
+    }
+    modules
+}
+
+pub fn plan(project: &Project, findings: &[Finding], unsafe_fixes: bool) -> Plan {
+    let mut resolver = Resolver::new(project);
+    let layers = reexport_modules(&mut resolver);
+    let mut plan = Plan::default();
+    let mut by_file: BTreeMap<usize, Vec<Move>> = BTreeMap::new();
+    for finding in findings.iter().filter(|f| f.fixable) {
+        let (Some(site), Some(replacement)) = (finding.site, &finding.replacement) else {
+            continue;
+        };
+        let skip = |reason: &str| Skipped {
+            path: finding.path.clone(),
+            line: finding.line,
+            reason: reason.to_string(),
+        };
+        if layers.contains(&project.sites[site].importer) {
+            plan.skipped
+                .push(skip("a re-export module: other modules import through it"));
+            continue;
+        }
+        let Some((module, name)) = replacement.rsplit_once('.') else {
+            plan.skipped
+                .push(skip("the replacement is not `module.Name`"));
+            continue;
+        };
+        let (now, _) = resolver.resolve_site(site);
+        let (then, _) = resolver.resolve_path(replacement);
+        let same_object = now == then;
+        let exists = matches!(then, Resolution::Definition { .. } | Resolution::Module(_));
+        if !(same_object || (!finding.same_object && exists)) {
+            plan.skipped
+                .push(skip("the new import would not bind the same object"));
+            continue;
+        }
+        by_file
+            .entry(project.sites[site].file)
+            .or_default()
+            .push(Move {
+                site,
+                module: module.to_string(),
+                name: name.to_string(),
+                line: finding.line,
+            });
+    }
+    for (file, moves) in by_file {
+        match fix_file(project, file, &moves, unsafe_fixes, &mut plan.skipped) {
+            Ok(Some(fix)) => plan.files.push(fix),
+            Ok(None) => {}
+            Err(reason) => plan.skipped.extend(moves.iter().map(|m| Skipped {
+                path: project.files[file].rel.clone(),
+                line: m.line,
+                reason: reason.clone(),
+            })),
+        }
+    }
+    plan
+}
+
+/// The source of a file as the parser saw it (without a BOM); `None` unless it is UTF-8.
+fn read_utf8(project: &Project, file: usize) -> Result<(bool, String), String> {
+    let bytes =
+        std::fs::read(&project.files[file].path).map_err(|e| format!("cannot read: {e}"))?;
+    let (bom, body) = match bytes.strip_prefix(b"\xef\xbb\xbf") {
+        Some(body) => (true, body.to_vec()),
+        None => (false, bytes),
+    };
+    let text = String::from_utf8(body).map_err(|_| "not UTF-8: left alone".to_string())?;
+    let declares_other = text.lines().take(2).any(|l| {
+        l.trim_start().starts_with('#')
+            && l.contains("coding")
+            && !l.to_ascii_lowercase().contains("utf-8")
+            && !l.to_ascii_lowercase().contains("utf8")
+    });
+    if declares_other {
+        return Err("declares a non-UTF-8 encoding: left alone".to_string());
+    }
+    Ok((bom, text))
+}
+
+fn fix_file(
+    project: &Project,
+    file: usize,
+    moves: &[Move],
+    unsafe_fixes: bool,
+    skipped: &mut Vec<Skipped>,
+) -> Result<Option<FileFix>, String> {
+    let (bom, old) = read_utf8(project, file)?;
+    let newline = if old.contains("\r\n") { "\r\n" } else { "\n" };
+    let path = project.files[file].rel.clone();
+    // Every site of the file, grouped by statement.
+    let mut statements: BTreeMap<(u32, u32), Vec<usize>> = BTreeMap::new();
+    for (site, record) in project.sites.iter().enumerate() {
+        if record.file == file {
+            let span = project.import_site(site).statement_span;
+            statements
+                .entry((span.start, span.end))
+                .or_default()
+                .push(site);
+        }
+    }
+    let mut edits = Vec::new();
+    let mut fixed = 0;
+    for (&(start, end), sites) in &statements {
+        let moving: Vec<&Move> = moves.iter().filter(|m| sites.contains(&m.site)).collect();
+        if moving.is_empty() {
+            continue;
+        }
+        let statement = Span { start, end };
+        let first = &moving[0];
+        let all_move = moving.len() == sites.len();
+        let one_module = moving.iter().all(|m| m.module == first.module);
+        if all_move && one_module {
+            let Some(module_span) = module_span(&old, statement) else {
+                skipped.extend(moving.iter().map(|m| Skipped {
+                    path: path.clone(),
+                    line: m.line,
+                    reason: "unusual spelling of the module: left alone".to_string(),
+                }));
+                continue;
+            };
+            edits.push(Edit {
+                start: module_span.0,
+                end: module_span.1,
+                text: first.module.clone(),
+            });
+            for m in &moving {
+                let import = project.import_site(m.site);
+                let old_name = import.name.as_deref().unwrap_or_default();
+                if m.name != old_name {
+                    let bound = import.alias.as_deref().unwrap_or(old_name);
+                    let text = if bound == m.name {
+                        m.name.clone()
+                    } else {
+                        format!("{} as {bound}", m.name)
+                    };
+                    edits.push(Edit {
+                        start: import.alias_span.start as usize,
+                        end: import.alias_span.end as usize,
+                        text,
+                    });
+                }
+            }
+            fixed += moving.len();
+        } else if !starts_its_line(&old, statement) {
+            skipped.extend(moving.iter().map(|m| Skipped {
+                path: path.clone(),
+                line: m.line,
+                reason: "shares its line with other code: left alone".to_string(),
+            }));
+        } else if !unsafe_fixes {
+            skipped.extend(moving.iter().map(|m| Skipped {
+                path: path.clone(),
+                line: m.line,
+                reason: "splits a statement: needs --unsafe-fixes".to_string(),
+            }));
+        } else {
+            edits.push(split(project, &old, statement, sites, &moving, newline));
+            fixed += moving.len();
+        }
+    }
+    if edits.is_empty() {
+        return Ok(None);
+    }
+    edits.sort_by_key(|e| std::cmp::Reverse(e.start));
+    if edits.windows(2).any(|pair| pair[1].end > pair[0].start) {
+        return Err("overlapping edits: left alone".to_string());
+    }
+    let mut new = old.clone();
+    for edit in &edits {
+        new.replace_range(edit.start..edit.end, &edit.text);
+    }
+    if let Some((line, error)) = parse::syntax_error(&new, project.files[file].is_stub) {
+        return Err(format!(
+            "the rewritten file would not parse (line {line}: {error}): left alone"
+        ));
+    }
+    let (old, new) = if bom {
+        (format!("\u{feff}{old}"), format!("\u{feff}{new}"))
+    } else {
+        (old, new)
+    };
+    Ok(Some(FileFix {
+        path,
+        old,
+        new,
+        fixed,
+    }))
+}
+
+/// Whether only indentation precedes the statement on its line (a split statement
+/// continues on new lines at that indentation).
+fn starts_its_line(source: &str, statement: Span) -> bool {
+    let before = &source[..statement.start as usize];
+    let line_start = before.rfind('\n').map_or(0, |at| at + 1);
+    before[line_start..].chars().all(|c| c == ' ' || c == '\t')
+}
+
+/// The byte range of the module in `from <module> import …` (dots included).
+fn module_span(source: &str, statement: Span) -> Option<(usize, usize)> {
+    let text = &source[statement.start as usize..statement.end as usize];
+    let rest = text.strip_prefix("from")?;
+    let skipped = rest.len() - rest.trim_start_matches([' ', '\t', '\\', '\r', '\n']).len();
+    let start = statement.start as usize + 4 + skipped;
+    let module: &str = &source[start..];
+    let length = module
+        .find(|c: char| !(c == '.' || c == '_' || c.is_alphanumeric()))
+        .unwrap_or(module.len());
+    let after = module[length..].trim_start_matches([' ', '\t', '\\', '\r', '\n']);
+    (length > 0 && after.starts_with("import")).then_some((start, start + length))
+}
+
+/// A statement whose names go to different places, written anew: the names that stay
+/// keep the original module, each new module gets a statement of its own below it.
+fn split(
+    project: &Project,
+    source: &str,
+    statement: Span,
+    sites: &[usize],
+    moving: &[&Move],
+    newline: &str,
+) -> Edit {
+    let line_start = source[..statement.start as usize]
+        .rfind('\n')
+        .map_or(0, |at| at + 1);
+    let indent: String = source[line_start..statement.start as usize]
+        .chars()
+        .take_while(|c| c.is_whitespace())
+        .collect();
+    let first = project.import_site(sites[0]);
+    let written = format!(
+        "{}{}",
+        ".".repeat(first.level as usize),
+        first.module.as_deref().unwrap_or_default()
+    );
+    let name_text = |name: &str, alias: Option<&str>| match alias {
+        Some(alias) if alias != name => format!("{name} as {alias}"),
+        _ => name.to_string(),
+    };
+    let staying: Vec<String> = sites
+        .iter()
+        .filter(|s| !moving.iter().any(|m| m.site == **s))
+        .map(|&s| {
+            let import = project.import_site(s);
+            name_text(
+                import.name.as_deref().unwrap_or_default(),
+                import.alias.as_deref(),
+            )
+        })
+        .collect();
+    let mut groups: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for m in moving {
+        let import = project.import_site(m.site);
+        let bound = import
+            .alias
+            .as_deref()
+            .or(import.name.as_deref())
+            .unwrap_or_default();
+        groups
+            .entry(&m.module)
+            .or_default()
+            .push(name_text(&m.name, Some(bound)));
+    }
+    let mut lines = Vec::new();
+    if !staying.is_empty() {
+        lines.push(format!("from {written} import {}", staying.join(", ")));
+    }
+    for (module, names) in groups {
+        lines.push(format!("from {module} import {}", names.join(", ")));
+    }
+    Edit {
+        start: statement.start as usize,
+        end: statement.end as usize,
+        text: lines.join(&format!("{newline}{indent}")),
+    }
+}

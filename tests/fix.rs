@@ -1,0 +1,234 @@
+//! `fix`: every import statement shape rewritten to the canonical path, the same objects
+//! bound afterwards (checked with python3), idempotence, and the refusals.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{fixture, ok, run};
+
+const RULES: &str = r#"
+[[rule]]
+id = "canonical-engine"
+kind = "canonical"
+symbol = "pkg.core.Engine"
+
+[[rule]]
+id = "canonical-other"
+kind = "canonical"
+symbol = "pkg.core.Other"
+"#;
+
+/// Every statement shape `fix` meets, each in a module of its own under `app/`.
+const SHAPES: &[(&str, &str)] = &[
+    ("app/plain.py", "from pkg import Engine\n"),
+    (
+        "app/alias.py",
+        "from pkg import Engine as E  # keep this comment\n",
+    ),
+    (
+        "app/parenthesized.py",
+        "from pkg import (\n    Engine,  # the engine\n    Other,\n)\n",
+    ),
+    ("app/partial.py", "from pkg import Engine, VERSION\n"),
+    ("app/backslash.py", "from pkg \\\n    import Engine\n"),
+    (
+        "app/lazy.py",
+        "def make():\n    from pkg import Engine\n\n    return Engine()\n",
+    ),
+    (
+        "app/crlf.py",
+        "import os\r\nfrom pkg import Engine\r\n\r\nX = os.sep\r\n",
+    ),
+    ("app/bom.py", "\u{feff}from pkg import Engine\n"),
+    (
+        "app/fallback.py",
+        "try:\n    from pkg import Engine\nexcept ImportError:\n    Engine = None\n",
+    ),
+    (
+        "app/shared_line.py",
+        "if True: from pkg import Engine, VERSION\n",
+    ),
+    (
+        "app/broken.py",
+        "from pkg import Engine\n\n\ndef broken(:\n    pass\n",
+    ),
+    ("pkg/user.py", "from . import Engine\n"),
+];
+
+fn shapes_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    };
+    write(
+        "pkg/core.py",
+        "class Engine:\n    pass\n\n\nclass Other:\n    pass\n",
+    );
+    write(
+        "pkg/__init__.py",
+        "from pkg.core import Engine, Other\n\nVERSION = \"1\"\n",
+    );
+    write("app/__init__.py", "");
+    write("queries/rules.toml", RULES);
+    for (rel, text) in SHAPES {
+        write(rel, text);
+    }
+    dir
+}
+
+fn read_all(root: &Path) -> String {
+    let mut all = String::new();
+    for (rel, _) in SHAPES {
+        let bytes = fs::read(root.join(rel)).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        all.push_str(&format!(
+            "=== {rel}\n{}",
+            text.replace('\r', "␍").replace('\u{feff}', "<BOM>")
+        ));
+    }
+    all
+}
+
+#[test]
+fn fix_rewrites_every_statement_shape_and_refuses_what_it_cannot_prove() {
+    let repo = shapes_repo();
+    let root = repo.path();
+    let output = ok(root, &["fix"]);
+    insta::assert_snapshot!("fix_output", output);
+    insta::assert_snapshot!("fixed_files", read_all(root));
+    // Idempotent: nothing left that fix can do.
+    let again = ok(root, &["fix"]);
+    assert!(again.contains("Fixed 0 findings in 0 files"), "{again}");
+}
+
+#[test]
+fn unsafe_fixes_split_a_statement_whose_names_go_to_different_modules() {
+    let repo = shapes_repo();
+    let root = repo.path();
+    ok(root, &["fix", "--unsafe-fixes"]);
+    assert_eq!(
+        fs::read_to_string(root.join("app/partial.py")).unwrap(),
+        "from pkg import VERSION\nfrom pkg.core import Engine\n"
+    );
+    // A statement after `if True:` on the same line is never split.
+    assert_eq!(
+        fs::read_to_string(root.join("app/shared_line.py")).unwrap(),
+        "if True: from pkg import Engine, VERSION\n"
+    );
+}
+
+#[test]
+fn diff_and_check_write_nothing() {
+    let repo = shapes_repo();
+    let root = repo.path();
+    let before = read_all(root);
+    let plain = root.join("app/plain.py");
+    let diff = ok(root, &["fix", "--diff", plain.to_str().unwrap()]);
+    assert_eq!(
+        diff,
+        "--- a/app/plain.py\n+++ b/app/plain.py\n@@ -1 +1 @@\n-from pkg import Engine\n\
+         +from pkg.core import Engine\nWould fix 1 finding in 1 file; 0 left for a person.\n"
+    );
+    let check = run(root, &["fix", "--check"]);
+    assert_eq!(check.code, 1);
+    assert!(
+        check
+            .stdout
+            .contains("would fix 1 import in app/plain.py\n"),
+        "{}",
+        check.stdout
+    );
+    assert_eq!(read_all(root), before);
+}
+
+#[test]
+fn after_fix_python_binds_the_same_objects() {
+    let repo = shapes_repo();
+    let root = repo.path();
+    ok(root, &["fix", "--unsafe-fixes"]);
+    let script = r#"
+import importlib, sys
+import pkg.core
+for name in ["plain", "alias", "parenthesized", "partial", "backslash", "crlf", "bom", "fallback"]:
+    module = importlib.import_module("app." + name)
+    bound = getattr(module, "E", None) or module.Engine
+    assert bound is pkg.core.Engine, name
+assert importlib.import_module("app.lazy").make().__class__ is pkg.core.Engine
+assert importlib.import_module("app.parenthesized").Other is pkg.core.Other
+assert importlib.import_module("pkg.user").Engine is pkg.core.Engine
+print("same objects")
+"#;
+    let output = std::process::Command::new("python3")
+        .args(["-B", "-c", script])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "same objects\n",
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn fix_on_the_seed_repository_leaves_no_fixable_finding_and_python_still_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy_dir(&fixture("seed"), root);
+    fs::create_dir(root.join("queries")).unwrap();
+    fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("queries/websocket.toml"),
+        root.join("queries/websocket.toml"),
+    )
+    .unwrap();
+    let fixed = ok(root, &["fix"]);
+    assert!(fixed.contains("Fixed 3 findings in 3 files"), "{fixed}");
+    let check = run(root, &["check", "--format", "json"]);
+    let answer: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
+    let fixable = answer["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["fixable"] == true)
+        .count();
+    assert_eq!(fixable, 0, "{answer:#}");
+    let script = "import netra_backend.app.agents.chat_agent as c, \
+                  netra_backend.app.agents.supervisor.execution_engine as e, \
+                  netra_backend.app.routes.websocket as r, \
+                  netra_backend.app.services.agent_websocket_bridge as b\n\
+                  assert c.WebSocketNotifier is b.WebSocketNotifier\n\
+                  assert type(r.connect('u')).__name__ == 'UnifiedWebSocketManager'\n\
+                  assert e.run('u') == 'u:agent_started'\nprint('ok')";
+    let output = std::process::Command::new("python3")
+        .args(["-B", "-W", "ignore", "-c", script])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "ok\n",
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            if entry.file_name() != "__pycache__" {
+                copy_dir(&entry.path(), &target);
+            }
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

@@ -53,6 +53,10 @@ pub enum Format {
     Sarif,
     /// GitHub Actions annotations (`check`, `query`)
     Github,
+    /// Markdown (`report`)
+    Md,
+    /// One self-contained page (`report`)
+    Html,
 }
 
 impl Format {
@@ -187,6 +191,10 @@ pub enum Command {
         #[arg(long)]
         unsafe_fixes: bool,
     },
+    /// The migration dashboard: share of import sites on each protected symbol's
+    /// canonical path, deprecated-layer usage, duplicates, and one compliance score
+    /// (--format md, json or html)
+    Report,
     /// Every finding of one saved rule over the whole repository, ignoring the baseline
     Query {
         /// A rule id from the queries folder, or `deprecated-auto`

@@ -229,6 +229,10 @@ fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) 
             };
             return commands::fix::run(project, config, &options, out);
         }
+        Command::Report => {
+            let report = commands::report::compute(project, config, format == Format::Html)?;
+            commands::report::write(out, format, &report)
+        }
         Command::Query { name } => {
             let check = commands::check::query(project, config, name)?;
             commands::check::write(out, format, &check)

@@ -9,6 +9,7 @@ pub mod importers;
 pub mod imports;
 pub mod init;
 pub mod path;
+pub mod report;
 pub mod stats;
 pub mod why;
 
@@ -38,8 +39,8 @@ pub fn emit<T: Serialize>(
             "--format {}: drawings are made by `graph` and `why`; this command prints text or json",
             format_name(format)
         ),
-        Format::Sarif | Format::Github => anyhow::bail!(
-            "--format {}: findings come from `check` and `query`; this command prints text or json",
+        Format::Sarif | Format::Github | Format::Md | Format::Html => anyhow::bail!(
+            "--format {}: this command prints text or json",
             format_name(format)
         ),
     }
@@ -55,6 +56,8 @@ pub fn format_name(format: Format) -> &'static str {
         Format::Mermaid => "mermaid",
         Format::Sarif => "sarif",
         Format::Github => "github",
+        Format::Md => "md",
+        Format::Html => "html",
     }
 }
 
@@ -68,7 +71,7 @@ pub fn draw(out: &mut dyn Write, format: Format, diagram: &Diagram) -> Result<()
             serde_json::to_writer_pretty(&mut *out, diagram)?;
             writeln!(out)?;
         }
-        Format::Text | Format::Sarif | Format::Github => anyhow::bail!(
+        Format::Text | Format::Sarif | Format::Github | Format::Md | Format::Html => anyhow::bail!(
             "--format {}: a drawing is dot, svg, mermaid or json",
             format_name(format)
         ),

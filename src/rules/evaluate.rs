@@ -45,6 +45,14 @@ pub struct Finding {
     pub same_object: bool,
 }
 
+/// The import sites a canonical rule governs.
+pub struct CanonicalScope {
+    /// The definition's name.
+    pub name: String,
+    pub canonical: String,
+    pub sites: Vec<usize>,
+}
+
 /// Each site's resolution and the modules its re-export chain passes through.
 struct Resolved {
     resolution: Resolution,
@@ -278,12 +286,15 @@ impl<'p> Evaluator<'p> {
             .collect()
     }
 
-    fn canonical(
+    /// What a canonical rule governs: its definition, the canonical module, and every
+    /// import site that reaches the definition outside the re-export plumbing between
+    /// the canonical module and the definition.
+    pub fn canonical_scope(
         &mut self,
         rule: &Rule,
         symbol: &str,
         canonical: Option<&str>,
-    ) -> Result<Vec<Finding>> {
+    ) -> Result<CanonicalScope> {
         let project = self.project;
         let id = rule.id();
         let (definition, _) = self.resolver.resolve_path(symbol);
@@ -314,20 +325,41 @@ impl<'p> Evaluator<'p> {
                 plumbing.extend(resolved.hops.iter().copied());
             }
         }
+        let sites = (0..project.sites.len())
+            .filter(|&s| self.sites[s].resolution == definition)
+            .filter(|&s| !plumbing.contains(&project.sites[s].importer))
+            .collect();
+        Ok(CanonicalScope {
+            name,
+            canonical: canonical_name,
+            sites,
+        })
+    }
+
+    fn canonical(
+        &mut self,
+        rule: &Rule,
+        symbol: &str,
+        canonical: Option<&str>,
+    ) -> Result<Vec<Finding>> {
+        let project = self.project;
+        let scope = self.canonical_scope(rule, symbol, canonical)?;
+        let (name, canonical_name) = (&scope.name, &scope.canonical);
         let replacement = format!("{canonical_name}.{name}");
         let default = format!("import `{name}` from `{canonical_name}`");
         let message = rule.message().unwrap_or(&default).to_string();
-        let severity = rule.severity();
-        Ok((0..project.sites.len())
-            .filter(|&s| self.sites[s].resolution == definition)
+        Ok(scope
+            .sites
+            .iter()
+            .copied()
             .filter(|&s| project.sites[s].target.as_deref() != Some(canonical_name.as_str()))
-            .filter(|&s| !plumbing.contains(&project.sites[s].importer))
             .map(|s| {
                 let used = project.sites[s].target.clone().unwrap_or_default();
                 let text = format!("{message} (imported from `{used}`)");
                 let via = self.via(s);
+                let replacement = Some(replacement.clone());
                 let mut finding =
-                    self.site_finding(id, severity, s, text, via, Some(replacement.clone()));
+                    self.site_finding(rule.id(), rule.severity(), s, text, via, replacement);
                 finding.same_object = true;
                 finding
             })

@@ -1,0 +1,388 @@
+//! `report`: the migration dashboard. Per protected symbol, how many import sites use
+//! each module path and the share on the canonical one; deprecated-layer usage; names
+//! defined twice; one repository-wide SSOT compliance score.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::cli::Format;
+use crate::commands::check::unsuppressed;
+use crate::commands::count;
+use crate::config::Config;
+use crate::draw;
+use crate::graph::EdgeFilter;
+use crate::index::Project;
+use crate::query::{self, DefinitionKind};
+use crate::resolve::Resolver;
+use crate::rules::evaluate::Evaluator;
+use crate::rules::{self, RuleKind};
+
+pub const SCORE_DEFINITION: &str = "SSOT compliance = import sites that reach a protected \
+    symbol (a `canonical` rule) through its canonical module, divided by all import sites \
+    that reach a protected symbol or a `deprecated` rule's target; every import of a \
+    deprecated target counts against it. Re-export plumbing between a canonical module \
+    and its definition is not counted. 100% when nothing is governed.";
+
+#[derive(Serialize)]
+pub struct Report {
+    pub schema: &'static str,
+    pub score: Score,
+    pub definition: &'static str,
+    pub canonical: Vec<Protected>,
+    pub deprecated: Vec<DeprecatedUse>,
+    pub duplicates: Duplicates,
+    /// Why-chain drawings (SVG) per protected symbol, for the HTML form.
+    #[serde(skip)]
+    pub drawings: Vec<(String, String)>,
+}
+
+#[derive(Serialize)]
+pub struct Score {
+    pub compliant: usize,
+    pub governed: usize,
+    pub percent: f64,
+}
+
+fn percent(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        100.0
+    } else {
+        (part as f64 * 1000.0 / whole as f64).round() / 10.0
+    }
+}
+
+#[derive(Serialize)]
+pub struct Protected {
+    pub rule: String,
+    pub symbol: String,
+    pub canonical: String,
+    pub sites: usize,
+    pub canonical_sites: usize,
+    pub percent: f64,
+    /// Sites and files per module path used, most sites first.
+    pub paths: Vec<PathUse>,
+}
+
+#[derive(Serialize)]
+pub struct PathUse {
+    pub module: String,
+    pub sites: usize,
+    pub files: usize,
+}
+
+#[derive(Serialize)]
+pub struct DeprecatedUse {
+    pub rule: String,
+    pub target: String,
+    pub direct: usize,
+    pub through_reexport: usize,
+    pub files: usize,
+}
+
+#[derive(Serialize)]
+pub struct Duplicates {
+    /// Classes and functions with more than one true definition.
+    pub names: usize,
+    pub definitions: usize,
+    /// The names reached by the most import sites, with their definitions.
+    pub top: Vec<Duplicate>,
+}
+
+#[derive(Serialize)]
+pub struct Duplicate {
+    pub name: String,
+    pub definitions: Vec<String>,
+    pub sites: usize,
+}
+
+pub fn compute(project: &Project, config: &Config, with_drawings: bool) -> Result<Report> {
+    let rules = rules::load(&project.root.join(config.queries_dir()))?;
+    let findings = unsuppressed(project, config, None)?;
+    let mut evaluator = Evaluator::new(project);
+    let mut canonical = Vec::new();
+    let mut deprecated = Vec::new();
+    let mut drawings = Vec::new();
+    for rule in &rules {
+        match &rule.kind {
+            RuleKind::Canonical {
+                symbol,
+                canonical: module,
+                ..
+            } => {
+                let scope = evaluator.canonical_scope(rule, symbol, module.as_deref())?;
+                let mut paths: BTreeMap<String, (usize, BTreeSet<usize>)> = BTreeMap::new();
+                for &site in &scope.sites {
+                    let record = &project.sites[site];
+                    let entry = paths
+                        .entry(record.target.clone().unwrap_or_default())
+                        .or_default();
+                    entry.0 += 1;
+                    entry.1.insert(record.file);
+                }
+                let canonical_sites = paths.get(&scope.canonical).map_or(0, |p| p.0);
+                let mut paths: Vec<PathUse> = paths
+                    .into_iter()
+                    .map(|(module, (sites, files))| PathUse {
+                        module,
+                        sites,
+                        files: files.len(),
+                    })
+                    .collect();
+                paths.sort_by(|a, b| b.sites.cmp(&a.sites).then_with(|| a.module.cmp(&b.module)));
+                if with_drawings {
+                    let diagram = draw::chain::build(project, symbol)?;
+                    let svg = match draw::dot::svg(&diagram) {
+                        Ok(svg) => String::from_utf8_lossy(&svg).into_owned(),
+                        Err(error) => format!(
+                            "<p>{}</p><pre>{}</pre>",
+                            escape(&error.to_string()),
+                            escape(&draw::dot::print(&diagram))
+                        ),
+                    };
+                    drawings.push((symbol.clone(), svg));
+                }
+                canonical.push(Protected {
+                    rule: rule.id().to_string(),
+                    symbol: symbol.clone(),
+                    canonical: scope.canonical,
+                    sites: scope.sites.len(),
+                    canonical_sites,
+                    percent: percent(canonical_sites, scope.sites.len()),
+                    paths,
+                });
+            }
+            RuleKind::Deprecated { target, .. } => {
+                let own: Vec<_> = findings.iter().filter(|f| f.rule == rule.id()).collect();
+                let files: BTreeSet<&str> = own.iter().map(|f| f.path.as_str()).collect();
+                deprecated.push(DeprecatedUse {
+                    rule: rule.id().to_string(),
+                    target: target.clone(),
+                    direct: own.iter().filter(|f| f.chain.is_empty()).count(),
+                    through_reexport: own.iter().filter(|f| !f.chain.is_empty()).count(),
+                    files: files.len(),
+                });
+            }
+            _ => {}
+        }
+    }
+    let compliant: usize = canonical.iter().map(|p| p.canonical_sites).sum();
+    let governed: usize = canonical.iter().map(|p| p.sites).sum::<usize>()
+        + deprecated
+            .iter()
+            .map(|d| d.direct + d.through_reexport)
+            .sum::<usize>();
+    Ok(Report {
+        schema: "ssot-graph/report/v1",
+        score: Score {
+            compliant,
+            governed,
+            percent: percent(compliant, governed),
+        },
+        definition: SCORE_DEFINITION,
+        canonical,
+        deprecated,
+        duplicates: duplicates(project),
+        drawings,
+    })
+}
+
+fn duplicates(project: &Project) -> Duplicates {
+    let mut resolver = Resolver::new(project);
+    let found = query::duplicates(
+        &mut resolver,
+        DefinitionKind::Any,
+        &|_| true,
+        &EdgeFilter::default(),
+    );
+    let definitions = found.iter().map(|d| d.definitions.len()).sum();
+    let mut top: Vec<Duplicate> = found
+        .iter()
+        .map(|d| Duplicate {
+            name: d.name.clone(),
+            definitions: d
+                .definitions
+                .iter()
+                .map(|def| {
+                    let module = &project.modules[def.module as usize];
+                    let line = crate::view::binding(project, def.module, def.binding)
+                        .position
+                        .line;
+                    format!("{}:{line}", module.path.as_deref().unwrap_or_default())
+                })
+                .collect(),
+            sites: d.definitions.iter().map(|def| def.sites).sum(),
+        })
+        .collect();
+    top.sort_by(|a, b| b.sites.cmp(&a.sites).then_with(|| a.name.cmp(&b.name)));
+    top.truncate(20);
+    Duplicates {
+        names: found.len(),
+        definitions,
+        top,
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+pub fn write(out: &mut dyn Write, format: Format, report: &Report) -> Result<()> {
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, report)?;
+            writeln!(out)?;
+        }
+        Format::Html => out.write_all(html(report).as_bytes())?,
+        Format::Text | Format::Md => out.write_all(markdown(report).as_bytes())?,
+        other => anyhow::bail!(
+            "--format {}: report is md, json or html",
+            crate::commands::format_name(other)
+        ),
+    }
+    Ok(())
+}
+
+fn markdown(report: &Report) -> String {
+    let mut md = String::new();
+    let s = &report.score;
+    md.push_str("# SSOT report\n\n");
+    md.push_str(&format!(
+        "**SSOT compliance: {:.1}%** ({} of {} governed import sites)\n\n> {}\n\n",
+        s.percent, s.compliant, s.governed, report.definition
+    ));
+    md.push_str("## Protected symbols\n\n");
+    if report.canonical.is_empty() {
+        md.push_str("No `canonical` rules.\n\n");
+    }
+    for p in &report.canonical {
+        md.push_str(&format!(
+            "### `{}` ({})\n\ncanonical module `{}`: {} of {} import sites ({:.1}%)\n\n| module path | sites | files |\n| --- | ---: | ---: |\n",
+            p.symbol, p.rule, p.canonical, p.canonical_sites, p.sites, p.percent
+        ));
+        for path in &p.paths {
+            let mark = if path.module == p.canonical {
+                " (canonical)"
+            } else {
+                ""
+            };
+            md.push_str(&format!(
+                "| `{}`{mark} | {} | {} |\n",
+                path.module, path.sites, path.files
+            ));
+        }
+        md.push('\n');
+    }
+    md.push_str("## Deprecated layers\n\n");
+    if report.deprecated.is_empty() {
+        md.push_str("No `deprecated` rules.\n\n");
+    } else {
+        md.push_str("| rule | target | direct imports | through re-exports | files |\n| --- | --- | ---: | ---: | ---: |\n");
+        for d in &report.deprecated {
+            md.push_str(&format!(
+                "| {} | `{}` | {} | {} | {} |\n",
+                d.rule, d.target, d.direct, d.through_reexport, d.files
+            ));
+        }
+        md.push('\n');
+    }
+    let d = &report.duplicates;
+    md.push_str(&format!(
+        "## Duplicates\n\n{} with more than one definition ({}).\n\n",
+        count(d.names, "class or function name"),
+        count(d.definitions, "definition")
+    ));
+    if !d.top.is_empty() {
+        md.push_str("| name | import sites | definitions |\n| --- | ---: | --- |\n");
+        for dup in &d.top {
+            md.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                dup.name,
+                dup.sites,
+                dup.definitions.join(", ")
+            ));
+        }
+    }
+    md
+}
+
+/// One self-contained HTML file: the Markdown content as tables, with the chain drawings
+/// of the protected symbols inline.
+fn html(report: &Report) -> String {
+    let mut body = String::new();
+    let s = &report.score;
+    body.push_str(&format!(
+        "<h1>SSOT report</h1><p class=\"score\">SSOT compliance: <b>{:.1}%</b> ({} of {} governed import sites)</p><p class=\"definition\">{}</p>",
+        s.percent,
+        s.compliant,
+        s.governed,
+        escape(report.definition)
+    ));
+    body.push_str("<h2>Protected symbols</h2>");
+    for p in &report.canonical {
+        body.push_str(&format!(
+            "<h3><code>{}</code> ({})</h3><p>canonical module <code>{}</code>: {} of {} import sites ({:.1}%)</p><table><tr><th>module path</th><th>sites</th><th>files</th></tr>",
+            escape(&p.symbol), escape(&p.rule), escape(&p.canonical), p.canonical_sites, p.sites, p.percent
+        ));
+        for path in &p.paths {
+            let class = if path.module == p.canonical {
+                " class=\"canonical\""
+            } else {
+                ""
+            };
+            body.push_str(&format!(
+                "<tr{class}><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                escape(&path.module),
+                path.sites,
+                path.files
+            ));
+        }
+        body.push_str("</table>");
+        if let Some((_, svg)) = report
+            .drawings
+            .iter()
+            .find(|(symbol, _)| *symbol == p.symbol)
+        {
+            let svg = svg.find("<svg").map_or(svg.as_str(), |at| &svg[at..]);
+            body.push_str(&format!("<div class=\"drawing\">{svg}</div>"));
+        }
+    }
+    body.push_str("<h2>Deprecated layers</h2><table><tr><th>rule</th><th>target</th><th>direct imports</th><th>through re-exports</th><th>files</th></tr>");
+    for d in &report.deprecated {
+        body.push_str(&format!(
+            "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&d.rule),
+            escape(&d.target),
+            d.direct,
+            d.through_reexport,
+            d.files
+        ));
+    }
+    body.push_str("</table>");
+    let d = &report.duplicates;
+    body.push_str(&format!(
+        "<h2>Duplicates</h2><p>{} with more than one definition ({}).</p><table><tr><th>name</th><th>import sites</th><th>definitions</th></tr>",
+        count(d.names, "class or function name"),
+        count(d.definitions, "definition")
+    ));
+    for dup in &d.top {
+        body.push_str(&format!(
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+            escape(&dup.name),
+            dup.sites,
+            escape(&dup.definitions.join(", "))
+        ));
+    }
+    body.push_str("</table>");
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>SSOT report</title><style>\
+         body{{font-family:Helvetica,Arial,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#222}}\
+         table{{border-collapse:collapse;margin:.5rem 0 1.5rem}}td,th{{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}}\
+         tr.canonical{{background:#e8f5e9}}.score{{font-size:1.4rem}}.definition{{color:#555;font-size:.9rem}}\
+         .drawing svg{{max-width:100%;height:auto}}</style></head><body>{body}</body></html>\n"
+    )
+}

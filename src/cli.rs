@@ -31,6 +31,14 @@ pub struct Cli {
     #[arg(long, short = 'o', global = true, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// No progress bar on stderr
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+
+    /// Print the time of each phase on stderr
+    #[arg(long, short = 'v', global = true)]
+    pub verbose: bool,
+
     /// Worker threads for parsing (default: one per core)
     #[arg(long, short = 'j', global = true, value_name = "N")]
     pub jobs: Option<usize>,

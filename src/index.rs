@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
+use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
 use petgraph::graph::{DiGraph, NodeIndex};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -63,6 +64,51 @@ pub struct Edge {
     pub implicit_sites: Vec<usize>,
 }
 
+/// How a project is read.
+#[derive(Debug, Default)]
+pub struct OpenOptions {
+    /// Show a progress bar while parsing (a terminal is attached and not `-q`).
+    pub progress: bool,
+}
+
+fn read_error(error: std::io::Error) -> FileSummary {
+    FileSummary {
+        diagnostics: vec![crate::summary::Diagnostic {
+            line: 0,
+            message: format!("cannot read: {error}"),
+        }],
+        ..FileSummary::default()
+    }
+}
+
+/// Every file's summary, parsed in parallel, with a progress bar on big trees.
+fn summarize_all(
+    files: &[SourceFile],
+    target: &parse::Target,
+    options: &OpenOptions,
+) -> Vec<FileSummary> {
+    let bar = if options.progress && files.len() >= 2000 {
+        let bar = ProgressBar::new(files.len() as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} parsing {pos}/{len} files {wide_bar} {eta}")
+                .expect("a valid template"),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let summaries = files
+        .par_iter()
+        .progress_with(bar.clone())
+        .map(|file| match std::fs::read(&file.path) {
+            Ok(bytes) => parse::summarize_bytes(bytes, file.is_stub, target),
+            Err(error) => read_error(error),
+        })
+        .collect();
+    bar.finish_and_clear();
+    summaries
+}
+
 pub struct Project {
     pub root: PathBuf,
     pub source_roots: Vec<String>,
@@ -78,7 +124,7 @@ pub struct Project {
 
 impl Project {
     /// Discovers, parses and indexes the repository at `root`.
-    pub fn open(root: PathBuf, config: &Config) -> Result<Project> {
+    pub fn open(root: PathBuf, config: &Config, options: &OpenOptions) -> Result<Project> {
         let started = Instant::now();
         let source_roots = discover::source_roots(&root, config)?;
         let exclude = discover::glob_set("exclude", &config.exclude)?;
@@ -91,19 +137,7 @@ impl Project {
         let mut timings = vec![("discover", started.elapsed())];
 
         let started = Instant::now();
-        let summaries: Vec<FileSummary> = files
-            .par_iter()
-            .map(|file| match std::fs::read(&file.path) {
-                Ok(bytes) => parse::summarize_bytes(bytes, file.is_stub, &target),
-                Err(error) => FileSummary {
-                    diagnostics: vec![crate::summary::Diagnostic {
-                        line: 0,
-                        message: format!("cannot read: {error}"),
-                    }],
-                    ..FileSummary::default()
-                },
-            })
-            .collect();
+        let summaries = summarize_all(&files, &target, options);
         timings.push(("parse", started.elapsed()));
 
         let started = Instant::now();

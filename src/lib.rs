@@ -19,7 +19,7 @@ pub mod suppress;
 pub mod target;
 pub mod view;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use anyhow::{Context as _, Result};
@@ -98,7 +98,15 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
     if let Command::Init { hook } = &cli.command {
         return commands::init::run(&root, *hook, out).map(|()| 0);
     }
-    let project = Project::open(root, &config)?;
+    let options = index::OpenOptions {
+        progress: !cli.quiet && std::io::stderr().is_terminal(),
+    };
+    let project = Project::open(root, &config, &options)?;
+    if cli.verbose {
+        for (phase, time) in &project.timings {
+            eprintln!("{phase:>10} {:8.1} ms", time.as_secs_f64() * 1000.0);
+        }
+    }
     let code = dispatch(cli, &config, &project, out)?;
     // The graph is large and the process ends here: skip freeing it piece by piece.
     std::mem::forget(project);

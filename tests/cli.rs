@@ -191,3 +191,17 @@ fn readme_examples_are_current() {
     }
     assert!(checked >= 2, "README examples found: {checked}");
 }
+
+#[test]
+fn verbose_prints_phase_timings_on_stderr_only() {
+    let quiet = run(&fixture("seed"), &["stats", "--format", "json"]);
+    assert_eq!(quiet.stderr, "");
+    let verbose = run(&fixture("seed"), &["-v", "stats", "--format", "json"]);
+    assert_eq!(verbose.stdout.lines().next(), Some("{"));
+    let phases: Vec<&str> = verbose
+        .stderr
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(phases, ["discover", "parse", "index"]);
+}

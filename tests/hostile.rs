@@ -185,3 +185,38 @@ fn a_reader_that_stops_early_is_not_an_error() {
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
     assert_eq!(output.status.code(), Some(0));
 }
+
+#[test]
+fn deep_nesting_and_ten_thousand_files_in_one_folder_complete() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "flat/__init__.py", b"");
+    for i in 0..10_000 {
+        write(
+            root,
+            &format!("flat/m{i:05}.py"),
+            format!("from flat.m{:05} import X\n", i / 10 * 10 + (i + 1) % 10).as_bytes(),
+        );
+    }
+    let parens = format!("x = {}1{}\n", "(".repeat(5_000), ")".repeat(5_000));
+    write(root, "deep/__init__.py", b"");
+    write(root, "deep/parens.py", parens.as_bytes());
+    let mut blocks = String::new();
+    for depth in 0..500 {
+        blocks.push_str(&" ".repeat(depth));
+        blocks.push_str("if True:\n");
+    }
+    blocks.push_str(&" ".repeat(500));
+    blocks.push_str("from flat.m00000 import X\n");
+    write(root, "deep/blocks.py", blocks.as_bytes());
+    let stats = stats_json(root);
+    assert_eq!(stats["files"], 10_004, "{stats:#}");
+    // The modules re-export X from each other in rings of ten: every site is a cycle.
+    assert_eq!(stats["resolution"]["cycle"], 10_001, "{stats:#}");
+    let cycles = json(root, &["cycles"]);
+    assert_eq!(cycles["cycles"].as_array().unwrap().len(), 1_000);
+    assert_eq!(
+        cycles["cycles"][999]["members"].as_array().unwrap().len(),
+        10
+    );
+}

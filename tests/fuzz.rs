@@ -1,0 +1,191 @@
+//! Property-based fuzzing: arbitrary bytes and mutated Python never make the per-file
+//! summary panic, and random repositories (re-export chains, star imports, cycles,
+//! relative imports that climb too far) never make resolution or the queries panic.
+//! CI runs a bounded number of cases; `PROPTEST_CASES=100000 cargo test --release --test
+//! fuzz` runs for as long as wanted.
+
+use std::path::Path;
+
+use proptest::prelude::*;
+
+use ssot_graph::config::Config;
+use ssot_graph::graph::{EdgeFilter, Graph};
+use ssot_graph::index::{OpenOptions, Project};
+use ssot_graph::parse::{Target, summarize_bytes};
+use ssot_graph::query::{self, DefinitionKind};
+use ssot_graph::resolve::Resolver;
+
+/// Real Python to mutate: the fixtures' files.
+fn corpus() -> Vec<Vec<u8>> {
+    let mut files = Vec::new();
+    let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "py" || e == "pyi") {
+                files.push(std::fs::read(path).unwrap());
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[derive(Clone, Debug)]
+enum Mutation {
+    Flip(usize, u8),
+    Insert(usize, Vec<u8>),
+    Delete(usize, usize),
+    Truncate(usize),
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    let fragments: Vec<&'static [u8]> = vec![
+        b"(",
+        b")",
+        b"[",
+        b"\"\"\"",
+        b"\\\n",
+        b"\n    ",
+        b"from . import *\n",
+        b"import a.b as c\n",
+        b"__all__ += [\"x\"]\n",
+        b"if TYPE_CHECKING:\n",
+        b"\xff\xfe",
+        b"# -*- coding: latin-1 -*-\n",
+        b"\0",
+        b"f\"{x!r:{y}}\"",
+        b"lambda: (yield)",
+    ];
+    prop_oneof![
+        (any::<usize>(), any::<u8>()).prop_map(|(at, b)| Mutation::Flip(at, b)),
+        (any::<usize>(), proptest::sample::select(fragments))
+            .prop_map(|(at, f)| Mutation::Insert(at, f.to_vec())),
+        (any::<usize>(), 0..64usize).prop_map(|(at, n)| Mutation::Delete(at, n)),
+        any::<usize>().prop_map(Mutation::Truncate),
+    ]
+}
+
+fn apply(mut bytes: Vec<u8>, mutations: &[Mutation]) -> Vec<u8> {
+    for m in mutations {
+        let len = bytes.len().max(1);
+        match m {
+            Mutation::Flip(at, b) if !bytes.is_empty() => bytes[at % len] = *b,
+            Mutation::Insert(at, fragment) => {
+                let at = at % (bytes.len() + 1);
+                bytes.splice(at..at, fragment.iter().copied());
+            }
+            Mutation::Delete(at, n) if !bytes.is_empty() => {
+                let at = at % len;
+                let end = (at + n).min(bytes.len());
+                bytes.drain(at..end);
+            }
+            Mutation::Truncate(at) => bytes.truncate(at % (bytes.len() + 1)),
+            _ => {}
+        }
+    }
+    bytes
+}
+
+/// One line of a random module: imports among modules m0..mN of packages p and p.q.
+fn statement() -> impl Strategy<Value = String> {
+    let module = proptest::sample::select(vec![
+        "p",
+        "p.m0",
+        "p.m1",
+        "p.m2",
+        "p.q",
+        "p.q.m3",
+        "p.q.m4",
+        "p.missing",
+        "os",
+        "sys",
+    ]);
+    let name = proptest::sample::select(vec!["A", "B", "C", "m0", "m3", "q", "__all__", "*"]);
+    prop_oneof![
+        (module.clone(), name.clone()).prop_map(|(m, n)| format!("from {m} import {n}")),
+        (0..4usize, name.clone())
+            .prop_map(|(dots, n)| format!("from {} import {n}", ".".repeat(dots.max(1)))),
+        (0..4usize, name.clone())
+            .prop_map(|(dots, n)| format!("from {}m1 import {n}", ".".repeat(dots.max(1)))),
+        module.clone().prop_map(|m| format!("import {m}")),
+        (module, name.clone())
+            .prop_map(|(m, n)| format!("import {m} as {}", n.replace('*', "star"))),
+        name.clone()
+            .prop_map(|n| format!("class {}: pass", n.replace('*', "Star"))),
+        (name.clone(), name.clone()).prop_map(|(a, b)| format!(
+            "{} = {}",
+            a.replace('*', "S"),
+            b.replace('*', "T")
+        )),
+        name.clone().prop_map(|n| format!("__all__ = [{:?}]", n)),
+        name.prop_map(|n| format!(
+            "if TYPE_CHECKING:\n    from p.m2 import {}",
+            n.replace('*', "A")
+        )),
+        Just("def __getattr__(name):\n    from p.m0 import A\n    return A".to_string()),
+        Just("try:\n    from p.missing import A\nexcept ImportError:\n    A = None".to_string()),
+    ]
+}
+
+const FILES: [&str; 7] = [
+    "p/__init__.py",
+    "p/m0.py",
+    "p/m1.py",
+    "p/m2.py",
+    "p/q/__init__.py",
+    "p/q/m3.py",
+    "p/q/m4.py",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(200),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        summarize_bytes(bytes, false, &Target::default());
+    }
+
+    #[test]
+    fn mutated_python_never_panics(
+        index in any::<proptest::sample::Index>(),
+        mutations in proptest::collection::vec(mutation(), 1..12),
+        stub in any::<bool>(),
+    ) {
+        let corpus = corpus();
+        let source = corpus[index.index(corpus.len())].clone();
+        summarize_bytes(apply(source, &mutations), stub, &Target::default());
+    }
+
+    #[test]
+    fn random_repositories_resolve_without_panicking(
+        modules in proptest::collection::vec(proptest::collection::vec(statement(), 0..8), FILES.len()),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        for (file, lines) in FILES.iter().zip(&modules) {
+            let path = dir.path().join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, lines.join("\n") + "\n").unwrap();
+        }
+        let project = Project::open(dir.path().to_path_buf(), &Config::default(), &OpenOptions::default()).unwrap();
+        let mut resolver = Resolver::new(&project);
+        for site in 0..project.sites.len() {
+            resolver.resolve_site(site);
+        }
+        for target in ["p.A", "p.m0.B", "p.q.m3.C", "p.q.star"] {
+            resolver.resolve_path(target);
+        }
+        query::duplicates(&mut resolver, DefinitionKind::Any, &|_| true, &EdgeFilter::default());
+        let graph = Graph::new(&project, EdgeFilter::default());
+        graph.cycles();
+        if let (Some(&a), Some(&b)) = (project.by_name.get("p.m0"), project.by_name.get("p.q.m4")) {
+            graph.shortest_chains(a, b, true);
+        }
+    }
+}

@@ -118,15 +118,15 @@ fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) 
     let done = match &cli.command {
         Command::Stats => {
             let stats = commands::stats::compute(project);
-            commands::emit(out, format, &stats, commands::stats::text)
+            commands::emit(out, format, &stats, commands::stats::text, project)
         }
         Command::Why { target } if format.is_drawing() => {
             let diagram = draw::chain::build(project, target)?;
-            commands::draw(out, format, &diagram)
+            commands::draw(out, format, &diagram, project)
         }
         Command::Why { target } => {
             let why = commands::why::compute(project, target)?;
-            commands::emit(out, format, &why, commands::why::text)
+            commands::emit(out, format, &why, commands::why::text, project)
         }
         Command::Importers {
             target,
@@ -137,7 +137,7 @@ fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) 
             let filter = commands::edge_filter(filter, false);
             let importers =
                 commands::importers::compute(project, target, filter, *transitive, *group_by)?;
-            commands::emit(out, format, &importers, commands::importers::text)
+            commands::emit(out, format, &importers, commands::importers::text, project)
         }
         Command::Imports {
             module,
@@ -146,7 +146,7 @@ fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) 
         } => {
             let filter = commands::edge_filter(filter, false);
             let imports = commands::imports::compute(project, module, filter, *transitive)?;
-            commands::emit(out, format, &imports, commands::imports::text)
+            commands::emit(out, format, &imports, commands::imports::text, project)
         }
         Command::Path {
             from,
@@ -157,12 +157,12 @@ fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) 
         } => {
             let filter = commands::edge_filter(filter, parents.include_parents);
             let path = commands::path::compute(project, from, to, filter, *all)?;
-            commands::emit(out, format, &path, commands::path::text)
+            commands::emit(out, format, &path, commands::path::text, project)
         }
         Command::Cycles { filter, parents } => {
             let filter = commands::edge_filter(filter, parents.include_parents);
             let cycles = commands::cycles::compute(project, filter);
-            commands::emit(out, format, &cycles, commands::cycles::text)
+            commands::emit(out, format, &cycles, commands::cycles::text, project)
         }
         Command::Duplicates {
             kind,
@@ -171,7 +171,13 @@ fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) 
         } => {
             let duplicates =
                 commands::duplicates::compute(project, *kind, name.as_deref(), *include_tests)?;
-            commands::emit(out, format, &duplicates, commands::duplicates::text)
+            commands::emit(
+                out,
+                format,
+                &duplicates,
+                commands::duplicates::text,
+                project,
+            )
         }
         Command::Graph {
             targets,
@@ -203,7 +209,7 @@ fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) 
             } else {
                 format
             };
-            commands::draw(out, format, &diagram)
+            commands::draw(out, format, &diagram, project)
         }
         Command::Check {
             files,
@@ -218,7 +224,7 @@ fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) 
                 update_baseline: *update_baseline,
             };
             let check = commands::check::compute(project, config, &options)?;
-            commands::check::write(out, format, &check)?;
+            commands::check::write(out, format, &check, project)?;
             return Ok(check.code());
         }
         Command::Fix {
@@ -239,16 +245,16 @@ fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) 
         }
         Command::Report => {
             let report = commands::report::compute(project, config, format == Format::Html)?;
-            commands::report::write(out, format, &report)
+            commands::report::write(out, format, &report, project)
         }
         Command::Query { name } => {
             let check = commands::check::query(project, config, name)?;
-            commands::check::write(out, format, &check)
+            commands::check::write(out, format, &check, project)
         }
         Command::Init { .. } => unreachable!("handled before the project is opened"),
         Command::Export => {
             let export = commands::export::compute(project);
-            commands::emit(out, Format::Json, &export, |_, _| Ok(()))
+            commands::write_json(out, &export, project)
         }
     };
     done.map(|()| 0)

@@ -220,3 +220,29 @@ fn deep_nesting_and_ten_thousand_files_in_one_folder_complete() {
         10
     );
 }
+
+#[test]
+fn every_json_output_lists_the_files_that_could_not_be_parsed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "pkg/__init__.py", b"class Thing:\n    pass\n");
+    write(root, "pkg/user.py", b"from pkg import Thing\n");
+    write(root, "pkg/bad.py", b"def broken(:\n");
+    let expected = serde_json::json!([{
+        "path": "pkg/bad.py",
+        "line": 1,
+        "message": "syntax error: Expected a parameter or the end of the parameter list (and 1 more)"
+    }]);
+    for args in [
+        &["importers", "pkg.Thing"][..],
+        &["imports", "pkg.user"],
+        &["cycles"],
+        &["duplicates"],
+        &["graph", "--format", "json"],
+        &["check"],
+        &["why", "pkg.Thing"],
+    ] {
+        let answer = json(root, args);
+        assert_eq!(answer["diagnostics"], expected, "{args:?}");
+    }
+}

@@ -310,13 +310,10 @@ fn git(root: &Path, args: &[&str]) -> Vec<String> {
     }
 }
 
-pub fn write(out: &mut dyn Write, format: Format, check: &Check) -> Result<()> {
+pub fn write(out: &mut dyn Write, format: Format, check: &Check, project: &Project) -> Result<()> {
     match format {
         Format::Text => text(out, check)?,
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, check)?;
-            writeln!(out)?;
-        }
+        Format::Json => crate::commands::write_json(out, check, project)?,
         Format::Sarif => {
             serde_json::to_writer_pretty(&mut *out, &sarif(check))?;
             writeln!(out)?;

@@ -21,6 +21,24 @@ use serde::Serialize;
 use crate::cli::{Format, SiteFilterArgs};
 use crate::draw::{Diagram, dot, mermaid};
 use crate::graph::EdgeFilter;
+use crate::index::Project;
+
+/// Writes `value` as pretty JSON with the project's per-file diagnostics (every JSON
+/// output lists the files that could not be read or parsed), unless it has its own.
+pub fn write_json<T: Serialize>(out: &mut dyn Write, value: &T, project: &Project) -> Result<()> {
+    let mut json = serde_json::to_value(value)?;
+    if let serde_json::Value::Object(map) = &mut json
+        && !map.contains_key("diagnostics")
+    {
+        map.insert(
+            "diagnostics".to_string(),
+            serde_json::to_value(export::diagnostics(project))?,
+        );
+    }
+    serde_json::to_writer_pretty(&mut *out, &json)?;
+    writeln!(out)?;
+    Ok(())
+}
 
 /// Writes `value` as pretty JSON, or as text through `text`.
 pub fn emit<T: Serialize>(
@@ -28,12 +46,10 @@ pub fn emit<T: Serialize>(
     format: Format,
     value: &T,
     text: impl FnOnce(&mut dyn Write, &T) -> std::io::Result<()>,
+    project: &Project,
 ) -> Result<()> {
     match format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, value)?;
-            writeln!(out)?;
-        }
+        Format::Json => write_json(out, value, project)?,
         Format::Text => text(out, value)?,
         Format::Dot | Format::Svg | Format::Mermaid => anyhow::bail!(
             "--format {}: drawings are made by `graph` and `why`; this command prints text or json",
@@ -62,15 +78,17 @@ pub fn format_name(format: Format) -> &'static str {
 }
 
 /// Writes a diagram as DOT, SVG, Mermaid or JSON.
-pub fn draw(out: &mut dyn Write, format: Format, diagram: &Diagram) -> Result<()> {
+pub fn draw(
+    out: &mut dyn Write,
+    format: Format,
+    diagram: &Diagram,
+    project: &Project,
+) -> Result<()> {
     match format {
         Format::Dot => out.write_all(dot::print(diagram).as_bytes())?,
         Format::Svg => out.write_all(&dot::svg(diagram)?)?,
         Format::Mermaid => out.write_all(mermaid::print(diagram)?.as_bytes())?,
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, diagram)?;
-            writeln!(out)?;
-        }
+        Format::Json => write_json(out, diagram, project)?,
         Format::Text | Format::Sarif | Format::Github | Format::Md | Format::Html => anyhow::bail!(
             "--format {}: a drawing is dot, svg, mermaid or json",
             format_name(format)

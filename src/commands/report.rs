@@ -231,12 +231,14 @@ fn escape(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
-pub fn write(out: &mut dyn Write, format: Format, report: &Report) -> Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    format: Format,
+    report: &Report,
+    project: &Project,
+) -> Result<()> {
     match format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, report)?;
-            writeln!(out)?;
-        }
+        Format::Json => crate::commands::write_json(out, report, project)?,
         Format::Html => out.write_all(html(report).as_bytes())?,
         Format::Text | Format::Md => out.write_all(markdown(report).as_bytes())?,
         other => anyhow::bail!(

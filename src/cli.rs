@@ -31,6 +31,11 @@ pub struct Cli {
     #[arg(long, short = 'o', global = true, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// Colour findings: auto (when standard output is a terminal and NO_COLOR is unset),
+    /// always or never
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
     /// No progress bar on stderr
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
@@ -45,6 +50,13 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -115,6 +115,15 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
 
 fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) -> Result<i32> {
     let format = cli.format;
+    let paint = commands::Paint(match cli.color {
+        cli::ColorChoice::Always => true,
+        cli::ColorChoice::Never => false,
+        cli::ColorChoice::Auto => {
+            cli.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
+        }
+    });
     let done = match &cli.command {
         Command::Stats => {
             let stats = commands::stats::compute(project);
@@ -224,7 +233,7 @@ fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) 
                 update_baseline: *update_baseline,
             };
             let check = commands::check::compute(project, config, &options)?;
-            commands::check::write(out, format, &check, project)?;
+            commands::check::write(out, format, &check, project, paint)?;
             return Ok(check.code());
         }
         Command::Fix {
@@ -249,7 +258,7 @@ fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) 
         }
         Command::Query { name } => {
             let check = commands::check::query(project, config, name)?;
-            commands::check::write(out, format, &check, project)
+            commands::check::write(out, format, &check, project, paint)
         }
         Command::Init { .. } => unreachable!("handled before the project is opened"),
         Command::Export => {

@@ -447,3 +447,24 @@ fn init_writes_starter_files_once_and_installs_the_git_hook() {
         assert_eq!(mode & 0o111, 0o111, "the hook is executable");
     }
 }
+
+#[test]
+fn color_always_styles_findings_and_never_is_plain() {
+    let repo = seed_repo();
+    let plain = run(repo.path(), &["check", "--color", "never"]);
+    assert!(!plain.stdout.contains('\x1b'));
+    let colored = run(repo.path(), &["check", "--color", "always"]);
+    let first = colored.stdout.lines().next().unwrap();
+    assert_eq!(
+        first,
+        "\x1b[1mnetra_backend/app/agents/chat_agent.py:1:1:\x1b[0m \x1b[1;33mdeprecated-auto\x1b[0m \
+         `WebSocketManager` comes from deprecated `netra_backend.app.websocket_core.manager`: \
+         netra_backend.app.websocket_core.manager is deprecated; import from \
+         netra_backend.app.websocket_core.websocket_manager"
+    );
+    assert!(
+        colored
+            .stdout
+            .contains("\x1b[1;31mcanonical-notifier\x1b[0m \x1b[36m[*]\x1b[0m")
+    );
+}

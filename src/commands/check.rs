@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::baseline::{Baseline, Entry};
 use crate::cli::Format;
-use crate::commands::count;
+use crate::commands::{Paint, count};
 use crate::config::{AutoSeverity, Config};
 use crate::discover;
 use crate::index::Project;
@@ -310,9 +310,15 @@ fn git(root: &Path, args: &[&str]) -> Vec<String> {
     }
 }
 
-pub fn write(out: &mut dyn Write, format: Format, check: &Check, project: &Project) -> Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    format: Format,
+    check: &Check,
+    project: &Project,
+    paint: Paint,
+) -> Result<()> {
     match format {
-        Format::Text => text(out, check)?,
+        Format::Text => text(out, check, paint)?,
         Format::Json => crate::commands::write_json(out, check, project)?,
         Format::Sarif => {
             serde_json::to_writer_pretty(&mut *out, &sarif(check))?;
@@ -327,7 +333,7 @@ pub fn write(out: &mut dyn Write, format: Format, check: &Check, project: &Proje
     Ok(())
 }
 
-fn text(out: &mut dyn Write, check: &Check) -> std::io::Result<()> {
+fn text(out: &mut dyn Write, check: &Check, paint: Paint) -> std::io::Result<()> {
     if let Some(path) = &check.baseline_written {
         writeln!(
             out,
@@ -337,14 +343,23 @@ fn text(out: &mut dyn Write, check: &Check) -> std::io::Result<()> {
         return Ok(());
     }
     for f in &check.findings {
-        let fix = if f.fixable { " [*]" } else { "" };
-        writeln!(
-            out,
-            "{}:{}:{}: {}{fix} {}",
-            f.path, f.line, f.col, f.rule, f.message
-        )?;
+        let fix = if f.fixable {
+            format!(" {}", paint.cyan("[*]"))
+        } else {
+            String::new()
+        };
+        let rule = match f.severity {
+            Severity::Error => paint.red(&f.rule),
+            Severity::Warning => paint.yellow(&f.rule),
+        };
+        let place = format!("{}:{}:{}:", f.path, f.line, f.col);
+        writeln!(out, "{} {rule}{fix} {}", paint.bold(&place), f.message)?;
         if !f.chain.is_empty() {
-            writeln!(out, "    via {}", view::arrows(&f.chain))?;
+            writeln!(
+                out,
+                "    {}",
+                paint.dim(&format!("via {}", view::arrows(&f.chain)))
+            )?;
         }
     }
     let s = &check.summary;

@@ -131,3 +131,37 @@ pub fn transitive_text<'a>(
     }
     Ok(())
 }
+
+/// ANSI styling for findings in a terminal; plain text when off.
+#[derive(Clone, Copy, Debug)]
+pub struct Paint(pub bool);
+
+impl Paint {
+    fn style(self, code: &str, text: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    pub fn bold(self, text: &str) -> String {
+        self.style("1", text)
+    }
+
+    pub fn red(self, text: &str) -> String {
+        self.style("1;31", text)
+    }
+
+    pub fn yellow(self, text: &str) -> String {
+        self.style("1;33", text)
+    }
+
+    pub fn cyan(self, text: &str) -> String {
+        self.style("36", text)
+    }
+
+    pub fn dim(self, text: &str) -> String {
+        self.style("2", text)
+    }
+}

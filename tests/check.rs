@@ -7,36 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{fixture, json, ok, run};
-
-/// A temporary copy of the seed fixture with the example rules in `queries/`.
-fn seed_repo() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("seed"), dir.path());
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    fs::create_dir(dir.path().join("queries")).unwrap();
-    fs::copy(
-        manifest.join("queries/websocket.toml"),
-        dir.path().join("queries/websocket.toml"),
-    )
-    .unwrap();
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            if entry.file_name() != "__pycache__" {
-                copy_dir(&entry.path(), &target);
-            }
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
+use common::{copy_dir, fixture, json, ok, run, seed_repo};
 
 fn git(root: &Path, args: &[&str]) {
     let status = Command::new("git")

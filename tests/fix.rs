@@ -6,7 +6,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{fixture, ok, run};
+use common::{ok, run, seed_repo};
 
 const RULES: &str = r#"
 [[rule]]
@@ -178,15 +178,8 @@ print("same objects")
 
 #[test]
 fn fix_on_the_seed_repository_leaves_no_fixable_finding_and_python_still_imports() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = seed_repo();
     let root = dir.path();
-    copy_dir(&fixture("seed"), root);
-    fs::create_dir(root.join("queries")).unwrap();
-    fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("queries/websocket.toml"),
-        root.join("queries/websocket.toml"),
-    )
-    .unwrap();
     let fixed = ok(root, &["fix"]);
     assert!(fixed.contains("Fixed 3 findings in 3 files"), "{fixed}");
     let check = run(root, &["check", "--format", "json"]);
@@ -216,19 +209,4 @@ fn fix_on_the_seed_repository_leaves_no_fixable_finding_and_python_still_imports
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            if entry.file_name() != "__pycache__" {
-                copy_dir(&entry.path(), &target);
-            }
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }

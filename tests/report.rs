@@ -3,28 +3,7 @@
 
 mod common;
 
-use std::fs;
-use std::path::Path;
-
-use common::{fixture, ok};
-
-fn seed_repo() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let status = std::process::Command::new("cp")
-        .arg("-r")
-        .arg(fixture("seed").join("."))
-        .arg(dir.path())
-        .status()
-        .unwrap();
-    assert!(status.success());
-    fs::create_dir(dir.path().join("queries")).unwrap();
-    fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("queries/websocket.toml"),
-        dir.path().join("queries/websocket.toml"),
-    )
-    .unwrap();
-    dir
-}
+use common::{ok, seed_repo};
 
 #[test]
 fn report_measures_the_migration_and_fix_takes_it_to_100_percent() {

@@ -545,7 +545,8 @@ impl<'p> Evaluator<'p> {
     /// of names a module's `__getattr__` deprecates, and of `@deprecated` definitions.
     pub fn deprecated_auto(&mut self, severity: Severity) -> Vec<Finding> {
         let project = self.project;
-        let mut findings = Vec::new();
+        // (site, message, chain)
+        let mut found: Vec<(usize, String, Vec<String>)> = Vec::new();
         let none = GlobSet::empty();
         for (id, module) in project.modules.iter().enumerate() {
             let Some(file) = module.file else { continue };
@@ -560,14 +561,7 @@ impl<'p> Evaluator<'p> {
                         ),
                         _ => format!("`{}` is deprecated: {warning}", module.name),
                     };
-                    findings.push(self.site_finding(
-                        DEPRECATED_AUTO,
-                        severity,
-                        site,
-                        text,
-                        via,
-                        None,
-                    ));
+                    found.push((site, text, via));
                 }
             }
             for name in &summary.deprecated_names {
@@ -578,14 +572,7 @@ impl<'p> Evaluator<'p> {
                         && import.name.as_deref() == Some(name.as_str())
                     {
                         let text = format!("`{}.{name}` is deprecated", module.name);
-                        findings.push(self.site_finding(
-                            DEPRECATED_AUTO,
-                            severity,
-                            site,
-                            text,
-                            Vec::new(),
-                            None,
-                        ));
+                        found.push((site, text, Vec::new()));
                     }
                 }
             }
@@ -605,18 +592,16 @@ impl<'p> Evaluator<'p> {
                         "`{}.{}` is deprecated: {warning}",
                         module.name, binding.name
                     );
-                    findings.push(self.site_finding(
-                        DEPRECATED_AUTO,
-                        severity,
-                        site,
-                        text,
-                        via,
-                        None,
-                    ));
+                    found.push((site, text, via));
                 }
             }
         }
-        findings
+        found
+            .into_iter()
+            .map(|(site, text, via)| {
+                self.site_finding(DEPRECATED_AUTO, severity, site, text, via, None)
+            })
+            .collect()
     }
 
     /// Imports left unresolved by a change to `touched` files or the removal of

@@ -47,3 +47,31 @@ pub fn json(root: &Path, args: &[&str]) -> serde_json::Value {
     all.extend_from_slice(args);
     serde_json::from_str(&ok(root, &all)).unwrap()
 }
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            if entry.file_name() != "__pycache__" && entry.file_name() != ".ssot-graph-cache" {
+                copy_dir(&entry.path(), &target);
+            }
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A temporary copy of the seed fixture with the example rules of `queries/websocket.toml`.
+pub fn seed_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("seed"), dir.path());
+    std::fs::create_dir(dir.path().join("queries")).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("queries/websocket.toml"),
+        dir.path().join("queries/websocket.toml"),
+    )
+    .unwrap();
+    dir
+}

@@ -4,12 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashSet;
-
-use crate::index::{ModuleId, Project};
+use crate::index::Project;
 use crate::parse;
-use crate::resolve::{Resolution, Resolver};
-use crate::rules::evaluate::Finding;
+use crate::resolve::Resolution;
+use crate::rules::evaluate::{Evaluator, Finding};
 use crate::summary::Span;
 
 /// The outcome for one file.
@@ -50,20 +48,11 @@ struct Move {
     line: u32,
 }
 
-/// Modules other sites import names through: re-export layers, which `fix` leaves alone.
-fn reexport_modules(resolver: &mut Resolver) -> FxHashSet<ModuleId> {
+pub fn plan(evaluator: &mut Evaluator, findings: &[Finding], unsafe_fixes: bool) -> Plan {
+    // Modules other modules import names through are re-export layers: left alone.
+    let layers = evaluator.reexport_modules();
+    let resolver = evaluator.resolver();
     let project = resolver.project();
-    let mut modules = FxHashSet::default();
-    for site in 0..project.sites.len() {
-        let (_, hops) = resolver.resolve_site(site);
-        modules.extend(hops.iter().map(|h| h.module));
-    }
-    modules
-}
-
-pub fn plan(project: &Project, findings: &[Finding], unsafe_fixes: bool) -> Plan {
-    let mut resolver = Resolver::new(project);
-    let layers = reexport_modules(&mut resolver);
     let mut plan = Plan::default();
     let mut by_file: BTreeMap<usize, Vec<Move>> = BTreeMap::new();
     for finding in findings.iter().filter(|f| f.fixable) {

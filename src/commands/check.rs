@@ -228,16 +228,17 @@ pub fn query(project: &Project, config: &Config, name: &str) -> Result<Check> {
 }
 
 /// Findings of every rule (or rule `only`), sorted, with suppressed ones removed: what
-/// `fix` and `report` work from. The baseline is not applied.
-pub fn unsuppressed(
-    project: &Project,
+/// `fix` and `report` work from. The baseline is not applied. The evaluator that found
+/// them comes along, its resolutions ready for more questions.
+pub fn unsuppressed<'p>(
+    project: &'p Project,
     config: &Config,
     only: Option<&str>,
-) -> Result<Vec<Finding>> {
-    let (mut findings, _, _) = all_findings(project, config, only)?;
+) -> Result<(Vec<Finding>, Evaluator<'p>)> {
+    let (mut findings, _, evaluator) = all_findings(project, config, only)?;
     sort(&mut findings);
     suppress::apply(&project.root, &mut findings);
-    Ok(findings)
+    Ok((findings, evaluator))
 }
 
 /// With FILES (or `--staged`): the root-relative paths to report on, and the modules the

@@ -28,7 +28,7 @@ pub fn run(
     options: &Options,
     out: &mut dyn Write,
 ) -> Result<i32> {
-    let mut findings = unsuppressed(project, config, options.rule.as_deref())?;
+    let (mut findings, mut evaluator) = unsuppressed(project, config, options.rule.as_deref())?;
     if !options.files.is_empty() {
         let wanted: Vec<String> = options
             .files
@@ -37,7 +37,7 @@ pub fn run(
             .collect::<Result<_>>()?;
         findings.retain(|f| wanted.contains(&f.path));
     }
-    let plan = fix::plan(project, &findings, options.unsafe_fixes);
+    let plan = fix::plan(&mut evaluator, &findings, options.unsafe_fixes);
     let fixed: usize = plan.files.iter().map(|f| f.fixed).sum();
     if options.diff {
         for file in &plan.files {

@@ -17,7 +17,6 @@ use crate::graph::EdgeFilter;
 use crate::index::Project;
 use crate::query::{self, DefinitionKind};
 use crate::resolve::Resolver;
-use crate::rules::evaluate::Evaluator;
 use crate::rules::{self, RuleKind};
 
 pub const SCORE_DEFINITION: &str = "SSOT compliance = import sites that reach a protected \
@@ -100,8 +99,7 @@ pub struct Duplicate {
 
 pub fn compute(project: &Project, config: &Config, with_drawings: bool) -> Result<Report> {
     let rules = rules::load(&project.root.join(config.queries_dir()))?;
-    let findings = unsuppressed(project, config, None)?;
-    let mut evaluator = Evaluator::new(project);
+    let (findings, mut evaluator) = unsuppressed(project, config, None)?;
     let mut canonical = Vec::new();
     let mut deprecated = Vec::new();
     let mut drawings = Vec::new();

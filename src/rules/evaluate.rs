@@ -112,6 +112,18 @@ impl<'p> Evaluator<'p> {
         }
     }
 
+    /// Modules that some import's re-export chain passes through: re-export layers.
+    pub fn reexport_modules(&self) -> FxHashSet<ModuleId> {
+        self.sites
+            .iter()
+            .flat_map(|s| s.hops.iter().copied())
+            .collect()
+    }
+
+    pub fn resolver(&mut self) -> &mut Resolver<'p> {
+        &mut self.resolver
+    }
+
     pub fn run(&mut self, rule: &Rule) -> Result<Vec<Finding>> {
         let id = rule.id().to_string();
         let severity = rule.severity();

@@ -1,17 +1,19 @@
 //! The module graph and per-module symbol tables, built from every file's summary.
 
 use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
 use petgraph::graph::{DiGraph, NodeIndex};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::config::Config;
 use crate::discover::{self, FileDiagnostic, SourceFile};
 use crate::parse;
+use crate::summaries::Summaries;
 use crate::summary::{FileSummary, ImportSite};
 
 pub type ModuleId = u32;
@@ -25,9 +27,12 @@ pub struct Module {
     pub path: Option<String>,
     pub is_package: bool,
     pub external: bool,
-    /// Binding indices of the module's summary, per bound name, in source order.
-    pub names: FxHashMap<Box<str>, Vec<u32>>,
+    /// Binding indices of the module's summary, per bound name, in source order; built
+    /// on first use (see `Project::names`).
+    pub names: OnceLock<Names>,
 }
+
+pub type Names = FxHashMap<Box<str>, Vec<u32>>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ModuleRef {
@@ -45,7 +50,8 @@ pub struct Site {
     pub import: usize,
     pub importer: ModuleId,
     /// The absolute imported module; `None` when a relative import climbs above the top.
-    pub target: Option<String>,
+    /// Interned: many sites name the same module.
+    pub target: Option<Arc<str>>,
     /// The graph node the site's edge points at (see `site_edges`).
     pub node: Option<ModuleId>,
 }
@@ -113,7 +119,7 @@ pub struct Project {
     pub root: PathBuf,
     pub source_roots: Vec<String>,
     pub files: Vec<SourceFile>,
-    pub summaries: Vec<FileSummary>,
+    pub summaries: Summaries,
     pub modules: Vec<Module>,
     pub by_name: FxHashMap<String, ModuleId>,
     pub graph: DiGraph<ModuleId, Edge, u32>,
@@ -141,7 +147,8 @@ impl Project {
         timings.push(("parse", started.elapsed()));
 
         let started = Instant::now();
-        for (file, summary) in files.iter().zip(&summaries) {
+        let summaries = Summaries::parsed(summaries);
+        for (file, summary) in files.iter().zip(summaries.iter()) {
             diagnostics.extend(summary.diagnostics.iter().map(|d| FileDiagnostic {
                 path: file.rel.clone(),
                 line: d.line,
@@ -179,20 +186,13 @@ impl Project {
     fn index_modules(&mut self) {
         for index in 0..self.files.len() {
             let file = &self.files[index];
-            let mut names: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
-            for (i, binding) in self.summaries[index].bindings.iter().enumerate() {
-                names
-                    .entry(binding.name.as_str().into())
-                    .or_default()
-                    .push(i as u32);
-            }
             let module = Module {
                 name: file.module.clone(),
                 file: Some(index),
                 path: Some(file.rel.clone()),
                 is_package: file.is_package,
                 external: false,
-                names,
+                names: OnceLock::new(),
             };
             self.add_module(module);
         }
@@ -214,7 +214,7 @@ impl Project {
                         path: Some(dir.to_string()),
                         is_package: true,
                         external: false,
-                        names: FxHashMap::default(),
+                        names: OnceLock::new(),
                     });
                 }
                 package = parent;
@@ -275,7 +275,34 @@ impl Project {
 
     pub fn import_site(&self, site: usize) -> &ImportSite {
         let site = &self.sites[site];
-        &self.summaries[site.file].imports[site.import]
+        &self.summary(site.file).imports[site.import]
+    }
+
+    pub fn summary(&self, file: usize) -> &FileSummary {
+        self.summaries.get(file)
+    }
+
+    /// The summary of an internal module's file; `None` for namespace packages and
+    /// external modules.
+    pub fn module_summary(&self, module: ModuleId) -> Option<&FileSummary> {
+        self.modules[module as usize].file.map(|f| self.summary(f))
+    }
+
+    /// The module's top-level bound names with their binding indices, in source order.
+    pub fn names(&self, module: ModuleId) -> &Names {
+        let module_record = &self.modules[module as usize];
+        module_record.names.get_or_init(|| {
+            let mut names = Names::default();
+            if let Some(summary) = self.module_summary(module) {
+                for (i, binding) in summary.bindings.iter().enumerate() {
+                    names
+                        .entry(binding.name.as_str().into())
+                        .or_default()
+                        .push(i as u32);
+                }
+            }
+            names
+        })
     }
 
     fn index_sites(&mut self) {
@@ -284,7 +311,7 @@ impl Project {
             .into_par_iter()
             .map(|file| {
                 let importer = self.by_name[&self.files[file].module];
-                self.summaries[file]
+                self.summary(file)
                     .imports
                     .iter()
                     .map(|site| {
@@ -298,9 +325,18 @@ impl Project {
                     .collect()
             })
             .collect();
+        let mut interned: FxHashSet<Arc<str>> = FxHashSet::default();
         for (file, sites) in planned.into_iter().enumerate() {
             let importer = self.by_name[&self.files[file].module];
             for (import, (target, edges)) in sites.into_iter().enumerate() {
+                let target = target.map(|t| match interned.get(t.as_str()) {
+                    Some(shared) => shared.clone(),
+                    None => {
+                        let shared: Arc<str> = t.into();
+                        interned.insert(shared.clone());
+                        shared
+                    }
+                });
                 let id = self.sites.len();
                 let node = edges.map(|edges| {
                     let explicit = self.node_for(&edges.imported);
@@ -377,7 +413,7 @@ impl Project {
                 path: None,
                 is_package: false,
                 external: true,
-                names: FxHashMap::default(),
+                names: OnceLock::new(),
             }),
         }
     }

@@ -14,6 +14,7 @@ pub mod parse;
 pub mod query;
 pub mod resolve;
 pub mod rules;
+pub mod summaries;
 pub mod summary;
 pub mod suppress;
 pub mod target;

@@ -124,7 +124,7 @@ pub fn duplicates(
             continue;
         }
         let id = id as ModuleId;
-        let mut names: Vec<&str> = module.names.keys().map(|n| &**n).collect();
+        let mut names: Vec<&str> = project.names(id).keys().map(|n| &**n).collect();
         names.sort_unstable();
         for bound in names {
             let dunder = bound.starts_with("__") && bound.ends_with("__");
@@ -134,7 +134,7 @@ pub fn duplicates(
             let (resolution, _) = resolver.resolve_attributes(id, &[bound]);
             if let Resolution::Definition { module, binding } = resolution
                 && module == id
-                && kind.admits(&project.summaries[file].bindings[binding as usize].kind)
+                && kind.admits(&project.summary(file).bindings[binding as usize].kind)
             {
                 by_name.entry(bound).or_default().push((module, binding));
             }

@@ -275,14 +275,14 @@ impl<'p> Resolver<'p> {
 
     fn bindings(&self, module: ModuleId) -> &'p [Binding] {
         match self.project.modules[module as usize].file {
-            Some(file) => &self.project.summaries[file].bindings,
+            Some(file) => &self.project.summary(file).bindings,
             None => &[],
         }
     }
 
     fn stars(&self, module: ModuleId) -> &'p [StarImport] {
         match self.project.modules[module as usize].file {
-            Some(file) => &self.project.summaries[file].stars,
+            Some(file) => &self.project.summary(file).stars,
             None => &[],
         }
     }
@@ -291,7 +291,7 @@ impl<'p> Resolver<'p> {
     pub fn candidates(&mut self, module: ModuleId, name: &str) -> Vec<Candidate> {
         let project = self.project;
         let mut ordered: Vec<(usize, u8, Candidate)> = Vec::new();
-        if let Some(indices) = project.modules[module as usize].names.get(name) {
+        if let Some(indices) = project.names(module).get(name) {
             ordered.extend(
                 indices
                     .iter()
@@ -377,7 +377,7 @@ impl<'p> Resolver<'p> {
         let Some(winner) = self.winner(module, name) else {
             let module_name = &project.modules[module as usize].name;
             let lazy = match project.modules[module as usize].file {
-                Some(file) => &project.summaries[file].getattr_imports[..],
+                Some(file) => &project.summary(file).getattr_imports[..],
                 None => &[],
             };
             if let Some(index) = lazy.iter().position(|b| b.name == name) {
@@ -406,7 +406,7 @@ impl<'p> Resolver<'p> {
                 };
             }
             let reason = match project.modules[module as usize].file {
-                Some(file) if project.summaries[file].getattr.is_some() => {
+                Some(file) if project.summary(file).getattr.is_some() => {
                     format!("`{name}` is provided dynamically by `{module_name}.__getattr__`")
                 }
                 _ => format!("`{module_name}` does not bind `{name}`"),
@@ -561,7 +561,7 @@ impl<'p> Resolver<'p> {
             return all.clone();
         }
         let changes: &[AllChange] = match self.project.modules[module as usize].file {
-            Some(file) => &self.project.summaries[file].all,
+            Some(file) => &self.project.summary(file).all,
             None => &[],
         };
         if changes.is_empty() {

@@ -54,12 +54,12 @@ fn bare_name(resolver: &mut Resolver, name: &str) -> Result<(Resolution, Vec<Hop
     let project = resolver.project();
     let mut found = Vec::new();
     for (id, module) in project.modules.iter().enumerate() {
-        let Some(indices) = module.names.get(name) else {
+        let Some(indices) = project.names(id as ModuleId).get(name) else {
             continue;
         };
         let file = module.file.expect("modules with names have files");
         for &index in indices {
-            let binding = &project.summaries[file].bindings[index as usize];
+            let binding = &project.summary(file).bindings[index as usize];
             if matches!(
                 binding.kind,
                 BindingKind::Class | BindingKind::Function | BindingKind::Variable

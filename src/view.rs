@@ -92,7 +92,7 @@ pub fn binding(project: &Project, module: u32, index: u32) -> &Binding {
     let file = project.modules[module as usize]
         .file
         .expect("bindings live in files");
-    &project.summaries[file].bindings[index as usize]
+    &project.summary(file).bindings[index as usize]
 }
 
 pub fn resolved(project: &Project, resolution: &Resolution) -> ResolvedView {
@@ -159,7 +159,7 @@ pub fn hop(project: &Project, hop: &Hop) -> HopView {
             let binding = match hop.source {
                 HopSource::Lazy(index) => {
                     let file = module.file.expect("__getattr__ lives in a file");
-                    &project.summaries[file].getattr_imports[index as usize]
+                    &project.summary(file).getattr_imports[index as usize]
                 }
                 HopSource::Binding(index) => binding(project, hop.module, index),
                 _ => unreachable!("matched above"),
@@ -172,7 +172,7 @@ pub fn hop(project: &Project, hop: &Hop) -> HopView {
         }
         HopSource::Star(index) => {
             let file = module.file.expect("star imports live in files");
-            let star = &project.summaries[file].stars[index as usize];
+            let star = &project.summary(file).stars[index as usize];
             (module.path.clone(), star.position, star.statement.clone())
         }
         HopSource::Submodule(id) => {
@@ -212,7 +212,7 @@ pub fn site(resolver: &mut Resolver, index: usize) -> (SiteView, Resolution) {
         path: project.files[record.file].rel.clone(),
         line: import.position.line,
         col: import.position.col,
-        module: record.target.clone(),
+        module: record.target.as_deref().map(str::to_string),
         name: import.name.clone(),
         alias: import.alias.clone(),
         level: import.level,

@@ -80,7 +80,7 @@ pub fn compute(project: &Project) -> Export {
         .modules
         .iter()
         .map(|module| {
-            let summary = module.file.map(|f| &project.summaries[f]);
+            let summary = module.file.map(|f| project.summary(f));
             ModuleView {
                 name: module.name.clone(),
                 path: module.path.clone(),
@@ -104,7 +104,7 @@ pub fn compute(project: &Project) -> Export {
     modules.sort_by(|a, b| a.name.cmp(&b.name));
 
     let mut definitions = Vec::new();
-    for (file, summary) in project.files.iter().zip(&project.summaries) {
+    for (file, summary) in project.files.iter().zip(project.summaries.iter()) {
         for binding in &summary.bindings {
             if matches!(
                 binding.kind,

@@ -115,7 +115,7 @@ pub fn compute(project: &Project, config: &Config, with_drawings: bool) -> Resul
                 for &site in &scope.sites {
                     let record = &project.sites[site];
                     let entry = paths
-                        .entry(record.target.clone().unwrap_or_default())
+                        .entry(record.target.as_deref().unwrap_or_default().to_string())
                         .or_default();
                     entry.0 += 1;
                     entry.1.insert(record.file);

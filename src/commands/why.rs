@@ -57,7 +57,7 @@ pub fn compute(project: &Project, target: &str) -> Result<Why> {
         for site in 0..project.sites.len() {
             if resolver.resolve_site(site).0 == resolution {
                 let module = project.sites[site].target.clone().unwrap_or_default();
-                *sites_by_module.entry(module).or_insert(0) += 1;
+                *sites_by_module.entry(module.to_string()).or_insert(0) += 1;
             }
         }
     }
@@ -99,7 +99,7 @@ fn deprecations(project: &Project, hops: &[Hop], resolution: &Resolution) -> Vec
     modules.dedup();
     for module in modules {
         let module = &project.modules[module as usize];
-        let summary = module.file.map(|f| &project.summaries[f]);
+        let summary = module.file.map(|f| project.summary(f));
         if let Some(message) = summary.and_then(|s| s.deprecated.as_ref()) {
             found.insert(
                 0,
@@ -134,7 +134,7 @@ fn alternatives(
             Some(file) => file,
             None => continue,
         };
-        let summary = &project.summaries[file];
+        let summary = project.summary(file);
         for candidate in resolver.candidates(module, &name) {
             if Some(candidate) == winner {
                 continue;

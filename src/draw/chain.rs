@@ -23,7 +23,7 @@ pub fn build(project: &Project, target: &str) -> Result<Diagram> {
             let (found, site_hops) = resolver.resolve_site(site);
             if found == resolution {
                 let module = project.sites[site].target.clone().unwrap_or_default();
-                let entry = paths.entry(module).or_insert((0, site_hops));
+                let entry = paths.entry(module.to_string()).or_insert((0, site_hops));
                 entry.0 += 1;
             }
         }
@@ -123,5 +123,5 @@ fn is_deprecated(project: &Project, module: &str) -> bool {
         .by_name
         .get(module)
         .and_then(|&id| project.modules[id as usize].file)
-        .is_some_and(|file| project.summaries[file].deprecated.is_some())
+        .is_some_and(|file| project.summary(file).deprecated.is_some())
 }

@@ -250,7 +250,7 @@ fn node(
     let is_collapsed = members.len() > 1 || own.is_none_or(|id| members != [id]);
     let deprecated = module
         .and_then(|m| m.file)
-        .and_then(|f| project.summaries[f].deprecated.clone());
+        .and_then(|f| project.summary(f).deprecated.clone());
     let duplicated = own
         .and_then(|id| duplicates.get(&id))
         .filter(|_| !is_collapsed);

@@ -562,7 +562,7 @@ impl<'p> Evaluator<'p> {
         let none = GlobSet::empty();
         for (id, module) in project.modules.iter().enumerate() {
             let Some(file) = module.file else { continue };
-            let summary = &project.summaries[file];
+            let summary = project.summary(file);
             if let Some(warning) = &summary.deprecated {
                 let modules = FxHashSet::from_iter([id as ModuleId]);
                 for (site, via) in self.sites_reaching(&modules, &none) {

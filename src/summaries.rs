@@ -1,0 +1,63 @@
+//! Every file's summary: parsed in this run, or decoded from the cache on first use.
+
+use std::sync::OnceLock;
+
+use crate::summary::FileSummary;
+
+/// Where summaries not parsed in this run come from.
+pub trait SummarySource: Send + Sync {
+    /// The summary of file `file`; never fails (a damaged entry is parsed again).
+    fn load(&self, file: usize) -> FileSummary;
+}
+
+pub struct Summaries {
+    cells: Vec<OnceLock<FileSummary>>,
+    source: Option<Box<dyn SummarySource>>,
+}
+
+impl Summaries {
+    pub fn parsed(summaries: Vec<FileSummary>) -> Self {
+        Summaries {
+            cells: summaries.into_iter().map(OnceLock::from).collect(),
+            source: None,
+        }
+    }
+
+    /// `known` summaries (files parsed in this run) and the rest from `source`.
+    pub fn lazy(
+        len: usize,
+        known: Vec<(usize, FileSummary)>,
+        source: Box<dyn SummarySource>,
+    ) -> Self {
+        let cells: Vec<OnceLock<FileSummary>> = (0..len).map(|_| OnceLock::new()).collect();
+        for (file, summary) in known {
+            let _ = cells[file].set(summary);
+        }
+        Summaries {
+            cells,
+            source: Some(source),
+        }
+    }
+
+    pub fn get(&self, file: usize) -> &FileSummary {
+        // Parsed summaries are all set: only cached ones are ever loaded here.
+        self.cells[file].get_or_init(|| {
+            self.source
+                .as_ref()
+                .map(|source| source.load(file))
+                .unwrap_or_default()
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &FileSummary> {
+        (0..self.len()).map(|file| self.get(file))
+    }
+}

@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::discover::{self, FileDiagnostic, SourceFile};
 use crate::parse;
 use crate::summaries::Summaries;
-use crate::summary::{FileSummary, ImportSite};
+use crate::summary::{BindingKind, FileSummary, ImportSite};
 
 pub type ModuleId = u32;
 
@@ -126,6 +126,21 @@ pub struct Project {
     pub sites: Vec<Site>,
     pub diagnostics: Vec<FileDiagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
+    /// From the cache: for each module, the sites whose import or re-export chain went
+    /// through it when the cache was written.
+    pub chains: Option<Dependents>,
+    /// Per name, the modules with a definition (class, function, value or alias) bound
+    /// to it; built on first use or restored from the cache.
+    pub binders: OnceLock<Binders>,
+}
+
+pub type Binders = FxHashMap<Box<str>, Vec<ModuleId>>;
+
+/// Sites per module, in compressed rows: module `m` owns `sites[offsets[m]..offsets[m+1]]`.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct Dependents {
+    pub offsets: Vec<u32>,
+    pub sites: Vec<u32>,
 }
 
 impl Project {
@@ -167,6 +182,8 @@ impl Project {
             sites: Vec::new(),
             diagnostics,
             timings,
+            chains: None,
+            binders: OnceLock::new(),
         };
         project.index_modules();
         project.index_sites();
@@ -276,6 +293,56 @@ impl Project {
     pub fn import_site(&self, site: usize) -> &ImportSite {
         let site = &self.sites[site];
         &self.summary(site.file).imports[site.import]
+    }
+
+    /// Sites whose chain went through one of `modules` when the cache was written;
+    /// `None` without a cache.
+    pub fn dependents(&self, modules: &FxHashSet<ModuleId>) -> Option<Vec<usize>> {
+        let chains = self.chains.as_ref()?;
+        let mut sites = Vec::new();
+        for &module in modules {
+            let (start, end) = (
+                chains.offsets.get(module as usize),
+                chains.offsets.get(module as usize + 1),
+            );
+            if let (Some(&start), Some(&end)) = (start, end) {
+                sites.extend(
+                    chains.sites[start as usize..end as usize]
+                        .iter()
+                        .map(|&s| s as usize),
+                );
+            }
+        }
+        Some(sites)
+    }
+
+    /// Modules with a definition bound to `name`, in module order.
+    pub fn binders(&self, name: &str) -> &[ModuleId] {
+        let binders = self.binders.get_or_init(|| self.all_binders());
+        binders.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn all_binders(&self) -> Binders {
+        let mut binders = Binders::default();
+        for (id, module) in self.modules.iter().enumerate() {
+            let Some(file) = module.file else { continue };
+            for binding in &self.summary(file).bindings {
+                let defines = matches!(
+                    binding.kind,
+                    BindingKind::Class
+                        | BindingKind::Function
+                        | BindingKind::Variable
+                        | BindingKind::Alias(_)
+                );
+                if defines {
+                    let modules = binders.entry(binding.name.as_str().into()).or_default();
+                    if modules.last() != Some(&(id as ModuleId)) {
+                        modules.push(id as ModuleId);
+                    }
+                }
+            }
+        }
+        binders
     }
 
     pub fn summary(&self, file: usize) -> &FileSummary {

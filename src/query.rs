@@ -108,8 +108,68 @@ pub struct Duplicate {
     pub definitions: Vec<Definition>,
 }
 
-/// Names bound to a definition of their own in more than one module, sorted by name.
-/// Dunder names (`__getattr__`, `__version__`) are protocol, not duplication, and skipped.
+/// Definitions (module, binding) per name, for names defined in more than one module,
+/// unsorted. With `among`, only names those modules bind are compared (with every other
+/// module binding them); otherwise every module's. Dunder names (`__getattr__`,
+/// `__version__`) are protocol, not duplication, and skipped.
+pub fn duplicate_definitions<'p>(
+    resolver: &mut Resolver<'p>,
+    kind: DefinitionKind,
+    wanted: &dyn Fn(&str) -> bool,
+    filter: &EdgeFilter,
+    among: Option<&[ModuleId]>,
+) -> FxHashMap<&'p str, Vec<(ModuleId, u32)>> {
+    let project = resolver.project();
+    // (module, name) pairs to resolve, module by module in name order.
+    let mut pairs: Vec<(ModuleId, &str)> = Vec::new();
+    let wanted_name = |bound: &str| {
+        let dunder = bound.starts_with("__") && bound.ends_with("__");
+        !dunder && wanted(bound)
+    };
+    match among {
+        None => {
+            for id in 0..project.modules.len() as ModuleId {
+                pairs.extend(
+                    project
+                        .names(id)
+                        .keys()
+                        .filter(|n| wanted_name(n))
+                        .map(|n| (id, &**n)),
+                );
+            }
+        }
+        Some(modules) => {
+            for &id in modules {
+                for bound in project.names(id).keys().filter(|n| wanted_name(n)) {
+                    pairs.extend(project.binders(bound).iter().map(|&m| (m, &**bound)));
+                }
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut by_name: FxHashMap<&str, Vec<(ModuleId, u32)>> = FxHashMap::default();
+    for (id, bound) in pairs {
+        let Some(file) = project.modules[id as usize].file else {
+            continue;
+        };
+        if !filter.tests && project.files[file].is_test {
+            continue;
+        }
+        let (resolution, _) = resolver.resolve_attributes(id, &[bound]);
+        if let Resolution::Definition { module, binding } = resolution
+            && module == id
+            && kind.admits(&project.summary(file).bindings[binding as usize].kind)
+        {
+            by_name.entry(bound).or_default().push((module, binding));
+        }
+    }
+    by_name.retain(|_, found| found.len() > 1);
+    by_name
+}
+
+/// Names bound to a definition of their own in more than one module, sorted by name,
+/// with how many sites reach each definition.
 pub fn duplicates(
     resolver: &mut Resolver,
     kind: DefinitionKind,
@@ -117,30 +177,7 @@ pub fn duplicates(
     filter: &EdgeFilter,
 ) -> Vec<Duplicate> {
     let project = resolver.project();
-    let mut by_name: FxHashMap<&str, Vec<(ModuleId, u32)>> = FxHashMap::default();
-    for (id, module) in project.modules.iter().enumerate() {
-        let Some(file) = module.file else { continue };
-        if !filter.tests && project.files[file].is_test {
-            continue;
-        }
-        let id = id as ModuleId;
-        let mut names: Vec<&str> = project.names(id).keys().map(|n| &**n).collect();
-        names.sort_unstable();
-        for bound in names {
-            let dunder = bound.starts_with("__") && bound.ends_with("__");
-            if dunder || !wanted(bound) {
-                continue;
-            }
-            let (resolution, _) = resolver.resolve_attributes(id, &[bound]);
-            if let Resolution::Definition { module, binding } = resolution
-                && module == id
-                && kind.admits(&project.summary(file).bindings[binding as usize].kind)
-            {
-                by_name.entry(bound).or_default().push((module, binding));
-            }
-        }
-    }
-    by_name.retain(|_, found| found.len() > 1);
+    let by_name = duplicate_definitions(resolver, kind, wanted, filter, None);
     if by_name.is_empty() {
         return Vec::new();
     }

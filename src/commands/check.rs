@@ -64,10 +64,12 @@ impl Check {
 /// Every rule's findings over the whole repository, sorted, suppressions not applied.
 type RuleList = Vec<(String, Severity, String)>;
 
+/// Every rule's findings about the files `scope` (file indices) or the whole repository.
 fn all_findings<'p>(
     project: &'p Project,
     config: &Config,
     only: Option<&str>,
+    scope: Option<FxHashSet<usize>>,
 ) -> Result<(Vec<Finding>, RuleList, Evaluator<'p>)> {
     let rules = rules::load(&project.root.join(config.queries_dir()))?;
     if let Some(name) = only
@@ -81,7 +83,7 @@ fn all_findings<'p>(
             known.iter().map(|k| format!("{k}, ")).collect::<String>()
         );
     }
-    let mut evaluator = Evaluator::new(project);
+    let mut evaluator = Evaluator::new(project, scope);
     let mut findings = Vec::new();
     let mut described = Vec::new();
     // Sites a saved `deprecated` rule reports: the built-in rule stays quiet about them.
@@ -133,8 +135,14 @@ fn sort(findings: &mut [Finding]) {
 }
 
 pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<Check> {
-    let (mut findings, mut rules, evaluator) = all_findings(project, config, None)?;
     let scope = scope(project, options)?;
+    let scope_files = scope.as_ref().map(|(touched, _)| {
+        (0..project.files.len())
+            .filter(|&f| touched.contains(&project.files[f].rel))
+            .collect()
+    });
+    let (mut findings, mut rules, mut evaluator) =
+        all_findings(project, config, None, scope_files)?;
     if let Some((touched, deleted)) = &scope {
         findings.extend(evaluator.broken_imports(touched, deleted));
         rules.push((
@@ -201,7 +209,7 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
 
 /// `query NAME`: one rule's findings over the whole repository; the baseline is ignored.
 pub fn query(project: &Project, config: &Config, name: &str) -> Result<Check> {
-    let (mut findings, rules, _) = all_findings(project, config, Some(name))?;
+    let (mut findings, rules, _) = all_findings(project, config, Some(name), None)?;
     sort(&mut findings);
     let suppressed = suppress::apply(&project.root, &mut findings);
     Ok(Check {
@@ -235,7 +243,7 @@ pub fn unsuppressed<'p>(
     config: &Config,
     only: Option<&str>,
 ) -> Result<(Vec<Finding>, Evaluator<'p>)> {
-    let (mut findings, _, evaluator) = all_findings(project, config, only)?;
+    let (mut findings, _, evaluator) = all_findings(project, config, only, None)?;
     sort(&mut findings);
     suppress::apply(&project.root, &mut findings);
     Ok((findings, evaluator))

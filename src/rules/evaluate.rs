@@ -62,7 +62,13 @@ struct Resolved {
 pub struct Evaluator<'p> {
     project: &'p Project,
     resolver: Resolver<'p>,
-    sites: Vec<Resolved>,
+    /// Filled for every site in scope, and for others on demand.
+    sites: Vec<Option<Resolved>>,
+    /// The sites findings may be about: every site, or those of the files a check is
+    /// limited to.
+    in_scope: Vec<usize>,
+    /// The files a check is limited to; `None` for the whole repository.
+    scope: Option<FxHashSet<usize>>,
     /// Problems with rules that do not stop the run (a target that matches nothing).
     pub warnings: Vec<String>,
 }
@@ -93,30 +99,70 @@ fn module_patterns(rule: &Rule, key: &str, patterns: &[String]) -> Result<Vec<Mo
 }
 
 impl<'p> Evaluator<'p> {
-    pub fn new(project: &'p Project) -> Self {
-        let mut resolver = Resolver::new(project);
-        let sites = (0..project.sites.len())
-            .map(|site| {
-                let (resolution, hops) = resolver.resolve_site(site);
-                Resolved {
-                    resolution,
-                    hops: hops.iter().map(|h| h.module).collect(),
-                }
-            })
-            .collect();
-        Evaluator {
+    /// An evaluator for findings about the files `scope` (file indices), or the whole
+    /// repository; only the sites in scope are resolved up front.
+    pub fn new(project: &'p Project, scope: Option<FxHashSet<usize>>) -> Self {
+        let in_scope: Vec<usize> = match &scope {
+            Some(files) => (0..project.sites.len())
+                .filter(|&s| files.contains(&project.sites[s].file))
+                .collect(),
+            None => (0..project.sites.len()).collect(),
+        };
+        let mut evaluator = Evaluator {
             project,
-            resolver,
-            sites,
+            resolver: Resolver::new(project),
+            sites: (0..project.sites.len()).map(|_| None).collect(),
+            in_scope,
+            scope,
             warnings: Vec::new(),
+        };
+        for index in 0..evaluator.in_scope.len() {
+            evaluator.ensure_resolved(evaluator.in_scope[index]);
         }
+        evaluator
+    }
+
+    fn ensure_resolved(&mut self, site: usize) {
+        if self.sites[site].is_none() {
+            let (resolution, hops) = self.resolver.resolve_site(site);
+            self.sites[site] = Some(Resolved {
+                resolution,
+                hops: hops.iter().map(|h| h.module).collect(),
+            });
+        }
+    }
+
+    /// A site's resolution; sites outside the scope must have been resolved first.
+    fn resolved(&self, site: usize) -> &Resolved {
+        self.sites[site]
+            .as_ref()
+            .expect("sites are resolved before they are read")
+    }
+
+    /// Whether findings about file `file` are wanted.
+    fn in_scope_file(&self, file: usize) -> bool {
+        self.scope
+            .as_ref()
+            .is_none_or(|files| files.contains(&file))
+    }
+
+    /// Each resolved site's resolution and the modules its re-export chain passes
+    /// through (what the cache keeps to find the sites a change can break).
+    pub fn resolutions(&self) -> impl Iterator<Item = (usize, &Resolution, &[ModuleId])> {
+        self.sites
+            .iter()
+            .enumerate()
+            .filter_map(|(site, resolved)| {
+                resolved
+                    .as_ref()
+                    .map(|r| (site, &r.resolution, r.hops.as_slice()))
+            })
     }
 
     /// Modules that some import's re-export chain passes through: re-export layers.
     pub fn reexport_modules(&self) -> FxHashSet<ModuleId> {
-        self.sites
-            .iter()
-            .flat_map(|s| s.hops.iter().copied())
+        self.resolutions()
+            .flat_map(|(_, _, hops)| hops.iter().copied())
             .collect()
     }
 
@@ -214,7 +260,7 @@ impl<'p> Evaluator<'p> {
     /// The modules a site's chain passes through down to what it resolves to, when it
     /// goes through a re-export (empty for a direct import).
     fn via(&self, site: usize) -> Vec<String> {
-        let resolved = &self.sites[site];
+        let resolved = self.resolved(site);
         if resolved.hops.is_empty() {
             return Vec::new();
         }
@@ -263,8 +309,10 @@ impl<'p> Evaluator<'p> {
         allow: &GlobSet,
     ) -> Vec<(usize, Vec<String>)> {
         let project = self.project;
-        (0..project.sites.len())
-            .filter(|&s| self.sites[s].resolution == *symbol)
+        self.in_scope
+            .iter()
+            .copied()
+            .filter(|&s| self.resolved(s).resolution == *symbol)
             .filter(|&s| !allow.is_match(&project.files[project.sites[s].file].rel))
             .map(|s| (s, self.via(s)))
             .collect()
@@ -277,11 +325,13 @@ impl<'p> Evaluator<'p> {
         allow: &GlobSet,
     ) -> Vec<(usize, Vec<String>)> {
         let project = self.project;
-        (0..project.sites.len())
+        self.in_scope
+            .iter()
+            .copied()
             .filter(|&s| !modules.contains(&project.sites[s].importer))
             .filter(|&s| !allow.is_match(&project.files[project.sites[s].file].rel))
             .filter(|&s| {
-                let resolved = &self.sites[s];
+                let resolved = self.resolved(s);
                 query::reaches_module(
                     project,
                     s,
@@ -327,18 +377,18 @@ impl<'p> Evaluator<'p> {
                 rule.file.display()
             ));
         };
-        // The re-export plumbing between the canonical module and the definition may
-        // import it from wherever it must.
+        // The re-export plumbing between the canonical module and the definition (the
+        // chain the canonical import follows) may import it from wherever it must.
         let mut plumbing: FxHashSet<ModuleId> = FxHashSet::from_iter([canonical_id, module]);
-        for (site, resolved) in self.sites.iter().enumerate() {
-            if resolved.resolution == definition
-                && project.sites[site].target.as_deref() == Some(canonical_name.as_str())
-            {
-                plumbing.extend(resolved.hops.iter().copied());
-            }
+        let (reached, chain) = self.resolver.resolve_attributes(canonical_id, &[&name]);
+        if reached == definition {
+            plumbing.extend(chain.iter().map(|hop| hop.module));
         }
-        let sites = (0..project.sites.len())
-            .filter(|&s| self.sites[s].resolution == definition)
+        let sites = self
+            .in_scope
+            .iter()
+            .copied()
+            .filter(|&s| self.resolved(s).resolution == definition)
             .filter(|&s| !plumbing.contains(&project.sites[s].importer))
             .collect();
         Ok(CanonicalScope {
@@ -394,32 +444,50 @@ impl<'p> Evaluator<'p> {
                     .as_deref()
                     .is_some_and(|p| paths.is_match(p))
         };
-        let duplicates = query::duplicates(
+        let among: Option<Vec<ModuleId>> = self.scope.as_ref().map(|files| {
+            let mut modules: Vec<ModuleId> = files
+                .iter()
+                .filter_map(|&f| project.internal(&project.files[f].module))
+                .collect();
+            modules.sort_unstable();
+            modules
+        });
+        let mut duplicates: Vec<_> = query::duplicate_definitions(
             &mut self.resolver,
             DefinitionKind::Any,
             &|name| names.is_match(name),
             &EdgeFilter::default(),
-        );
+            among.as_deref(),
+        )
+        .into_iter()
+        .collect();
+        duplicates.sort_unstable_by_key(|(name, _)| *name);
+        let path = |module: ModuleId| project.modules[module as usize].path.as_deref();
         let mut findings = Vec::new();
-        for duplicate in duplicates {
-            let definitions: Vec<_> = duplicate
-                .definitions
-                .iter()
-                .filter(|d| in_paths(d.module))
+        for (name, mut found) in duplicates {
+            found.sort_by_key(|&(module, _)| path(module));
+            let definitions: Vec<(ModuleId, u32)> = found
+                .into_iter()
+                .filter(|&(module, _)| in_paths(module))
                 .collect();
             if definitions.len() < 2 {
                 continue;
             }
             let places: Vec<String> = definitions
                 .iter()
-                .map(|d| {
-                    let binding = view::binding(project, d.module, d.binding);
-                    let path = project.modules[d.module as usize].path.as_deref();
-                    format!("{}:{}", path.unwrap_or_default(), binding.position.line)
+                .map(|&(module, binding)| {
+                    let line = view::binding(project, module, binding).position.line;
+                    format!("{}:{line}", path(module).unwrap_or_default())
                 })
                 .collect();
-            for (index, d) in definitions.iter().enumerate() {
-                let binding = view::binding(project, d.module, d.binding);
+            for (index, &(module, binding)) in definitions.iter().enumerate() {
+                let in_scope = project.modules[module as usize]
+                    .file
+                    .is_some_and(|f| self.in_scope_file(f));
+                if !in_scope {
+                    continue;
+                }
+                let binding = view::binding(project, module, binding);
                 let others: Vec<&str> = places
                     .iter()
                     .enumerate()
@@ -428,14 +496,11 @@ impl<'p> Evaluator<'p> {
                     .collect();
                 let head = message
                     .clone()
-                    .unwrap_or_else(|| format!("`{}` must have one definition", duplicate.name));
+                    .unwrap_or_else(|| format!("`{}` must have one definition", name));
                 findings.push(Finding {
                     rule: id.to_string(),
                     severity,
-                    path: project.modules[d.module as usize]
-                        .path
-                        .clone()
-                        .unwrap_or_default(),
+                    path: path(module).unwrap_or_default().to_string(),
                     line: binding.position.line,
                     col: binding.position.col,
                     message: format!(
@@ -445,7 +510,7 @@ impl<'p> Evaluator<'p> {
                     ),
                     chain: Vec::new(),
                     fixable: false,
-                    target: format!("{} {}", view::binding_kind(binding), duplicate.name),
+                    target: format!("{} {}", view::binding_kind(binding), name),
                     site: None,
                     replacement: None,
                     same_object: false,
@@ -467,7 +532,7 @@ impl<'p> Evaluator<'p> {
         let project = self.project;
         let name = |m: ModuleId| project.modules[m as usize].name.as_str();
         let mut findings = Vec::new();
-        for site in 0..project.sites.len() {
+        for &site in &self.in_scope {
             let record = &project.sites[site];
             let Some(node) = record.node else { continue };
             if node != record.importer
@@ -497,6 +562,9 @@ impl<'p> Evaluator<'p> {
                 let Some(first) = graph.link(chain[0], chain[1]) else {
                     continue;
                 };
+                if !self.in_scope_file(project.sites[first.site].file) {
+                    continue;
+                }
                 let modules: Vec<String> = chain.iter().map(|&m| name(m).to_string()).collect();
                 let last = modules.last().cloned().unwrap_or_default();
                 let text = message
@@ -531,6 +599,9 @@ impl<'p> Evaluator<'p> {
             let Some(first) = graph.links(&cycle.chain).first().copied() else {
                 continue;
             };
+            if !self.in_scope_file(project.sites[first.site].file) {
+                continue;
+            }
             let modules: Vec<String> = cycle
                 .chain
                 .iter()
@@ -555,91 +626,115 @@ impl<'p> Evaluator<'p> {
 
     /// The built-in rule: imports of modules that warn `DeprecationWarning` at import,
     /// of names a module's `__getattr__` deprecates, and of `@deprecated` definitions.
-    pub fn deprecated_auto(&mut self, severity: Severity) -> Vec<Finding> {
+    pub fn deprecated_auto(&self, severity: Severity) -> Vec<Finding> {
         let project = self.project;
-        // (site, message, chain)
-        let mut found: Vec<(usize, String, Vec<String>)> = Vec::new();
-        let none = GlobSet::empty();
-        for (id, module) in project.modules.iter().enumerate() {
-            let Some(file) = module.file else { continue };
-            let summary = project.summary(file);
-            if let Some(warning) = &summary.deprecated {
-                let modules = FxHashSet::from_iter([id as ModuleId]);
-                for (site, via) in self.sites_reaching(&modules, &none) {
-                    let text = match project.import_site(site).name.as_deref() {
-                        Some(name) if name != "*" => format!(
-                            "`{name}` comes from deprecated `{}`: {warning}",
-                            module.name
-                        ),
-                        _ => format!("`{}` is deprecated: {warning}", module.name),
-                    };
-                    found.push((site, text, via));
-                }
-            }
-            for name in &summary.deprecated_names {
-                for site in 0..project.sites.len() {
-                    let record = &project.sites[site];
-                    let import = project.import_site(site);
-                    if record.target.as_deref() == Some(module.name.as_str())
-                        && import.name.as_deref() == Some(name.as_str())
-                    {
-                        let text = format!("`{}.{name}` is deprecated", module.name);
-                        found.push((site, text, Vec::new()));
+        let mut findings = Vec::new();
+        for &site in &self.in_scope {
+            let record = &project.sites[site];
+            let import = project.import_site(site);
+            let resolved = self.resolved(site);
+            let mut reached: Vec<ModuleId> = record.node.into_iter().collect();
+            reached.extend(query::resolution_module(&resolved.resolution));
+            reached.extend(resolved.hops.iter().copied());
+            reached.sort_unstable();
+            reached.dedup();
+            // (message, chain) of each reason the site is deprecated.
+            let mut found: Vec<(String, Vec<String>)> = Vec::new();
+            for &module in reached.iter().filter(|&&m| m != record.importer) {
+                let Some(warning) = project
+                    .module_summary(module)
+                    .and_then(|s| s.deprecated.as_ref())
+                else {
+                    continue;
+                };
+                let module_name = &project.modules[module as usize].name;
+                let text = match import.name.as_deref() {
+                    Some(name) if name != "*" => {
+                        format!("`{name}` comes from deprecated `{module_name}`: {warning}")
                     }
-                }
+                    _ => format!("`{module_name}` is deprecated: {warning}"),
+                };
+                let direct = record.node == Some(module);
+                found.push((text, if direct { Vec::new() } else { self.via(site) }));
             }
-            for (index, binding) in summary.bindings.iter().enumerate() {
-                let Some(warning) = &binding.deprecated else {
-                    continue;
-                };
-                if !matches!(binding.kind, BindingKind::Class | BindingKind::Function) {
-                    continue;
-                }
-                let definition = Resolution::Definition {
-                    module: id as ModuleId,
-                    binding: index as u32,
-                };
-                for (site, via) in self.sites_resolving_to(&definition, &none) {
+            if let (Some(target), Some(name)) = (&record.target, &import.name)
+                && let Some(module) = project.internal(target)
+                && project
+                    .module_summary(module)
+                    .is_some_and(|s| s.deprecated_names.contains(name))
+            {
+                found.push((format!("`{target}.{name}` is deprecated"), Vec::new()));
+            }
+            if let Resolution::Definition { module, binding } = resolved.resolution {
+                let definition = view::binding(project, module, binding);
+                if let Some(warning) = &definition.deprecated
+                    && matches!(definition.kind, BindingKind::Class | BindingKind::Function)
+                {
+                    let module_name = &project.modules[module as usize].name;
                     let text = format!(
-                        "`{}.{}` is deprecated: {warning}",
-                        module.name, binding.name
+                        "`{module_name}.{}` is deprecated: {warning}",
+                        definition.name
                     );
-                    found.push((site, text, via));
+                    found.push((text, self.via(site)));
                 }
             }
-        }
-        found
-            .into_iter()
-            .map(|(site, text, via)| {
+            findings.extend(found.into_iter().map(|(text, via)| {
                 self.site_finding(DEPRECATED_AUTO, severity, site, text, via, None)
-            })
-            .collect()
+            }));
+        }
+        findings
     }
 
     /// Imports left unresolved by a change to `touched` files or the removal of
     /// `deleted` modules: what a commit that deletes or renames a module, or drops a
     /// re-export, breaks elsewhere.
-    pub fn broken_imports(&self, touched: &FxHashSet<String>, deleted: &[String]) -> Vec<Finding> {
+    pub fn broken_imports(
+        &mut self,
+        touched: &FxHashSet<String>,
+        deleted: &[String],
+    ) -> Vec<Finding> {
         let project = self.project;
         let file_of = |m: ModuleId| project.modules[m as usize].path.as_deref();
+        let touched_modules: FxHashSet<ModuleId> = (0..project.modules.len() as ModuleId)
+            .filter(|&m| file_of(m).is_some_and(|p| touched.contains(p)))
+            .collect();
+        let names_deleted = |site: usize| {
+            let named = project.sites[site].target.as_deref().unwrap_or_default();
+            deleted
+                .iter()
+                .any(|d| named == d || named.starts_with(&format!("{d}.")))
+        };
+        // With the cache's record of which sites' chains pass through which modules,
+        // only those sites can break; without it, every site is resolved.
+        let candidates: Vec<usize> = match (&self.scope, project.dependents(&touched_modules)) {
+            (Some(_), Some(dependents)) => {
+                let mut candidates = dependents;
+                candidates.extend(self.in_scope.iter().copied());
+                if !deleted.is_empty() {
+                    candidates.extend((0..project.sites.len()).filter(|&s| names_deleted(s)));
+                }
+                candidates.sort_unstable();
+                candidates.dedup();
+                candidates
+            }
+            _ => (0..project.sites.len()).collect(),
+        };
         let mut findings = Vec::new();
-        for site in 0..project.sites.len() {
-            let Resolution::Unresolved(reason) = &self.sites[site].resolution else {
+        for site in candidates {
+            self.ensure_resolved(site);
+            let resolved = self.resolved(site);
+            let Resolution::Unresolved(reason) = &resolved.resolution else {
                 continue;
             };
             let record = &project.sites[site];
-            let named = record.target.as_deref().unwrap_or_default();
-            let removed = deleted
-                .iter()
-                .any(|d| named == d || named.starts_with(&format!("{d}.")));
             let changed = record
                 .target
                 .as_deref()
                 .and_then(|t| project.internal(t))
                 .into_iter()
-                .chain(self.sites[site].hops.iter().copied())
-                .any(|m| file_of(m).is_some_and(|p| touched.contains(p)));
-            if removed || changed {
+                .chain(resolved.hops.iter().copied())
+                .any(|m| touched_modules.contains(&m));
+            if names_deleted(site) || changed {
                 let text = format!("import no longer resolves: {reason}");
                 findings.push(self.site_finding(
                     BROKEN_IMPORT,

@@ -40,9 +40,13 @@ pub struct Cli {
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
 
-    /// Print the time of each phase on stderr
+    /// Print the time of each phase, and how the cache was used, on stderr
     #[arg(long, short = 'v', global = true)]
     pub verbose: bool,
+
+    /// Neither read nor write the cache (`.ssot-graph-cache/`, or the `cache-dir` setting)
+    #[arg(long, global = true)]
+    pub no_cache: bool,
 
     /// Worker threads for parsing (default: one per core)
     #[arg(long, short = 'j', global = true, value_name = "N")]

@@ -44,6 +44,8 @@ pub struct Config {
     pub python_version: Option<String>,
     /// `sys.platform` value for static tests (default `linux`).
     pub platform: Option<String>,
+    /// Where the cache lives, relative to the root; default `.ssot-graph-cache`.
+    pub cache_dir: Option<String>,
     /// Where the settings came from, for messages.
     #[serde(skip)]
     pub source: Option<PathBuf>,
@@ -114,6 +116,10 @@ impl Config {
             target.platform = platform.clone();
         }
         Ok(target)
+    }
+
+    pub fn cache_dir(&self) -> &str {
+        self.cache_dir.as_deref().unwrap_or(".ssot-graph-cache")
     }
 
     pub fn queries_dir(&self) -> &str {

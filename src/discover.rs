@@ -205,13 +205,19 @@ pub fn glob_set(key: &str, patterns: &[String]) -> Result<GlobSet> {
     Ok(builder.build()?)
 }
 
-/// Every `.py`/`.pyi` file under the source roots, with module names, sorted by path.
-pub fn walk(
-    root: &Path,
-    roots: &[String],
-    exclude: &GlobSet,
-) -> (Vec<SourceFile>, Vec<FileDiagnostic>) {
+/// What a walk of the source roots found.
+pub struct Walk {
+    /// Sorted by path.
+    pub files: Vec<SourceFile>,
+    pub diagnostics: Vec<FileDiagnostic>,
+    /// Every directory walked, relative to the root, sorted (what the cache watches).
+    pub dirs: Vec<String>,
+}
+
+/// Every `.py`/`.pyi` file under the source roots, with module names.
+pub fn walk(root: &Path, roots: &[String], exclude: &GlobSet) -> Walk {
     let found: Mutex<Vec<(String, PathBuf, usize)>> = Mutex::new(Vec::new());
+    let dirs: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let diagnostics: Mutex<Vec<FileDiagnostic>> = Mutex::new(Vec::new());
     let rel_of = |path: &Path| -> String {
         let rel = path.strip_prefix(root).unwrap_or(path);
@@ -253,7 +259,10 @@ pub fn walk(
                     Ok(entry) => {
                         let path = entry.path();
                         let is_python = path.extension().is_some_and(|e| e == "py" || e == "pyi");
-                        if is_python && entry.file_type().is_some_and(|t| !t.is_dir()) {
+                        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+                        if is_dir {
+                            dirs.lock().unwrap().push(rel_of(path));
+                        } else if is_python {
                             let rel = rel_of(path);
                             found.lock().unwrap().push((rel, path.to_path_buf(), index));
                         }
@@ -312,7 +321,14 @@ pub fn walk(
     let mut files: Vec<SourceFile> = by_module.into_values().collect();
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     diagnostics.sort();
-    (files, diagnostics)
+    let mut dirs = dirs.into_inner().unwrap();
+    dirs.sort();
+    dirs.dedup();
+    Walk {
+        files,
+        diagnostics,
+        dirs,
+    }
 }
 
 fn precedence(file: &SourceFile) -> (bool, bool) {

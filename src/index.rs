@@ -10,6 +10,8 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use globset::GlobSet;
+
 use crate::config::Config;
 use crate::discover::{self, FileDiagnostic, SourceFile};
 use crate::parse;
@@ -56,6 +58,23 @@ pub struct Site {
     pub node: Option<ModuleId>,
 }
 
+/// One shared string per distinct site target.
+#[derive(Default)]
+pub struct Interner(FxHashSet<Arc<str>>);
+
+impl Interner {
+    pub fn intern(&mut self, text: &str) -> Arc<str> {
+        match self.0.get(text) {
+            Some(shared) => shared.clone(),
+            None => {
+                let shared: Arc<str> = text.into();
+                self.0.insert(shared.clone());
+                shared
+            }
+        }
+    }
+}
+
 /// The edges one import site makes, before they are added to the graph.
 struct SiteEdges {
     imported: String,
@@ -75,6 +94,95 @@ pub struct Edge {
 pub struct OpenOptions {
     /// Show a progress bar while parsing (a terminal is attached and not `-q`).
     pub progress: bool,
+    /// Reuse and update the cache.
+    pub cache: bool,
+    /// Say on stderr how the cache was used.
+    pub verbose: bool,
+}
+
+/// What to read and how, from the configuration.
+pub struct Layout {
+    pub root: PathBuf,
+    pub source_roots: Vec<String>,
+    exclude: GlobSet,
+    tests: GlobSet,
+    pub target: parse::Target,
+}
+
+impl Layout {
+    pub fn new(root: PathBuf, config: &Config) -> Result<Layout> {
+        Ok(Layout {
+            source_roots: discover::source_roots(&root, config)?,
+            exclude: discover::glob_set("exclude", &config.exclude)?,
+            tests: discover::glob_set("tests", &config.test_globs())?,
+            target: config.target()?,
+            root,
+        })
+    }
+
+    /// Every Python file under the source roots, test files marked.
+    pub fn walk(&self) -> discover::Walk {
+        let mut walk = discover::walk(&self.root, &self.source_roots, &self.exclude);
+        for file in &mut walk.files {
+            file.is_test = self.tests.is_match(&file.rel);
+        }
+        walk
+    }
+}
+
+/// A file's size and modification time: unchanged stamps mean unchanged content (unless
+/// the file changed within the clock's resolution of being read, which the cache checks).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Stamp {
+    pub size: u64,
+    pub mtime_ns: u64,
+}
+
+impl Stamp {
+    pub fn of(metadata: &std::fs::Metadata) -> Stamp {
+        let mtime = metadata
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as u64);
+        Stamp {
+            size: metadata.len(),
+            mtime_ns: mtime,
+        }
+    }
+}
+
+/// A file as parsed: its summary, and what the cache needs to know it again.
+pub struct Parsed {
+    pub summary: FileSummary,
+    pub stamp: Option<Stamp>,
+    pub hash: u64,
+}
+
+/// Content hash of a file's bytes (stable within one build of the tool).
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = rustc_hash::FxHasher::default();
+    hasher.write(bytes);
+    hasher.write_usize(bytes.len());
+    hasher.finish()
+}
+
+/// Reads and summarizes one file.
+pub fn parse_file(file: &SourceFile, target: &parse::Target) -> Parsed {
+    let stamp = std::fs::metadata(&file.path).ok().map(|m| Stamp::of(&m));
+    match std::fs::read(&file.path) {
+        Ok(bytes) => Parsed {
+            hash: content_hash(&bytes),
+            summary: parse::summarize_bytes(bytes, file.is_stub, target),
+            stamp,
+        },
+        Err(error) => Parsed {
+            summary: read_error(error),
+            stamp: None,
+            hash: 0,
+        },
+    }
 }
 
 fn read_error(error: std::io::Error) -> FileSummary {
@@ -88,11 +196,11 @@ fn read_error(error: std::io::Error) -> FileSummary {
 }
 
 /// Every file's summary, parsed in parallel, with a progress bar on big trees.
-fn summarize_all(
+pub fn summarize_all(
     files: &[SourceFile],
     target: &parse::Target,
     options: &OpenOptions,
-) -> Vec<FileSummary> {
+) -> Vec<Parsed> {
     let bar = if options.progress && files.len() >= 2000 {
         let bar = ProgressBar::new(files.len() as u64);
         bar.set_style(
@@ -106,10 +214,7 @@ fn summarize_all(
     let summaries = files
         .par_iter()
         .progress_with(bar.clone())
-        .map(|file| match std::fs::read(&file.path) {
-            Ok(bytes) => parse::summarize_bytes(bytes, file.is_stub, target),
-            Err(error) => read_error(error),
-        })
+        .map(|file| parse_file(file, target))
         .collect();
     bar.finish_and_clear();
     summaries
@@ -129,6 +234,8 @@ pub struct Project {
     /// From the cache: for each module, the sites whose import or re-export chain went
     /// through it when the cache was written.
     pub chains: Option<Dependents>,
+    /// Files that changed since the cache was written (their sites are not in `chains`).
+    pub changed_files: Vec<usize>,
     /// Per name, the modules with a definition (class, function, value or alias) bound
     /// to it; built on first use or restored from the cache.
     pub binders: OnceLock<Binders>,
@@ -136,33 +243,93 @@ pub struct Project {
 
 pub type Binders = FxHashMap<Box<str>, Vec<ModuleId>>;
 
-/// Sites per module, in compressed rows: module `m` owns `sites[offsets[m]..offsets[m+1]]`.
+/// Numbers per row, in compressed rows: row `r` is `items[offsets[r]..offsets[r + 1]]`
+/// (for each module, the sites that depend on it).
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Dependents {
     pub offsets: Vec<u32>,
-    pub sites: Vec<u32>,
+    pub items: Vec<u32>,
+}
+
+impl Dependents {
+    pub fn push_row(&mut self, row: impl Iterator<Item = u32>) {
+        if self.offsets.is_empty() {
+            self.offsets.push(0);
+        }
+        self.items.extend(row);
+        self.offsets.push(self.items.len() as u32);
+    }
+
+    /// Row `r`, empty when there is no such row.
+    pub fn row(&self, r: usize) -> &[u32] {
+        match (self.offsets.get(r), self.offsets.get(r + 1)) {
+            (Some(&start), Some(&end)) => {
+                self.items.get(start as usize..end as usize).unwrap_or(&[])
+            }
+            _ => &[],
+        }
+    }
 }
 
 impl Project {
-    /// Discovers, parses and indexes the repository at `root`.
+    /// Discovers, parses and indexes the repository at `root`, through the cache unless
+    /// `options.cache` is off.
     pub fn open(root: PathBuf, config: &Config, options: &OpenOptions) -> Result<Project> {
-        let started = Instant::now();
-        let source_roots = discover::source_roots(&root, config)?;
-        let exclude = discover::glob_set("exclude", &config.exclude)?;
-        let tests = discover::glob_set("tests", &config.test_globs())?;
-        let target = config.target()?;
-        let (mut files, mut diagnostics) = discover::walk(&root, &source_roots, &exclude);
-        for file in &mut files {
-            file.is_test = tests.is_match(&file.rel);
+        let layout = Layout::new(root, config)?;
+        if options.cache {
+            return Ok(crate::cache::open(layout, config, options));
         }
-        let mut timings = vec![("discover", started.elapsed())];
-
         let started = Instant::now();
-        let summaries = summarize_all(&files, &target, options);
-        timings.push(("parse", started.elapsed()));
-
+        let walk = layout.walk();
+        let discovered = started.elapsed();
         let started = Instant::now();
-        let summaries = Summaries::parsed(summaries);
+        let parsed = summarize_all(&walk.files, &layout.target, options);
+        let summaries = parsed.into_iter().map(|p| p.summary).collect();
+        let parsing = started.elapsed();
+        let mut project = Project::build(
+            layout,
+            walk.files,
+            Summaries::parsed(summaries),
+            walk.diagnostics,
+        );
+        project
+            .timings
+            .splice(0..0, [("discover", discovered), ("parse", parsing)]);
+        Ok(project)
+    }
+
+    /// An empty project over `files`, before any module or site is indexed.
+    pub fn new(
+        layout: Layout,
+        files: Vec<SourceFile>,
+        summaries: Summaries,
+        diagnostics: Vec<FileDiagnostic>,
+    ) -> Project {
+        Project {
+            root: layout.root,
+            source_roots: layout.source_roots,
+            files,
+            summaries,
+            modules: Vec::new(),
+            by_name: FxHashMap::default(),
+            graph: DiGraph::default(),
+            sites: Vec::new(),
+            diagnostics,
+            timings: Vec::new(),
+            chains: None,
+            changed_files: Vec::new(),
+            binders: OnceLock::new(),
+        }
+    }
+
+    /// Indexes every module and site of `files`; `diagnostics` gains each file's own.
+    pub fn build(
+        layout: Layout,
+        files: Vec<SourceFile>,
+        summaries: Summaries,
+        mut diagnostics: Vec<FileDiagnostic>,
+    ) -> Project {
+        let started = Instant::now();
         for (file, summary) in files.iter().zip(summaries.iter()) {
             diagnostics.extend(summary.diagnostics.iter().map(|d| FileDiagnostic {
                 path: file.rel.clone(),
@@ -171,24 +338,12 @@ impl Project {
             }));
         }
         diagnostics.sort();
-        let mut project = Project {
-            root,
-            source_roots,
-            files,
-            summaries,
-            modules: Vec::new(),
-            by_name: FxHashMap::default(),
-            graph: DiGraph::default(),
-            sites: Vec::new(),
-            diagnostics,
-            timings,
-            chains: None,
-            binders: OnceLock::new(),
-        };
+        let mut project = Project::new(layout, files, summaries, diagnostics);
         project.index_modules();
-        project.index_sites();
+        let all: Vec<usize> = (0..project.files.len()).collect();
+        project.index_sites(&all, &mut Interner::default());
         project.timings.push(("index", started.elapsed()));
-        Ok(project)
+        project
     }
 
     fn add_module(&mut self, module: Module) -> ModuleId {
@@ -200,7 +355,7 @@ impl Project {
         id
     }
 
-    fn index_modules(&mut self) {
+    pub fn index_modules(&mut self) {
         for index in 0..self.files.len() {
             let file = &self.files[index];
             let module = Module {
@@ -299,34 +454,31 @@ impl Project {
     /// `None` without a cache.
     pub fn dependents(&self, modules: &FxHashSet<ModuleId>) -> Option<Vec<usize>> {
         let chains = self.chains.as_ref()?;
-        let mut sites = Vec::new();
-        for &module in modules {
-            let (start, end) = (
-                chains.offsets.get(module as usize),
-                chains.offsets.get(module as usize + 1),
-            );
-            if let (Some(&start), Some(&end)) = (start, end) {
-                sites.extend(
-                    chains.sites[start as usize..end as usize]
-                        .iter()
-                        .map(|&s| s as usize),
-                );
-            }
-        }
-        Some(sites)
+        Some(
+            modules
+                .iter()
+                .flat_map(|&m| chains.row(m as usize).iter().map(|&s| s as usize))
+                .collect(),
+        )
     }
 
     /// Modules with a definition bound to `name`, in module order.
     pub fn binders(&self, name: &str) -> &[ModuleId] {
-        let binders = self.binders.get_or_init(|| self.all_binders());
+        let binders = self.binders.get_or_init(|| {
+            let files: Vec<ModuleId> = (0..self.files.len() as ModuleId).collect();
+            self.binders_of(&files)
+        });
         binders.get(name).map_or(&[], Vec::as_slice)
     }
 
-    pub fn all_binders(&self) -> Binders {
+    /// The definitions `modules` (in order) bind, by name.
+    pub fn binders_of(&self, modules: &[ModuleId]) -> Binders {
         let mut binders = Binders::default();
-        for (id, module) in self.modules.iter().enumerate() {
-            let Some(file) = module.file else { continue };
-            for binding in &self.summary(file).bindings {
+        for &id in modules {
+            let Some(summary) = self.module_summary(id) else {
+                continue;
+            };
+            for binding in &summary.bindings {
                 let defines = matches!(
                     binding.kind,
                     BindingKind::Class
@@ -336,7 +488,7 @@ impl Project {
                 );
                 if defines {
                     let modules = binders.entry(binding.name.as_str().into()).or_default();
-                    if modules.last() != Some(&(id as ModuleId)) {
+                    if modules.last() != Some(&id) {
                         modules.push(id as ModuleId);
                     }
                 }
@@ -372,11 +524,12 @@ impl Project {
         })
     }
 
-    fn index_sites(&mut self) {
+    /// Indexes the import sites of `files` (in order), appending them and their edges.
+    pub fn index_sites(&mut self, files: &[usize], interner: &mut Interner) {
         // The lookups are pure and run per file in parallel; adding edges is sequential.
-        let planned: Vec<Vec<(Option<String>, Option<SiteEdges>)>> = (0..self.files.len())
-            .into_par_iter()
-            .map(|file| {
+        let planned: Vec<Vec<(Option<String>, Option<SiteEdges>)>> = files
+            .par_iter()
+            .map(|&file| {
                 let importer = self.by_name[&self.files[file].module];
                 self.summary(file)
                     .imports
@@ -392,36 +545,37 @@ impl Project {
                     .collect()
             })
             .collect();
-        let mut interned: FxHashSet<Arc<str>> = FxHashSet::default();
-        for (file, sites) in planned.into_iter().enumerate() {
+        for (&file, sites) in files.iter().zip(planned) {
             let importer = self.by_name[&self.files[file].module];
             for (import, (target, edges)) in sites.into_iter().enumerate() {
-                let target = target.map(|t| match interned.get(t.as_str()) {
-                    Some(shared) => shared.clone(),
-                    None => {
-                        let shared: Arc<str> = t.into();
-                        interned.insert(shared.clone());
-                        shared
-                    }
-                });
-                let id = self.sites.len();
-                let node = edges.map(|edges| {
-                    let explicit = self.node_for(&edges.imported);
-                    self.edge(importer, explicit).sites.push(id);
-                    for parent in edges.implicit_parents {
-                        self.edge(importer, parent).implicit_sites.push(id);
-                    }
-                    explicit
-                });
-                self.sites.push(Site {
+                let target = target.map(|t| interner.intern(&t));
+                let (node, implicit) = match edges {
+                    Some(edges) => (Some(self.node_for(&edges.imported)), edges.implicit_parents),
+                    None => (None, Vec::new()),
+                };
+                let site = Site {
                     file,
                     import,
                     importer,
                     target,
                     node,
-                });
+                };
+                self.add_site(site, &implicit);
             }
         }
+    }
+
+    /// Appends a site and the edges it makes: to its node, and to the parent packages
+    /// (`implicit`) Python runs first.
+    pub fn add_site(&mut self, site: Site, implicit: &[ModuleId]) {
+        let id = self.sites.len();
+        if let Some(node) = site.node {
+            self.edge(site.importer, node).sites.push(id);
+            for &parent in implicit {
+                self.edge(site.importer, parent).implicit_sites.push(id);
+            }
+        }
+        self.sites.push(site);
     }
 
     /// The module an import site's edge points at (a submodule when `from pkg import sub`
@@ -461,7 +615,7 @@ impl Project {
 
     /// The node an imported module maps to: itself when internal (or the nearest existing
     /// ancestor when it is missing), its top-level package when external.
-    fn node_for(&mut self, module: &str) -> ModuleId {
+    pub fn node_for(&mut self, module: &str) -> ModuleId {
         if self.is_internal_name(module) {
             let mut name = module;
             loop {

@@ -2,6 +2,7 @@
 //! followed to the one place a name is really defined.
 
 pub mod baseline;
+pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -101,6 +102,8 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
     }
     let options = index::OpenOptions {
         progress: !cli.quiet && std::io::stderr().is_terminal(),
+        cache: !cli.no_cache,
+        verbose: cli.verbose,
     };
     let project = Project::open(root, &config, &options)?;
     if cli.verbose {

@@ -143,7 +143,7 @@ fn a_bad_config_is_a_one_line_error_naming_file_and_key() {
     assert_eq!(
         output.stderr,
         "error: [ROOT]/ssot-graph.toml: TOML parse error at line 2, column 1: unknown field \
-         `exclud`, expected one of `roots`, `exclude`, `tests`, `queries`, `baseline`, `deprecated-auto`, `python-version`, `platform`\n"
+         `exclud`, expected one of `roots`, `exclude`, `tests`, `queries`, `baseline`, `deprecated-auto`, `python-version`, `platform`, `cache-dir`\n"
     );
 }
 
@@ -196,7 +196,10 @@ fn readme_examples_are_current() {
 fn verbose_prints_phase_timings_on_stderr_only() {
     let quiet = run(&fixture("seed"), &["stats", "--format", "json"]);
     assert_eq!(quiet.stderr, "");
-    let verbose = run(&fixture("seed"), &["-v", "stats", "--format", "json"]);
+    let verbose = run(
+        &fixture("seed"),
+        &["-v", "--no-cache", "stats", "--format", "json"],
+    );
     assert_eq!(verbose.stdout.lines().next(), Some("{"));
     let phases: Vec<&str> = verbose
         .stderr

@@ -1,0 +1,618 @@
+//! The incremental cache: a snapshot of the indexed repository in `.ssot-graph-cache/`.
+//!
+//! A run checks the snapshot against the tree (directory listings, ignore files, each
+//! file's size and modification time, and the content hash of any file whose stamp
+//! moved), parses only files whose content changed, and restores everything else: the
+//! module table, the sites of unchanged files and the graph. Summaries of unchanged files
+//! are decoded only when something reads them. A new snapshot is written when there was
+//! none, when the set of files changed, or when many files drifted from it.
+
+mod snapshot;
+mod tree;
+
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::config::Config;
+use crate::discover::{FileDiagnostic, SourceFile};
+use crate::index::{
+    Dependents, Interner, Layout, ModuleId, OpenOptions, Parsed, Project, Site, Stamp,
+    content_hash, parse_file, summarize_all,
+};
+use crate::parse::{self, Target};
+use crate::resolve::{Resolution, Resolver};
+use crate::summaries::{Summaries, SummarySource};
+use crate::summary::FileSummary;
+use snapshot::{Blob, BlobRef, Header, Snapshot, StoredFile, StoredNode, StoredSite};
+
+/// Files modified this close to (or after) the snapshot may have changed again within
+/// the clock's resolution: their content is hashed even when the stamp matches.
+const RACY_NS: u64 = 2_000_000_000;
+
+/// Files parsed again on every run before the snapshot is rewritten.
+const MAX_DRIFT: usize = 32;
+
+const FILE_NAME: &str = "snapshot.bin";
+
+/// The fingerprint of the settings that decide which files are read and how they parse.
+fn key(layout: &Layout, config: &Config) -> u64 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    (
+        &layout.root,
+        &layout.source_roots,
+        &config.exclude,
+        config.test_globs(),
+        &layout.target.python_version,
+        &layout.target.platform,
+    )
+        .hash(&mut hasher);
+    hasher.finish()
+}
+
+fn note(options: &OpenOptions, message: impl std::fmt::Display) {
+    if options.verbose {
+        eprintln!("cache: {message}");
+    }
+}
+
+/// Opens the project through the cache at `config.cache_dir()`; never fails because of
+/// the cache (an unusable one is rebuilt, an unwritable one skipped).
+pub fn open(layout: Layout, config: &Config, options: &OpenOptions) -> Project {
+    let path = layout.root.join(config.cache_dir()).join(FILE_NAME);
+    let key = key(&layout, config);
+    let started = Instant::now();
+    let snapshot = match Snapshot::read(&path, key) {
+        Ok(snapshot) => snapshot.map(Arc::new),
+        Err(error) => {
+            note(options, format!("{} rebuilt: {error:#}", path.display()));
+            None
+        }
+    };
+    let Some(snapshot) = snapshot else {
+        let walk = layout.walk();
+        let discovered = started.elapsed();
+        let started = Instant::now();
+        let parsed = summarize_all(&walk.files, &layout.target, options);
+        let parsing = started.elapsed();
+        let states: Vec<FileState> = parsed
+            .iter()
+            .map(|p| FileState::from_parse(p, None))
+            .collect();
+        let summaries = parsed.into_iter().map(|p| p.summary).collect();
+        let root = layout.root.clone();
+        let mut project = Project::build(
+            layout,
+            walk.files,
+            Summaries::parsed(summaries),
+            walk.diagnostics,
+        );
+        project
+            .timings
+            .splice(0..0, [("discover", discovered), ("parse", parsing)]);
+        let tree = Tree::of(&root, &walk.dirs);
+        save(&project, &path, key, tree, &states, None, options);
+        return project;
+    };
+    warm(layout, snapshot, &path, key, options, started)
+}
+
+/// How a file stands against the snapshot.
+#[derive(Clone, Copy)]
+struct FileState {
+    stamp: Option<Stamp>,
+    hash: u64,
+    /// Its summary is the snapshot's, at this blob.
+    stored: Option<BlobRef>,
+}
+
+impl FileState {
+    fn from_parse(parsed: &Parsed, stored: Option<BlobRef>) -> FileState {
+        FileState {
+            stamp: parsed.stamp,
+            hash: parsed.hash,
+            stored,
+        }
+    }
+}
+
+/// What the walk depended on when the snapshot was taken.
+struct Tree {
+    dirs: Vec<snapshot::DirStamp>,
+    ignore_files: Vec<snapshot::IgnoreStamp>,
+    walk_diagnostics: Vec<(String, u32, String)>,
+}
+
+impl Tree {
+    fn of(root: &Path, dirs: &[String]) -> Tree {
+        Tree {
+            dirs: tree::dir_stamps(root, dirs),
+            ignore_files: tree::ignore_stamps(root, dirs),
+            walk_diagnostics: Vec::new(),
+        }
+    }
+}
+
+/// A file compared with its stored entry: the same content (maybe a new stamp), or
+/// parsed anew.
+fn compare(
+    file: &SourceFile,
+    stored: Option<&StoredFile>,
+    created_ns: u64,
+    target: &Target,
+) -> (FileState, Option<FileSummary>) {
+    let racy = created_ns.saturating_sub(RACY_NS);
+    let stamp = std::fs::metadata(&file.path).ok().map(|m| Stamp::of(&m));
+    if let (Some(stored), Some(stamp)) = (stored, stamp)
+        && stored.stamp == stamp
+        && stamp.mtime_ns < racy
+    {
+        let state = FileState {
+            stamp: Some(stamp),
+            hash: stored.hash,
+            stored: Some(stored.blob),
+        };
+        return (state, None);
+    }
+    let Ok(bytes) = std::fs::read(&file.path) else {
+        let parsed = parse_file(file, target);
+        return (FileState::from_parse(&parsed, None), Some(parsed.summary));
+    };
+    let hash = content_hash(&bytes);
+    if let Some(stored) = stored.filter(|s| s.hash == hash) {
+        let state = FileState {
+            stamp,
+            hash,
+            stored: Some(stored.blob),
+        };
+        return (state, None);
+    }
+    let summary = parse::summarize_bytes(bytes, file.is_stub, target);
+    (
+        FileState {
+            stamp,
+            hash,
+            stored: None,
+        },
+        Some(summary),
+    )
+}
+
+fn same_file(file: &SourceFile, stored: &StoredFile) -> bool {
+    file.rel == stored.rel
+        && file.module == stored.module
+        && file.is_package == stored.is_package
+        && file.is_stub == stored.is_stub
+        && file.is_test == stored.is_test
+}
+
+fn warm(
+    layout: Layout,
+    snapshot: Arc<Snapshot>,
+    path: &Path,
+    key: u64,
+    options: &OpenOptions,
+    started: Instant,
+) -> Project {
+    let header = &snapshot.header;
+    let root = layout.root.clone();
+    let walk = (!tree::unchanged(&root, header)).then(|| layout.walk());
+    let files: Vec<SourceFile> = match &walk {
+        Some(walk) => walk.files.clone(),
+        None => header
+            .files
+            .iter()
+            .map(|f| SourceFile {
+                path: root.join(&f.rel),
+                rel: f.rel.clone(),
+                module: f.module.clone(),
+                is_package: f.is_package,
+                is_stub: f.is_stub,
+                is_test: f.is_test,
+            })
+            .collect(),
+    };
+    let same_files = files.len() == header.files.len()
+        && files
+            .iter()
+            .zip(&header.files)
+            .all(|(f, s)| same_file(f, s));
+    let by_rel: FxHashMap<&str, &StoredFile> = if same_files {
+        FxHashMap::default()
+    } else {
+        header.files.iter().map(|f| (f.rel.as_str(), f)).collect()
+    };
+    let discovered = started.elapsed();
+    let started = Instant::now();
+    let compared: Vec<(FileState, Option<FileSummary>)> = files
+        .par_iter()
+        .enumerate()
+        .map(|(index, file)| {
+            let stored = if same_files {
+                Some(&header.files[index])
+            } else {
+                by_rel.get(file.rel.as_str()).copied()
+            };
+            compare(file, stored, header.created_ns, &layout.target)
+        })
+        .collect();
+    let mut states = Vec::with_capacity(compared.len());
+    let mut fresh = Vec::new();
+    for (index, (state, summary)) in compared.into_iter().enumerate() {
+        states.push(state);
+        if let Some(summary) = summary {
+            fresh.push((index, summary));
+        }
+    }
+    let changed: Vec<usize> = fresh.iter().map(|(index, _)| *index).collect();
+    let parsing = started.elapsed();
+    note(
+        options,
+        format!(
+            "{} of {} files parsed again{}",
+            changed.len(),
+            files.len(),
+            if walk.is_some() { ", tree walked" } else { "" }
+        ),
+    );
+    let source = StoredSummaries {
+        snapshot: snapshot.clone(),
+        blobs: states.iter().map(|s| s.stored).collect(),
+        files: files.iter().map(|f| (f.path.clone(), f.is_stub)).collect(),
+        target: layout.target.clone(),
+    };
+    let summaries = Summaries::lazy(files.len(), fresh, Box::new(source));
+    let walk_diagnostics = match &walk {
+        Some(walk) => walk.diagnostics.clone(),
+        None => header
+            .walk_diagnostics
+            .iter()
+            .map(|(path, line, message)| FileDiagnostic {
+                path: path.clone(),
+                line: *line,
+                message: message.clone(),
+            })
+            .collect(),
+    };
+    let mut project = if same_files {
+        restore(
+            layout,
+            &snapshot,
+            files,
+            summaries,
+            walk_diagnostics,
+            changed,
+        )
+    } else {
+        Project::build(layout, files, summaries, walk_diagnostics)
+    };
+    project
+        .timings
+        .splice(0..0, [("discover", discovered), ("parse", parsing)]);
+    let tree = match walk {
+        // The tree changed: record it as it is now, so the next run need not walk.
+        Some(walk) => Some(Tree {
+            walk_diagnostics: diagnostic_rows(&walk.diagnostics),
+            ..Tree::of(&root, &walk.dirs)
+        }),
+        None if project.changed_files.len() > MAX_DRIFT => Some(Tree {
+            dirs: header.dirs.clone(),
+            ignore_files: header.ignore_files.clone(),
+            walk_diagnostics: header.walk_diagnostics.clone(),
+        }),
+        None => None,
+    };
+    if let Some(tree) = tree {
+        save(&project, path, key, tree, &states, Some(&snapshot), options);
+    }
+    project
+}
+
+fn diagnostic_rows(diagnostics: &[FileDiagnostic]) -> Vec<(String, u32, String)> {
+    diagnostics
+        .iter()
+        .map(|d| (d.path.clone(), d.line, d.message.clone()))
+        .collect()
+}
+
+/// Summaries of unchanged files, decoded from the snapshot when first read; a damaged
+/// entry is parsed from the file instead.
+struct StoredSummaries {
+    snapshot: Arc<Snapshot>,
+    blobs: Vec<Option<BlobRef>>,
+    files: Vec<(PathBuf, bool)>,
+    target: Target,
+}
+
+impl SummarySource for StoredSummaries {
+    fn load(&self, file: usize) -> FileSummary {
+        if let Some(summary) = self.blobs[file].and_then(|blob| self.snapshot.summary(blob)) {
+            return summary;
+        }
+        let (path, is_stub) = &self.files[file];
+        match std::fs::read(path) {
+            Ok(bytes) => parse::summarize_bytes(bytes, *is_stub, &self.target),
+            Err(_) => FileSummary::default(),
+        }
+    }
+}
+
+/// The project from the snapshot: modules indexed again (cheap), sites and edges of
+/// unchanged files restored, those of `changed` files indexed from their new summaries.
+fn restore(
+    layout: Layout,
+    snapshot: &Snapshot,
+    files: Vec<SourceFile>,
+    summaries: Summaries,
+    mut diagnostics: Vec<FileDiagnostic>,
+    changed: Vec<usize>,
+) -> Project {
+    let started = Instant::now();
+    let header = &snapshot.header;
+    let is_changed = {
+        let mut flags = vec![false; files.len()];
+        for &file in &changed {
+            flags[file] = true;
+        }
+        flags
+    };
+    for (file, line, message) in &header.parse_diagnostics {
+        if !is_changed.get(*file as usize).copied().unwrap_or(true) {
+            diagnostics.push(FileDiagnostic {
+                path: files[*file as usize].rel.clone(),
+                line: *line,
+                message: message.clone(),
+            });
+        }
+    }
+    for &file in &changed {
+        diagnostics.extend(
+            summaries
+                .get(file)
+                .diagnostics
+                .iter()
+                .map(|d| FileDiagnostic {
+                    path: files[file].rel.clone(),
+                    line: d.line,
+                    message: d.message.clone(),
+                }),
+        );
+    }
+    diagnostics.sort();
+    let mut project = Project::new(layout, files, summaries, diagnostics);
+    project.index_modules();
+    let mut interner = Interner::default();
+    let strings: Vec<Arc<str>> = header.strings.iter().map(|s| interner.intern(s)).collect();
+    // Old site id -> new one (sites of changed files have none).
+    let mut renumbered = vec![u32::MAX; header.sites.len()];
+    for (file, &changed) in is_changed.iter().enumerate() {
+        if changed {
+            project.index_sites(&[file], &mut interner);
+            continue;
+        }
+        let importer = project.by_name[&project.files[file].module];
+        let range = header.site_offsets[file] as usize..header.site_offsets[file + 1] as usize;
+        for old in range {
+            let stored = header.sites[old];
+            let node = match stored.node {
+                StoredNode::None => None,
+                StoredNode::Internal(id) => Some(id),
+                StoredNode::External(name) => Some(project.node_for(&strings[name as usize])),
+            };
+            let site = Site {
+                file,
+                import: stored.import as usize,
+                importer,
+                target: strings.get(stored.target as usize).cloned(),
+                node,
+            };
+            renumbered[old] = project.sites.len() as u32;
+            project.add_site(site, header.implicit.row(old));
+        }
+    }
+    let mut chains = Dependents::default();
+    for module in 0..header.chains.offsets.len().saturating_sub(1) {
+        chains.push_row(
+            header
+                .chains
+                .row(module)
+                .iter()
+                .map(|&old| renumbered[old as usize])
+                .filter(|&new| new != u32::MAX),
+        );
+    }
+    project.chains = Some(chains);
+    let mut binders: crate::index::Binders = header
+        .binders
+        .iter()
+        .map(|(name, modules)| (name.as_str().into(), modules.clone()))
+        .collect();
+    if !changed.is_empty() {
+        let changed_modules: Vec<ModuleId> = changed
+            .iter()
+            .map(|&f| project.by_name[&project.files[f].module])
+            .collect();
+        for modules in binders.values_mut() {
+            modules.retain(|m| !changed_modules.contains(m));
+        }
+        for (name, modules) in project.binders_of(&changed_modules) {
+            binders.entry(name).or_default().extend(modules);
+        }
+    }
+    let _ = project.binders.set(binders);
+    project.changed_files = changed;
+    project.timings.push(("restore", started.elapsed()));
+    project
+}
+
+/// Writes a new snapshot of `project`; failures are reported with `-v` only.
+fn save(
+    project: &Project,
+    path: &Path,
+    key: u64,
+    tree: Tree,
+    states: &[FileState],
+    old: Option<&Snapshot>,
+    options: &OpenOptions,
+) {
+    let started = Instant::now();
+    let created_ns = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    let mut strings = StringTable::default();
+    let mut header = Header {
+        tool: env!("CARGO_PKG_VERSION").to_string(),
+        key,
+        created_ns,
+        dirs: tree.dirs,
+        ignore_files: tree.ignore_files,
+        walk_diagnostics: tree.walk_diagnostics,
+        ..Header::default()
+    };
+    // Sites are indexed in file order.
+    let mut site_offsets = vec![0u32; project.files.len() + 1];
+    for site in &project.sites {
+        site_offsets[site.file + 1] += 1;
+    }
+    for file in 0..project.files.len() {
+        site_offsets[file + 1] += site_offsets[file];
+    }
+    let mut implicit_rows: Vec<Vec<u32>> = vec![Vec::new(); project.sites.len()];
+    for edge in project.graph.edge_indices() {
+        let Some((_, to)) = project.graph.edge_endpoints(edge) else {
+            continue;
+        };
+        for &site in &project.graph[edge].implicit_sites {
+            implicit_rows[site].push(to.index() as u32);
+        }
+    }
+    for row in implicit_rows {
+        header.implicit.push_row(row.into_iter());
+    }
+    for site in &project.sites {
+        let node = match site.node {
+            None => StoredNode::None,
+            Some(node) if project.modules[node as usize].external => {
+                StoredNode::External(strings.id(&project.modules[node as usize].name))
+            }
+            Some(node) => StoredNode::Internal(node),
+        };
+        header.sites.push(StoredSite {
+            import: site.import as u32,
+            target: site.target.as_deref().map_or(u32::MAX, |t| strings.id(t)),
+            node,
+        });
+    }
+    header.site_offsets = site_offsets;
+    header.strings = strings.strings;
+    header.chains = chains(project);
+    let mut binders: Vec<(String, Vec<u32>)> = project
+        .binders_of(&(0..project.files.len() as ModuleId).collect::<Vec<_>>())
+        .into_iter()
+        .map(|(name, modules)| (name.into_string(), modules))
+        .collect();
+    binders.sort_unstable();
+    header.binders = binders;
+    let encoded: Vec<Blob> = (0..project.files.len())
+        .into_par_iter()
+        .map(|file| {
+            let raw = states[file]
+                .stored
+                .and_then(|blob| old.and_then(|snapshot| snapshot.blob(blob)));
+            match raw {
+                Some(bytes) => Blob::Raw(bytes),
+                None => Blob::Encoded(snapshot::encode(project.summary(file))),
+            }
+        })
+        .collect();
+    for (index, (file, state)) in project.files.iter().zip(states).enumerate() {
+        for d in &project.summary(index).diagnostics {
+            header
+                .parse_diagnostics
+                .push((index as u32, d.line, d.message.clone()));
+        }
+        header.files.push(StoredFile {
+            rel: file.rel.clone(),
+            module: file.module.clone(),
+            is_package: file.is_package,
+            is_stub: file.is_stub,
+            is_test: file.is_test,
+            // A file that could not be read is never taken as unchanged.
+            stamp: state.stamp.unwrap_or(Stamp {
+                size: u64::MAX,
+                mtime_ns: 0,
+            }),
+            hash: state.hash,
+            blob: BlobRef {
+                offset: 0,
+                len: 0,
+                checksum: 0,
+            },
+        });
+    }
+    match snapshot::write(path, header, &encoded) {
+        Ok(()) => note(
+            options,
+            format!("{} written in {:.1?}", path.display(), started.elapsed()),
+        ),
+        Err(error) => note(
+            options,
+            format!("{} not written: {error:#}", path.display()),
+        ),
+    }
+}
+
+/// Strings stored once, referred to by index.
+#[derive(Default)]
+struct StringTable {
+    strings: Vec<String>,
+    ids: FxHashMap<String, u32>,
+}
+
+impl StringTable {
+    fn id(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.ids.get(text) {
+            return id;
+        }
+        let id = self.strings.len() as u32;
+        self.strings.push(text.to_string());
+        self.ids.insert(text.to_string(), id);
+        id
+    }
+}
+
+/// For each internal module, the sites whose import names it or whose re-export chain
+/// passes through it.
+fn chains(project: &Project) -> Dependents {
+    let mut resolver = Resolver::new(project);
+    let mut rows: Vec<Vec<u32>> = vec![Vec::new(); project.files.len()];
+    for site in 0..project.sites.len() {
+        let (resolution, hops) = resolver.resolve_site(site);
+        let mut modules: Vec<ModuleId> = hops.iter().map(|h| h.module).collect();
+        modules.extend(
+            project.sites[site]
+                .target
+                .as_deref()
+                .and_then(|t| project.internal(t)),
+        );
+        if let Resolution::Definition { module, .. } | Resolution::Module(module) = resolution {
+            modules.push(module);
+        }
+        modules.sort_unstable();
+        modules.dedup();
+        for module in modules {
+            if let Some(row) = rows.get_mut(module as usize) {
+                row.push(site as u32);
+            }
+        }
+    }
+    let mut dependents = Dependents::default();
+    for row in rows {
+        dependents.push_row(row.into_iter());
+    }
+    dependents
+}

@@ -235,6 +235,21 @@ pub enum Command {
     Export,
 }
 
+impl Command {
+    /// Whether the command reads every file's summary: cached ones are then decoded
+    /// in parallel up front instead of one by one as they are reached.
+    pub fn reads_every_file(&self) -> bool {
+        match self {
+            Command::Check { files, staged, .. } => files.is_empty() && !staged,
+            Command::Imports { .. }
+            | Command::Path { .. }
+            | Command::Cycles { .. }
+            | Command::Init { .. } => false,
+            _ => true,
+        }
+    }
+}
+
 /// Which import sites a query counts.
 #[derive(Clone, Copy, Debug, Args)]
 pub struct SiteFilterArgs {

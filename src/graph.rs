@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use petgraph::Direction;
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{EdgeIndex, NodeIndex};
-use petgraph::visit::{EdgeFiltered, EdgeRef};
+use petgraph::visit::{EdgeFiltered, EdgeRef, NodeFiltered};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::index::{ModuleId, Project};
@@ -39,7 +39,7 @@ impl EdgeFilter {
     pub fn keeps_site(&self, project: &Project, site: usize) -> bool {
         let record = &project.sites[site];
         (self.tests || !project.files[record.file].is_test)
-            && (self.type_checking || !project.import_site(site).context.type_checking)
+            && (self.type_checking || !project.sites[site].context.type_checking)
     }
 }
 
@@ -103,7 +103,7 @@ impl<'p> Graph<'p> {
     }
 
     fn is_deferred(&self, site: usize) -> bool {
-        let context = self.project.import_site(site).context;
+        let context = self.project.sites[site].context;
         context.type_checking || context.function
     }
 
@@ -303,9 +303,15 @@ impl<'p> Graph<'p> {
     /// Strongly connected components of more than one module, each with one shortest
     /// concrete cycle (an import-time one when the component has any), sorted by name.
     pub fn cycles(&self) -> Vec<Cycle> {
-        let graph = &self.project.graph;
-        let all = tarjan_scc(&EdgeFiltered::from_fn(graph, |e| self.keeps(e.id())));
-        let eager = tarjan_scc(&EdgeFiltered::from_fn(graph, |e| self.keeps_eager(e.id())));
+        // Only the modules `within` are visited: a rule's cycles are found without a walk
+        // of the whole graph.
+        let graph = NodeFiltered::from_fn(&self.project.graph, |n: NodeIndex| {
+            self.within
+                .as_ref()
+                .is_none_or(|w| w.contains(&(n.index() as ModuleId)))
+        });
+        let all = tarjan_scc(&EdgeFiltered::from_fn(&graph, |e| self.keeps(e.id())));
+        let eager = tarjan_scc(&EdgeFiltered::from_fn(&graph, |e| self.keeps_eager(e.id())));
         let mut eager_component: FxHashMap<ModuleId, usize> = FxHashMap::default();
         for (index, component) in eager.iter().enumerate() {
             if component.len() > 1 {

@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::discover::{self, FileDiagnostic, SourceFile};
 use crate::parse;
 use crate::summaries::Summaries;
-use crate::summary::{BindingKind, FileSummary, ImportSite};
+use crate::summary::{BindingKind, Context, FileSummary, ImportSite};
 
 pub type ModuleId = u32;
 
@@ -56,7 +56,13 @@ pub struct Site {
     pub target: Option<Arc<str>>,
     /// The graph node the site's edge points at (see `site_edges`).
     pub node: Option<ModuleId>,
+    /// Copied from the import: graph filters read it without the file's summary.
+    pub context: Context,
 }
+
+/// The edges out of the file being indexed, by target module.
+#[derive(Default)]
+pub struct FileEdges(FxHashMap<ModuleId, petgraph::graph::EdgeIndex>);
 
 /// One shared string per distinct site target.
 #[derive(Default)]
@@ -75,18 +81,28 @@ impl Interner {
     }
 }
 
+/// An import site looked up, before it is added to the project.
+struct PlannedSite {
+    target: Option<String>,
+    edges: Option<SiteEdges>,
+    context: Context,
+}
+
 /// The edges one import site makes, before they are added to the graph.
 struct SiteEdges {
     imported: String,
     implicit_parents: Vec<ModuleId>,
 }
 
+/// Most edges are made by one or two sites: those are kept without an allocation.
+pub type SiteList = smallvec::SmallVec<[usize; 2]>;
+
 /// One edge of the module graph: the sites that make it.
 #[derive(Debug, Default)]
 pub struct Edge {
-    pub sites: Vec<usize>,
+    pub sites: SiteList,
     /// Sites that only run the target as a parent package of what they import.
-    pub implicit_sites: Vec<usize>,
+    pub implicit_sites: SiteList,
 }
 
 /// How a project is read.
@@ -236,12 +252,14 @@ pub struct Project {
     pub chains: Option<Dependents>,
     /// Files that changed since the cache was written (their sites are not in `chains`).
     pub changed_files: Vec<usize>,
-    /// Per name, the modules with a definition (class, function, value or alias) bound
-    /// to it; built on first use or restored from the cache.
+    /// Which modules bind a definition (class, function, value or alias) to which name;
+    /// built on first use or restored from the cache.
     pub binders: OnceLock<Binders>,
 }
 
-pub type Binders = FxHashMap<Box<str>, Vec<ModuleId>>;
+/// (hash of a name, a module with a definition bound to it), sorted: names are looked up
+/// by hash, so a lookup may yield a module that binds another name (callers check).
+pub type Binders = Vec<(u64, ModuleId)>;
 
 /// Numbers per row, in compressed rows: row `r` is `items[offsets[r]..offsets[r + 1]]`
 /// (for each module, the sites that depend on it).
@@ -462,18 +480,23 @@ impl Project {
         )
     }
 
-    /// Modules with a definition bound to `name`, in module order.
-    pub fn binders(&self, name: &str) -> &[ModuleId] {
+    /// Modules that may bind a definition to `name` (all that do, in module order).
+    pub fn binders(&self, name: &str) -> impl Iterator<Item = ModuleId> + '_ {
         let binders = self.binders.get_or_init(|| {
             let files: Vec<ModuleId> = (0..self.files.len() as ModuleId).collect();
             self.binders_of(&files)
         });
-        binders.get(name).map_or(&[], Vec::as_slice)
+        let hash = content_hash(name.as_bytes());
+        let start = binders.partition_point(|&(h, _)| h < hash);
+        binders[start..]
+            .iter()
+            .take_while(move |&&(h, _)| h == hash)
+            .map(|&(_, module)| module)
     }
 
-    /// The definitions `modules` (in order) bind, by name.
+    /// The definitions `modules` bind, sorted.
     pub fn binders_of(&self, modules: &[ModuleId]) -> Binders {
-        let mut binders = Binders::default();
+        let mut binders = Binders::new();
         for &id in modules {
             let Some(summary) = self.module_summary(id) else {
                 continue;
@@ -487,13 +510,12 @@ impl Project {
                         | BindingKind::Alias(_)
                 );
                 if defines {
-                    let modules = binders.entry(binding.name.as_str().into()).or_default();
-                    if modules.last() != Some(&id) {
-                        modules.push(id as ModuleId);
-                    }
+                    binders.push((content_hash(binding.name.as_bytes()), id));
                 }
             }
         }
+        binders.sort_unstable();
+        binders.dedup();
         binders
     }
 
@@ -527,7 +549,7 @@ impl Project {
     /// Indexes the import sites of `files` (in order), appending them and their edges.
     pub fn index_sites(&mut self, files: &[usize], interner: &mut Interner) {
         // The lookups are pure and run per file in parallel; adding edges is sequential.
-        let planned: Vec<Vec<(Option<String>, Option<SiteEdges>)>> = files
+        let planned: Vec<Vec<PlannedSite>> = files
             .par_iter()
             .map(|&file| {
                 let importer = self.by_name[&self.files[file].module];
@@ -540,14 +562,24 @@ impl Project {
                         let edges = target
                             .as_deref()
                             .map(|t| self.site_edges(importer, t, site.name.as_deref()));
-                        (target, edges)
+                        PlannedSite {
+                            target,
+                            edges,
+                            context: site.context,
+                        }
                     })
                     .collect()
             })
             .collect();
         for (&file, sites) in files.iter().zip(planned) {
             let importer = self.by_name[&self.files[file].module];
-            for (import, (target, edges)) in sites.into_iter().enumerate() {
+            let mut file_edges = FileEdges::default();
+            for (import, planned) in sites.into_iter().enumerate() {
+                let PlannedSite {
+                    target,
+                    edges,
+                    context,
+                } = planned;
                 let target = target.map(|t| interner.intern(&t));
                 let (node, implicit) = match edges {
                     Some(edges) => (Some(self.node_for(&edges.imported)), edges.implicit_parents),
@@ -559,20 +591,24 @@ impl Project {
                     importer,
                     target,
                     node,
+                    context,
                 };
-                self.add_site(site, &implicit);
+                self.add_site(site, &implicit, &mut file_edges);
             }
         }
     }
 
     /// Appends a site and the edges it makes: to its node, and to the parent packages
-    /// (`implicit`) Python runs first.
-    pub fn add_site(&mut self, site: Site, implicit: &[ModuleId]) {
+    /// (`implicit`) Python runs first. Sites come file by file, each file with its own
+    /// `edges` (a module's edges all start in its file).
+    pub fn add_site(&mut self, site: Site, implicit: &[ModuleId], edges: &mut FileEdges) {
         let id = self.sites.len();
         if let Some(node) = site.node {
-            self.edge(site.importer, node).sites.push(id);
+            self.edge(site.importer, node, edges).sites.push(id);
             for &parent in implicit {
-                self.edge(site.importer, parent).implicit_sites.push(id);
+                self.edge(site.importer, parent, edges)
+                    .implicit_sites
+                    .push(id);
             }
         }
         self.sites.push(site);
@@ -639,12 +675,11 @@ impl Project {
         }
     }
 
-    fn edge(&mut self, from: ModuleId, to: ModuleId) -> &mut Edge {
-        let (a, b) = (NodeIndex::new(from as usize), NodeIndex::new(to as usize));
-        let edge = match self.graph.find_edge(a, b) {
-            Some(edge) => edge,
-            None => self.graph.add_edge(a, b, Edge::default()),
-        };
+    fn edge(&mut self, from: ModuleId, to: ModuleId, edges: &mut FileEdges) -> &mut Edge {
+        let edge = *edges.0.entry(to).or_insert_with(|| {
+            let (a, b) = (NodeIndex::new(from as usize), NodeIndex::new(to as usize));
+            self.graph.add_edge(a, b, Edge::default())
+        });
         &mut self.graph[edge]
     }
 

@@ -105,13 +105,19 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
         cache: !cli.no_cache,
         verbose: cli.verbose,
     };
-    let project = Project::open(root, &config, &options)?;
+    let mut project = Project::open(root, &config, &options)?;
+    if cli.command.reads_every_file() && !project.summaries.all_loaded() {
+        let started = std::time::Instant::now();
+        project.summaries.load_all();
+        project.timings.push(("decode", started.elapsed()));
+    }
     if cli.verbose {
         for (phase, time) in &project.timings {
             eprintln!("{phase:>10} {:8.1} ms", time.as_secs_f64() * 1000.0);
         }
     }
     let code = dispatch(cli, &config, &project, out)?;
+
     // The graph is large and the process ends here: skip freeing it piece by piece.
     std::mem::forget(project);
     Ok(code)

@@ -141,7 +141,7 @@ pub fn duplicate_definitions<'p>(
         Some(modules) => {
             for &id in modules {
                 for bound in project.names(id).keys().filter(|n| wanted_name(n)) {
-                    pairs.extend(project.binders(bound).iter().map(|&m| (m, &**bound)));
+                    pairs.extend(project.binders(bound).map(|m| (m, &**bound)));
                 }
             }
         }

@@ -2,6 +2,8 @@
 
 use std::sync::OnceLock;
 
+use rayon::prelude::*;
+
 use crate::summary::FileSummary;
 
 /// Where summaries not parsed in this run come from.
@@ -47,6 +49,17 @@ impl Summaries {
                 .map(|source| source.load(file))
                 .unwrap_or_default()
         })
+    }
+
+    pub fn all_loaded(&self) -> bool {
+        self.source.is_none()
+    }
+
+    /// Decodes every summary not yet loaded, in parallel.
+    pub fn load_all(&self) {
+        (0..self.len()).into_par_iter().for_each(|file| {
+            self.get(file);
+        });
     }
 
     pub fn len(&self) -> usize {

@@ -21,7 +21,7 @@ use rustc_hash::FxHashMap;
 use crate::config::Config;
 use crate::discover::{FileDiagnostic, SourceFile};
 use crate::index::{
-    Dependents, Interner, Layout, ModuleId, OpenOptions, Parsed, Project, Site, Stamp,
+    Dependents, FileEdges, Interner, Layout, ModuleId, OpenOptions, Parsed, Project, Site, Stamp,
     content_hash, parse_file, summarize_all,
 };
 use crate::parse::{self, Target};
@@ -385,8 +385,11 @@ fn restore(
     diagnostics.sort();
     let mut project = Project::new(layout, files, summaries, diagnostics);
     project.index_modules();
+    project.sites.reserve(header.sites.len());
     let mut interner = Interner::default();
     let strings: Vec<Arc<str>> = header.strings.iter().map(|s| interner.intern(s)).collect();
+    // External modules are numbered in the order sites first name them, as when indexing.
+    let mut external: Vec<Option<ModuleId>> = vec![None; strings.len()];
     // Old site id -> new one (sites of changed files have none).
     let mut renumbered = vec![u32::MAX; header.sites.len()];
     for (file, &changed) in is_changed.iter().enumerate() {
@@ -395,13 +398,17 @@ fn restore(
             continue;
         }
         let importer = project.by_name[&project.files[file].module];
+        let mut edges = FileEdges::default();
         let range = header.site_offsets[file] as usize..header.site_offsets[file + 1] as usize;
         for old in range {
             let stored = header.sites[old];
             let node = match stored.node {
                 StoredNode::None => None,
                 StoredNode::Internal(id) => Some(id),
-                StoredNode::External(name) => Some(project.node_for(&strings[name as usize])),
+                StoredNode::External(name) => {
+                    let known = &mut external[name as usize];
+                    Some(*known.get_or_insert_with(|| project.node_for(&strings[name as usize])))
+                }
             };
             let site = Site {
                 file,
@@ -409,9 +416,10 @@ fn restore(
                 importer,
                 target: strings.get(stored.target as usize).cloned(),
                 node,
+                context: stored.context,
             };
             renumbered[old] = project.sites.len() as u32;
-            project.add_site(site, header.implicit.row(old));
+            project.add_site(site, header.implicit.row(old), &mut edges);
         }
     }
     let mut chains = Dependents::default();
@@ -426,22 +434,15 @@ fn restore(
         );
     }
     project.chains = Some(chains);
-    let mut binders: crate::index::Binders = header
-        .binders
-        .iter()
-        .map(|(name, modules)| (name.as_str().into(), modules.clone()))
-        .collect();
+    let mut binders = header.binders.clone();
     if !changed.is_empty() {
         let changed_modules: Vec<ModuleId> = changed
             .iter()
             .map(|&f| project.by_name[&project.files[f].module])
             .collect();
-        for modules in binders.values_mut() {
-            modules.retain(|m| !changed_modules.contains(m));
-        }
-        for (name, modules) in project.binders_of(&changed_modules) {
-            binders.entry(name).or_default().extend(modules);
-        }
+        binders.retain(|(_, m)| !changed_modules.contains(m));
+        binders.extend(project.binders_of(&changed_modules));
+        binders.sort_unstable();
     }
     let _ = project.binders.set(binders);
     project.changed_files = changed;
@@ -505,17 +506,13 @@ fn save(
             import: site.import as u32,
             target: site.target.as_deref().map_or(u32::MAX, |t| strings.id(t)),
             node,
+            context: site.context,
         });
     }
     header.site_offsets = site_offsets;
     header.strings = strings.strings;
     header.chains = chains(project);
-    let mut binders: Vec<(String, Vec<u32>)> = project
-        .binders_of(&(0..project.files.len() as ModuleId).collect::<Vec<_>>())
-        .into_iter()
-        .map(|(name, modules)| (name.into_string(), modules))
-        .collect();
-    binders.sort_unstable();
+    let binders = project.binders_of(&(0..project.files.len() as ModuleId).collect::<Vec<_>>());
     header.binders = binders;
     let encoded: Vec<Blob> = (0..project.files.len())
         .into_par_iter()

@@ -12,7 +12,7 @@ use memmap2::Mmap;
 use serde::{Deserialize, Serialize};
 
 use crate::index::{Dependents, Stamp, content_hash};
-use crate::summary::FileSummary;
+use crate::summary::{Context, FileSummary};
 
 const MAGIC: &[u8; 8] = b"SSOTG\x00\x00\x01";
 const PREFIX: usize = 24;
@@ -60,6 +60,7 @@ pub struct StoredSite {
     /// Index into `Header::strings`, `u32::MAX` when the import climbs above the top.
     pub target: u32,
     pub node: StoredNode,
+    pub context: Context,
 }
 
 #[derive(Clone, Copy, Debug, Serialize, Deserialize)]
@@ -94,8 +95,8 @@ pub struct Header {
     pub implicit: Dependents,
     /// Per internal module, the sites whose chain passes through it.
     pub chains: Dependents,
-    /// (name, modules defining it).
-    pub binders: Vec<(String, Vec<u32>)>,
+    /// Which modules define which names (see `index::Binders`).
+    pub binders: crate::index::Binders,
 }
 
 /// A snapshot read from disk: its header, and the map its summaries are decoded from.

@@ -103,7 +103,7 @@ pub fn build(project: &Project, options: &Options) -> Result<Diagram> {
             continue;
         }
         let deferred = sites.iter().all(|&s| {
-            let context = project.import_site(s).context;
+            let context = project.sites[s].context;
             context.type_checking || context.function
         });
         let entry = edges.entry((a, b)).or_insert((0, true));

@@ -3,7 +3,7 @@
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use petgraph::Direction;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use anyhow::{Result, anyhow};
@@ -62,8 +62,8 @@ struct Resolved {
 pub struct Evaluator<'p> {
     project: &'p Project,
     resolver: Resolver<'p>,
-    /// Filled for every site in scope, and for others on demand.
-    sites: Vec<Option<Resolved>>,
+    /// Every site in scope, and others resolved on demand.
+    sites: FxHashMap<usize, Resolved>,
     /// The sites findings may be about: every site, or those of the files a check is
     /// limited to.
     in_scope: Vec<usize>,
@@ -111,7 +111,7 @@ impl<'p> Evaluator<'p> {
         let mut evaluator = Evaluator {
             project,
             resolver: Resolver::new(project),
-            sites: (0..project.sites.len()).map(|_| None).collect(),
+            sites: FxHashMap::default(),
             in_scope,
             scope,
             warnings: Vec::new(),
@@ -123,20 +123,36 @@ impl<'p> Evaluator<'p> {
     }
 
     fn ensure_resolved(&mut self, site: usize) {
-        if self.sites[site].is_none() {
+        if !self.sites.contains_key(&site) {
             let (resolution, hops) = self.resolver.resolve_site(site);
-            self.sites[site] = Some(Resolved {
-                resolution,
-                hops: hops.iter().map(|h| h.module).collect(),
-            });
+            let hops = hops.iter().map(|h| h.module).collect();
+            self.sites.insert(site, Resolved { resolution, hops });
         }
     }
 
     /// A site's resolution; sites outside the scope must have been resolved first.
     fn resolved(&self, site: usize) -> &Resolved {
-        self.sites[site]
-            .as_ref()
-            .expect("sites are resolved before they are read")
+        &self.sites[&site]
+    }
+
+    /// The modules of the files in scope, sorted; `None` for the whole repository.
+    fn scope_modules(&self) -> Option<Vec<ModuleId>> {
+        let project = self.project;
+        self.scope.as_ref().map(|files| {
+            let mut modules: Vec<ModuleId> = files
+                .iter()
+                .filter_map(|&f| project.internal(&project.files[f].module))
+                .collect();
+            modules.sort_unstable();
+            modules
+        })
+    }
+
+    /// Whether some module in scope is accepted by `wanted` (always, for the whole
+    /// repository): rules about other modules only need not run.
+    fn scope_has(&self, wanted: impl Fn(ModuleId) -> bool) -> bool {
+        self.scope_modules()
+            .is_none_or(|modules| modules.into_iter().any(wanted))
     }
 
     /// Whether findings about file `file` are wanted.
@@ -146,23 +162,11 @@ impl<'p> Evaluator<'p> {
             .is_none_or(|files| files.contains(&file))
     }
 
-    /// Each resolved site's resolution and the modules its re-export chain passes
-    /// through (what the cache keeps to find the sites a change can break).
-    pub fn resolutions(&self) -> impl Iterator<Item = (usize, &Resolution, &[ModuleId])> {
-        self.sites
-            .iter()
-            .enumerate()
-            .filter_map(|(site, resolved)| {
-                resolved
-                    .as_ref()
-                    .map(|r| (site, &r.resolution, r.hops.as_slice()))
-            })
-    }
-
     /// Modules that some import's re-export chain passes through: re-export layers.
     pub fn reexport_modules(&self) -> FxHashSet<ModuleId> {
-        self.resolutions()
-            .flat_map(|(_, _, hops)| hops.iter().copied())
+        self.sites
+            .values()
+            .flat_map(|resolved| resolved.hops.iter().copied())
             .collect()
     }
 
@@ -444,14 +448,7 @@ impl<'p> Evaluator<'p> {
                     .as_deref()
                     .is_some_and(|p| paths.is_match(p))
         };
-        let among: Option<Vec<ModuleId>> = self.scope.as_ref().map(|files| {
-            let mut modules: Vec<ModuleId> = files
-                .iter()
-                .filter_map(|&f| project.internal(&project.files[f].module))
-                .collect();
-            modules.sort_unstable();
-            modules
-        });
+        let among = self.scope_modules();
         let mut duplicates: Vec<_> = query::duplicate_definitions(
             &mut self.resolver,
             DefinitionKind::Any,
@@ -549,7 +546,7 @@ impl<'p> Evaluator<'p> {
                 findings.push(self.site_finding(id, severity, site, text, Vec::new(), None));
             }
         }
-        if transitive {
+        if transitive && self.scope_has(|m| any_matches(from, name(m))) {
             let graph = Graph::new(project, EdgeFilter::default());
             let targets: Vec<ModuleId> = (0..project.modules.len() as ModuleId)
                 .filter(|&m| !project.modules[m as usize].external && any_matches(to, name(m)))
@@ -593,6 +590,9 @@ impl<'p> Evaluator<'p> {
                 !module.external && any_matches(within, &module.name)
             })
             .collect();
+        if !self.scope_has(|m| modules.contains(&m)) {
+            return Vec::new();
+        }
         let graph = Graph::new(project, EdgeFilter::default()).within(modules);
         let mut findings = Vec::new();
         for cycle in graph.cycles() {

@@ -79,6 +79,8 @@ pub struct Header {
     pub key: u64,
     /// When the snapshot was taken: files modified since then are hashed again.
     pub created_ns: u64,
+    /// Bytes of summaries after the header: a shorter file was cut short.
+    pub blobs_len: u64,
     pub dirs: Vec<DirStamp>,
     pub ignore_files: Vec<IgnoreStamp>,
     /// In path order, as the walk returns them.
@@ -135,6 +137,9 @@ impl Snapshot {
         if header.key != key {
             bail!("settings changed");
         }
+        if (map.len() - PREFIX - header_len) as u64 != header.blobs_len {
+            bail!("truncated");
+        }
         Ok(Some(Snapshot {
             header,
             map,
@@ -186,6 +191,7 @@ pub fn write(path: &Path, mut header: Header, blobs: &[Blob]) -> Result<()> {
         };
         offset += bytes.len() as u64;
     }
+    header.blobs_len = offset;
     let header_bytes = bincode::serialize(&header)?;
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;

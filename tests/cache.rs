@@ -1,0 +1,253 @@
+//! The incremental cache: reused when the tree is unchanged, parsed again where it
+//! changed, rebuilt when damaged, and never a reason for a different answer than a run
+//! without it.
+
+mod common;
+
+use std::path::Path;
+
+use common::{run, seed_repo};
+
+const SNAPSHOT: &str = ".ssot-graph-cache/snapshot.bin";
+
+/// What a user reads: exit code and stdout, with and without the cache.
+fn answers(root: &Path, args: &[&str]) -> ((i32, String), (i32, String)) {
+    let cached = run(root, args);
+    let mut uncached_args = vec!["--no-cache"];
+    uncached_args.extend_from_slice(args);
+    let uncached = run(root, &uncached_args);
+    (
+        (cached.code, cached.stdout),
+        (uncached.code, uncached.stdout),
+    )
+}
+
+fn assert_same_as_without_cache(root: &Path, args: &[&str]) {
+    let (cached, uncached) = answers(root, args);
+    assert_eq!(cached, uncached, "{args:?}");
+}
+
+/// The `cache:` lines `-v` prints.
+fn cache_notes(root: &Path, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["-v"];
+    all.extend_from_slice(args);
+    run(root, &all)
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("cache: "))
+        .map(str::to_string)
+        .collect()
+}
+
+const CHECK: &[&str] = &["check", "--format", "json"];
+const EXPORT: &[&str] = &["export"];
+
+#[test]
+fn the_first_run_writes_the_cache_and_the_next_reuses_every_file() {
+    let repo = seed_repo();
+    let first = cache_notes(repo.path(), CHECK);
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert!(first[0].contains("snapshot.bin written"), "{first:?}");
+    let ignore = std::fs::read_to_string(repo.path().join(".ssot-graph-cache/.gitignore"));
+    assert!(ignore.unwrap().lines().any(|l| l == "*"));
+    assert_eq!(
+        cache_notes(repo.path(), CHECK),
+        ["cache: 0 of 19 files parsed again"]
+    );
+    assert_same_as_without_cache(repo.path(), CHECK);
+    assert_same_as_without_cache(repo.path(), EXPORT);
+}
+
+#[test]
+fn an_edited_file_is_parsed_again_and_answers_match_a_run_without_cache() {
+    let repo = seed_repo();
+    run(repo.path(), CHECK);
+    let agent = repo.path().join("netra_backend/app/agents/chat_agent.py");
+    let mut text = std::fs::read_to_string(&agent).unwrap();
+    text.push_str("from netra_backend.app.websocket_core.websocket_manager_factory import create_websocket_manager\n");
+    std::fs::write(&agent, text).unwrap();
+    let file = &repo
+        .path()
+        .join("netra_backend/app/agents/chat_agent.py")
+        .display()
+        .to_string();
+    assert_eq!(
+        cache_notes(repo.path(), &["check", file]),
+        ["cache: 1 of 19 files parsed again"]
+    );
+    let (cached, uncached) = answers(repo.path(), &["check", "--format", "json", file]);
+    assert_eq!(cached, uncached);
+    assert!(
+        cached
+            .1
+            .contains("websocket_manager_factory import create_websocket_manager")
+    );
+    assert_same_as_without_cache(repo.path(), CHECK);
+    assert_same_as_without_cache(repo.path(), EXPORT);
+}
+
+#[test]
+fn a_dropped_re_export_breaks_its_importers_with_the_cache_as_without() {
+    let repo = seed_repo();
+    run(repo.path(), CHECK);
+    let services = repo.path().join("netra_backend/app/services/__init__.py");
+    std::fs::write(&services, "__all__ = []\n").unwrap();
+    let services = &services.display().to_string();
+    let (cached, uncached) = answers(repo.path(), &["check", "--format", "json", services]);
+    assert_eq!(cached, uncached);
+    assert!(cached.1.contains("broken-import"), "{}", cached.1);
+}
+
+#[test]
+fn added_and_deleted_files_are_found() {
+    let repo = seed_repo();
+    run(repo.path(), CHECK);
+    let new = repo.path().join("netra_backend/app/agents/new_agent.py");
+    std::fs::write(
+        &new,
+        "from netra_backend.app.websocket_core.websocket_manager_factory import create_websocket_manager\n",
+    )
+    .unwrap();
+    let notes = cache_notes(repo.path(), &["stats"]);
+    assert!(notes[0].ends_with("tree walked"), "{notes:?}");
+    assert!(notes[1].contains("snapshot.bin written"), "{notes:?}");
+    assert_same_as_without_cache(repo.path(), CHECK);
+    assert_same_as_without_cache(repo.path(), EXPORT);
+    std::fs::remove_file(repo.path().join("netra_backend/app/routes/websocket.py")).unwrap();
+    assert_same_as_without_cache(repo.path(), CHECK);
+    assert_same_as_without_cache(repo.path(), EXPORT);
+    // The tree as it is now is the snapshot's: the next run walks nothing.
+    assert_eq!(
+        cache_notes(repo.path(), &["stats"]),
+        ["cache: 0 of 19 files parsed again"]
+    );
+}
+
+#[test]
+fn a_new_or_edited_gitignore_changes_what_is_read() {
+    let repo = seed_repo();
+    run(repo.path(), CHECK);
+    let ignore = repo.path().join("netra_backend/app/agents/.gitignore");
+    std::fs::write(&ignore, "chat_agent.py\n").unwrap();
+    assert_same_as_without_cache(repo.path(), EXPORT);
+    // Same size, same directory listing: only the file's stamp tells.
+    std::fs::write(&ignore, "tool_dispatcher.py\n").unwrap();
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+    std::fs::File::options()
+        .write(true)
+        .open(&ignore)
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+    assert_same_as_without_cache(repo.path(), EXPORT);
+}
+
+#[test]
+fn a_damaged_or_foreign_cache_is_rebuilt_never_trusted() {
+    let repo = seed_repo();
+    let snapshot = repo.path().join(SNAPSHOT);
+    let expected = answers(repo.path(), CHECK).1;
+    let good = std::fs::read(&snapshot).unwrap();
+    let half = good[..good.len() / 2].to_vec();
+    let mut header_flipped = good.clone();
+    header_flipped[40] ^= 0xff;
+    let mut summary_flipped = good.clone();
+    let last = summary_flipped.len() - 3;
+    summary_flipped[last] ^= 0xff;
+    let damaged: [(&str, Vec<u8>); 5] = [
+        ("empty", Vec::new()),
+        ("truncated", half),
+        (
+            "foreign",
+            b"not a snapshot at all, just some bytes".repeat(10),
+        ),
+        ("header byte flipped", header_flipped),
+        ("summary byte flipped", summary_flipped),
+    ];
+    for (what, bytes) in damaged {
+        std::fs::write(&snapshot, bytes).unwrap();
+        // An edit makes every run depend on the cached summaries being right.
+        let agent = repo
+            .path()
+            .join("netra_backend/app/agents/tool_dispatcher.py");
+        let text = std::fs::read_to_string(&agent).unwrap();
+        std::fs::write(&agent, text).unwrap();
+        let output = run(repo.path(), &["-v", "check", "--format", "json"]);
+        assert_eq!((output.code, output.stdout), expected, "{what}");
+        if what != "summary byte flipped" {
+            assert!(
+                output.stderr.contains("rebuilt"),
+                "{what}: {}",
+                output.stderr
+            );
+        }
+        assert_eq!(
+            cache_notes(repo.path(), CHECK).len(),
+            1,
+            "{what}: usable again"
+        );
+    }
+}
+
+#[test]
+fn changed_settings_rebuild_the_cache() {
+    let repo = seed_repo();
+    run(repo.path(), CHECK);
+    let pyproject = repo.path().join("pyproject.toml");
+    let mut text = std::fs::read_to_string(&pyproject).unwrap();
+    text.push_str("exclude = [\"tests/**\"]\n");
+    std::fs::write(&pyproject, text).unwrap();
+    let notes = cache_notes(repo.path(), CHECK);
+    assert!(notes[0].ends_with("rebuilt: settings changed"), "{notes:?}");
+    assert_same_as_without_cache(repo.path(), EXPORT);
+}
+
+#[test]
+fn no_cache_writes_nothing_and_cache_dir_moves_the_cache() {
+    let repo = seed_repo();
+    run(repo.path(), &["--no-cache", "stats"]);
+    assert!(!repo.path().join(".ssot-graph-cache").exists());
+    std::fs::write(
+        repo.path().join("ssot-graph.toml"),
+        "cache-dir = \"build/ssot\"\n",
+    )
+    .unwrap();
+    run(repo.path(), &["stats"]);
+    assert!(repo.path().join("build/ssot/snapshot.bin").is_file());
+    assert!(!repo.path().join(".ssot-graph-cache").exists());
+}
+
+#[test]
+fn concurrent_runs_leave_one_valid_cache() {
+    let repo = seed_repo();
+    let expected = answers(repo.path(), EXPORT).1;
+    std::fs::remove_dir_all(repo.path().join(".ssot-graph-cache")).unwrap();
+    let outputs: Vec<(i32, String)> = std::thread::scope(|scope| {
+        let runs: Vec<_> = (0..8)
+            .map(|_| scope.spawn(|| run(repo.path(), EXPORT)))
+            .collect();
+        runs.into_iter()
+            .map(|r| {
+                let output = r.join().unwrap();
+                (output.code, output.stdout)
+            })
+            .collect()
+    });
+    for output in outputs {
+        assert_eq!(output, expected);
+    }
+    assert_eq!(
+        cache_notes(repo.path(), EXPORT),
+        ["cache: 0 of 19 files parsed again"]
+    );
+}
+
+#[test]
+fn a_cache_that_cannot_be_written_is_skipped() {
+    // A file where the cache folder would go: nothing can be written there.
+    let repo = seed_repo();
+    std::fs::write(repo.path().join(".ssot-graph-cache"), "in the way").unwrap();
+    let output = run(repo.path(), &["-v", "stats", "--format", "json"]);
+    assert_eq!(output.code, 0);
+    assert!(output.stderr.contains("not written"), "{}", output.stderr);
+}

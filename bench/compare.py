@@ -44,7 +44,7 @@ def main():
                  f"grimp.build_graph({package!r}, cache_dir=None)"]
         ruff = [os.path.join(VENV_BIN, "ruff"), "check", "--select", "F401", "--no-cache",
                 "--exit-zero", "--quiet", tree]
-        ours = median_time([BINARY, "--root", tree, "stats"], args.runs)
+        ours = median_time([BINARY, "--no-cache", "--root", tree, "stats"], args.runs)
         theirs = median_time(grimp, args.runs)
         floor = median_time(ruff, args.runs)
         rows.append((package, stats["files"], stats["import_sites"], ours, theirs, floor))

@@ -43,7 +43,7 @@ def main():
     tree = os.path.abspath(args.tree)
     print(f"{'query':<38} {'ssot-graph':>10} {'grimp':>8}")
     for label, query, grimp_query in QUERIES:
-        ours = statistics.median(timed([BINARY, "--root", tree, *query]) for _ in range(args.runs))
+        ours = statistics.median(timed([BINARY, "--no-cache", "--root", tree, *query]) for _ in range(args.runs))
         theirs = ""
         if grimp_query:
             script = (f"import sys; sys.path.insert(0, {tree!r}); import grimp; "

@@ -15,7 +15,7 @@ for n in "${sizes[@]}"; do
   [ -d "$tree" ] || python3 bench/synthetic.py "$n" "$tree" > /dev/null
   times=() peak=0 phases=""
   for _ in $(seq "$runs"); do
-    out=$( { /usr/bin/time -f "%e %M" target/release/ssot-graph --root "$tree" stats > /tmp/scale-stats.txt; } 2>&1 )
+    out=$( { /usr/bin/time -f "%e %M" target/release/ssot-graph --no-cache --root "$tree" stats > /tmp/scale-stats.txt; } 2>&1 )
     times+=("${out% *}")
     kb=${out#* }
     [ "$kb" -gt "$peak" ] && peak=$kb

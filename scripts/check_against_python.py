@@ -125,7 +125,7 @@ def main():
     with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as config:
         config.write(f'python-version = "{sys.version_info[0]}.{sys.version_info[1]}"\n')
         config.write(f'platform = "{sys.platform}"\n')
-    command = [args.binary, "--root", root, "--config", config.name, "--format", "json"]
+    command = [args.binary, "--no-cache", "--root", root, "--config", config.name, "--format", "json"]
     stats = json.loads(subprocess.run(command + ["stats"], check=True, capture_output=True).stdout)
     export = json.loads(subprocess.run(command + ["export"], check=True, capture_output=True).stdout)
     os.unlink(config.name)

@@ -148,7 +148,7 @@ impl<'p> Graph<'p> {
             })
             .filter(|&m| m != module)
             .collect();
-        found.sort_by_key(|&m| self.name(m));
+        found.sort_by_key(|&m| self.project.name_rank(m));
         found
     }
 
@@ -180,12 +180,17 @@ impl<'p> Graph<'p> {
     }
 
     /// Breadth-first from `starts`: each reached module with the one it was reached from.
+    /// With `until`, the walk stops once all of those are reached (their chains are final).
     fn bfs(
         &self,
         starts: &[ModuleId],
         direction: Direction,
         allowed: impl Fn(EdgeIndex) -> bool,
+        until: Option<&[ModuleId]>,
     ) -> FxHashMap<ModuleId, Option<ModuleId>> {
+        let done = |parent: &FxHashMap<ModuleId, Option<ModuleId>>| {
+            until.is_some_and(|wanted| wanted.iter().all(|m| parent.contains_key(m)))
+        };
         let mut parent: FxHashMap<ModuleId, Option<ModuleId>> = FxHashMap::default();
         let mut queue = VecDeque::new();
         for &start in starts {
@@ -205,12 +210,15 @@ impl<'p> Graph<'p> {
                     Direction::Incoming => e.source().index() as ModuleId,
                 })
                 .collect();
-            next.sort_by_key(|&m| self.name(m));
+            next.sort_by_key(|&m| self.project.name_rank(m));
             for found in next {
                 if let std::collections::hash_map::Entry::Vacant(entry) = parent.entry(found) {
                     entry.insert(Some(module));
                     queue.push_back(found);
                 }
+            }
+            if done(&parent) {
+                break;
             }
         }
         parent
@@ -220,13 +228,24 @@ impl<'p> Graph<'p> {
     /// with `Outgoing`) that is not a start, sorted by name, each with one shortest chain
     /// written in import order (importer first).
     pub fn reach(&self, starts: &[ModuleId], direction: Direction) -> Vec<Vec<ModuleId>> {
-        let parent = self.bfs(starts, direction, |e| self.keeps(e));
+        self.reach_only(starts, direction, None)
+    }
+
+    /// `reach`, for the modules `only` alone when given (the walk ends once they are
+    /// reached: the chains are those a full walk finds).
+    pub fn reach_only(
+        &self,
+        starts: &[ModuleId],
+        direction: Direction,
+        only: Option<&[ModuleId]>,
+    ) -> Vec<Vec<ModuleId>> {
+        let parent = self.bfs(starts, direction, |e| self.keeps(e), only);
         let mut reached: Vec<ModuleId> = parent
             .iter()
-            .filter(|(_, from)| from.is_some())
+            .filter(|&(&m, from)| from.is_some() && only.is_none_or(|o| o.contains(&m)))
             .map(|(&m, _)| m)
             .collect();
-        reached.sort_by_key(|&m| self.name(m));
+        reached.sort_by_key(|&m| self.project.name_rank(m));
         reached
             .into_iter()
             .map(|module| {
@@ -326,7 +345,7 @@ impl<'p> Graph<'p> {
             .map(|component| {
                 let mut members: Vec<ModuleId> =
                     component.iter().map(|n| n.index() as ModuleId).collect();
-                members.sort_by_key(|&m| self.name(m));
+                members.sort_by_key(|&m| self.project.name_rank(m));
                 // The eager sub-component holding the first member in name order.
                 let eager_start = members
                     .iter()
@@ -374,7 +393,7 @@ impl<'p> Graph<'p> {
             let (a, b) = graph.edge_endpoints(e).expect("edge exists");
             allowed(e) && inside(a.index() as ModuleId) && inside(b.index() as ModuleId)
         };
-        let parent = self.bfs(&[start], Direction::Outgoing, within);
+        let parent = self.bfs(&[start], Direction::Outgoing, within, None);
         let depth = |mut m: ModuleId| {
             let mut d = 0;
             while let Some(Some(up)) = parent.get(&m) {

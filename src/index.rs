@@ -255,6 +255,8 @@ pub struct Project {
     /// Which modules bind a definition (class, function, value or alias) to which name;
     /// built on first use or restored from the cache.
     pub binders: OnceLock<Binders>,
+    /// Each module's place in name order; built on first use.
+    name_ranks: OnceLock<Vec<u32>>,
 }
 
 /// (hash of a name, a module with a definition bound to it), sorted: names are looked up
@@ -265,7 +267,9 @@ pub type Binders = Vec<(u64, ModuleId)>;
 /// (for each module, the sites that depend on it).
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Dependents {
+    #[serde(deserialize_with = "crate::cache::exact")]
     pub offsets: Vec<u32>,
+    #[serde(deserialize_with = "crate::cache::exact")]
     pub items: Vec<u32>,
 }
 
@@ -337,6 +341,7 @@ impl Project {
             chains: None,
             changed_files: Vec::new(),
             binders: OnceLock::new(),
+            name_ranks: OnceLock::new(),
         }
     }
 
@@ -478,6 +483,21 @@ impl Project {
                 .flat_map(|&m| chains.row(m as usize).iter().map(|&s| s as usize))
                 .collect(),
         )
+    }
+
+    /// The module's place in name order: sorting by it sorts by name, without comparing
+    /// strings.
+    pub fn name_rank(&self, module: ModuleId) -> u32 {
+        let ranks = self.name_ranks.get_or_init(|| {
+            let mut order: Vec<u32> = (0..self.modules.len() as u32).collect();
+            order.sort_unstable_by_key(|&m| self.modules[m as usize].name.as_str());
+            let mut ranks = vec![0; order.len()];
+            for (rank, &module) in order.iter().enumerate() {
+                ranks[module as usize] = rank as u32;
+            }
+            ranks
+        });
+        ranks.get(module as usize).copied().unwrap_or(u32::MAX)
     }
 
     /// Modules that may bind a definition to `name` (all that do, in module order).

@@ -7,8 +7,11 @@
 //! are decoded only when something reads them. A new snapshot is written when there was
 //! none, when the set of files changed, or when many files drifted from it.
 
+mod exact;
 mod snapshot;
 mod tree;
+
+pub(crate) use exact::exact;
 
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -386,6 +389,7 @@ fn restore(
     let mut project = Project::new(layout, files, summaries, diagnostics);
     project.index_modules();
     project.sites.reserve(header.sites.len());
+    project.graph.reserve_edges(header.edges as usize);
     let mut interner = Interner::default();
     let strings: Vec<Arc<str>> = header.strings.iter().map(|s| interner.intern(s)).collect();
     // External modules are numbered in the order sites first name them, as when indexing.
@@ -510,6 +514,7 @@ fn save(
         });
     }
     header.site_offsets = site_offsets;
+    header.edges = project.graph.edge_count() as u32;
     header.strings = strings.strings;
     header.chains = chains(project);
     let binders = project.binders_of(&(0..project.files.len() as ModuleId).collect::<Vec<_>>());

@@ -11,6 +11,7 @@ use anyhow::{Context as _, Result, bail};
 use memmap2::Mmap;
 use serde::{Deserialize, Serialize};
 
+use super::exact::exact;
 use crate::index::{Dependents, Stamp, content_hash};
 use crate::summary::{Context, FileSummary};
 
@@ -81,23 +82,31 @@ pub struct Header {
     pub created_ns: u64,
     /// Bytes of summaries after the header: a shorter file was cut short.
     pub blobs_len: u64,
+    #[serde(deserialize_with = "exact")]
     pub dirs: Vec<DirStamp>,
     pub ignore_files: Vec<IgnoreStamp>,
     /// In path order, as the walk returns them.
+    #[serde(deserialize_with = "exact")]
     pub files: Vec<StoredFile>,
     /// Walk problems: (path, line, message).
     pub walk_diagnostics: Vec<(String, u32, String)>,
     /// Parse problems: (file, line, message), so they are known without decoding.
     pub parse_diagnostics: Vec<(u32, u32, String)>,
+    #[serde(deserialize_with = "exact")]
     pub strings: Vec<String>,
     /// Sites per file: file `f` owns `sites[site_offsets[f]..site_offsets[f + 1]]`.
+    #[serde(deserialize_with = "exact")]
     pub site_offsets: Vec<u32>,
+    #[serde(deserialize_with = "exact")]
     pub sites: Vec<StoredSite>,
+    /// How many edges the graph had, to allocate it once.
+    pub edges: u32,
     /// Per site, the parent packages its import runs first.
     pub implicit: Dependents,
     /// Per internal module, the sites whose chain passes through it.
     pub chains: Dependents,
     /// Which modules define which names (see `index::Binders`).
+    #[serde(deserialize_with = "exact")]
     pub binders: crate::index::Binders,
 }
 

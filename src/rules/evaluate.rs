@@ -551,7 +551,13 @@ impl<'p> Evaluator<'p> {
             let targets: Vec<ModuleId> = (0..project.modules.len() as ModuleId)
                 .filter(|&m| !project.modules[m as usize].external && any_matches(to, name(m)))
                 .collect();
-            for chain in graph.reach(&targets, Direction::Incoming) {
+            let importers: Option<Vec<ModuleId>> = self.scope_modules().map(|modules| {
+                modules
+                    .into_iter()
+                    .filter(|&m| any_matches(from, name(m)))
+                    .collect()
+            });
+            for chain in graph.reach_only(&targets, Direction::Incoming, importers.as_deref()) {
                 // Direct imports are reported above, at their own site.
                 if chain.len() < 3 || !any_matches(from, name(chain[0])) {
                     continue;

@@ -69,6 +69,11 @@ pub fn open(layout: Layout, config: &Config, options: &OpenOptions) -> Project {
     let path = layout.root.join(config.cache_dir()).join(FILE_NAME);
     let key = key(&layout, config);
     let started = Instant::now();
+    // Files are read after this: one changed since is hashed on the next run even when
+    // its stamp matches (it may have changed again within the clock's resolution).
+    let read_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
     let snapshot = match Snapshot::read(&path, key) {
         Ok(snapshot) => snapshot.map(Arc::new),
         Err(error) => {
@@ -98,10 +103,20 @@ pub fn open(layout: Layout, config: &Config, options: &OpenOptions) -> Project {
             .timings
             .splice(0..0, [("discover", discovered), ("parse", parsing)]);
         let tree = Tree::of(&root, &walk.dirs);
-        save(&project, &path, key, tree, &states, None, options);
+        let written = Written {
+            path: &path,
+            key,
+            read_at,
+        };
+        save(&project, &written, tree, &states, None, options);
         return project;
     };
-    warm(layout, snapshot, &path, key, options, started)
+    let written = Written {
+        path: &path,
+        key,
+        read_at,
+    };
+    warm(layout, snapshot, &written, options, started)
 }
 
 /// How a file stands against the snapshot.
@@ -196,8 +211,7 @@ fn same_file(file: &SourceFile, stored: &StoredFile) -> bool {
 fn warm(
     layout: Layout,
     snapshot: Arc<Snapshot>,
-    path: &Path,
-    key: u64,
+    written: &Written,
     options: &OpenOptions,
     started: Instant,
 ) -> Project {
@@ -310,7 +324,7 @@ fn warm(
         None => None,
     };
     if let Some(tree) = tree {
-        save(&project, path, key, tree, &states, Some(&snapshot), options);
+        save(&project, written, tree, &states, Some(&snapshot), options);
     }
     project
 }
@@ -455,24 +469,30 @@ fn restore(
 }
 
 /// Writes a new snapshot of `project`; failures are reported with `-v` only.
+/// Where a new snapshot goes and what it is stamped with.
+struct Written<'a> {
+    path: &'a Path,
+    key: u64,
+    /// When this run started reading files.
+    read_at: u64,
+}
+
 fn save(
     project: &Project,
-    path: &Path,
-    key: u64,
+    written: &Written,
     tree: Tree,
     states: &[FileState],
     old: Option<&Snapshot>,
     options: &OpenOptions,
 ) {
     let started = Instant::now();
-    let created_ns = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64);
+    // Every summary is read below (encoded, or resolved through): decode them in parallel.
+    project.summaries.load_all();
     let mut strings = StringTable::default();
     let mut header = Header {
         tool: env!("CARGO_PKG_VERSION").to_string(),
-        key,
-        created_ns,
+        key: written.key,
+        created_ns: written.read_at,
         dirs: tree.dirs,
         ignore_files: tree.ignore_files,
         walk_diagnostics: tree.walk_diagnostics,
@@ -556,6 +576,7 @@ fn save(
             },
         });
     }
+    let path = written.path;
     match snapshot::write(path, header, &encoded) {
         Ok(()) => note(
             options,

@@ -184,12 +184,15 @@ pub fn content_hash(bytes: &[u8]) -> u64 {
     hasher.finish()
 }
 
-/// Reads and summarizes one file.
-pub fn parse_file(file: &SourceFile, target: &parse::Target) -> Parsed {
-    let stamp = std::fs::metadata(&file.path).ok().map(|m| Stamp::of(&m));
+/// Reads and summarizes one file; with `fingerprint`, also takes its stamp and hash
+/// for the cache.
+pub fn parse_file(file: &SourceFile, target: &parse::Target, fingerprint: bool) -> Parsed {
+    let stamp = fingerprint
+        .then(|| std::fs::metadata(&file.path).ok().map(|m| Stamp::of(&m)))
+        .flatten();
     match std::fs::read(&file.path) {
         Ok(bytes) => Parsed {
-            hash: content_hash(&bytes),
+            hash: if fingerprint { content_hash(&bytes) } else { 0 },
             summary: parse::summarize_bytes(bytes, file.is_stub, target),
             stamp,
         },
@@ -230,7 +233,7 @@ pub fn summarize_all(
     let summaries = files
         .par_iter()
         .progress_with(bar.clone())
-        .map(|file| parse_file(file, target))
+        .map(|file| parse_file(file, target, options.cache))
         .collect();
     bar.finish_and_clear();
     summaries

@@ -177,7 +177,7 @@ fn compare(
         return (state, None);
     }
     let Ok(bytes) = std::fs::read(&file.path) else {
-        let parsed = parse_file(file, target);
+        let parsed = parse_file(file, target, true);
         return (FileState::from_parse(&parsed, None), Some(parsed.summary));
     };
     let hash = content_hash(&bytes);

@@ -70,7 +70,8 @@ def main():
                 handle.write(original)
     os.unlink(config.name)
     print(f"{compared} answers compared, {differ} differ")
+    return 1 if differ else 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -1,6 +1,8 @@
 //! Property-based fuzzing: arbitrary bytes and mutated Python never make the per-file
-//! summary panic, and random repositories (re-export chains, star imports, cycles,
-//! relative imports that climb too far) never make resolution or the queries panic.
+//! summary panic, random repositories (re-export chains, star imports, cycles,
+//! relative imports that climb too far) never make resolution or the queries panic, and
+//! a project restored from the cache after random edits (or from a cache with random
+//! bytes changed) is the project a fresh build gives.
 //! CI runs a bounded number of cases; `PROPTEST_CASES=100000 cargo test --release --test
 //! fuzz` runs for as long as wanted.
 
@@ -13,7 +15,7 @@ use ssot_graph::graph::{EdgeFilter, Graph};
 use ssot_graph::index::{OpenOptions, Project};
 use ssot_graph::parse::{Target, summarize_bytes};
 use ssot_graph::query::{self, DefinitionKind};
-use ssot_graph::resolve::Resolver;
+use ssot_graph::resolve::{Resolution, Resolver};
 
 /// Real Python to mutate: the fixtures' files.
 fn corpus() -> Vec<Vec<u8>> {
@@ -139,6 +141,95 @@ const FILES: [&str; 7] = [
     "p/q/m3.py",
     "p/q/m4.py",
 ];
+
+fn write_repository(root: &Path, modules: &[Vec<String>]) {
+    for (file, lines) in FILES.iter().zip(modules) {
+        let path = root.join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, lines.join("\n") + "\n").unwrap();
+    }
+}
+
+/// Everything a query can see of a project, by name: sites with their targets, nodes
+/// and resolutions, the edges, and the diagnostics.
+fn observable(project: &Project) -> Vec<String> {
+    let name = |m: u32| project.modules[m as usize].name.clone();
+    let mut resolver = Resolver::new(project);
+    let mut seen = Vec::new();
+    for (index, site) in project.sites.iter().enumerate() {
+        let resolution = match resolver.resolve_site(index).0 {
+            Resolution::Definition { module, binding } => format!(
+                "{}.{}",
+                name(module),
+                project.module_summary(module).unwrap().bindings[binding as usize].name
+            ),
+            Resolution::Module(m) => name(m),
+            other => format!("{other:?}"),
+        };
+        seen.push(format!(
+            "{} #{} {:?} -> {:?} = {resolution} {:?}",
+            project.files[site.file].rel,
+            site.import,
+            site.target,
+            site.node.map(name),
+            site.context
+        ));
+    }
+    for edge in project.graph.edge_indices() {
+        let (a, b) = project.graph.edge_endpoints(edge).unwrap();
+        let weight = &project.graph[edge];
+        seen.push(format!(
+            "{} -> {}: {:?} {:?}",
+            name(a.index() as u32),
+            name(b.index() as u32),
+            weight.sites,
+            weight.implicit_sites
+        ));
+    }
+    seen.extend(project.diagnostics.iter().map(|d| format!("{d:?}")));
+    seen.sort();
+    seen
+}
+
+fn open(root: &Path, cache: bool) -> Project {
+    let options = OpenOptions {
+        cache,
+        ..OpenOptions::default()
+    };
+    Project::open(root.to_path_buf(), &Config::default(), &options).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(100),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn the_cache_restores_what_a_fresh_build_finds(
+        before in proptest::collection::vec(proptest::collection::vec(statement(), 0..6), FILES.len()),
+        edits in proptest::collection::vec((0..FILES.len(), proptest::collection::vec(statement(), 0..6)), 1..3),
+        damage in proptest::option::of((any::<usize>(), any::<u8>())),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        write_repository(dir.path(), &before);
+        drop(open(dir.path(), true));
+        if let Some((at, byte)) = damage {
+            let snapshot = dir.path().join(".ssot-graph-cache/snapshot.bin");
+            let mut bytes = std::fs::read(&snapshot).unwrap();
+            let len = bytes.len();
+            bytes[at % len] ^= byte | 1;
+            std::fs::write(&snapshot, bytes).unwrap();
+        }
+        let mut after = before.clone();
+        for (file, lines) in edits {
+            after[file] = lines;
+        }
+        write_repository(dir.path(), &after);
+        prop_assert_eq!(observable(&open(dir.path(), true)), observable(&open(dir.path(), false)));
+    }
+}
 
 proptest! {
     #![proptest_config(ProptestConfig {

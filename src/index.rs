@@ -215,7 +215,7 @@ fn read_error(error: std::io::Error) -> FileSummary {
 }
 
 /// Every file's summary, parsed in parallel, with a progress bar on big trees.
-pub fn summarize_all(
+fn summarize_all(
     files: &[SourceFile],
     target: &parse::Target,
     options: &OpenOptions,
@@ -304,23 +304,33 @@ impl Project {
         if options.cache {
             return Ok(crate::cache::open(layout, config, options));
         }
+        Ok(Project::read(layout, options).0)
+    }
+
+    /// Walks, parses and indexes everything; also returns each file's stamp and content
+    /// hash (with `options.cache`) and the walk, its files moved into the project.
+    pub fn read(
+        layout: Layout,
+        options: &OpenOptions,
+    ) -> (Project, Vec<(Option<Stamp>, u64)>, discover::Walk) {
         let started = Instant::now();
-        let walk = layout.walk();
+        let mut walk = layout.walk();
         let discovered = started.elapsed();
         let started = Instant::now();
         let parsed = summarize_all(&walk.files, &layout.target, options);
+        let fingerprints = parsed.iter().map(|p| (p.stamp, p.hash)).collect();
         let summaries = parsed.into_iter().map(|p| p.summary).collect();
         let parsing = started.elapsed();
         let mut project = Project::build(
             layout,
-            walk.files,
+            std::mem::take(&mut walk.files),
             Summaries::parsed(summaries),
-            walk.diagnostics,
+            walk.diagnostics.clone(),
         );
         project
             .timings
             .splice(0..0, [("discover", discovered), ("parse", parsing)]);
-        Ok(project)
+        (project, fingerprints, walk)
     }
 
     /// An empty project over `files`, before any module or site is indexed.

@@ -251,3 +251,16 @@ fn a_cache_that_cannot_be_written_is_skipped() {
     assert_eq!(output.code, 0);
     assert!(output.stderr.contains("not written"), "{}", output.stderr);
 }
+
+#[test]
+fn problems_found_by_the_walk_are_reported_from_the_cache_too() {
+    let repo = seed_repo();
+    // A package and a module of the same name: the walk reports the module shadowed.
+    let package = repo.path().join("netra_backend/app/agents/chat_agent");
+    std::fs::create_dir(&package).unwrap();
+    std::fs::write(package.join("__init__.py"), "").unwrap();
+    let args = ["export"];
+    let cold = run(repo.path(), &args);
+    assert!(cold.stdout.contains("that file wins"), "{}", cold.stdout);
+    assert_same_as_without_cache(repo.path(), &args);
+}

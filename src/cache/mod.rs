@@ -22,10 +22,10 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::config::Config;
-use crate::discover::{FileDiagnostic, SourceFile};
+use crate::discover::{self, FileDiagnostic, SourceFile};
 use crate::index::{
-    Dependents, FileEdges, Interner, Layout, ModuleId, OpenOptions, Parsed, Project, Site, Stamp,
-    content_hash, parse_file, summarize_all,
+    Dependents, FileEdges, Interner, Layout, ModuleId, OpenOptions, Project, Site, Stamp,
+    content_hash, parse_file,
 };
 use crate::parse::{self, Target};
 use crate::resolve::{Resolution, Resolver};
@@ -81,40 +81,31 @@ pub fn open(layout: Layout, config: &Config, options: &OpenOptions) -> Project {
             None
         }
     };
-    let Some(snapshot) = snapshot else {
-        let walk = layout.walk();
-        let discovered = started.elapsed();
-        let started = Instant::now();
-        let parsed = summarize_all(&walk.files, &layout.target, options);
-        let parsing = started.elapsed();
-        let states: Vec<FileState> = parsed
-            .iter()
-            .map(|p| FileState::from_parse(p, None))
-            .collect();
-        let summaries = parsed.into_iter().map(|p| p.summary).collect();
-        let root = layout.root.clone();
-        let mut project = Project::build(
-            layout,
-            walk.files,
-            Summaries::parsed(summaries),
-            walk.diagnostics,
-        );
-        project
-            .timings
-            .splice(0..0, [("discover", discovered), ("parse", parsing)]);
-        let tree = Tree::of(&root, &walk.dirs);
-        let written = Written {
-            path: &path,
-            key,
-            read_at,
-        };
-        save(&project, &written, tree, &states, None, options);
-        return project;
-    };
     let written = Written {
         path: &path,
         key,
         read_at,
+    };
+    let Some(snapshot) = snapshot else {
+        let root = layout.root.clone();
+        let (project, fingerprints, walk) = Project::read(layout, options);
+        let states: Vec<FileState> = fingerprints
+            .into_iter()
+            .map(|(stamp, hash)| FileState {
+                stamp,
+                hash,
+                stored: None,
+            })
+            .collect();
+        save(
+            &project,
+            &written,
+            Tree::of(&root, &walk),
+            &states,
+            None,
+            options,
+        );
+        return project;
     };
     warm(layout, snapshot, &written, options, started)
 }
@@ -128,16 +119,6 @@ struct FileState {
     stored: Option<BlobRef>,
 }
 
-impl FileState {
-    fn from_parse(parsed: &Parsed, stored: Option<BlobRef>) -> FileState {
-        FileState {
-            stamp: parsed.stamp,
-            hash: parsed.hash,
-            stored,
-        }
-    }
-}
-
 /// What the walk depended on when the snapshot was taken.
 struct Tree {
     dirs: Vec<snapshot::DirStamp>,
@@ -146,11 +127,15 @@ struct Tree {
 }
 
 impl Tree {
-    fn of(root: &Path, dirs: &[String]) -> Tree {
+    fn of(root: &Path, walk: &discover::Walk) -> Tree {
         Tree {
-            dirs: tree::dir_stamps(root, dirs),
-            ignore_files: tree::ignore_stamps(root, dirs),
-            walk_diagnostics: Vec::new(),
+            dirs: tree::dir_stamps(root, &walk.dirs),
+            ignore_files: tree::ignore_stamps(root, &walk.dirs),
+            walk_diagnostics: walk
+                .diagnostics
+                .iter()
+                .map(|d| (d.path.clone(), d.line, d.message.clone()))
+                .collect(),
         }
     }
 }
@@ -177,8 +162,13 @@ fn compare(
         return (state, None);
     }
     let Ok(bytes) = std::fs::read(&file.path) else {
-        let parsed = parse_file(file, target, true);
-        return (FileState::from_parse(&parsed, None), Some(parsed.summary));
+        // Unreadable: the summary carries the diagnostic; never taken as unchanged.
+        let state = FileState {
+            stamp: None,
+            hash: 0,
+            stored: None,
+        };
+        return (state, Some(parse_file(file, target, true).summary));
     };
     let hash = content_hash(&bytes);
     if let Some(stored) = stored.filter(|s| s.hash == hash) {
@@ -312,10 +302,7 @@ fn warm(
         .splice(0..0, [("discover", discovered), ("parse", parsing)]);
     let tree = match walk {
         // The tree changed: record it as it is now, so the next run need not walk.
-        Some(walk) => Some(Tree {
-            walk_diagnostics: diagnostic_rows(&walk.diagnostics),
-            ..Tree::of(&root, &walk.dirs)
-        }),
+        Some(walk) => Some(Tree::of(&root, &walk)),
         None if project.changed_files.len() > MAX_DRIFT => Some(Tree {
             dirs: header.dirs.clone(),
             ignore_files: header.ignore_files.clone(),
@@ -327,13 +314,6 @@ fn warm(
         save(&project, written, tree, &states, Some(&snapshot), options);
     }
     project
-}
-
-fn diagnostic_rows(diagnostics: &[FileDiagnostic]) -> Vec<(String, u32, String)> {
-    diagnostics
-        .iter()
-        .map(|d| (d.path.clone(), d.line, d.message.clone()))
-        .collect()
 }
 
 /// Summaries of unchanged files, decoded from the snapshot when first read; a damaged

@@ -246,3 +246,68 @@ fn every_json_output_lists_the_files_that_could_not_be_parsed() {
         assert_eq!(answer["diagnostics"], expected, "{args:?}");
     }
 }
+
+/// Runs the binary as a user permissions apply to: as itself, or (when the tests run as
+/// root, who reads everything) as `nobody` through util-linux's `setpriv`.
+fn run_unprivileged(root: &Path, args: &[&str]) -> std::process::Output {
+    use std::os::unix::fs::MetadataExt;
+    let binary = env!("CARGO_BIN_EXE_ssot-graph");
+    let is_root = fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
+    let mut command = if is_root {
+        let mut command = std::process::Command::new("setpriv");
+        command.args(["--reuid=65534", "--regid=65534", "--clear-groups", binary]);
+        command
+    } else {
+        std::process::Command::new(binary)
+    };
+    command
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .output()
+        .expect("setpriv (util-linux) runs the binary as nobody")
+}
+
+#[test]
+fn an_unreadable_directory_is_one_diagnostic_and_the_rest_resolves() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "pkg/__init__.py", b"");
+    write(root, "pkg/good.py", b"class Good:\n    pass\n");
+    write(
+        root,
+        "pkg/user.py",
+        b"from pkg.good import Good\nfrom pkg.secret.hidden import X\n",
+    );
+    write(root, "pkg/secret/hidden.py", b"X = 1\n");
+    fs::set_permissions(root, fs::Permissions::from_mode(0o755)).unwrap();
+    fs::set_permissions(root.join("pkg/secret"), fs::Permissions::from_mode(0o000)).unwrap();
+    // With the cache too: it cannot be written there either, and that is no error.
+    for args in [
+        &["--format", "json", "stats"][..],
+        &["--no-cache", "--format", "json", "stats"],
+    ] {
+        let output = run_unprivileged(root, args);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let stats: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(
+            stats["diagnostics"],
+            serde_json::json!([{
+                "path": "pkg/secret",
+                "line": 0,
+                "message": "cannot read: Permission denied (os error 13)"
+            }])
+        );
+        assert_eq!(stats["files"], 3);
+        // `Good` resolves; the import from the unreadable package cannot.
+        assert_eq!(stats["resolution"]["definition"], 1);
+        assert_eq!(stats["resolution"]["unresolved"], 1);
+    }
+    fs::set_permissions(root.join("pkg/secret"), fs::Permissions::from_mode(0o755)).unwrap();
+}

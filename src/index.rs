@@ -114,6 +114,8 @@ pub struct OpenOptions {
     pub cache: bool,
     /// Say on stderr how the cache was used.
     pub verbose: bool,
+    /// Leave writing a new cache snapshot to the caller (`Project::pending_save`).
+    pub defer_save: bool,
 }
 
 /// What to read and how, from the configuration.
@@ -255,6 +257,8 @@ pub struct Project {
     pub chains: Option<Dependents>,
     /// Files that changed since the cache was written (their sites are not in `chains`).
     pub changed_files: Vec<usize>,
+    /// A snapshot left to write (`OpenOptions::defer_save`).
+    pub pending_save: Option<crate::cache::PendingSave>,
     /// Which modules bind a definition (class, function, value or alias) to which name;
     /// built on first use or restored from the cache.
     pub binders: OnceLock<Binders>,
@@ -353,6 +357,7 @@ impl Project {
             timings: Vec::new(),
             chains: None,
             changed_files: Vec::new(),
+            pending_save: None,
             binders: OnceLock::new(),
             name_ranks: OnceLock::new(),
         }

@@ -104,8 +104,10 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
         progress: !cli.quiet && std::io::stderr().is_terminal(),
         cache: !cli.no_cache,
         verbose: cli.verbose,
+        defer_save: true,
     };
     let mut project = Project::open(root, &config, &options)?;
+    let pending_save = project.pending_save.take();
     if cli.command.reads_every_file() && !project.summaries.all_loaded() {
         let started = std::time::Instant::now();
         project.summaries.load_all();
@@ -116,12 +118,25 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             eprintln!("{phase:>10} {:8.1} ms", time.as_secs_f64() * 1000.0);
         }
     }
-    let code = dispatch(cli, &config, &project, out)?;
+    // A new cache snapshot is written on the other core while the command runs.
+    let code = std::thread::scope(|scope| {
+        if let Some(pending) = pending_save {
+            let writer = std::thread::Builder::new().stack_size(STACK_BYTES);
+            if let Err(error) = writer.spawn_scoped(scope, || pending.write(&project)) {
+                eprintln!("warning: cache not written: {error}");
+            }
+        }
+        dispatch(cli, &config, &project, out)
+    })?;
 
     // The graph is large and the process ends here: skip freeing it piece by piece.
     std::mem::forget(project);
     Ok(code)
 }
+
+/// Deep re-export chains and deeply nested source recurse: threads that resolve or parse
+/// get this much stack.
+pub const STACK_BYTES: usize = 512 * 1024 * 1024;
 
 fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) -> Result<i32> {
     let format = cli.format;

@@ -6,13 +6,10 @@ use clap::Parser;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Deep re-export chains and deeply nested source recurse; give them room.
-const STACK_BYTES: usize = 512 * 1024 * 1024;
-
 fn main() -> ExitCode {
     let cli = ssot_graph::cli::Cli::parse();
     let worker = std::thread::Builder::new()
-        .stack_size(STACK_BYTES)
+        .stack_size(ssot_graph::STACK_BYTES)
         .spawn(move || {
             let stdout = std::io::stdout();
             let mut out = BufWriter::new(stdout.lock());

@@ -57,8 +57,8 @@ fn key(layout: &Layout, config: &Config) -> u64 {
     hasher.finish()
 }
 
-fn note(options: &OpenOptions, message: impl std::fmt::Display) {
-    if options.verbose {
+fn note(verbose: bool, message: impl std::fmt::Display) {
+    if verbose {
         eprintln!("cache: {message}");
     }
 }
@@ -77,14 +77,18 @@ pub fn open(layout: Layout, config: &Config, options: &OpenOptions) -> Project {
     let snapshot = match Snapshot::read(&path, key) {
         Ok(snapshot) => snapshot.map(Arc::new),
         Err(error) => {
-            note(options, format!("{} rebuilt: {error:#}", path.display()));
+            note(
+                options.verbose,
+                format!("{} rebuilt: {error:#}", path.display()),
+            );
             None
         }
     };
     let written = Written {
-        path: &path,
+        path,
         key,
         read_at,
+        verbose: options.verbose,
     };
     let Some(snapshot) = snapshot else {
         let root = layout.root.clone();
@@ -97,17 +101,15 @@ pub fn open(layout: Layout, config: &Config, options: &OpenOptions) -> Project {
                 stored: None,
             })
             .collect();
-        save(
-            &project,
-            &written,
-            Tree::of(&root, &walk),
-            &states,
-            None,
-            options,
-        );
-        return project;
+        let pending = PendingSave {
+            written,
+            tree: Tree::of(&root, &walk),
+            states,
+            old: None,
+        };
+        return pending.hand_over(project, options);
     };
-    warm(layout, snapshot, &written, options, started)
+    warm(layout, snapshot, written, options, started)
 }
 
 /// How a file stands against the snapshot.
@@ -201,7 +203,7 @@ fn same_file(file: &SourceFile, stored: &StoredFile) -> bool {
 fn warm(
     layout: Layout,
     snapshot: Arc<Snapshot>,
-    written: &Written,
+    written: Written,
     options: &OpenOptions,
     started: Instant,
 ) -> Project {
@@ -258,7 +260,7 @@ fn warm(
     let changed: Vec<usize> = fresh.iter().map(|(index, _)| *index).collect();
     let parsing = started.elapsed();
     note(
-        options,
+        options.verbose,
         format!(
             "{} of {} files parsed again{}",
             changed.len(),
@@ -310,10 +312,18 @@ fn warm(
         }),
         None => None,
     };
-    if let Some(tree) = tree {
-        save(&project, written, tree, &states, Some(&snapshot), options);
+    match tree {
+        Some(tree) => {
+            let pending = PendingSave {
+                written,
+                tree,
+                states,
+                old: Some(snapshot),
+            };
+            pending.hand_over(project, options)
+        }
+        None => project,
     }
-    project
 }
 
 /// Summaries of unchanged files, decoded from the snapshot when first read; a damaged
@@ -450,11 +460,45 @@ fn restore(
 
 /// Writes a new snapshot of `project`; failures are reported with `-v` only.
 /// Where a new snapshot goes and what it is stamped with.
-struct Written<'a> {
-    path: &'a Path,
+struct Written {
+    path: PathBuf,
     key: u64,
     /// When this run started reading files.
     read_at: u64,
+    /// Say on stderr how writing went.
+    verbose: bool,
+}
+
+/// A snapshot to write of a project just built: at once, or (with
+/// `OpenOptions::defer_save`) by the caller, on another thread while it uses the project.
+pub struct PendingSave {
+    written: Written,
+    tree: Tree,
+    states: Vec<FileState>,
+    old: Option<Arc<Snapshot>>,
+}
+
+impl PendingSave {
+    fn hand_over(self, mut project: Project, options: &OpenOptions) -> Project {
+        if options.defer_save {
+            project.pending_save = Some(self);
+        } else {
+            self.write(&project);
+        }
+        project
+    }
+
+    /// Writes the snapshot of `project` (the project this save was made for); failures
+    /// are reported with `-v` only.
+    pub fn write(self, project: &Project) {
+        save(
+            project,
+            &self.written,
+            self.tree,
+            &self.states,
+            self.old.as_deref(),
+        );
+    }
 }
 
 fn save(
@@ -463,7 +507,6 @@ fn save(
     tree: Tree,
     states: &[FileState],
     old: Option<&Snapshot>,
-    options: &OpenOptions,
 ) {
     let started = Instant::now();
     // Every summary is read below (encoded, or resolved through): decode them in parallel.
@@ -556,14 +599,14 @@ fn save(
             },
         });
     }
-    let path = written.path;
+    let path = written.path.as_path();
     match snapshot::write(path, header, &encoded) {
         Ok(()) => note(
-            options,
+            written.verbose,
             format!("{} written in {:.1?}", path.display(), started.elapsed()),
         ),
         Err(error) => note(
-            options,
+            written.verbose,
             format!("{} not written: {error:#}", path.display()),
         ),
     }

@@ -42,6 +42,12 @@ fn cache_notes(root: &Path, args: &[&str]) -> Vec<String> {
 const CHECK: &[&str] = &["check", "--format", "json"];
 const EXPORT: &[&str] = &["export"];
 
+/// Every finding and the whole graph, as `check` and `export` give them.
+fn assert_repository_answers_same_as_without_cache(root: &Path) {
+    assert_same_as_without_cache(root, CHECK);
+    assert_same_as_without_cache(root, EXPORT);
+}
+
 #[test]
 fn the_first_run_writes_the_cache_and_the_next_reuses_every_file() {
     let repo = seed_repo();
@@ -54,8 +60,7 @@ fn the_first_run_writes_the_cache_and_the_next_reuses_every_file() {
         cache_notes(repo.path(), CHECK),
         ["cache: 0 of 19 files parsed again"]
     );
-    assert_same_as_without_cache(repo.path(), CHECK);
-    assert_same_as_without_cache(repo.path(), EXPORT);
+    assert_repository_answers_same_as_without_cache(repo.path());
 }
 
 #[test]
@@ -66,11 +71,7 @@ fn an_edited_file_is_parsed_again_and_answers_match_a_run_without_cache() {
     let mut text = std::fs::read_to_string(&agent).unwrap();
     text.push_str("from netra_backend.app.websocket_core.websocket_manager_factory import create_websocket_manager\n");
     std::fs::write(&agent, text).unwrap();
-    let file = &repo
-        .path()
-        .join("netra_backend/app/agents/chat_agent.py")
-        .display()
-        .to_string();
+    let file = &agent.display().to_string();
     assert_eq!(
         cache_notes(repo.path(), &["check", file]),
         ["cache: 1 of 19 files parsed again"]
@@ -82,8 +83,7 @@ fn an_edited_file_is_parsed_again_and_answers_match_a_run_without_cache() {
             .1
             .contains("websocket_manager_factory import create_websocket_manager")
     );
-    assert_same_as_without_cache(repo.path(), CHECK);
-    assert_same_as_without_cache(repo.path(), EXPORT);
+    assert_repository_answers_same_as_without_cache(repo.path());
 }
 
 #[test]
@@ -111,11 +111,9 @@ fn added_and_deleted_files_are_found() {
     let notes = cache_notes(repo.path(), &["stats"]);
     assert!(notes[0].ends_with("tree walked"), "{notes:?}");
     assert!(notes[1].contains("snapshot.bin written"), "{notes:?}");
-    assert_same_as_without_cache(repo.path(), CHECK);
-    assert_same_as_without_cache(repo.path(), EXPORT);
+    assert_repository_answers_same_as_without_cache(repo.path());
     std::fs::remove_file(repo.path().join("netra_backend/app/routes/websocket.py")).unwrap();
-    assert_same_as_without_cache(repo.path(), CHECK);
-    assert_same_as_without_cache(repo.path(), EXPORT);
+    assert_repository_answers_same_as_without_cache(repo.path());
     // The tree as it is now is the snapshot's: the next run walks nothing.
     assert_eq!(
         cache_notes(repo.path(), &["stats"]),

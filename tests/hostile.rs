@@ -17,16 +17,22 @@ fn stats_json(root: &Path) -> serde_json::Value {
     json(root, &["stats"])
 }
 
+/// A package `pkg` with one class, `pkg.good.Good`, for hostile files to sit beside.
+fn good_package() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "pkg/__init__.py", b"");
+    write(dir.path(), "pkg/good.py", b"class Good:\n    pass\n");
+    dir
+}
+
 fn why(root: &Path, target: &str) -> String {
     ok(root, &["why", target])
 }
 
 #[test]
 fn hostile_files_become_diagnostics_and_the_rest_still_resolves() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = good_package();
     let root = dir.path();
-    write(root, "pkg/__init__.py", b"");
-    write(root, "pkg/good.py", b"class Good:\n    pass\n");
     write(
         root,
         "pkg/broken.py",
@@ -271,10 +277,8 @@ fn run_unprivileged(root: &Path, args: &[&str]) -> std::process::Output {
 #[test]
 fn an_unreadable_directory_is_one_diagnostic_and_the_rest_resolves() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
+    let dir = good_package();
     let root = dir.path();
-    write(root, "pkg/__init__.py", b"");
-    write(root, "pkg/good.py", b"class Good:\n    pass\n");
     write(
         root,
         "pkg/user.py",

@@ -24,7 +24,7 @@ pub struct SourceFile {
 }
 
 /// A problem with one file or directory; never fatal.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct FileDiagnostic {
     pub path: String,
     pub line: u32,

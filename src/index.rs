@@ -206,6 +206,18 @@ pub fn parse_file(file: &SourceFile, target: &parse::Target, fingerprint: bool) 
     }
 }
 
+/// The problems reading and parsing found in one file, as project diagnostics.
+pub fn parse_diagnostics<'a>(
+    file: &'a SourceFile,
+    summary: &'a FileSummary,
+) -> impl Iterator<Item = FileDiagnostic> + 'a {
+    summary.diagnostics.iter().map(|d| FileDiagnostic {
+        path: file.rel.clone(),
+        line: d.line,
+        message: d.message.clone(),
+    })
+}
+
 fn read_error(error: std::io::Error) -> FileSummary {
     FileSummary {
         diagnostics: vec![crate::summary::Diagnostic {
@@ -372,11 +384,7 @@ impl Project {
     ) -> Project {
         let started = Instant::now();
         for (file, summary) in files.iter().zip(summaries.iter()) {
-            diagnostics.extend(summary.diagnostics.iter().map(|d| FileDiagnostic {
-                path: file.rel.clone(),
-                line: d.line,
-                message: d.message.clone(),
-            }));
+            diagnostics.extend(parse_diagnostics(file, summary));
         }
         diagnostics.sort();
         let mut project = Project::new(layout, files, summaries, diagnostics);

@@ -19,13 +19,13 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::config::Config;
 use crate::discover::{self, FileDiagnostic, SourceFile};
 use crate::index::{
     Dependents, FileEdges, Interner, Layout, ModuleId, OpenOptions, Project, Site, Stamp,
-    content_hash, parse_file,
+    content_hash, parse_diagnostics, parse_file,
 };
 use crate::parse::{self, Target};
 use crate::resolve::{Resolution, Resolver};
@@ -125,7 +125,7 @@ struct FileState {
 struct Tree {
     dirs: Vec<snapshot::DirStamp>,
     ignore_files: Vec<snapshot::IgnoreStamp>,
-    walk_diagnostics: Vec<(String, u32, String)>,
+    walk_diagnostics: Vec<FileDiagnostic>,
 }
 
 impl Tree {
@@ -133,11 +133,7 @@ impl Tree {
         Tree {
             dirs: tree::dir_stamps(root, &walk.dirs),
             ignore_files: tree::ignore_stamps(root, &walk.dirs),
-            walk_diagnostics: walk
-                .diagnostics
-                .iter()
-                .map(|d| (d.path.clone(), d.line, d.message.clone()))
-                .collect(),
+            walk_diagnostics: walk.diagnostics.clone(),
         }
     }
 }
@@ -277,15 +273,7 @@ fn warm(
     let summaries = Summaries::lazy(files.len(), fresh, Box::new(source));
     let walk_diagnostics = match &walk {
         Some(walk) => walk.diagnostics.clone(),
-        None => header
-            .walk_diagnostics
-            .iter()
-            .map(|(path, line, message)| FileDiagnostic {
-                path: path.clone(),
-                line: *line,
-                message: message.clone(),
-            })
-            .collect(),
+        None => header.walk_diagnostics.clone(),
     };
     let mut project = if same_files {
         restore(
@@ -367,27 +355,16 @@ fn restore(
         }
         flags
     };
-    for (file, line, message) in &header.parse_diagnostics {
-        if !is_changed.get(*file as usize).copied().unwrap_or(true) {
-            diagnostics.push(FileDiagnostic {
-                path: files[*file as usize].rel.clone(),
-                line: *line,
-                message: message.clone(),
-            });
-        }
-    }
+    let changed_paths: FxHashSet<&str> = changed.iter().map(|&f| files[f].rel.as_str()).collect();
+    diagnostics.extend(
+        header
+            .parse_diagnostics
+            .iter()
+            .filter(|d| !changed_paths.contains(d.path.as_str()))
+            .cloned(),
+    );
     for &file in &changed {
-        diagnostics.extend(
-            summaries
-                .get(file)
-                .diagnostics
-                .iter()
-                .map(|d| FileDiagnostic {
-                    path: files[file].rel.clone(),
-                    line: d.line,
-                    message: d.message.clone(),
-                }),
-        );
+        diagnostics.extend(parse_diagnostics(&files[file], summaries.get(file)));
     }
     diagnostics.sort();
     let mut project = Project::new(layout, files, summaries, diagnostics);
@@ -575,11 +552,9 @@ fn save(
         })
         .collect();
     for (index, (file, state)) in project.files.iter().zip(states).enumerate() {
-        for d in &project.summary(index).diagnostics {
-            header
-                .parse_diagnostics
-                .push((index as u32, d.line, d.message.clone()));
-        }
+        header
+            .parse_diagnostics
+            .extend(parse_diagnostics(file, project.summary(index)));
         header.files.push(StoredFile {
             rel: file.rel.clone(),
             module: file.module.clone(),

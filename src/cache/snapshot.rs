@@ -12,10 +12,12 @@ use memmap2::Mmap;
 use serde::{Deserialize, Serialize};
 
 use super::exact::exact;
+use crate::discover::FileDiagnostic;
 use crate::index::{Dependents, Stamp, content_hash};
 use crate::summary::{Context, FileSummary};
 
-const MAGIC: &[u8; 8] = b"SSOTG\x00\x00\x01";
+/// The last byte is the layout version: a snapshot of another layout is rebuilt.
+const MAGIC: &[u8; 8] = b"SSOTG\x00\x00\x02";
 const PREFIX: usize = 24;
 
 /// A directory the walk entered: its modification time and what it listed, so a
@@ -88,10 +90,10 @@ pub struct Header {
     /// In path order, as the walk returns them.
     #[serde(deserialize_with = "exact")]
     pub files: Vec<StoredFile>,
-    /// Walk problems: (path, line, message).
-    pub walk_diagnostics: Vec<(String, u32, String)>,
-    /// Parse problems: (file, line, message), so they are known without decoding.
-    pub parse_diagnostics: Vec<(u32, u32, String)>,
+    /// Problems the walk found (a shadowed module, an unreadable directory).
+    pub walk_diagnostics: Vec<FileDiagnostic>,
+    /// Parse problems, so they are known without decoding any summary.
+    pub parse_diagnostics: Vec<FileDiagnostic>,
     #[serde(deserialize_with = "exact")]
     pub strings: Vec<String>,
     /// Sites per file: file `f` owns `sites[site_offsets[f]..site_offsets[f + 1]]`.

@@ -546,17 +546,18 @@ impl<'p> Evaluator<'p> {
                 findings.push(self.site_finding(id, severity, site, text, Vec::new(), None));
             }
         }
-        if transitive && self.scope_has(|m| any_matches(from, name(m))) {
+        // The importers a transitive finding can start from: those in scope, or any.
+        let importers: Option<Vec<ModuleId>> = self.scope_modules().map(|modules| {
+            modules
+                .into_iter()
+                .filter(|&m| any_matches(from, name(m)))
+                .collect()
+        });
+        if transitive && importers.as_ref().is_none_or(|m| !m.is_empty()) {
             let graph = Graph::new(project, EdgeFilter::default());
             let targets: Vec<ModuleId> = (0..project.modules.len() as ModuleId)
                 .filter(|&m| !project.modules[m as usize].external && any_matches(to, name(m)))
                 .collect();
-            let importers: Option<Vec<ModuleId>> = self.scope_modules().map(|modules| {
-                modules
-                    .into_iter()
-                    .filter(|&m| any_matches(from, name(m)))
-                    .collect()
-            });
             for chain in graph.reach_only(&targets, Direction::Incoming, importers.as_deref()) {
                 // Direct imports are reported above, at their own site.
                 if chain.len() < 3 || !any_matches(from, name(chain[0])) {

@@ -142,6 +142,18 @@ const FILES: [&str; 7] = [
     "p/q/m4.py",
 ];
 
+/// `default_cases` cases, or `PROPTEST_CASES` for a longer run; failures are not saved.
+fn config(default_cases: u32) -> ProptestConfig {
+    ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(default_cases),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
 fn write_repository(root: &Path, modules: &[Vec<String>]) {
     for (file, lines) in FILES.iter().zip(modules) {
         let path = root.join(file);
@@ -200,11 +212,7 @@ fn open(root: &Path, cache: bool) -> Project {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(100),
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(config(100))]
 
     #[test]
     fn the_cache_restores_what_a_fresh_build_finds(
@@ -232,11 +240,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(200),
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(config(200))]
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {

@@ -82,6 +82,32 @@ impl Baseline {
         }
     }
 
+    /// This baseline with the entries of `files` replaced by `findings` (found in those
+    /// files), and entries of files that `exists` no longer knows dropped.
+    pub fn replace_files(
+        self,
+        files: &rustc_hash::FxHashSet<String>,
+        findings: &[Finding],
+        exists: impl Fn(&str) -> bool,
+    ) -> Baseline {
+        let mut entries: Vec<Entry> = self
+            .entries
+            .into_iter()
+            .filter(|e| !files.contains(&e.path) && exists(&e.path))
+            .collect();
+        entries.extend(Baseline::of(findings).entries);
+        entries.sort();
+        Baseline {
+            schema: SCHEMA.to_string(),
+            entries,
+        }
+    }
+
+    /// How many findings the entries accept.
+    pub fn accepted(&self) -> usize {
+        self.entries.iter().map(|e| e.count).sum()
+    }
+
     pub fn save(&self, path: &Path) -> Result<()> {
         let mut text = serde_json::to_string_pretty(self)?;
         text.push('\n');

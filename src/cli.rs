@@ -185,11 +185,16 @@ pub enum Command {
     /// Run the rules of the queries folder; with FILES, report only findings in them
     /// (resolution still covers the whole repository)
     Check {
-        /// Files to report on (as pre-commit passes staged files)
+        /// Files or directories to report on (as pre-commit passes staged files)
         files: Vec<PathBuf>,
-        /// Report on the Python files staged in git
-        #[arg(long)]
+        /// Judge what is staged in git: the staged Python files as the index holds them,
+        /// and the imports that staged deletions and renames break
+        #[arg(long, conflicts_with = "files")]
         staged: bool,
+        /// Skip FILES outside the root or not part of the project without a word (for
+        /// hooks that pass every staged file of a monorepo)
+        #[arg(long)]
+        force_exclude: bool,
         /// Baseline file (default: the config's `baseline`, ssot-graph-baseline.json)
         #[arg(long, value_name = "FILE")]
         baseline: Option<PathBuf>,

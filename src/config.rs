@@ -2,10 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result, anyhow, bail};
 use serde::Deserialize;
 
 use crate::parse::Target;
+use crate::suggest;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -73,24 +74,42 @@ impl Config {
     }
 
     fn from_file(path: &Path, is_pyproject: bool) -> Result<Config> {
+        use toml::de::{DeTable, ValueDeserializer};
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("{}: cannot read config", path.display()))?;
+        let fail = |context: &str, error: &toml::de::Error| {
+            anyhow!("{}:{}", path.display(), located(&text, error, context))
+        };
         let mut config = if is_pyproject {
-            let document: toml::Table = toml::from_str(&text)
-                .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), one_line(&e)))?;
-            match document
+            let document = DeTable::parse(&text).map_err(|e| fail("", &e))?;
+            let tool = document
+                .get_ref()
                 .get("tool")
-                .and_then(|tool| tool.get("ssot-graph"))
-                .cloned()
-            {
-                Some(table) => table.try_into().map_err(|e| {
-                    anyhow::anyhow!("{}: [tool.ssot-graph]: {}", path.display(), one_line(&e))
-                })?,
-                None => Config::default(),
+                .and_then(|tool| tool.get_ref().as_table());
+            match tool.and_then(|tool| tool.get(TABLE)) {
+                Some(table) => Config::deserialize(ValueDeserializer::from(table.clone()))
+                    .map_err(|e| fail("[tool.ssot-graph]: ", &e))?,
+                None => {
+                    // A misspelt table is ignored by everything else: say so instead.
+                    let near = tool.and_then(|tool| {
+                        tool.iter().find(|(key, _)| {
+                            let key = key.get_ref().replace('_', "-").to_lowercase();
+                            strsim::levenshtein(&key, TABLE) <= 2
+                        })
+                    });
+                    if let Some((key, _)) = near {
+                        bail!(
+                            "{}:{}: [tool.{}] is not read; did you mean [tool.{TABLE}]?",
+                            path.display(),
+                            line_of(&text, key.span().start),
+                            key.get_ref()
+                        );
+                    }
+                    Config::default()
+                }
             }
         } else {
-            toml::from_str(&text)
-                .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), one_line(&e)))?
+            toml::from_str(&text).map_err(|e| fail("", &e))?
         };
         config.source = Some(path.to_path_buf());
         config.target()?;
@@ -140,7 +159,7 @@ impl Config {
         }
     }
 
-    fn source_name(&self) -> String {
+    pub fn source_name(&self) -> String {
         self.source
             .as_ref()
             .map(|p| p.display().to_string())
@@ -148,16 +167,57 @@ impl Config {
     }
 }
 
-/// TOML errors span several lines with a caret drawing; keep the message on one line.
-pub fn one_line(error: &dyn std::fmt::Display) -> String {
-    let text = error.to_string();
-    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
-    let head = lines.next().unwrap_or_default().trim().to_string();
-    let reason = text.lines().last().unwrap_or_default().trim().to_string();
-    if reason.is_empty() || reason == head {
-        head
-    } else {
-        format!("{head}: {reason}")
+/// The settings table in `pyproject.toml`: `[tool.ssot-graph]`.
+const TABLE: &str = "ssot-graph";
+
+/// The 1-based line of byte `offset` in `text`.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// A TOML error as `LINE: CONTEXTmessage`, on one line, with "did you mean" for an
+/// unknown key or value.
+pub fn located(text: &str, error: &toml::de::Error, context: &str) -> String {
+    let line = error.span().map_or(1, |span| line_of(text, span.start));
+    let message = error.message().trim().replace('\n', "; ");
+    let message = message.replacen("unknown field", "unknown key", 1);
+    // toml's own wording for a struct variant's stray key.
+    let message = match message
+        .strip_prefix("unexpected keys in table: ")
+        .and_then(|rest| rest.split_once(", available keys: "))
+    {
+        Some((keys, available)) => {
+            let quote = |list: &str| {
+                list.split(", ")
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            format!(
+                "unknown key {}, expected one of {}",
+                quote(keys),
+                quote(available)
+            )
+        }
+        None => message,
+    };
+    format!("{line}: {context}{message}{}", nearest_expected(&message))
+}
+
+/// For serde's "unknown key `x`, expected one of `a`, `b`" (or "unknown variant"): the
+/// nearest expected word.
+fn nearest_expected(message: &str) -> String {
+    if !(message.starts_with("unknown key `") || message.starts_with("unknown variant `")) {
+        return String::new();
+    }
+    let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+    match quoted.split_first() {
+        Some((word, expected)) => suggest::did_you_mean(word, expected.iter().copied()),
+        None => String::new(),
     }
 }
 
@@ -165,14 +225,63 @@ pub fn one_line(error: &dyn std::fmt::Display) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn unknown_keys_name_the_file_and_the_key() {
+    fn load_error(file: &str, text: &str) -> String {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("ssot-graph.toml"), "rootz = [\"src\"]\n").unwrap();
+        std::fs::write(dir.path().join(file), text).unwrap();
         let error = Config::load(dir.path(), None).unwrap_err().to_string();
-        assert!(error.contains("ssot-graph.toml"), "{error}");
-        assert!(error.contains("unknown field `rootz`"), "{error}");
-        assert!(!error.contains('\n'), "{error}");
+        error.replace(&*dir.path().to_string_lossy(), "")
+    }
+
+    #[test]
+    fn an_unknown_key_names_its_line_and_the_nearest_key() {
+        assert_eq!(
+            load_error(
+                "ssot-graph.toml",
+                "roots = [\"src\"]\n\n# later\nexclud = []\n"
+            ),
+            "/ssot-graph.toml:4: unknown key `exclud`, expected one of `roots`, `exclude`, \
+             `tests`, `queries`, `baseline`, `deprecated-auto`, `python-version`, `platform`, \
+             `cache-dir`; did you mean `exclude`?"
+        );
+        assert_eq!(
+            load_error("ssot-graph.toml", "roots = []\ndeprecated-auto = \"of\"\n"),
+            "/ssot-graph.toml:2: unknown variant `of`, expected one of `error`, `warning`, \
+             `off`; did you mean `off`?"
+        );
+    }
+
+    #[test]
+    fn pyproject_errors_point_into_the_tool_table() {
+        assert_eq!(
+            load_error(
+                "pyproject.toml",
+                "[project]\nname = \"x\"\n\n[tool.ssot-graph]\nroots = [\"lib\"]\ntets = []\n"
+            ),
+            "/pyproject.toml:6: [tool.ssot-graph]: unknown key `tets`, expected one of `roots`, \
+             `exclude`, `tests`, `queries`, `baseline`, `deprecated-auto`, `python-version`, \
+             `platform`, `cache-dir`; did you mean `tests`?"
+        );
+    }
+
+    #[test]
+    fn a_misspelt_tool_table_is_an_error_not_silence() {
+        assert_eq!(
+            load_error(
+                "pyproject.toml",
+                "[project]\nname = \"x\"\n[tool.ssot_graph]\nroots = []\n"
+            ),
+            "/pyproject.toml:3: [tool.ssot_graph] is not read; did you mean [tool.ssot-graph]?"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            "[tool.ruff]\nline-length = 88\n",
+        )
+        .unwrap();
+        assert!(
+            Config::load(dir.path(), None).is_ok(),
+            "other tools' tables are fine"
+        );
     }
 
     #[test]

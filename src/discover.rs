@@ -32,18 +32,27 @@ pub struct FileDiagnostic {
 }
 
 /// The first directory from `start` upwards holding `ssot-graph.toml`, a `pyproject.toml`
-/// with `[tool.ssot-graph]`, or `.git`; `start` itself when there is none.
-pub fn find_root(start: &Path) -> PathBuf {
+/// with `[tool.ssot-graph]`, or `.git`; `start` itself when there is none. Also says why.
+pub fn find_root(start: &Path) -> (PathBuf, &'static str) {
     for dir in start.ancestors() {
         let pyproject = dir.join("pyproject.toml");
-        let configured = dir.join("ssot-graph.toml").is_file()
-            || std::fs::read_to_string(&pyproject)
-                .is_ok_and(|text| text.lines().any(|l| l.trim() == "[tool.ssot-graph]"));
-        if configured || dir.join(".git").exists() {
-            return dir.to_path_buf();
-        }
+        let reason = if dir.join("ssot-graph.toml").is_file() {
+            "chosen because it holds ssot-graph.toml"
+        } else if std::fs::read_to_string(&pyproject)
+            .is_ok_and(|text| text.lines().any(|l| l.trim() == "[tool.ssot-graph]"))
+        {
+            "chosen because its pyproject.toml has [tool.ssot-graph]"
+        } else if dir.join(".git").exists() {
+            "chosen because it holds .git"
+        } else {
+            continue;
+        };
+        return (dir.to_path_buf(), reason);
     }
-    start.to_path_buf()
+    (
+        start.to_path_buf(),
+        "the current directory, as no ssot-graph.toml, [tool.ssot-graph] or .git is above it",
+    )
 }
 
 /// Source roots relative to `root` (`""` is the root itself), in priority order.

@@ -8,6 +8,7 @@ pub mod commands;
 pub mod config;
 pub mod discover;
 pub mod draw;
+pub mod files;
 pub mod fix;
 pub mod graph;
 pub mod index;
@@ -15,6 +16,7 @@ pub mod parse;
 pub mod query;
 pub mod resolve;
 pub mod rules;
+pub mod suggest;
 pub mod summaries;
 pub mod summary;
 pub mod suppress;
@@ -50,6 +52,16 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
+    if path.is_dir() {
+        anyhow::bail!("{}: is a directory", path.display());
+    }
+    if !dir.is_dir() {
+        anyhow::bail!(
+            "{}: cannot write: {} does not exist",
+            path.display(),
+            dir.display()
+        );
+    }
     let mut file = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("{}: cannot write", path.display()))?;
     file.write_all(bytes)
@@ -86,16 +98,19 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             .context("cannot configure the worker threads")?;
     }
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let root = match &cli.root {
+    let (root, why_root) = match &cli.root {
         Some(root) => {
             let root = cwd.join(root);
             if !root.is_dir() {
                 anyhow::bail!("--root {}: not a directory", root.display());
             }
-            root.canonicalize().unwrap_or(root)
+            (root.canonicalize().unwrap_or(root), "given with --root")
         }
         None => discover::find_root(&cwd),
     };
+    if cli.verbose {
+        eprintln!("root: {} ({why_root})", root.display());
+    }
     let config = Config::load(&root, cli.config.as_deref())?;
     if let Command::Init { hook } = &cli.command {
         return commands::init::run(&root, *hook, out).map(|()| 0);
@@ -107,6 +122,17 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
         defer_save: true,
     };
     let mut project = Project::open(root, &config, &options)?;
+    if project.files.is_empty() {
+        let hint = if cli.root.is_none() {
+            format!(" (root {why_root}); pass --root to choose another")
+        } else {
+            String::new()
+        };
+        eprintln!(
+            "warning: no Python files found under {}{hint}",
+            project.root.display()
+        );
+    }
     let pending_save = project.pending_save.take();
     if cli.command.reads_every_file() && !project.summaries.all_loaded() {
         let started = std::time::Instant::now();
@@ -159,7 +185,11 @@ fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) 
             commands::draw(out, format, &diagram, project)
         }
         Command::Why { target } => {
-            let why = commands::why::compute(project, target)?;
+            let rules = rules::load_configured(&project.root, config).unwrap_or_else(|error| {
+                eprintln!("warning: rules not read: {error:#}");
+                Vec::new()
+            });
+            let why = commands::why::compute(project, &rules, target)?;
             commands::emit(out, format, &why, commands::why::text, project)
         }
         Command::Importers {
@@ -250,12 +280,14 @@ fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) 
             staged,
             baseline,
             update_baseline,
+            force_exclude,
         } => {
             let options = commands::check::Options {
                 files: files.clone(),
                 staged: *staged,
                 baseline: baseline.clone(),
                 update_baseline: *update_baseline,
+                force_exclude: *force_exclude || *staged,
             };
             let check = commands::check::compute(project, config, &options)?;
             commands::check::write(out, format, &check, project, paint)?;
@@ -283,7 +315,8 @@ fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) 
         }
         Command::Query { name } => {
             let check = commands::check::query(project, config, name)?;
-            commands::check::write(out, format, &check, project, paint)
+            commands::check::write(out, format, &check, project, paint)?;
+            return Ok(check.code());
         }
         Command::Init { .. } => unreachable!("handled before the project is opened"),
         Command::Export => {

@@ -8,24 +8,58 @@ use crate::rules::evaluate::Finding;
 
 const MARKER: &str = "ssot-graph: ignore";
 
-/// Whether `line` carries a suppression covering `rule`.
-pub fn covers(line: &str, rule: &str) -> bool {
-    let Some(comment) = line.find('#').map(|at| &line[at..]) else {
-        return false;
-    };
-    let Some(at) = comment.find(MARKER) else {
-        return false;
-    };
-    let rest = &comment[at + MARKER.len()..];
-    match rest.strip_prefix('[') {
-        None => true,
+/// The rule ids a suppression on `line` names: `None` without one, an empty list for a
+/// bare marker (every rule).
+fn listed(line: &str) -> Option<Vec<&str>> {
+    let comment = &line[line.find('#')?..];
+    let rest = &comment[comment.find(MARKER)? + MARKER.len()..];
+    Some(match rest.strip_prefix('[') {
+        None => Vec::new(),
         Some(list) => list
             .split(']')
             .next()
             .unwrap_or_default()
             .split(',')
-            .any(|id| id.trim() == rule),
-    }
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+            .collect(),
+    })
+}
+
+/// Whether `line` carries a suppression covering `rule`.
+pub fn covers(line: &str, rule: &str) -> bool {
+    listed(line).is_some_and(|ids| ids.is_empty() || ids.contains(&rule))
+}
+
+/// `path:line: ...` for every suppression in `files` (root-relative) naming a rule that
+/// is not one of `known`.
+pub fn unknown_ids(root: &Path, files: &[&str], known: &[&str]) -> Vec<String> {
+    use rayon::prelude::*;
+    let mut warnings: Vec<String> = files
+        .par_iter()
+        .flat_map_iter(|&path| {
+            let bytes = std::fs::read(root.join(path)).unwrap_or_default();
+            let mut found = Vec::new();
+            if !bytes.windows(MARKER.len()).any(|w| w == MARKER.as_bytes()) {
+                return found;
+            }
+            let text = String::from_utf8_lossy(&bytes);
+            for (number, line) in text.lines().enumerate() {
+                for id in listed(line).unwrap_or_default() {
+                    if !known.contains(&id) {
+                        found.push(format!(
+                            "{path}:{}: ignore[{id}]: no rule `{id}`{}",
+                            number + 1,
+                            crate::suggest::did_you_mean(id, known.iter().copied())
+                        ));
+                    }
+                }
+            }
+            found
+        })
+        .collect();
+    warnings.sort();
+    warnings
 }
 
 /// Removes the findings their line suppresses; returns how many.

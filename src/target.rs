@@ -4,6 +4,7 @@ use anyhow::{Result, bail};
 
 use crate::index::ModuleId;
 use crate::resolve::{Hop, Resolution, Resolver};
+use crate::suggest;
 use crate::summary::BindingKind;
 
 /// Resolves `pkg.mod.Name`, `pkg.mod`, `path/file.py[:Name]` or a bare unique `Name`.
@@ -41,18 +42,59 @@ pub fn resolve_target(resolver: &mut Resolver, target: &str) -> Result<(Resoluti
     if let Resolution::External { .. } = resolution
         && !project.is_internal_name(target)
     {
+        let top = target.split('.').next().unwrap_or(target);
+        let packages = project
+            .modules
+            .iter()
+            .filter(|m| m.file.is_some() || m.path.is_some())
+            .map(|m| m.name.split('.').next().unwrap_or(&m.name));
         bail!(
-            "{target}: no module `{}` in the repository",
-            target.split('.').next().unwrap_or(target)
+            "{target}: no module `{top}` in the repository{}",
+            suggest::did_you_mean(top, packages)
         );
+    }
+    // The target itself names nothing (a broken chain behind a real binding is an answer).
+    if let Resolution::Unresolved(reason) = &resolution
+        && chain.is_empty()
+    {
+        bail!("{target}: {reason}{}", nearest_attribute(resolver, target));
     }
     Ok((resolution, chain))
 }
 
-/// A bare name must name exactly one definition (class, function or value) in the repo.
+/// "did you mean" for the first part of a dotted target that its module does not bind:
+/// the module's names and submodules.
+fn nearest_attribute(resolver: &mut Resolver, target: &str) -> String {
+    let project = resolver.project();
+    let parts: Vec<&str> = target.split('.').collect();
+    let Some(split) = (1..parts.len())
+        .rev()
+        .find(|&s| project.internal(&parts[..s].join(".")).is_some())
+    else {
+        return String::new();
+    };
+    let module_name = parts[..split].join(".");
+    let module = project.internal(&module_name).expect("found above");
+    let prefix = format!("{module_name}.");
+    let submodules = project
+        .modules
+        .iter()
+        .filter_map(|m| m.name.strip_prefix(&prefix))
+        .filter(|rest| !rest.contains('.'));
+    let exported = resolver.exports(module);
+    let names = project.names(module).keys().map(|k| &**k);
+    let candidates = names
+        .chain(submodules)
+        .chain(exported.iter().map(String::as_str));
+    suggest::did_you_mean(parts[split], candidates)
+}
+
+/// A bare name must name exactly one definition (class, function or value) in the repo,
+/// or be bound only by aliases of one definition.
 fn bare_name(resolver: &mut Resolver, name: &str) -> Result<(Resolution, Vec<Hop>)> {
     let project = resolver.project();
     let mut found = Vec::new();
+    let mut aliases = Vec::new();
     for (id, module) in project.modules.iter().enumerate() {
         let Some(indices) = project.names(id as ModuleId).get(name) else {
             continue;
@@ -74,12 +116,24 @@ fn bare_name(resolver: &mut Resolver, name: &str) -> Result<(Resolution, Vec<Hop
                         module.name
                     ),
                 ));
+            } else if matches!(binding.kind, BindingKind::Alias(_)) {
+                aliases.push((id as ModuleId, binding.position.line));
             }
         }
     }
+    if found.is_empty() && !aliases.is_empty() {
+        return alias_name(resolver, name, &aliases);
+    }
     match found.as_slice() {
         [] => {
-            bail!("{name}: no class, function or value of that name is defined in the repository")
+            let mut every: Vec<&str> = Vec::new();
+            for id in 0..project.modules.len() {
+                every.extend(project.names(id as ModuleId).keys().map(|k| &**k));
+            }
+            bail!(
+                "{name}: no class, function or value of that name is defined in the repository{}",
+                suggest::did_you_mean(name, every)
+            )
         }
         [(module, binding, _)] => Ok((
             Resolution::Definition {
@@ -100,6 +154,44 @@ fn bare_name(resolver: &mut Resolver, name: &str) -> Result<(Resolution, Vec<Hop
             )
         }
     }
+}
+
+/// A bare name bound only by `Name = Other` aliases: the definition they all reach, or
+/// the list of places that bind it when they reach different ones.
+fn alias_name(
+    resolver: &mut Resolver,
+    name: &str,
+    aliases: &[(ModuleId, u32)],
+) -> Result<(Resolution, Vec<Hop>)> {
+    let mut answers: Vec<(Resolution, Vec<Hop>)> = Vec::new();
+    for &(module, _) in aliases {
+        let answer = resolver.resolve_attributes(module, &[name]);
+        if !answers.iter().any(|(r, _)| *r == answer.0) {
+            answers.push(answer);
+        }
+    }
+    if let [(Resolution::Definition { .. }, _)] = answers.as_slice() {
+        let (resolution, chain) = answers.pop().expect("one answer");
+        return Ok((resolution, chain));
+    }
+    let project = resolver.project();
+    let list: Vec<String> = aliases
+        .iter()
+        .map(|&(module, line)| {
+            let module = &project.modules[module as usize];
+            format!(
+                "  {}:{line}  {}.{name}",
+                module.path.as_deref().unwrap_or(""),
+                module.name
+            )
+        })
+        .collect();
+    bail!(
+        "{name} is bound by {} aliases that reach different objects; use a dotted target such \
+         as one of:\n{}",
+        aliases.len(),
+        list.join("\n")
+    )
 }
 
 /// Resolves TARGET and requires a module of the repository.

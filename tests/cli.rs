@@ -73,15 +73,14 @@ fn why_an_unknown_module_is_a_one_line_error() {
 #[test]
 fn why_resolves_every_import_construct() {
     let targets = [
-        "shapes.Circle",                     // from .core import Circle as Circle
-        "shapes.Square",                     // star import honouring __all__ +=
-        "shapes.Sq",                         // Sq = geometry.Square (module attribute)
+        "shapes.Circle",                  // from .core import Circle as Circle
+        "shapes.Square",                  // star import honouring __all__ +=
+        "shapes.Sq",                      // Sq = geometry.Square (module attribute)
         "shapes.Unit", // import shapes.units as units_module; Unit = units_module.Unit
         "shapes.VERSION", // re-binding: the last one wins
         "shapes.speedup", // try/except ImportError fallback
         "shapes.geometry", // from . import geometry (submodule)
         "shapes.everything.make_circle", // star import without __all__
-        "shapes.everything._private_helper", // ... which leaves out private names
         "shapes.lazy.Heavy", // TYPE_CHECKING declaration of a lazy package
         "shapes.deep.inner.leaf.sibling", // relative import from a namespace package
         "shapes.deep.inner.leaf.Circle", // three-dot relative import
@@ -98,6 +97,137 @@ fn why_resolves_every_import_construct() {
         all.push_str("---\n");
     }
     insta::assert_snapshot!(all);
+    // A star import without __all__ leaves out private names: the target names nothing.
+    let private = run(&root, &["why", "shapes.everything._private_helper"]);
+    assert_eq!(
+        (private.code, private.stderr.as_str()),
+        (
+            2,
+            "error: shapes.everything._private_helper: `shapes.everything` does not bind \
+             `_private_helper`\n"
+        )
+    );
+}
+
+#[test]
+fn a_target_that_names_nothing_exits_2_with_the_nearest_name() {
+    let seed = fixture("seed");
+    for command in ["why", "importers", "graph"] {
+        let output = run(
+            &seed,
+            &[
+                command,
+                "netra_backend.app.websocket_core.manager.WebsocketManager",
+            ],
+        );
+        assert_eq!(
+            (output.code, output.stderr.as_str()),
+            (
+                2,
+                "error: netra_backend.app.websocket_core.manager.WebsocketManager: \
+                 `netra_backend.app.websocket_core.manager` does not bind `WebsocketManager`; \
+                 did you mean `WebSocketManager`?\n"
+            ),
+            "{command}"
+        );
+    }
+    let module = run(
+        &seed,
+        &["imports", "netra_backend.app.websocket_core.managr"],
+    );
+    assert_eq!(
+        module.stderr,
+        "error: netra_backend.app.websocket_core.managr: `netra_backend.app.websocket_core` \
+         does not bind `managr`; did you mean `manager`?\n"
+    );
+    let top = run(&seed, &["why", "netra_backnd.app"]);
+    assert_eq!(
+        top.stderr,
+        "error: netra_backnd.app: no module `netra_backnd` in the repository; did you mean \
+         `netra_backend`?\n"
+    );
+    let bare = run(&seed, &["why", "WebsocketNotifier"]);
+    assert_eq!(
+        (bare.code, bare.stderr.as_str()),
+        (
+            2,
+            "error: WebsocketNotifier: no class, function or value of that name is defined in \
+             the repository; did you mean `WebSocketNotifier`?\n"
+        )
+    );
+}
+
+#[test]
+fn a_bare_name_bound_by_an_alias_resolves_through_it() {
+    let output = ok(&fixture("seed"), &["why", "WebSocketManager"]);
+    assert!(
+        output.starts_with(
+            "WebSocketManager\n  is class UnifiedWebSocketManager defined in \
+             netra_backend.app.websocket_core.unified_manager\n\nchain (2 hops):\n  \
+             netra_backend/app/websocket_core/websocket_manager.py:4:1: WebSocketManager = \
+             UnifiedWebSocketManager\n"
+        ),
+        "{output}"
+    );
+}
+
+#[test]
+fn why_names_the_canonical_module_a_rule_sets() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&fixture("seed"), dir.path());
+    std::fs::create_dir(dir.path().join("queries")).unwrap();
+    std::fs::write(
+        dir.path().join("queries/manager.toml"),
+        "[[rule]]\nid = \"canonical-manager\"\nkind = \"canonical\"\n\
+         symbol = \"netra_backend.app.websocket_core.unified_manager.UnifiedWebSocketManager\"\n\
+         canonical = \"netra_backend.app.websocket_core.websocket_manager\"\n",
+    )
+    .unwrap();
+    let output = ok(dir.path(), &["why", COMPAT_MANAGER]);
+    assert!(
+        output.contains(
+            "\ncanonical: netra_backend.app.websocket_core.websocket_manager (rule \
+             `canonical-manager`)\n"
+        ),
+        "{output}"
+    );
+    let json = common::json(dir.path(), &["why", COMPAT_MANAGER]);
+    assert_eq!(
+        json["canonical"],
+        "netra_backend.app.websocket_core.websocket_manager"
+    );
+    assert_eq!(json["canonical_rule"], "canonical-manager");
+    assert_eq!(
+        json["resolved"]["module"],
+        "netra_backend.app.websocket_core.unified_manager"
+    );
+}
+
+#[test]
+fn output_into_a_missing_folder_or_onto_a_folder_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope/out.json");
+    let output = run(
+        &fixture("seed"),
+        &["-o", missing.to_str().unwrap(), "stats"],
+    );
+    assert_eq!(output.code, 2);
+    assert_eq!(
+        output.stderr,
+        format!(
+            "error: {}: cannot write: {} does not exist\n",
+            missing.display(),
+            dir.path().join("nope").display()
+        )
+    );
+    let output = run(
+        &fixture("seed"),
+        &["-o", dir.path().to_str().unwrap(), "stats"],
+    );
+    assert_eq!(
+        output.stderr,
+        format!("error: {}: is a directory\n", dir.path().display())
+    );
 }
 
 #[test]
@@ -142,8 +272,9 @@ fn a_bad_config_is_a_one_line_error_naming_file_and_key() {
     assert_eq!(output.stderr.lines().count(), 1, "{}", output.stderr);
     assert_eq!(
         output.stderr,
-        "error: [ROOT]/ssot-graph.toml: TOML parse error at line 2, column 1: unknown field \
-         `exclud`, expected one of `roots`, `exclude`, `tests`, `queries`, `baseline`, `deprecated-auto`, `python-version`, `platform`, `cache-dir`\n"
+        "error: [ROOT]/ssot-graph.toml:2: unknown key `exclud`, expected one of `roots`, \
+         `exclude`, `tests`, `queries`, `baseline`, `deprecated-auto`, `python-version`, \
+         `platform`, `cache-dir`; did you mean `exclude`?\n"
     );
 }
 
@@ -206,5 +337,9 @@ fn verbose_prints_phase_timings_on_stderr_only() {
         .lines()
         .map(|l| l.split_whitespace().next().unwrap())
         .collect();
-    assert_eq!(phases, ["discover", "parse", "index"]);
+    assert_eq!(phases, ["root:", "discover", "parse", "index"]);
+    assert_eq!(
+        verbose.stderr.lines().next().unwrap(),
+        "root: [ROOT] (given with --root)"
+    );
 }

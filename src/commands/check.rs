@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Result, bail};
 use rustc_hash::FxHashSet;
 use serde::Serialize;
 
@@ -14,6 +14,7 @@ use crate::cli::Format;
 use crate::commands::{Paint, count};
 use crate::config::{AutoSeverity, Config};
 use crate::discover;
+use crate::files::{self, Strictness};
 use crate::index::Project;
 use crate::rules::evaluate::{Evaluator, Finding};
 use crate::rules::{self, BROKEN_IMPORT, DEPRECATED_AUTO, Rule, Severity};
@@ -26,6 +27,8 @@ pub struct Options {
     pub staged: bool,
     pub baseline: Option<PathBuf>,
     pub update_baseline: bool,
+    /// Skip FILES that are not the project's (outside the root, excluded) in silence.
+    pub force_exclude: bool,
 }
 
 #[derive(Serialize)]
@@ -47,6 +50,9 @@ pub struct Check {
 
 #[derive(Serialize)]
 pub struct Summary {
+    /// Files the findings were looked for in (with FILES: those files and the modules
+    /// the index deletes or renames).
+    pub files: usize,
     pub errors: usize,
     pub warnings: usize,
     pub fixable: usize,
@@ -71,15 +77,16 @@ fn all_findings<'p>(
     only: Option<&str>,
     scope: Option<FxHashSet<usize>>,
 ) -> Result<(Vec<Finding>, RuleList, Evaluator<'p>)> {
-    let rules = rules::load(&project.root.join(config.queries_dir()))?;
+    let rules = rules::load_configured(&project.root, config)?;
     if let Some(name) = only
         && name != DEPRECATED_AUTO
         && !rules.iter().any(|r| r.id() == name)
     {
         let known: Vec<&str> = rules.iter().map(Rule::id).collect();
         bail!(
-            "no rule `{name}` in {}/ (rules: {}{DEPRECATED_AUTO})",
+            "no rule `{name}` in {}/{} (rules: {}{DEPRECATED_AUTO})",
             config.queries_dir(),
+            crate::suggest::did_you_mean(name, known.iter().copied().chain([DEPRECATED_AUTO])),
             known.iter().map(|k| format!("{k}, ")).collect::<String>()
         );
     }
@@ -136,6 +143,11 @@ fn sort(findings: &mut [Finding]) {
 
 pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<Check> {
     let scope = scope(project, options)?;
+    let checked = scope
+        .as_ref()
+        .map_or(project.files.len(), |(touched, deleted)| {
+            touched.len() + deleted.len()
+        });
     let scope_files = scope.as_ref().map(|(touched, _)| {
         (0..project.files.len())
             .filter(|&f| touched.contains(&project.files[f].rel))
@@ -152,6 +164,15 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
         ));
     }
     sort(&mut findings);
+    let mut known: Vec<&str> = rules.iter().map(|(id, _, _)| id.as_str()).collect();
+    known.extend([DEPRECATED_AUTO, BROKEN_IMPORT]);
+    let in_scope: Vec<&str> = match &scope {
+        Some((touched, _)) => touched.iter().map(String::as_str).collect(),
+        None => project.files.iter().map(|f| f.rel.as_str()).collect(),
+    };
+    for warning in suppress::unknown_ids(&project.root, &in_scope, &known) {
+        eprintln!("warning: {warning}");
+    }
     let suppressed = suppress::apply(&project.root, &mut findings);
     let baseline_path = match &options.baseline {
         Some(path) => path.clone(),
@@ -161,14 +182,25 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
     if options.update_baseline {
         // Findings that exist only because of the files at hand are not "existing".
         findings.retain(|f| f.rule != BROKEN_IMPORT);
-        Baseline::of(&findings).save(&baseline_path)?;
+        let baseline = match &scope {
+            None => Baseline::of(&findings),
+            Some((touched, _)) => {
+                findings.retain(|f| touched.contains(&f.path));
+                let known: FxHashSet<&str> = project.files.iter().map(|f| f.rel.as_str()).collect();
+                Baseline::load(&baseline_path)?
+                    .unwrap_or_default()
+                    .replace_files(touched, &findings, |path| known.contains(path))
+            }
+        };
+        baseline.save(&baseline_path)?;
         return Ok(Check {
             schema: "ssot-graph/check/v1",
             summary: Summary {
+                files: checked,
                 errors: 0,
                 warnings: 0,
                 fixable: 0,
-                baselined: findings.len(),
+                baselined: baseline.accepted(),
                 suppressed,
             },
             findings: Vec::new(),
@@ -187,6 +219,7 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
         stale.retain(|e| touched.contains(&e.path));
     }
     let summary = Summary {
+        files: checked,
         errors: new.iter().filter(|f| f.severity == Severity::Error).count(),
         warnings: new
             .iter()
@@ -215,6 +248,7 @@ pub fn query(project: &Project, config: &Config, name: &str) -> Result<Check> {
     Ok(Check {
         schema: "ssot-graph/check/v1",
         summary: Summary {
+            files: project.files.len(),
             errors: findings
                 .iter()
                 .filter(|f| f.severity == Severity::Error)
@@ -255,20 +289,23 @@ fn scope(project: &Project, options: &Options) -> Result<Option<(FxHashSet<Strin
     if options.files.is_empty() && !options.staged {
         return Ok(None);
     }
-    let mut touched: FxHashSet<String> = FxHashSet::default();
-    for file in &options.files {
-        touched.insert(relative(&project.root, file)?);
+    let strictness = if options.force_exclude {
+        Strictness::Hook
+    } else {
+        Strictness::User
+    };
+    let selection = files::select(project, &options.files, strictness)?;
+    for skipped in &selection.skipped {
+        eprintln!("warning: {skipped}");
     }
+    let mut touched = selection.rels;
     if options.staged {
         let staged = git(
             &project.root,
             &["diff", "--cached", "--name-only", "--diff-filter=ACMR"],
         );
-        touched.extend(
-            staged
-                .into_iter()
-                .filter(|p| p.ends_with(".py") || p.ends_with(".pyi")),
-        );
+        let known: FxHashSet<&str> = project.files.iter().map(|f| f.rel.as_str()).collect();
+        touched.extend(staged.into_iter().filter(|p| known.contains(p.as_str())));
     }
     // pre-commit never passes deleted files: ask git which modules the commit removes.
     let mut deleted = Vec::new();
@@ -287,17 +324,6 @@ fn scope(project: &Project, options: &Options) -> Result<Option<(FxHashSet<Strin
         }
     }
     Ok(Some((touched, deleted)))
-}
-
-/// A FILE argument as a root-relative `/` path.
-pub fn relative(root: &Path, file: &Path) -> Result<String> {
-    let cwd = std::env::current_dir()?;
-    let absolute = cwd.join(file);
-    let absolute = absolute.canonicalize().unwrap_or(absolute);
-    let rel = absolute
-        .strip_prefix(root)
-        .map_err(|_| anyhow!("{}: not under the root {}", file.display(), root.display()))?;
-    Ok(rel.to_string_lossy().replace('\\', "/"))
 }
 
 /// NUL-separated output of a git command run at `root`, relative to it; nothing when git
@@ -387,7 +413,9 @@ fn text(out: &mut dyn Write, check: &Check, paint: Paint) -> std::io::Result<()>
     } else {
         format!(" ({})", extra.join(", "))
     };
-    if check.findings.is_empty() {
+    if s.files == 0 {
+        writeln!(out, "No Python files checked.")?;
+    } else if check.findings.is_empty() {
         writeln!(out, "All checks passed{extra}.")?;
     } else {
         writeln!(

@@ -7,9 +7,10 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use crate::commands::check::{relative, unsuppressed};
+use crate::commands::check::unsuppressed;
 use crate::commands::count;
 use crate::config::Config;
+use crate::files::{self, Strictness};
 use crate::fix;
 use crate::index::Project;
 
@@ -30,12 +31,11 @@ pub fn run(
 ) -> Result<i32> {
     let (mut findings, mut evaluator) = unsuppressed(project, config, options.rule.as_deref())?;
     if !options.files.is_empty() {
-        let wanted: Vec<String> = options
-            .files
-            .iter()
-            .map(|f| relative(&project.root, f))
-            .collect::<Result<_>>()?;
-        findings.retain(|f| wanted.contains(&f.path));
+        let wanted = files::select(project, &options.files, Strictness::User)?;
+        for skipped in &wanted.skipped {
+            eprintln!("warning: {skipped}");
+        }
+        findings.retain(|f| wanted.rels.contains(&f.path));
     }
     let plan = fix::plan(&mut evaluator, &findings, options.unsafe_fixes);
     let fixed: usize = plan.files.iter().map(|f| f.fixed).sum();

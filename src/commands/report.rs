@@ -98,7 +98,7 @@ pub struct Duplicate {
 }
 
 pub fn compute(project: &Project, config: &Config, with_drawings: bool) -> Result<Report> {
-    let rules = rules::load(&project.root.join(config.queries_dir()))?;
+    let rules = rules::load_configured(&project.root, config)?;
     let (findings, mut evaluator) = unsuppressed(project, config, None)?;
     let mut canonical = Vec::new();
     let mut deprecated = Vec::new();

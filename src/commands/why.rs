@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::index::Project;
 use crate::resolve::{Candidate, Hop, Resolution, Resolver};
+use crate::rules::{Rule, RuleKind};
 use crate::target::resolve_target;
 use crate::view::{self, HopView, ResolvedView};
 
@@ -17,7 +18,10 @@ pub struct Why {
     pub target: String,
     pub resolved: ResolvedView,
     pub chain: Vec<HopView>,
+    /// The module a `canonical` rule names for the definition, else the defining module.
     pub canonical: Option<String>,
+    /// The id of the `canonical` rule that names it.
+    pub canonical_rule: Option<String>,
     pub sites_by_module: BTreeMap<String, usize>,
     /// Other ways Python could bind a name along the chain (`try`/`except`, `if`/`else`).
     pub alternatives: Vec<Alternative>,
@@ -43,15 +47,34 @@ pub struct Alternative {
     pub why_not: &'static str,
 }
 
-pub fn compute(project: &Project, target: &str) -> Result<Why> {
+pub fn compute(project: &Project, rules: &[Rule], target: &str) -> Result<Why> {
     let mut resolver = Resolver::new(project);
     let (resolution, hops) = resolve_target(&mut resolver, target)?;
-    let canonical = match &resolution {
+    let mut canonical = match &resolution {
         Resolution::Definition { module, .. } | Resolution::Module(module) => {
             Some(project.modules[*module as usize].name.clone())
         }
         _ => None,
     };
+    let mut canonical_rule = None;
+    if let Resolution::Definition { .. } = resolution {
+        for rule in rules {
+            if let RuleKind::Canonical {
+                id,
+                symbol,
+                canonical: module,
+                ..
+            } = &rule.kind
+                && resolver.resolve_path(symbol).0 == resolution
+            {
+                if let Some(module) = module {
+                    canonical = Some(module.clone());
+                }
+                canonical_rule = Some(id.clone());
+                break;
+            }
+        }
+    }
     let mut sites_by_module = BTreeMap::new();
     if canonical.is_some() {
         for site in 0..project.sites.len() {
@@ -69,6 +92,7 @@ pub fn compute(project: &Project, target: &str) -> Result<Why> {
         resolved: view::resolved(project, &resolution),
         chain: view::chain(project, &hops),
         canonical,
+        canonical_rule,
         sites_by_module,
         alternatives,
         deprecations,
@@ -244,7 +268,10 @@ pub fn text(out: &mut dyn Write, why: &Why) -> std::io::Result<()> {
     }
     if let Some(canonical) = &why.canonical {
         writeln!(out)?;
-        writeln!(out, "canonical: {canonical}")?;
+        match &why.canonical_rule {
+            Some(rule) => writeln!(out, "canonical: {canonical} (rule `{rule}`)")?,
+            None => writeln!(out, "canonical: {canonical}")?,
+        }
         let total: usize = why.sites_by_module.values().sum();
         let paths = why.sites_by_module.len();
         match paths {

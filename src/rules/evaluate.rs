@@ -76,13 +76,8 @@ pub struct Evaluator<'p> {
 fn path_globs(rule: &Rule, key: &str, patterns: &[String]) -> Result<GlobSet> {
     let mut builder = GlobSetBuilder::new();
     for pattern in patterns {
-        let glob = Glob::new(pattern).map_err(|e| {
-            anyhow!(
-                "{}: rule `{}`: {key} {pattern:?}: {e}",
-                rule.file.display(),
-                rule.id()
-            )
-        })?;
+        let glob =
+            Glob::new(pattern).map_err(|e| anyhow!("{}: {key} {pattern:?}: {e}", rule.at()))?;
         builder.add(glob);
     }
     Ok(builder.build()?)
@@ -91,10 +86,7 @@ fn path_globs(rule: &Rule, key: &str, patterns: &[String]) -> Result<GlobSet> {
 fn module_patterns(rule: &Rule, key: &str, patterns: &[String]) -> Result<Vec<ModulePattern>> {
     patterns
         .iter()
-        .map(|p| {
-            ModulePattern::new(p)
-                .map_err(|e| anyhow!("{}: rule `{}`: {key}: {e}", rule.file.display(), rule.id()))
-        })
+        .map(|p| ModulePattern::new(p).map_err(|e| anyhow!("{}: {key}: {e}", rule.at())))
         .collect()
 }
 
@@ -186,13 +178,17 @@ impl<'p> Evaluator<'p> {
                 ..
             } => {
                 let allow = path_globs(rule, "allow", allow)?;
+                if let Some(replacement) = replacement {
+                    crate::target::resolve_target(&mut self.resolver, replacement)
+                        .map_err(|e| anyhow!("{}: replacement {e}", rule.at()))?;
+                }
                 let pattern = ModulePattern::new(target)
-                    .map_err(|e| anyhow!("{}: rule `{id}`: target: {e}", rule.file.display()))?;
+                    .map_err(|e| anyhow!("{}: target: {e}", rule.at()))?;
                 let found = self.deprecated(&pattern, &allow);
                 if found.is_none() {
                     self.warnings.push(format!(
-                        "{}: rule `{id}`: target `{target}` matches nothing in the repository",
-                        rule.file.display()
+                        "{}: target `{target}` matches nothing in the repository",
+                        rule.at()
                     ));
                 }
                 let default = format!("`{target}` is deprecated");
@@ -362,13 +358,12 @@ impl<'p> Evaluator<'p> {
         canonical: Option<&str>,
     ) -> Result<CanonicalScope> {
         let project = self.project;
-        let id = rule.id();
         let (definition, _) = self.resolver.resolve_path(symbol);
         let Resolution::Definition { module, binding } = definition else {
             let what = view::describe(&view::resolved(project, &definition));
             return Err(anyhow!(
-                "{}: rule `{id}`: symbol `{symbol}` is not a definition in the repository ({what})",
-                rule.file.display()
+                "{}: symbol `{symbol}` is not a definition in the repository ({what})",
+                rule.at()
             ));
         };
         let name = view::binding(project, module, binding).name.clone();
@@ -377,8 +372,8 @@ impl<'p> Evaluator<'p> {
             .to_string();
         let Some(canonical_id) = project.internal(&canonical_name) else {
             return Err(anyhow!(
-                "{}: rule `{id}`: canonical module `{canonical_name}` is not in the repository",
-                rule.file.display()
+                "{}: canonical module `{canonical_name}` is not in the repository",
+                rule.at()
             ));
         };
         // The re-export plumbing between the canonical module and the definition (the

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, anyhow, bail};
 use serde::{Deserialize, Serialize};
 
-use crate::config::one_line;
+use crate::config::{Config, line_of, located};
+use crate::suggest;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -27,9 +28,9 @@ impl Severity {
     }
 }
 
-/// One `[[rule]]` table as written.
+/// One `[[rule]]` table as written (its `kind` key picks the variant).
 #[derive(Clone, Debug, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum RuleKind {
     /// A module, `module.Name` or module glob that new code must not import, directly or
     /// through any re-export.
@@ -93,9 +94,21 @@ pub enum RuleKind {
 pub struct Rule {
     pub kind: RuleKind,
     pub file: PathBuf,
+    /// The line its `[[rule]]` table starts on.
+    pub line: usize,
 }
 
 impl Rule {
+    /// `FILE:LINE: rule `ID``: where messages about the rule point.
+    pub fn at(&self) -> String {
+        format!(
+            "{}:{}: rule `{}`",
+            self.file.display(),
+            self.line,
+            self.id()
+        )
+    }
+
     pub fn id(&self) -> &str {
         self.common().0
     }
@@ -154,16 +167,32 @@ impl Rule {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RuleFile {
-    #[serde(default)]
-    rule: Vec<RuleKind>,
-}
-
 /// Built-in rule ids: no saved rule may take them.
 pub const DEPRECATED_AUTO: &str = "deprecated-auto";
 pub const BROKEN_IMPORT: &str = "broken-import";
+
+const KINDS: &[&str] = &[
+    "deprecated",
+    "canonical",
+    "single-definition",
+    "forbidden",
+    "no-cycles",
+];
+
+/// The rules of the configured folder; no folder means no rules, unless the config
+/// names one.
+pub fn load_configured(root: &Path, config: &Config) -> Result<Vec<Rule>> {
+    let dir = root.join(config.queries_dir());
+    if config.queries.is_some() && !dir.is_dir() {
+        bail!(
+            "{}: queries = {:?}: no such folder under {}",
+            config.source_name(),
+            config.queries_dir(),
+            root.display()
+        );
+    }
+    load(&dir)
+}
 
 /// Every rule in `dir/*.toml`, in file then table order; no folder means no rules.
 pub fn load(dir: &Path) -> Result<Vec<Rule>> {
@@ -179,31 +208,101 @@ pub fn load(dir: &Path) -> Result<Vec<Rule>> {
     for file in files {
         let text = std::fs::read_to_string(&file)
             .map_err(|e| anyhow!("{}: cannot read: {e}", file.display()))?;
-        let parsed: RuleFile =
-            toml::from_str(&text).map_err(|e| anyhow!("{}: {}", file.display(), one_line(&e)))?;
-        for kind in parsed.rule {
+        let parsed = parse_rules(&text).map_err(|e| anyhow!("{}:{e}", file.display()))?;
+        for (kind, line) in parsed {
             let rule = Rule {
                 kind,
                 file: file.clone(),
+                line,
             };
             let id = rule.id();
+            let at = rule.at();
             if id.is_empty() || id.contains(|c: char| c.is_whitespace() || c == ',' || c == ']') {
                 bail!(
-                    "{}: rule id {id:?}: use letters, digits and dashes",
+                    "{}:{line}: rule id {id:?}: use letters, digits and dashes",
                     file.display()
                 );
             }
             if id == DEPRECATED_AUTO || id == BROKEN_IMPORT {
-                bail!("{}: rule id `{id}` is a built-in rule's", file.display());
+                bail!("{at}: the id is a built-in rule's");
             }
             if let Some(other) = rules.iter().find(|r| r.id() == id) {
-                bail!(
-                    "{}: rule id `{id}` is already used in {}",
-                    file.display(),
-                    other.file.display()
-                );
+                bail!("{at}: the id is already used in {}", other.file.display());
             }
             rules.push(rule);
+        }
+    }
+    Ok(rules)
+}
+
+/// The `[[rule]]` tables of one file with the line each starts on; an error reads
+/// `LINE: [rule `ID`: ]message` for the key or value at fault.
+fn parse_rules(text: &str) -> std::result::Result<Vec<(RuleKind, usize)>, String> {
+    use toml::de::{DeTable, DeValue, ValueDeserializer};
+    let at = |span: std::ops::Range<usize>| line_of(text, span.start);
+    let document = DeTable::parse(text).map_err(|e| located(text, &e, ""))?;
+    let mut rules = Vec::new();
+    for (key, value) in document.get_ref().iter() {
+        if key.get_ref() != "rule" {
+            return Err(format!(
+                "{}: unknown key `{}`: a rule file holds [[rule]] tables{}",
+                at(key.span()),
+                key.get_ref(),
+                suggest::did_you_mean(key.get_ref(), ["rule"])
+            ));
+        }
+        let Some(tables) = value.get_ref().as_array() else {
+            return Err(format!(
+                "{}: `rule` must be [[rule]] tables",
+                at(value.span())
+            ));
+        };
+        for table in tables.iter() {
+            let span = table.span();
+            let Some(fields) = table.get_ref().as_table() else {
+                return Err(format!("{}: a rule must be a table", at(span)));
+            };
+            let id = fields
+                .get("id")
+                .and_then(|v| v.get_ref().as_str())
+                .unwrap_or("");
+            let context = if id.is_empty() {
+                String::new()
+            } else {
+                format!("rule `{id}`: ")
+            };
+            let kinds = KINDS.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>();
+            let Some(kind) = fields.get("kind") else {
+                return Err(format!(
+                    "{}: {context}no `kind` (one of {})",
+                    at(span),
+                    kinds.join(", ")
+                ));
+            };
+            let Some(kind_name) = kind.get_ref().as_str().filter(|k| KINDS.contains(k)) else {
+                let written = kind.get_ref().as_str().unwrap_or_default();
+                return Err(format!(
+                    "{}: {context}unknown kind {written:?} (one of {}){}",
+                    at(kind.span()),
+                    kinds.join(", "),
+                    suggest::did_you_mean(written, KINDS.iter().copied())
+                ));
+            };
+            // The kind names the enum variant: deserialize `{kind = {other keys}}`, which
+            // keeps every key's position for the error messages.
+            let mut rest = fields.clone();
+            rest.remove("kind");
+            let mut tagged = DeTable::new();
+            tagged.insert(
+                toml::Spanned::new(kind.span(), kind_name.to_string().into()),
+                toml::Spanned::new(span.clone(), DeValue::Table(rest)),
+            );
+            let value = toml::Spanned::new(span.clone(), DeValue::Table(tagged));
+            let rule = RuleKind::deserialize(ValueDeserializer::from(value))
+                .map_err(|e| located(text, &e, &context))?;
+            // Point at the rule's id (its table's span may take in the comments above).
+            let line = fields.get("id").map_or(span.clone(), |id| id.span());
+            rules.push((rule, at(line)));
         }
     }
     Ok(rules)
@@ -244,35 +343,76 @@ names = ["Thing"]
     }
 
     #[test]
-    fn a_key_of_another_kind_is_an_error_naming_the_file_and_key() {
+    fn a_key_of_another_kind_is_an_error_naming_its_line_and_the_rule() {
         let error = load_text(
             "[[rule]]\nid = \"c\"\nkind = \"canonical\"\nsymbol = \"a.B\"\ntarget = \"x\"\n",
         )
         .unwrap_err()
         .to_string();
-        assert!(error.starts_with("/rules.toml: "), "{error}");
-        assert!(error.contains("unknown field `target`"), "{error}");
-        assert!(!error.contains('\n'), "{error}");
+        assert_eq!(
+            error,
+            "/rules.toml:5: rule `c`: unknown key `target`, expected one of `id`, `severity`, \
+             `message`, `symbol`, `canonical`"
+        );
+    }
+
+    #[test]
+    fn a_typo_several_lines_down_points_at_its_line_with_the_nearest_key() {
+        let error = load_text(
+            "[[rule]]\nid = \"a\"\nkind = \"no-cycles\"\nwithin = [\"x\"]\n\n\
+             [[rule]]\nid = \"old\"\nkind = \"deprecated\"\ntarget = \"pkg.old\"\n\
+             # why\nreplacment = \"pkg.new.X\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            error,
+            "/rules.toml:11: rule `old`: unknown key `replacment`, expected one of `id`, \
+             `severity`, `message`, `target`, `replacement`, `allow`; did you mean `replacement`?"
+        );
     }
 
     #[test]
     fn bad_kinds_severities_and_repeated_ids_are_errors() {
-        let kind = load_text("[[rule]]\nid = \"x\"\nkind = \"banned\"\n")
+        let kind = load_text("[[rule]]\nid = \"x\"\nkind = \"no-cycle\"\n")
             .unwrap_err()
             .to_string();
-        assert!(kind.contains("unknown variant `banned`"), "{kind}");
+        assert_eq!(
+            kind,
+            "/rules.toml:3: rule `x`: unknown kind \"no-cycle\" (one of `deprecated`, \
+             `canonical`, `single-definition`, `forbidden`, `no-cycles`); did you mean `no-cycles`?"
+        );
+        let missing = load_text("[[rule]]\nid = \"x\"\n").unwrap_err().to_string();
+        assert!(
+            missing.starts_with("/rules.toml:1: rule `x`: no `kind`"),
+            "{missing}"
+        );
         let severity = load_text(
             "[[rule]]\nid = \"x\"\nkind = \"no-cycles\"\nwithin = [\"a\"]\nseverity = \"fatal\"\n",
         )
         .unwrap_err()
         .to_string();
-        assert!(severity.contains("unknown variant `fatal`"), "{severity}");
+        assert_eq!(
+            severity,
+            "/rules.toml:5: rule `x`: unknown variant `fatal`, expected `error` or `warning`"
+        );
         let twice = load_text(
             "[[rule]]\nid = \"x\"\nkind = \"no-cycles\"\nwithin = [\"a\"]\n\
              [[rule]]\nid = \"x\"\nkind = \"no-cycles\"\nwithin = [\"b\"]\n",
         )
         .unwrap_err()
         .to_string();
-        assert!(twice.contains("rule id `x` is already used"), "{twice}");
+        assert_eq!(
+            twice,
+            "/rules.toml:6: rule `x`: the id is already used in /rules.toml"
+        );
+        let stray = load_text("[[rules]]\nid = \"x\"\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            stray,
+            "/rules.toml:1: unknown key `rules`: a rule file holds [[rule]] tables; did you \
+             mean `rule`?"
+        );
     }
 }

@@ -4,7 +4,12 @@
 # guards commits in a git copy of the seed fixture with the rules of queries/websocket.toml.
 #   1. a commit adding an import of the deprecated factory is refused at path:line:col;
 #   2. a commit that does not touch those imports passes, although old violations remain
-#      (accepted by the baseline).
+#      (accepted by the baseline);
+#   3. a violation staged and then edited away in the working tree is still refused (the
+#      commit holds what is staged);
+#   4. a commit that only deletes a module others import is refused at each broken import;
+#   5. the plain git hook (hooks/pre-commit, no framework, no stash) judges the index too:
+#      a clean staged file with a violation left in the working copy commits.
 # Uses this repository's HEAD commit. Run by .ci/run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -70,6 +75,52 @@ PY
 git add netra_backend/app/agents/chat_agent.py
 git commit -q -m "greet" > "$work/passed.txt" 2>&1 || { cat "$work/passed.txt"; echo "FAIL: the commit was refused"; exit 1; }
 cat "$work/passed.txt"
+
+echo "--- a violation staged, then edited away in the working tree"
+cat > netra_backend/app/agents/new_agent.py <<'PY'
+from netra_backend.app.websocket_core.websocket_manager_factory import create_websocket_manager
+PY
+git add netra_backend/app/agents/new_agent.py
+echo "import os" > netra_backend/app/agents/new_agent.py
+if git commit -q -m "sneaky" > "$work/sneaky.txt" 2>&1; then
+  cat "$work/sneaky.txt"
+  echo "FAIL: the staged violation was committed"
+  exit 1
+fi
+cat "$work/sneaky.txt"
+grep -q "netra_backend/app/agents/new_agent.py:1:1: no-websocket-factory" "$work/sneaky.txt" ||
+  { echo "FAIL: no finding for the staged content"; exit 1; }
+git reset -q netra_backend/app/agents/new_agent.py
+rm netra_backend/app/agents/new_agent.py
+
+echo "--- a commit that only deletes a module others import"
+git rm -q netra_backend/app/websocket_core/websocket_manager_factory.py
+if git commit -q -m "drop the factory" > "$work/deleted.txt" 2>&1; then
+  cat "$work/deleted.txt"
+  echo "FAIL: the deletion was committed (the hook was skipped?)"
+  exit 1
+fi
+cat "$work/deleted.txt"
+for site in netra_backend/app/agents/supervisor/execution_engine.py:1:1 netra_backend/app/routes/websocket.py:6:5; do
+  grep -q "$site: broken-import" "$work/deleted.txt" ||
+    { echo "FAIL: no broken-import at $site"; exit 1; }
+done
+git reset -q --hard
+
+echo "--- the plain git hook: a clean staged file with a violation left in the working copy"
+"$work/venv/bin/pre-commit" uninstall > /dev/null
+cp "$here/hooks/pre-commit" .git/hooks/pre-commit
+chmod +x .git/hooks/pre-commit
+echo "import os" > netra_backend/app/agents/plain.py
+git add netra_backend/app/agents/plain.py
+cat > netra_backend/app/agents/plain.py <<'PY'
+from netra_backend.app.websocket_core.websocket_manager_factory import create_websocket_manager
+PY
+PATH="$here/target/release:$PATH" git commit -q -m "plain" > "$work/plain.txt" 2>&1 ||
+  { cat "$work/plain.txt"; echo "FAIL: the clean staged file was refused"; exit 1; }
+cat "$work/plain.txt"
+[ "$(git show HEAD:netra_backend/app/agents/plain.py)" = "import os" ] ||
+  { echo "FAIL: the commit does not hold the staged content"; exit 1; }
 echo "pre-commit end-to-end: passed"
 
 # The SARIF output validates against the official SARIF 2.1.0 JSON schema (shipped in the

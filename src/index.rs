@@ -116,6 +116,8 @@ pub struct OpenOptions {
     pub verbose: bool,
     /// Leave writing a new cache snapshot to the caller (`Project::pending_save`).
     pub defer_save: bool,
+    /// Read the repository as git's index holds it (`--staged`).
+    pub staged: Option<std::sync::Arc<crate::staged::StagedTree>>,
 }
 
 /// What to read and how, from the configuration.
@@ -125,6 +127,8 @@ pub struct Layout {
     exclude: GlobSet,
     tests: GlobSet,
     pub target: parse::Target,
+    /// With `--staged`: read the files as git's index holds them.
+    pub staged: Option<std::sync::Arc<crate::staged::StagedTree>>,
 }
 
 impl Layout {
@@ -134,17 +138,27 @@ impl Layout {
             exclude: discover::glob_set("exclude", &config.exclude)?,
             tests: discover::glob_set("tests", &config.test_globs())?,
             target: config.target()?,
+            staged: None,
             root,
         })
     }
 
-    /// Every Python file under the source roots, test files marked.
+    /// Every Python file under the source roots, test files marked (as staged, with
+    /// `--staged`).
     pub fn walk(&self) -> discover::Walk {
         let mut walk = discover::walk(&self.root, &self.source_roots, &self.exclude);
         for file in &mut walk.files {
             file.is_test = self.tests.is_match(&file.rel);
         }
+        self.as_staged(&mut walk.files);
         walk
+    }
+
+    /// With `--staged`, `files` as the commit holds them.
+    pub fn as_staged(&self, files: &mut Vec<SourceFile>) {
+        if let Some(staged) = &self.staged {
+            staged.apply(files);
+        }
     }
 }
 
@@ -316,7 +330,8 @@ impl Project {
     /// Discovers, parses and indexes the repository at `root`, through the cache unless
     /// `options.cache` is off.
     pub fn open(root: PathBuf, config: &Config, options: &OpenOptions) -> Result<Project> {
-        let layout = Layout::new(root, config)?;
+        let mut layout = Layout::new(root, config)?;
+        layout.staged = options.staged.clone();
         if options.cache {
             return Ok(crate::cache::open(layout, config, options));
         }

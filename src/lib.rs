@@ -16,6 +16,7 @@ pub mod parse;
 pub mod query;
 pub mod resolve;
 pub mod rules;
+pub mod staged;
 pub mod suggest;
 pub mod summaries;
 pub mod summary;
@@ -115,13 +116,24 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
     if let Command::Init { hook } = &cli.command {
         return commands::init::run(&root, *hook, out).map(|()| 0);
     }
+    let staged = match &cli.command {
+        Command::Check { staged: true, .. } => {
+            Some(std::sync::Arc::new(staged::StagedTree::read(&root)?))
+        }
+        _ => None,
+    };
     let options = index::OpenOptions {
         progress: !cli.quiet && std::io::stderr().is_terminal(),
         cache: !cli.no_cache,
         verbose: cli.verbose,
         defer_save: true,
+        staged: staged.clone(),
     };
     let mut project = Project::open(root, &config, &options)?;
+    if staged.as_ref().is_some_and(|s| s.differs()) {
+        // The files read were the commit's, not the working tree's: keep the snapshot.
+        project.pending_save = None;
+    }
     if project.files.is_empty() {
         let hint = if cli.root.is_none() {
             format!(" (root {why_root}); pass --root to choose another")

@@ -4,6 +4,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use rustc_hash::FxHashMap;
+
+use crate::discover::SourceFile;
+use crate::index::Project;
 use crate::rules::evaluate::Finding;
 
 const MARKER: &str = "ssot-graph: ignore";
@@ -31,14 +35,15 @@ pub fn covers(line: &str, rule: &str) -> bool {
     listed(line).is_some_and(|ids| ids.is_empty() || ids.contains(&rule))
 }
 
-/// `path:line: ...` for every suppression in `files` (root-relative) naming a rule that
-/// is not one of `known`.
-pub fn unknown_ids(root: &Path, files: &[&str], known: &[&str]) -> Vec<String> {
+/// `path:line: ...` for every suppression in `files` naming a rule that is not one of
+/// `known`.
+pub fn unknown_ids(files: &[&SourceFile], known: &[&str]) -> Vec<String> {
     use rayon::prelude::*;
     let mut warnings: Vec<String> = files
         .par_iter()
-        .flat_map_iter(|&path| {
-            let bytes = std::fs::read(root.join(path)).unwrap_or_default();
+        .flat_map_iter(|file| {
+            let path = &file.rel;
+            let bytes = std::fs::read(&file.path).unwrap_or_default();
             let mut found = Vec::new();
             if !bytes.windows(MARKER.len()).any(|w| w == MARKER.as_bytes()) {
                 return found;
@@ -62,12 +67,21 @@ pub fn unknown_ids(root: &Path, files: &[&str], known: &[&str]) -> Vec<String> {
     warnings
 }
 
-/// Removes the findings their line suppresses; returns how many.
-pub fn apply(root: &Path, findings: &mut Vec<Finding>) -> usize {
+/// Removes the findings their line suppresses; returns how many. Files are read where
+/// the project read them (with `--staged`, the index's copy).
+pub fn apply(project: &Project, findings: &mut Vec<Finding>) -> usize {
+    let paths: FxHashMap<&str, &Path> = project
+        .files
+        .iter()
+        .map(|f| (f.rel.as_str(), f.path.as_path()))
+        .collect();
     let mut files: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for finding in findings.iter() {
         if !files.contains_key(&finding.path) {
-            let text = std::fs::read(root.join(&finding.path))
+            let path = paths
+                .get(finding.path.as_str())
+                .map_or_else(|| project.root.join(&finding.path), |p| p.to_path_buf());
+            let text = std::fs::read(path)
                 .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
                 .unwrap_or_default();
             files.insert(

@@ -602,3 +602,74 @@ fn configuration_mistakes_are_named_not_ignored() {
          no rule `no-websocket-factroy`; did you mean `no-websocket-factory`?\n"
     );
 }
+
+#[test]
+fn staged_judges_the_index_not_the_working_tree() {
+    let repo = seed_repo();
+    let root = repo.path();
+    git(root, &["init", "-q"]);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "seed"]);
+    ok(root, &["check", "--update-baseline"]);
+    let agent = root.join("netra_backend/app/agents/new_agent.py");
+    let violation =
+        "from netra_backend.app.websocket_core.websocket_manager_factory import create_websocket_manager\n";
+    // A violation staged, then edited away in the working tree, is still committed.
+    fs::write(&agent, violation).unwrap();
+    git(root, &["add", "netra_backend/app/agents/new_agent.py"]);
+    fs::write(&agent, "import os\n").unwrap();
+    let output = run(root, &["check", "--staged"]);
+    assert_eq!(output.code, 1, "{}", output.stdout);
+    assert!(
+        output
+            .stdout
+            .starts_with("netra_backend/app/agents/new_agent.py:1:1: no-websocket-factory"),
+        "{}",
+        output.stdout
+    );
+    // A clean file staged, with a violation only in the working copy, commits clean.
+    git(root, &["add", "netra_backend/app/agents/new_agent.py"]);
+    fs::write(&agent, violation).unwrap();
+    assert_eq!(ok(root, &["check", "--staged"]), "All checks passed.\n");
+    // The working tree itself is judged as it is, and the cache still answers for it.
+    assert_eq!(run(root, &["check", agent.to_str().unwrap()]).code, 1);
+    // A module removed from the index but left on disk is not in the commit.
+    git(root, &["reset", "-q", "netra_backend/app/agents/new_agent.py"]);
+    fs::remove_file(&agent).unwrap();
+    git(
+        root,
+        &[
+            "rm",
+            "-q",
+            "--cached",
+            "netra_backend/app/websocket_core/websocket_manager_factory.py",
+        ],
+    );
+    let output = run(root, &["check", "--staged"]);
+    assert_eq!(output.code, 1, "{}", output.stdout);
+    let broken: Vec<&str> = output
+        .stdout
+        .lines()
+        .filter(|l| l.contains(" broken-import "))
+        .map(|l| l.split(": ").next().unwrap())
+        .collect();
+    assert_eq!(
+        broken,
+        [
+            "netra_backend/app/agents/supervisor/execution_engine.py:1:1",
+            "netra_backend/app/routes/websocket.py:6:5"
+        ]
+    );
+}
+
+#[test]
+fn staged_outside_a_git_repository_is_an_error() {
+    let repo = seed_repo();
+    let output = run(repo.path(), &["check", "--staged"]);
+    assert_eq!(output.code, 2);
+    assert!(
+        output.stderr.starts_with("error: --staged: git ls-files: fatal: not a git repository"),
+        "{}",
+        output.stderr
+    );
+}

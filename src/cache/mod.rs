@@ -208,18 +208,22 @@ fn warm(
     let walk = (!tree::unchanged(&root, header)).then(|| layout.walk());
     let files: Vec<SourceFile> = match &walk {
         Some(walk) => walk.files.clone(),
-        None => header
-            .files
-            .iter()
-            .map(|f| SourceFile {
-                path: root.join(&f.rel),
-                rel: f.rel.clone(),
-                module: f.module.clone(),
-                is_package: f.is_package,
-                is_stub: f.is_stub,
-                is_test: f.is_test,
-            })
-            .collect(),
+        None => {
+            let mut files = header
+                .files
+                .iter()
+                .map(|f| SourceFile {
+                    path: root.join(&f.rel),
+                    rel: f.rel.clone(),
+                    module: f.module.clone(),
+                    is_package: f.is_package,
+                    is_stub: f.is_stub,
+                    is_test: f.is_test,
+                })
+                .collect();
+            layout.as_staged(&mut files);
+            files
+        }
     };
     let same_files = files.len() == header.files.len()
         && files

@@ -13,7 +13,7 @@ use crate::baseline::{Baseline, Entry};
 use crate::cli::Format;
 use crate::commands::{Paint, count};
 use crate::config::{AutoSeverity, Config};
-use crate::discover;
+use crate::discover::{self, SourceFile};
 use crate::files::{self, Strictness};
 use crate::index::Project;
 use crate::rules::evaluate::{Evaluator, Finding};
@@ -166,14 +166,15 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
     sort(&mut findings);
     let mut known: Vec<&str> = rules.iter().map(|(id, _, _)| id.as_str()).collect();
     known.extend([DEPRECATED_AUTO, BROKEN_IMPORT]);
-    let in_scope: Vec<&str> = match &scope {
-        Some((touched, _)) => touched.iter().map(String::as_str).collect(),
-        None => project.files.iter().map(|f| f.rel.as_str()).collect(),
-    };
-    for warning in suppress::unknown_ids(&project.root, &in_scope, &known) {
+    let in_scope: Vec<&SourceFile> = project
+        .files
+        .iter()
+        .filter(|f| scope.as_ref().is_none_or(|(touched, _)| touched.contains(&f.rel)))
+        .collect();
+    for warning in suppress::unknown_ids(&in_scope, &known) {
         eprintln!("warning: {warning}");
     }
-    let suppressed = suppress::apply(&project.root, &mut findings);
+    let suppressed = suppress::apply(project, &mut findings);
     let baseline_path = match &options.baseline {
         Some(path) => path.clone(),
         None => project.root.join(config.baseline_path()),
@@ -244,7 +245,7 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
 pub fn query(project: &Project, config: &Config, name: &str) -> Result<Check> {
     let (mut findings, rules, _) = all_findings(project, config, Some(name), None)?;
     sort(&mut findings);
-    let suppressed = suppress::apply(&project.root, &mut findings);
+    let suppressed = suppress::apply(project, &mut findings);
     Ok(Check {
         schema: "ssot-graph/check/v1",
         summary: Summary {
@@ -279,7 +280,7 @@ pub fn unsuppressed<'p>(
 ) -> Result<(Vec<Finding>, Evaluator<'p>)> {
     let (mut findings, _, evaluator) = all_findings(project, config, only, None)?;
     sort(&mut findings);
-    suppress::apply(&project.root, &mut findings);
+    suppress::apply(project, &mut findings);
     Ok((findings, evaluator))
 }
 

@@ -62,9 +62,12 @@ repos:
     hooks:
       - id: ssot-graph
         name: ssot-graph
-        entry: ssot-graph check
+        # What is staged, deletions and renames included: runs on every commit.
+        entry: ssot-graph check --staged
         language: system
-        types_or: [python, pyi]
+        pass_filenames: false
+        always_run: true
+        stages: [pre-commit]
         require_serial: true
 "#;
 

@@ -1,0 +1,136 @@
+//! `--staged`: the repository as git's index holds it, which is what a commit records.
+//!
+//! Files the index tracks but the working tree has changed are checked out from the index
+//! into a temporary folder and read from there; files git does not track are left out
+//! (the commit will not contain them); everything else is read where it is.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context as _, Result, bail};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::discover::SourceFile;
+
+#[derive(Debug)]
+pub struct StagedTree {
+    /// Root-relative paths the index holds.
+    tracked: FxHashSet<String>,
+    /// Where the index's copy of each file whose working copy differs was checked out.
+    checked_out: FxHashMap<String, PathBuf>,
+    /// Set once the walked files differed from the commit's: a cache snapshot of such
+    /// a run would describe neither the working tree nor the commit.
+    differs: std::sync::atomic::AtomicBool,
+    /// Keeps the checked-out copies while the run reads them.
+    _dir: tempfile::TempDir,
+}
+
+impl StagedTree {
+    /// Reads the index of the git repository holding `root`.
+    pub fn read(root: &Path) -> Result<StagedTree> {
+        let tracked: FxHashSet<String> = git(root, &["ls-files", "-z"], None)?
+            .into_iter()
+            .collect();
+        // Tracked files whose working copy is not what is staged (edited or deleted).
+        let differing = git(root, &["diff", "--name-only", "-z", "--relative"], None)?;
+        let dir = tempfile::Builder::new()
+            .prefix("ssot-graph-staged")
+            .tempdir()
+            .context("--staged: cannot make a temporary folder")?;
+        let python: Vec<String> = differing
+            .into_iter()
+            .filter(|p| p.ends_with(".py") || p.ends_with(".pyi"))
+            .collect();
+        if !python.is_empty() {
+            let prefix = format!("{}/", dir.path().display());
+            let mut list = python.join("\0");
+            list.push('\0');
+            git(
+                root,
+                &["checkout-index", "-z", "--stdin", "--prefix", &prefix],
+                Some(list.as_bytes()),
+            )?;
+        }
+        // checkout-index writes each file at its path from the top of the repository.
+        let above = git(root, &["rev-parse", "--show-prefix"], None)?;
+        let top = dir.path().join(above.first().map_or("", |p| p.trim_end()));
+        let checked_out = python
+            .into_iter()
+            .map(|rel| {
+                let path = top.join(&rel);
+                (rel, path)
+            })
+            .collect();
+        Ok(StagedTree {
+            tracked,
+            checked_out,
+            differs: Default::default(),
+            _dir: dir,
+        })
+    }
+
+    /// Whether any walked file was dropped or read from the index's copy.
+    pub fn differs(&self) -> bool {
+        self.differs.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The walked files as the commit holds them: untracked ones dropped, those whose
+    /// working copy differs read from the index's copy.
+    pub fn apply(&self, files: &mut Vec<SourceFile>) {
+        let before = files.len();
+        files.retain(|f| self.tracked.contains(&f.rel));
+        let mut changed = files.len() != before;
+        for file in files.iter_mut() {
+            if let Some(copy) = self.checked_out.get(&file.rel) {
+                // Deleted from the working tree but staged: there is no copy to read.
+                if copy.is_file() {
+                    file.path = copy.clone();
+                    changed = true;
+                }
+            }
+        }
+        if changed {
+            self.differs
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+}
+
+/// NUL-separated output of `git ARGS` run at `root`, paths relative to it.
+fn git(root: &Path, args: &[&str], input: Option<&[u8]>) -> Result<Vec<String>> {
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("--staged needs git on PATH")?;
+    if let (Some(bytes), Some(mut stdin)) = (input, child.stdin.take()) {
+        use std::io::Write;
+        stdin
+            .write_all(bytes)
+            .context("--staged: cannot talk to git")?;
+    }
+    let output = child
+        .wait_with_output()
+        .context("--staged: cannot run git")?;
+    if !output.status.success() {
+        let reason = String::from_utf8_lossy(&output.stderr);
+        bail!(
+            "--staged: git {}: {}",
+            args[0],
+            reason.lines().next().unwrap_or("failed").trim()
+        );
+    }
+    Ok(String::from_utf8_lossy(&output.stdout)
+        .split('\0')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect())
+}

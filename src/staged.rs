@@ -28,9 +28,8 @@ pub struct StagedTree {
 impl StagedTree {
     /// Reads the index of the git repository holding `root`.
     pub fn read(root: &Path) -> Result<StagedTree> {
-        let tracked: FxHashSet<String> = git(root, &["ls-files", "-z"], None)?
-            .into_iter()
-            .collect();
+        let tracked: FxHashSet<String> =
+            git(root, &["ls-files", "-z"], None)?.into_iter().collect();
         // Tracked files whose working copy is not what is staged (edited or deleted).
         let differing = git(root, &["diff", "--name-only", "-z", "--relative"], None)?;
         let dir = tempfile::Builder::new()

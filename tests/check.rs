@@ -612,8 +612,7 @@ fn staged_judges_the_index_not_the_working_tree() {
     git(root, &["commit", "-q", "-m", "seed"]);
     ok(root, &["check", "--update-baseline"]);
     let agent = root.join("netra_backend/app/agents/new_agent.py");
-    let violation =
-        "from netra_backend.app.websocket_core.websocket_manager_factory import create_websocket_manager\n";
+    let violation = "from netra_backend.app.websocket_core.websocket_manager_factory import create_websocket_manager\n";
     // A violation staged, then edited away in the working tree, is still committed.
     fs::write(&agent, violation).unwrap();
     git(root, &["add", "netra_backend/app/agents/new_agent.py"]);
@@ -634,7 +633,10 @@ fn staged_judges_the_index_not_the_working_tree() {
     // The working tree itself is judged as it is, and the cache still answers for it.
     assert_eq!(run(root, &["check", agent.to_str().unwrap()]).code, 1);
     // A module removed from the index but left on disk is not in the commit.
-    git(root, &["reset", "-q", "netra_backend/app/agents/new_agent.py"]);
+    git(
+        root,
+        &["reset", "-q", "netra_backend/app/agents/new_agent.py"],
+    );
     fs::remove_file(&agent).unwrap();
     git(
         root,
@@ -668,7 +670,9 @@ fn staged_outside_a_git_repository_is_an_error() {
     let output = run(repo.path(), &["check", "--staged"]);
     assert_eq!(output.code, 2);
     assert!(
-        output.stderr.starts_with("error: --staged: git ls-files: fatal: not a git repository"),
+        output
+            .stderr
+            .starts_with("error: --staged: git ls-files: fatal: not a git repository"),
         "{}",
         output.stderr
     );

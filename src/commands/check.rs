@@ -169,7 +169,11 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
     let in_scope: Vec<&SourceFile> = project
         .files
         .iter()
-        .filter(|f| scope.as_ref().is_none_or(|(touched, _)| touched.contains(&f.rel)))
+        .filter(|f| {
+            scope
+                .as_ref()
+                .is_none_or(|(touched, _)| touched.contains(&f.rel))
+        })
         .collect();
     for warning in suppress::unknown_ids(&in_scope, &known) {
         eprintln!("warning: {warning}");

@@ -303,3 +303,26 @@ fn duplicates_can_leave_out_test_files() {
         "no name has more than one definition\n"
     );
 }
+
+#[test]
+fn stats_counts_the_import_cycles_that_cycles_lists() {
+    let root = fixture("cycles");
+    let cycles = ok(&root, &["cycles"]);
+    let summary = cycles.lines().last().unwrap();
+    assert_eq!(
+        summary,
+        "3 import cycles among 9 modules: 1 at import time, 2 deferred"
+    );
+    let stats = ok(&root, &["stats"]);
+    assert!(
+        stats
+            .lines()
+            .any(|l| l == format!("cycles        {summary}")),
+        "{stats}"
+    );
+    let json = common::json(&root, &["stats"]);
+    assert_eq!(
+        json["import_cycles"],
+        serde_json::json!({"cycles": 3, "modules": 9, "import_time": 1, "deferred": 2})
+    );
+}

@@ -71,16 +71,54 @@ pub fn text(out: &mut dyn Write, cycles: &Cycles) -> std::io::Result<()> {
         }
         writeln!(out)?;
     }
-    let deferred = cycles.cycles.iter().filter(|c| c.deferred).count();
-    let modules: usize = cycles.cycles.iter().map(|c| c.members.len()).sum();
-    match cycles.cycles.len() {
-        0 => writeln!(out, "no import cycles"),
-        n => writeln!(
-            out,
-            "{} among {}: {} at import time, {deferred} deferred",
-            count(n, "import cycle"),
-            count(modules, "module"),
-            n - deferred,
-        ),
+    let counts = CycleCounts::of(cycles.cycles.iter().map(|c| (c.members.len(), c.deferred)));
+    writeln!(out, "{counts}")
+}
+
+/// How many import cycles, over how many modules, and how many can fail at import time:
+/// what `cycles` ends with and `stats` reports.
+#[derive(Serialize)]
+pub struct CycleCounts {
+    pub cycles: usize,
+    pub modules: usize,
+    pub import_time: usize,
+    pub deferred: usize,
+}
+
+impl CycleCounts {
+    /// From each cycle's (member count, deferred).
+    pub fn of(cycles: impl Iterator<Item = (usize, bool)>) -> CycleCounts {
+        let mut counts = CycleCounts {
+            cycles: 0,
+            modules: 0,
+            import_time: 0,
+            deferred: 0,
+        };
+        for (members, deferred) in cycles {
+            counts.cycles += 1;
+            counts.modules += members;
+            if deferred {
+                counts.deferred += 1;
+            } else {
+                counts.import_time += 1;
+            }
+        }
+        counts
+    }
+}
+
+impl std::fmt::Display for CycleCounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.cycles {
+            0 => write!(f, "no import cycles"),
+            n => write!(
+                f,
+                "{} among {}: {} at import time, {} deferred",
+                count(n, "import cycle"),
+                count(self.modules, "module"),
+                self.import_time,
+                self.deferred,
+            ),
+        }
     }
 }

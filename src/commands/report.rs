@@ -261,8 +261,13 @@ fn markdown(report: &Report) -> String {
     }
     for p in &report.canonical {
         md.push_str(&format!(
-            "### `{}` ({})\n\ncanonical module `{}`: {} of {} import sites ({:.1}%)\n\n| module path | sites | files |\n| --- | ---: | ---: |\n",
-            p.symbol, p.rule, p.canonical, p.canonical_sites, p.sites, p.percent
+            "### {} ({})\n\ncanonical module {}: {} of {} import sites ({:.1}%)\n\n| module path | sites | files |\n| --- | ---: | ---: |\n",
+            code(&p.symbol),
+            text(&p.rule),
+            code(&p.canonical),
+            p.canonical_sites,
+            p.sites,
+            p.percent
         ));
         for path in &p.paths {
             let mark = if path.module == p.canonical {
@@ -271,8 +276,10 @@ fn markdown(report: &Report) -> String {
                 ""
             };
             md.push_str(&format!(
-                "| `{}`{mark} | {} | {} |\n",
-                path.module, path.sites, path.files
+                "| {}{mark} | {} | {} |\n",
+                code(&path.module),
+                path.sites,
+                path.files
             ));
         }
         md.push('\n');
@@ -284,8 +291,12 @@ fn markdown(report: &Report) -> String {
         md.push_str("| rule | target | direct imports | through re-exports | files |\n| --- | --- | ---: | ---: | ---: |\n");
         for d in &report.deprecated {
             md.push_str(&format!(
-                "| {} | `{}` | {} | {} | {} |\n",
-                d.rule, d.target, d.direct, d.through_reexport, d.files
+                "| {} | {} | {} | {} | {} |\n",
+                text(&d.rule),
+                code(&d.target),
+                d.direct,
+                d.through_reexport,
+                d.files
             ));
         }
         md.push('\n');
@@ -300,14 +311,44 @@ fn markdown(report: &Report) -> String {
         md.push_str("| name | import sites | definitions |\n| --- | ---: | --- |\n");
         for dup in &d.top {
             md.push_str(&format!(
-                "| `{}` | {} | {} |\n",
-                dup.name,
+                "| {} | {} | {} |\n",
+                code(&dup.name),
                 dup.sites,
-                dup.definitions.join(", ")
+                dup.definitions
+                    .iter()
+                    .map(|d| code(d))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
     }
     md
+}
+
+/// `value` as a Markdown code span that stays one table cell: fenced with more backticks
+/// than it holds in a row, `|` escaped (GitHub reads `\|` as a pipe even in code).
+fn code(value: &str) -> String {
+    let longest = value.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if value.starts_with('`') || value.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{}{pad}{fence}", value.replace('|', "\\|"))
+}
+
+/// `value` as plain Markdown text in a table cell: `|` and the characters that start
+/// markup mid-word escaped (GitHub leaves `_` inside words alone).
+fn text(value: &str) -> String {
+    let mut escaped = String::with_capacity(value.len());
+    for c in value.chars() {
+        if matches!(c, '|' | '`' | '*' | '\\' | '<') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
 }
 
 /// One self-contained HTML file: the Markdown content as tables, with the chain drawings
@@ -385,4 +426,19 @@ fn html(report: &Report) -> String {
          tr.canonical{{background:#e8f5e9}}.score{{font-size:1.4rem}}.definition{{color:#555;font-size:.9rem}}\
          .drawing svg{{max-width:100%;height:auto}}</style></head><body>{body}</body></html>\n"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{code, text};
+
+    #[test]
+    fn markdown_cells_survive_pipes_and_backticks() {
+        assert_eq!(code("pkg.mod"), "`pkg.mod`");
+        assert_eq!(code("a|b"), "`a\\|b`");
+        assert_eq!(code("x`y"), "``x`y``");
+        assert_eq!(code("`odd`"), "`` `odd` ``");
+        assert_eq!(text("rule|one_two*"), "rule\\|one_two\\*");
+        assert_eq!(text("a`b"), "a\\`b");
+    }
 }

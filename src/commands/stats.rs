@@ -5,6 +5,8 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+use crate::commands::cycles::CycleCounts;
+use crate::graph::{EdgeFilter, Graph};
 use crate::index::Project;
 use crate::resolve::{Resolution, Resolver};
 use crate::summary::BindingKind;
@@ -21,6 +23,8 @@ pub struct Stats {
     pub definitions: usize,
     pub resolution: ResolutionCounts,
     pub reexport_chains: ChainCounts,
+    /// The module graph's import cycles, as `cycles` counts them.
+    pub import_cycles: CycleCounts,
     pub diagnostics: Vec<crate::commands::export::DiagnosticView>,
     pub timings_ms: Vec<(&'static str, f64)>,
 }
@@ -45,6 +49,7 @@ pub struct ResolutionCounts {
     pub module: usize,
     pub external: usize,
     pub unresolved: usize,
+    /// Sites whose re-export chain goes round in a circle.
     pub cycle: usize,
 }
 
@@ -93,6 +98,10 @@ pub fn compute(project: &Project) -> Stats {
         }
     }
     let resolve_time = started.elapsed();
+    let started = Instant::now();
+    let cycles = Graph::new(project, EdgeFilter::default()).cycles();
+    let import_cycles = CycleCounts::of(cycles.iter().map(|c| (c.members.len(), c.deferred)));
+    let cycles_time = started.elapsed();
 
     let internal = project.modules.iter().filter(|m| !m.external);
     let definitions = project
@@ -117,6 +126,7 @@ pub fn compute(project: &Project) -> Stats {
         .map(|(phase, d)| (*phase, d.as_secs_f64() * 1e3))
         .collect();
     timings.push(("resolve", resolve_time.as_secs_f64() * 1e3));
+    timings.push(("cycles", cycles_time.as_secs_f64() * 1e3));
     Stats {
         schema: "ssot-graph/stats/v1",
         root: project.root.display().to_string(),
@@ -139,6 +149,7 @@ pub fn compute(project: &Project) -> Stats {
         definitions,
         resolution: counts,
         reexport_chains: chains,
+        import_cycles,
         diagnostics: crate::commands::export::diagnostics(project),
         timings_ms: timings,
     }
@@ -166,7 +177,8 @@ pub fn text(out: &mut dyn Write, stats: &Stats) -> std::io::Result<()> {
     let r = &stats.resolution;
     writeln!(
         out,
-        "resolved      {} to definitions, {} to modules, {} external, {} unresolved, {} cycles",
+        "resolved      {} to definitions, {} to modules, {} external, {} unresolved, {} in \
+         re-export cycles",
         r.definition, r.module, r.external, r.unresolved, r.cycle
     )?;
     let c = &stats.reexport_chains;
@@ -179,6 +191,7 @@ pub fn text(out: &mut dyn Write, stats: &Stats) -> std::io::Result<()> {
         Some(at) => writeln!(out, "; longest chain {} hops ({at})", c.longest)?,
         None => writeln!(out)?,
     }
+    writeln!(out, "cycles        {}", stats.import_cycles)?;
     writeln!(out, "diagnostics   {}", stats.diagnostics.len())?;
     for d in &stats.diagnostics {
         match d.line {

@@ -157,6 +157,12 @@ pub enum Command {
         #[arg(long, value_name = "BOOL", default_value_t = true, action = ArgAction::Set,
               num_args = 0..=1, default_missing_value = "true")]
         include_tests: bool,
+        /// Also names starting with `_`
+        #[arg(long)]
+        include_private: bool,
+        /// Only names whose definitions at least N import sites reach
+        #[arg(long, default_value_t = 0, value_name = "N")]
+        min_importers: usize,
     },
     /// Draw the module graph or the neighbourhood of modules (DOT by default; --format
     /// svg, mermaid or json)

@@ -244,9 +244,20 @@ fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) 
             kind,
             name,
             include_tests,
+            include_private,
+            min_importers,
         } => {
-            let duplicates =
-                commands::duplicates::compute(project, *kind, name.as_deref(), *include_tests)?;
+            let options = query::DuplicateOptions {
+                include_private: *include_private,
+                min_importers: *min_importers,
+            };
+            let duplicates = commands::duplicates::compute(
+                project,
+                *kind,
+                name.as_deref(),
+                *include_tests,
+                options,
+            )?;
             commands::emit(
                 out,
                 format,

@@ -168,18 +168,56 @@ pub fn duplicate_definitions<'p>(
     by_name
 }
 
-/// Names bound to a definition of their own in more than one module, sorted by name,
-/// with how many sites reach each definition.
+/// Which duplicated names a listing shows.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DuplicateOptions {
+    /// Also names starting with `_` (module-private helpers rarely matter).
+    pub include_private: bool,
+    /// Only names whose definitions are reached by at least this many import sites.
+    pub min_importers: usize,
+}
+
+/// A name defined in at least this many modules, nearly none of them imported, is a
+/// convention (a plugin hook such as `async_setup_entry`, a Django `Migration`), not
+/// duplication to remove.
+pub const CONVENTION_MIN_DEFINITIONS: usize = 5;
+
+/// Duplicated names, most imported first, and the conventions set apart.
+#[derive(Debug, Default)]
+pub struct DuplicateListing {
+    pub duplicates: Vec<Duplicate>,
+    pub conventions: Vec<Duplicate>,
+}
+
+impl Duplicate {
+    /// Import sites that reach any of its definitions.
+    pub fn importers(&self) -> usize {
+        self.definitions.iter().map(|d| d.sites).sum()
+    }
+
+    /// Defined in many modules, and at most one in five of those definitions imported
+    /// anywhere: the modules are found by a loader, not by imports.
+    pub fn is_convention(&self) -> bool {
+        let imported = self.definitions.iter().filter(|d| d.sites > 0).count();
+        self.definitions.len() >= CONVENTION_MIN_DEFINITIONS
+            && imported * 5 <= self.definitions.len()
+    }
+}
+
+/// Names bound to a definition of their own in more than one module, with how many
+/// sites reach each definition; ranked by import sites (then name), conventions apart.
 pub fn duplicates(
     resolver: &mut Resolver,
     kind: DefinitionKind,
     wanted: &dyn Fn(&str) -> bool,
     filter: &EdgeFilter,
-) -> Vec<Duplicate> {
+    options: DuplicateOptions,
+) -> DuplicateListing {
     let project = resolver.project();
-    let by_name = duplicate_definitions(resolver, kind, wanted, filter, None);
+    let wanted = |name: &str| (options.include_private || !name.starts_with('_')) && wanted(name);
+    let by_name = duplicate_definitions(resolver, kind, &wanted, filter, None);
     if by_name.is_empty() {
-        return Vec::new();
+        return DuplicateListing::default();
     }
     let mut reaching: FxHashMap<(ModuleId, u32), usize> = FxHashMap::default();
     for (site, resolution) in resolve_all(resolver).into_iter().enumerate() {
@@ -189,27 +227,44 @@ pub fn duplicates(
             *reaching.entry((module, binding)).or_default() += 1;
         }
     }
-    let mut duplicates: Vec<Duplicate> = by_name
-        .into_iter()
-        .map(|(name, found)| {
-            let mut definitions: Vec<Definition> = found
-                .into_iter()
-                .map(|(module, binding)| Definition {
-                    module,
-                    binding,
-                    sites: reaching.get(&(module, binding)).copied().unwrap_or(0),
-                })
-                .collect();
-            definitions.sort_by(|a, b| {
-                let path = |d: &Definition| &project.modules[d.module as usize].path;
-                path(a).cmp(path(b))
-            });
-            Duplicate {
-                name: name.to_string(),
-                definitions,
-            }
-        })
-        .collect();
-    duplicates.sort_by(|a, b| a.name.cmp(&b.name));
-    duplicates
+    let mut listing = DuplicateListing::default();
+    for (name, found) in by_name {
+        let mut definitions: Vec<Definition> = found
+            .into_iter()
+            .map(|(module, binding)| Definition {
+                module,
+                binding,
+                sites: reaching.get(&(module, binding)).copied().unwrap_or(0),
+            })
+            .collect();
+        definitions.sort_by(|a, b| {
+            let path = |d: &Definition| &project.modules[d.module as usize].path;
+            path(a).cmp(path(b))
+        });
+        let duplicate = Duplicate {
+            name: name.to_string(),
+            definitions,
+        };
+        if duplicate.importers() < options.min_importers {
+            continue;
+        }
+        if duplicate.is_convention() {
+            listing.conventions.push(duplicate);
+        } else {
+            listing.duplicates.push(duplicate);
+        }
+    }
+    let rank = |a: &Duplicate, b: &Duplicate| {
+        (b.importers(), b.definitions.len())
+            .cmp(&(a.importers(), a.definitions.len()))
+            .then_with(|| a.name.cmp(&b.name))
+    };
+    listing.duplicates.sort_by(rank);
+    listing.conventions.sort_by(|a, b| {
+        b.definitions
+            .len()
+            .cmp(&a.definitions.len())
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    listing
 }

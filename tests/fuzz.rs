@@ -276,7 +276,8 @@ proptest! {
         for target in ["p.A", "p.m0.B", "p.q.m3.C", "p.q.star"] {
             resolver.resolve_path(target);
         }
-        query::duplicates(&mut resolver, DefinitionKind::Any, &|_| true, &EdgeFilter::default());
+        let options = query::DuplicateOptions { include_private: true, min_importers: 0 };
+        query::duplicates(&mut resolver, DefinitionKind::Any, &|_| true, &EdgeFilter::default(), options);
         let graph = Graph::new(&project, EdgeFilter::default());
         graph.cycles();
         if let (Some(&a), Some(&b)) = (project.by_name.get("p.m0"), project.by_name.get("p.q.m4")) {

@@ -254,7 +254,7 @@ fn duplicates_filter_by_kind_name_and_tests() {
     assert_eq!(ok(&root, &["duplicates", "--name", "*Manager"]), none);
     let glob = ok(&root, &["duplicates", "--name", "WebSocket*"]);
     assert!(
-        glob.starts_with("WebSocketNotifier  (class, 2 definitions)\n"),
+        glob.starts_with("WebSocketNotifier  (class, 2 definitions, 5 import sites)\n"),
         "{glob}"
     );
     let output = run(&root, &["duplicates", "--name", "[bad"]);
@@ -295,7 +295,7 @@ fn duplicates_can_leave_out_test_files() {
     .unwrap();
     let with_tests = ok(root, &["duplicates"]);
     assert!(
-        with_tests.starts_with("Engine  (class, 2 definitions)\n"),
+        with_tests.starts_with("Engine  (class, 2 definitions, 0 import sites)\n"),
         "{with_tests}"
     );
     assert_eq!(
@@ -324,5 +324,58 @@ fn stats_counts_the_import_cycles_that_cycles_lists() {
     assert_eq!(
         json["import_cycles"],
         serde_json::json!({"cycles": 3, "modules": 9, "import_time": 1, "deferred": 2})
+    );
+}
+
+#[test]
+fn duplicates_rank_by_importers_and_set_plugin_conventions_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("app/__init__.py", "");
+    // Six plugins define the hook a loader calls; nothing imports them by name.
+    for plugin in ["hue", "zha", "mqtt", "knx", "deconz", "tado"] {
+        write(&format!("app/plugins/{plugin}/__init__.py"), "");
+        write(
+            &format!("app/plugins/{plugin}/sensor.py"),
+            "def setup_entry(hass):\n    return True\n\ndef _helper():\n    pass\n",
+        );
+    }
+    write(
+        "app/a.py",
+        "class Config:\n    pass\n\nclass Event:\n    pass\n",
+    );
+    write(
+        "app/b.py",
+        "class Config:\n    pass\n\nclass Event:\n    pass\n",
+    );
+    write(
+        "app/use.py",
+        "from app.a import Config\nfrom app.b import Event\nfrom app.a import Event as E\n\
+         from app.b import Event as F\n",
+    );
+    insta::assert_snapshot!(ok(root, &["duplicates"]));
+    let private = ok(root, &["duplicates", "--include-private"]);
+    assert!(
+        private.contains("\n  _helper  function in 6 modules, 0 import sites: "),
+        "{private}"
+    );
+    let busy = ok(root, &["duplicates", "--min-importers", "2"]);
+    assert!(busy.starts_with("Event  "), "{busy}");
+    assert!(!busy.contains("Config"), "{busy}");
+    let json = common::json(root, &["duplicates"]);
+    assert_eq!(
+        json["conventions"],
+        serde_json::json!([{
+            "name": "setup_entry",
+            "kinds": ["function"],
+            "definitions": 6,
+            "import_sites": 0,
+            "patterns": [{"pattern": "app/plugins/*/sensor.py", "definitions": 6}],
+        }])
     );
 }

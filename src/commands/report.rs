@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::draw;
 use crate::graph::EdgeFilter;
 use crate::index::Project;
-use crate::query::{self, DefinitionKind};
+use crate::query::{self, DefinitionKind, DuplicateOptions};
 use crate::resolve::Resolver;
 use crate::rules::{self, RuleKind};
 
@@ -194,9 +194,11 @@ fn duplicates(project: &Project) -> Duplicates {
         DefinitionKind::Any,
         &|_| true,
         &EdgeFilter::default(),
-    );
+        DuplicateOptions::default(),
+    )
+    .duplicates;
     let definitions = found.iter().map(|d| d.definitions.len()).sum();
-    let mut top: Vec<Duplicate> = found
+    let top: Vec<Duplicate> = found
         .iter()
         .map(|d| Duplicate {
             name: d.name.clone(),
@@ -211,11 +213,10 @@ fn duplicates(project: &Project) -> Duplicates {
                     format!("{}:{line}", module.path.as_deref().unwrap_or_default())
                 })
                 .collect(),
-            sites: d.definitions.iter().map(|def| def.sites).sum(),
+            sites: d.importers(),
         })
+        .take(20)
         .collect();
-    top.sort_by(|a, b| b.sites.cmp(&a.sites).then_with(|| a.name.cmp(&b.name)));
-    top.truncate(20);
     Duplicates {
         names: found.len(),
         definitions,

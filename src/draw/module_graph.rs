@@ -12,7 +12,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::{Diagram, Edge, Marks, Node};
 use crate::graph::{EdgeFilter, Graph};
 use crate::index::{ModuleId, Project};
-use crate::query::{self, DefinitionKind};
+use crate::query::{self, DefinitionKind, DuplicateOptions};
 use crate::resolve::Resolver;
 
 pub struct Options {
@@ -227,7 +227,14 @@ fn duplicated_names(project: &Project) -> FxHashMap<ModuleId, Vec<String>> {
     let mut resolver = Resolver::new(project);
     let mut found: FxHashMap<ModuleId, Vec<String>> = FxHashMap::default();
     let filter = EdgeFilter::default();
-    for duplicate in query::duplicates(&mut resolver, DefinitionKind::Any, &|_| true, &filter) {
+    let listing = query::duplicates(
+        &mut resolver,
+        DefinitionKind::Any,
+        &|_| true,
+        &filter,
+        DuplicateOptions::default(),
+    );
+    for duplicate in listing.duplicates {
         for definition in duplicate.definitions {
             found
                 .entry(definition.module)

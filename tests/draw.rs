@@ -297,3 +297,35 @@ fn committed_documentation_drawings_are_current() {
     }
     assert_eq!(checked, 3);
 }
+
+#[test]
+fn a_long_chain_runs_top_to_bottom_with_a_legend_of_its_marks() {
+    let dot = ok(
+        &fixture("seed"),
+        &[
+            "why",
+            "netra_backend.app.websocket_core.manager.WebSocketManager",
+            "--format",
+            "dot",
+        ],
+    );
+    assert!(dot.contains("  rankdir=\"TB\"\n"), "{dot}");
+    assert!(dot.contains("    label=\"legend\"\n"), "{dot}");
+    let legend: Vec<&str> = dot
+        .lines()
+        .filter(|l| l.trim_start().starts_with("\"legend:") && !l.contains(" -> "))
+        .map(|l| l.trim_start().split('[').next().unwrap())
+        .collect();
+    assert_eq!(
+        legend,
+        ["\"legend:true definition\"", "\"legend:deprecated module\""]
+    );
+    assert!(
+        dot.contains(
+            "\"legend:true definition\" -> \"legend:deprecated module\" [style=\"invis\"]"
+        ),
+        "the samples stack in one column: {dot}"
+    );
+    // These statements fit: nothing is left out of any label.
+    assert!(!dot.contains('…'), "{dot}");
+}

@@ -5,13 +5,25 @@ use std::collections::BTreeMap;
 
 use anyhow::Result;
 
-use super::{Diagram, Edge, Marks, Node, shorten};
+use super::{Diagram, Edge, LABEL_LINES, LABEL_WIDTH, Marks, Node, wrap};
 use crate::index::Project;
 use crate::resolve::{Hop, Resolution, Resolver};
 use crate::target::resolve_target;
 use crate::view::{self, HopView};
 
-const STATEMENT_WIDTH: usize = 60;
+/// Chains with more nodes than this are drawn top to bottom: left to right they would not
+/// fit a 1,400-pixel-wide page at 100%.
+const MAX_ACROSS: usize = 4;
+
+/// A node's first line: a module name (or `module:line`), wrapped at its dots.
+fn heading(text: &str) -> String {
+    wrap(text, None, LABEL_WIDTH, 3)
+}
+
+/// A statement under a node's heading, wrapped, never cut before `focus`.
+fn statement(text: &str, focus: Option<&str>) -> String {
+    wrap(text, focus, LABEL_WIDTH, LABEL_LINES)
+}
 
 pub fn build(project: &Project, target: &str) -> Result<Diagram> {
     let mut resolver = Resolver::new(project);
@@ -40,8 +52,12 @@ pub fn build(project: &Project, target: &str) -> Result<Diagram> {
         ..Diagram::default()
     };
     let end_label = match (&end.statement, end.kind) {
-        (Some(statement), _) => format!("{end_id}\n{}", shorten(statement, STATEMENT_WIDTH)),
-        (None, "module" | "external") => format!("{}\n({})", end_id, end.kind),
+        (Some(text), _) => format!(
+            "{}\n{}",
+            heading(&end_id),
+            statement(text, end.name.as_deref())
+        ),
+        (None, "module" | "external") => format!("{}\n({})", heading(&end_id), end.kind),
         (None, _) => format!("{}\n{}", end.kind, end.reason.clone().unwrap_or_default()),
     };
     diagram.nodes.push(Node {
@@ -66,11 +82,21 @@ pub fn build(project: &Project, target: &str) -> Result<Diagram> {
     {
         chains.push((target.to_string(), None, target_chain));
     }
+    let longest = chains
+        .iter()
+        .map(|(_, _, c)| c.len() + 2)
+        .max()
+        .unwrap_or(1);
+    diagram.left_to_right = longest <= MAX_ACROSS;
     for (start, sites, chain) in chains {
         let start_id = format!("path:{start}");
         let label = match sites {
-            Some(sites) => format!("{start}\n{}", crate::commands::count(sites, "import site")),
-            None => format!("{start}\n(the target)"),
+            Some(sites) => format!(
+                "{}\n{}",
+                heading(&start),
+                crate::commands::count(sites, "import site")
+            ),
+            None => format!("{}\n(the target)", heading(&start)),
         };
         diagram.nodes.push(Node {
             id: start_id.clone(),
@@ -84,7 +110,11 @@ pub fn build(project: &Project, target: &str) -> Result<Diagram> {
         for hop in &chain {
             let id = format!("{}:{}", hop.module, hop.line);
             let deprecated = is_deprecated(project, &hop.module);
-            let mut label = format!("{id}\n{}", shorten(&hop.statement, STATEMENT_WIDTH));
+            let mut label = format!(
+                "{}\n{}",
+                heading(&id),
+                statement(&hop.statement, Some(&hop.name))
+            );
             if deprecated {
                 label.push_str("\n(deprecated module)");
             }

@@ -89,7 +89,8 @@ pub fn graph(diagram: &Diagram) -> Graph {
         ])),
     ];
     let mut clusters: BTreeMap<&str, Vec<Stmt>> = BTreeMap::new();
-    for node in &diagram.nodes {
+    let legend = super::legend(diagram);
+    for node in diagram.nodes.iter().chain(&legend) {
         let stmt = Stmt::Node(DotNode::new(
             NodeId(quoted(&node.id), None),
             node_attributes(node),
@@ -110,6 +111,18 @@ pub fn graph(diagram: &Diagram) -> Graph {
             id: Id::Plain(format!("cluster_{index}")),
             stmts: inner,
         }));
+    }
+    // Top to bottom, the legend's samples stack in one column instead of widening a row.
+    if !diagram.left_to_right {
+        for pair in legend.windows(2) {
+            stmts.push(Stmt::Edge(DotEdge {
+                ty: EdgeTy::Pair(
+                    Vertex::N(NodeId(quoted(&pair[0].id), None)),
+                    Vertex::N(NodeId(quoted(&pair[1].id), None)),
+                ),
+                attributes: vec![attr("style", "invis")],
+            }));
+        }
     }
     for edge in &diagram.edges {
         let mut attributes = Vec::new();

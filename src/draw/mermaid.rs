@@ -27,8 +27,9 @@ pub fn print(diagram: &Diagram) -> Result<String> {
             diagram.edges.len()
         );
     }
-    let ids: BTreeMap<&str, String> = diagram
-        .nodes
+    let legend = super::legend(diagram);
+    let nodes: Vec<&super::Node> = diagram.nodes.iter().chain(&legend).collect();
+    let ids: BTreeMap<&str, String> = nodes
         .iter()
         .enumerate()
         .map(|(index, node)| (node.id.as_str(), format!("n{index}")))
@@ -39,14 +40,14 @@ pub fn print(diagram: &Diagram) -> Result<String> {
     let _ = writeln!(text, "flowchart {direction}");
     let mut clusters: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     let mut loose = Vec::new();
-    for (index, node) in diagram.nodes.iter().enumerate() {
+    for (index, node) in nodes.iter().enumerate() {
         match &node.cluster {
             Some(cluster) => clusters.entry(cluster).or_default().push(index),
             None => loose.push(index),
         }
     }
     let node_line = |text: &mut String, indent: &str, index: usize| {
-        let node = &diagram.nodes[index];
+        let node = nodes[index];
         let _ = writeln!(
             text,
             "{indent}{}[\"{}\"]",
@@ -89,8 +90,7 @@ pub fn print(diagram: &Diagram) -> Result<String> {
         ("definition", "fill:#c8e6c9,stroke:#1b5e20,stroke-width:3px"),
     ];
     for (class, style) in classes {
-        let members: Vec<&str> = diagram
-            .nodes
+        let members: Vec<&str> = nodes
             .iter()
             .filter(|n| match class {
                 "external" => n.marks.external,

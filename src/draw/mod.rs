@@ -68,19 +68,173 @@ impl Diagram {
     }
 }
 
-/// Shortens display text to `max` characters, keeping its end (where an import
-/// statement names what it imports) behind an ellipsis.
-pub fn shorten(text: &str, max: usize) -> String {
-    let length = text.chars().count();
-    if length <= max {
-        return text.to_string();
+/// Characters per line of a statement in a drawing's node.
+pub const LABEL_WIDTH: usize = 44;
+/// Lines of a statement in a node, at most.
+pub const LABEL_LINES: usize = 4;
+
+/// `text` wrapped over lines of about `width` characters (at spaces, else after dots and
+/// commas). Past `max_lines` lines, the middle gives way to `…`: the first line (the
+/// statement's head) and the line naming `focus` (the name the chain follows) are always
+/// kept, so a label is never cut before the name that matters.
+pub fn wrap(text: &str, focus: Option<&str>, width: usize, max_lines: usize) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in pieces(text, width) {
+        if !line.is_empty() && line.chars().count() + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line).trim_end().to_string());
+        }
+        line.push_str(&word);
     }
-    let kept: String = text.chars().skip(length + 1 - max).collect();
-    // Start at a name boundary rather than in the middle of a word.
-    let start = kept
-        .char_indices()
-        .take(20)
-        .find(|(_, c)| *c == '.' || *c == ' ')
-        .map_or(0, |(at, c)| at + c.len_utf8());
-    format!("…{}", &kept[start..])
+    if !line.trim().is_empty() {
+        lines.push(line.trim_end().to_string());
+    }
+    if lines.len() <= max_lines.max(2) {
+        return lines.join("\n");
+    }
+    let names_focus = |l: &String| {
+        focus.is_some_and(|f| {
+            l.match_indices(f).any(|(at, _)| {
+                let before = l[..at].chars().next_back();
+                let after = l[at + f.len()..].chars().next();
+                let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+                !word(before) && !word(after)
+            })
+        })
+    };
+    let focus_line = lines
+        .iter()
+        .position(names_focus)
+        .unwrap_or(lines.len() - 1);
+    // Keep the head, then as many lines ending at the focus line as fit.
+    let room = max_lines.max(2) - 1;
+    let end = (focus_line + 1).max(room + 1).min(lines.len());
+    let start = end - room;
+    let mut kept = vec![lines[0].clone()];
+    if start > 1 {
+        kept.push("…".to_string());
+    }
+    kept.extend(lines[start.max(1)..end].iter().cloned());
+    if end < lines.len() {
+        kept.push("…".to_string());
+    }
+    kept.join("\n")
+}
+
+/// `text` split into the pieces a line may break after: words with their trailing space,
+/// and words longer than `width` split after their dots, commas, `=` and `(` (a name is
+/// never broken).
+fn pieces(text: &str, width: usize) -> Vec<String> {
+    let mut pieces = Vec::new();
+    for word in text.split_inclusive(' ') {
+        if word.chars().count() <= width {
+            pieces.push(word.to_string());
+            continue;
+        }
+        let mut piece = String::new();
+        for c in word.chars() {
+            piece.push(c);
+            if matches!(c, '.' | ',' | '=' | '(') {
+                pieces.push(std::mem::take(&mut piece));
+            }
+        }
+        if !piece.is_empty() {
+            pieces.push(piece);
+        }
+    }
+    pieces
+}
+
+/// The legend of the marks a drawing uses: one sample node per mark.
+pub fn legend(diagram: &Diagram) -> Vec<Node> {
+    let only = Marks::default();
+    let samples = [
+        (
+            "true definition",
+            Marks {
+                definition: true,
+                ..only
+            },
+        ),
+        (
+            "deprecated module",
+            Marks {
+                deprecated: true,
+                ..only
+            },
+        ),
+        (
+            "defines a name also defined elsewhere",
+            Marks {
+                duplicate: true,
+                ..only
+            },
+        ),
+        (
+            "outside the repository",
+            Marks {
+                external: true,
+                ..only
+            },
+        ),
+        (
+            "several modules drawn as one",
+            Marks {
+                collapsed: true,
+                ..only
+            },
+        ),
+    ];
+    samples
+        .into_iter()
+        .filter(|(_, sample)| diagram.nodes.iter().any(|n| n.marks.shares(sample)))
+        .map(|(label, marks)| Node {
+            id: format!("legend:{label}"),
+            label: label.to_string(),
+            cluster: Some(LEGEND.to_string()),
+            marks,
+            tooltip: None,
+        })
+        .collect()
+}
+
+impl Marks {
+    /// Whether any mark is set on both.
+    fn shares(&self, other: &Marks) -> bool {
+        (self.external && other.external)
+            || (self.deprecated && other.deprecated)
+            || (self.duplicate && other.duplicate)
+            || (self.definition && other.definition)
+            || (self.collapsed && other.collapsed)
+    }
+}
+
+/// The box the legend is drawn in.
+pub const LEGEND: &str = "legend";
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn a_long_statement_wraps_and_keeps_the_name_the_chain_follows() {
+        let statement = "from netra_backend.app.websocket_core.unified_manager import (UnifiedWebSocketManager, WebSocketConnection, WebSocketManagerMode, _serialize_message_safely, _UnifiedWebSocketManagerImplementation,)";
+        let label = wrap(
+            statement,
+            Some("_UnifiedWebSocketManagerImplementation"),
+            44,
+            4,
+        );
+        assert_eq!(
+            label,
+            "from netra_backend.app.websocket_core.\n…\nWebSocketConnection, WebSocketManagerMode,\n\
+             _serialize_message_safely,\n_UnifiedWebSocketManagerImplementation,)"
+        );
+        let class = "class SensorEntity(Entity, cached_properties=CACHED_PROPERTIES_WITH_ATTR_):";
+        assert_eq!(
+            wrap(class, Some("SensorEntity"), 44, 4),
+            "class SensorEntity(Entity,\ncached_properties=\nCACHED_PROPERTIES_WITH_ATTR_):"
+        );
+        assert_eq!(wrap("import os", None, 44, 4), "import os");
+    }
 }

@@ -279,7 +279,20 @@ fn node(
         tooltip.push(format!("deprecated: {message}"));
     }
     if let Some(names) = duplicated {
-        label.push_str(&format!("\nalso defined elsewhere: {}", names.join(", ")));
+        // Most imported first (the `duplicates` ranking); a few, then how many more.
+        let shown: Vec<&str> = names.iter().take(3).map(String::as_str).collect();
+        let more = match names.len().saturating_sub(shown.len()) {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
+        let text = format!("also defined elsewhere: {}{more}", shown.join(", "));
+        label.push('\n');
+        label.push_str(&super::wrap(
+            &text,
+            None,
+            super::LABEL_WIDTH,
+            super::LABEL_LINES,
+        ));
     }
     // A package's own `__init__` sits in its box; every other module in its parent's.
     let cluster = if external {

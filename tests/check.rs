@@ -677,3 +677,29 @@ fn staged_outside_a_git_repository_is_an_error() {
         output.stderr
     );
 }
+
+#[test]
+fn update_baseline_with_staged_replaces_only_the_staged_files_entries() {
+    let repo = seed_repo();
+    let root = repo.path();
+    git(root, &["init", "-q"]);
+    ok(root, &["check", "--update-baseline"]);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "seed"]);
+    let engine = root.join("netra_backend/app/agents/supervisor/execution_engine.py");
+    fs::write(&engine, "import os\n").unwrap();
+    git(
+        root,
+        &[
+            "add",
+            "netra_backend/app/agents/supervisor/execution_engine.py",
+        ],
+    );
+    assert_eq!(
+        ok(root, &["check", "--staged", "--update-baseline"]),
+        "wrote [ROOT]/ssot-graph-baseline.json: 8 findings accepted\n"
+    );
+    let baseline = fs::read_to_string(root.join("ssot-graph-baseline.json")).unwrap();
+    assert!(!baseline.contains("execution_engine.py"), "{baseline}");
+    assert!(baseline.contains("chat_agent.py"), "{baseline}");
+}

@@ -12,6 +12,7 @@ pub mod files;
 pub mod fix;
 pub mod graph;
 pub mod index;
+pub mod nesting;
 pub mod parse;
 pub mod query;
 pub mod resolve;
@@ -92,12 +93,14 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
+    // Workers parse and summarize: nesting up to `nesting`'s limits recurses deeper than
+    // the default 2 MiB stack allows.
+    let mut pool = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK_BYTES);
     if let Some(jobs) = cli.jobs {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(jobs.max(1))
-            .build_global()
-            .context("cannot configure the worker threads")?;
+        pool = pool.num_threads(jobs.max(1));
     }
+    pool.build_global()
+        .context("cannot configure the worker threads")?;
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let (root, why_root) = match &cli.root {
         Some(root) => {
@@ -175,6 +178,9 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
 /// Deep re-export chains and deeply nested source recurse: threads that resolve or parse
 /// get this much stack.
 pub const STACK_BYTES: usize = 512 * 1024 * 1024;
+
+/// The stack of each parsing worker.
+pub const WORKER_STACK_BYTES: usize = 64 * 1024 * 1024;
 
 fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) -> Result<i32> {
     let format = cli.format;

@@ -49,7 +49,10 @@ pub fn summarize_bytes(bytes: Vec<u8>, is_stub: bool, target: &Target) -> FileSu
         );
     }
     match decode(bytes) {
-        Ok(source) => summarize(&source, is_stub, target),
+        Ok(source) => match crate::nesting::too_deep(&source) {
+            Some((line, message)) => only_diagnostic(line, message),
+            None => summarize(&source, is_stub, target),
+        },
         Err(diagnostic) => FileSummary {
             diagnostics: vec![diagnostic],
             ..FileSummary::default()

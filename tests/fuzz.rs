@@ -285,3 +285,56 @@ proptest! {
         }
     }
 }
+
+/// A nesting form: what opens a level, what closes it, and what sits in the middle.
+const NESTING: [(&str, &str, &str, bool); 13] = [
+    ("(", ")", "1", true),
+    ("[", "]", "", true),
+    ("{", "}", "", true),
+    ("f\"{", "}\"", "1", true),
+    ("lambda: ", "", "1", false),
+    ("not ", "", "1", false),
+    ("-", "", "1", false),
+    ("await ", "", "g()", false),
+    ("1 + ", "", "1", false),
+    ("2 ** ", "", "2", false),
+    ("a if b else ", "", "c", false),
+    ("", ".b", "a", false),
+    ("", "()", "f", false),
+];
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    /// Every nesting form, up to a million levels, inside other code: past CPython's
+    /// limits the file is one diagnostic, below them it parses, and nothing overflows the
+    /// stack of a parsing worker.
+    #[test]
+    fn deep_nesting_of_every_form_is_a_diagnostic_never_a_crash(
+        form in 0..NESTING.len(),
+        exponent in 0u32..=6000,
+        before in "[a-z = \n]{0,20}",
+    ) {
+        let depth = 10f64.powf(f64::from(exponent) / 1000.0) as usize;
+        let (open, close, middle, bracket) = NESTING[form];
+        let source = format!(
+            "{before}\nasync def h():\n    x = {}{middle}{}\nfrom p import X\n",
+            open.repeat(depth),
+            close.repeat(depth)
+        );
+        let summary = std::thread::Builder::new()
+            .stack_size(ssot_graph::WORKER_STACK_BYTES)
+            .spawn(move || summarize_bytes(source.into_bytes(), false, &Target::default()))
+            .unwrap()
+            .join()
+            .expect("summarizing never panics");
+        let limit = if bracket { 200 } else { 3_000 };
+        if depth > limit {
+            prop_assert!(
+                summary.diagnostics.iter().any(|d| d.message.contains("nested")),
+                "{depth} levels of {open:?}: {:?}",
+                summary.diagnostics
+            );
+        }
+    }
+}

@@ -218,12 +218,66 @@ fn deep_nesting_and_ten_thousand_files_in_one_folder_complete() {
     let stats = stats_json(root);
     assert_eq!(stats["files"], 10_004, "{stats:#}");
     // The modules re-export X from each other in rings of ten: every site is a cycle.
-    assert_eq!(stats["resolution"]["cycle"], 10_001, "{stats:#}");
+    // 500 levels of blocks are past what CPython accepts: that file is a diagnostic.
+    assert_eq!(stats["resolution"]["cycle"], 10_000, "{stats:#}");
+    let deep: Vec<String> = stats["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}: {}",
+                d["path"].as_str().unwrap(),
+                d["line"],
+                d["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        deep,
+        [
+            "deep/blocks.py:101: 100 levels of indentation: CPython refuses 100 or more",
+            "deep/parens.py:1: brackets nested more than 200 deep: CPython refuses them (too many \
+             nested parentheses)"
+        ]
+    );
     let cycles = json(root, &["cycles"]);
     assert_eq!(cycles["cycles"].as_array().unwrap().len(), 1_000);
     assert_eq!(
         cycles["cycles"][999]["members"].as_array().unwrap().len(),
         10
+    );
+}
+
+#[test]
+fn nesting_a_hundred_thousand_deep_is_a_diagnostic_on_every_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "pkg/__init__.py", b"class X:\n    pass\n");
+    let forms = [
+        format!("x = {}{}\n", "[".repeat(100_000), "]".repeat(100_000)),
+        format!("x = {}1\n", "lambda: ".repeat(100_000)),
+        format!("x = {}\n", vec!["1"; 100_000].join("+")),
+        format!("x = a{}\n", ".b".repeat(100_000)),
+        format!("x = {}1{}\n", "f'{".repeat(100_000), "}'".repeat(100_000)),
+    ];
+    // More files than workers, so every worker meets deep ones.
+    for copy in 0..4 {
+        for (index, form) in forms.iter().enumerate() {
+            write(root, &format!("pkg/deep{copy}_{index}.py"), form.as_bytes());
+        }
+    }
+    write(root, "pkg/user.py", b"from pkg import X\n");
+    let stats = stats_json(root);
+    assert_eq!(stats["files"], 22);
+    assert_eq!(
+        stats["diagnostics"].as_array().unwrap().len(),
+        20,
+        "{stats:#}"
+    );
+    assert_eq!(
+        stats["resolution"]["definition"], 1,
+        "the rest of the graph is there"
     );
 }
 

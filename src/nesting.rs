@@ -1,0 +1,467 @@
+//! How deeply a file nests, measured before it is parsed: the parser and the summary
+//! recurse once per level, so a file nested past what CPython itself accepts is a
+//! diagnostic instead of a stack overflow that would end the whole run.
+//!
+//! One pass over the bytes, no recursion: strings (prefixes, triple quotes, escapes,
+//! f-strings with their replacement fields, nested as PEP 701 allows) and comments are
+//! skipped; brackets, indentation and chains of operators are counted.
+
+/// CPython's tokenizer refuses more nested brackets than this ("too many nested
+/// parentheses").
+pub const MAX_BRACKETS: usize = 200;
+/// CPython's tokenizer refuses this many indentation levels ("too many levels of
+/// indentation").
+pub const MAX_INDENT: usize = 100;
+/// Operators, attribute dots, calls and subscripts nested in one expression: CPython's
+/// compiler gives up between 1,000 and 3,000 (`RecursionError` during compilation).
+pub const MAX_CHAIN: usize = 3_000;
+
+/// Why `source` nests too deeply to parse, with the 1-based line where it does.
+pub fn too_deep(source: &str) -> Option<(u32, String)> {
+    let mut scan = Scan::default();
+    scan.run(source.as_bytes()).or(scan.failure)
+}
+
+/// What the scanner is inside, innermost last.
+#[derive(Clone, Copy)]
+enum Frame {
+    /// The statement level, a bracket, or an f-string replacement field (`field`), with
+    /// the operators counted in it since its last comma.
+    Code { chain: usize, field: bool },
+    /// A string literal.
+    Text {
+        quote: u8,
+        triple: bool,
+        format: bool,
+    },
+    /// The format spec after `:` in a replacement field: text up to the field's `}`.
+    Spec,
+}
+
+#[derive(Default)]
+struct Scan {
+    frames: Vec<Frame>,
+    indents: Vec<usize>,
+    line: u32,
+    /// Set when a limit is passed.
+    failure: Option<(u32, String)>,
+}
+
+impl Scan {
+    fn run(&mut self, bytes: &[u8]) -> Option<(u32, String)> {
+        self.frames.push(Frame::Code {
+            chain: 0,
+            field: false,
+        });
+        self.line = 1;
+        let mut at_line_start = true;
+        let mut i = 0;
+        while i < bytes.len() {
+            let top = *self.frames.last().expect("the statement level");
+            let (in_field, at_statement) = match top {
+                Frame::Code { field, .. } => (field, self.frames.len() == 1),
+                Frame::Text {
+                    quote,
+                    triple,
+                    format,
+                } => {
+                    i = self.text_byte(bytes, i, quote, triple, format);
+                    continue;
+                }
+                Frame::Spec => {
+                    i = self.spec_byte(bytes, i);
+                    continue;
+                }
+            };
+            if at_line_start && at_statement {
+                at_line_start = false;
+                let (width, next) = indentation(bytes, i);
+                let blank = matches!(bytes.get(next), None | Some(b'\n' | b'\r' | b'#'));
+                if !blank {
+                    while self.indents.last().is_some_and(|&top| top > width) {
+                        self.indents.pop();
+                    }
+                    if width > self.indents.last().copied().unwrap_or(0) {
+                        self.indents.push(width);
+                        if self.indents.len() >= MAX_INDENT {
+                            return Some((
+                                self.line,
+                                format!(
+                                    "{} levels of indentation: CPython refuses {MAX_INDENT} or more",
+                                    self.indents.len()
+                                ),
+                            ));
+                        }
+                    }
+                }
+                i = next;
+                continue;
+            }
+            let c = bytes[i];
+            match c {
+                b'\n' => {
+                    self.line += 1;
+                    if at_statement {
+                        at_line_start = true;
+                        self.reset_chain();
+                    }
+                    i += 1;
+                }
+                b'\\' => {
+                    // A line continuation: the logical line goes on.
+                    i += 1;
+                    if bytes.get(i) == Some(&b'\r') {
+                        i += 1;
+                    }
+                    if bytes.get(i) == Some(&b'\n') {
+                        self.line += 1;
+                        i += 1;
+                    }
+                }
+                b'#' => {
+                    while i < bytes.len() && bytes[i] != b'\n' {
+                        i += 1;
+                    }
+                }
+                b'\'' | b'"' => i = self.open_text(bytes, i, i)?,
+                b'(' | b'[' | b'{' => {
+                    self.count()?;
+                    self.open_code(false)?;
+                    i += 1;
+                }
+                b'}' if in_field => {
+                    self.frames.pop();
+                    i += 1;
+                }
+                b')' | b']' | b'}' => {
+                    if self.frames.len() > 1 {
+                        self.frames.pop();
+                    }
+                    i += 1;
+                }
+                b':' if in_field => {
+                    self.frames.push(Frame::Spec);
+                    i += 1;
+                }
+                b',' | b';' => {
+                    self.reset_chain();
+                    i += 1;
+                }
+                c if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
+                    let start = i;
+                    while i < bytes.len()
+                        && (bytes[i].is_ascii_alphanumeric()
+                            || bytes[i] == b'_'
+                            || bytes[i] >= 0x80)
+                    {
+                        i += 1;
+                    }
+                    let word = &bytes[start..i];
+                    if matches!(bytes.get(i), Some(b'\'' | b'"')) && is_prefix(word) {
+                        i = self.open_text(bytes, i, start)?;
+                    } else if matches!(word, b"lambda" | b"not" | b"await" | b"if" | b"else") {
+                        self.count()?;
+                    }
+                }
+                c if c.is_ascii_digit() => {
+                    // A number, dots and exponents included: no attribute access.
+                    while i < bytes.len()
+                        && (bytes[i].is_ascii_alphanumeric()
+                            || bytes[i] == b'.'
+                            || bytes[i] == b'_')
+                    {
+                        i += 1;
+                    }
+                }
+                b'.' | b'+' | b'-' | b'*' | b'/' | b'%' | b'@' | b'&' | b'|' | b'^' | b'~'
+                | b'<' | b'>' | b'=' | b'!' => {
+                    // One operator, however many characters it is written with. Comparisons
+                    // and assignments are flat (one node for the whole chain): not counted.
+                    let start = i;
+                    i += 1;
+                    while i < bytes.len() && c != b'.' && b"+-*/%@&|^~<>=!".contains(&bytes[i]) {
+                        i += 1;
+                    }
+                    let operator = &bytes[start..i];
+                    let flat =
+                        operator.ends_with(b"=") || matches!(operator, b"<" | b">" | b"->" | b"!");
+                    if !flat {
+                        // `---x` nests three unary operators.
+                        for _ in operator {
+                            self.count()?;
+                        }
+                    }
+                }
+                _ => i += 1,
+            }
+        }
+        None
+    }
+
+    fn reset_chain(&mut self) {
+        if let Some(Frame::Code { chain, .. }) = self.frames.last_mut() {
+            *chain = 0;
+        }
+    }
+
+    /// A bracket or replacement field opens: one more level of code.
+    fn open_code(&mut self, field: bool) -> Option<()> {
+        self.frames.push(Frame::Code { chain: 0, field });
+        let brackets = self
+            .frames
+            .iter()
+            .filter(|f| matches!(f, Frame::Code { .. }))
+            .count()
+            - 1;
+        if brackets > MAX_BRACKETS {
+            self.failure = Some((
+                self.line,
+                format!(
+                    "brackets nested more than {MAX_BRACKETS} deep: CPython refuses them (too \
+                     many nested parentheses)"
+                ),
+            ));
+            return None;
+        }
+        Some(())
+    }
+
+    /// Opens the string whose quote is at `quote_at` (its prefix starts at `start`).
+    fn open_text(&mut self, bytes: &[u8], quote_at: usize, start: usize) -> Option<usize> {
+        let prefix = &bytes[start..quote_at];
+        let quote = bytes[quote_at];
+        let triple =
+            bytes.get(quote_at + 1) == Some(&quote) && bytes.get(quote_at + 2) == Some(&quote);
+        let format = prefix
+            .iter()
+            .any(|b| matches!(b, b'f' | b'F' | b't' | b'T'));
+        if format {
+            // Nested f-strings nest the parser as brackets do.
+            self.count()?;
+        }
+        self.frames.push(Frame::Text {
+            quote,
+            triple,
+            format,
+        });
+        Some(quote_at + if triple { 3 } else { 1 })
+    }
+
+    /// One byte (or escape, or closing quote) of the innermost string.
+    fn text_byte(
+        &mut self,
+        bytes: &[u8],
+        i: usize,
+        quote: u8,
+        triple: bool,
+        format: bool,
+    ) -> usize {
+        let c = bytes[i];
+        if c == b'\n' {
+            self.line += 1;
+            if !triple {
+                // An unterminated one-line string ends with its line, as for the tokenizer.
+                self.frames.pop();
+            }
+            return i + 1;
+        }
+        // A backslash keeps the quote, backslash or newline after it in the string, raw
+        // strings included (`r'\''` is one string); a brace after it still counts.
+        if c == b'\\' && matches!(bytes.get(i + 1), Some(b'\\' | b'\'' | b'"' | b'\n')) {
+            if bytes.get(i + 1) == Some(&b'\n') {
+                self.line += 1;
+            }
+            return i + 2;
+        }
+        if format && (c == b'{' || c == b'}') {
+            if bytes.get(i + 1) == Some(&c) {
+                return i + 2;
+            }
+            if c == b'{' && self.open_code(true).is_none() {
+                return bytes.len();
+            }
+            return i + 1;
+        }
+        if c == quote && (!triple || (bytes.get(i + 1) == Some(&c) && bytes.get(i + 2) == Some(&c)))
+        {
+            self.frames.pop();
+            return i + if triple { 3 } else { 1 };
+        }
+        i + 1
+    }
+
+    /// One byte of a format spec: `{` opens a nested field, `}` closes the spec's field.
+    fn spec_byte(&mut self, bytes: &[u8], i: usize) -> usize {
+        match bytes[i] {
+            b'}' => {
+                self.frames.pop();
+                self.frames.pop();
+            }
+            b'{' if self.open_code(true).is_none() => return bytes.len(),
+            b'\n' => self.line += 1,
+            _ => {}
+        }
+        i + 1
+    }
+
+    /// One more nesting step in the innermost code frame; fails past the limit.
+    fn count(&mut self) -> Option<()> {
+        if let Some(Frame::Code { chain, .. }) = self.frames.last_mut() {
+            *chain += 1;
+        }
+        let depth: usize = self
+            .frames
+            .iter()
+            .map(|f| match f {
+                Frame::Code { chain, .. } => chain + 1,
+                _ => 1,
+            })
+            .sum();
+        if depth > MAX_CHAIN {
+            self.failure = Some((
+                self.line,
+                format!(
+                    "an expression nested more than {MAX_CHAIN} levels deep: CPython refuses to \
+                     compile it"
+                ),
+            ));
+            return None;
+        }
+        Some(())
+    }
+}
+
+/// A string prefix: `r`, `b`, `f`, `u`, `t` in any case and order, at most two letters.
+fn is_prefix(word: &[u8]) -> bool {
+    word.len() <= 2
+        && word
+            .iter()
+            .all(|b| matches!(b.to_ascii_lowercase(), b'r' | b'b' | b'f' | b'u' | b't'))
+}
+
+/// The width of the indentation starting at `i` (a tab to the next multiple of 8) and
+/// where it ends.
+fn indentation(bytes: &[u8], mut i: usize) -> (usize, usize) {
+    let mut width = 0;
+    while let Some(&c) = bytes.get(i) {
+        match c {
+            b' ' => width += 1,
+            b'\t' => width = (width / 8 + 1) * 8,
+            b'\x0c' => width = 0,
+            _ => break,
+        }
+        i += 1;
+    }
+    (width, i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deep(text: &str) -> Option<String> {
+        too_deep(text).map(|(line, message)| format!("{line}: {message}"))
+    }
+
+    #[test]
+    fn brackets_past_cpythons_limit_are_refused_and_up_to_it_accepted() {
+        let at = |n: usize| format!("x = {}{}\n", "[".repeat(n), "]".repeat(n));
+        assert_eq!(deep(&at(MAX_BRACKETS)), None);
+        assert_eq!(
+            deep(&at(MAX_BRACKETS + 1)),
+            Some(
+                "1: brackets nested more than 200 deep: CPython refuses them (too many nested \
+                 parentheses)"
+                    .to_string()
+            )
+        );
+        let mixed = format!("y = 1\nx = {}1{}\n", "({[".repeat(70), "]})".repeat(70));
+        assert!(deep(&mixed).unwrap().starts_with("2: brackets"));
+    }
+
+    #[test]
+    fn brackets_in_strings_and_comments_do_not_count() {
+        let text = format!(
+            "a = '{0}'\nb = \"\"\"{0}\n{0}\"\"\"\n# {0}\nc = r'\\'{0}'\nd = b\"{0}\"\n",
+            "(".repeat(500)
+        );
+        assert_eq!(deep(&text), None);
+    }
+
+    #[test]
+    fn f_string_fields_nest_and_their_text_does_not() {
+        let fields = format!("x = {}1{}\n", "f\"{".repeat(250), "}\"".repeat(250));
+        assert!(
+            deep(&fields)
+                .unwrap()
+                .contains("brackets nested more than 200")
+        );
+        let text = format!(
+            "x = f\"{{{{ {} }}}} {{y:>{{w}}}} {{z!r}}\"\n",
+            "(".repeat(300)
+        );
+        assert_eq!(deep(&text), None, "escaped braces, specs and conversions");
+        let fine = "x = f'{a}' + f\"{b['k']}\" + f'''{c:{d}.{e}}'''\n";
+        assert_eq!(deep(fine), None);
+    }
+
+    #[test]
+    fn indentation_stops_at_cpythons_limit() {
+        let blocks = |n: usize| {
+            let mut text: String = (0..n)
+                .map(|i| format!("{}if x:\n", " ".repeat(i)))
+                .collect();
+            text.push_str(&" ".repeat(n));
+            text.push_str("pass\n");
+            text
+        };
+        assert_eq!(deep(&blocks(MAX_INDENT - 1)), None);
+        assert_eq!(
+            deep(&blocks(MAX_INDENT)),
+            Some("101: 100 levels of indentation: CPython refuses 100 or more".to_string())
+        );
+        let inside_brackets = format!("x = (\n{}1)\n", " ".repeat(500));
+        assert_eq!(
+            deep(&inside_brackets),
+            None,
+            "indentation inside brackets is free"
+        );
+    }
+
+    #[test]
+    fn chains_that_nest_are_counted_and_flat_ones_are_not() {
+        let over = MAX_CHAIN + 10;
+        for chain in [
+            format!("x = {}", vec!["1"; over].join("+")),
+            format!("x = a{}", ".b".repeat(over)),
+            format!("x = {}1", "lambda: ".repeat(over)),
+            format!("x = {}1", "not ".repeat(over)),
+            format!("x = {}1", "-".repeat(over)),
+            format!("x = f{}", "()".repeat(over)),
+            format!("x = a{}", "[0]".repeat(over)),
+        ] {
+            assert!(
+                deep(&chain).is_some_and(|m| m.contains("nested more than 3000 levels")),
+                "{}",
+                &chain[..20]
+            );
+        }
+        for flat in [
+            format!("x = {}", vec!["a"; over].join(" and ")),
+            format!("x = {}", vec!["a"; over].join(" < ")),
+            format!("x = {}", vec!["a"; over].join(" = ")),
+            format!("x = [{}]", vec!["a + 1"; over].join(", ")),
+            format!("x = {}", vec!["1.5"; 100].join(" + ")),
+        ] {
+            assert_eq!(deep(&flat), None, "{}", &flat[..20]);
+        }
+    }
+
+    #[test]
+    fn a_million_levels_end_quickly() {
+        let text = format!("x = {}", "[".repeat(1_000_000));
+        assert!(deep(&text).is_some());
+        let text = format!("x = {}", "'".repeat(1_000_000));
+        assert_eq!(deep(&text), None);
+    }
+}

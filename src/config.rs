@@ -113,6 +113,7 @@ impl Config {
         };
         config.source = Some(path.to_path_buf());
         config.target()?;
+        config.check_cache_dir()?;
         Ok(config)
     }
 
@@ -135,6 +136,31 @@ impl Config {
             target.platform = platform.clone();
         }
         Ok(target)
+    }
+
+    /// The cache folder holds a `.gitignore` of `*` and is rewritten at will: it must be
+    /// a folder of its own inside the repository.
+    fn check_cache_dir(&self) -> Result<()> {
+        let Some(dir) = &self.cache_dir else {
+            return Ok(());
+        };
+        let path = Path::new(dir);
+        let mut inside = 0;
+        for part in path.components() {
+            match part {
+                std::path::Component::Normal(_) => inside += 1,
+                std::path::Component::CurDir => {}
+                _ => inside = -1000,
+            }
+        }
+        if inside <= 0 {
+            bail!(
+                "{}: cache-dir = {dir:?}: must be a folder of its own inside the repository \
+                 (such as \".ssot-graph-cache\"), not the root or a path above or outside it",
+                self.source_name()
+            );
+        }
+        Ok(())
     }
 
     pub fn cache_dir(&self) -> &str {
@@ -282,6 +308,28 @@ mod tests {
             Config::load(dir.path(), None).is_ok(),
             "other tools' tables are fine"
         );
+    }
+
+    #[test]
+    fn a_cache_dir_that_is_the_root_or_leaves_it_is_refused() {
+        for dir in [".", "", "./", "../x", "a/../..", "/tmp/cache"] {
+            let error = load_error("ssot-graph.toml", &format!("cache-dir = {dir:?}\n"));
+            assert!(
+                error.starts_with(&format!(
+                    "/ssot-graph.toml: cache-dir = {dir:?}: must be a folder of its own"
+                )),
+                "{error}"
+            );
+        }
+        for dir in [".cache", "build/ssot", "./.ssot"] {
+            let dir_path = tempfile::tempdir().unwrap();
+            std::fs::write(
+                dir_path.path().join("ssot-graph.toml"),
+                format!("cache-dir = {dir:?}\n"),
+            )
+            .unwrap();
+            assert!(Config::load(dir_path.path(), None).is_ok(), "{dir}");
+        }
     }
 
     #[test]

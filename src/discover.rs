@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Result, bail};
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -227,11 +227,14 @@ pub struct Walk {
 pub fn walk(root: &Path, roots: &[String], exclude: &GlobSet) -> Walk {
     let found: Mutex<Vec<(String, PathBuf, usize)>> = Mutex::new(Vec::new());
     let dirs: Mutex<Vec<String>> = Mutex::new(Vec::new());
-    let diagnostics: Mutex<Vec<FileDiagnostic>> = Mutex::new(Vec::new());
+    let diagnostics: Arc<Mutex<Vec<FileDiagnostic>>> = Arc::default();
     let rel_of = |path: &Path| -> String {
         let rel = path.strip_prefix(root).unwrap_or(path);
         rel.to_string_lossy().replace('\\', "/")
     };
+    // Links are followed inside the repository only: one to `/`, `/proc` or another
+    // checkout would walk (and index) what is not the repository's.
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     for (index, source_root) in roots.iter().enumerate() {
         let start = root.join(source_root);
         let other_roots: Vec<PathBuf> = roots
@@ -248,6 +251,8 @@ pub fn walk(root: &Path, roots: &[String], exclude: &GlobSet) -> Walk {
             .filter_entry({
                 let exclude = exclude.clone();
                 let root = root.to_path_buf();
+                let real_root = real_root.clone();
+                let diagnostics = diagnostics.clone();
                 move |entry| {
                     let path = entry.path();
                     if entry.depth() == 0 {
@@ -256,6 +261,23 @@ pub fn walk(root: &Path, roots: &[String], exclude: &GlobSet) -> Walk {
                     let rel = path.strip_prefix(&root).unwrap_or(path);
                     if exclude.is_match(rel) {
                         return false;
+                    }
+                    if entry.path_is_symlink() {
+                        let target = std::fs::canonicalize(path);
+                        if !target.as_ref().is_ok_and(|t| t.starts_with(&real_root)) {
+                            let to = target.map_or_else(
+                                |_| "nothing".to_string(),
+                                |t| t.display().to_string(),
+                            );
+                            diagnostics.lock().unwrap().push(FileDiagnostic {
+                                path: rel.to_string_lossy().replace('\\', "/"),
+                                line: 0,
+                                message: format!(
+                                    "a link to {to}, outside the repository; not followed"
+                                ),
+                            });
+                            return false;
+                        }
                     }
                     let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
                     !(is_dir && (is_skipped_dir(path) || other_roots.iter().any(|r| r == path)))
@@ -271,6 +293,13 @@ pub fn walk(root: &Path, roots: &[String], exclude: &GlobSet) -> Walk {
                         let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
                         if is_dir {
                             dirs.lock().unwrap().push(rel_of(path));
+                        } else if is_python && !entry.file_type().is_some_and(|t| t.is_file()) {
+                            // A FIFO would block the read forever, a device never end.
+                            diagnostics.lock().unwrap().push(FileDiagnostic {
+                                path: rel_of(path),
+                                line: 0,
+                                message: "not a regular file; skipped".to_string(),
+                            });
                         } else if is_python {
                             let rel = rel_of(path);
                             found.lock().unwrap().push((rel, path.to_path_buf(), index));
@@ -289,7 +318,7 @@ pub fn walk(root: &Path, roots: &[String], exclude: &GlobSet) -> Walk {
     }
     let mut found = found.into_inner().unwrap();
     found.sort();
-    let mut diagnostics = diagnostics.into_inner().unwrap();
+    let mut diagnostics = std::mem::take(&mut *diagnostics.lock().unwrap());
 
     // One file per module: Python prefers a package over a module, and a `.py` over a `.pyi`.
     let mut by_module: BTreeMap<String, SourceFile> = BTreeMap::new();
@@ -300,6 +329,17 @@ pub fn walk(root: &Path, roots: &[String], exclude: &GlobSet) -> Walk {
             .unwrap_or(&rel)
             .trim_start_matches('/');
         let Some((module, is_package, is_stub)) = module_name(within) else {
+            let name = within.rsplit('/').next().unwrap_or(within);
+            let stem = name.trim_end_matches(".pyi").trim_end_matches(".py");
+            if stem.contains('.') {
+                diagnostics.push(FileDiagnostic {
+                    path: rel.clone(),
+                    line: 0,
+                    message: format!(
+                        "`{name}` cannot be imported (a module name has no dots); skipped"
+                    ),
+                });
+            }
             continue;
         };
         let file = SourceFile {
@@ -374,7 +414,10 @@ fn walk_diagnostic(error: &ignore::Error, rel_of: &dyn Fn(&Path) -> String) -> F
             Some(child.as_path()),
             format!(
                 "symlink loop: points back to {}; not followed",
-                rel_of(ancestor)
+                match rel_of(ancestor) {
+                    rel if rel.is_empty() => "the root".to_string(),
+                    rel => rel,
+                }
             ),
         ),
         ignore::Error::Io(io) => (path, format!("cannot read: {io}")),

@@ -200,16 +200,24 @@ pub fn content_hash(bytes: &[u8]) -> u64 {
     hasher.finish()
 }
 
+/// The cache's hash of a file as read (an oversize file by its size alone).
+pub fn source_hash(source: &parse::SourceBytes) -> u64 {
+    match source {
+        parse::SourceBytes::Bytes(bytes) => content_hash(bytes),
+        parse::SourceBytes::Oversize(size) => !size,
+    }
+}
+
 /// Reads and summarizes one file; with `fingerprint`, also takes its stamp and hash
 /// for the cache.
 pub fn parse_file(file: &SourceFile, target: &parse::Target, fingerprint: bool) -> Parsed {
     let stamp = fingerprint
         .then(|| std::fs::metadata(&file.path).ok().map(|m| Stamp::of(&m)))
         .flatten();
-    match std::fs::read(&file.path) {
-        Ok(bytes) => Parsed {
-            hash: if fingerprint { content_hash(&bytes) } else { 0 },
-            summary: parse::summarize_bytes(bytes, file.is_stub, target),
+    match parse::read_source(&file.path) {
+        Ok(source) => Parsed {
+            hash: if fingerprint { source_hash(&source) } else { 0 },
+            summary: source.summarize(file.is_stub, target),
             stamp,
         },
         Err(error) => Parsed {

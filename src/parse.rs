@@ -39,14 +39,7 @@ impl Default for Target {
 /// Summarizes a file's bytes; decoding and syntax problems become diagnostics.
 pub fn summarize_bytes(bytes: Vec<u8>, is_stub: bool, target: &Target) -> FileSummary {
     if bytes.len() > MAX_FILE_BYTES {
-        return only_diagnostic(
-            0,
-            format!(
-                "file is {:.1} MB, above the {} MB limit; skipped",
-                bytes.len() as f64 / 1e6,
-                MAX_FILE_BYTES / (1024 * 1024)
-            ),
-        );
+        return oversize(bytes.len() as u64);
     }
     match decode(bytes) {
         Ok(source) => match crate::nesting::too_deep(&source) {
@@ -58,6 +51,49 @@ pub fn summarize_bytes(bytes: Vec<u8>, is_stub: bool, target: &Target) -> FileSu
             ..FileSummary::default()
         },
     }
+}
+
+/// The summary of a file of `size` bytes, above the limit: not read.
+pub fn oversize(size: u64) -> FileSummary {
+    only_diagnostic(
+        0,
+        format!(
+            "file is {:.1} MB, above the {} MB limit; skipped",
+            size as f64 / 1e6,
+            MAX_FILE_BYTES / (1024 * 1024)
+        ),
+    )
+}
+
+/// A source file as read: its bytes, or only its size when that is above the limit.
+pub enum SourceBytes {
+    Bytes(Vec<u8>),
+    Oversize(u64),
+}
+
+impl SourceBytes {
+    /// The file's summary.
+    pub fn summarize(self, is_stub: bool, target: &Target) -> FileSummary {
+        match self {
+            SourceBytes::Bytes(bytes) => summarize_bytes(bytes, is_stub, target),
+            SourceBytes::Oversize(size) => oversize(size),
+        }
+    }
+}
+
+/// Reads the file at `path`: its size is checked before it is read, and no more than the
+/// limit is ever read (a file may grow while it is read; a sparse one may be huge).
+pub fn read_source(path: &std::path::Path) -> std::io::Result<SourceBytes> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    if size > MAX_FILE_BYTES as u64 {
+        return Ok(SourceBytes::Oversize(size));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(SourceBytes::Bytes(bytes))
 }
 
 fn only_diagnostic(line: u32, message: String) -> FileSummary {
@@ -97,6 +133,18 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, Diagnostic> {
         });
     }
     if bytes.starts_with(b"\xef\xbb\xbf") {
+        // Python: "encoding problem: utf-8" when a BOM meets another declared encoding.
+        if let Some(label) = coding_declaration(&bytes[3..])
+            && !is_utf8_label(&label)
+        {
+            return Err(Diagnostic {
+                line: 1,
+                message: format!(
+                    "a UTF-8 byte order mark and a coding declaration of `{label}`: Python \
+                     refuses the file (encoding problem)"
+                ),
+            });
+        }
         return decode_utf8(bytes[3..].to_vec());
     }
     match coding_declaration(&bytes) {

@@ -63,6 +63,11 @@ fn hostile_files_become_diagnostics_and_the_rest_still_resolves() {
     write(root, "pkg/empty.py", b"");
     write(
         root,
+        "pkg/bom_latin.py",
+        b"\xef\xbb\xbf# -*- coding: latin-1 -*-\nfrom pkg.good import Good\n",
+    );
+    write(
+        root,
         "pkg/dir with space/ünïcode.py",
         b"from pkg.good import Good\n",
     );
@@ -98,6 +103,9 @@ fn hostile_files_become_diagnostics_and_the_rest_still_resolves() {
         .collect();
     let mut expected = vec![
         "pkg/binary.py:1: binary file: source contains a NUL byte".to_string(),
+        "pkg/bom_latin.py:1: a UTF-8 byte order mark and a coding declaration of `latin-1`: \
+         Python refuses the file (encoding problem)"
+            .to_string(),
         "pkg/broken.py:2: syntax error: Expected a parameter or the end of the parameter list (and 1 more)".to_string(),
         "pkg/huge.py:0: file is 52.4 MB, above the 16 MB limit; skipped".to_string(),
         "pkg/latin.py:1: not valid UTF-8 (byte offset 5) and no coding declaration says otherwise"
@@ -368,4 +376,68 @@ fn an_unreadable_directory_is_one_diagnostic_and_the_rest_resolves() {
         assert_eq!(stats["resolution"]["unresolved"], 1);
     }
     fs::set_permissions(root.join("pkg/secret"), fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_devices_sparse_files_and_links_leaving_the_root_are_skipped_with_a_reason() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "pkg/__init__.py", b"X = 1\n");
+    write(root, "pkg/ok.py", b"from pkg import X\n");
+    write(root, "pkg/x.y.py", b"y = 1\n");
+    let fifo = root.join("pkg/fifo.py");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    symlink("/dev/zero", root.join("pkg/zero.py")).unwrap();
+    symlink("/", root.join("pkg/everything")).unwrap();
+    symlink("/proc", root.join("pkg/proc")).unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    write(elsewhere.path(), "other.py", b"Y = 1\n");
+    symlink(elsewhere.path().join("other.py"), root.join("pkg/other.py")).unwrap();
+    symlink("ok.py", root.join("pkg/alias.py")).unwrap();
+    let sparse = std::fs::File::create(root.join("pkg/sparse.py")).unwrap();
+    sparse.set_len(2 * 1024 * 1024 * 1024).unwrap();
+    let started = std::time::Instant::now();
+    let stats = stats_json(root);
+    assert!(
+        started.elapsed().as_secs() < 20,
+        "no read blocks or runs long"
+    );
+    let other = elsewhere.path().join("other.py").canonicalize().unwrap();
+    let lines: Vec<String> = stats["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}: {}",
+                d["path"].as_str().unwrap(),
+                d["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "pkg/everything: a link to /, outside the repository; not followed".to_string(),
+            "pkg/fifo.py: not a regular file; skipped".to_string(),
+            format!(
+                "pkg/other.py: a link to {}, outside the repository; not followed",
+                other.display()
+            ),
+            "pkg/proc: a link to /proc, outside the repository; not followed".to_string(),
+            "pkg/sparse.py: file is 2147.5 MB, above the 16 MB limit; skipped".to_string(),
+            "pkg/x.y.py: `x.y.py` cannot be imported (a module name has no dots); skipped"
+                .to_string(),
+            "pkg/zero.py: a link to /dev/zero, outside the repository; not followed".to_string(),
+        ]
+    );
+    // A link inside the repository is a file of it; the rest still resolves.
+    assert_eq!(stats["files"], 4, "{stats:#}");
+    assert_eq!(stats["resolution"]["definition"], 2);
 }

@@ -25,7 +25,7 @@ use crate::config::Config;
 use crate::discover::{self, FileDiagnostic, SourceFile};
 use crate::index::{
     Dependents, FileEdges, Interner, Layout, ModuleId, OpenOptions, Project, Site, Stamp,
-    content_hash, parse_diagnostics, parse_file,
+    parse_diagnostics, parse_file, source_hash,
 };
 use crate::parse::{self, Target};
 use crate::resolve::{Resolution, Resolver};
@@ -159,7 +159,7 @@ fn compare(
         };
         return (state, None);
     }
-    let Ok(bytes) = std::fs::read(&file.path) else {
+    let Ok(source) = parse::read_source(&file.path) else {
         // Unreadable: the summary carries the diagnostic; never taken as unchanged.
         let state = FileState {
             stamp: None,
@@ -168,7 +168,7 @@ fn compare(
         };
         return (state, Some(parse_file(file, target, true).summary));
     };
-    let hash = content_hash(&bytes);
+    let hash = source_hash(&source);
     if let Some(stored) = stored.filter(|s| s.hash == hash) {
         let state = FileState {
             stamp,
@@ -177,7 +177,7 @@ fn compare(
         };
         return (state, None);
     }
-    let summary = parse::summarize_bytes(bytes, file.is_stub, target);
+    let summary = source.summarize(file.is_stub, target);
     (
         FileState {
             stamp,
@@ -333,8 +333,8 @@ impl SummarySource for StoredSummaries {
             return summary;
         }
         let (path, is_stub) = &self.files[file];
-        match std::fs::read(path) {
-            Ok(bytes) => parse::summarize_bytes(bytes, *is_stub, &self.target),
+        match parse::read_source(path) {
+            Ok(source) => source.summarize(*is_stub, &self.target),
             Err(_) => FileSummary::default(),
         }
     }

@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{run, seed_repo};
+use common::{age, run, seed_repo};
 
 const SNAPSHOT: &str = ".ssot-graph-cache/snapshot.bin";
 
@@ -114,7 +114,12 @@ fn added_and_deleted_files_are_found() {
     assert_repository_answers_same_as_without_cache(repo.path());
     std::fs::remove_file(repo.path().join("netra_backend/app/routes/websocket.py")).unwrap();
     assert_repository_answers_same_as_without_cache(repo.path());
-    // The tree as it is now is the snapshot's: the next run walks nothing.
+    // A folder that changed within the clock's resolution of a walk is walked again...
+    let notes = cache_notes(repo.path(), &["stats"]);
+    assert!(notes[0].ends_with("tree walked"), "{notes:?}");
+    // ...and once the tree has been quiet, the snapshot of it is trusted: no walk.
+    age(repo.path());
+    run(repo.path(), &["stats"]);
     assert_eq!(
         cache_notes(repo.path(), &["stats"]),
         ["cache: 0 of 19 files parsed again"]
@@ -145,6 +150,10 @@ fn a_damaged_or_foreign_cache_is_rebuilt_never_trusted() {
     let repo = seed_repo();
     let snapshot = repo.path().join(SNAPSHOT);
     let expected = answers(repo.path(), CHECK).1;
+    // Making the cache folder changed the root a moment ago: once that is old, a good
+    // snapshot needs no walk.
+    age(repo.path());
+    run(repo.path(), CHECK);
     let good = std::fs::read(&snapshot).unwrap();
     let half = good[..good.len() / 2].to_vec();
     let mut header_flipped = good.clone();
@@ -234,6 +243,8 @@ fn concurrent_runs_leave_one_valid_cache() {
     for output in outputs {
         assert_eq!(output, expected);
     }
+    age(repo.path());
+    run(repo.path(), EXPORT);
     assert_eq!(
         cache_notes(repo.path(), EXPORT),
         ["cache: 0 of 19 files parsed again"]

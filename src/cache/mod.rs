@@ -103,7 +103,7 @@ pub fn open(layout: Layout, config: &Config, options: &OpenOptions) -> Project {
             .collect();
         let pending = PendingSave {
             written,
-            tree: Tree::of(&root, &walk),
+            tree: Tree::of(&root, &walk, read_at),
             states,
             old: None,
         };
@@ -129,10 +129,11 @@ struct Tree {
 }
 
 impl Tree {
-    fn of(root: &Path, walk: &discover::Walk) -> Tree {
+    /// The stamps of what `walk`, begun at `walked_ns`, depended on.
+    fn of(root: &Path, walk: &discover::Walk, walked_ns: u64) -> Tree {
         Tree {
-            dirs: tree::dir_stamps(root, &walk.dirs),
-            ignore_files: tree::ignore_stamps(root, &walk.dirs),
+            dirs: tree::dir_stamps(root, &walk.dirs, walked_ns),
+            ignore_files: tree::ignore_stamps(root, &walk.dirs, walked_ns),
             walk_diagnostics: walk.diagnostics.clone(),
         }
     }
@@ -296,7 +297,7 @@ fn warm(
         .splice(0..0, [("discover", discovered), ("parse", parsing)]);
     let tree = match walk {
         // The tree changed: record it as it is now, so the next run need not walk.
-        Some(walk) => Some(Tree::of(&root, &walk)),
+        Some(walk) => Some(Tree::of(&root, &walk, written.read_at)),
         None if project.changed_files.len() > MAX_DRIFT => Some(Tree {
             dirs: header.dirs.clone(),
             ignore_files: header.ignore_files.clone(),
@@ -550,8 +551,8 @@ fn save(
                 .stored
                 .and_then(|blob| old.and_then(|snapshot| snapshot.blob(blob)));
             match raw {
-                Some(bytes) => Blob::Raw(bytes),
-                None => Blob::Encoded(snapshot::encode(project.summary(file))),
+                Some(bytes) => Blob(bytes),
+                None => Blob(snapshot::encode(project.summary(file))),
             }
         })
         .collect();

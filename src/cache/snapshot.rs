@@ -1,23 +1,50 @@
 //! The cache file: one immutable snapshot of an indexed repository, written whole and
-//! atomically, read through a memory map.
+//! atomically. The header is read whole; summaries are read one by one when needed, by
+//! position (not through a memory map: a file truncated in place while a run reads it is
+//! a short read and a rebuild, never a SIGBUS).
 //!
 //! Layout: `MAGIC`, header length (u64 LE), header checksum (u64 LE), the header
-//! (bincode), then every file's summary (bincode), each with its own checksum. Anything
-//! that does not check out is not trusted: the snapshot (or that one summary) is rebuilt.
+//! (bincode), then every file's summary (bincode), each with its own checksum.
+//! Checksums are keyed by this build of the tool (its version and executable): a snapshot
+//! that another build wrote, or that was edited and checksummed again, does not check
+//! out. Anything that does not check out is not trusted: the snapshot (or that one
+//! summary) is rebuilt.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
-use memmap2::Mmap;
 use serde::{Deserialize, Serialize};
 
-use super::exact::exact;
+use super::exact::{self, exact};
 use crate::discover::FileDiagnostic;
-use crate::index::{Dependents, Stamp, content_hash};
+use crate::index::{Dependents, Stamp};
 use crate::summary::{Context, FileSummary};
 
+/// The checksum of `bytes` under this build's key.
+fn checksum(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    static KEY: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    let key = *KEY.get_or_init(|| {
+        let mut hasher = rustc_hash::FxHasher::default();
+        hasher.write(env!("CARGO_PKG_VERSION").as_bytes());
+        // The executable's size and time stand for the build: a rebuilt tool trusts no
+        // snapshot of the old one.
+        if let Ok(metadata) = std::env::current_exe().and_then(std::fs::metadata) {
+            let stamp = Stamp::of(&metadata);
+            hasher.write_u64(stamp.size);
+            hasher.write_u64(stamp.mtime_ns);
+        }
+        hasher.finish()
+    });
+    let mut hasher = rustc_hash::FxHasher::default();
+    hasher.write_u64(key);
+    hasher.write(bytes);
+    hasher.write_usize(bytes.len());
+    hasher.finish()
+}
+
 /// The last byte is the layout version: a snapshot of another layout is rebuilt.
-const MAGIC: &[u8; 8] = b"SSOTG\x00\x00\x02";
+const MAGIC: &[u8; 8] = b"SSOTG\x00\x00\x03";
 const PREFIX: usize = 24;
 
 /// A directory the walk entered: its modification time and what it listed, so a
@@ -112,11 +139,11 @@ pub struct Header {
     pub binders: crate::index::Binders,
 }
 
-/// A snapshot read from disk: its header, and the map its summaries are decoded from.
+/// A snapshot read from disk: its header, and the file its summaries are read from.
 pub struct Snapshot {
     pub header: Header,
-    map: Mmap,
-    blobs_start: usize,
+    file: std::fs::File,
+    blobs_start: u64,
 }
 
 impl Snapshot {
@@ -127,61 +154,89 @@ impl Snapshot {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(error) => return Err(error).context("cannot open"),
         };
-        // Safety: snapshots are never modified in place (a new one replaces the file by
-        // rename), so the mapped bytes cannot change under us.
-        let map = unsafe { Mmap::map(&file) }.context("cannot map")?;
-        if map.len() < PREFIX || &map[..8] != MAGIC {
+        let size = file.metadata().context("cannot open")?.len();
+        let mut prefix = [0u8; PREFIX];
+        if size < PREFIX as u64 || read_at(&file, &mut prefix, 0).is_err() || &prefix[..8] != MAGIC
+        {
             bail!("not a cache file of this format");
         }
-        let header_len = u64::from_le_bytes(map[8..16].try_into()?) as usize;
-        let checksum = u64::from_le_bytes(map[16..24].try_into()?);
-        let Some(header_bytes) = map.get(PREFIX..PREFIX.saturating_add(header_len)) else {
+        let header_len = u64::from_le_bytes(prefix[8..16].try_into()?);
+        let stored_checksum = u64::from_le_bytes(prefix[16..24].try_into()?);
+        // Lengths are bounded by the file before anything is allocated for them.
+        if header_len > size - PREFIX as u64 {
             bail!("truncated");
-        };
-        if content_hash(header_bytes) != checksum {
-            bail!("checksum mismatch");
         }
-        let header: Header = bincode::deserialize(header_bytes).context("cannot decode")?;
+        let mut header_bytes = vec![0u8; header_len as usize];
+        read_at(&file, &mut header_bytes, PREFIX as u64).context("truncated")?;
+        if checksum(&header_bytes) != stored_checksum {
+            bail!("checksum mismatch (damaged, or written by another build)");
+        }
+        let header: Header =
+            exact::within(header_bytes.len(), || bincode::deserialize(&header_bytes))
+                .context("cannot decode")?;
         if header.tool != env!("CARGO_PKG_VERSION") {
             bail!("written by ssot-graph {}", header.tool);
         }
         if header.key != key {
             bail!("settings changed");
         }
-        if (map.len() - PREFIX - header_len) as u64 != header.blobs_len {
+        if size - PREFIX as u64 - header_len != header.blobs_len {
             bail!("truncated");
         }
         Ok(Some(Snapshot {
             header,
-            map,
-            blobs_start: PREFIX + header_len,
+            file,
+            blobs_start: PREFIX as u64 + header_len,
         }))
     }
 
-    /// The raw bytes of a stored summary, if they are intact.
-    pub fn blob(&self, blob: BlobRef) -> Option<&[u8]> {
-        let start = self.blobs_start.checked_add(blob.offset as usize)?;
-        let bytes = self.map.get(start..start.checked_add(blob.len as usize)?)?;
-        (content_hash(bytes) == blob.checksum).then_some(bytes)
+    /// The raw bytes of a stored summary, if they are intact (a file cut short since it
+    /// was opened reads short: `None`).
+    pub fn blob(&self, blob: BlobRef) -> Option<Vec<u8>> {
+        if blob.len > self.header.blobs_len || blob.offset > self.header.blobs_len - blob.len {
+            return None;
+        }
+        let mut bytes = vec![0u8; blob.len as usize];
+        read_at(&self.file, &mut bytes, self.blobs_start + blob.offset).ok()?;
+        (checksum(&bytes) == blob.checksum).then_some(bytes)
     }
 
     pub fn summary(&self, blob: BlobRef) -> Option<FileSummary> {
-        bincode::deserialize(self.blob(blob)?).ok()
+        let bytes = self.blob(blob)?;
+        exact::within(bytes.len(), || bincode::deserialize(&bytes)).ok()
+    }
+}
+
+/// Fills `buffer` from `offset` of `file`; a file that ends first is an error.
+fn read_at(file: &std::fs::File, buffer: &mut [u8], offset: u64) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::read_exact_at(file, buffer, offset)
+    }
+    #[cfg(windows)]
+    {
+        let mut done = 0;
+        while done < buffer.len() {
+            let n = std::os::windows::fs::FileExt::seek_read(
+                file,
+                &mut buffer[done..],
+                offset + done as u64,
+            )?;
+            if n == 0 {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+            done += n;
+        }
+        Ok(())
     }
 }
 
 /// Summary bytes for a new snapshot: copied from the old one, or encoded anew.
-pub enum Blob<'a> {
-    Raw(&'a [u8]),
-    Encoded(Vec<u8>),
-}
+pub struct Blob(pub Vec<u8>);
 
-impl Blob<'_> {
+impl Blob {
     fn bytes(&self) -> &[u8] {
-        match self {
-            Blob::Raw(bytes) => bytes,
-            Blob::Encoded(bytes) => bytes,
-        }
+        &self.0
     }
 }
 
@@ -198,7 +253,7 @@ pub fn write(path: &Path, mut header: Header, blobs: &[Blob]) -> Result<()> {
         file.blob = BlobRef {
             offset,
             len: bytes.len() as u64,
-            checksum: content_hash(bytes),
+            checksum: checksum(bytes),
         };
         offset += bytes.len() as u64;
     }
@@ -217,7 +272,7 @@ pub fn write(path: &Path, mut header: Header, blobs: &[Blob]) -> Result<()> {
     use std::io::Write;
     out.write_all(MAGIC)?;
     out.write_all(&(header_bytes.len() as u64).to_le_bytes())?;
-    out.write_all(&content_hash(&header_bytes).to_le_bytes())?;
+    out.write_all(&checksum(&header_bytes).to_le_bytes())?;
     out.write_all(&header_bytes)?;
     for blob in blobs {
         out.write_all(blob.bytes())?;
@@ -225,4 +280,81 @@ pub fn write(path: &Path, mut header: Header, blobs: &[Blob]) -> Result<()> {
     let file = out.into_inner().map_err(|e| e.into_error())?;
     file.persist(path)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(dir: &Path) -> PathBuf {
+        let path = dir.join("snapshot.bin");
+        let header = Header {
+            tool: env!("CARGO_PKG_VERSION").to_string(),
+            key: 7,
+            files: vec![StoredFile {
+                rel: "pkg/mod.py".to_string(),
+                module: "pkg.mod".to_string(),
+                is_package: false,
+                is_stub: false,
+                is_test: false,
+                stamp: Stamp {
+                    size: 1,
+                    mtime_ns: 1,
+                },
+                hash: 1,
+                blob: BlobRef {
+                    offset: 0,
+                    len: 0,
+                    checksum: 0,
+                },
+            }],
+            ..Header::default()
+        };
+        let summary = FileSummary {
+            getattr: Some(3),
+            ..FileSummary::default()
+        };
+        write(&path, header, &[Blob(encode(&summary))]).unwrap();
+        path
+    }
+
+    #[test]
+    fn a_snapshot_cut_short_while_it_is_read_is_a_miss_not_a_signal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = written(dir.path());
+        let snapshot = Snapshot::read(&path, 7).unwrap().unwrap();
+        let blob = snapshot.header.files[0].blob;
+        assert_eq!(snapshot.summary(blob).unwrap().getattr, Some(3));
+        // `: > snapshot.bin` while a run holds it open.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(0)
+            .unwrap();
+        assert!(snapshot.summary(blob).is_none());
+        assert!(Snapshot::read(&path, 7).is_err());
+    }
+
+    #[test]
+    fn an_edit_checksummed_again_by_another_hand_is_not_trusted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = written(dir.path());
+        let mut bytes = std::fs::read(&path).unwrap();
+        let at = bytes
+            .windows(7)
+            .position(|w| w == b"pkg.mod")
+            .expect("the module name is in the header");
+        bytes[at..at + 7].copy_from_slice(b"pkg.bad");
+        // The checksum as a plain content hash would be: no key.
+        let header_len = u64::from_le_bytes(bytes[8..16].try_into().unwrap()) as usize;
+        let plain = crate::index::content_hash(&bytes[PREFIX..PREFIX + header_len]);
+        bytes[16..24].copy_from_slice(&plain.to_le_bytes());
+        std::fs::write(&path, &bytes).unwrap();
+        let error = Snapshot::read(&path, 7)
+            .err()
+            .expect("not trusted")
+            .to_string();
+        assert!(error.starts_with("checksum mismatch"), "{error}");
+    }
 }

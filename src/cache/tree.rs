@@ -41,15 +41,21 @@ fn mtime_ns(path: &Path) -> Option<u64> {
     std::fs::metadata(path).ok().map(|m| Stamp::of(&m).mtime_ns)
 }
 
-/// The stamps of directories `dirs` (relative to `root`) as they are now.
-pub fn dir_stamps(root: &Path, dirs: &[String]) -> Vec<DirStamp> {
+/// The stamps of directories `dirs` (relative to `root`) as they are now. A directory
+/// that changed after the walk began (`walked_ns`, within the clock's resolution) may
+/// list what the walk did not see: its listing is stored as 0, which never matches, so
+/// the next run walks it again.
+pub fn dir_stamps(root: &Path, dirs: &[String], walked_ns: u64) -> Vec<DirStamp> {
+    let racy = walked_ns.saturating_sub(super::RACY_NS);
     dirs.par_iter()
         .filter_map(|rel| {
             let path = root.join(rel);
+            let mtime_ns = mtime_ns(&path)?;
+            let listing = if mtime_ns >= racy { 0 } else { listing(&path)? };
             Some(DirStamp {
                 rel: rel.clone(),
-                mtime_ns: mtime_ns(&path)?,
-                listing: listing(&path)?,
+                mtime_ns,
+                listing,
             })
         })
         .collect()
@@ -58,13 +64,21 @@ pub fn dir_stamps(root: &Path, dirs: &[String]) -> Vec<DirStamp> {
 /// Ignore files the walk of `dirs` obeys: those in each directory (one appearing there
 /// changes the directory's listing), and those that exist or may appear in the root's
 /// ancestors, with the repository's `.git/info/exclude`.
-pub fn ignore_stamps(root: &Path, dirs: &[String]) -> Vec<IgnoreStamp> {
-    let stamp = |path: &Path| std::fs::metadata(path).ok().map(|m| Stamp::of(&m));
+/// One changed after the walk began (`walked_ns`) is stored as absent, which it is not,
+/// so the next run walks again.
+pub fn ignore_stamps(root: &Path, dirs: &[String], walked_ns: u64) -> Vec<IgnoreStamp> {
+    let racy = walked_ns.saturating_sub(super::RACY_NS);
+    // `None`: no such file; `Some(None)`: there is one, too new to trust.
+    let stamp = |path: &Path| {
+        std::fs::metadata(path)
+            .ok()
+            .map(|m| Some(Stamp::of(&m)).filter(|s| s.mtime_ns < racy))
+    };
     let mut stamps: Vec<IgnoreStamp> = root
         .ancestors()
         .flat_map(|a| [".gitignore", ".ignore", ".git/info/exclude"].map(|n| a.join(n)))
         .map(|path| IgnoreStamp {
-            stamp: stamp(&path),
+            stamp: stamp(&path).flatten(),
             path,
         })
         .collect();
@@ -73,10 +87,9 @@ pub fn ignore_stamps(root: &Path, dirs: &[String]) -> Vec<IgnoreStamp> {
             .into_iter()
             .filter_map(move |name| {
                 let path: PathBuf = root.join(rel).join(name);
-                let stamp = stamp(&path)?;
                 Some(IgnoreStamp {
+                    stamp: stamp(&path)?,
                     path,
-                    stamp: Some(stamp),
                 })
             })
     }));
@@ -98,4 +111,59 @@ pub fn unchanged(root: &Path, header: &Header) -> bool {
         && header.ignore_files.par_iter().all(|ignore| {
             std::fs::metadata(&ignore.path).ok().map(|m| Stamp::of(&m)) == ignore.stamp
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now_ns() -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos() as u64
+    }
+
+    fn header(dirs: Vec<DirStamp>, ignore_files: Vec<IgnoreStamp>, created_ns: u64) -> Header {
+        Header {
+            dirs,
+            ignore_files,
+            created_ns,
+            ..Header::default()
+        }
+    }
+
+    #[test]
+    fn a_folder_or_ignore_file_changed_after_the_walk_began_is_walked_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::write(root.join("a.py"), "").unwrap();
+        std::fs::write(root.join(".gitignore"), "build/\n").unwrap();
+        // The walk began before this folder last changed: a file may have been created
+        // after the walk listed it and before these stamps were taken.
+        let walked = now_ns() - 1_000_000_000;
+        let stamps = dir_stamps(&root, &[String::new()], walked);
+        assert_eq!(stamps[0].listing, 0);
+        let ignores = ignore_stamps(&root, &[String::new()], walked);
+        let own = ignores
+            .iter()
+            .find(|i| i.path == root.join(".gitignore"))
+            .unwrap();
+        assert_eq!(own.stamp, None, "kept, but as untrusted");
+        let past = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+        for path in [root.clone(), root.join(".gitignore")] {
+            std::fs::File::open(&path)
+                .unwrap()
+                .set_modified(past)
+                .unwrap();
+        }
+        assert!(!unchanged(&root, &header(stamps, Vec::new(), walked)));
+        assert!(!unchanged(&root, &header(Vec::new(), ignores, walked)));
+        // Stamps of a tree quiet since before the walk are trusted.
+        let walked = now_ns();
+        let stamps = dir_stamps(&root, &[String::new()], walked);
+        let ignores = ignore_stamps(&root, &[String::new()], walked);
+        assert_ne!(stamps[0].listing, 0);
+        assert!(unchanged(&root, &header(stamps, ignores, walked)));
+    }
 }

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::graph::{EdgeFilter, Graph};
 use crate::index::Project;
 use crate::parse;
 use crate::resolve::Resolution;
@@ -25,6 +26,8 @@ pub struct FileFix {
 pub struct Skipped {
     pub path: String,
     pub line: u32,
+    pub col: u32,
+    pub rule: String,
     pub reason: String,
 }
 
@@ -46,6 +49,20 @@ struct Move {
     module: String,
     name: String,
     line: u32,
+    col: u32,
+    rule: String,
+}
+
+impl Move {
+    fn left(&self, path: &str, reason: &str) -> Skipped {
+        Skipped {
+            path: path.to_string(),
+            line: self.line,
+            col: self.col,
+            rule: self.rule.clone(),
+            reason: reason.to_string(),
+        }
+    }
 }
 
 pub fn plan(evaluator: &mut Evaluator, findings: &[Finding], unsafe_fixes: bool) -> Plan {
@@ -53,6 +70,15 @@ pub fn plan(evaluator: &mut Evaluator, findings: &[Finding], unsafe_fixes: bool)
     let layers = evaluator.reexport_modules();
     let resolver = evaluator.resolver();
     let project = resolver.project();
+    let graph = Graph::new(
+        project,
+        EdgeFilter {
+            parents: true,
+            ..EdgeFilter::default()
+        },
+    );
+    let mut running: rustc_hash::FxHashMap<crate::index::ModuleId, rustc_hash::FxHashSet<_>> =
+        Default::default();
     let mut plan = Plan::default();
     let mut by_file: BTreeMap<usize, Vec<Move>> = BTreeMap::new();
     for finding in findings.iter().filter(|f| f.fixable) {
@@ -62,6 +88,8 @@ pub fn plan(evaluator: &mut Evaluator, findings: &[Finding], unsafe_fixes: bool)
         let skip = |reason: &str| Skipped {
             path: finding.path.clone(),
             line: finding.line,
+            col: finding.col,
+            rule: finding.rule.clone(),
             reason: reason.to_string(),
         };
         if layers.contains(&project.sites[site].importer) {
@@ -78,9 +106,49 @@ pub fn plan(evaluator: &mut Evaluator, findings: &[Finding], unsafe_fixes: bool)
         let (then, _) = resolver.resolve_path(replacement);
         let same_object = now == then;
         let exists = matches!(then, Resolution::Definition { .. } | Resolution::Module(_));
-        if !(same_object || (!finding.same_object && exists)) {
+        if !same_object && finding.same_object {
             plan.skipped
                 .push(skip("the new import would not bind the same object"));
+            continue;
+        }
+        if !same_object && !exists {
+            plan.skipped
+                .push(skip(&format!("`{replacement}` is not in the repository")));
+            continue;
+        }
+        if !same_object && !unsafe_fixes {
+            plan.skipped.push(skip(&format!(
+                "`{replacement}` is another object than the import binds now (the rule's \
+                 declared successor): an unsafe fix, applied with --unsafe-fixes"
+            )));
+            continue;
+        }
+        let Some(target) = project.internal(module) else {
+            plan.skipped.push(skip(&format!(
+                "`{module}` is not a module of the repository"
+            )));
+            continue;
+        };
+        if !resolver.bound_at_run_time(target, name) {
+            plan.skipped.push(skip(&format!(
+                "`{module}` binds `{name}` only under TYPE_CHECKING or in a branch not taken: \
+                 the new import would fail at run time"
+            )));
+            continue;
+        }
+        let import = project.import_site(site);
+        let eager = !(import.context.function || import.context.type_checking);
+        let importer = project.sites[site].importer;
+        if eager
+            && running
+                .entry(target)
+                .or_insert_with(|| graph.runs_during_import(target))
+                .contains(&importer)
+        {
+            plan.skipped.push(skip(&format!(
+                "this module runs while `{module}` is first imported: importing from it here \
+                 would be an import-time cycle"
+            )));
             continue;
         }
         by_file
@@ -91,17 +159,19 @@ pub fn plan(evaluator: &mut Evaluator, findings: &[Finding], unsafe_fixes: bool)
                 module: module.to_string(),
                 name: name.to_string(),
                 line: finding.line,
+                col: finding.col,
+                rule: finding.rule.clone(),
             });
     }
     for (file, moves) in by_file {
         match fix_file(project, file, &moves, unsafe_fixes, &mut plan.skipped) {
             Ok(Some(fix)) => plan.files.push(fix),
             Ok(None) => {}
-            Err(reason) => plan.skipped.extend(moves.iter().map(|m| Skipped {
-                path: project.files[file].rel.clone(),
-                line: m.line,
-                reason: reason.clone(),
-            })),
+            Err(reason) => plan.skipped.extend(
+                moves
+                    .iter()
+                    .map(|m| m.left(&project.files[file].rel, &reason)),
+            ),
         }
     }
     plan
@@ -162,11 +232,11 @@ fn fix_file(
         let one_module = moving.iter().all(|m| m.module == first.module);
         if all_move && one_module {
             let Some(module_span) = module_span(&old, statement) else {
-                skipped.extend(moving.iter().map(|m| Skipped {
-                    path: path.clone(),
-                    line: m.line,
-                    reason: "unusual spelling of the module: left alone".to_string(),
-                }));
+                skipped.extend(
+                    moving
+                        .iter()
+                        .map(|m| m.left(&path, "unusual spelling of the module: left alone")),
+                );
                 continue;
             };
             edits.push(Edit {
@@ -193,17 +263,17 @@ fn fix_file(
             }
             fixed += moving.len();
         } else if !starts_its_line(&old, statement) {
-            skipped.extend(moving.iter().map(|m| Skipped {
-                path: path.clone(),
-                line: m.line,
-                reason: "shares its line with other code: left alone".to_string(),
-            }));
+            skipped.extend(
+                moving
+                    .iter()
+                    .map(|m| m.left(&path, "shares its line with other code: left alone")),
+            );
         } else if !unsafe_fixes {
-            skipped.extend(moving.iter().map(|m| Skipped {
-                path: path.clone(),
-                line: m.line,
-                reason: "splits a statement: needs --unsafe-fixes".to_string(),
-            }));
+            skipped.extend(
+                moving
+                    .iter()
+                    .map(|m| m.left(&path, "splits a statement: needs --unsafe-fixes")),
+            );
         } else {
             edits.push(split(project, &old, statement, sites, &moving, newline));
             fixed += moving.len();

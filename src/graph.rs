@@ -263,6 +263,20 @@ impl<'p> Graph<'p> {
             .collect()
     }
 
+    /// The modules that run while `module` is first imported (through imports made at
+    /// import time, not under `TYPE_CHECKING` or in functions), `module` included: each of
+    /// them runs before `module` has bound its names.
+    pub fn runs_during_import(&self, module: ModuleId) -> FxHashSet<ModuleId> {
+        self.bfs(
+            &[module],
+            Direction::Outgoing,
+            |e| self.keeps_eager(e),
+            None,
+        )
+        .into_keys()
+        .collect()
+    }
+
     /// The shortest chains `from` → … → `to`: one, or with `all` every chain of the
     /// shortest length (at most `MAX_CHAINS`), in name order.
     pub fn shortest_chains(&self, from: ModuleId, to: ModuleId, all: bool) -> Vec<Vec<ModuleId>> {

@@ -287,6 +287,26 @@ impl<'p> Resolver<'p> {
         }
     }
 
+    /// Whether `module.name` is bound when the module runs: each hop of its chain and the
+    /// definition it ends at are on the path Python takes, not only under
+    /// `TYPE_CHECKING`, in an `except` handler or in a branch statically false.
+    pub fn bound_at_run_time(&mut self, module: ModuleId, name: &str) -> bool {
+        let (resolution, hops) = self.resolve_attributes(module, &[name]);
+        let hops_taken = hops.iter().all(|hop| match hop.source {
+            HopSource::Binding(i) => self.bindings(hop.module)[i as usize].taken,
+            HopSource::Star(i) => self.stars(hop.module)[i as usize].taken,
+            HopSource::Lazy(_) | HopSource::Submodule(_) => true,
+        });
+        let end_taken = match resolution {
+            Resolution::Definition { module, binding } => {
+                self.bindings(module)[binding as usize].taken
+            }
+            Resolution::Module(_) | Resolution::External { .. } => true,
+            Resolution::Unresolved(_) | Resolution::Cycle => false,
+        };
+        hops_taken && end_taken
+    }
+
     /// Every binding and star import that could bind `name` in `module`, in source order.
     pub fn candidates(&mut self, module: ModuleId, name: &str) -> Vec<Candidate> {
         let project = self.project;

@@ -155,7 +155,7 @@ fn the_baseline_accepts_old_findings_survives_line_shifts_and_catches_new_ones()
     assert_eq!(output.code, 1);
     assert_eq!(
         output.stdout.lines().next().unwrap(),
-        "netra_backend/app/agents/chat_agent.py:7:1: no-websocket-factory [*] the factory \
+        "netra_backend/app/agents/chat_agent.py:7:1: no-websocket-factory the factory \
          layer is deprecated; import \
          `netra_backend.app.websocket_core.websocket_manager.get_websocket_manager` instead"
     );

@@ -181,7 +181,7 @@ fn fix_on_the_seed_repository_leaves_no_fixable_finding_and_python_still_imports
     let dir = seed_repo();
     let root = dir.path();
     let fixed = ok(root, &["fix"]);
-    assert!(fixed.contains("Fixed 3 findings in 3 files"), "{fixed}");
+    assert!(fixed.contains("Fixed 1 finding in 1 file;"), "{fixed}");
     let check = run(root, &["check", "--format", "json"]);
     let answer: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
     let fixable = answer["findings"]
@@ -208,5 +208,168 @@ fn fix_on_the_seed_repository_leaves_no_fixable_finding_and_python_still_imports
         "ok\n",
         "{}",
         String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Rewrites that could change what runs: a private name, a different object, an
+/// import-time cycle, a name bound only for type checkers or in a branch not taken.
+const UNSAFE_RULES: &str = r#"
+[[rule]]
+id = "thing-from-pkg"
+kind = "canonical"
+symbol = "pkg.impl.Thing"
+canonical = "pkg"
+
+[[rule]]
+id = "lazy-from-types"
+kind = "canonical"
+symbol = "types_only.impl.Lazy"
+canonical = "types_only"
+
+[[rule]]
+id = "old-from-types"
+kind = "canonical"
+symbol = "types_only.impl.Old"
+canonical = "types_only"
+
+[[rule]]
+id = "manager-from-api"
+kind = "canonical"
+symbol = "private.impl.Manager"
+canonical = "private.api"
+
+[[rule]]
+id = "real-from-api"
+kind = "canonical"
+symbol = "hidden.impl.Real"
+canonical = "hidden.api"
+
+[[rule]]
+id = "old-factory"
+kind = "deprecated"
+target = "factory.old_make"
+replacement = "factory.new_make"
+"#;
+
+fn unsafe_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    };
+    write("queries/rules.toml", UNSAFE_RULES);
+    // `pkg/__init__` runs `helpers` before it binds Thing.
+    write(
+        "pkg/__init__.py",
+        "from pkg.helpers import helper\nfrom pkg.impl import Thing\n",
+    );
+    write("pkg/impl.py", "class Thing:\n    pass\n");
+    write(
+        "pkg/helpers.py",
+        "from pkg.impl import Thing\n\n\ndef helper():\n    return Thing\n",
+    );
+    write(
+        "types_only/__init__.py",
+        "import sys\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from types_only.impl import Lazy\nif sys.version_info < (3, 0):\n    from types_only.impl import Old\n",
+    );
+    write(
+        "types_only/impl.py",
+        "class Lazy:\n    pass\n\n\nclass Old:\n    pass\n",
+    );
+    write("private/__init__.py", "");
+    write(
+        "private/impl.py",
+        "class _Impl:\n    pass\n\n\nManager = _Impl\n",
+    );
+    write(
+        "private/api.py",
+        "from private.impl import _Impl\n\nManager = _Impl\n",
+    );
+    write("hidden/__init__.py", "");
+    write("hidden/impl.py", "class Real:\n    pass\n");
+    write("hidden/api.py", "from hidden.impl import Real as _Real\n");
+    write(
+        "factory/__init__.py",
+        "def old_make():\n    return 'old'\n\n\ndef new_make():\n    return 'new'\n",
+    );
+    write("app/__init__.py", "");
+    write(
+        "app/user.py",
+        "from pkg.impl import Thing\nfrom types_only.impl import Lazy, Old\n\
+         from private.impl import Manager\nfrom private.impl import _Impl as Engine\n\
+         from hidden.impl import Real\nfrom factory import old_make\n",
+    );
+    dir
+}
+
+/// What each touched module binds, as python3 imports it.
+const BINDINGS: &str = r#"
+import importlib, json, sys
+sys.path.insert(0, ".")
+found = {}
+for name in ["pkg", "pkg.helpers", "app.user"]:
+    module = importlib.import_module(name)
+    found[name] = {k: f"{getattr(v, '__module__', '')}.{getattr(v, '__qualname__', '')}"
+                   for k, v in vars(module).items() if not k.startswith("__")
+                   and hasattr(v, "__qualname__")}
+print(json.dumps(found, sort_keys=True))
+"#;
+
+fn python_bindings(root: &Path) -> String {
+    let output = std::process::Command::new("python3")
+        .args(["-B", "-c", BINDINGS])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn fix_refuses_every_rewrite_that_could_change_what_runs() {
+    let repo = unsafe_repo();
+    let root = repo.path();
+    let before = python_bindings(root);
+    let output = ok(root, &["fix"]);
+    insta::assert_snapshot!(output);
+    assert_eq!(
+        fs::read_to_string(root.join("app/user.py")).unwrap(),
+        "from pkg import Thing\nfrom types_only.impl import Lazy, Old\n\
+         from private.api import Manager\nfrom private.api import _Impl as Engine\n\
+         from hidden.impl import Real\nfrom factory import old_make\n",
+        "the same public name, never a private one the file did not use"
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("pkg/helpers.py")).unwrap(),
+        "from pkg.impl import Thing\n\n\ndef helper():\n    return Thing\n",
+        "a module pkg runs while it initialises is not made to import from pkg"
+    );
+    assert_eq!(
+        python_bindings(root),
+        before,
+        "every name binds the same object"
+    );
+    assert_eq!(
+        run(root, &["fix", "--check"]).code,
+        0,
+        "one run reaches the fixed point"
+    );
+}
+
+#[test]
+fn a_declared_successor_of_a_deprecated_name_is_an_unsafe_fix() {
+    let repo = unsafe_repo();
+    let root = repo.path();
+    ok(root, &["fix", "--unsafe-fixes"]);
+    let user = fs::read_to_string(root.join("app/user.py")).unwrap();
+    assert!(
+        user.ends_with("from factory import new_make as old_make\n"),
+        "{user}"
     );
 }

@@ -65,11 +65,27 @@ pub fn run(
             )?;
         }
     }
-    for skipped in &plan.skipped {
+    let mut left: Vec<fix::Skipped> = findings
+        .iter()
+        .filter(|f| !f.fixable)
+        .map(|f| fix::Skipped {
+            path: f.path.clone(),
+            line: f.line,
+            col: f.col,
+            rule: f.rule.clone(),
+            reason: f
+                .why_not_fixable
+                .clone()
+                .unwrap_or_else(|| "no rewrite of the import fixes it".to_string()),
+        })
+        .chain(plan.skipped)
+        .collect();
+    left.sort_by(|a, b| (&a.path, a.line, a.col, &a.rule).cmp(&(&b.path, b.line, b.col, &b.rule)));
+    for skipped in &left {
         writeln!(
             out,
-            "{}:{}: not fixed: {}",
-            skipped.path, skipped.line, skipped.reason
+            "{}:{}:{}: {} not fixed: {}",
+            skipped.path, skipped.line, skipped.col, skipped.rule, skipped.reason
         )?;
     }
     let verb = if options.diff || options.check {
@@ -77,12 +93,12 @@ pub fn run(
     } else {
         "Fixed"
     };
-    let left = findings.iter().filter(|f| !f.fixable).count() + plan.skipped.len();
     writeln!(
         out,
-        "{verb} {} in {}; {left} left for a person.",
+        "{verb} {} in {}; {} left for a person.",
         count(fixed, "finding"),
-        count(plan.files.len(), "file")
+        count(plan.files.len(), "file"),
+        left.len()
     )?;
     Ok(i32::from(options.check && fixed > 0))
 }

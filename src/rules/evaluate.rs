@@ -40,9 +40,14 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replacement: Option<String>,
     /// The replacement must bind the very object the import binds now (canonical
-    /// paths), rather than a successor the rule names (deprecated names).
+    /// paths, a deprecated module's names in its replacement module). Otherwise it is a
+    /// successor a rule names for a deprecated name: an unsafe fix unless it happens to
+    /// be the same object.
     #[serde(skip)]
     pub same_object: bool,
+    /// Why `fix` cannot rewrite it, when it cannot.
+    #[serde(skip)]
+    pub why_not_fixable: Option<String>,
 }
 
 /// The import sites a canonical rule governs.
@@ -192,6 +197,18 @@ impl<'p> Evaluator<'p> {
                     ));
                 }
                 let default = format!("`{target}` is deprecated");
+                // A deprecated name's replacement is a declared mapping (applied only as an
+                // unsafe fix unless it is the very same object); a deprecated module's is
+                // advice, unless it is a module: then each name moves to the same name
+                // there, when that is the same object.
+                let symbol_level = !pattern.is_glob()
+                    && matches!(
+                        self.resolver.resolve_path(target).0,
+                        Resolution::Definition { .. }
+                    );
+                let to_module = replacement.as_ref().is_some_and(|r| {
+                    matches!(self.resolver.resolve_path(r).0, Resolution::Module(_))
+                });
                 Ok(found
                     .unwrap_or_default()
                     .into_iter()
@@ -200,7 +217,25 @@ impl<'p> Evaluator<'p> {
                         if let Some(replacement) = replacement {
                             text.push_str(&format!("; import `{replacement}` instead"));
                         }
-                        self.site_finding(&id, severity, site, text, via, replacement.clone())
+                        let name = self.project.import_site(site).name.clone();
+                        let (edit, same_object) = match (replacement, name) {
+                            (Some(r), _) if symbol_level => (Some(r.clone()), false),
+                            (Some(r), Some(name)) if to_module => {
+                                (Some(format!("{r}.{name}")), true)
+                            }
+                            _ => (None, false),
+                        };
+                        let advice = edit.is_none() && replacement.is_some();
+                        let mut finding = self.site_finding(&id, severity, site, text, via, edit);
+                        finding.same_object = same_object;
+                        if advice {
+                            finding.why_not_fixable = Some(
+                                "the replacement stands for the whole deprecated module, not \
+                                 this name: a different object, to choose by hand"
+                                    .to_string(),
+                            );
+                        }
+                        finding
                     })
                     .collect())
             }
@@ -252,6 +287,14 @@ impl<'p> Evaluator<'p> {
             fixable: is_name_import && replacement.is_some() && !import.context.try_import,
             target: view::import_text(import),
             site: Some(site),
+            why_not_fixable: if replacement.is_none() {
+                Some("the rule names nothing to import instead".to_string())
+            } else if !is_name_import {
+                Some("a star import or `import a.b`: its uses would have to change".to_string())
+            } else {
+                (import.context.try_import)
+                    .then(|| "inside a try/except ImportError fallback".to_string())
+            },
             replacement,
             same_object: false,
         }
@@ -406,7 +449,8 @@ impl<'p> Evaluator<'p> {
         let project = self.project;
         let scope = self.canonical_scope(rule, symbol, canonical)?;
         let (name, canonical_name) = (&scope.name, &scope.canonical);
-        let replacement = format!("{canonical_name}.{name}");
+        let canonical_id = project.internal(canonical_name);
+        let definition = self.resolver.resolve_path(symbol).0;
         let default = format!("import `{name}` from `{canonical_name}`");
         let message = rule.message().unwrap_or(&default).to_string();
         Ok(scope
@@ -418,13 +462,61 @@ impl<'p> Evaluator<'p> {
                 let used = project.sites[s].target.clone().unwrap_or_default();
                 let text = format!("{message} (imported from `{used}`)");
                 let via = self.via(s);
-                let replacement = Some(replacement.clone());
+                let imported = project.import_site(s).name.clone();
+                let bound = canonical_id.and_then(|module| {
+                    self.canonical_binding(module, imported.as_deref(), name, &definition)
+                });
+                let replacement = bound.as_ref().map(|n| format!("{canonical_name}.{n}"));
                 let mut finding =
                     self.site_finding(rule.id(), rule.severity(), s, text, via, replacement);
                 finding.same_object = true;
+                if bound.is_none() {
+                    finding.why_not_fixable = Some(format!(
+                        "`{canonical_name}` binds the object only under a private name: \
+                         importing it would introduce that name"
+                    ));
+                }
                 finding
             })
             .collect())
+    }
+
+    /// The name to import `definition` by from `canonical`: the one the site imports,
+    /// when the canonical module binds it to the same object; else the definition's
+    /// own; else another public name bound to it there. Never a private name the site
+    /// does not use already.
+    fn canonical_binding(
+        &mut self,
+        canonical: ModuleId,
+        imported: Option<&str>,
+        defined: &str,
+        definition: &Resolution,
+    ) -> Option<String> {
+        let exported = self.resolver.exports(canonical);
+        let mut others: Vec<String> = self
+            .project
+            .names(canonical)
+            .keys()
+            .map(|k| k.to_string())
+            .chain(exported.iter().cloned())
+            .collect();
+        others.sort();
+        others.dedup();
+        let candidates = imported
+            .filter(|n| *n != "*")
+            .map(str::to_string)
+            .into_iter()
+            .chain([defined.to_string()])
+            .chain(others);
+        for candidate in candidates {
+            let private = candidate.starts_with('_') && Some(candidate.as_str()) != imported;
+            if !private
+                && self.resolver.resolve_attributes(canonical, &[&candidate]).0 == *definition
+            {
+                return Some(candidate);
+            }
+        }
+        None
     }
 
     fn single_definition(
@@ -506,6 +598,9 @@ impl<'p> Evaluator<'p> {
                     site: None,
                     replacement: None,
                     same_object: false,
+                    why_not_fixable: Some(
+                        "a definition to merge or remove: not an import rewrite".to_string(),
+                    ),
                 });
             }
         }

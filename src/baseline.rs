@@ -111,7 +111,7 @@ impl Baseline {
     pub fn save(&self, path: &Path) -> Result<()> {
         let mut text = serde_json::to_string_pretty(self)?;
         text.push('\n');
-        crate::write_atomically(path, text.as_bytes())
+        crate::write::replace(path, text.as_bytes())
     }
 
     /// Splits `findings` (in report order) into new ones and those the baseline accepts:

@@ -206,6 +206,14 @@ fn fix_file(
     skipped: &mut Vec<Skipped>,
 ) -> Result<Option<FileFix>, String> {
     let (bom, old) = read_utf8(project, file)?;
+    // The spans below come from the project's summary (maybe the cache's): edit only
+    // the text they were taken from.
+    if !same_imports(
+        &parse::summarize(&old, project.files[file].is_stub, &Default::default()),
+        project.summary(file),
+    ) {
+        return Err("changed since the graph was read: left alone, run fix again".to_string());
+    }
     let newline = if old.contains("\r\n") { "\r\n" } else { "\n" };
     let path = project.files[file].rel.clone();
     // Every site of the file, grouped by statement.
@@ -306,6 +314,26 @@ fn fix_file(
         new,
         fixed,
     }))
+}
+
+/// Whether two summaries of a file place the same imports at the same bytes.
+fn same_imports(a: &crate::summary::FileSummary, b: &crate::summary::FileSummary) -> bool {
+    let key = |s: &crate::summary::FileSummary| -> Vec<_> {
+        s.imports
+            .iter()
+            .map(|i| {
+                (
+                    i.statement_span,
+                    i.alias_span,
+                    i.module.clone(),
+                    i.level,
+                    i.name.clone(),
+                    i.alias.clone(),
+                )
+            })
+            .collect()
+    };
+    key(a) == key(b)
 }
 
 /// Whether only indentation precedes the statement on its line (a split statement

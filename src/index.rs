@@ -118,6 +118,9 @@ pub struct OpenOptions {
     pub defer_save: bool,
     /// Read the repository as git's index holds it (`--staged`).
     pub staged: Option<std::sync::Arc<crate::staged::StagedTree>>,
+    /// Trust no file's stamp: hash every file against the cache (`fix` edits bytes at the
+    /// positions the summaries give, so they must be those of the files as they are).
+    pub hash_all: bool,
 }
 
 /// What to read and how, from the configuration.

@@ -24,9 +24,9 @@ pub mod summary;
 pub mod suppress;
 pub mod target;
 pub mod view;
+pub mod write;
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
 
 use anyhow::{Context as _, Result};
 
@@ -41,55 +41,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<i32> {
         Some(path) => {
             let mut buffer = Vec::new();
             let code = run_to(&cli, &mut buffer)?;
-            write_atomically(path, &buffer)?;
+            write::replace(path, &buffer)?;
             Ok(code)
         }
     }
-}
-
-/// Replaces `path` with `bytes` through a temporary file in the same directory, so a
-/// reader never sees half a file.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    if path.is_dir() {
-        anyhow::bail!("{}: is a directory", path.display());
-    }
-    if !dir.is_dir() {
-        anyhow::bail!(
-            "{}: cannot write: {} does not exist",
-            path.display(),
-            dir.display()
-        );
-    }
-    let mut file = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("{}: cannot write", path.display()))?;
-    file.write_all(bytes)
-        .with_context(|| format!("{}: cannot write", path.display()))?;
-    // Keep the permissions of the file being replaced; a new file gets the usual 0644
-    // instead of the temporary file's private 0600.
-    let permissions = match std::fs::metadata(path) {
-        Ok(existing) => existing.permissions(),
-        Err(_) => {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                std::fs::Permissions::from_mode(0o644)
-            }
-            #[cfg(not(unix))]
-            {
-                file.as_file().metadata()?.permissions()
-            }
-        }
-    };
-    file.as_file()
-        .set_permissions(permissions)
-        .with_context(|| format!("{}: cannot write", path.display()))?;
-    file.persist(path)
-        .with_context(|| format!("{}: cannot write", path.display()))?;
-    Ok(())
 }
 
 fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
@@ -131,6 +86,7 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
         verbose: cli.verbose,
         defer_save: true,
         staged: staged.clone(),
+        hash_all: matches!(cli.command, Command::Fix { .. }),
     };
     let mut project = Project::open(root, &config, &options)?;
     if staged.as_ref().is_some_and(|s| s.differs()) {

@@ -343,3 +343,38 @@ fn verbose_prints_phase_timings_on_stderr_only() {
         "root: [ROOT] (given with --root)"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn output_to_a_device_or_a_link_writes_through_it() {
+    use std::os::unix::fs::FileTypeExt;
+    let output = run(&fixture("seed"), &["-o", "/dev/null", "stats"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device(),
+        "/dev/null is still a device"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("real.json"), "old").unwrap();
+    std::os::unix::fs::symlink("real.json", dir.path().join("link.json")).unwrap();
+    let link = dir.path().join("link.json");
+    let output = run(
+        &fixture("seed"),
+        &["-o", link.to_str().unwrap(), "--format", "json", "stats"],
+    );
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let written = std::fs::read_to_string(dir.path().join("real.json")).unwrap();
+    assert!(
+        written.starts_with("{\n  \"schema\": \"ssot-graph/stats/v1\""),
+        "{written}"
+    );
+}

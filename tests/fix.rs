@@ -373,3 +373,57 @@ fn a_declared_successor_of_a_deprecated_name_is_an_unsafe_fix() {
         "{user}"
     );
 }
+
+#[test]
+fn fix_edits_files_as_they_are_not_as_the_cache_remembers_them() {
+    let repo = shapes_repo();
+    let root = repo.path();
+    common::age(root);
+    run(root, &["check"]);
+    // An edit that keeps the size and the modification time: the cache's stamp matches.
+    let plain = root.join("app/plain.py");
+    let stamp = fs::metadata(&plain).unwrap().modified().unwrap();
+    fs::write(&plain, "from pkg import Other \n").unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&plain)
+        .unwrap()
+        .set_modified(stamp)
+        .unwrap();
+    ok(root, &["fix"]);
+    assert_eq!(
+        fs::read_to_string(&plain).unwrap(),
+        "from pkg.core import Other \n",
+        "the import that is there is fixed, not the one the cache remembers"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_keeps_links_and_leaves_read_only_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let repo = shapes_repo();
+    let root = repo.path();
+    // A module whose file is a link to a file kept in a hidden folder of the repository.
+    fs::create_dir(root.join(".shared")).unwrap();
+    fs::write(root.join(".shared/real.py"), "from pkg import Engine\n").unwrap();
+    std::os::unix::fs::symlink("../.shared/real.py", root.join("app/linked.py")).unwrap();
+    let alias = root.join("app/alias.py");
+    fs::set_permissions(&alias, fs::Permissions::from_mode(0o444)).unwrap();
+    let output = ok(root, &["fix"]);
+    assert!(
+        output.contains("app/alias.py: not fixed: read-only: left alone\n"),
+        "{output}"
+    );
+    assert_eq!(
+        fs::read_to_string(&alias).unwrap(),
+        "from pkg import Engine as E  # keep this comment\n"
+    );
+    let link = fs::symlink_metadata(root.join("app/linked.py")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link is kept");
+    assert_eq!(
+        fs::read_to_string(root.join(".shared/real.py")).unwrap(),
+        "from pkg.core import Engine\n",
+        "its target is fixed"
+    );
+}

@@ -238,6 +238,12 @@ fn warm(
     };
     let discovered = started.elapsed();
     let started = Instant::now();
+    // A clock that went back since the snapshot makes every stamp suspect: hash them all.
+    let trusted_before = if options.hash_all || written.read_at < header.created_ns {
+        0
+    } else {
+        header.created_ns
+    };
     let compared: Vec<(FileState, Option<FileSummary>)> = files
         .par_iter()
         .enumerate()
@@ -247,7 +253,7 @@ fn warm(
             } else {
                 by_rel.get(file.rel.as_str()).copied()
             };
-            compare(file, stored, header.created_ns, &layout.target)
+            compare(file, stored, trusted_before, &layout.target)
         })
         .collect();
     let mut states = Vec::with_capacity(compared.len());

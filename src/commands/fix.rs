@@ -38,7 +38,9 @@ pub fn run(
         findings.retain(|f| wanted.rels.contains(&f.path));
     }
     let plan = fix::plan(&mut evaluator, &findings, options.unsafe_fixes);
-    let fixed: usize = plan.files.iter().map(|f| f.fixed).sum();
+    let mut fixed: usize = plan.files.iter().map(|f| f.fixed).sum();
+    let mut unwritten = 0;
+    let mut files_done = plan.files.len();
     if options.diff {
         for file in &plan.files {
             let diff = similar::TextDiff::from_lines(&file.old, &file.new);
@@ -56,7 +58,20 @@ pub fn run(
         }
     } else {
         for file in &plan.files {
-            crate::write_atomically(&project.root.join(&file.path), file.new.as_bytes())?;
+            let path = project.root.join(&file.path);
+            let refused = crate::write::refuses(&path, &project.root).or_else(|| {
+                // Written only over the very bytes the rewrite was planned from.
+                let now = std::fs::read(&path).unwrap_or_default();
+                (now != file.old.as_bytes())
+                    .then(|| "changed while fix ran: left alone, run fix again".to_string())
+            });
+            if let Some(reason) = refused {
+                unwritten += file.fixed;
+                files_done -= 1;
+                writeln!(out, "{}: not fixed: {reason}", file.path)?;
+                continue;
+            }
+            crate::write::replace(&path, file.new.as_bytes())?;
             writeln!(
                 out,
                 "fixed {} in {}",
@@ -88,6 +103,7 @@ pub fn run(
             skipped.path, skipped.line, skipped.col, skipped.rule, skipped.reason
         )?;
     }
+    fixed -= unwritten;
     let verb = if options.diff || options.check {
         "Would fix"
     } else {
@@ -97,8 +113,8 @@ pub fn run(
         out,
         "{verb} {} in {}; {} left for a person.",
         count(fixed, "finding"),
-        count(plan.files.len(), "file"),
-        left.len()
+        count(files_done, "file"),
+        left.len() + unwritten
     )?;
     Ok(i32::from(options.check && fixed > 0))
 }

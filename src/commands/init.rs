@@ -84,7 +84,7 @@ fn create(out: &mut dyn Write, root: &Path, rel: &str, text: &str, executable: b
         std::fs::create_dir_all(dir)
             .with_context(|| format!("{}: cannot create", dir.display()))?;
     }
-    crate::write_atomically(&path, text.as_bytes())?;
+    crate::write::replace(&path, text.as_bytes())?;
     if executable {
         #[cfg(unix)]
         {

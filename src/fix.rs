@@ -375,6 +375,12 @@ fn split(
         .chars()
         .take_while(|c| c.is_whitespace())
         .collect();
+    // The statement's line ends after its trailing comment: that comment is taken in, to
+    // be carried to every new line.
+    let end = source[statement.end as usize..]
+        .find(['\r', '\n'])
+        .map_or(source.len(), |at| statement.end as usize + at);
+    let comments = Comments::of(project, source, statement.start as usize, end, sites);
     let first = project.import_site(sites[0]);
     let written = format!(
         "{}{}",
@@ -385,18 +391,19 @@ fn split(
         Some(alias) if alias != name => format!("{name} as {alias}"),
         _ => name.to_string(),
     };
-    let staying: Vec<String> = sites
+    let staying: Vec<(String, usize)> = sites
         .iter()
         .filter(|s| !moving.iter().any(|m| m.site == **s))
         .map(|&s| {
             let import = project.import_site(s);
-            name_text(
+            let text = name_text(
                 import.name.as_deref().unwrap_or_default(),
                 import.alias.as_deref(),
-            )
+            );
+            (text, s)
         })
         .collect();
-    let mut groups: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut groups: BTreeMap<&str, Vec<(String, usize)>> = BTreeMap::new();
     for m in moving {
         let import = project.import_site(m.site);
         let bound = import
@@ -407,18 +414,81 @@ fn split(
         groups
             .entry(&m.module)
             .or_default()
-            .push(name_text(&m.name, Some(bound)));
+            .push((name_text(&m.name, Some(bound)), m.site));
     }
     let mut lines = Vec::new();
     if !staying.is_empty() {
-        lines.push(format!("from {written} import {}", staying.join(", ")));
+        lines.push(comments.line(&format!("from {written} import"), &staying));
     }
     for (module, names) in groups {
-        lines.push(format!("from {module} import {}", names.join(", ")));
+        lines.push(comments.line(&format!("from {module} import"), &names));
     }
     Edit {
         start: statement.start as usize,
-        end: statement.end as usize,
+        end,
         text: lines.join(&format!("{newline}{indent}")),
     }
+}
+
+/// The comments of a statement being split: each one after a name goes with that name;
+/// the others (the trailing `# noqa` or `# type: ignore[...]`, one after the opening
+/// parenthesis) concern the whole statement and go on every new line.
+struct Comments {
+    by_site: BTreeMap<usize, Vec<String>>,
+    statement: Vec<String>,
+}
+
+impl Comments {
+    fn of(project: &Project, source: &str, start: usize, end: usize, sites: &[usize]) -> Comments {
+        let mut found = Comments {
+            by_site: BTreeMap::new(),
+            statement: Vec::new(),
+        };
+        let mut at = start;
+        // Import statements hold no strings: every `#` starts a comment.
+        while let Some(offset) = source[at..end].find('#') {
+            let comment_start = at + offset;
+            let comment_end = source[comment_start..end]
+                .find(['\r', '\n'])
+                .map_or(end, |n| comment_start + n);
+            let line_start = source[..comment_start].rfind('\n').map_or(0, |n| n + 1);
+            let text = source[comment_start..comment_end].trim_end().to_string();
+            // The last name that ends on the comment's line, before it.
+            let owner = sites
+                .iter()
+                .copied()
+                .filter(|&s| {
+                    let span = project.import_site(s).alias_span;
+                    (span.end as usize) <= comment_start && (span.end as usize) > line_start
+                })
+                .max_by_key(|&s| project.import_site(s).alias_span.end);
+            let trailing = comment_start >= project_statement_end(project, sites);
+            match owner {
+                Some(site) if !trailing => found.by_site.entry(site).or_default().push(text),
+                _ => found.statement.push(text),
+            }
+            at = comment_end;
+        }
+        found
+    }
+
+    /// `head name, name  # comments`: the statement's comments first (a type checker
+    /// reads `# type: ignore` only as a line's first comment), then those of the names.
+    fn line(&self, head: &str, names: &[(String, usize)]) -> String {
+        let written: Vec<&str> = names.iter().map(|(text, _)| text.as_str()).collect();
+        let mut line = format!("{head} {}", written.join(", "));
+        let own = names
+            .iter()
+            .flat_map(|(_, site)| self.by_site.get(site).into_iter().flatten());
+        for comment in self.statement.iter().chain(own) {
+            line.push_str("  ");
+            line.push_str(comment);
+        }
+        line
+    }
+}
+
+/// Where the statement the sites belong to ends (its trailing comment comes after).
+fn project_statement_end(project: &Project, sites: &[usize]) -> usize {
+    project.import_site(sites[0]).statement_span.end as usize
 }

@@ -427,3 +427,29 @@ fn fix_keeps_links_and_leaves_read_only_files() {
         "its target is fixed"
     );
 }
+
+#[test]
+fn a_split_statement_carries_each_comment_to_the_line_it_applies_to() {
+    let repo = shapes_repo();
+    let root = repo.path();
+    fs::write(
+        root.join("app/noqa.py"),
+        "from pkg import Engine, VERSION  # noqa: F401\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("app/typed.py"),
+        "from pkg import (  # type: ignore[attr-defined]\n    Engine,  # the engine\n    VERSION,  # the version\n)\nX = 1\n",
+    )
+    .unwrap();
+    ok(root, &["fix", "--unsafe-fixes"]);
+    assert_eq!(
+        fs::read_to_string(root.join("app/noqa.py")).unwrap(),
+        "from pkg import VERSION  # noqa: F401\nfrom pkg.core import Engine  # noqa: F401\n"
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("app/typed.py")).unwrap(),
+        "from pkg import VERSION  # type: ignore[attr-defined]  # the version\n\
+         from pkg.core import Engine  # type: ignore[attr-defined]  # the engine\nX = 1\n"
+    );
+}

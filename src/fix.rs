@@ -66,8 +66,7 @@ impl Move {
 }
 
 pub fn plan(evaluator: &mut Evaluator, findings: &[Finding], unsafe_fixes: bool) -> Plan {
-    // Modules other modules import names through are re-export layers: left alone.
-    let layers = evaluator.reexport_modules();
+    let layers = settled_layers(evaluator, findings);
     let resolver = evaluator.resolver();
     let project = resolver.project();
     let graph = Graph::new(
@@ -93,8 +92,9 @@ pub fn plan(evaluator: &mut Evaluator, findings: &[Finding], unsafe_fixes: bool)
             reason: reason.to_string(),
         };
         if layers.contains(&project.sites[site].importer) {
-            plan.skipped
-                .push(skip("a re-export module: other modules import through it"));
+            plan.skipped.push(skip(
+                "a re-export module: other modules import through it, also after this fix",
+            ));
             continue;
         }
         let Some((module, name)) = replacement.rsplit_once('.') else {
@@ -175,6 +175,53 @@ pub fn plan(evaluator: &mut Evaluator, findings: &[Finding], unsafe_fixes: bool)
         }
     }
     plan
+}
+
+/// Modules other modules import names through are re-export layers, left alone. Which
+/// ones those are *after* the fix decides: a layer whose importers all move to the
+/// canonical module stops being one and is fixed in the same run (or a second run would
+/// find it), and a module the moved imports newly pass through becomes one. Found by
+/// moving every fixable site outside the layers until nothing changes.
+fn settled_layers(
+    evaluator: &mut Evaluator,
+    findings: &[Finding],
+) -> rustc_hash::FxHashSet<crate::index::ModuleId> {
+    let candidates: Vec<(usize, &str)> = findings
+        .iter()
+        .filter(|f| f.fixable)
+        .filter_map(|f| Some((f.site?, f.replacement.as_deref()?)))
+        .collect();
+    let new_hops: Vec<Vec<crate::index::ModuleId>> = candidates
+        .iter()
+        .map(|(_, replacement)| {
+            let (_, hops) = evaluator.resolver().resolve_path(replacement);
+            hops.iter().map(|h| h.module).collect()
+        })
+        .collect();
+    let project = evaluator.resolver().project();
+    let mut moving = rustc_hash::FxHashSet::default();
+    let mut seen = rustc_hash::FxHashSet::default();
+    for _ in 0..16 {
+        let mut layers = evaluator.reexport_modules(&moving);
+        for (index, (site, _)) in candidates.iter().enumerate() {
+            if moving.contains(site) {
+                layers.extend(new_hops[index].iter().copied());
+            }
+        }
+        let next: rustc_hash::FxHashSet<usize> = candidates
+            .iter()
+            .map(|(site, _)| *site)
+            .filter(|&site| !layers.contains(&project.sites[site].importer))
+            .collect();
+        if next == moving {
+            return layers;
+        }
+        seen.extend(layers);
+        moving = next;
+    }
+    // No settling (moves that create layers that stop other moves): every module that was
+    // a layer on the way stays one.
+    seen
 }
 
 /// The source of a file as the parser saw it (without a BOM); `None` unless it is UTF-8.

@@ -453,3 +453,41 @@ fn a_split_statement_carries_each_comment_to_the_line_it_applies_to() {
          from pkg.core import Engine  # type: ignore[attr-defined]  # the engine\nX = 1\n"
     );
 }
+
+#[test]
+fn one_run_reaches_the_fixed_point_when_a_layer_loses_its_last_importer() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    };
+    write("pkg/__init__.py", "");
+    write("pkg/d.py", "class X:\n    pass\n");
+    write("pkg/c.py", "from pkg.d import X\n");
+    write("pkg/r.py", "from pkg.d import X\n");
+    write("pkg/a.py", "from pkg.r import X\n");
+    write(
+        "queries/rules.toml",
+        "[[rule]]\nid = \"x-from-c\"\nkind = \"canonical\"\nsymbol = \"pkg.d.X\"\ncanonical = \"pkg.c\"\n",
+    );
+    let output = ok(root, &["fix"]);
+    assert!(
+        output.ends_with("Fixed 2 findings in 2 files; 0 left for a person.\n"),
+        "{output}"
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("pkg/a.py")).unwrap(),
+        "from pkg.c import X\n"
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("pkg/r.py")).unwrap(),
+        "from pkg.c import X\n"
+    );
+    assert_eq!(
+        run(root, &["fix", "--check"]).code,
+        0,
+        "a second run changes nothing"
+    );
+}

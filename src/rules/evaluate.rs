@@ -160,10 +160,12 @@ impl<'p> Evaluator<'p> {
     }
 
     /// Modules that some import's re-export chain passes through: re-export layers.
-    pub fn reexport_modules(&self) -> FxHashSet<ModuleId> {
+    /// Modules the chains of the resolved sites pass through, leaving out `moved` sites.
+    pub fn reexport_modules(&self, moved: &FxHashSet<usize>) -> FxHashSet<ModuleId> {
         self.sites
-            .values()
-            .flat_map(|resolved| resolved.hops.iter().copied())
+            .iter()
+            .filter(|(site, _)| !moved.contains(site))
+            .flat_map(|(_, resolved)| resolved.hops.iter().copied())
             .collect()
     }
 

@@ -228,10 +228,7 @@ pub fn walk(root: &Path, roots: &[String], exclude: &GlobSet) -> Walk {
     let found: Mutex<Vec<(String, PathBuf, usize)>> = Mutex::new(Vec::new());
     let dirs: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let diagnostics: Arc<Mutex<Vec<FileDiagnostic>>> = Arc::default();
-    let rel_of = |path: &Path| -> String {
-        let rel = path.strip_prefix(root).unwrap_or(path);
-        rel.to_string_lossy().replace('\\', "/")
-    };
+    let rel_of = |path: &Path| -> String { slash_path(path.strip_prefix(root).unwrap_or(path)) };
     // Links are followed inside the repository only: one to `/`, `/proc` or another
     // checkout would walk (and index) what is not the repository's.
     let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
@@ -270,7 +267,7 @@ pub fn walk(root: &Path, roots: &[String], exclude: &GlobSet) -> Walk {
                                 |t| t.display().to_string(),
                             );
                             diagnostics.lock().unwrap().push(FileDiagnostic {
-                                path: rel.to_string_lossy().replace('\\', "/"),
+                                path: slash_path(rel),
                                 line: 0,
                                 message: format!(
                                     "a link to {to}, outside the repository; not followed"
@@ -302,7 +299,16 @@ pub fn walk(root: &Path, roots: &[String], exclude: &GlobSet) -> Walk {
                             });
                         } else if is_python {
                             let rel = rel_of(path);
-                            found.lock().unwrap().push((rel, path.to_path_buf(), index));
+                            match unimportable(path.strip_prefix(root).unwrap_or(path)) {
+                                Some(why) => diagnostics.lock().unwrap().push(FileDiagnostic {
+                                    path: rel,
+                                    line: 0,
+                                    message: format!("cannot be imported ({why}); skipped"),
+                                }),
+                                None => {
+                                    found.lock().unwrap().push((rel, path.to_path_buf(), index))
+                                }
+                            }
                         }
                     }
                     Err(error) => {
@@ -378,6 +384,51 @@ pub fn walk(root: &Path, roots: &[String], exclude: &GlobSet) -> Walk {
         diagnostics,
         dirs,
     }
+}
+
+/// A root-relative path as the `/`-separated text every output and the cache use.
+/// Only Windows separates with `\\`; elsewhere it is a character of a name. Bytes that
+/// are not UTF-8 read `\xNN` and control characters are escaped, so a diagnostic about
+/// such a file stays one line (such files are never indexed: see `unimportable`).
+pub fn slash_path(rel: &Path) -> String {
+    let mut text = String::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        for chunk in rel.as_os_str().as_bytes().utf8_chunks() {
+            text.push_str(chunk.valid());
+            for byte in chunk.invalid() {
+                text.push_str(&format!("\\x{byte:02x}"));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        text = rel.to_string_lossy().replace('\\', "/");
+    }
+    if text.chars().any(char::is_control) {
+        text = text.chars().flat_map(char::escape_default).collect();
+    }
+    text
+}
+
+/// Why no import statement can name the file at `rel`: Python source spells module names
+/// as text, so a name that is not UTF-8, or holds a backslash or a control character,
+/// is never imported (and could not be written back under its own name).
+fn unimportable(rel: &Path) -> Option<&'static str> {
+    let Some(text) = rel.to_str() else {
+        return Some("its name is not valid UTF-8");
+    };
+    let parts = text.split(std::path::MAIN_SEPARATOR);
+    for part in parts {
+        if !cfg!(windows) && part.contains('\\') {
+            return Some("a backslash in its name");
+        }
+        if part.chars().any(char::is_control) {
+            return Some("a control character in its name");
+        }
+    }
+    None
 }
 
 fn precedence(file: &SourceFile) -> (bool, bool) {

@@ -89,5 +89,5 @@ pub fn select(project: &Project, paths: &[PathBuf], strictness: Strictness) -> R
 /// `real` (canonical) relative to `root` with `/` separators; `None` outside it.
 fn relative(root: &Path, real: &Path) -> Option<String> {
     let rel = real.strip_prefix(root).ok()?;
-    Some(rel.to_string_lossy().replace('\\', "/"))
+    Some(crate::discover::slash_path(rel))
 }

@@ -441,3 +441,57 @@ fn fifos_devices_sparse_files_and_links_leaving_the_root_are_skipped_with_a_reas
     assert_eq!(stats["files"], 4, "{stats:#}");
     assert_eq!(stats["resolution"]["definition"], 2);
 }
+
+#[cfg(unix)]
+#[test]
+fn names_no_import_can_spell_are_reported_and_never_rewritten() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "pkg/__init__.py", b"from pkg.core import X\n");
+    write(root, "pkg/core.py", b"X = 1\n");
+    write(
+        root,
+        "queries/x.toml",
+        b"[[rule]]\nid = \"x\"\nkind = \"canonical\"\nsymbol = \"pkg.core.X\"\n",
+    );
+    let user = b"from pkg import X\n";
+    write(root, "pkg/back\\slash.py", user);
+    write(root, "pkg/new\nline.py", user);
+    let invalid = root.join(std::ffi::OsStr::from_bytes(b"pkg/bad\xff.py"));
+    std::fs::write(&invalid, user).unwrap();
+    write(root, "pkg/fine.py", user);
+    let stats = stats_json(root);
+    let lines: Vec<String> = stats["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}: {}",
+                d["path"].as_str().unwrap(),
+                d["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "pkg/back\\slash.py: cannot be imported (a backslash in its name); skipped",
+            "pkg/bad\\xff.py: cannot be imported (its name is not valid UTF-8); skipped",
+            "pkg/new\\nline.py: cannot be imported (a control character in its name); skipped",
+        ]
+    );
+    let fixed = common::ok(root, &["fix"]);
+    assert!(
+        fixed.starts_with("fixed 1 import in pkg/fine.py\n"),
+        "{fixed}"
+    );
+    let mut names: Vec<Vec<u8>> = std::fs::read_dir(root.join("pkg"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().as_bytes().to_vec())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 6, "no file was added: {names:?}");
+    assert_eq!(std::fs::read(&invalid).unwrap(), user, "left as it was");
+}

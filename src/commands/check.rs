@@ -489,6 +489,20 @@ fn github(out: &mut dyn Write, check: &Check) -> std::io::Result<()> {
     )
 }
 
+/// `path` as the path of a URI (RFC 3986): every byte but unreserved ones and `/`
+/// percent-encoded, so a space or a non-ASCII name is a valid SARIF `uri`.
+fn uri_path(path: &str) -> String {
+    let mut uri = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            uri.push(byte as char);
+        } else {
+            uri.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    uri
+}
+
 /// SARIF 2.1.0, as GitHub code scanning reads it.
 fn sarif(check: &Check) -> serde_json::Value {
     let level = |s: Severity| match s {
@@ -526,7 +540,7 @@ fn sarif(check: &Check) -> serde_json::Value {
                 "message": {"text": text},
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": {"uri": f.path, "uriBaseId": "SRCROOT"},
+                        "artifactLocation": {"uri": uri_path(&f.path), "uriBaseId": "SRCROOT"},
                         "region": {"startLine": f.line.max(1), "startColumn": f.col.max(1)},
                     }
                 }],
@@ -549,8 +563,21 @@ fn sarif(check: &Check) -> serde_json::Value {
                 "version": env!("CARGO_PKG_VERSION"),
                 "rules": rules,
             }},
-            "originalUriBaseIds": {"SRCROOT": {"uri": format!("file://{}/", check.root)}},
+            "originalUriBaseIds": {"SRCROOT": {"uri": format!("file://{}/", uri_path(&check.root))}},
             "results": results,
         }]
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sarif_uris_percent_encode_spaces_and_non_ascii_names() {
+        assert_eq!(super::uri_path("pkg/mod.py"), "pkg/mod.py");
+        assert_eq!(
+            super::uri_path("pkg/dir with space/ünïcode.py"),
+            "pkg/dir%20with%20space/%C3%BCn%C3%AFcode.py"
+        );
+        assert_eq!(super::uri_path("a#b?c%d.py"), "a%23b%3Fc%25d.py");
+    }
 }

@@ -59,19 +59,25 @@ pub fn run(
     } else {
         for file in &plan.files {
             let path = project.root.join(&file.path);
-            let refused = crate::write::refuses(&path, &project.root).or_else(|| {
-                // Written only over the very bytes the rewrite was planned from.
-                let now = std::fs::read(&path).unwrap_or_default();
-                (now != file.old.as_bytes())
-                    .then(|| "changed while fix ran: left alone, run fix again".to_string())
-            });
+            let refused = crate::write::refuses(&path, &project.root)
+                .or_else(|| {
+                    // Written only over the very bytes the rewrite was planned from.
+                    let now = std::fs::read(&path).unwrap_or_default();
+                    (now != file.old.as_bytes())
+                        .then(|| "changed while fix ran: left alone, run fix again".to_string())
+                })
+                // One file that cannot be written does not stop the others.
+                .or_else(|| {
+                    crate::write::replace(&path, file.new.as_bytes())
+                        .err()
+                        .map(|e| format!("{e:#}"))
+                });
             if let Some(reason) = refused {
                 unwritten += file.fixed;
                 files_done -= 1;
                 writeln!(out, "{}: not fixed: {reason}", file.path)?;
                 continue;
             }
-            crate::write::replace(&path, file.new.as_bytes())?;
             writeln!(
                 out,
                 "fixed {} in {}",

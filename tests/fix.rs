@@ -60,11 +60,7 @@ const SHAPES: &[(&str, &str)] = &[
 fn shapes_repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    let write = |rel: &str, text: &str| {
-        let path = root.join(rel);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    };
+    let write = |rel: &str, text: &str| common::write_file(root, rel, text);
     write(
         "pkg/core.py",
         "class Engine:\n    pass\n\n\nclass Other:\n    pass\n",
@@ -254,11 +250,7 @@ replacement = "factory.new_make"
 fn unsafe_repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    let write = |rel: &str, text: &str| {
-        let path = root.join(rel);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    };
+    let write = |rel: &str, text: &str| common::write_file(root, rel, text);
     write("queries/rules.toml", UNSAFE_RULES);
     // `pkg/__init__` runs `helpers` before it binds Thing.
     write(
@@ -458,11 +450,7 @@ fn a_split_statement_carries_each_comment_to_the_line_it_applies_to() {
 fn one_run_reaches_the_fixed_point_when_a_layer_loses_its_last_importer() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    let write = |rel: &str, text: &str| {
-        let path = root.join(rel);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    };
+    let write = |rel: &str, text: &str| common::write_file(root, rel, text);
     write("pkg/__init__.py", "");
     write("pkg/d.py", "class X:\n    pass\n");
     write("pkg/c.py", "from pkg.d import X\n");

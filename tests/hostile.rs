@@ -13,6 +13,22 @@ fn write(root: &Path, rel: &str, bytes: &[u8]) {
     fs::write(path, bytes).unwrap();
 }
 
+/// Each diagnostic of a JSON output as `path: message`.
+fn diagnostic_lines(output: &serde_json::Value) -> Vec<String> {
+    output["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}: {}",
+                d["path"].as_str().unwrap(),
+                d["message"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
 fn stats_json(root: &Path) -> serde_json::Value {
     json(root, &["stats"])
 }
@@ -409,18 +425,7 @@ fn fifos_devices_sparse_files_and_links_leaving_the_root_are_skipped_with_a_reas
         "no read blocks or runs long"
     );
     let other = elsewhere.path().join("other.py").canonicalize().unwrap();
-    let lines: Vec<String> = stats["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            format!(
-                "{}: {}",
-                d["path"].as_str().unwrap(),
-                d["message"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let lines = diagnostic_lines(&stats);
     assert_eq!(
         lines,
         [
@@ -462,18 +467,7 @@ fn names_no_import_can_spell_are_reported_and_never_rewritten() {
     std::fs::write(&invalid, user).unwrap();
     write(root, "pkg/fine.py", user);
     let stats = stats_json(root);
-    let lines: Vec<String> = stats["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            format!(
-                "{}: {}",
-                d["path"].as_str().unwrap(),
-                d["message"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let lines = diagnostic_lines(&stats);
     assert_eq!(
         lines,
         [

@@ -331,11 +331,7 @@ fn stats_counts_the_import_cycles_that_cycles_lists() {
 fn duplicates_rank_by_importers_and_set_plugin_conventions_apart() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    let write = |rel: &str, text: &str| {
-        let path = root.join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    };
+    let write = |rel: &str, text: &str| common::write_file(root, rel, text);
     write("app/__init__.py", "");
     // Six plugins define the hook a loader calls; nothing imports them by name.
     for plugin in ["hue", "zha", "mqtt", "knx", "deconz", "tado"] {

@@ -48,6 +48,13 @@ pub fn json(root: &Path, args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&ok(root, &all)).unwrap()
 }
 
+/// Writes `text` to `root/rel`, making its folders.
+pub fn write_file(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {

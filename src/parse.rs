@@ -451,6 +451,13 @@ impl Walker<'_> {
                     self.bind(scope, name.id.as_str(), BindingKind::Variable, alias.range);
                 }
             }
+            Stmt::Delete(delete) if scope.top_level => {
+                for target in &delete.targets {
+                    if let Expr::Name(name) = target {
+                        self.bind(scope, name.id.as_str(), BindingKind::Deleted, delete.range);
+                    }
+                }
+            }
             Stmt::AugAssign(assign) => {
                 if scope.top_level
                     && is_name(&assign.target, "__all__")

@@ -52,6 +52,13 @@ impl Via {
     }
 }
 
+fn project_file(project: &Project, module: ModuleId) -> &str {
+    project.modules[module as usize]
+        .path
+        .as_deref()
+        .unwrap_or("?")
+}
+
 /// One step of a chain: the binding of `name` in `module` that points elsewhere.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Hop {
@@ -470,8 +477,18 @@ impl<'p> Resolver<'p> {
             next: None,
         };
         let source = HopSource::Binding(index);
-        match &self.bindings(module)[index as usize].kind {
+        let binding = &self.bindings(module)[index as usize];
+        match &binding.kind {
             BindingKind::Class | BindingKind::Function | BindingKind::Variable => definition,
+            BindingKind::Deleted => Entry {
+                resolution: Resolution::Unresolved(format!(
+                    "`{name}` is deleted by `del` at {}:{}",
+                    project_file(self.project, module),
+                    binding.position.line
+                )),
+                hop: None,
+                next: None,
+            },
             BindingKind::FromImport {
                 module: from,
                 level,
@@ -560,6 +577,11 @@ impl<'p> Resolver<'p> {
                     .filter(|b| !b.name.starts_with('_'))
                     .map(|b| b.name.clone())
                     .collect();
+                // A name the module deletes (`del X` the last word on it) is not exported.
+                names.retain(|name| {
+                    !matches!(self.winner(module, name), Some(Candidate::Binding(i))
+                        if self.bindings(module)[i as usize].kind == BindingKind::Deleted)
+                });
                 for star in self.stars(module) {
                     if let StarTarget::Internal(target) = self.star_target(module, star) {
                         let exported = self.exports(target);

@@ -100,6 +100,8 @@ pub enum BindingKind {
     Import {
         module: String,
     },
+    /// `del X` at module level: from here on the name is unbound.
+    Deleted,
 }
 
 /// A top-level name binding, in source order within its file.

@@ -229,6 +229,12 @@ symbol = "types_only.impl.Old"
 canonical = "types_only"
 
 [[rule]]
+id = "gone-from-types"
+kind = "canonical"
+symbol = "types_only.impl.Gone"
+canonical = "types_only"
+
+[[rule]]
 id = "manager-from-api"
 kind = "canonical"
 symbol = "private.impl.Manager"
@@ -264,11 +270,11 @@ fn unsafe_repo() -> tempfile::TempDir {
     );
     write(
         "types_only/__init__.py",
-        "import sys\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from types_only.impl import Lazy\nif sys.version_info < (3, 0):\n    from types_only.impl import Old\n",
+        "import sys\nfrom typing import TYPE_CHECKING\n\nfrom types_only.impl import Gone\n\nif TYPE_CHECKING:\n    from types_only.impl import Lazy\nif sys.version_info < (3, 0):\n    from types_only.impl import Old\ndel Gone\n",
     );
     write(
         "types_only/impl.py",
-        "class Lazy:\n    pass\n\n\nclass Old:\n    pass\n",
+        "class Lazy:\n    pass\n\n\nclass Old:\n    pass\n\n\nclass Gone:\n    pass\n",
     );
     write("private/__init__.py", "");
     write(
@@ -291,7 +297,8 @@ fn unsafe_repo() -> tempfile::TempDir {
         "app/user.py",
         "from pkg.impl import Thing\nfrom types_only.impl import Lazy, Old\n\
          from private.impl import Manager\nfrom private.impl import _Impl as Engine\n\
-         from hidden.impl import Real\nfrom factory import old_make\n",
+         from hidden.impl import Real\nfrom factory import old_make\n\
+         from types_only.impl import Gone\n",
     );
     dir
 }
@@ -334,7 +341,8 @@ fn fix_refuses_every_rewrite_that_could_change_what_runs() {
         fs::read_to_string(root.join("app/user.py")).unwrap(),
         "from pkg import Thing\nfrom types_only.impl import Lazy, Old\n\
          from private.api import Manager\nfrom private.api import _Impl as Engine\n\
-         from hidden.impl import Real\nfrom factory import old_make\n",
+         from hidden.impl import Real\nfrom factory import old_make\n\
+         from types_only.impl import Gone\n",
         "the same public name, never a private one the file did not use"
     );
     assert_eq!(
@@ -361,7 +369,9 @@ fn a_declared_successor_of_a_deprecated_name_is_an_unsafe_fix() {
     ok(root, &["fix", "--unsafe-fixes"]);
     let user = fs::read_to_string(root.join("app/user.py")).unwrap();
     assert!(
-        user.ends_with("from factory import new_make as old_make\n"),
+        user.ends_with(
+            "from factory import new_make as old_make\nfrom types_only.impl import Gone\n"
+        ),
         "{user}"
     );
 }

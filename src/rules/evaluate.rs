@@ -474,8 +474,8 @@ impl<'p> Evaluator<'p> {
                 finding.same_object = true;
                 if bound.is_none() {
                     finding.why_not_fixable = Some(format!(
-                        "`{canonical_name}` binds the object only under a private name: \
-                         importing it would introduce that name"
+                        "`{canonical_name}` binds the object under no name a new import could \
+                         use (only a private one, or one it deletes)"
                     ));
                 }
                 finding

@@ -363,6 +363,21 @@ fn fix_file(
     }))
 }
 
+/// Writes a planned rewrite, unless that could lose someone's work or leave the
+/// repository: only over the very bytes it was planned from (an editor's save, a
+/// formatter or a checkout in between leaves the file alone), never a read-only file,
+/// never through a link out of `root`.
+pub fn write(root: &std::path::Path, file: &FileFix) -> Result<(), String> {
+    let path = root.join(&file.path);
+    if let Some(reason) = crate::write::refuses(&path, root) {
+        return Err(reason);
+    }
+    if std::fs::read(&path).ok().as_deref() != Some(file.old.as_bytes()) {
+        return Err("changed while fix ran: left alone, run fix again".to_string());
+    }
+    crate::write::replace(&path, file.new.as_bytes()).map_err(|e| format!("{e:#}"))
+}
+
 /// Whether two summaries of a file place the same imports at the same bytes.
 fn same_imports(a: &crate::summary::FileSummary, b: &crate::summary::FileSummary) -> bool {
     let key = |s: &crate::summary::FileSummary| -> Vec<_> {
@@ -538,4 +553,38 @@ impl Comments {
 /// Where the statement the sites belong to ends (its trailing comment comes after).
 fn project_statement_end(project: &Project, sites: &[usize]) -> usize {
     project.import_site(sites[0]).statement_span.end as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_edited_between_planning_and_writing_is_left_as_it_is_now() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::write(root.join("a.py"), "from pkg import Engine\n").unwrap();
+        let planned = FileFix {
+            path: "a.py".to_string(),
+            old: "from pkg import Engine\n".to_string(),
+            new: "from pkg.core import Engine\n".to_string(),
+            fixed: 1,
+        };
+        // An editor saves in between: `from os import path` must not become anything else.
+        std::fs::write(root.join("a.py"), "from os import path\n").unwrap();
+        assert_eq!(
+            write(&root, &planned),
+            Err("changed while fix ran: left alone, run fix again".to_string())
+        );
+        assert_eq!(
+            std::fs::read_to_string(root.join("a.py")).unwrap(),
+            "from os import path\n"
+        );
+        std::fs::write(root.join("a.py"), "from pkg import Engine\n").unwrap();
+        assert_eq!(write(&root, &planned), Ok(()));
+        assert_eq!(
+            std::fs::read_to_string(root.join("a.py")).unwrap(),
+            "from pkg.core import Engine\n"
+        );
+    }
 }

@@ -58,21 +58,8 @@ pub fn run(
         }
     } else {
         for file in &plan.files {
-            let path = project.root.join(&file.path);
-            let refused = crate::write::refuses(&path, &project.root)
-                .or_else(|| {
-                    // Written only over the very bytes the rewrite was planned from.
-                    let now = std::fs::read(&path).unwrap_or_default();
-                    (now != file.old.as_bytes())
-                        .then(|| "changed while fix ran: left alone, run fix again".to_string())
-                })
-                // One file that cannot be written does not stop the others.
-                .or_else(|| {
-                    crate::write::replace(&path, file.new.as_bytes())
-                        .err()
-                        .map(|e| format!("{e:#}"))
-                });
-            if let Some(reason) = refused {
+            // One file that cannot be written does not stop the others.
+            if let Err(reason) = fix::write(&project.root, file) {
                 unwritten += file.fixed;
                 files_done -= 1;
                 writeln!(out, "{}: not fixed: {reason}", file.path)?;

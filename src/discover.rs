@@ -299,16 +299,7 @@ pub fn walk(root: &Path, roots: &[String], exclude: &GlobSet) -> Walk {
                             });
                         } else if is_python {
                             let rel = rel_of(path);
-                            match unimportable(path.strip_prefix(root).unwrap_or(path)) {
-                                Some(why) => diagnostics.lock().unwrap().push(FileDiagnostic {
-                                    path: rel,
-                                    line: 0,
-                                    message: format!("cannot be imported ({why}); skipped"),
-                                }),
-                                None => {
-                                    found.lock().unwrap().push((rel, path.to_path_buf(), index))
-                                }
-                            }
+                            found.lock().unwrap().push((rel, path.to_path_buf(), index));
                         }
                     }
                     Err(error) => {
@@ -412,23 +403,31 @@ pub fn slash_path(rel: &Path) -> String {
     text
 }
 
-/// Why no import statement can name the file at `rel`: Python source spells module names
-/// as text, so a name that is not UTF-8, or holds a backslash or a control character,
-/// is never imported (and could not be written back under its own name).
-fn unimportable(rel: &Path) -> Option<&'static str> {
-    let Some(text) = rel.to_str() else {
-        return Some("its name is not valid UTF-8");
-    };
-    let parts = text.split(std::path::MAIN_SEPARATOR);
-    for part in parts {
-        if !cfg!(windows) && part.contains('\\') {
-            return Some("a backslash in its name");
-        }
-        if part.chars().any(char::is_control) {
-            return Some("a control character in its name");
-        }
+/// A root-relative path as raw bytes (what the cache stores: a name that is not UTF-8
+/// survives, where its text form would not lead back to the file).
+pub fn path_bytes(rel: &Path) -> Vec<u8> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        rel.as_os_str().as_bytes().to_vec()
     }
-    None
+    #[cfg(not(unix))]
+    {
+        rel.to_string_lossy().into_owned().into_bytes()
+    }
+}
+
+/// The path `path_bytes` stored.
+pub fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+    }
+    #[cfg(not(unix))]
+    {
+        PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+    }
 }
 
 fn precedence(file: &SourceFile) -> (bool, bool) {

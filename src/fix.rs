@@ -14,7 +14,10 @@ use crate::summary::Span;
 /// The outcome for one file.
 #[derive(Debug)]
 pub struct FileFix {
+    /// The file as shown (root-relative, `/`-separated, escaped).
     pub path: String,
+    /// Where it is.
+    pub real: std::path::PathBuf,
     pub old: String,
     pub new: String,
     /// Findings the new text fixes.
@@ -357,6 +360,7 @@ fn fix_file(
     };
     Ok(Some(FileFix {
         path,
+        real: project.files[file].path.clone(),
         old,
         new,
         fixed,
@@ -368,14 +372,14 @@ fn fix_file(
 /// formatter or a checkout in between leaves the file alone), never a read-only file,
 /// never through a link out of `root`.
 pub fn write(root: &std::path::Path, file: &FileFix) -> Result<(), String> {
-    let path = root.join(&file.path);
-    if let Some(reason) = crate::write::refuses(&path, root) {
+    let path = &file.real;
+    if let Some(reason) = crate::write::refuses(path, root) {
         return Err(reason);
     }
-    if std::fs::read(&path).ok().as_deref() != Some(file.old.as_bytes()) {
+    if std::fs::read(path).ok().as_deref() != Some(file.old.as_bytes()) {
         return Err("changed while fix ran: left alone, run fix again".to_string());
     }
-    crate::write::replace(&path, file.new.as_bytes()).map_err(|e| format!("{e:#}"))
+    crate::write::replace(path, file.new.as_bytes()).map_err(|e| format!("{e:#}"))
 }
 
 /// Whether two summaries of a file place the same imports at the same bytes.
@@ -566,6 +570,7 @@ mod tests {
         std::fs::write(root.join("a.py"), "from pkg import Engine\n").unwrap();
         let planned = FileFix {
             path: "a.py".to_string(),
+            real: root.join("a.py"),
             old: "from pkg import Engine\n".to_string(),
             new: "from pkg.core import Engine\n".to_string(),
             fixed: 1,

@@ -214,7 +214,7 @@ fn warm(
                 .files
                 .iter()
                 .map(|f| SourceFile {
-                    path: root.join(&f.rel),
+                    path: root.join(discover::path_from_bytes(&f.path)),
                     rel: f.rel.clone(),
                     module: f.module.clone(),
                     is_package: f.is_package,
@@ -568,6 +568,10 @@ fn save(
             .extend(parse_diagnostics(file, project.summary(index)));
         header.files.push(StoredFile {
             rel: file.rel.clone(),
+            path: match file.path.strip_prefix(&project.root) {
+                Ok(rel) => discover::path_bytes(rel),
+                Err(_) => file.rel.clone().into_bytes(),
+            },
             module: file.module.clone(),
             is_package: file.is_package,
             is_stub: file.is_stub,

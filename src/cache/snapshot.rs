@@ -66,6 +66,8 @@ pub struct IgnoreStamp {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct StoredFile {
     pub rel: String,
+    /// The real root-relative path, as bytes (`rel` is its printable form).
+    pub path: Vec<u8>,
     pub module: String,
     pub is_package: bool,
     pub is_stub: bool,
@@ -293,6 +295,7 @@ mod tests {
             key: 7,
             files: vec![StoredFile {
                 rel: "pkg/mod.py".to_string(),
+                path: b"pkg/mod.py".to_vec(),
                 module: "pkg.mod".to_string(),
                 is_package: false,
                 is_stub: false,

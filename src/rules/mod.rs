@@ -1,7 +1,14 @@
 //! Rules ("saved queries") from `queries/*.toml`, and the findings they produce.
 
+mod broken_import;
+mod canonical;
+mod deprecated;
+mod deprecated_auto;
 pub mod evaluate;
+mod forbidden;
+mod no_cycles;
 pub mod pattern;
+mod single_definition;
 
 use std::path::{Path, PathBuf};
 

@@ -2,7 +2,9 @@
 //! `pkg.**` the package and everything below it.
 
 use anyhow::{Result, anyhow};
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
+
+use super::Rule;
 
 #[derive(Clone, Debug)]
 pub struct ModulePattern {
@@ -52,6 +54,28 @@ impl ModulePattern {
 /// Any of several patterns.
 pub fn any_matches(patterns: &[ModulePattern], module: &str) -> bool {
     patterns.iter().any(|p| p.matches(module))
+}
+
+/// A rule's path globs (`allow`, `names`, `paths`), or an error naming the rule and key.
+pub(super) fn path_globs(rule: &Rule, key: &str, patterns: &[String]) -> Result<GlobSet> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        let glob =
+            Glob::new(pattern).map_err(|e| anyhow!("{}: {key} {pattern:?}: {e}", rule.at()))?;
+        builder.add(glob);
+    }
+    Ok(builder.build()?)
+}
+
+pub(super) fn module_patterns(
+    rule: &Rule,
+    key: &str,
+    patterns: &[String],
+) -> Result<Vec<ModulePattern>> {
+    patterns
+        .iter()
+        .map(|p| ModulePattern::new(p).map_err(|e| anyhow!("{}: {key}: {e}", rule.at())))
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,0 +1,157 @@
+//! `deprecated`: imports of a deprecated module or name, direct or through any re-export.
+
+use anyhow::{Result, anyhow};
+use globset::GlobSet;
+use rustc_hash::FxHashSet;
+
+use super::Rule;
+use super::evaluate::{Evaluator, Finding};
+use super::pattern::ModulePattern;
+use super::pattern::path_globs;
+use crate::index::ModuleId;
+use crate::query::{self};
+use crate::resolve::Resolution;
+
+impl<'p> Evaluator<'p> {
+    /// A `deprecated` rule's findings: imports of its target, direct or through any
+    /// re-export, each with the replacement as advice or as a fix.
+    pub(super) fn deprecated_rule(
+        &mut self,
+        rule: &Rule,
+        target: &str,
+        replacement: Option<&str>,
+        allow: &[String],
+    ) -> Result<Vec<Finding>> {
+        let id = rule.id().to_string();
+        let severity = rule.severity();
+        let message = rule.message().map(str::to_string);
+        let allow = path_globs(rule, "allow", allow)?;
+        if let Some(replacement) = replacement {
+            crate::target::resolve_target(&mut self.resolver, replacement)
+                .map_err(|e| anyhow!("{}: replacement {e}", rule.at()))?;
+        }
+        let pattern =
+            ModulePattern::new(target).map_err(|e| anyhow!("{}: target: {e}", rule.at()))?;
+        let found = self.deprecated(&pattern, &allow);
+        if found.is_none() {
+            self.warnings.push(format!(
+                "{}: target `{target}` matches nothing in the repository",
+                rule.at()
+            ));
+        }
+        let default = format!("`{target}` is deprecated");
+        // A deprecated name's replacement is a declared mapping (applied only as an
+        // unsafe fix unless it is the very same object); a deprecated module's is
+        // advice, unless it is a module: then each name moves to the same name
+        // there, when that is the same object.
+        let symbol_level = !pattern.is_glob()
+            && matches!(
+                self.resolver.resolve_path(target).0,
+                Resolution::Definition { .. }
+            );
+        let to_module = replacement
+            .is_some_and(|r| matches!(self.resolver.resolve_path(r).0, Resolution::Module(_)));
+        Ok(found
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(site, via)| {
+                let mut text = message.clone().unwrap_or_else(|| default.clone());
+                if let Some(replacement) = replacement {
+                    text.push_str(&format!("; import `{replacement}` instead"));
+                }
+                let name = self.project.import_site(site).name.clone();
+                let (edit, same_object) = match (replacement, name) {
+                    (Some(r), _) if symbol_level => (Some(r.to_string()), false),
+                    (Some(r), Some(name)) if to_module => (Some(format!("{r}.{name}")), true),
+                    _ => (None, false),
+                };
+                let advice = edit.is_none() && replacement.is_some();
+                let mut finding = self.site_finding(&id, severity, site, text, via, edit);
+                finding.same_object = same_object;
+                if advice {
+                    finding.why_not_fixable = Some(
+                        "the replacement stands for the whole deprecated module, not \
+                         this name: a different object, to choose by hand"
+                            .to_string(),
+                    );
+                }
+                finding
+            })
+            .collect())
+    }
+
+    /// Sites that depend on the deprecated modules or symbol; `None` when the target
+    /// names nothing in the repository.
+    pub(super) fn deprecated(
+        &mut self,
+        pattern: &ModulePattern,
+        allow: &GlobSet,
+    ) -> Option<Vec<(usize, Vec<String>)>> {
+        let project = self.project;
+        let modules: FxHashSet<ModuleId> = if pattern.is_glob() {
+            (0..project.modules.len() as ModuleId)
+                .filter(|&m| {
+                    !project.modules[m as usize].external
+                        && pattern.matches(&project.modules[m as usize].name)
+                })
+                .collect()
+        } else {
+            match self.resolver.resolve_path(pattern.text()).0 {
+                Resolution::Module(m) => FxHashSet::from_iter([m]),
+                symbol @ Resolution::Definition { .. } => {
+                    return Some(self.sites_resolving_to(&symbol, allow));
+                }
+                _ => FxHashSet::default(),
+            }
+        };
+        if modules.is_empty() {
+            return None;
+        }
+        Some(self.sites_reaching(&modules, allow))
+    }
+
+    pub(super) fn sites_resolving_to(
+        &self,
+        symbol: &Resolution,
+        allow: &GlobSet,
+    ) -> Vec<(usize, Vec<String>)> {
+        let project = self.project;
+        self.in_scope
+            .iter()
+            .copied()
+            .filter(|&s| self.resolved(s).resolution == *symbol)
+            .filter(|&s| !allow.is_match(&project.files[project.sites[s].file].rel))
+            .map(|s| (s, self.via(s)))
+            .collect()
+    }
+
+    /// Sites outside `modules` (and outside `allow`) that depend on one of them.
+    pub(super) fn sites_reaching(
+        &self,
+        modules: &FxHashSet<ModuleId>,
+        allow: &GlobSet,
+    ) -> Vec<(usize, Vec<String>)> {
+        let project = self.project;
+        self.in_scope
+            .iter()
+            .copied()
+            .filter(|&s| !modules.contains(&project.sites[s].importer))
+            .filter(|&s| !allow.is_match(&project.files[project.sites[s].file].rel))
+            .filter(|&s| {
+                let resolved = self.resolved(s);
+                query::reaches_module(
+                    project,
+                    s,
+                    &resolved.resolution,
+                    resolved.hops.iter().copied(),
+                    |m| modules.contains(&m),
+                )
+            })
+            .map(|s| {
+                // A direct import needs no chain; one through a re-export shows it.
+                let direct = project.sites[s].node.is_some_and(|n| modules.contains(&n));
+                (s, if direct { Vec::new() } else { self.via(s) })
+            })
+            .collect()
+    }
+}

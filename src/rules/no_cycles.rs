@@ -1,0 +1,60 @@
+//! `no-cycles`: import cycles among a set of modules.
+
+use rustc_hash::FxHashSet;
+
+use super::Severity;
+use super::evaluate::{Evaluator, Finding};
+use super::pattern::{ModulePattern, any_matches};
+use crate::graph::{EdgeFilter, Graph};
+use crate::index::ModuleId;
+use crate::view;
+
+impl<'p> Evaluator<'p> {
+    pub(super) fn no_cycles(
+        &self,
+        id: &str,
+        severity: Severity,
+        message: Option<String>,
+        within: &[ModulePattern],
+    ) -> Vec<Finding> {
+        let project = self.project;
+        let modules: FxHashSet<ModuleId> = (0..project.modules.len() as ModuleId)
+            .filter(|&m| {
+                let module = &project.modules[m as usize];
+                !module.external && any_matches(within, &module.name)
+            })
+            .collect();
+        if !self.scope_has(|m| modules.contains(&m)) {
+            return Vec::new();
+        }
+        let graph = Graph::new(project, EdgeFilter::default()).within(modules);
+        let mut findings = Vec::new();
+        for cycle in graph.cycles() {
+            let Some(first) = graph.links(&cycle.chain).first().copied() else {
+                continue;
+            };
+            if !self.in_scope_file(project.sites[first.site].file) {
+                continue;
+            }
+            let modules: Vec<String> = cycle
+                .chain
+                .iter()
+                .map(|&m| project.modules[m as usize].name.clone())
+                .collect();
+            let deferred = if cycle.deferred {
+                " (deferred: TYPE_CHECKING or function-level)"
+            } else {
+                ""
+            };
+            let head = message
+                .clone()
+                .unwrap_or_else(|| format!("import cycle through `{}`", modules[0]));
+            let text = format!("{head}{deferred}");
+            let mut finding =
+                self.site_finding(id, severity, first.site, text, modules.clone(), None);
+            finding.target = view::arrows(&modules);
+            findings.push(finding);
+        }
+        findings
+    }
+}

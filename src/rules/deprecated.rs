@@ -82,7 +82,7 @@ impl<'p> Evaluator<'p> {
 
     /// Sites that depend on the deprecated modules or symbol; `None` when the target
     /// names nothing in the repository.
-    pub(super) fn deprecated(
+    fn deprecated(
         &mut self,
         pattern: &ModulePattern,
         allow: &GlobSet,
@@ -110,33 +110,35 @@ impl<'p> Evaluator<'p> {
         Some(self.sites_reaching(&modules, allow))
     }
 
-    pub(super) fn sites_resolving_to(
-        &self,
-        symbol: &Resolution,
-        allow: &GlobSet,
-    ) -> Vec<(usize, Vec<String>)> {
+    /// The sites in scope outside the `allow` path globs.
+    fn not_allowed<'a>(&'a self, allow: &'a GlobSet) -> impl Iterator<Item = usize> + 'a {
         let project = self.project;
         self.in_scope
             .iter()
             .copied()
+            .filter(move |&s| !allow.is_match(&project.files[project.sites[s].file].rel))
+    }
+
+    fn sites_resolving_to(
+        &self,
+        symbol: &Resolution,
+        allow: &GlobSet,
+    ) -> Vec<(usize, Vec<String>)> {
+        self.not_allowed(allow)
             .filter(|&s| self.resolved(s).resolution == *symbol)
-            .filter(|&s| !allow.is_match(&project.files[project.sites[s].file].rel))
             .map(|s| (s, self.via(s)))
             .collect()
     }
 
     /// Sites outside `modules` (and outside `allow`) that depend on one of them.
-    pub(super) fn sites_reaching(
+    fn sites_reaching(
         &self,
         modules: &FxHashSet<ModuleId>,
         allow: &GlobSet,
     ) -> Vec<(usize, Vec<String>)> {
         let project = self.project;
-        self.in_scope
-            .iter()
-            .copied()
+        self.not_allowed(allow)
             .filter(|&s| !modules.contains(&project.sites[s].importer))
-            .filter(|&s| !allow.is_match(&project.files[project.sites[s].file].rel))
             .filter(|&s| {
                 let resolved = self.resolved(s);
                 query::reaches_module(

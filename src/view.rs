@@ -317,3 +317,12 @@ fn bracketed(labels: &[&str]) -> String {
 pub fn arrows(modules: &[String]) -> String {
     modules.join(" → ")
 }
+
+/// `1 site`, `3 sites`.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}

@@ -97,14 +97,7 @@ pub fn draw(
     Ok(())
 }
 
-/// `1 site`, `3 sites`.
-pub fn count(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
+pub use crate::view::count;
 
 /// The edges a query walks, from its command-line flags.
 pub fn edge_filter(args: &SiteFilterArgs, parents: bool) -> EdgeFilter {

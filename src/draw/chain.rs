@@ -94,7 +94,7 @@ pub fn build(project: &Project, target: &str) -> Result<Diagram> {
             Some(sites) => format!(
                 "{}\n{}",
                 heading(&start),
-                crate::commands::count(sites, "import site")
+                crate::view::count(sites, "import site")
             ),
             None => format!("{}\n(the target)", heading(&start)),
         };

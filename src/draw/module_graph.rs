@@ -116,7 +116,7 @@ pub fn build(project: &Project, options: &Options) -> Result<Diagram> {
             to: to.to_string(),
             deferred,
             label: None,
-            tooltip: Some(crate::commands::count(sites, "import site")),
+            tooltip: Some(crate::view::count(sites, "import site")),
         });
     }
     diagram.sort();
@@ -266,7 +266,7 @@ fn node(
     let mut label = if is_collapsed {
         format!(
             "{last}.*\n({})",
-            crate::commands::count(members.len(), "module")
+            crate::view::count(members.len(), "module")
         )
     } else if is_package && !external {
         format!("{last}/__init__")

@@ -86,27 +86,33 @@ impl Config {
                 .get_ref()
                 .get("tool")
                 .and_then(|tool| tool.get_ref().as_table());
+            // A misspelt table is ignored by everything else: say so instead.
+            let near = tool.and_then(|tool| {
+                tool.iter().find(|(key, _)| {
+                    let spelt = key.get_ref().replace('_', "-").to_lowercase();
+                    key.get_ref() != TABLE && strsim::levenshtein(&spelt, TABLE) <= 2
+                })
+            });
+            let misspelt = near.map(|(key, _)| {
+                format!(
+                    "{}:{}: [tool.{}] is not read; did you mean [tool.{TABLE}]?",
+                    path.display(),
+                    line_of(&text, key.span().start),
+                    key.get_ref()
+                )
+            });
             match tool.and_then(|tool| tool.get(TABLE)) {
-                Some(table) => Config::deserialize(ValueDeserializer::from(table.clone()))
-                    .map_err(|e| fail("[tool.ssot-graph]: ", &e))?,
-                None => {
-                    // A misspelt table is ignored by everything else: say so instead.
-                    let near = tool.and_then(|tool| {
-                        tool.iter().find(|(key, _)| {
-                            let key = key.get_ref().replace('_', "-").to_lowercase();
-                            strsim::levenshtein(&key, TABLE) <= 2
-                        })
-                    });
-                    if let Some((key, _)) = near {
-                        bail!(
-                            "{}:{}: [tool.{}] is not read; did you mean [tool.{TABLE}]?",
-                            path.display(),
-                            line_of(&text, key.span().start),
-                            key.get_ref()
-                        );
+                Some(table) => {
+                    if let Some(misspelt) = misspelt {
+                        eprintln!("warning: {misspelt}");
                     }
-                    Config::default()
+                    Config::deserialize(ValueDeserializer::from(table.clone()))
+                        .map_err(|e| fail("[tool.ssot-graph]: ", &e))?
                 }
+                None => match misspelt {
+                    Some(misspelt) => bail!("{misspelt}"),
+                    None => Config::default(),
+                },
             }
         } else {
             toml::from_str(&text).map_err(|e| fail("", &e))?

@@ -378,3 +378,20 @@ fn output_to_a_device_or_a_link_writes_through_it() {
         "{written}"
     );
 }
+
+#[test]
+fn a_misspelt_settings_table_beside_the_right_one_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&fixture("seed"), dir.path());
+    let pyproject = dir.path().join("pyproject.toml");
+    let mut text = std::fs::read_to_string(&pyproject).unwrap();
+    text.push_str("\n[tool.ssot_graph]\nexclude = [\"tests/**\"]\n");
+    std::fs::write(&pyproject, text).unwrap();
+    let output = run(dir.path(), &["stats"]);
+    assert_eq!(output.code, 0);
+    assert_eq!(
+        output.stderr,
+        "warning: [ROOT]/pyproject.toml:7: [tool.ssot_graph] is not read; did you mean \
+         [tool.ssot-graph]?\n"
+    );
+}

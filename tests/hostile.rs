@@ -13,7 +13,7 @@ fn write(root: &Path, rel: &str, bytes: &[u8]) {
     fs::write(path, bytes).unwrap();
 }
 
-/// Each diagnostic of a JSON output as `path: message`.
+/// Each diagnostic of a JSON output as `path:line: message`.
 fn diagnostic_lines(output: &serde_json::Value) -> Vec<String> {
     output["diagnostics"]
         .as_array()
@@ -21,8 +21,9 @@ fn diagnostic_lines(output: &serde_json::Value) -> Vec<String> {
         .iter()
         .map(|d| {
             format!(
-                "{}: {}",
+                "{}:{}: {}",
                 d["path"].as_str().unwrap(),
+                d["line"],
                 d["message"].as_str().unwrap()
             )
         })
@@ -104,19 +105,7 @@ fn hostile_files_become_diagnostics_and_the_rest_still_resolves() {
     std::os::unix::fs::symlink(root.join("pkg"), root.join("pkg/loop")).unwrap();
 
     let stats = stats_json(root);
-    let diagnostics: Vec<String> = stats["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            format!(
-                "{}:{}: {}",
-                d["path"].as_str().unwrap(),
-                d["line"],
-                d["message"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let diagnostics = diagnostic_lines(&stats);
     let mut expected = vec![
         "pkg/binary.py:1: binary file: source contains a NUL byte".to_string(),
         "pkg/bom_latin.py:1: a UTF-8 byte order mark and a coding declaration of `latin-1`: \
@@ -244,19 +233,7 @@ fn deep_nesting_and_ten_thousand_files_in_one_folder_complete() {
     // The modules re-export X from each other in rings of ten: every site is a cycle.
     // 500 levels of blocks are past what CPython accepts: that file is a diagnostic.
     assert_eq!(stats["resolution"]["cycle"], 10_000, "{stats:#}");
-    let deep: Vec<String> = stats["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            format!(
-                "{}:{}: {}",
-                d["path"].as_str().unwrap(),
-                d["line"],
-                d["message"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let deep = diagnostic_lines(&stats);
     assert_eq!(
         deep,
         [
@@ -429,17 +406,17 @@ fn fifos_devices_sparse_files_and_links_leaving_the_root_are_skipped_with_a_reas
     assert_eq!(
         lines,
         [
-            "pkg/everything: a link to /, outside the repository; not followed".to_string(),
-            "pkg/fifo.py: not a regular file; skipped".to_string(),
+            "pkg/everything:0: a link to /, outside the repository; not followed".to_string(),
+            "pkg/fifo.py:0: not a regular file; skipped".to_string(),
             format!(
-                "pkg/other.py: a link to {}, outside the repository; not followed",
+                "pkg/other.py:0: a link to {}, outside the repository; not followed",
                 other.display()
             ),
-            "pkg/proc: a link to /proc, outside the repository; not followed".to_string(),
-            "pkg/sparse.py: file is 2147.5 MB, above the 16 MB limit; skipped".to_string(),
-            "pkg/x.y.py: `x.y.py` cannot be imported (a module name has no dots); skipped"
+            "pkg/proc:0: a link to /proc, outside the repository; not followed".to_string(),
+            "pkg/sparse.py:0: file is 2147.5 MB, above the 16 MB limit; skipped".to_string(),
+            "pkg/x.y.py:0: `x.y.py` cannot be imported (a module name has no dots); skipped"
                 .to_string(),
-            "pkg/zero.py: a link to /dev/zero, outside the repository; not followed".to_string(),
+            "pkg/zero.py:0: a link to /dev/zero, outside the repository; not followed".to_string(),
         ]
     );
     // A link inside the repository is a file of it; the rest still resolves.

@@ -96,7 +96,7 @@ impl StagedTree {
 }
 
 /// NUL-separated output of `git ARGS` run at `root`, paths relative to it.
-fn git(root: &Path, args: &[&str], input: Option<&[u8]>) -> Result<Vec<String>> {
+pub fn git(root: &Path, args: &[&str], input: Option<&[u8]>) -> Result<Vec<String>> {
     let mut child = Command::new("git")
         .arg("-C")
         .arg(root)

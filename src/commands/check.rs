@@ -2,8 +2,7 @@
 //! findings, and report the rest as text, JSON, SARIF or GitHub annotations.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 use rustc_hash::FxHashSet;
@@ -18,6 +17,7 @@ use crate::files::{self, Strictness};
 use crate::index::Project;
 use crate::rules::evaluate::{Evaluator, Finding};
 use crate::rules::{self, BROKEN_IMPORT, DEPRECATED_AUTO, Rule, Severity};
+use crate::staged;
 use crate::suppress;
 use crate::view;
 
@@ -305,19 +305,37 @@ fn scope(project: &Project, options: &Options) -> Result<Option<(FxHashSet<Strin
     }
     let mut touched = selection.rels;
     if options.staged {
-        let staged = git(
+        let staged = staged::git(
             &project.root,
-            &["diff", "--cached", "--name-only", "--diff-filter=ACMR"],
-        );
+            &[
+                "diff",
+                "--cached",
+                "--name-only",
+                "--diff-filter=ACMR",
+                "--relative",
+                "-z",
+            ],
+            None,
+        )?;
         let known: FxHashSet<&str> = project.files.iter().map(|f| f.rel.as_str()).collect();
         touched.extend(staged.into_iter().filter(|p| known.contains(p.as_str())));
     }
     // pre-commit never passes deleted files: ask git which modules the commit removes.
     let mut deleted = Vec::new();
-    let status = git(
+    // Outside a git repository there are none.
+    let status = staged::git(
         &project.root,
-        &["diff", "--cached", "--name-status", "--diff-filter=DR"],
-    );
+        &[
+            "diff",
+            "--cached",
+            "--name-status",
+            "--diff-filter=DR",
+            "--relative",
+            "-z",
+        ],
+        None,
+    )
+    .unwrap_or_default();
     let mut tokens = status.iter();
     while let Some(kind) = tokens.next() {
         let Some(old) = tokens.next() else { break };
@@ -329,25 +347,6 @@ fn scope(project: &Project, options: &Options) -> Result<Option<(FxHashSet<Strin
         }
     }
     Ok(Some((touched, deleted)))
-}
-
-/// NUL-separated output of a git command run at `root`, relative to it; nothing when git
-/// or the repository is missing.
-fn git(root: &Path, args: &[&str]) -> Vec<String> {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(args)
-        .args(["--relative", "-z"])
-        .output();
-    match output {
-        Ok(output) if output.status.success() => String::from_utf8_lossy(&output.stdout)
-            .split('\0')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect(),
-        _ => Vec::new(),
-    }
 }
 
 pub fn write(

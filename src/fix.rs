@@ -510,6 +510,8 @@ impl Comments {
             by_site: BTreeMap::new(),
             statement: Vec::new(),
         };
+        // A comment after the statement's end is its trailing one.
+        let statement_end = project.import_site(sites[0]).statement_span.end as usize;
         let mut at = start;
         // Import statements hold no strings: every `#` starts a comment.
         while let Some(offset) = source[at..end].find('#') {
@@ -528,7 +530,7 @@ impl Comments {
                     (span.end as usize) <= comment_start && (span.end as usize) > line_start
                 })
                 .max_by_key(|&s| project.import_site(s).alias_span.end);
-            let trailing = comment_start >= project_statement_end(project, sites);
+            let trailing = comment_start >= statement_end;
             match owner {
                 Some(site) if !trailing => found.by_site.entry(site).or_default().push(text),
                 _ => found.statement.push(text),
@@ -552,11 +554,6 @@ impl Comments {
         }
         line
     }
-}
-
-/// Where the statement the sites belong to ends (its trailing comment comes after).
-fn project_statement_end(project: &Project, sites: &[usize]) -> usize {
-    project.import_site(sites[0]).statement_span.end as usize
 }
 
 #[cfg(test)]

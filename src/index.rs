@@ -4,17 +4,13 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
-use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
 use petgraph::graph::{DiGraph, NodeIndex};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use globset::GlobSet;
-
-use crate::config::Config;
-use crate::discover::{self, FileDiagnostic, SourceFile};
-use crate::parse;
+use crate::discover::{FileDiagnostic, SourceFile};
+use crate::fingerprint::content_hash;
+use crate::rows::Rows;
 use crate::summaries::Summaries;
 use crate::summary::{BindingKind, Context, FileSummary, ImportSite};
 
@@ -105,132 +101,6 @@ pub struct Edge {
     pub implicit_sites: SiteList,
 }
 
-/// How a project is read.
-#[derive(Debug, Default)]
-pub struct OpenOptions {
-    /// Show a progress bar while parsing (a terminal is attached and not `-q`).
-    pub progress: bool,
-    /// Reuse and update the cache.
-    pub cache: bool,
-    /// Say on stderr how the cache was used.
-    pub verbose: bool,
-    /// Leave writing a new cache snapshot to the caller (`Project::pending_save`).
-    pub defer_save: bool,
-    /// Read the repository as git's index holds it (`--staged`).
-    pub staged: Option<std::sync::Arc<crate::staged::StagedTree>>,
-    /// Trust no file's stamp: hash every file against the cache (`fix` edits bytes at the
-    /// positions the summaries give, so they must be those of the files as they are).
-    pub hash_all: bool,
-}
-
-/// What to read and how, from the configuration.
-pub struct Layout {
-    pub root: PathBuf,
-    pub source_roots: Vec<String>,
-    exclude: GlobSet,
-    tests: GlobSet,
-    pub target: parse::Target,
-    /// With `--staged`: read the files as git's index holds them.
-    pub staged: Option<std::sync::Arc<crate::staged::StagedTree>>,
-}
-
-impl Layout {
-    pub fn new(root: PathBuf, config: &Config) -> Result<Layout> {
-        Ok(Layout {
-            source_roots: discover::source_roots(&root, config)?,
-            exclude: discover::glob_set("exclude", &config.exclude)?,
-            tests: discover::glob_set("tests", &config.test_globs())?,
-            target: config.target()?,
-            staged: None,
-            root,
-        })
-    }
-
-    /// Every Python file under the source roots, test files marked (as staged, with
-    /// `--staged`).
-    pub fn walk(&self) -> discover::Walk {
-        let mut walk = discover::walk(&self.root, &self.source_roots, &self.exclude);
-        for file in &mut walk.files {
-            file.is_test = self.tests.is_match(&file.rel);
-        }
-        self.as_staged(&mut walk.files);
-        walk
-    }
-
-    /// With `--staged`, `files` as the commit holds them.
-    pub fn as_staged(&self, files: &mut Vec<SourceFile>) {
-        if let Some(staged) = &self.staged {
-            staged.apply(files);
-        }
-    }
-}
-
-/// A file's size and modification time: unchanged stamps mean unchanged content (unless
-/// the file changed within the clock's resolution of being read, which the cache checks).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Stamp {
-    pub size: u64,
-    pub mtime_ns: u64,
-}
-
-impl Stamp {
-    pub fn of(metadata: &std::fs::Metadata) -> Stamp {
-        let mtime = metadata
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos() as u64);
-        Stamp {
-            size: metadata.len(),
-            mtime_ns: mtime,
-        }
-    }
-}
-
-/// A file as parsed: its summary, and what the cache needs to know it again.
-pub struct Parsed {
-    pub summary: FileSummary,
-    pub stamp: Option<Stamp>,
-    pub hash: u64,
-}
-
-/// Content hash of a file's bytes (stable within one build of the tool).
-pub fn content_hash(bytes: &[u8]) -> u64 {
-    use std::hash::Hasher;
-    let mut hasher = rustc_hash::FxHasher::default();
-    hasher.write(bytes);
-    hasher.write_usize(bytes.len());
-    hasher.finish()
-}
-
-/// The cache's hash of a file as read (an oversize file by its size alone).
-pub fn source_hash(source: &parse::SourceBytes) -> u64 {
-    match source {
-        parse::SourceBytes::Bytes(bytes) => content_hash(bytes),
-        parse::SourceBytes::Oversize(size) => !size,
-    }
-}
-
-/// Reads and summarizes one file; with `fingerprint`, also takes its stamp and hash
-/// for the cache.
-pub fn parse_file(file: &SourceFile, target: &parse::Target, fingerprint: bool) -> Parsed {
-    let stamp = fingerprint
-        .then(|| std::fs::metadata(&file.path).ok().map(|m| Stamp::of(&m)))
-        .flatten();
-    match parse::read_source(&file.path) {
-        Ok(source) => Parsed {
-            hash: if fingerprint { source_hash(&source) } else { 0 },
-            summary: source.summarize(file.is_stub, target),
-            stamp,
-        },
-        Err(error) => Parsed {
-            summary: read_error(error),
-            stamp: None,
-            hash: 0,
-        },
-    }
-}
-
 /// The problems reading and parsing found in one file, as project diagnostics.
 pub fn parse_diagnostics<'a>(
     file: &'a SourceFile,
@@ -241,41 +111,6 @@ pub fn parse_diagnostics<'a>(
         line: d.line,
         message: d.message.clone(),
     })
-}
-
-fn read_error(error: std::io::Error) -> FileSummary {
-    FileSummary {
-        diagnostics: vec![crate::summary::Diagnostic {
-            line: 0,
-            message: format!("cannot read: {error}"),
-        }],
-        ..FileSummary::default()
-    }
-}
-
-/// Every file's summary, parsed in parallel, with a progress bar on big trees.
-fn summarize_all(
-    files: &[SourceFile],
-    target: &parse::Target,
-    options: &OpenOptions,
-) -> Vec<Parsed> {
-    let bar = if options.progress && files.len() >= 2000 {
-        let bar = ProgressBar::new(files.len() as u64);
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} parsing {pos}/{len} files {wide_bar} {eta}")
-                .expect("a valid template"),
-        );
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
-    let summaries = files
-        .par_iter()
-        .progress_with(bar.clone())
-        .map(|file| parse_file(file, target, options.cache))
-        .collect();
-    bar.finish_and_clear();
-    summaries
 }
 
 pub struct Project {
@@ -291,11 +126,9 @@ pub struct Project {
     pub timings: Vec<(&'static str, Duration)>,
     /// From the cache: for each module, the sites whose import or re-export chain went
     /// through it when the cache was written.
-    pub chains: Option<Dependents>,
+    pub chains: Option<Rows>,
     /// Files that changed since the cache was written (their sites are not in `chains`).
     pub changed_files: Vec<usize>,
-    /// A snapshot left to write (`OpenOptions::defer_save`).
-    pub pending_save: Option<crate::cache::PendingSave>,
     /// Which modules bind a definition (class, function, value or alias) to which name;
     /// built on first use or restored from the cache.
     pub binders: OnceLock<Binders>,
@@ -307,84 +140,18 @@ pub struct Project {
 /// by hash, so a lookup may yield a module that binds another name (callers check).
 pub type Binders = Vec<(u64, ModuleId)>;
 
-/// Numbers per row, in compressed rows: row `r` is `items[offsets[r]..offsets[r + 1]]`
-/// (for each module, the sites that depend on it).
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
-pub struct Dependents {
-    #[serde(deserialize_with = "crate::cache::exact")]
-    pub offsets: Vec<u32>,
-    #[serde(deserialize_with = "crate::cache::exact")]
-    pub items: Vec<u32>,
-}
-
-impl Dependents {
-    pub fn push_row(&mut self, row: impl Iterator<Item = u32>) {
-        if self.offsets.is_empty() {
-            self.offsets.push(0);
-        }
-        self.items.extend(row);
-        self.offsets.push(self.items.len() as u32);
-    }
-
-    /// Row `r`, empty when there is no such row.
-    pub fn row(&self, r: usize) -> &[u32] {
-        match (self.offsets.get(r), self.offsets.get(r + 1)) {
-            (Some(&start), Some(&end)) => {
-                self.items.get(start as usize..end as usize).unwrap_or(&[])
-            }
-            _ => &[],
-        }
-    }
-}
-
 impl Project {
-    /// Discovers, parses and indexes the repository at `root`, through the cache unless
-    /// `options.cache` is off.
-    pub fn open(root: PathBuf, config: &Config, options: &OpenOptions) -> Result<Project> {
-        let mut layout = Layout::new(root, config)?;
-        layout.staged = options.staged.clone();
-        if options.cache {
-            return Ok(crate::cache::open(layout, config, options));
-        }
-        Ok(Project::read(layout, options).0)
-    }
-
-    /// Walks, parses and indexes everything; also returns each file's stamp and content
-    /// hash (with `options.cache`) and the walk, its files moved into the project.
-    pub fn read(
-        layout: Layout,
-        options: &OpenOptions,
-    ) -> (Project, Vec<(Option<Stamp>, u64)>, discover::Walk) {
-        let started = Instant::now();
-        let mut walk = layout.walk();
-        let discovered = started.elapsed();
-        let started = Instant::now();
-        let parsed = summarize_all(&walk.files, &layout.target, options);
-        let fingerprints = parsed.iter().map(|p| (p.stamp, p.hash)).collect();
-        let summaries = parsed.into_iter().map(|p| p.summary).collect();
-        let parsing = started.elapsed();
-        let mut project = Project::build(
-            layout,
-            std::mem::take(&mut walk.files),
-            Summaries::parsed(summaries),
-            walk.diagnostics.clone(),
-        );
-        project
-            .timings
-            .splice(0..0, [("discover", discovered), ("parse", parsing)]);
-        (project, fingerprints, walk)
-    }
-
     /// An empty project over `files`, before any module or site is indexed.
     pub fn new(
-        layout: Layout,
+        root: PathBuf,
+        source_roots: Vec<String>,
         files: Vec<SourceFile>,
         summaries: Summaries,
         diagnostics: Vec<FileDiagnostic>,
     ) -> Project {
         Project {
-            root: layout.root,
-            source_roots: layout.source_roots,
+            root,
+            source_roots,
             files,
             summaries,
             modules: Vec::new(),
@@ -395,7 +162,6 @@ impl Project {
             timings: Vec::new(),
             chains: None,
             changed_files: Vec::new(),
-            pending_save: None,
             binders: OnceLock::new(),
             name_ranks: OnceLock::new(),
         }
@@ -403,7 +169,8 @@ impl Project {
 
     /// Indexes every module and site of `files`; `diagnostics` gains each file's own.
     pub fn build(
-        layout: Layout,
+        root: PathBuf,
+        source_roots: Vec<String>,
         files: Vec<SourceFile>,
         summaries: Summaries,
         mut diagnostics: Vec<FileDiagnostic>,
@@ -413,7 +180,7 @@ impl Project {
             diagnostics.extend(parse_diagnostics(file, summary));
         }
         diagnostics.sort();
-        let mut project = Project::new(layout, files, summaries, diagnostics);
+        let mut project = Project::new(root, source_roots, files, summaries, diagnostics);
         project.index_modules();
         let all: Vec<usize> = (0..project.files.len()).collect();
         project.index_sites(&all, &mut Interner::default());

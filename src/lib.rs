@@ -8,14 +8,18 @@ pub mod commands;
 pub mod config;
 pub mod discover;
 pub mod draw;
+pub mod exact;
 pub mod files;
+pub mod fingerprint;
 pub mod fix;
 pub mod graph;
 pub mod index;
+pub mod load;
 pub mod nesting;
 pub mod parse;
 pub mod query;
 pub mod resolve;
+pub mod rows;
 pub mod rules;
 pub mod staged;
 pub mod suggest;
@@ -80,18 +84,17 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
         }
         _ => None,
     };
-    let options = index::OpenOptions {
+    let options = load::OpenOptions {
         progress: !cli.quiet && std::io::stderr().is_terminal(),
         cache: !cli.no_cache,
         verbose: cli.verbose,
-        defer_save: true,
         staged: staged.clone(),
         hash_all: matches!(cli.command, Command::Fix { .. }),
     };
-    let mut project = Project::open(root, &config, &options)?;
+    let (mut project, mut pending_save) = load::open_deferred(root, &config, &options)?;
     if staged.as_ref().is_some_and(|s| s.differs()) {
         // The files read were the commit's, not the working tree's: keep the snapshot.
-        project.pending_save = None;
+        pending_save = None;
     }
     if project.files.is_empty() {
         let hint = if cli.root.is_none() {
@@ -104,7 +107,6 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             project.root.display()
         );
     }
-    let pending_save = project.pending_save.take();
     if cli.command.reads_every_file() && !project.summaries.all_loaded() {
         let started = std::time::Instant::now();
         project.summaries.load_all();

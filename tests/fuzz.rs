@@ -12,7 +12,8 @@ use proptest::prelude::*;
 
 use ssot_graph::config::Config;
 use ssot_graph::graph::{EdgeFilter, Graph};
-use ssot_graph::index::{OpenOptions, Project};
+use ssot_graph::index::Project;
+use ssot_graph::load::{self, OpenOptions};
 use ssot_graph::parse::{Target, summarize_bytes};
 use ssot_graph::query::{self, DefinitionKind};
 use ssot_graph::resolve::{Resolution, Resolver};
@@ -208,7 +209,7 @@ fn open(root: &Path, cache: bool) -> Project {
         cache,
         ..OpenOptions::default()
     };
-    Project::open(root.to_path_buf(), &Config::default(), &options).unwrap()
+    load::open(root.to_path_buf(), &Config::default(), &options).unwrap()
 }
 
 proptest! {
@@ -268,7 +269,7 @@ proptest! {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, lines.join("\n") + "\n").unwrap();
         }
-        let project = Project::open(dir.path().to_path_buf(), &Config::default(), &OpenOptions::default()).unwrap();
+        let project = load::open(dir.path().to_path_buf(), &Config::default(), &OpenOptions::default()).unwrap();
         let mut resolver = Resolver::new(&project);
         for site in 0..project.sites.len() {
             resolver.resolve_site(site);

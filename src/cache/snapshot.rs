@@ -15,9 +15,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, bail};
 use serde::{Deserialize, Serialize};
 
-use super::exact::{self, exact};
 use crate::discover::FileDiagnostic;
-use crate::index::{Dependents, Stamp};
+use crate::exact::{self, exact};
+use crate::fingerprint::Stamp;
+use crate::rows::Rows;
 use crate::summary::{Context, FileSummary};
 
 /// The checksum of `bytes` under this build's key.
@@ -133,12 +134,12 @@ pub struct Header {
     /// How many edges the graph had, to allocate it once.
     pub edges: u32,
     /// Per site, the parent packages its import runs first.
-    pub implicit: Dependents,
+    pub implicit: Rows,
     /// Per internal module, the sites whose chain passes through it.
-    pub chains: Dependents,
+    pub chains: Rows,
     /// Which modules define which names (see `index::Binders`).
     #[serde(deserialize_with = "exact")]
-    pub binders: crate::index::Binders,
+    pub binders: Vec<(u64, u32)>,
 }
 
 /// A snapshot read from disk: its header, and the file its summaries are read from.
@@ -351,7 +352,7 @@ mod tests {
         bytes[at..at + 7].copy_from_slice(b"pkg.bad");
         // The checksum as a plain content hash would be: no key.
         let header_len = u64::from_le_bytes(bytes[8..16].try_into().unwrap()) as usize;
-        let plain = crate::index::content_hash(&bytes[PREFIX..PREFIX + header_len]);
+        let plain = crate::fingerprint::content_hash(&bytes[PREFIX..PREFIX + header_len]);
         bytes[16..24].copy_from_slice(&plain.to_le_bytes());
         std::fs::write(&path, &bytes).unwrap();
         let error = Snapshot::read(&path, 7)

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::snapshot::{DirStamp, Header, IgnoreStamp};
-use crate::index::Stamp;
+use crate::fingerprint::{Stamp, content_hash};
 
 /// Entries that can change what a walk finds: visible directories, symlinks and Python
 /// files, and ignore files. Editor swap files and the like come and go without a rewalk.
@@ -30,7 +30,7 @@ fn listing(dir: &Path) -> Option<u64> {
         .map(|entry| entry.file_name().to_string_lossy().into_owned())
         .collect();
     names.sort_unstable();
-    Some(crate::index::content_hash(names.join("\n").as_bytes()))
+    Some(content_hash(names.join("\n").as_bytes()))
 }
 
 fn is_ignore_file(name: &str) -> bool {
@@ -38,7 +38,7 @@ fn is_ignore_file(name: &str) -> bool {
 }
 
 fn mtime_ns(path: &Path) -> Option<u64> {
-    std::fs::metadata(path).ok().map(|m| Stamp::of(&m).mtime_ns)
+    Stamp::read(path).map(|s| s.mtime_ns)
 }
 
 /// The stamps of directories `dirs` (relative to `root`) as they are now. A directory
@@ -46,7 +46,7 @@ fn mtime_ns(path: &Path) -> Option<u64> {
 /// list what the walk did not see: its listing is stored as 0, which never matches, so
 /// the next run walks it again.
 pub fn dir_stamps(root: &Path, dirs: &[String], walked_ns: u64) -> Vec<DirStamp> {
-    let racy = walked_ns.saturating_sub(super::RACY_NS);
+    let racy = walked_ns.saturating_sub(crate::cache::RACY_NS);
     dirs.par_iter()
         .filter_map(|rel| {
             let path = root.join(rel);
@@ -67,7 +67,7 @@ pub fn dir_stamps(root: &Path, dirs: &[String], walked_ns: u64) -> Vec<DirStamp>
 /// One changed after the walk began (`walked_ns`) is stored as absent, which it is not,
 /// so the next run walks again.
 pub fn ignore_stamps(root: &Path, dirs: &[String], walked_ns: u64) -> Vec<IgnoreStamp> {
-    let racy = walked_ns.saturating_sub(super::RACY_NS);
+    let racy = walked_ns.saturating_sub(crate::cache::RACY_NS);
     // `None`: no such file; `Some(None)`: there is one, too new to trust.
     let stamp = |path: &Path| {
         std::fs::metadata(path)
@@ -98,7 +98,7 @@ pub fn ignore_stamps(root: &Path, dirs: &[String], walked_ns: u64) -> Vec<Ignore
 
 /// True when no walked directory lists anything new or gone and no ignore file changed.
 pub fn unchanged(root: &Path, header: &Header) -> bool {
-    let racy = header.created_ns.saturating_sub(super::RACY_NS);
+    let racy = header.created_ns.saturating_sub(crate::cache::RACY_NS);
     let dirs_same = header.dirs.par_iter().all(|dir| {
         let path = root.join(&dir.rel);
         match mtime_ns(&path) {

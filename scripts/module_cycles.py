@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Lists the import cycles among the crate's source modules (one module per file).
+
+A module uses another when its text names a path into it: `crate::a::b`, `super::x`,
+or a child declared with `mod x;` named as `x::`. Exit 1 when there is a cycle.
+
+    scripts/module_cycles.py [--edges]
+"""
+
+import re
+import sys
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parent.parent / "src"
+IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def module_of(path):
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    if parts[-1] in ("mod", "lib", "main"):
+        parts.pop()
+    return tuple(parts)
+
+
+def strip_comments(text):
+    text = re.sub(r"//[^\n]*", "", text)
+    return re.sub(r'"(?:\\.|[^"\\])*"', '""', text)
+
+
+def paths_after(text, start):
+    """Every path of a use tree written at `start` (after a `::`)."""
+    paths = []
+
+    def tree(i, prefix):
+        while i < len(text) and text[i].isspace():
+            i += 1
+        if i < len(text) and text[i] == "{":
+            i += 1
+            while True:
+                i = tree(i, prefix)
+                while i < len(text) and text[i] in " \n\t,":
+                    i += 1
+                if i >= len(text) or text[i] == "}":
+                    return i + 1
+        match = IDENT.match(text, i)
+        if not match:
+            paths.append(prefix)
+            return i
+        name = match.group()
+        i = match.end()
+        if text.startswith("::", i):
+            return tree(i + 2, prefix + (name,))
+        paths.append(prefix + (name,))
+        return i
+
+    tree(start, ())
+    return paths
+
+
+def main():
+    files = {module_of(p): p for p in SRC.rglob("*.rs")}
+    modules = set(files)
+    edges = {m: set() for m in modules}
+    for module, path in files.items():
+        text = strip_comments(path.read_text())
+        children = set(re.findall(r"\bmod\s+(\w+)\s*;", text))
+        starts = [(m.end(), ()) for m in re.finditer(r"\bcrate::", text)]
+        starts += [(m.end(), module[:-1]) for m in re.finditer(r"(?<!::)\bsuper::", text)]
+        for child in children:
+            pattern = rf"(?<![:\w]){child}::"
+            starts += [(m.start(), module) for m in re.finditer(pattern, text)]
+        for start, base in starts:
+            for rel in paths_after(text, start):
+                full = base + rel
+                for n in range(len(full), 0, -1):
+                    if full[:n] in modules and full[:n] != module:
+                        edges[module].add(full[:n])
+                        break
+    if "--edges" in sys.argv:
+        for module in sorted(edges):
+            for target in sorted(edges[module]):
+                print("::".join(module), "->", "::".join(target))
+    cycles = strongly_connected(edges)
+    for component in cycles:
+        print("cycle:", ", ".join(sorted("::".join(m) for m in component)))
+    return 1 if cycles else 0
+
+
+def strongly_connected(edges):
+    index, low, stack, on_stack, result = {}, {}, [], set(), []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in edges[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                result.append(component)
+
+    sys.setrecursionlimit(10000)
+    for v in sorted(edges):
+        if v not in index:
+            visit(v)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+//! A run without a usable snapshot: every file walked, parsed and indexed.
+
+use std::time::Instant;
+
+use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+use super::layout::{Layout, OpenOptions};
+use crate::discover::{self, SourceFile};
+use crate::fingerprint::{Stamp, source_hash};
+use crate::index::Project;
+use crate::parse;
+use crate::summaries::Summaries;
+use crate::summary::FileSummary;
+
+/// Walks, parses and indexes everything; also returns each file's stamp and content
+/// hash (with `options.cache`) and the walk, its files moved into the project.
+pub fn read(
+    layout: Layout,
+    options: &OpenOptions,
+) -> (Project, Vec<(Option<Stamp>, u64)>, discover::Walk) {
+    let started = Instant::now();
+    let mut walk = layout.walk();
+    let discovered = started.elapsed();
+    let started = Instant::now();
+    let parsed = summarize_all(&walk.files, &layout.target, options);
+    let fingerprints = parsed.iter().map(|p| (p.stamp, p.hash)).collect();
+    let summaries = parsed.into_iter().map(|p| p.summary).collect();
+    let parsing = started.elapsed();
+    let mut project = Project::build(
+        layout.root,
+        layout.source_roots,
+        std::mem::take(&mut walk.files),
+        Summaries::parsed(summaries),
+        walk.diagnostics.clone(),
+    );
+    project
+        .timings
+        .splice(0..0, [("discover", discovered), ("parse", parsing)]);
+    (project, fingerprints, walk)
+}
+
+/// A file as parsed: its summary, and what the cache needs to know it again.
+pub struct Parsed {
+    pub summary: FileSummary,
+    stamp: Option<Stamp>,
+    hash: u64,
+}
+
+/// Reads and summarizes one file; with `fingerprint`, also takes its stamp and hash
+/// for the cache.
+pub fn parse_file(file: &SourceFile, target: &parse::Target, fingerprint: bool) -> Parsed {
+    let stamp = fingerprint.then(|| Stamp::read(&file.path)).flatten();
+    match parse::read_source(&file.path) {
+        Ok(source) => Parsed {
+            hash: if fingerprint { source_hash(&source) } else { 0 },
+            summary: source.summarize(file.is_stub, target),
+            stamp,
+        },
+        Err(error) => Parsed {
+            summary: read_error(error),
+            stamp: None,
+            hash: 0,
+        },
+    }
+}
+
+fn read_error(error: std::io::Error) -> FileSummary {
+    FileSummary {
+        diagnostics: vec![crate::summary::Diagnostic {
+            line: 0,
+            message: format!("cannot read: {error}"),
+        }],
+        ..FileSummary::default()
+    }
+}
+
+/// Every file's summary, parsed in parallel, with a progress bar on big trees.
+fn summarize_all(
+    files: &[SourceFile],
+    target: &parse::Target,
+    options: &OpenOptions,
+) -> Vec<Parsed> {
+    let bar = if options.progress && files.len() >= 2000 {
+        let bar = ProgressBar::new(files.len() as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} parsing {pos}/{len} files {wide_bar} {eta}")
+                .expect("a valid template"),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let summaries = files
+        .par_iter()
+        .progress_with(bar.clone())
+        .map(|file| parse_file(file, target, options.cache))
+        .collect();
+    bar.finish_and_clear();
+    summaries
+}

@@ -1,0 +1,87 @@
+//! What to read and how: the options of a run and the layout the configuration gives.
+
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Result;
+use globset::GlobSet;
+
+use crate::config::Config;
+use crate::discover::{self, SourceFile};
+use crate::parse;
+use crate::staged::StagedTree;
+
+/// How a project is read.
+#[derive(Debug, Default)]
+pub struct OpenOptions {
+    /// Show a progress bar while parsing (a terminal is attached and not `-q`).
+    pub progress: bool,
+    /// Reuse and update the cache.
+    pub cache: bool,
+    /// Say on stderr how the cache was used.
+    pub verbose: bool,
+    /// Read the repository as git's index holds it (`--staged`).
+    pub staged: Option<Arc<StagedTree>>,
+    /// Trust no file's stamp: hash every file against the cache (`fix` edits bytes at the
+    /// positions the summaries give, so they must be those of the files as they are).
+    pub hash_all: bool,
+}
+
+/// What to read and how, from the configuration.
+pub struct Layout {
+    pub root: PathBuf,
+    pub source_roots: Vec<String>,
+    exclude: GlobSet,
+    tests: GlobSet,
+    pub target: parse::Target,
+    /// With `--staged`: read the files as git's index holds them.
+    pub staged: Option<Arc<StagedTree>>,
+}
+
+impl Layout {
+    pub fn new(root: PathBuf, config: &Config) -> Result<Layout> {
+        Ok(Layout {
+            source_roots: discover::source_roots(&root, config)?,
+            exclude: discover::glob_set("exclude", &config.exclude)?,
+            tests: discover::glob_set("tests", &config.test_globs())?,
+            target: config.target()?,
+            staged: None,
+            root,
+        })
+    }
+
+    /// Every Python file under the source roots, test files marked (as staged, with
+    /// `--staged`).
+    pub fn walk(&self) -> discover::Walk {
+        let mut walk = discover::walk(&self.root, &self.source_roots, &self.exclude);
+        for file in &mut walk.files {
+            file.is_test = self.tests.is_match(&file.rel);
+        }
+        self.as_staged(&mut walk.files);
+        walk
+    }
+
+    /// With `--staged`, `files` as the commit holds them.
+    pub fn as_staged(&self, files: &mut Vec<SourceFile>) {
+        if let Some(staged) = &self.staged {
+            staged.apply(files);
+        }
+    }
+
+    /// The fingerprint of the settings that decide which files are read and how they
+    /// parse: a snapshot taken under other settings is not used.
+    pub fn key(&self, config: &Config) -> u64 {
+        let mut hasher = rustc_hash::FxHasher::default();
+        (
+            &self.root,
+            &self.source_roots,
+            &config.exclude,
+            config.test_globs(),
+            &self.target.python_version,
+            &self.target.platform,
+        )
+            .hash(&mut hasher);
+        hasher.finish()
+    }
+}

@@ -1,0 +1,248 @@
+//! Writing a new snapshot of a project just loaded.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::cache::snapshot::{
+    self, Blob, BlobRef, Header, Snapshot, StoredFile, StoredNode, StoredSite,
+};
+use crate::cache::tree;
+use crate::discover::{self, FileDiagnostic};
+use crate::fingerprint::Stamp;
+use crate::index::{ModuleId, Project, parse_diagnostics};
+use crate::resolve::{Resolution, Resolver};
+use crate::rows::Rows;
+
+/// How a file stands against the snapshot.
+#[derive(Clone, Copy)]
+pub(super) struct FileState {
+    pub(super) stamp: Option<Stamp>,
+    pub(super) hash: u64,
+    /// Its summary is the snapshot's, at this blob.
+    pub(super) stored: Option<BlobRef>,
+}
+
+/// What the walk depended on when the snapshot was taken.
+pub(super) struct Tree {
+    pub(super) dirs: Vec<snapshot::DirStamp>,
+    pub(super) ignore_files: Vec<snapshot::IgnoreStamp>,
+    pub(super) walk_diagnostics: Vec<FileDiagnostic>,
+}
+
+impl Tree {
+    /// The stamps of what `walk`, begun at `walked_ns`, depended on.
+    pub(super) fn of(root: &Path, walk: &discover::Walk, walked_ns: u64) -> Tree {
+        Tree {
+            dirs: tree::dir_stamps(root, &walk.dirs, walked_ns),
+            ignore_files: tree::ignore_stamps(root, &walk.dirs, walked_ns),
+            walk_diagnostics: walk.diagnostics.clone(),
+        }
+    }
+}
+
+/// Says on stderr, with `-v`, how the cache was used.
+pub(super) fn note(verbose: bool, message: impl std::fmt::Display) {
+    if verbose {
+        eprintln!("cache: {message}");
+    }
+}
+
+/// Where a new snapshot goes and what it is stamped with.
+pub(super) struct Written {
+    pub(super) path: PathBuf,
+    pub(super) key: u64,
+    /// When this run started reading files.
+    pub(super) read_at: u64,
+    /// Say on stderr how writing went.
+    pub(super) verbose: bool,
+}
+
+/// A snapshot to write of a project just built (see `load::open_deferred`).
+pub struct PendingSave {
+    pub(super) written: Written,
+    pub(super) tree: Tree,
+    pub(super) states: Vec<FileState>,
+    pub(super) old: Option<Arc<Snapshot>>,
+}
+
+impl PendingSave {
+    /// Writes the snapshot of `project` (the project this save was made for); failures
+    /// are reported with `-v` only.
+    pub fn write(self, project: &Project) {
+        save(
+            project,
+            &self.written,
+            self.tree,
+            &self.states,
+            self.old.as_deref(),
+        );
+    }
+}
+
+fn save(
+    project: &Project,
+    written: &Written,
+    tree: Tree,
+    states: &[FileState],
+    old: Option<&Snapshot>,
+) {
+    let started = Instant::now();
+    // Every summary is read below (encoded, or resolved through): decode them in parallel.
+    project.summaries.load_all();
+    let mut strings = StringTable::default();
+    let mut header = Header {
+        tool: env!("CARGO_PKG_VERSION").to_string(),
+        key: written.key,
+        created_ns: written.read_at,
+        dirs: tree.dirs,
+        ignore_files: tree.ignore_files,
+        walk_diagnostics: tree.walk_diagnostics,
+        ..Header::default()
+    };
+    // Sites are indexed in file order.
+    let mut site_offsets = vec![0u32; project.files.len() + 1];
+    for site in &project.sites {
+        site_offsets[site.file + 1] += 1;
+    }
+    for file in 0..project.files.len() {
+        site_offsets[file + 1] += site_offsets[file];
+    }
+    let mut implicit_rows: Vec<Vec<u32>> = vec![Vec::new(); project.sites.len()];
+    for edge in project.graph.edge_indices() {
+        let Some((_, to)) = project.graph.edge_endpoints(edge) else {
+            continue;
+        };
+        for &site in &project.graph[edge].implicit_sites {
+            implicit_rows[site].push(to.index() as u32);
+        }
+    }
+    for row in implicit_rows {
+        header.implicit.push_row(row.into_iter());
+    }
+    for site in &project.sites {
+        let node = match site.node {
+            None => StoredNode::None,
+            Some(node) if project.modules[node as usize].external => {
+                StoredNode::External(strings.id(&project.modules[node as usize].name))
+            }
+            Some(node) => StoredNode::Internal(node),
+        };
+        header.sites.push(StoredSite {
+            import: site.import as u32,
+            target: site.target.as_deref().map_or(u32::MAX, |t| strings.id(t)),
+            node,
+            context: site.context,
+        });
+    }
+    header.site_offsets = site_offsets;
+    header.edges = project.graph.edge_count() as u32;
+    header.strings = strings.strings;
+    header.chains = chains(project);
+    let binders = project.binders_of(&(0..project.files.len() as ModuleId).collect::<Vec<_>>());
+    header.binders = binders;
+    let encoded: Vec<Blob> = (0..project.files.len())
+        .into_par_iter()
+        .map(|file| {
+            let raw = states[file]
+                .stored
+                .and_then(|blob| old.and_then(|snapshot| snapshot.blob(blob)));
+            match raw {
+                Some(bytes) => Blob(bytes),
+                None => Blob(snapshot::encode(project.summary(file))),
+            }
+        })
+        .collect();
+    for (index, (file, state)) in project.files.iter().zip(states).enumerate() {
+        header
+            .parse_diagnostics
+            .extend(parse_diagnostics(file, project.summary(index)));
+        header.files.push(StoredFile {
+            rel: file.rel.clone(),
+            path: match file.path.strip_prefix(&project.root) {
+                Ok(rel) => discover::path_bytes(rel),
+                Err(_) => file.rel.clone().into_bytes(),
+            },
+            module: file.module.clone(),
+            is_package: file.is_package,
+            is_stub: file.is_stub,
+            is_test: file.is_test,
+            // A file that could not be read is never taken as unchanged.
+            stamp: state.stamp.unwrap_or(Stamp {
+                size: u64::MAX,
+                mtime_ns: 0,
+            }),
+            hash: state.hash,
+            blob: BlobRef {
+                offset: 0,
+                len: 0,
+                checksum: 0,
+            },
+        });
+    }
+    let path = written.path.as_path();
+    match snapshot::write(path, header, &encoded) {
+        Ok(()) => note(
+            written.verbose,
+            format!("{} written in {:.1?}", path.display(), started.elapsed()),
+        ),
+        Err(error) => note(
+            written.verbose,
+            format!("{} not written: {error:#}", path.display()),
+        ),
+    }
+}
+
+/// Strings stored once, referred to by index.
+#[derive(Default)]
+struct StringTable {
+    strings: Vec<String>,
+    ids: FxHashMap<String, u32>,
+}
+
+impl StringTable {
+    fn id(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.ids.get(text) {
+            return id;
+        }
+        let id = self.strings.len() as u32;
+        self.strings.push(text.to_string());
+        self.ids.insert(text.to_string(), id);
+        id
+    }
+}
+
+/// For each internal module, the sites whose import names it or whose re-export chain
+/// passes through it.
+fn chains(project: &Project) -> Rows {
+    let mut resolver = Resolver::new(project);
+    let mut rows: Vec<Vec<u32>> = vec![Vec::new(); project.files.len()];
+    for site in 0..project.sites.len() {
+        let (resolution, hops) = resolver.resolve_site(site);
+        let mut modules: Vec<ModuleId> = hops.iter().map(|h| h.module).collect();
+        modules.extend(
+            project.sites[site]
+                .target
+                .as_deref()
+                .and_then(|t| project.internal(t)),
+        );
+        if let Resolution::Definition { module, .. } | Resolution::Module(module) = resolution {
+            modules.push(module);
+        }
+        modules.sort_unstable();
+        modules.dedup();
+        for module in modules {
+            if let Some(row) = rows.get_mut(module as usize) {
+                row.push(site as u32);
+            }
+        }
+    }
+    let mut dependents = Rows::default();
+    for row in rows {
+        dependents.push_row(row.into_iter());
+    }
+    dependents
+}

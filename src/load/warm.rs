@@ -1,0 +1,345 @@
+//! A run with a snapshot: each file compared with its stored entry, only changed files
+//! parsed, and the project restored from the snapshot when the set of files is the same.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::cold::parse_file;
+use super::layout::{Layout, OpenOptions};
+use super::save::{FileState, PendingSave, Tree, Written, note};
+use crate::cache::RACY_NS;
+use crate::cache::snapshot::{BlobRef, Snapshot, StoredFile, StoredNode};
+use crate::cache::tree;
+use crate::discover::{self, FileDiagnostic, SourceFile};
+use crate::fingerprint::{Stamp, source_hash};
+use crate::index::{FileEdges, Interner, ModuleId, Project, Site, parse_diagnostics};
+use crate::parse::{self, Target};
+use crate::rows::Rows;
+use crate::summaries::{Summaries, SummarySource};
+use crate::summary::FileSummary;
+
+/// Files parsed again on every run before the snapshot is rewritten.
+const MAX_DRIFT: usize = 32;
+
+/// A file compared with its stored entry: the same content (maybe a new stamp), or
+/// parsed anew.
+fn compare(
+    file: &SourceFile,
+    stored: Option<&StoredFile>,
+    created_ns: u64,
+    target: &Target,
+) -> (FileState, Option<FileSummary>) {
+    let racy = created_ns.saturating_sub(RACY_NS);
+    let stamp = Stamp::read(&file.path);
+    if let (Some(stored), Some(stamp)) = (stored, stamp)
+        && stored.stamp == stamp
+        && stamp.mtime_ns < racy
+    {
+        let state = FileState {
+            stamp: Some(stamp),
+            hash: stored.hash,
+            stored: Some(stored.blob),
+        };
+        return (state, None);
+    }
+    let Ok(source) = parse::read_source(&file.path) else {
+        // Unreadable: the summary carries the diagnostic; never taken as unchanged.
+        let state = FileState {
+            stamp: None,
+            hash: 0,
+            stored: None,
+        };
+        return (state, Some(parse_file(file, target, true).summary));
+    };
+    let hash = source_hash(&source);
+    if let Some(stored) = stored.filter(|s| s.hash == hash) {
+        let state = FileState {
+            stamp,
+            hash,
+            stored: Some(stored.blob),
+        };
+        return (state, None);
+    }
+    let summary = source.summarize(file.is_stub, target);
+    (
+        FileState {
+            stamp,
+            hash,
+            stored: None,
+        },
+        Some(summary),
+    )
+}
+
+fn same_file(file: &SourceFile, stored: &StoredFile) -> bool {
+    file.rel == stored.rel
+        && file.module == stored.module
+        && file.is_package == stored.is_package
+        && file.is_stub == stored.is_stub
+        && file.is_test == stored.is_test
+}
+
+pub fn open(
+    layout: Layout,
+    snapshot: Arc<Snapshot>,
+    written: Written,
+    options: &OpenOptions,
+    started: Instant,
+) -> (Project, Option<PendingSave>) {
+    let header = &snapshot.header;
+    let root = layout.root.clone();
+    let walk = (!tree::unchanged(&root, header)).then(|| layout.walk());
+    let files: Vec<SourceFile> = match &walk {
+        Some(walk) => walk.files.clone(),
+        None => {
+            let mut files = header
+                .files
+                .iter()
+                .map(|f| SourceFile {
+                    path: root.join(discover::path_from_bytes(&f.path)),
+                    rel: f.rel.clone(),
+                    module: f.module.clone(),
+                    is_package: f.is_package,
+                    is_stub: f.is_stub,
+                    is_test: f.is_test,
+                })
+                .collect();
+            layout.as_staged(&mut files);
+            files
+        }
+    };
+    let same_files = files.len() == header.files.len()
+        && files
+            .iter()
+            .zip(&header.files)
+            .all(|(f, s)| same_file(f, s));
+    let by_rel: FxHashMap<&str, &StoredFile> = if same_files {
+        FxHashMap::default()
+    } else {
+        header.files.iter().map(|f| (f.rel.as_str(), f)).collect()
+    };
+    let discovered = started.elapsed();
+    let started = Instant::now();
+    // A clock that went back since the snapshot makes every stamp suspect: hash them all.
+    let trusted_before = if options.hash_all || written.read_at < header.created_ns {
+        0
+    } else {
+        header.created_ns
+    };
+    let compared: Vec<(FileState, Option<FileSummary>)> = files
+        .par_iter()
+        .enumerate()
+        .map(|(index, file)| {
+            let stored = if same_files {
+                Some(&header.files[index])
+            } else {
+                by_rel.get(file.rel.as_str()).copied()
+            };
+            compare(file, stored, trusted_before, &layout.target)
+        })
+        .collect();
+    let mut states = Vec::with_capacity(compared.len());
+    let mut fresh = Vec::new();
+    for (index, (state, summary)) in compared.into_iter().enumerate() {
+        states.push(state);
+        if let Some(summary) = summary {
+            fresh.push((index, summary));
+        }
+    }
+    let changed: Vec<usize> = fresh.iter().map(|(index, _)| *index).collect();
+    let parsing = started.elapsed();
+    note(
+        options.verbose,
+        format!(
+            "{} of {} files parsed again{}",
+            changed.len(),
+            files.len(),
+            if walk.is_some() { ", tree walked" } else { "" }
+        ),
+    );
+    let source = StoredSummaries {
+        snapshot: snapshot.clone(),
+        blobs: states.iter().map(|s| s.stored).collect(),
+        files: files.iter().map(|f| (f.path.clone(), f.is_stub)).collect(),
+        target: layout.target.clone(),
+    };
+    let summaries = Summaries::lazy(files.len(), fresh, Box::new(source));
+    let walk_diagnostics = match &walk {
+        Some(walk) => walk.diagnostics.clone(),
+        None => header.walk_diagnostics.clone(),
+    };
+    let mut project = if same_files {
+        restore(
+            layout,
+            &snapshot,
+            files,
+            summaries,
+            walk_diagnostics,
+            changed,
+        )
+    } else {
+        Project::build(
+            layout.root,
+            layout.source_roots,
+            files,
+            summaries,
+            walk_diagnostics,
+        )
+    };
+    project
+        .timings
+        .splice(0..0, [("discover", discovered), ("parse", parsing)]);
+    let tree = match walk {
+        // The tree changed: record it as it is now, so the next run need not walk.
+        Some(walk) => Some(Tree::of(&root, &walk, written.read_at)),
+        None if project.changed_files.len() > MAX_DRIFT => Some(Tree {
+            dirs: header.dirs.clone(),
+            ignore_files: header.ignore_files.clone(),
+            walk_diagnostics: header.walk_diagnostics.clone(),
+        }),
+        None => None,
+    };
+    match tree {
+        Some(tree) => {
+            let pending = PendingSave {
+                written,
+                tree,
+                states,
+                old: Some(snapshot),
+            };
+            (project, Some(pending))
+        }
+        None => (project, None),
+    }
+}
+
+/// Summaries of unchanged files, decoded from the snapshot when first read; a damaged
+/// entry is parsed from the file instead.
+struct StoredSummaries {
+    snapshot: Arc<Snapshot>,
+    blobs: Vec<Option<BlobRef>>,
+    files: Vec<(PathBuf, bool)>,
+    target: Target,
+}
+
+impl SummarySource for StoredSummaries {
+    fn load(&self, file: usize) -> FileSummary {
+        if let Some(summary) = self.blobs[file].and_then(|blob| self.snapshot.summary(blob)) {
+            return summary;
+        }
+        let (path, is_stub) = &self.files[file];
+        match parse::read_source(path) {
+            Ok(source) => source.summarize(*is_stub, &self.target),
+            Err(_) => FileSummary::default(),
+        }
+    }
+}
+
+/// The project from the snapshot: modules indexed again (cheap), sites and edges of
+/// unchanged files restored, those of `changed` files indexed from their new summaries.
+fn restore(
+    layout: Layout,
+    snapshot: &Snapshot,
+    files: Vec<SourceFile>,
+    summaries: Summaries,
+    mut diagnostics: Vec<FileDiagnostic>,
+    changed: Vec<usize>,
+) -> Project {
+    let started = Instant::now();
+    let header = &snapshot.header;
+    let is_changed = {
+        let mut flags = vec![false; files.len()];
+        for &file in &changed {
+            flags[file] = true;
+        }
+        flags
+    };
+    let changed_paths: FxHashSet<&str> = changed.iter().map(|&f| files[f].rel.as_str()).collect();
+    diagnostics.extend(
+        header
+            .parse_diagnostics
+            .iter()
+            .filter(|d| !changed_paths.contains(d.path.as_str()))
+            .cloned(),
+    );
+    for &file in &changed {
+        diagnostics.extend(parse_diagnostics(&files[file], summaries.get(file)));
+    }
+    diagnostics.sort();
+    let mut project = Project::new(
+        layout.root,
+        layout.source_roots,
+        files,
+        summaries,
+        diagnostics,
+    );
+    project.index_modules();
+    project.sites.reserve(header.sites.len());
+    project.graph.reserve_edges(header.edges as usize);
+    let mut interner = Interner::default();
+    let strings: Vec<Arc<str>> = header.strings.iter().map(|s| interner.intern(s)).collect();
+    // External modules are numbered in the order sites first name them, as when indexing.
+    let mut external: Vec<Option<ModuleId>> = vec![None; strings.len()];
+    // Old site id -> new one (sites of changed files have none).
+    let mut renumbered = vec![u32::MAX; header.sites.len()];
+    for (file, &changed) in is_changed.iter().enumerate() {
+        if changed {
+            project.index_sites(&[file], &mut interner);
+            continue;
+        }
+        let importer = project.by_name[&project.files[file].module];
+        let mut edges = FileEdges::default();
+        let range = header.site_offsets[file] as usize..header.site_offsets[file + 1] as usize;
+        for old in range {
+            let stored = header.sites[old];
+            let node = match stored.node {
+                StoredNode::None => None,
+                StoredNode::Internal(id) => Some(id),
+                StoredNode::External(name) => {
+                    let known = &mut external[name as usize];
+                    Some(*known.get_or_insert_with(|| project.node_for(&strings[name as usize])))
+                }
+            };
+            let site = Site {
+                file,
+                import: stored.import as usize,
+                importer,
+                target: strings.get(stored.target as usize).cloned(),
+                node,
+                context: stored.context,
+            };
+            renumbered[old] = project.sites.len() as u32;
+            project.add_site(site, header.implicit.row(old), &mut edges);
+        }
+    }
+    let mut chains = Rows::default();
+    for module in 0..header.chains.offsets.len().saturating_sub(1) {
+        chains.push_row(
+            header
+                .chains
+                .row(module)
+                .iter()
+                .map(|&old| renumbered[old as usize])
+                .filter(|&new| new != u32::MAX),
+        );
+    }
+    project.chains = Some(chains);
+    let mut binders = header.binders.clone();
+    if !changed.is_empty() {
+        let changed_modules: Vec<ModuleId> = changed
+            .iter()
+            .map(|&f| project.by_name[&project.files[f].module])
+            .collect();
+        binders.retain(|(_, m)| !changed_modules.contains(m));
+        binders.extend(project.binders_of(&changed_modules));
+        binders.sort_unstable();
+    }
+    let _ = project.binders.set(binders);
+    project.changed_files = changed;
+    project.timings.push(("restore", started.elapsed()));
+    project
+}

@@ -85,8 +85,9 @@ def defining_file(obj):
     return None
 
 
-def runtime_files(pairs, timeout):
-    """{(module, name): file or error string} as this interpreter sees them."""
+def runtime_files(pairs, timeout, module_files):
+    """{(module, name): file or error string} as this interpreter sees them; fills
+    `module_files` with each imported module's own file."""
     def alarm(signum, frame):
         raise TimeoutError("import timed out")
     signal.signal(signal.SIGALRM, alarm)
@@ -104,6 +105,7 @@ def runtime_files(pairs, timeout):
                 if obj is None:
                     raise AttributeError("bound to None")
                 results[(module, name)] = defining_file(obj) or "skip: no source file"
+                module_files[module] = getattr(loaded, "__file__", None)
         except BaseException as error:  # noqa: BLE001 - any failure only skips the pair
             results[(module, name)] = f"skip: {type(error).__name__}: {error}"[:200]
         finally:
@@ -139,7 +141,7 @@ def main():
         if name in (None, "*") or module not in internal:
             continue
         resolved = site["resolved"]
-        if resolved["kind"] in ("class", "function", "module", "variable") and resolved["path"]:
+        if resolved["kind"] in ("class", "function", "module", "variable", "compiled") and resolved["path"]:
             path = os.path.join(root, resolved["path"])
             if resolved["kind"] == "module" and os.path.isdir(path):
                 path = None  # namespace package: no file to compare
@@ -147,8 +149,12 @@ def main():
         else:
             claimed[(module, name)] = (resolved["kind"], None)
 
-    runtime = runtime_files(sorted(claimed), args.timeout)
+    module_files = {}
+    runtime = runtime_files(sorted(claimed), args.timeout, module_files)
     agree, disagree, skipped = 0, [], 0
+    # Pairs whose object Python finds defined outside M's own file: reached through a
+    # re-export (or a submodule), the chains this tool exists to follow.
+    through, through_agree = 0, 0
     reasons = {}
     values = 0
     for pair, (kind, path) in sorted(claimed.items()):
@@ -158,23 +164,32 @@ def main():
             reasons[actual.split(":")[1].strip()] = reasons.get(actual.split(":")[1].strip(), 0) + 1
             continue
         actual = os.path.realpath(actual)
+        own = module_files.get(pair[0])
+        reexported = own is None or os.path.realpath(own) != actual
+        if path is not None and os.path.realpath(path) == actual:
+            agree += 1
+            through += reexported
+            through_agree += reexported
+            continue
         if not actual.startswith(root + os.sep) or not actual.endswith((".py", ".pyi")):
-            # Defined outside the tree (a C module, another package): only a match if we said so.
-            if kind in ("external", "unresolved", "variable"):
+            # Defined outside the tree's Python files (C code, a compiled module, another
+            # package): a match only if we said so.
+            through += reexported
+            if kind in ("external", "unresolved", "variable", "compiled"):
                 agree += 1
+                through_agree += reexported
             else:
                 disagree.append((pair, kind, path, actual))
             continue
         if kind == "variable" and path is None:
             skipped += 1
             continue
-        if path is not None and os.path.realpath(path) == actual:
-            agree += 1
-        elif kind == "variable":
+        if kind == "variable":
             # `X = make()`: the runtime object's code lives where `make` is defined, but
             # the name is defined by the assignment; not comparable file to file.
             values += 1
         else:
+            through += reexported
             disagree.append((pair, kind, path, actual))
 
     checked = agree + len(disagree)
@@ -187,6 +202,9 @@ def main():
     print(f"agreement: {agree}/{checked} = {share:.2f}%")
     print(f"  where ssot-graph names a definition: {agree}/{answered} = {answered_share:.2f}%"
           f" ({no_answer} left unresolved that Python binds dynamically)")
+    through_share = 100.0 * through_agree / through if through else 100.0
+    print(f"  through a re-export (defined outside M's own file): {through_agree}/{through}"
+          f" = {through_share:.2f}%")
     print(f"values bound by a call elsewhere (not comparable): {values}")
     common = sorted(reasons.items(), key=lambda item: -item[1])[:8]
     print("skipped because: " + ", ".join(f"{reason} {count}" for reason, count in common))

@@ -21,6 +21,13 @@ pub struct SourceFile {
     pub is_stub: bool,
     /// Matches the configured `tests` globs.
     pub is_test: bool,
+    /// An extension module (`foo.cpython-311-x86_64-linux-gnu.so`, `foo.pyd`): never
+    /// parsed; what it binds is said by its companion stub, when there is one.
+    pub compiled: bool,
+    /// A `.pyi` beside the module's `.py` or extension module: not a module of its own.
+    /// Its bindings say what a compiled module binds and what `lazy_loader.attach_stub`
+    /// binds lazily. Companions come after every module file in a walk.
+    pub companion: bool,
 }
 
 /// A problem with one file or directory; never fatal.
@@ -286,7 +293,8 @@ pub fn walk(root: &Path, roots: &[String], exclude: &GlobSet) -> Walk {
                 match entry {
                     Ok(entry) => {
                         let path = entry.path();
-                        let is_python = path.extension().is_some_and(|e| e == "py" || e == "pyi");
+                        let is_python = path.extension().is_some_and(|e| e == "py" || e == "pyi")
+                            || extension_module(path).is_some();
                         let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
                         if is_dir {
                             dirs.lock().unwrap().push(rel_of(path));
@@ -317,18 +325,20 @@ pub fn walk(root: &Path, roots: &[String], exclude: &GlobSet) -> Walk {
     found.sort();
     let mut diagnostics = std::mem::take(&mut *diagnostics.lock().unwrap());
 
-    // One file per module: Python prefers a package over a module, and a `.py` over a `.pyi`.
+    // One file per module: Python prefers a package over a module, an extension module
+    // over a `.py`, and a `.py` over a `.pyi` (kept as the module's companion stub).
     let mut by_module: BTreeMap<String, SourceFile> = BTreeMap::new();
+    let mut companions: BTreeMap<String, SourceFile> = BTreeMap::new();
     for (rel, path, root_index) in found {
         let source_root = &roots[root_index];
         let within = rel
             .strip_prefix(source_root.as_str())
             .unwrap_or(&rel)
             .trim_start_matches('/');
-        let Some((module, is_package, is_stub)) = module_name(within) else {
+        let Some((module, is_package, suffix)) = module_name(within) else {
             let name = within.rsplit('/').next().unwrap_or(within);
             let stem = name.trim_end_matches(".pyi").trim_end_matches(".py");
-            if stem.contains('.') {
+            if stem.contains('.') && !name.ends_with(".so") && !name.ends_with(".pyd") {
                 diagnostics.push(FileDiagnostic {
                     path: rel.clone(),
                     line: 0,
@@ -344,28 +354,39 @@ pub fn walk(root: &Path, roots: &[String], exclude: &GlobSet) -> Walk {
             rel,
             module: module.clone(),
             is_package,
-            is_stub,
+            is_stub: suffix == Suffix::Stub,
             is_test: false,
+            compiled: suffix == Suffix::Extension,
+            companion: false,
         };
-        match by_module.get(&module) {
-            Some(existing) if precedence(existing) >= precedence(&file) => {
-                if !file.is_stub || existing.is_stub {
-                    diagnostics.push(shadowed(&file, existing));
-                }
-            }
-            Some(existing) => {
-                if !existing.is_stub || file.is_stub {
-                    diagnostics.push(shadowed(existing, &file));
-                }
-                by_module.insert(module, file);
-            }
-            None => {
-                by_module.insert(module, file);
+        let (winner, loser) = match by_module.remove(&module) {
+            None => (file, None),
+            Some(existing) if precedence(&existing) >= precedence(&file) => (existing, Some(file)),
+            Some(existing) => (file, Some(existing)),
+        };
+        if let Some(loser) = loser {
+            if loser.is_stub && !winner.is_stub && beside(&loser, &winner) {
+                companions.insert(module.clone(), loser);
+            } else if !loser.is_stub && !winner.compiled {
+                // An extension module is what Python imports, its `.py` a fallback source
+                // (mypyc and Cython ship both): not worth a word.
+                diagnostics.push(shadowed(&loser, &winner));
             }
         }
+        by_module.insert(module, winner);
     }
     let mut files: Vec<SourceFile> = by_module.into_values().collect();
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let mut companions: Vec<SourceFile> = companions
+        .into_iter()
+        .filter(|(module, _)| files.iter().any(|f| &f.module == module && !f.is_stub))
+        .map(|(_, stub)| SourceFile {
+            companion: true,
+            ..stub
+        })
+        .collect();
+    companions.sort_by(|a, b| a.rel.cmp(&b.rel));
+    files.extend(companions);
     diagnostics.sort();
     let mut dirs = dirs.into_inner().unwrap();
     dirs.sort();
@@ -430,8 +451,16 @@ pub fn path_from_bytes(bytes: &[u8]) -> PathBuf {
     }
 }
 
-fn precedence(file: &SourceFile) -> (bool, bool) {
-    (!file.is_stub, file.is_package)
+fn precedence(file: &SourceFile) -> (bool, bool, bool) {
+    (!file.is_stub, file.is_package, file.compiled)
+}
+
+/// Whether a stub sits in the same place as the module's file (`pkg/__init__.pyi` beside
+/// `pkg/__init__.py`, `mod.pyi` beside `mod.cpython-311-x86_64-linux-gnu.so`).
+fn beside(stub: &SourceFile, file: &SourceFile) -> bool {
+    stub.is_package == file.is_package
+        && stub.rel.rsplit_once('/').map(|(dir, _)| dir)
+            == file.rel.rsplit_once('/').map(|(dir, _)| dir)
 }
 
 fn shadowed(loser: &SourceFile, winner: &SourceFile) -> FileDiagnostic {
@@ -494,12 +523,41 @@ pub fn module_of_path(rel: &str, roots: &[String]) -> Option<String> {
     })
 }
 
-/// `pkg/sub/__init__.py` → (`pkg.sub`, package, not stub).
-fn module_name(within_root: &str) -> Option<(String, bool, bool)> {
-    let (stem, is_stub) = if let Some(stem) = within_root.strip_suffix(".pyi") {
-        (stem, true)
+/// What kind of file a module is read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Suffix {
+    Source,
+    Stub,
+    Extension,
+}
+
+/// The file name of an extension module without its platform tag and suffix:
+/// `foo.cpython-311-x86_64-linux-gnu.so`, `foo.abi3.so`, `foo.so`, `foo.cp311-win_amd64.pyd`
+/// → `foo` (a shared library such as `libfoo.so.1` is not a module).
+fn extension_module(path: &Path) -> Option<&str> {
+    let name = path.file_name()?.to_str()?;
+    let rest = name
+        .strip_suffix(".so")
+        .or_else(|| name.strip_suffix(".pyd"))?;
+    let (stem, tag) = rest.split_once('.').unwrap_or((rest, ""));
+    (!stem.is_empty() && !tag.contains('.')).then_some(stem)
+}
+
+/// `pkg/sub/__init__.py` → (`pkg.sub`, package, source).
+fn module_name(within_root: &str) -> Option<(String, bool, Suffix)> {
+    let (stem, suffix) = if let Some(stem) = within_root.strip_suffix(".pyi") {
+        (stem.to_string(), Suffix::Stub)
+    } else if let Some(stem) = within_root.strip_suffix(".py") {
+        (stem.to_string(), Suffix::Source)
     } else {
-        (within_root.strip_suffix(".py")?, false)
+        let name = extension_module(Path::new(within_root))?;
+        let dir = within_root.rsplit_once('/').map_or("", |(dir, _)| dir);
+        let stem = if dir.is_empty() {
+            name.to_string()
+        } else {
+            format!("{dir}/{name}")
+        };
+        (stem, Suffix::Extension)
     };
     let mut parts: Vec<&str> = stem.split('/').collect();
     let is_package = parts.last() == Some(&"__init__");
@@ -509,7 +567,7 @@ fn module_name(within_root: &str) -> Option<(String, bool, bool)> {
     if parts.is_empty() || parts.iter().any(|p| p.is_empty() || p.contains('.')) {
         return None;
     }
-    Some((parts.join("."), is_package, is_stub))
+    Some((parts.join("."), is_package, suffix))
 }
 
 #[cfg(test)]
@@ -520,12 +578,26 @@ mod tests {
     fn module_names_follow_python() {
         assert_eq!(
             module_name("pkg/sub/__init__.py"),
-            Some(("pkg.sub".into(), true, false))
+            Some(("pkg.sub".into(), true, Suffix::Source))
         );
         assert_eq!(
             module_name("pkg/mod.pyi"),
-            Some(("pkg.mod".into(), false, true))
+            Some(("pkg.mod".into(), false, Suffix::Stub))
         );
+        for compiled in [
+            "pkg/_speedups.cpython-311-x86_64-linux-gnu.so",
+            "pkg/_speedups.abi3.so",
+            "pkg/_speedups.so",
+            "pkg/_speedups.cp311-win_amd64.pyd",
+        ] {
+            assert_eq!(
+                module_name(compiled),
+                Some(("pkg._speedups".into(), false, Suffix::Extension)),
+                "{compiled}"
+            );
+        }
+        assert_eq!(module_name("pkg/libfoo.so.1"), None);
+        assert_eq!(module_name("pkg/a.b.cpython-311.so"), None);
         assert_eq!(module_name("__init__.py"), None);
     }
 

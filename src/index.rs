@@ -25,6 +25,11 @@ pub struct Module {
     pub path: Option<String>,
     pub is_package: bool,
     pub external: bool,
+    /// An extension module: `file` holds no Python (see `stub`).
+    pub compiled: bool,
+    /// The companion `.pyi` beside the module's file (index into `Project::files`): what
+    /// a compiled module binds, or what `lazy_loader.attach_stub` binds lazily.
+    pub stub: Option<usize>,
     /// Binding indices of the module's summary, per bound name, in source order; built
     /// on first use (see `Project::names`).
     pub names: OnceLock<Names>,
@@ -200,12 +205,20 @@ impl Project {
     pub fn index_modules(&mut self) {
         for index in 0..self.files.len() {
             let file = &self.files[index];
+            if file.companion {
+                if let Some(&id) = self.by_name.get(&file.module) {
+                    self.modules[id as usize].stub = Some(index);
+                }
+                continue;
+            }
             let module = Module {
                 name: file.module.clone(),
                 file: Some(index),
                 path: Some(file.rel.clone()),
                 is_package: file.is_package,
                 external: false,
+                compiled: file.compiled,
+                stub: None,
                 names: OnceLock::new(),
             };
             self.add_module(module);
@@ -228,6 +241,8 @@ impl Project {
                         path: Some(dir.to_string()),
                         is_package: true,
                         external: false,
+                        compiled: false,
+                        stub: None,
                         names: OnceLock::new(),
                     });
                 }
@@ -392,6 +407,10 @@ impl Project {
             .par_iter()
             .map(|&file| {
                 let importer = self.by_name[&self.files[file].module];
+                if self.files[file].companion {
+                    // A stub beside a module is not run as an import of its own.
+                    return Vec::new();
+                }
                 self.summary(file)
                     .imports
                     .iter()
@@ -509,6 +528,8 @@ impl Project {
                 path: None,
                 is_package: false,
                 external: true,
+                compiled: false,
+                stub: None,
                 names: OnceLock::new(),
             }),
         }

@@ -435,6 +435,9 @@ impl Walker<'_> {
                 self.visit_body(&function.body, inner);
             }
             Stmt::Assign(assign) if scope.top_level => {
+                if let Expr::Call(call) = assign.value.as_ref() {
+                    self.visit_lazy_loader(call, &assign.targets, assign.range);
+                }
                 for target in &assign.targets {
                     self.bind_assignment(scope, target, Some(&assign.value), assign.range);
                 }
@@ -664,6 +667,78 @@ impl Walker<'_> {
                 }
             }
             Expr::Starred(starred) => self.bind_assignment(scope, &starred.value, None, range),
+            _ => {}
+        }
+    }
+
+    /// `lazy_loader`'s `attach_stub(__name__, __file__)` (the names the `.pyi` beside the
+    /// module imports are bound on first access) and `attach(__name__, submodules,
+    /// submod_attrs)` with literal arguments (each attribute is `from .sub import attr`).
+    fn visit_lazy_loader(&mut self, call: &ExprCall, targets: &[Expr], range: TextRange) {
+        let Some(function) = dotted_path(&call.func) else {
+            return;
+        };
+        let binds_all = targets.iter().any(|target| match target {
+            Expr::Tuple(tuple) => tuple.elts.iter().any(|e| is_name(e, "__all__")),
+            other => is_name(other, "__all__"),
+        });
+        match function.last().map(String::as_str) {
+            Some("attach_stub") => self.summary.lazy_stub = true,
+            Some("attach") => {
+                let argument = |position: usize, keyword: &str| {
+                    call.arguments
+                        .keywords
+                        .iter()
+                        .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == keyword))
+                        .map(|k| &k.value)
+                        .or_else(|| call.arguments.args.get(position))
+                };
+                let submodules = argument(1, "submodules")
+                    .and_then(string_collection)
+                    .unwrap_or_default();
+                let mut attributes: Vec<(String, String)> = Vec::new();
+                if let Some(Expr::Dict(dict)) = argument(2, "submod_attrs") {
+                    for item in &dict.items {
+                        let (Some(submodule), Some(names)) = (
+                            item.key.as_ref().and_then(string_value),
+                            string_collection(&item.value),
+                        ) else {
+                            continue;
+                        };
+                        attributes.extend(names.into_iter().map(|n| (submodule.clone(), n)));
+                    }
+                }
+                if submodules.is_empty() && attributes.is_empty() {
+                    return;
+                }
+                let position = self.position(range);
+                let statement = self.statement_text(range);
+                let mut all = submodules;
+                for (submodule, name) in attributes {
+                    all.push(name.clone());
+                    self.summary.getattr_imports.push(Binding {
+                        name: name.clone(),
+                        kind: BindingKind::FromImport {
+                            module: Some(submodule),
+                            level: 1,
+                            name,
+                        },
+                        position,
+                        taken: false,
+                        conditional: true,
+                        type_checking: false,
+                        deprecated: None,
+                        statement: statement.clone(),
+                    });
+                }
+                if binds_all {
+                    all.sort();
+                    all.dedup();
+                    self.summary
+                        .all
+                        .push(AllChange::Set(vec![AllPart::Names(all)]));
+                }
+            }
             _ => {}
         }
     }

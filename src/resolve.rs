@@ -22,6 +22,11 @@ pub enum Resolution {
         binding: u32,
     },
     Module(ModuleId),
+    /// A name of an extension module of the repository: defined in compiled code.
+    Compiled {
+        module: ModuleId,
+        name: String,
+    },
     External {
         module: String,
         name: Option<String>,
@@ -75,6 +80,9 @@ pub enum HopSource {
     Star(u32),
     /// A from-import inside the module's `__getattr__` (index into `getattr_imports`).
     Lazy(u32),
+    /// A binding of the module's companion stub, bound lazily (`lazy_loader.attach_stub`)
+    /// or by compiled code (index into the stub's bindings).
+    Stub(u32),
     /// `pkg.name` resolved to the submodule `pkg.name` (no binding in `pkg`).
     Submodule(ModuleId),
 }
@@ -302,13 +310,15 @@ impl<'p> Resolver<'p> {
         let hops_taken = hops.iter().all(|hop| match hop.source {
             HopSource::Binding(i) => self.bindings(hop.module)[i as usize].taken,
             HopSource::Star(i) => self.stars(hop.module)[i as usize].taken,
-            HopSource::Lazy(_) | HopSource::Submodule(_) => true,
+            HopSource::Lazy(_) | HopSource::Stub(_) | HopSource::Submodule(_) => true,
         });
         let end_taken = match resolution {
             Resolution::Definition { module, binding } => {
                 self.bindings(module)[binding as usize].taken
             }
-            Resolution::Module(_) | Resolution::External { .. } => true,
+            Resolution::Module(_) | Resolution::Compiled { .. } | Resolution::External { .. } => {
+                true
+            }
             Resolution::Unresolved(_) | Resolution::Cycle => false,
         };
         hops_taken && end_taken
@@ -402,6 +412,9 @@ impl<'p> Resolver<'p> {
             })
         };
         let Some(winner) = self.winner(module, name) else {
+            if let Some(entry) = self.through_stub(module, name) {
+                return entry;
+            }
             let module_name = &project.modules[module as usize].name;
             let lazy = match project.modules[module as usize].file {
                 Some(file) => &project.summary(file).getattr_imports[..],
@@ -518,6 +531,88 @@ impl<'p> Resolver<'p> {
         }
     }
 
+    /// `name` in a compiled module (what its stub binds, or any name without a stub),
+    /// or in a module whose `lazy_loader.attach_stub` binds its stub's imports lazily.
+    fn through_stub(&mut self, module: ModuleId, name: &str) -> Option<Entry> {
+        let project = self.project;
+        let record = &project.modules[module as usize];
+        let stub = record.stub.map(|file| project.summary(file));
+        let lazy = record
+            .file
+            .is_some_and(|file| project.summary(file).lazy_stub);
+        if !record.compiled && !lazy {
+            return None;
+        }
+        let found = stub.and_then(|stub| {
+            let index = stub.bindings.iter().rposition(|b| b.name == name)?;
+            Some((index, &stub.bindings[index]))
+        });
+        let Some((index, binding)) = found else {
+            if !record.compiled
+                || project
+                    .internal(&format!("{}.{name}", record.name))
+                    .is_some()
+            {
+                return None;
+            }
+            let resolution = match stub {
+                Some(_) => Resolution::Unresolved(format!(
+                    "compiled module `{}` does not bind `{name}` (per its stub)",
+                    record.name
+                )),
+                None => Resolution::Compiled {
+                    module,
+                    name: name.to_string(),
+                },
+            };
+            return Some(Entry {
+                resolution,
+                hop: None,
+                next: None,
+            });
+        };
+        let hop = |via| {
+            Some(Hop {
+                module,
+                name: name.to_string(),
+                via,
+                source: HopSource::Stub(index as u32),
+            })
+        };
+        let entry = match &binding.kind {
+            BindingKind::FromImport {
+                module: from,
+                level,
+                name: imported,
+            } if !record.compiled => {
+                let (resolution, next) =
+                    self.follow_from_import(module, from.as_deref(), *level, imported);
+                Entry {
+                    resolution,
+                    hop: hop(Via::FromImport),
+                    next,
+                }
+            }
+            BindingKind::Import { module: imported } if !record.compiled => Entry {
+                resolution: self.module_resolution(imported),
+                hop: hop(Via::Import),
+                next: None,
+            },
+            _ if record.compiled => Entry {
+                resolution: Resolution::Compiled {
+                    module,
+                    name: name.to_string(),
+                },
+                hop: None,
+                next: None,
+            },
+            // A definition written in the stub of a lazily attached module: not what
+            // runs (the stub only names imports).
+            _ => return None,
+        };
+        Some(entry)
+    }
+
     /// `X = a.b.c`: looks `a` up in `module`, then each attribute on the module it names.
     /// `None` when the value is not reached through modules (a builtin, an attribute of
     /// a class or value): then `X` is a definition of its own.
@@ -554,7 +649,7 @@ impl<'p> Resolver<'p> {
                 Resolution::Cycle | Resolution::Unresolved(_) => {
                     return Some((resolution, Some(key)));
                 }
-                Resolution::Definition { .. } => return None,
+                Resolution::Definition { .. } | Resolution::Compiled { .. } => return None,
             };
         }
         Some((resolution, Some(key)))

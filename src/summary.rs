@@ -170,6 +170,9 @@ pub struct FileSummary {
     pub getattr: Option<u32>,
     /// `from m import N` inside a module `__getattr__`: how a lazy package provides `N`.
     pub getattr_imports: Vec<Binding>,
+    /// The module calls `lazy_loader.attach_stub(__name__, __file__)`: the names its
+    /// companion `.pyi` imports are bound on first access.
+    pub lazy_stub: bool,
     /// Names for which the module's `__getattr__` emits a deprecation warning.
     pub deprecated_names: Vec<String>,
     /// Message of a module-level `warnings.warn(..., DeprecationWarning)`.

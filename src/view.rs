@@ -127,10 +127,24 @@ pub fn resolved(project: &Project, resolution: &Resolution) -> ResolvedView {
         Resolution::Module(id) => {
             let module = &project.modules[*id as usize];
             ResolvedView {
-                kind: "module",
+                kind: if module.compiled {
+                    "compiled"
+                } else {
+                    "module"
+                },
                 module: Some(module.name.clone()),
                 path: module.path.clone(),
                 line: module.file.map(|_| 1),
+                ..empty
+            }
+        }
+        Resolution::Compiled { module, name } => {
+            let module = &project.modules[*module as usize];
+            ResolvedView {
+                kind: "compiled",
+                module: Some(module.name.clone()),
+                name: Some(name.clone()),
+                path: module.path.clone(),
                 ..empty
             }
         }
@@ -155,20 +169,28 @@ pub fn resolved(project: &Project, resolution: &Resolution) -> ResolvedView {
 pub fn hop(project: &Project, hop: &Hop) -> HopView {
     let module = &project.modules[hop.module as usize];
     let (path, position, statement) = match hop.source {
-        HopSource::Binding(_) | HopSource::Lazy(_) => {
-            let binding = match hop.source {
+        HopSource::Binding(_) | HopSource::Lazy(_) | HopSource::Stub(_) => {
+            let (path, binding) = match hop.source {
                 HopSource::Lazy(index) => {
                     let file = module.file.expect("__getattr__ lives in a file");
-                    &project.summary(file).getattr_imports[index as usize]
+                    (
+                        module.path.clone(),
+                        &project.summary(file).getattr_imports[index as usize],
+                    )
                 }
-                HopSource::Binding(index) => binding(project, hop.module, index),
+                HopSource::Stub(index) => {
+                    let file = module.stub.expect("stub hops come from a stub");
+                    (
+                        Some(project.files[file].rel.clone()),
+                        &project.summary(file).bindings[index as usize],
+                    )
+                }
+                HopSource::Binding(index) => {
+                    (module.path.clone(), binding(project, hop.module, index))
+                }
                 _ => unreachable!("matched above"),
             };
-            (
-                module.path.clone(),
-                binding.position,
-                binding.statement.clone(),
-            )
+            (path, binding.position, binding.statement.clone())
         }
         HopSource::Star(index) => {
             let file = module.file.expect("star imports live in files");
@@ -255,6 +277,7 @@ pub fn describe(resolved: &ResolvedView) -> String {
             resolved.kind,
             resolved.reason.as_deref().unwrap_or_default()
         ),
+        ("compiled", Some(path), _) => format!("compiled {dotted} ({path})"),
         ("module" | "external", _, _) => format!("{} {dotted}", resolved.kind),
         (kind, Some(path), Some(line)) => format!("{kind} {dotted} ({path}:{line})"),
         (kind, _, _) => format!("{kind} {dotted}"),

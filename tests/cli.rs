@@ -280,7 +280,7 @@ fn a_bad_config_is_a_one_line_error_naming_file_and_key() {
 
 #[test]
 fn resolution_agrees_with_the_python_runtime_on_the_fixtures() {
-    for name in ["seed", "constructs", "cycles"] {
+    for name in ["seed", "constructs", "cycles", "runtime"] {
         let output = std::process::Command::new("python3")
             .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/check_against_python.py"))
             .args(["--binary", env!("CARGO_BIN_EXE_ssot-graph"), "--min", "100"])

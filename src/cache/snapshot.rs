@@ -45,7 +45,7 @@ fn checksum(bytes: &[u8]) -> u64 {
 }
 
 /// The last byte is the layout version: a snapshot of another layout is rebuilt.
-const MAGIC: &[u8; 8] = b"SSOTG\x00\x00\x03";
+const MAGIC: &[u8; 8] = b"SSOTG\x00\x00\x04";
 const PREFIX: usize = 24;
 
 /// A directory the walk entered: its modification time and what it listed, so a
@@ -73,6 +73,8 @@ pub struct StoredFile {
     pub is_package: bool,
     pub is_stub: bool,
     pub is_test: bool,
+    pub compiled: bool,
+    pub companion: bool,
     pub stamp: Stamp,
     pub hash: u64,
     /// The summary's bytes in the blob area, and their checksum.
@@ -301,6 +303,8 @@ mod tests {
                 is_package: false,
                 is_stub: false,
                 is_test: false,
+                compiled: false,
+                companion: false,
                 stamp: Stamp {
                     size: 1,
                     mtime_ns: 1,

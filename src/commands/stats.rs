@@ -47,6 +47,8 @@ pub struct EdgeCounts {
 pub struct ResolutionCounts {
     pub definition: usize,
     pub module: usize,
+    /// Names of the repository's extension modules (defined in compiled code).
+    pub compiled: usize,
     pub external: usize,
     pub unresolved: usize,
     /// Sites whose re-export chain goes round in a circle.
@@ -68,6 +70,7 @@ pub fn compute(project: &Project) -> Stats {
     let mut counts = ResolutionCounts {
         definition: 0,
         module: 0,
+        compiled: 0,
         external: 0,
         unresolved: 0,
         cycle: 0,
@@ -82,6 +85,7 @@ pub fn compute(project: &Project) -> Stats {
         match resolution {
             Resolution::Definition { .. } => counts.definition += 1,
             Resolution::Module(_) => counts.module += 1,
+            Resolution::Compiled { .. } => counts.compiled += 1,
             Resolution::External { .. } => counts.external += 1,
             Resolution::Unresolved(_) => counts.unresolved += 1,
             Resolution::Cycle => counts.cycle += 1,
@@ -177,9 +181,17 @@ pub fn text(out: &mut dyn Write, stats: &Stats) -> std::io::Result<()> {
     let r = &stats.resolution;
     writeln!(
         out,
-        "resolved      {} to definitions, {} to modules, {} external, {} unresolved, {} in \
+        "resolved      {} to definitions, {} to modules,{} {} external, {} unresolved, {} in \
          re-export cycles",
-        r.definition, r.module, r.external, r.unresolved, r.cycle
+        r.definition,
+        r.module,
+        match r.compiled {
+            0 => String::new(),
+            n => format!(" {n} compiled,"),
+        },
+        r.external,
+        r.unresolved,
+        r.cycle
     )?;
     let c = &stats.reexport_chains;
     write!(

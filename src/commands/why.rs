@@ -214,6 +214,18 @@ pub fn text(out: &mut dyn Write, why: &Why) -> std::io::Result<()> {
             "  is module {}",
             r.module.as_deref().unwrap_or_default()
         )?,
+        "compiled" => {
+            let what = match &r.name {
+                Some(name) => format!("{name} of compiled module"),
+                None => "compiled module".to_string(),
+            };
+            writeln!(
+                out,
+                "  is {what} {} ({}): defined in compiled code",
+                r.module.as_deref().unwrap_or_default(),
+                r.path.as_deref().unwrap_or_default()
+            )?;
+        }
         "external" => {
             let name = r.name.as_ref().map(|n| format!(".{n}")).unwrap_or_default();
             writeln!(

@@ -54,7 +54,7 @@ pub fn parse_file(file: &SourceFile, target: &parse::Target, fingerprint: bool) 
     match parse::read_source(&file.path) {
         Ok(source) => Parsed {
             hash: if fingerprint { source_hash(&source) } else { 0 },
-            summary: source.summarize(file.is_stub, target),
+            summary: summarize(file, source, target),
             stamp,
         },
         Err(error) => Parsed {
@@ -63,6 +63,18 @@ pub fn parse_file(file: &SourceFile, target: &parse::Target, fingerprint: bool) 
             hash: 0,
         },
     }
+}
+
+/// The summary of a file as read; an extension module's bytes are not Python.
+pub fn summarize(
+    file: &SourceFile,
+    source: parse::SourceBytes,
+    target: &parse::Target,
+) -> FileSummary {
+    if file.compiled {
+        return FileSummary::default();
+    }
+    source.summarize(file.is_stub, target)
 }
 
 fn read_error(error: std::io::Error) -> FileSummary {

@@ -170,6 +170,8 @@ fn save(
             is_package: file.is_package,
             is_stub: file.is_stub,
             is_test: file.is_test,
+            compiled: file.compiled,
+            companion: file.companion,
             // A file that could not be read is never taken as unchanged.
             stamp: state.stamp.unwrap_or(Stamp {
                 size: u64::MAX,

@@ -1,14 +1,13 @@
 //! A run with a snapshot: each file compared with its stored entry, only changed files
 //! parsed, and the project restored from the snapshot when the set of files is the same.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::cold::parse_file;
+use super::cold::{parse_file, summarize};
 use super::layout::{Layout, OpenOptions};
 use super::save::{FileState, PendingSave, Tree, Written, note};
 use crate::cache::RACY_NS;
@@ -64,7 +63,7 @@ fn compare(
         };
         return (state, None);
     }
-    let summary = source.summarize(file.is_stub, target);
+    let summary = summarize(file, source, target);
     (
         FileState {
             stamp,
@@ -81,6 +80,8 @@ fn same_file(file: &SourceFile, stored: &StoredFile) -> bool {
         && file.is_package == stored.is_package
         && file.is_stub == stored.is_stub
         && file.is_test == stored.is_test
+        && file.compiled == stored.compiled
+        && file.companion == stored.companion
 }
 
 pub fn open(
@@ -106,6 +107,8 @@ pub fn open(
                     is_package: f.is_package,
                     is_stub: f.is_stub,
                     is_test: f.is_test,
+                    compiled: f.compiled,
+                    companion: f.companion,
                 })
                 .collect();
             layout.as_staged(&mut files);
@@ -164,7 +167,7 @@ pub fn open(
     let source = StoredSummaries {
         snapshot: snapshot.clone(),
         blobs: states.iter().map(|s| s.stored).collect(),
-        files: files.iter().map(|f| (f.path.clone(), f.is_stub)).collect(),
+        files: files.clone(),
         target: layout.target.clone(),
     };
     let summaries = Summaries::lazy(files.len(), fresh, Box::new(source));
@@ -222,7 +225,7 @@ pub fn open(
 struct StoredSummaries {
     snapshot: Arc<Snapshot>,
     blobs: Vec<Option<BlobRef>>,
-    files: Vec<(PathBuf, bool)>,
+    files: Vec<SourceFile>,
     target: Target,
 }
 
@@ -231,9 +234,9 @@ impl SummarySource for StoredSummaries {
         if let Some(summary) = self.blobs[file].and_then(|blob| self.snapshot.summary(blob)) {
             return summary;
         }
-        let (path, is_stub) = &self.files[file];
-        match parse::read_source(path) {
-            Ok(source) => source.summarize(*is_stub, &self.target),
+        let file = &self.files[file];
+        match parse::read_source(&file.path) {
+            Ok(source) => summarize(file, source, &self.target),
             Err(_) => FileSummary::default(),
         }
     }

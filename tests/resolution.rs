@@ -1,0 +1,54 @@
+//! Constructs that decide what Python binds beyond plain imports: `lazy_loader` stubs and
+//! literal `attach` calls, extension modules inside the repository. Each answer is the
+//! whole `why` output; `cli.rs` checks the same fixture against the Python runtime.
+
+mod common;
+
+use common::{fixture, ok, run};
+
+#[test]
+fn lazy_loader_stubs_and_attach_calls_resolve_to_what_python_binds_on_access() {
+    let root = fixture("runtime");
+    let mut all = String::new();
+    for target in [
+        "sci.Image",      // attach_stub: `from ._core.base import Image` in __init__.pyi
+        "sci.gaussian",   // attach_stub: `from .filters import gaussian as gaussian`
+        "sci.io.imread",  // attach(submod_attrs={"readers": ["imread", ...]})
+        "sci.io.formats", // attach(submodules=["formats"])
+    ] {
+        all.push_str(&ok(&root, &["why", target]));
+        all.push_str("---\n");
+    }
+    insta::assert_snapshot!(all);
+}
+
+#[test]
+fn names_of_an_extension_module_are_compiled_and_its_stub_says_which_exist() {
+    let root = fixture("runtime");
+    let mut all = String::new();
+    for target in [
+        "fast.escape",  // the .so wins over _speedups.py, as Python's finder does
+        "fast.Parser",  // an extension module without a stub binds any name
+        "fast._native", // the module itself
+    ] {
+        all.push_str(&ok(&root, &["why", target]));
+        all.push_str("---\n");
+    }
+    insta::assert_snapshot!(all);
+    let missing = run(&root, &["why", "fast._speedups.unescape"]);
+    assert_eq!(
+        (missing.code, missing.stderr.as_str()),
+        (
+            2,
+            "error: fast._speedups.unescape: compiled module `fast._speedups` does not bind \
+             `unescape` (per its stub)\n"
+        )
+    );
+}
+
+#[test]
+fn an_extension_module_beside_its_python_fallback_is_not_a_shadowing_warning() {
+    let stats = ok(&fixture("runtime"), &["stats"]);
+    assert!(stats.contains("diagnostics   0"), "{stats}");
+    assert!(stats.contains(" 4 compiled,"), "{stats}");
+}

@@ -19,6 +19,7 @@ import os
 import signal
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import types
 import warnings
@@ -34,11 +35,19 @@ C_DESCRIPTORS = (types.MethodDescriptorType, types.WrapperDescriptorType,
                  types.ClassMethodDescriptorType)
 
 
+# Functions that standard-library factories write into a class (`typing.NamedTuple`,
+# `collections.namedtuple`, `dataclasses`) carry the factory's file, not the class's.
+STDLIB = os.path.realpath(sysconfig.get_paths()["stdlib"]) + os.sep
+
+
 def source_file(filename):
-    """A code object's file; frozen stdlib modules name their module, not a path."""
+    """A code object's file; frozen stdlib modules name their module, not a path, and
+    Cython functions the `.pyx` they were compiled from (compiled code)."""
     if filename and filename.startswith("<frozen ") and filename.endswith(">"):
         module = sys.modules.get(filename[len("<frozen "):-1])
         return getattr(module, "__file__", None)
+    if filename and filename.endswith((".pyx", ".pxd", ".pxi")):
+        return "<compiled>"
     return filename
 
 
@@ -61,7 +70,11 @@ def defining_file(obj):
                 value = value.fget
             value = inspect.unwrap(value) if callable(value) else value
             code = getattr(value, "__code__", None)
-            generated = code is not None and code.co_filename.startswith("<string")
+            home = getattr(sys.modules.get(obj.__module__), "__file__", None) or ""
+            generated = code is not None and (
+                code.co_filename.startswith("<")
+                or (os.path.realpath(code.co_filename).startswith(STDLIB)
+                    and os.path.realpath(code.co_filename) != os.path.realpath(home)))
             if code is not None and not generated and getattr(value, "__qualname__", "").startswith(obj.__qualname__ + "."):
                 return source_file(code.co_filename)
         # No method of its own: find the `class` statement in the module `__module__` names.
@@ -77,6 +90,9 @@ def defining_file(obj):
         except ValueError:
             return None
         code = getattr(function, "__code__", None)
+        if code is not None and code.co_filename.startswith("<string"):
+            # `exec("def f(): ...")` in a module: the module's namespace defines it.
+            return getattr(function, "__globals__", {}).get("__file__")
         if code is not None:
             return source_file(code.co_filename)
         if isinstance(function, types.BuiltinFunctionType):
@@ -128,17 +144,31 @@ def main():
         config.write(f'python-version = "{sys.version_info[0]}.{sys.version_info[1]}"\n')
         config.write(f'platform = "{sys.platform}"\n')
     command = [args.binary, "--no-cache", "--root", root, "--config", config.name, "--format", "json"]
-    stats = json.loads(subprocess.run(command + ["stats"], check=True, capture_output=True).stdout)
-    export = json.loads(subprocess.run(command + ["export"], check=True, capture_output=True).stdout)
+    # ssot-graph judges run-time branches by what this interpreter's environment holds.
+    env = dict(os.environ)
+    env.pop("VIRTUAL_ENV", None)
+    if sys.prefix != sys.base_prefix:
+        env["VIRTUAL_ENV"] = sys.prefix
+    run = lambda extra: json.loads(subprocess.run(command + extra, check=True, capture_output=True,
+                                                  env=env).stdout)
+    stats = run(["stats"])
+    export = run(["export"])
     os.unlink(config.name)
     roots = [os.path.join(root, r) if r != "." else root for r in stats["source_roots"]]
     sys.path[:0] = roots
 
     internal = {m["name"] for m in export["modules"] if not m["external"]}
+    # Modules under the tree's packages that no file defines (`six.moves.*`) count too.
+    tops = {name.split(".")[0] for name in internal}
     claimed = {}
+    own_files = {m["name"]: m["path"] for m in export["modules"] if not m["external"]}
     for site in export["imports"]:
         name, module = site["name"], site["module"]
-        if name in (None, "*") or module not in internal:
+        if name in (None, "*") or (module not in internal and module.split(".")[0] not in tops):
+            continue
+        if site["path"] == own_files.get(module):
+            # `from . import sub` inside the package itself binds the submodule, whatever
+            # the package binds to that name by the end of its run.
             continue
         resolved = site["resolved"]
         if resolved["kind"] in ("class", "function", "module", "variable", "compiled") and resolved["path"]:
@@ -163,7 +193,8 @@ def main():
             skipped += 1
             reasons[actual.split(":")[1].strip()] = reasons.get(actual.split(":")[1].strip(), 0) + 1
             continue
-        actual = os.path.realpath(actual)
+        if actual != "<compiled>":
+            actual = os.path.realpath(actual)
         own = module_files.get(pair[0])
         reexported = own is None or os.path.realpath(own) != actual
         if path is not None and os.path.realpath(path) == actual:
@@ -173,9 +204,9 @@ def main():
             continue
         if not actual.startswith(root + os.sep) or not actual.endswith((".py", ".pyi")):
             # Defined outside the tree's Python files (C code, a compiled module, another
-            # package): a match only if we said so.
+            # package): a match only if we said so (unresolved is no answer).
             through += reexported
-            if kind in ("external", "unresolved", "variable", "compiled"):
+            if kind in ("external", "variable", "compiled"):
                 agree += 1
                 through_agree += reexported
             else:

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::discover::{FileDiagnostic, SourceFile};
+use crate::environment::Environment;
 use crate::fingerprint::content_hash;
 use crate::rows::Rows;
 use crate::summaries::Summaries;
@@ -129,6 +130,8 @@ pub struct Project {
     pub sites: Vec<Site>,
     pub diagnostics: Vec<FileDiagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
+    /// What can be imported from outside the repository (set by `load`).
+    pub environment: Environment,
     /// From the cache: for each module, the sites whose import or re-export chain went
     /// through it when the cache was written.
     pub chains: Option<Rows>,
@@ -165,6 +168,7 @@ impl Project {
             sites: Vec::new(),
             diagnostics,
             timings: Vec::new(),
+            environment: Environment::default(),
             chains: None,
             changed_files: Vec::new(),
             binders: OnceLock::new(),

@@ -10,8 +10,8 @@ use ruff_python_parser::parse_unchecked_source;
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::summary::{
-    AllChange, AllPart, Binding, BindingKind, Context, Diagnostic, FileSummary, ImportSite,
-    Position, Span, StarImport, Text,
+    AllChange, AllPart, Binding, BindingKind, BranchRef, BranchRule, Context, Decision, Diagnostic,
+    FileSummary, ImportSite, Position, Span, StarImport, Text,
 };
 
 /// Longest statement text kept for display.
@@ -243,6 +243,7 @@ pub fn summarize(source: &str, is_stub: bool, target: &Target) -> FileSummary {
         warnings_modules: Vec::new(),
         warn_functions: Vec::new(),
         string_collections: HashMap::new(),
+        import_flags: HashMap::new(),
     };
     walker.visit_body(&parsed.syntax().body, Scope::module());
     if let Some(first) = parsed.errors().first() {
@@ -319,6 +320,28 @@ struct Walker<'a> {
     warn_functions: Vec<String>,
     /// Module-level names bound to literal collections of strings (for `__getattr__` checks).
     string_collections: HashMap<String, Vec<String>>,
+    /// Module-level flags a `try:` of imports sets: the imports' range in
+    /// `summary.imports`, and the value the flag has when they succeed.
+    import_flags: HashMap<String, ImportFlag>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct ImportFlag {
+    start: u32,
+    end: u32,
+    on_success: bool,
+}
+
+/// What an `if` test says about the branch, as far as the source tells.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Truth {
+    Known(bool),
+    /// A flag of a `try:` of imports: `value` when those imports succeed.
+    Flag {
+        flag: ImportFlag,
+        value: bool,
+    },
+    Unknown,
 }
 
 impl Walker<'_> {
@@ -391,6 +414,7 @@ impl Walker<'_> {
             type_checking: scope.context.type_checking,
             deprecated,
             statement,
+            branch: None,
         });
     }
 
@@ -484,19 +508,24 @@ impl Walker<'_> {
                     ..scope
                 };
                 body.context.try_import |= catches_import_error;
-                self.visit_body(&stmt_try.body, body);
                 let mut handler_scope = Scope {
                     taken: false,
                     conditional: true,
                     ..scope
                 };
                 handler_scope.context.conditional = true;
+                let start = self.summary.imports.len() as u32;
+                self.visit_body(&stmt_try.body, body);
+                let end = self.summary.imports.len() as u32;
                 for handler in &stmt_try.handlers {
                     let ExceptHandler::ExceptHandler(handler) = handler;
                     self.visit_body(&handler.body, handler_scope);
                 }
                 self.visit_body(&stmt_try.orelse, body);
                 self.visit_body(&stmt_try.finalbody, scope);
+                if scope.top_level && catches_import_error && start < end {
+                    self.record_import_flags(stmt_try, start, end);
+                }
             }
             Stmt::With(with) => self.visit_body(&with.body, scope),
             Stmt::For(stmt_for) => {
@@ -575,6 +604,7 @@ impl Walker<'_> {
                         taken: scope.taken,
                         statement: statement.clone(),
                         order: self.summary.bindings.len(),
+                        branch: None,
                     });
                 } else {
                     let bound = asname.clone().unwrap_or_else(|| name.clone());
@@ -729,6 +759,7 @@ impl Walker<'_> {
                         type_checking: false,
                         deprecated: None,
                         statement: statement.clone(),
+                        branch: None,
                     });
                 }
                 if binds_all {
@@ -851,6 +882,7 @@ impl Walker<'_> {
                             type_checking: false,
                             deprecated: None,
                             statement: statement.clone(),
+                            branch: None,
                         });
                     }
                 }
@@ -870,15 +902,106 @@ impl Walker<'_> {
         }
     }
 
+    /// `try: import x; HAVE_X = True except ImportError: HAVE_X = False` (the `True` may
+    /// sit in `else:`): `HAVE_X` is true exactly when the imports of the `try` succeed.
+    fn record_import_flags(&mut self, stmt_try: &ruff_python_ast::StmtTry, start: u32, end: u32) {
+        fn literal_flags(body: &[Stmt]) -> Vec<(String, bool)> {
+            body.iter()
+                .filter_map(|stmt| match stmt {
+                    Stmt::Assign(assign) => {
+                        match (assign.targets.as_slice(), assign.value.as_ref()) {
+                            ([Expr::Name(name)], Expr::BooleanLiteral(value)) => {
+                                Some((name.id.as_str().to_string(), value.value))
+                            }
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                })
+                .collect()
+        }
+        let mut on_success = literal_flags(&stmt_try.body);
+        on_success.extend(literal_flags(&stmt_try.orelse));
+        let on_failure: Vec<(String, bool)> = stmt_try
+            .handlers
+            .iter()
+            .filter(|h| catches_import_error(h))
+            .flat_map(|h| {
+                let ExceptHandler::ExceptHandler(handler) = h;
+                literal_flags(&handler.body)
+            })
+            .collect();
+        for (name, value) in on_success {
+            if on_failure.contains(&(name.clone(), !value)) {
+                let flag = ImportFlag {
+                    start,
+                    end,
+                    on_success: value,
+                };
+                self.import_flags.insert(name, flag);
+            }
+        }
+    }
+
+    /// What a test says at run time beyond `static_truth`: `TYPE_CHECKING` is false, a
+    /// flag of a `try:` of imports is known once those imports are.
+    fn runtime_truth(&self, test: &Expr) -> Truth {
+        if let Some(value) = self.static_truth(test) {
+            return Truth::Known(value);
+        }
+        if let Some(checking) = type_checking_test(test) {
+            return Truth::Known(!checking);
+        }
+        match test {
+            Expr::Name(name) => match self.import_flags.get(name.id.as_str()) {
+                Some(&flag) => Truth::Flag { flag, value: true },
+                None => Truth::Unknown,
+            },
+            Expr::UnaryOp(unary) if unary.op == UnaryOp::Not => {
+                match self.runtime_truth(&unary.operand) {
+                    Truth::Known(value) => Truth::Known(!value),
+                    Truth::Flag { flag, value } => Truth::Flag {
+                        flag,
+                        value: !value,
+                    },
+                    Truth::Unknown => Truth::Unknown,
+                }
+            }
+            Expr::BoolOp(bool_op) => {
+                // `and`: a false operand decides; true ones drop out (`or` the other way).
+                let decisive = bool_op.op == ruff_python_ast::BoolOp::Or;
+                let mut left = Vec::new();
+                for value in &bool_op.values {
+                    match self.runtime_truth(value) {
+                        Truth::Known(v) if v == decisive => return Truth::Known(decisive),
+                        Truth::Known(_) => {}
+                        other => left.push(other),
+                    }
+                }
+                match left.as_slice() {
+                    [] => Truth::Known(!decisive),
+                    [only] => *only,
+                    _ => Truth::Unknown,
+                }
+            }
+            _ => Truth::Unknown,
+        }
+    }
+
     fn visit_if(&mut self, stmt_if: &ruff_python_ast::StmtIf, scope: Scope) {
         let mut branches: Vec<(Option<&Expr>, &[Stmt])> =
             vec![(Some(&stmt_if.test), &stmt_if.body)];
         for clause in &stmt_if.elif_else_clauses {
             branches.push((clause.test.as_ref(), &clause.body));
         }
-        // Python takes the first branch whose test is not false; unknown tests count as true.
+        // Python takes the first branch whose test is not false; unknown tests count as
+        // true, and at module level the branches from the first unknown one on become a
+        // `Decision` the resolver settles.
         let mut taken_found = false;
         let mut type_checking_else = false;
+        let mut decision: Option<Decision> = None;
+        let mut closed = false;
+        let mut decided: Vec<(usize, usize, usize, usize, u32)> = Vec::new();
         for (test, body) in branches {
             let mut branch = Scope {
                 conditional: scope.conditional || scope.top_level,
@@ -888,27 +1011,89 @@ impl Walker<'_> {
                 Some(test) => match type_checking_test(test) {
                     Some(true) => {
                         branch.context.type_checking = true;
-                        Some(false)
+                        Truth::Known(false)
                     }
                     Some(false) => {
                         type_checking_else = true;
-                        Some(true)
+                        Truth::Known(true)
                     }
-                    None => self.static_truth(test),
+                    None => self.runtime_truth(test),
                 },
                 None => {
                     branch.context.type_checking |= type_checking_else;
-                    Some(true)
+                    Truth::Known(true)
                 }
             };
             if !branch.context.type_checking {
                 branch.context.conditional = true;
             }
-            let taken = !taken_found && truth != Some(false);
+            let taken = !taken_found && truth != Truth::Known(false);
+            let open = !closed && (!taken_found || decision.is_some());
             taken_found |= taken;
             branch.taken = scope.taken && taken;
+            let (imports, bindings, stars) = (
+                self.summary.imports.len(),
+                self.summary.bindings.len(),
+                self.summary.stars.len(),
+            );
             self.visit_body(body, branch);
+            let start = imports as u32;
+            let end = self.summary.imports.len() as u32;
+            let rule = match truth {
+                Truth::Known(false) => None,
+                Truth::Known(true) => Some(BranchRule::Always),
+                Truth::Flag { flag, value } if value == flag.on_success => {
+                    Some(BranchRule::ImportsResolve {
+                        start: flag.start,
+                        end: flag.end,
+                    })
+                }
+                Truth::Flag { flag, .. } => Some(BranchRule::ImportsFail {
+                    start: flag.start,
+                    end: flag.end,
+                }),
+                Truth::Unknown => Some(BranchRule::OwnImportsResolve { start, end }),
+            };
+            let deferred = !matches!(truth, Truth::Known(_));
+            if let Some(rule) = rule.filter(|_| open && scope.top_level)
+                && (deferred || decision.is_some())
+            {
+                let decision = decision.get_or_insert_with(|| Decision {
+                    line: self.position(stmt_if.range).line,
+                    test: self.header_text(self.position(stmt_if.range).line),
+                    branches: Vec::new(),
+                });
+                decided.push((
+                    bindings,
+                    self.summary.bindings.len(),
+                    stars,
+                    self.summary.stars.len(),
+                    decision.branches.len() as u32,
+                ));
+                decision.branches.push(rule);
+            }
+            closed |= truth == Truth::Known(true) && decision.is_some();
         }
+        let Some(decision) = decision else {
+            return;
+        };
+        // Nested decisions were recorded while visiting the branches: this one comes after.
+        let decision_id = self.summary.decisions.len() as u32;
+        for (b_start, b_end, s_start, s_end, branch) in decided {
+            let place = Some(BranchRef {
+                decision: decision_id,
+                branch,
+                outer_taken: scope.taken,
+            });
+            // A nested decision keeps its own (innermost) place.
+            for binding in &mut self.summary.bindings[b_start..b_end] {
+                binding.branch = binding.branch.or(place);
+            }
+            for star in &mut self.summary.stars[s_start..s_end] {
+                star.branch = star.branch.or(place);
+            }
+        }
+        self.summary.decisions.push(decision);
     }
 
     /// Evaluates `sys.version_info` and `sys.platform` tests as the target would.

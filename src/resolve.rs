@@ -7,7 +7,7 @@ use std::rc::Rc;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::index::{ModuleId, ModuleRef, Project};
-use crate::summary::{AllChange, AllPart, Binding, BindingKind, StarImport};
+use crate::summary::{AllChange, AllPart, Binding, BindingKind, BranchRule, StarImport};
 
 const ABOVE_TOP: &str = "relative import climbs above the top-level package";
 
@@ -116,6 +116,8 @@ pub struct Resolver<'p> {
     exports: FxHashMap<ModuleId, Rc<HashSet<String>>>,
     all_names: FxHashMap<ModuleId, Option<Rc<Vec<String>>>>,
     exports_in_progress: FxHashSet<ModuleId>,
+    /// The branch each run-time `Decision` of a module takes.
+    decisions: FxHashMap<(ModuleId, u32), u32>,
     depth: usize,
 }
 
@@ -128,6 +130,7 @@ impl<'p> Resolver<'p> {
             exports: FxHashMap::default(),
             all_names: FxHashMap::default(),
             exports_in_progress: FxHashSet::default(),
+            decisions: FxHashMap::default(),
             depth: 0,
         }
     }
@@ -308,13 +311,13 @@ impl<'p> Resolver<'p> {
     pub fn bound_at_run_time(&mut self, module: ModuleId, name: &str) -> bool {
         let (resolution, hops) = self.resolve_attributes(module, &[name]);
         let hops_taken = hops.iter().all(|hop| match hop.source {
-            HopSource::Binding(i) => self.bindings(hop.module)[i as usize].taken,
-            HopSource::Star(i) => self.stars(hop.module)[i as usize].taken,
+            HopSource::Binding(i) => self.taken(hop.module, Candidate::Binding(i)),
+            HopSource::Star(i) => self.taken(hop.module, Candidate::Star(i)),
             HopSource::Lazy(_) | HopSource::Stub(_) | HopSource::Submodule(_) => true,
         });
         let end_taken = match resolution {
             Resolution::Definition { module, binding } => {
-                self.bindings(module)[binding as usize].taken
+                self.taken(module, Candidate::Binding(binding))
             }
             Resolution::Module(_) | Resolution::Compiled { .. } | Resolution::External { .. } => {
                 true
@@ -357,19 +360,96 @@ impl<'p> Resolver<'p> {
         let candidates = self.candidates(module, name);
         // An import of a repository module that does not exist raises ImportError at
         // run time, so its `except ImportError:` alternative is what Python binds.
-        let taken = |c: &Candidate| match *c {
+        for &candidate in candidates.iter().rev() {
+            let missing = match candidate {
+                Candidate::Binding(i) => {
+                    self.imports_missing_module(module, &self.bindings(module)[i as usize].kind)
+                }
+                Candidate::Star(_) => false,
+            };
+            if !missing && self.taken(module, candidate) {
+                return Some(candidate);
+            }
+        }
+        candidates.last().copied()
+    }
+
+    /// Whether a binding or star import runs when the module is imported: on the
+    /// default path, and in the branch each run-time decision takes.
+    pub fn taken(&mut self, module: ModuleId, candidate: Candidate) -> bool {
+        let (taken, branch) = match candidate {
             Candidate::Binding(i) => {
                 let binding = &self.bindings(module)[i as usize];
-                binding.taken && !self.imports_missing_module(module, &binding.kind)
+                (binding.taken, binding.branch)
             }
-            Candidate::Star(i) => self.stars(module)[i as usize].taken,
+            Candidate::Star(i) => {
+                let star = &self.stars(module)[i as usize];
+                (star.taken, star.branch)
+            }
         };
-        candidates
+        match branch {
+            None => taken,
+            Some(place) => {
+                place.outer_taken && self.branch_taken(module, place.decision) == place.branch
+            }
+        }
+    }
+
+    /// The branch a run-time decision of `module` takes: the first whose rule holds,
+    /// else the first.
+    pub fn branch_taken(&mut self, module: ModuleId, decision: u32) -> u32 {
+        if let Some(&branch) = self.decisions.get(&(module, decision)) {
+            return branch;
+        }
+        let project = self.project;
+        let Some(summary) = project.module_summary(module) else {
+            return 0;
+        };
+        let Some(decision_record) = summary.decisions.get(decision as usize) else {
+            return 0;
+        };
+        let branch = decision_record
+            .branches
             .iter()
-            .rev()
-            .find(|c| taken(c))
-            .or(candidates.last())
-            .copied()
+            .position(|rule| match *rule {
+                BranchRule::Always => true,
+                BranchRule::ImportsResolve { start, end }
+                | BranchRule::OwnImportsResolve { start, end } => {
+                    self.imports_resolve(module, start, end)
+                }
+                BranchRule::ImportsFail { start, end } => !self.imports_resolve(module, start, end),
+            })
+            .unwrap_or(0) as u32;
+        self.decisions.insert((module, decision), branch);
+        branch
+    }
+
+    /// Whether the module-level imports `start..end` of `module`'s file can all succeed:
+    /// each names a module of the repository or one its environment can import.
+    fn imports_resolve(&self, module: ModuleId, start: u32, end: u32) -> bool {
+        let project = self.project;
+        let Some(summary) = project.module_summary(module) else {
+            return true;
+        };
+        let sites = summary
+            .imports
+            .get(start as usize..end as usize)
+            .unwrap_or(&[]);
+        sites
+            .iter()
+            .filter(|site| !site.context.function)
+            .all(|site| {
+                let Some(target) =
+                    project.absolute_module(module, site.module.as_deref(), site.level)
+                else {
+                    return false;
+                };
+                match project.module_ref(&target) {
+                    ModuleRef::Internal(_) => true,
+                    ModuleRef::Missing => false,
+                    ModuleRef::External => project.environment.may_import(&target),
+                }
+            })
     }
 
     pub fn imports_missing_module(&self, module: ModuleId, kind: &BindingKind) -> bool {

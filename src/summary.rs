@@ -119,6 +119,50 @@ pub struct Binding {
     /// Set by `@deprecated(...)` on a class or function.
     pub deprecated: Option<String>,
     pub statement: Text,
+    /// In a branch of an `if` whose test only the run time decides (see `Decision`).
+    pub branch: Option<BranchRef>,
+}
+
+/// A binding's place in an `if` decided at run time: branch `branch` of decision
+/// `decision` of its file. `outer_taken` says whether the `if` itself runs by default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BranchRef {
+    pub decision: u32,
+    pub branch: u32,
+    pub outer_taken: bool,
+}
+
+/// An `if` at module level whose test cannot be evaluated from the source alone. Python
+/// takes the first branch whose rule holds; when none does, the first branch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    pub line: u32,
+    /// The `if` line, as written.
+    pub test: Text,
+    pub branches: Vec<BranchRule>,
+}
+
+/// When a branch of a `Decision` is the one Python takes. Import ranges index
+/// `FileSummary::imports` (sites inside functions are left out when judging).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BranchRule {
+    /// An `else:` or a test that is statically true.
+    Always,
+    /// A flag set by a `try:` of imports: true exactly when those imports succeed.
+    ImportsResolve {
+        start: u32,
+        end: u32,
+    },
+    ImportsFail {
+        start: u32,
+        end: u32,
+    },
+    /// A test only the environment decides (`os.environ.get(...)`): the branch whose own
+    /// imports resolve, inside the repository or its environment.
+    OwnImportsResolve {
+        start: u32,
+        end: u32,
+    },
 }
 
 /// `from module import *` at module level, in source order with the bindings.
@@ -131,6 +175,7 @@ pub struct StarImport {
     pub statement: Text,
     /// Index into `FileSummary::bindings` of the first binding made after this star import.
     pub order: usize,
+    pub branch: Option<BranchRef>,
 }
 
 /// One piece of an `__all__` expression.
@@ -166,6 +211,8 @@ pub struct FileSummary {
     pub bindings: Vec<Binding>,
     pub stars: Vec<StarImport>,
     pub all: Vec<AllChange>,
+    /// The `if`s at module level that the run time decides.
+    pub decisions: Vec<Decision>,
     /// Line of a module-level `def __getattr__`.
     pub getattr: Option<u32>,
     /// `from m import N` inside a module `__getattr__`: how a lazy package provides `N`.

@@ -337,7 +337,10 @@ fn verbose_prints_phase_timings_on_stderr_only() {
         .lines()
         .map(|l| l.split_whitespace().next().unwrap())
         .collect();
-    assert_eq!(phases, ["root:", "discover", "parse", "index"]);
+    assert_eq!(
+        phases,
+        ["root:", "environment:", "discover", "parse", "index"]
+    );
     assert_eq!(
         verbose.stderr.lines().next().unwrap(),
         "root: [ROOT] (given with --root)"

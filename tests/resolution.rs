@@ -52,3 +52,18 @@ fn an_extension_module_beside_its_python_fallback_is_not_a_shadowing_warning() {
     assert!(stats.contains("diagnostics   0"), "{stats}");
     assert!(stats.contains(" 4 compiled,"), "{stats}");
 }
+
+#[test]
+fn branches_decided_at_run_time_follow_import_flags_and_what_the_environment_holds() {
+    let root = fixture("runtime");
+    let mut all = String::new();
+    for target in [
+        "accel.flags.Engine", // `not TYPE_CHECKING and not HAVE_NATIVE`: the try's import fails
+        "accel.flags.tool",   // `HAVE_HELPERS` set in the try's `else:`: its import resolves
+        "accel.flags.Widget", // an environment variable: the branch whose imports resolve
+    ] {
+        all.push_str(&ok(&root, &["why", target]));
+        all.push_str("---\n");
+    }
+    insta::assert_snapshot!(all);
+}

@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::index::Project;
 use crate::resolve::{Candidate, Hop, Resolution, Resolver};
 use crate::rules::{Rule, RuleKind};
+use crate::summary::BranchRule;
 use crate::target::resolve_target;
 use crate::view::{self, HopView, ResolvedView};
 
@@ -27,6 +28,9 @@ pub struct Why {
     pub alternatives: Vec<Alternative>,
     /// Deprecation markers met along the chain: deprecated modules and `@deprecated` names.
     pub deprecations: Vec<Deprecation>,
+    /// `if`s along the chain that the run time decides, and why the branch was chosen.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub decided_at_run_time: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -85,6 +89,7 @@ pub fn compute(project: &Project, rules: &[Rule], target: &str) -> Result<Why> {
         }
     }
     let alternatives = alternatives(&mut resolver, &hops, &resolution);
+    let decided_at_run_time = decisions(&mut resolver, &hops, &resolution);
     let deprecations = deprecations(project, &hops, &resolution);
     Ok(Why {
         schema: "ssot-graph/why/v1",
@@ -96,6 +101,7 @@ pub fn compute(project: &Project, rules: &[Rule], target: &str) -> Result<Why> {
         sites_by_module,
         alternatives,
         deprecations,
+        decided_at_run_time,
     })
 }
 
@@ -137,13 +143,8 @@ fn deprecations(project: &Project, hops: &[Hop], resolution: &Resolution) -> Vec
     found
 }
 
-/// Candidates that lost to the binding each hop (and the definition) took.
-fn alternatives(
-    resolver: &mut Resolver,
-    hops: &[Hop],
-    resolution: &Resolution,
-) -> Vec<Alternative> {
-    let project = resolver.project();
+/// The (module, name) each hop and the definition bind.
+fn places(project: &Project, hops: &[Hop], resolution: &Resolution) -> Vec<(u32, String)> {
     let mut places: Vec<(u32, String)> = hops.iter().map(|h| (h.module, h.name.clone())).collect();
     if let Resolution::Definition { module, binding } = resolution {
         places.push((
@@ -151,8 +152,61 @@ fn alternatives(
             view::binding(project, *module, *binding).name.clone(),
         ));
     }
+    places
+}
+
+/// For each binding along the chain that sits in an `if` the run time decides: where,
+/// and why that branch is the one taken.
+fn decisions(resolver: &mut Resolver, hops: &[Hop], resolution: &Resolution) -> Vec<String> {
+    let project = resolver.project();
     let mut found = Vec::new();
-    for (module, name) in places {
+    for (module, name) in places(project, hops, resolution) {
+        let Some(Candidate::Binding(index)) = resolver.winner(module, &name) else {
+            continue;
+        };
+        let Some(summary) = project.module_summary(module) else {
+            continue;
+        };
+        let Some(place) = summary.bindings[index as usize].branch else {
+            continue;
+        };
+        let decision = &summary.decisions[place.decision as usize];
+        let chosen = resolver.branch_taken(module, place.decision);
+        let reason = match decision.branches.get(chosen as usize) {
+            Some(BranchRule::ImportsResolve { .. }) => {
+                "the imports of the `try` that sets its flag resolve"
+            }
+            Some(BranchRule::ImportsFail { .. }) => {
+                "the imports of the `try` that sets its flag fail"
+            }
+            Some(BranchRule::OwnImportsResolve { .. }) => {
+                "only the run time can tell; this branch's imports resolve in the repository and its environment"
+            }
+            Some(BranchRule::Always) | None => {
+                "only the run time can tell; no earlier branch's imports resolve"
+            }
+        };
+        let path = project.modules[module as usize]
+            .path
+            .as_deref()
+            .unwrap_or_default();
+        found.push(format!(
+            "{path}:{}: {} ({reason})",
+            decision.line, decision.test
+        ));
+    }
+    found
+}
+
+/// Candidates that lost to the binding each hop (and the definition) took.
+fn alternatives(
+    resolver: &mut Resolver,
+    hops: &[Hop],
+    resolution: &Resolution,
+) -> Vec<Alternative> {
+    let project = resolver.project();
+    let mut found = Vec::new();
+    for (module, name) in places(project, hops, resolution) {
         let winner = resolver.winner(module, &name);
         let file = match project.modules[module as usize].file {
             Some(file) => file,
@@ -163,15 +217,17 @@ fn alternatives(
             if Some(candidate) == winner {
                 continue;
             }
-            let (position, statement, taken, type_checking, missing) = match candidate {
+            let taken = resolver.taken(module, candidate);
+            let (position, statement, decided, type_checking, missing) = match candidate {
                 Candidate::Binding(i) => {
                     let b = &summary.bindings[i as usize];
                     let missing = resolver.imports_missing_module(module, &b.kind);
-                    (b.position, &b.statement, b.taken, b.type_checking, missing)
+                    let decided = b.branch.is_some();
+                    (b.position, &b.statement, decided, b.type_checking, missing)
                 }
                 Candidate::Star(i) => {
                     let s = &summary.stars[i as usize];
-                    (s.position, &s.statement, s.taken, false, false)
+                    (s.position, &s.statement, s.branch.is_some(), false, false)
                 }
             };
             found.push(Alternative {
@@ -185,6 +241,8 @@ fn alternatives(
                     "imports a module the repository does not have"
                 } else if type_checking {
                     "only under TYPE_CHECKING"
+                } else if !taken && decided {
+                    "in a branch the run time does not take"
                 } else if !taken {
                     "in a branch not taken by default"
                 } else {
@@ -269,6 +327,13 @@ pub fn text(out: &mut dyn Write, why: &Why) -> std::io::Result<()> {
                 "  {}:{}:{}: {}  ({})",
                 alt.path, alt.line, alt.col, alt.statement, alt.why_not
             )?;
+        }
+    }
+    if !why.decided_at_run_time.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "decided at run time:")?;
+        for note in &why.decided_at_run_time {
+            writeln!(out, "  {note}")?;
         }
     }
     if !why.deprecations.is_empty() {

@@ -24,6 +24,7 @@ use anyhow::Result;
 
 use crate::cache::snapshot::Snapshot;
 use crate::config::Config;
+use crate::environment::Environment;
 use crate::index::Project;
 use save::{FileState, Tree, Written, note};
 
@@ -47,9 +48,28 @@ pub fn open_deferred(
 ) -> Result<(Project, Option<PendingSave>)> {
     let mut layout = Layout::new(root, config)?;
     layout.staged = options.staged.clone();
-    if !options.cache {
-        return Ok((cold::read(layout, options).0, None));
+    let environment = Environment::detect(&layout.root, layout.target.python_version);
+    if options.verbose {
+        match &environment.location {
+            Some(location) => eprintln!("environment: {}", location.display()),
+            None => eprintln!("environment: none found ($VIRTUAL_ENV, .venv, venv)"),
+        }
     }
+    let (mut project, save) = if options.cache {
+        through_cache(layout, config, options)
+    } else {
+        (cold::read(layout, options).0, None)
+    };
+    project.environment = environment;
+    Ok((project, save))
+}
+
+/// The project from the snapshot, or read cold when there is none that fits.
+fn through_cache(
+    layout: Layout,
+    config: &Config,
+    options: &OpenOptions,
+) -> (Project, Option<PendingSave>) {
     let path = layout
         .root
         .join(config.cache_dir())
@@ -94,7 +114,7 @@ pub fn open_deferred(
             states,
             old: None,
         };
-        return Ok((project, Some(save)));
+        return (project, Some(save));
     };
-    Ok(warm::open(layout, snapshot, written, options, started))
+    warm::open(layout, snapshot, written, options, started)
 }

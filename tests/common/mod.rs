@@ -21,6 +21,9 @@ pub struct Output {
 pub fn run(root: &Path, args: &[&str]) -> Output {
     let output = Command::cargo_bin("ssot-graph")
         .unwrap()
+        // An activated virtual environment would decide run-time branches (see
+        // `environment`): the fixtures bring their own `.venv` where they need one.
+        .env_remove("VIRTUAL_ENV")
         .arg("--root")
         .arg(root)
         .args(args)

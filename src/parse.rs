@@ -11,7 +11,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::summary::{
     AllChange, AllPart, Binding, BindingKind, BranchRef, BranchRule, Context, Decision, Diagnostic,
-    FileSummary, ImportSite, Position, Span, StarImport, Text,
+    FileSummary, ImportSite, Position, SixMove, Span, StarImport, Text,
 };
 
 /// Longest statement text kept for display.
@@ -462,6 +462,11 @@ impl Walker<'_> {
                 if let Expr::Call(call) = assign.value.as_ref() {
                     self.visit_lazy_loader(call, &assign.targets, assign.range);
                 }
+                if let ([Expr::Name(table)], Expr::List(list)) =
+                    (assign.targets.as_slice(), assign.value.as_ref())
+                {
+                    self.visit_six_moves(table.id.as_str(), &list.elts);
+                }
                 for target in &assign.targets {
                     self.bind_assignment(scope, target, Some(&assign.value), assign.range);
                 }
@@ -771,6 +776,63 @@ impl Walker<'_> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// A vendored `six`'s tables: `_moved_attributes = [MovedModule("http_client",
+    /// "httplib", "http.client"), MovedAttribute("filter", "itertools", "builtins",
+    /// "ifilter", "filter"), ...]` and the `_urllib_<part>_moved_attributes` lists.
+    fn visit_six_moves(&mut self, table: &str, elements: &[Expr]) {
+        let table = match table {
+            "_moved_attributes" => String::new(),
+            other => match other
+                .strip_prefix("_urllib_")
+                .and_then(|rest| rest.strip_suffix("_moved_attributes"))
+            {
+                Some(part) => format!("urllib.{part}"),
+                None => return,
+            },
+        };
+        for element in elements {
+            let Expr::Call(call) = element else {
+                continue;
+            };
+            let Some(kind) = dotted_path(&call.func) else {
+                continue;
+            };
+            // Arguments are strings or `None`; anything else leaves the entry out.
+            let args: Option<Vec<Option<String>>> = call
+                .arguments
+                .args
+                .iter()
+                .map(|arg| match arg {
+                    Expr::NoneLiteral(_) => Some(None),
+                    other => string_value(other).map(Some),
+                })
+                .collect();
+            let Some(args) = args else {
+                continue;
+            };
+            let arg = |i: usize| args.get(i).cloned().flatten();
+            let Some(name) = arg(0) else {
+                continue;
+            };
+            let (module, attr) = match kind.last().map(String::as_str) {
+                Some("MovedModule") => (arg(2).unwrap_or_else(|| name.clone()), None),
+                Some("MovedAttribute") => (
+                    arg(2).unwrap_or_else(|| name.clone()),
+                    Some(arg(4).or_else(|| arg(3)).unwrap_or_else(|| name.clone())),
+                ),
+                _ => continue,
+            };
+            self.summary.six_moves.push(SixMove {
+                table: table.clone(),
+                name,
+                module,
+                attr,
+                position: self.position(call.range()),
+                statement: self.statement_text(call.range()),
+            });
         }
     }
 

@@ -162,6 +162,13 @@ impl<'p> Resolver<'p> {
     /// Resolves a dotted path: a module, or a module followed by attribute names.
     pub fn resolve_path(&mut self, path: &str) -> (Resolution, Vec<Hop>) {
         let parts: Vec<&str> = path.split('.').collect();
+        // `<six>.moves.<module>` and `<six>.moves…<name>` name no file of the repository.
+        if let Some(resolution) = self.six_moved(path, None).or_else(|| {
+            let (module, name) = path.rsplit_once('.')?;
+            self.six_moved(module, Some(name))
+        }) {
+            return (resolution, Vec::new());
+        }
         for split in (1..=parts.len()).rev() {
             let module = parts[..split].join(".");
             let Some(id) = self.project.internal(&module) else {
@@ -213,7 +220,9 @@ impl<'p> Resolver<'p> {
             }
             ModuleRef::Internal(id) => (self.lookup(id, name), Some((id, name.into()))),
             ModuleRef::Missing => (
-                Resolution::Unresolved(format!("no module named `{target}`")),
+                self.six_moved(target, Some(name)).unwrap_or_else(|| {
+                    Resolution::Unresolved(format!("no module named `{target}`"))
+                }),
                 None,
             ),
             ModuleRef::External => (
@@ -243,12 +252,70 @@ impl<'p> Resolver<'p> {
     fn module_resolution(&self, module: &str) -> Resolution {
         match self.project.module_ref(module) {
             ModuleRef::Internal(id) => Resolution::Module(id),
-            ModuleRef::Missing => Resolution::Unresolved(format!("no module named `{module}`")),
+            ModuleRef::Missing => self
+                .six_moved(module, None)
+                .unwrap_or_else(|| Resolution::Unresolved(format!("no module named `{module}`"))),
             ModuleRef::External => Resolution::External {
                 module: module.to_string(),
                 name: None,
             },
         }
+    }
+
+    /// A module under a vendored `six`'s `moves` (and `name` in it): what Python 3 binds,
+    /// from the six module's tables; `None` when `module` is not under one.
+    fn six_moved(&self, module: &str, name: Option<&str>) -> Option<Resolution> {
+        let project = self.project;
+        let at = module.find(".moves")?;
+        let (six, rest) = (&module[..at], &module[at + ".moves".len()..]);
+        if !(rest.is_empty() || rest.starts_with('.')) {
+            return None;
+        }
+        let moves = &project.module_summary(project.internal(six)?)?.six_moves;
+        if moves.is_empty() {
+            return None;
+        }
+        let rest = rest.trim_start_matches('.');
+        let table = match rest {
+            "urllib_parse" | "urllib_error" | "urllib_request" | "urllib_response"
+            | "urllib_robotparser" => rest.replacen('_', ".", 1),
+            _ => rest.to_string(),
+        };
+        let external = |module: String, name: Option<String>| Resolution::External { module, name };
+        let in_table = moves.iter().any(|m| m.table == table);
+        if table.is_empty() || in_table || table == "urllib" {
+            let Some(name) = name else {
+                return Some(external(module.to_string(), None));
+            };
+            if table == "urllib" || (table.is_empty() && name == "urllib") {
+                return Some(external(
+                    "urllib".to_string(),
+                    (table == "urllib").then(|| name.to_string()),
+                ));
+            }
+            return Some(
+                match moves.iter().find(|m| m.table == table && m.name == name) {
+                    Some(moved) => match &moved.attr {
+                        Some(attr) => external(moved.module.clone(), Some(attr.clone())),
+                        None => external(moved.module.clone(), None),
+                    },
+                    None => {
+                        Resolution::Unresolved(format!("`{six}` moves no `{name}` to `{module}`"))
+                    }
+                },
+            );
+        }
+        // `moves.<moved module>[.sub]`: that module under its Python 3 name.
+        let (first, deeper) = rest.split_once('.').map_or((rest, ""), |(f, d)| (f, d));
+        let moved = moves
+            .iter()
+            .find(|m| m.table.is_empty() && m.name == first && m.attr.is_none())?;
+        let target = if deeper.is_empty() {
+            moved.module.clone()
+        } else {
+            format!("{}.{deeper}", moved.module)
+        };
+        Some(external(target, name.map(str::to_string)))
     }
 
     fn chain_from(&self, mut key: Key) -> Vec<Hop> {

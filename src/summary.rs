@@ -178,6 +178,20 @@ pub struct StarImport {
     pub branch: Option<BranchRef>,
 }
 
+/// One entry of a vendored `six`'s moves, as Python 3 binds it: `moves.<name>` (or
+/// `moves.urllib.<table>.<name>`) is module `module`, or its attribute `attr`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SixMove {
+    /// Where under `moves` the name lives: empty, or `urllib.parse`, `urllib.error`, …
+    pub table: String,
+    pub name: String,
+    pub module: String,
+    /// `None` for a `MovedModule`.
+    pub attr: Option<String>,
+    pub position: Position,
+    pub statement: Text,
+}
+
 /// One piece of an `__all__` expression.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AllPart {
@@ -213,6 +227,9 @@ pub struct FileSummary {
     pub all: Vec<AllChange>,
     /// The `if`s at module level that the run time decides.
     pub decisions: Vec<Decision>,
+    /// A vendored `six`: its `MovedModule`/`MovedAttribute` tables, which make the
+    /// modules `<six>.moves`, `<six>.moves.<name>` and `<six>.moves.urllib.*`.
+    pub six_moves: Vec<SixMove>,
     /// Line of a module-level `def __getattr__`.
     pub getattr: Option<u32>,
     /// `from m import N` inside a module `__getattr__`: how a lazy package provides `N`.

@@ -67,3 +67,19 @@ fn branches_decided_at_run_time_follow_import_flags_and_what_the_environment_hol
     }
     insta::assert_snapshot!(all);
 }
+
+#[test]
+fn a_vendored_six_moves_names_to_the_python_3_modules_its_tables_give() {
+    let root = fixture("runtime");
+    let mut all = String::new();
+    for target in [
+        "vendored.six.moves.filter", // MovedAttribute: builtins.filter
+        "vendored.six.moves.queue",  // MovedModule without a new name
+        "vendored.six.moves.collections_abc.Mapping", // a name of a moved module
+        "vendored.six.moves.urllib.parse.urljoin", // the urllib tables
+    ] {
+        all.push_str(&ok(&root, &["why", target]));
+        all.push_str("---\n");
+    }
+    insta::assert_snapshot!(all);
+}

@@ -11,7 +11,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::summary::{
     AllChange, AllPart, Binding, BindingKind, BranchRef, BranchRule, Context, Decision, Diagnostic,
-    FileSummary, ImportSite, Position, SixMove, Span, StarImport, Text,
+    FileSummary, ImportSite, ModuleSwap, Position, SixMove, Span, StarImport, Text,
 };
 
 /// Longest statement text kept for display.
@@ -466,6 +466,18 @@ impl Walker<'_> {
                     (assign.targets.as_slice(), assign.value.as_ref())
                 {
                     self.visit_six_moves(table.id.as_str(), &list.elts);
+                }
+                if let [Expr::Subscript(subscript)] = assign.targets.as_slice()
+                    && dotted_path(&subscript.value).is_some_and(|p| p == ["sys", "modules"])
+                    && is_name(&subscript.slice, "__name__")
+                    && scope.taken
+                    && let Some(path) = dotted_path(&assign.value)
+                {
+                    self.summary.replaced_by = Some(ModuleSwap {
+                        path,
+                        position: self.position(assign.range),
+                        statement: self.statement_text(assign.range),
+                    });
                 }
                 for target in &assign.targets {
                     self.bind_assignment(scope, target, Some(&assign.value), assign.range);

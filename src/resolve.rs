@@ -85,6 +85,8 @@ pub enum HopSource {
     Stub(u32),
     /// `pkg.name` resolved to the submodule `pkg.name` (no binding in `pkg`).
     Submodule(ModuleId),
+    /// The module put itself out of the way: `sys.modules[__name__] = other`.
+    Swap,
 }
 
 type Key = (ModuleId, Box<str>);
@@ -380,7 +382,9 @@ impl<'p> Resolver<'p> {
         let hops_taken = hops.iter().all(|hop| match hop.source {
             HopSource::Binding(i) => self.taken(hop.module, Candidate::Binding(i)),
             HopSource::Star(i) => self.taken(hop.module, Candidate::Star(i)),
-            HopSource::Lazy(_) | HopSource::Stub(_) | HopSource::Submodule(_) => true,
+            HopSource::Lazy(_) | HopSource::Stub(_) | HopSource::Submodule(_) | HopSource::Swap => {
+                true
+            }
         });
         let end_taken = match resolution {
             Resolution::Definition { module, binding } => {
@@ -558,6 +562,9 @@ impl<'p> Resolver<'p> {
                 source,
             })
         };
+        if let Some(entry) = self.through_swap(module, name) {
+            return entry;
+        }
         let Some(winner) = self.winner(module, name) else {
             if let Some(entry) = self.through_stub(module, name) {
                 return entry;
@@ -676,6 +683,36 @@ impl<'p> Resolver<'p> {
                 None => definition,
             },
         }
+    }
+
+    /// `name` of a module that puts another in its place (`sys.modules[__name__] = other`,
+    /// `other` a module): looked up in that one.
+    fn through_swap(&mut self, module: ModuleId, name: &str) -> Option<Entry> {
+        let swap = self.project.module_summary(module)?.replaced_by.as_ref()?;
+        let (resolution, _) = self.resolve_attributes(module, &[swap.path[0].as_str()]);
+        let mut target = match resolution {
+            Resolution::Module(target) => target,
+            _ => return None,
+        };
+        for attribute in &swap.path[1..] {
+            match self.lookup(target, attribute) {
+                Resolution::Module(next) => target = next,
+                _ => return None,
+            }
+        }
+        if target == module {
+            return None;
+        }
+        Some(Entry {
+            resolution: self.lookup(target, name),
+            hop: Some(Hop {
+                module,
+                name: name.to_string(),
+                via: Via::Assign,
+                source: HopSource::Swap,
+            }),
+            next: Some((target, name.into())),
+        })
     }
 
     /// `name` in a compiled module (what its stub binds, or any name without a stub),

@@ -178,6 +178,14 @@ pub struct StarImport {
     pub branch: Option<BranchRef>,
 }
 
+/// `sys.modules[__name__] = path`: where, and the dotted name put in the module's place.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModuleSwap {
+    pub path: Vec<String>,
+    pub position: Position,
+    pub statement: Text,
+}
+
 /// One entry of a vendored `six`'s moves, as Python 3 binds it: `moves.<name>` (or
 /// `moves.urllib.<table>.<name>`) is module `module`, or its attribute `attr`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -227,6 +235,9 @@ pub struct FileSummary {
     pub all: Vec<AllChange>,
     /// The `if`s at module level that the run time decides.
     pub decisions: Vec<Decision>,
+    /// `sys.modules[__name__] = X` at module level, `X` a dotted name: importers of the
+    /// module get `X` instead.
+    pub replaced_by: Option<ModuleSwap>,
     /// A vendored `six`: its `MovedModule`/`MovedAttribute` tables, which make the
     /// modules `<six>.moves`, `<six>.moves.<name>` and `<six>.moves.urllib.*`.
     pub six_moves: Vec<SixMove>,

@@ -197,6 +197,15 @@ pub fn hop(project: &Project, hop: &Hop) -> HopView {
             let star = &project.summary(file).stars[index as usize];
             (module.path.clone(), star.position, star.statement.clone())
         }
+        HopSource::Swap => {
+            let file = module.file.expect("a swap lives in a file");
+            let swap = project
+                .summary(file)
+                .replaced_by
+                .as_ref()
+                .expect("a swap hop has its swap");
+            (module.path.clone(), swap.position, swap.statement.clone())
+        }
         HopSource::Submodule(id) => {
             let submodule = &project.modules[id as usize];
             (

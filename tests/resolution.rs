@@ -83,3 +83,13 @@ fn a_vendored_six_moves_names_to_the_python_3_modules_its_tables_give() {
     }
     insta::assert_snapshot!(all);
 }
+
+#[test]
+fn a_module_that_puts_another_in_sys_modules_is_looked_up_in_that_one() {
+    let root = fixture("runtime");
+    let mut all = ok(&root, &["why", "swap.handler"]);
+    // A name the module bound before it stepped aside is not what importers get.
+    all.push_str("---\n");
+    all.push_str(&ok(&root, &["why", "swap.LEFT_BEHIND"]));
+    insta::assert_snapshot!(all);
+}

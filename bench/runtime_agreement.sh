@@ -30,6 +30,6 @@ for requirement in "${requirements[@]}"; do
     "$venv/bin/python" -m zipfile -e "$wheel" "$tree"
   fi
   echo "== $requirement"
-  "$venv/bin/python" scripts/check_against_python.py --binary target/release/ssot-graph \
+  "$venv/bin/python" scripts/check_against_python.py --binary "${BINARY:-target/release/ssot-graph}" \
     --show "${SHOW:-40}" "$tree" || true
 done

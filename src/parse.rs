@@ -11,7 +11,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::summary::{
     AllChange, AllPart, Binding, BindingKind, BranchRef, BranchRule, Context, Decision, Diagnostic,
-    FileSummary, ImportSite, ModuleSwap, Position, SixMove, Span, StarImport, Text,
+    FileSummary, ImportSite, ModuleSwap, Position, SixMove, Span, StarImport, Text, Wrapped,
 };
 
 /// Longest statement text kept for display.
@@ -415,6 +415,7 @@ impl Walker<'_> {
             deprecated,
             statement,
             branch: None,
+            wraps: None,
         });
     }
 
@@ -445,6 +446,11 @@ impl Walker<'_> {
                         BindingKind::Function,
                         &function.decorator_list,
                     );
+                    if returns_first_argument(function) {
+                        self.summary
+                            .identity_functions
+                            .push(function.name.as_str().to_string());
+                    }
                     if function.name.as_str() == "__getattr__" {
                         self.summary.getattr = Some(self.position(function.name.range).line);
                         self.collect_getattr_deprecations(function);
@@ -702,6 +708,17 @@ impl Walker<'_> {
                     None => BindingKind::Variable,
                 };
                 self.bind(scope, name, kind, range);
+                if let Some(Expr::Call(call)) = value
+                    && let (Some(function), [argument], []) = (
+                        dotted_path(&call.func),
+                        &call.arguments.args[..],
+                        &call.arguments.keywords[..],
+                    )
+                    && let Some(argument) = dotted_path(argument)
+                    && let Some(binding) = self.summary.bindings.last_mut()
+                {
+                    binding.wraps = Some(Wrapped { function, argument });
+                }
             }
             Expr::Tuple(tuple) => {
                 for element in &tuple.elts {
@@ -777,6 +794,7 @@ impl Walker<'_> {
                         deprecated: None,
                         statement: statement.clone(),
                         branch: None,
+                        wraps: None,
                     });
                 }
                 if binds_all {
@@ -848,8 +866,18 @@ impl Walker<'_> {
         }
     }
 
-    /// `__all__.append/extend/remove(...)` and `warnings.warn(...)` at module level.
+    /// `__all__.append/extend/remove(...)`, `warnings.warn(...)` and `globals().update(...)`
+    /// at module level.
     fn visit_module_call(&mut self, call: &ExprCall) {
+        if let Expr::Attribute(attribute) = call.func.as_ref()
+            && attribute.attr.as_str() == "update"
+            && let Expr::Call(inner) = attribute.value.as_ref()
+            && is_name(&inner.func, "globals")
+        {
+            let line = self.position(call.range()).line;
+            self.summary.globals_update.get_or_insert(line);
+            return;
+        }
         if let Expr::Attribute(attribute) = call.func.as_ref()
             && is_name(&attribute.value, "__all__")
         {
@@ -957,6 +985,7 @@ impl Walker<'_> {
                             deprecated: None,
                             statement: statement.clone(),
                             branch: None,
+                            wraps: None,
                         });
                     }
                 }
@@ -1330,6 +1359,41 @@ fn deprecated_decorator(decorator: &Decorator) -> Option<String> {
         })
         .and_then(string_value);
     Some(message.unwrap_or_default())
+}
+
+/// A function whose every `return` gives back its first parameter, never rebound:
+/// `def export(obj): registry.append(obj); return obj`.
+fn returns_first_argument(function: &ruff_python_ast::StmtFunctionDef) -> bool {
+    fn returns(body: &[Stmt], parameter: &str, found: &mut bool) -> bool {
+        body.iter().all(|stmt| match stmt {
+            Stmt::Return(ret) => {
+                *found = true;
+                ret.value.as_deref().is_some_and(|v| is_name(v, parameter))
+            }
+            Stmt::Assign(assign) => !assign.targets.iter().any(|t| is_name(t, parameter)),
+            Stmt::AugAssign(assign) => !is_name(&assign.target, parameter),
+            Stmt::If(stmt_if) => {
+                returns(&stmt_if.body, parameter, found)
+                    && stmt_if
+                        .elif_else_clauses
+                        .iter()
+                        .all(|c| returns(&c.body, parameter, found))
+            }
+            Stmt::For(_) | Stmt::While(_) | Stmt::With(_) | Stmt::Try(_) | Stmt::Match(_) => false,
+            _ => true,
+        })
+    }
+    let Some(first) = function
+        .parameters
+        .posonlyargs
+        .iter()
+        .chain(&function.parameters.args)
+        .next()
+    else {
+        return false;
+    };
+    let mut found = false;
+    returns(&function.body, first.parameter.name.as_str(), &mut found) && found
 }
 
 fn is_name(expr: &Expr, wanted: &str) -> bool {

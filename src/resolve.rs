@@ -57,6 +57,15 @@ impl Via {
     }
 }
 
+fn hop(module: ModuleId, name: &str, via: Via, source: HopSource) -> Option<Hop> {
+    Some(Hop {
+        module,
+        name: name.to_string(),
+        via,
+        source,
+    })
+}
+
 fn project_file(project: &Project, module: ModuleId) -> &str {
     project.modules[module as usize]
         .path
@@ -120,6 +129,8 @@ pub struct Resolver<'p> {
     exports_in_progress: FxHashSet<ModuleId>,
     /// The branch each run-time `Decision` of a module takes.
     decisions: FxHashMap<(ModuleId, u32), u32>,
+    /// Names whose winning candidate closed a circle: the earlier one Python keeps.
+    kept_before_circle: FxHashMap<Key, Candidate>,
     depth: usize,
 }
 
@@ -133,6 +144,7 @@ impl<'p> Resolver<'p> {
             all_names: FxHashMap::default(),
             exports_in_progress: FxHashSet::default(),
             decisions: FxHashMap::default(),
+            kept_before_circle: FxHashMap::default(),
             depth: 0,
         }
     }
@@ -445,6 +457,17 @@ impl<'p> Resolver<'p> {
         candidates.last().copied()
     }
 
+    /// The candidate `name` in `module` resolves through: the winner, or the binding
+    /// before it when the winner comes back round to the module.
+    pub fn chosen(&mut self, module: ModuleId, name: &str) -> Option<Candidate> {
+        self.lookup(module, name);
+        let key: Key = (module, name.into());
+        match self.kept_before_circle.get(&key) {
+            Some(&kept) => Some(kept),
+            None => self.winner(module, name),
+        }
+    }
+
     /// Whether a binding or star import runs when the module is imported: on the
     /// default path, and in the branch each run-time decision takes.
     pub fn taken(&mut self, module: ModuleId, candidate: Candidate) -> bool {
@@ -554,14 +577,6 @@ impl<'p> Resolver<'p> {
 
     fn compute(&mut self, module: ModuleId, name: &str) -> Entry {
         let project = self.project;
-        let hop = |via, source| {
-            Some(Hop {
-                module,
-                name: name.to_string(),
-                via,
-                source,
-            })
-        };
         if let Some(entry) = self.through_swap(module, name) {
             return entry;
         }
@@ -587,7 +602,7 @@ impl<'p> Resolver<'p> {
                     self.follow_from_import(module, from.as_deref(), *level, imported);
                 return Entry {
                     resolution,
-                    hop: hop(Via::FromImport, HopSource::Lazy(index as u32)),
+                    hop: hop(module, name, Via::FromImport, HopSource::Lazy(index as u32)),
                     next,
                 };
             }
@@ -595,7 +610,7 @@ impl<'p> Resolver<'p> {
             if let Some(id) = project.internal(&submodule) {
                 return Entry {
                     resolution: Resolution::Module(id),
-                    hop: hop(Via::Submodule, HopSource::Submodule(id)),
+                    hop: hop(module, name, Via::Submodule, HopSource::Submodule(id)),
                     next: None,
                 };
             }
@@ -603,6 +618,11 @@ impl<'p> Resolver<'p> {
                 Some(file) if project.summary(file).getattr.is_some() => {
                     format!("`{name}` is provided dynamically by `{module_name}.__getattr__`")
                 }
+                Some(file) if project.summary(file).globals_update.is_some() => format!(
+                    "`{module_name}` binds names at run time with `globals().update(...)` \
+                     (line {}); which ones, only running it tells",
+                    project.summary(file).globals_update.unwrap_or_default()
+                ),
                 _ => format!("`{module_name}` does not bind `{name}`"),
             };
             return Entry {
@@ -611,7 +631,40 @@ impl<'p> Resolver<'p> {
                 next: None,
             };
         };
-        let index = match winner {
+        let entry = self.candidate_entry(module, name, winner);
+        if entry.resolution != Resolution::Cycle {
+            return entry;
+        }
+        // A chain that comes back here (a package star-importing a module that imports
+        // the name back from the package) finds what the package already bound: the
+        // binding before the one that closed the circle.
+        let candidates = self.candidates(module, name);
+        let earlier: Vec<Candidate> = candidates
+            .iter()
+            .rev()
+            .skip_while(|&&c| c != winner)
+            .skip(1)
+            .copied()
+            .collect();
+        for candidate in earlier {
+            if !self.taken(module, candidate) {
+                continue;
+            }
+            let fallback = self.candidate_entry(module, name, candidate);
+            if fallback.resolution != Resolution::Cycle {
+                // Names met on the way round were recorded as cycles: they resolve now.
+                self.memo.retain(|_, e| e.resolution != Resolution::Cycle);
+                self.kept_before_circle.insert((module, name.into()), candidate);
+                return fallback;
+            }
+        }
+        entry
+    }
+
+    /// What `name` in `module` resolves to through one candidate binding or star import.
+    fn candidate_entry(&mut self, module: ModuleId, name: &str, candidate: Candidate) -> Entry {
+        let project = self.project;
+        let index = match candidate {
             Candidate::Star(index) => {
                 let star = &self.stars(module)[index as usize];
                 let (resolution, next) = match self.star_target(module, star) {
@@ -629,7 +682,7 @@ impl<'p> Resolver<'p> {
                 };
                 return Entry {
                     resolution,
-                    hop: hop(Via::Star, HopSource::Star(index)),
+                    hop: hop(module, name, Via::Star, HopSource::Star(index)),
                     next,
                 };
             }
@@ -646,11 +699,24 @@ impl<'p> Resolver<'p> {
         let source = HopSource::Binding(index);
         let binding = &self.bindings(module)[index as usize];
         match &binding.kind {
-            BindingKind::Class | BindingKind::Function | BindingKind::Variable => definition,
+            BindingKind::Variable => match binding.wraps.clone() {
+                Some(wrapped) if self.returns_its_argument(module, &wrapped.function) => {
+                    match self.follow_alias(module, name, &wrapped.argument) {
+                        Some((resolution, next)) => Entry {
+                            resolution,
+                            hop: hop(module, name, Via::Assign, source),
+                            next,
+                        },
+                        None => definition,
+                    }
+                }
+                _ => definition,
+            },
+            BindingKind::Class | BindingKind::Function => definition,
             BindingKind::Deleted => Entry {
                 resolution: Resolution::Unresolved(format!(
                     "`{name}` is deleted by `del` at {}:{}",
-                    project_file(self.project, module),
+                    project_file(project, module),
                     binding.position.line
                 )),
                 hop: None,
@@ -665,24 +731,40 @@ impl<'p> Resolver<'p> {
                     self.follow_from_import(module, from.as_deref(), *level, imported);
                 Entry {
                     resolution,
-                    hop: hop(Via::FromImport, source),
+                    hop: hop(module, name, Via::FromImport, source),
                     next,
                 }
             }
             BindingKind::Import { module: imported } => Entry {
                 resolution: self.module_resolution(imported),
-                hop: hop(Via::Import, source),
+                hop: hop(module, name, Via::Import, source),
                 next: None,
             },
             BindingKind::Alias(path) => match self.follow_alias(module, name, path) {
                 Some((resolution, next)) => Entry {
                     resolution,
-                    hop: hop(Via::Assign, source),
+                    hop: hop(module, name, Via::Assign, source),
                     next,
                 },
                 None => definition,
             },
         }
+    }
+
+    /// Whether the function `path` names in `module` is one of the repository's that
+    /// returns its argument unchanged.
+    fn returns_its_argument(&mut self, module: ModuleId, path: &[String]) -> bool {
+        let parts: Vec<&str> = path.iter().map(String::as_str).collect();
+        let (resolution, _) = self.resolve_attributes(module, &parts);
+        let Resolution::Definition { module, binding } = resolution else {
+            return false;
+        };
+        let binding = &self.bindings(module)[binding as usize];
+        binding.kind == BindingKind::Function
+            && self
+                .project
+                .module_summary(module)
+                .is_some_and(|s| s.identity_functions.contains(&binding.name))
     }
 
     /// `name` of a module that puts another in its place (`sys.modules[__name__] = other`,
@@ -705,12 +787,7 @@ impl<'p> Resolver<'p> {
         }
         Some(Entry {
             resolution: self.lookup(target, name),
-            hop: Some(Hop {
-                module,
-                name: name.to_string(),
-                via: Via::Assign,
-                source: HopSource::Swap,
-            }),
+            hop: hop(module, name, Via::Assign, HopSource::Swap),
             next: Some((target, name.into())),
         })
     }
@@ -755,14 +832,7 @@ impl<'p> Resolver<'p> {
                 next: None,
             });
         };
-        let hop = |via| {
-            Some(Hop {
-                module,
-                name: name.to_string(),
-                via,
-                source: HopSource::Stub(index as u32),
-            })
-        };
+        let source = HopSource::Stub(index as u32);
         let entry = match &binding.kind {
             BindingKind::FromImport {
                 module: from,
@@ -773,13 +843,13 @@ impl<'p> Resolver<'p> {
                     self.follow_from_import(module, from.as_deref(), *level, imported);
                 Entry {
                     resolution,
-                    hop: hop(Via::FromImport),
+                    hop: hop(module, name, Via::FromImport, source),
                     next,
                 }
             }
             BindingKind::Import { module: imported } if !record.compiled => Entry {
                 resolution: self.module_resolution(imported),
-                hop: hop(Via::Import),
+                hop: hop(module, name, Via::Import, source),
                 next: None,
             },
             _ if record.compiled => Entry {
@@ -867,6 +937,7 @@ impl<'p> Resolver<'p> {
                         names.extend(exported.iter().filter(|n| !n.starts_with('_')).cloned());
                     }
                 }
+                names.extend(self.imported_submodules(module));
                 names
             }
         };
@@ -874,6 +945,29 @@ impl<'p> Resolver<'p> {
         let names = Rc::new(names);
         self.exports.insert(module, names.clone());
         names
+    }
+
+    /// The public submodules a package's own imports load while it runs (`from .sub
+    /// import x` sets the package's attribute `sub`): a star import of the package
+    /// without `__all__` carries them.
+    fn imported_submodules(&self, module: ModuleId) -> Vec<String> {
+        let project = self.project;
+        let record = &project.modules[module as usize];
+        let Some(summary) = project.module_summary(module).filter(|_| record.is_package) else {
+            return Vec::new();
+        };
+        let prefix = format!("{}.", record.name);
+        summary
+            .imports
+            .iter()
+            .filter(|site| !site.context.function)
+            .filter_map(|site| project.absolute_module(module, site.module.as_deref(), site.level))
+            .filter_map(|target| {
+                let child = target.strip_prefix(&prefix)?.split('.').next()?.to_string();
+                let public = !child.starts_with('_');
+                (public && project.internal(&format!("{prefix}{child}")).is_some()).then_some(child)
+            })
+            .collect()
     }
 
     /// The module's `__all__`, evaluated from its literal forms; `None` when it has none.

@@ -121,6 +121,15 @@ pub struct Binding {
     pub statement: Text,
     /// In a branch of an `if` whose test only the run time decides (see `Decision`).
     pub branch: Option<BranchRef>,
+    /// `X = f(Y)` with dotted names: `f` and `Y`. When `f` returns its argument
+    /// unchanged (`identity_functions`), `X` is `Y`; otherwise a value defined here.
+    pub wraps: Option<Wrapped>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Wrapped {
+    pub function: Vec<String>,
+    pub argument: Vec<String>,
 }
 
 /// A binding's place in an `if` decided at run time: branch `branch` of decision
@@ -235,6 +244,11 @@ pub struct FileSummary {
     pub all: Vec<AllChange>,
     /// The `if`s at module level that the run time decides.
     pub decisions: Vec<Decision>,
+    /// Module-level functions that return their first argument unchanged (`def
+    /// export(obj): ...; return obj`).
+    pub identity_functions: Vec<String>,
+    /// Line of a module-level `globals().update(...)`: names bound at run time.
+    pub globals_update: Option<u32>,
     /// `sys.modules[__name__] = X` at module level, `X` a dotted name: importers of the
     /// module get `X` instead.
     pub replaced_by: Option<ModuleSwap>,

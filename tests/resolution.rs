@@ -93,3 +93,29 @@ fn a_module_that_puts_another_in_sys_modules_is_looked_up_in_that_one() {
     all.push_str(&ok(&root, &["why", "swap.LEFT_BEHIND"]));
     insta::assert_snapshot!(all);
 }
+
+#[test]
+fn smaller_constructs_resolve_as_python_binds_them() {
+    let root = fixture("runtime");
+    let mut all = String::new();
+    for target in [
+        "circ.helper",         // bound before a star import reaches back into the package
+        "circ.api.helper",     // the module that reached back
+        "carry.reexport.beta", // a star import carries submodules the package imported
+        "wrap.Engine",         // X = export(Y), export returns its argument
+        "wrap.Changed",        // X = transform(Y), it does not: a value defined here
+    ] {
+        all.push_str(&ok(&root, &["why", target]));
+        all.push_str("---\n");
+    }
+    insta::assert_snapshot!(all);
+    let dynamic = run(&root, &["why", "dyn.floor"]);
+    assert_eq!(
+        (dynamic.code, dynamic.stderr.as_str()),
+        (
+            2,
+            "error: dyn.floor: `dyn` binds names at run time with `globals().update(...)` \
+             (line 3); which ones, only running it tells\n"
+        )
+    );
+}

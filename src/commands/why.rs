@@ -161,7 +161,7 @@ fn decisions(resolver: &mut Resolver, hops: &[Hop], resolution: &Resolution) -> 
     let project = resolver.project();
     let mut found = Vec::new();
     for (module, name) in places(project, hops, resolution) {
-        let Some(Candidate::Binding(index)) = resolver.winner(module, &name) else {
+        let Some(Candidate::Binding(index)) = resolver.chosen(module, &name) else {
             continue;
         };
         let Some(summary) = project.module_summary(module) else {
@@ -207,16 +207,19 @@ fn alternatives(
     let project = resolver.project();
     let mut found = Vec::new();
     for (module, name) in places(project, hops, resolution) {
-        let winner = resolver.winner(module, &name);
+        let winner = resolver.chosen(module, &name);
         let file = match project.modules[module as usize].file {
             Some(file) => file,
             None => continue,
         };
         let summary = project.summary(file);
-        for candidate in resolver.candidates(module, &name) {
+        let candidates = resolver.candidates(module, &name);
+        let chosen_at = candidates.iter().position(|&c| Some(c) == winner);
+        for (at, candidate) in candidates.into_iter().enumerate() {
             if Some(candidate) == winner {
                 continue;
             }
+            let later = chosen_at.is_some_and(|chosen| at > chosen);
             let taken = resolver.taken(module, candidate);
             let (position, statement, decided, type_checking, missing) = match candidate {
                 Candidate::Binding(i) => {
@@ -245,6 +248,8 @@ fn alternatives(
                     "in a branch the run time does not take"
                 } else if !taken {
                     "in a branch not taken by default"
+                } else if later {
+                    "comes back to this module through a circular import: Python keeps the binding before it"
                 } else {
                     "overridden by a later binding"
                 },

@@ -244,6 +244,7 @@ pub fn summarize(source: &str, is_stub: bool, target: &Target) -> FileSummary {
         warn_functions: Vec::new(),
         string_collections: HashMap::new(),
         import_flags: HashMap::new(),
+        literal_flags: HashMap::new(),
     };
     walker.visit_body(&parsed.syntax().body, Scope::module());
     if let Some(first) = parsed.errors().first() {
@@ -323,6 +324,9 @@ struct Walker<'a> {
     /// Module-level flags a `try:` of imports sets: the imports' range in
     /// `summary.imports`, and the value the flag has when they succeed.
     import_flags: HashMap<String, ImportFlag>,
+    /// The literal `True`/`False` each module-level name was last set to outside any
+    /// branch (`have_greenlet = False` before the `try:` that may set it `True`).
+    literal_flags: HashMap<String, bool>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -465,6 +469,13 @@ impl Walker<'_> {
                 self.visit_body(&function.body, inner);
             }
             Stmt::Assign(assign) if scope.top_level => {
+                if let ([Expr::Name(name)], Expr::BooleanLiteral(value)) =
+                    (assign.targets.as_slice(), assign.value.as_ref())
+                    && !scope.conditional
+                {
+                    self.literal_flags
+                        .insert(name.id.as_str().to_string(), value.value);
+                }
                 if let Expr::Call(call) = assign.value.as_ref() {
                     self.visit_lazy_loader(call, &assign.targets, assign.range);
                 }
@@ -1006,7 +1017,8 @@ impl Walker<'_> {
     }
 
     /// `try: import x; HAVE_X = True except ImportError: HAVE_X = False` (the `True` may
-    /// sit in `else:`): `HAVE_X` is true exactly when the imports of the `try` succeed.
+    /// sit in `else:`, the `False` before the `try:`): `HAVE_X` is true exactly when the
+    /// imports of the `try` succeed.
     fn record_import_flags(&mut self, stmt_try: &ruff_python_ast::StmtTry, start: u32, end: u32) {
         fn literal_flags(body: &[Stmt]) -> Vec<(String, bool)> {
             body.iter()
@@ -1035,7 +1047,9 @@ impl Walker<'_> {
             })
             .collect();
         for (name, value) in on_success {
-            if on_failure.contains(&(name.clone(), !value)) {
+            let set_on_failure = on_failure.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
+            let before = self.literal_flags.get(&name).copied();
+            if set_on_failure.or(before) == Some(!value) {
                 let flag = ImportFlag {
                     start,
                     end,

@@ -489,8 +489,8 @@ impl<'p> Resolver<'p> {
         }
     }
 
-    /// The branch a run-time decision of `module` takes: the first whose rule holds,
-    /// else the first.
+    /// The branch a run-time decision of `module` takes: the first whose rule holds; when
+    /// none does, the first whose test only the run time knows, else none (`u32::MAX`).
     pub fn branch_taken(&mut self, module: ModuleId, decision: u32) -> u32 {
         if let Some(&branch) = self.decisions.get(&(module, decision)) {
             return branch;
@@ -502,8 +502,8 @@ impl<'p> Resolver<'p> {
         let Some(decision_record) = summary.decisions.get(decision as usize) else {
             return 0;
         };
-        let branch = decision_record
-            .branches
+        let rules = &decision_record.branches;
+        let branch = rules
             .iter()
             .position(|rule| match *rule {
                 BranchRule::Always => true,
@@ -513,7 +513,12 @@ impl<'p> Resolver<'p> {
                 }
                 BranchRule::ImportsFail { start, end } => !self.imports_resolve(module, start, end),
             })
-            .unwrap_or(0) as u32;
+            .or_else(|| {
+                rules
+                    .iter()
+                    .position(|rule| matches!(rule, BranchRule::OwnImportsResolve { .. }))
+            })
+            .map_or(u32::MAX, |b| b as u32);
         self.decisions.insert((module, decision), branch);
         branch
     }

@@ -11,7 +11,8 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::summary::{
     AllChange, AllPart, Binding, BindingKind, BranchRef, BranchRule, Context, Decision, Diagnostic,
-    FileSummary, ImportSite, ModuleSwap, Position, SixMove, Span, StarImport, Text, Wrapped,
+    FileSummary, ImportFlag, ImportSite, ModuleSwap, Position, SixMove, Span, StarImport, Text,
+    Wrapped,
 };
 
 /// Longest statement text kept for display.
@@ -245,6 +246,7 @@ pub fn summarize(source: &str, is_stub: bool, target: &Target) -> FileSummary {
         string_collections: HashMap::new(),
         import_flags: HashMap::new(),
         literal_flags: HashMap::new(),
+        function_imports: HashMap::new(),
     };
     walker.visit_body(&parsed.syntax().body, Scope::module());
     if let Some(first) = parsed.errors().first() {
@@ -321,28 +323,27 @@ struct Walker<'a> {
     warn_functions: Vec<String>,
     /// Module-level names bound to literal collections of strings (for `__getattr__` checks).
     string_collections: HashMap<String, Vec<String>>,
-    /// Module-level flags a `try:` of imports sets: the imports' range in
-    /// `summary.imports`, and the value the flag has when they succeed.
+    /// Module-level flags a `try:` of imports sets.
     import_flags: HashMap<String, ImportFlag>,
+    /// The import sites of each module-level function's body (a `try:` may call one).
+    function_imports: HashMap<String, (u32, u32)>,
     /// The literal `True`/`False` each module-level name was last set to outside any
     /// branch (`have_greenlet = False` before the `try:` that may set it `True`).
     literal_flags: HashMap<String, bool>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct ImportFlag {
-    start: u32,
-    end: u32,
-    on_success: bool,
 }
 
 /// What an `if` test says about the branch, as far as the source tells.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Truth {
     Known(bool),
-    /// A flag of a `try:` of imports: `value` when those imports succeed.
+    /// A flag of a `try:` of imports in this module: `value` when the flag is true.
     Flag {
         flag: ImportFlag,
+        value: bool,
+    },
+    /// A name this module imports (binding `binding`), maybe another module's flag.
+    ImportedFlag {
+        binding: u32,
         value: bool,
     },
     Unknown,
@@ -466,7 +467,13 @@ impl Walker<'_> {
                     ..scope
                 };
                 inner.context.function = true;
+                let start = self.summary.imports.len() as u32;
                 self.visit_body(&function.body, inner);
+                if scope.top_level {
+                    let end = self.summary.imports.len() as u32;
+                    self.function_imports
+                        .insert(function.name.as_str().to_string(), (start, end));
+                }
             }
             Stmt::Assign(assign) if scope.top_level => {
                 if let ([Expr::Name(name)], Expr::BooleanLiteral(value)) =
@@ -557,7 +564,7 @@ impl Walker<'_> {
                 }
                 self.visit_body(&stmt_try.orelse, body);
                 self.visit_body(&stmt_try.finalbody, scope);
-                if scope.top_level && catches_import_error && start < end {
+                if scope.top_level && catches_import_error {
                     self.record_import_flags(stmt_try, start, end);
                 }
             }
@@ -1020,6 +1027,24 @@ impl Walker<'_> {
     /// sit in `else:`, the `False` before the `try:`): `HAVE_X` is true exactly when the
     /// imports of the `try` succeed.
     fn record_import_flags(&mut self, stmt_try: &ruff_python_ast::StmtTry, start: u32, end: u32) {
+        // No imports of its own: a call of a module-level function that imports.
+        let (start, end, in_function) = match stmt_try.body.as_slice() {
+            _ if start < end => (start, end, false),
+            [Stmt::Expr(expr)] => {
+                let called = match expr.value.as_ref() {
+                    Expr::Call(call) => match call.func.as_ref() {
+                        Expr::Name(name) => self.function_imports.get(name.id.as_str()),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                match called {
+                    Some(&(start, end)) if start < end => (start, end, true),
+                    _ => return,
+                }
+            }
+            _ => return,
+        };
         fn literal_flags(body: &[Stmt]) -> Vec<(String, bool)> {
             body.iter()
                 .filter_map(|stmt| match stmt {
@@ -1053,8 +1078,10 @@ impl Walker<'_> {
                 let flag = ImportFlag {
                     start,
                     end,
+                    in_function,
                     on_success: value,
                 };
+                self.summary.import_flags.push((name.clone(), flag));
                 self.import_flags.insert(name, flag);
             }
         }
@@ -1072,13 +1099,25 @@ impl Walker<'_> {
         match test {
             Expr::Name(name) => match self.import_flags.get(name.id.as_str()) {
                 Some(&flag) => Truth::Flag { flag, value: true },
-                None => Truth::Unknown,
+                None => match self.summary.bindings.iter().rposition(|b| {
+                    b.name == name.id.as_str() && matches!(b.kind, BindingKind::FromImport { .. })
+                }) {
+                    Some(binding) => Truth::ImportedFlag {
+                        binding: binding as u32,
+                        value: true,
+                    },
+                    None => Truth::Unknown,
+                },
             },
             Expr::UnaryOp(unary) if unary.op == UnaryOp::Not => {
                 match self.runtime_truth(&unary.operand) {
                     Truth::Known(value) => Truth::Known(!value),
                     Truth::Flag { flag, value } => Truth::Flag {
                         flag,
+                        value: !value,
+                    },
+                    Truth::ImportedFlag { binding, value } => Truth::ImportedFlag {
+                        binding,
                         value: !value,
                     },
                     Truth::Unknown => Truth::Unknown,
@@ -1159,16 +1198,10 @@ impl Walker<'_> {
             let rule = match truth {
                 Truth::Known(false) => None,
                 Truth::Known(true) => Some(BranchRule::Always),
-                Truth::Flag { flag, value } if value == flag.on_success => {
-                    Some(BranchRule::ImportsResolve {
-                        start: flag.start,
-                        end: flag.end,
-                    })
+                Truth::Flag { flag, value } => Some(BranchRule::Flag { flag, value }),
+                Truth::ImportedFlag { binding, value } => {
+                    Some(BranchRule::ImportedFlag { binding, value })
                 }
-                Truth::Flag { flag, .. } => Some(BranchRule::ImportsFail {
-                    start: flag.start,
-                    end: flag.end,
-                }),
                 Truth::Unknown => Some(BranchRule::OwnImportsResolve { start, end }),
             };
             let deferred = !matches!(truth, Truth::Known(_));

@@ -7,7 +7,9 @@ use std::rc::Rc;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::index::{ModuleId, ModuleRef, Project};
-use crate::summary::{AllChange, AllPart, Binding, BindingKind, BranchRule, StarImport};
+use crate::summary::{
+    AllChange, AllPart, Binding, BindingKind, BranchRule, ImportFlag, StarImport,
+};
 
 const ABOVE_TOP: &str = "relative import climbs above the top-level package";
 
@@ -502,30 +504,66 @@ impl<'p> Resolver<'p> {
         let Some(decision_record) = summary.decisions.get(decision as usize) else {
             return 0;
         };
+        // In progress: a flag whose value depends on this decision is not known.
+        self.decisions.insert((module, decision), u32::MAX);
         let rules = &decision_record.branches;
-        let branch = rules
-            .iter()
-            .position(|rule| match *rule {
-                BranchRule::Always => true,
-                BranchRule::ImportsResolve { start, end }
-                | BranchRule::OwnImportsResolve { start, end } => {
-                    self.imports_resolve(module, start, end)
+        let mut unknown = None;
+        let mut branch = None;
+        for (index, rule) in rules.iter().enumerate() {
+            let holds = match *rule {
+                BranchRule::Always => Some(true),
+                BranchRule::Flag { flag, value } => Some(self.flag_value(module, flag) == value),
+                BranchRule::ImportedFlag { binding, value } => self
+                    .imported_flag(module, binding)
+                    .map(|flag| flag == value),
+                BranchRule::OwnImportsResolve { start, end } => {
+                    unknown.get_or_insert(index);
+                    Some(self.imports_resolve(module, start, end, false))
                 }
-                BranchRule::ImportsFail { start, end } => !self.imports_resolve(module, start, end),
-            })
-            .or_else(|| {
-                rules
-                    .iter()
-                    .position(|rule| matches!(rule, BranchRule::OwnImportsResolve { .. }))
-            })
-            .map_or(u32::MAX, |b| b as u32);
+            };
+            match holds {
+                Some(true) => {
+                    branch = Some(index);
+                    break;
+                }
+                Some(false) => {}
+                None => {
+                    unknown.get_or_insert(index);
+                }
+            }
+        }
+        let branch = branch.or(unknown).map_or(u32::MAX, |b| b as u32);
         self.decisions.insert((module, decision), branch);
         branch
     }
 
-    /// Whether the module-level imports `start..end` of `module`'s file can all succeed:
-    /// each names a module of the repository or one its environment can import.
-    fn imports_resolve(&self, module: ModuleId, start: u32, end: u32) -> bool {
+    /// The value of an import flag of `module`.
+    pub fn flag_value(&self, module: ModuleId, flag: ImportFlag) -> bool {
+        self.imports_resolve(module, flag.start, flag.end, flag.in_function) == flag.on_success
+    }
+
+    /// The value of the flag binding `binding` of `module` imports from another module;
+    /// `None` when it is not an import flag there.
+    pub fn imported_flag(&mut self, module: ModuleId, binding: u32) -> Option<bool> {
+        let name = self.bindings(module).get(binding as usize)?.name.clone();
+        let Resolution::Definition {
+            module: home,
+            binding,
+        } = self.lookup(module, &name)
+        else {
+            return None;
+        };
+        let home_name = &self.bindings(home)[binding as usize].name;
+        let summary = self.project.module_summary(home)?;
+        let &(_, flag) = summary.import_flags.iter().find(|(n, _)| n == home_name)?;
+        Some(self.flag_value(home, flag))
+    }
+
+    /// Whether the imports `start..end` of `module`'s file (those at module level, or
+    /// with `in_function` all of them) can succeed: each names a module of the
+    /// repository (and, from one, a name it binds or a submodule) or one its environment
+    /// can import.
+    fn imports_resolve(&self, module: ModuleId, start: u32, end: u32, in_function: bool) -> bool {
         let project = self.project;
         let Some(summary) = project.module_summary(module) else {
             return true;
@@ -536,7 +574,7 @@ impl<'p> Resolver<'p> {
             .unwrap_or(&[]);
         sites
             .iter()
-            .filter(|site| !site.context.function)
+            .filter(|site| in_function || !site.context.function)
             .all(|site| {
                 let Some(target) =
                     project.absolute_module(module, site.module.as_deref(), site.level)
@@ -544,7 +582,13 @@ impl<'p> Resolver<'p> {
                     return false;
                 };
                 match project.module_ref(&target) {
-                    ModuleRef::Internal(_) => true,
+                    ModuleRef::Internal(id) => match site.name.as_deref() {
+                        None | Some("*") => true,
+                        Some(name) => {
+                            project.names(id).contains_key(name)
+                                || project.internal(&format!("{target}.{name}")).is_some()
+                        }
+                    },
                     ModuleRef::Missing => false,
                     ModuleRef::External => project.environment.may_import(&target),
                 }
@@ -659,7 +703,8 @@ impl<'p> Resolver<'p> {
             if fallback.resolution != Resolution::Cycle {
                 // Names met on the way round were recorded as cycles: they resolve now.
                 self.memo.retain(|_, e| e.resolution != Resolution::Cycle);
-                self.kept_before_circle.insert((module, name.into()), candidate);
+                self.kept_before_circle
+                    .insert((module, name.into()), candidate);
                 return fallback;
             }
         }

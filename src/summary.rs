@@ -151,27 +151,30 @@ pub struct Decision {
     pub branches: Vec<BranchRule>,
 }
 
+/// A module-level flag a `try:` of imports sets: `on_success` when the imports
+/// `start..end` of `FileSummary::imports` succeed, the other value when they fail. With
+/// `in_function` the imports are those of a function the `try:` calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportFlag {
+    pub start: u32,
+    pub end: u32,
+    pub in_function: bool,
+    pub on_success: bool,
+}
+
 /// When a branch of a `Decision` is the one Python takes. Import ranges index
 /// `FileSummary::imports` (sites inside functions are left out when judging).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BranchRule {
     /// An `else:` or a test that is statically true.
     Always,
-    /// A flag set by a `try:` of imports: true exactly when those imports succeed.
-    ImportsResolve {
-        start: u32,
-        end: u32,
-    },
-    ImportsFail {
-        start: u32,
-        end: u32,
-    },
+    /// The test is `value` when the flag is true (a flag of this module).
+    Flag { flag: ImportFlag, value: bool },
+    /// The same for a flag this module imports: binding `binding` names it.
+    ImportedFlag { binding: u32, value: bool },
     /// A test only the environment decides (`os.environ.get(...)`): the branch whose own
     /// imports resolve, inside the repository or its environment.
-    OwnImportsResolve {
-        start: u32,
-        end: u32,
-    },
+    OwnImportsResolve { start: u32, end: u32 },
 }
 
 /// `from module import *` at module level, in source order with the bindings.
@@ -244,6 +247,8 @@ pub struct FileSummary {
     pub all: Vec<AllChange>,
     /// The `if`s at module level that the run time decides.
     pub decisions: Vec<Decision>,
+    /// The module's import flags by name (other modules' tests may import them).
+    pub import_flags: Vec<(String, ImportFlag)>,
     /// Module-level functions that return their first argument unchanged (`def
     /// export(obj): ...; return obj`).
     pub identity_functions: Vec<String>,

@@ -172,18 +172,26 @@ fn decisions(resolver: &mut Resolver, hops: &[Hop], resolution: &Resolution) -> 
         };
         let decision = &summary.decisions[place.decision as usize];
         let chosen = resolver.branch_taken(module, place.decision);
-        let reason = match decision.branches.get(chosen as usize) {
-            Some(BranchRule::ImportsResolve { .. }) => {
-                "the imports of the `try` that sets its flag resolve"
+        let flag = match decision.branches.get(chosen as usize) {
+            Some(&BranchRule::Flag { flag, .. }) => Some(resolver.flag_value(module, flag)),
+            Some(&BranchRule::ImportedFlag { binding, .. }) => {
+                resolver.imported_flag(module, binding)
             }
-            Some(BranchRule::ImportsFail { .. }) => {
-                "the imports of the `try` that sets its flag fail"
+            _ => None,
+        };
+        let reason = match decision.branches.get(chosen as usize) {
+            Some(BranchRule::Flag { .. } | BranchRule::ImportedFlag { .. }) => {
+                if flag == Some(true) {
+                    "its flag is true: a `try:` of imports sets it, and they resolve"
+                } else {
+                    "its flag is false: a `try:` of imports sets it, and they fail"
+                }
             }
             Some(BranchRule::OwnImportsResolve { .. }) => {
                 "only the run time can tell; this branch's imports resolve in the repository and its environment"
             }
             Some(BranchRule::Always) | None => {
-                "only the run time can tell; no earlier branch's imports resolve"
+                "the branches before it are not taken: their flags are false, or their imports do not resolve"
             }
         };
         let path = project.modules[module as usize]

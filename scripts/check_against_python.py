@@ -75,7 +75,10 @@ def defining_file(obj):
                 code.co_filename.startswith("<")
                 or (os.path.realpath(code.co_filename).startswith(STDLIB)
                     and os.path.realpath(code.co_filename) != os.path.realpath(home)))
-            if code is not None and not generated and getattr(value, "__qualname__", "").startswith(obj.__qualname__ + "."):
+            # A decorator's wrapper copies the method's names (`functools.wraps`) but not
+            # its code: only code written as the method counts.
+            own_code = code is not None and code.co_name == getattr(value, "__name__", None)
+            if own_code and not generated and getattr(value, "__qualname__", "").startswith(obj.__qualname__ + "."):
                 return source_file(code.co_filename)
         # No method of its own: find the `class` statement in the module `__module__` names.
         try:

@@ -245,6 +245,7 @@ pub fn summarize(source: &str, is_stub: bool, target: &Target) -> FileSummary {
         warn_functions: Vec::new(),
         string_collections: HashMap::new(),
         import_flags: HashMap::new(),
+        none_flags: HashMap::new(),
         literal_flags: HashMap::new(),
         function_imports: HashMap::new(),
     };
@@ -325,6 +326,9 @@ struct Walker<'a> {
     string_collections: HashMap<String, Vec<String>>,
     /// Module-level flags a `try:` of imports sets.
     import_flags: HashMap<String, ImportFlag>,
+    /// Names a `try:` imports and its `except ImportError:` sets to `None`: `X is None`
+    /// is a flag, true exactly when the imports fail.
+    none_flags: HashMap<String, ImportFlag>,
     /// The import sites of each module-level function's body (a `try:` may call one).
     function_imports: HashMap<String, (u32, u32)>,
     /// The literal `True`/`False` each module-level name was last set to outside any
@@ -493,15 +497,19 @@ impl Walker<'_> {
                 }
                 if let [Expr::Subscript(subscript)] = assign.targets.as_slice()
                     && dotted_path(&subscript.value).is_some_and(|p| p == ["sys", "modules"])
-                    && is_name(&subscript.slice, "__name__")
                     && scope.taken
                     && let Some(path) = dotted_path(&assign.value)
                 {
-                    self.summary.replaced_by = Some(ModuleSwap {
+                    let swap = ModuleSwap {
                         path,
                         position: self.position(assign.range),
                         statement: self.statement_text(assign.range),
-                    });
+                    };
+                    if is_name(&subscript.slice, "__name__") {
+                        self.summary.replaced_by = Some(swap);
+                    } else if let Some(key) = string_value(&subscript.slice) {
+                        self.summary.registers.push((key, swap));
+                    }
                 }
                 for target in &assign.targets {
                     self.bind_assignment(scope, target, Some(&assign.value), assign.range);
@@ -1060,6 +1068,39 @@ impl Walker<'_> {
                 })
                 .collect()
         }
+        let handlers: Vec<&[Stmt]> = stmt_try
+            .handlers
+            .iter()
+            .filter(|h| catches_import_error(h))
+            .map(|h| {
+                let ExceptHandler::ExceptHandler(handler) = h;
+                &handler.body[..]
+            })
+            .collect();
+        for body in &handlers {
+            for stmt in body.iter() {
+                if let Stmt::Assign(assign) = stmt
+                    && let ([Expr::Name(name)], Expr::NoneLiteral(_)) =
+                        (assign.targets.as_slice(), assign.value.as_ref())
+                    && !in_function
+                {
+                    let imported = self.summary.imports[start as usize..end as usize]
+                        .iter()
+                        .any(|site| {
+                            site.alias.as_ref().or(site.name.as_ref()) == Some(&name.id.to_string())
+                        });
+                    if imported {
+                        let flag = ImportFlag {
+                            start,
+                            end,
+                            in_function,
+                            on_success: false,
+                        };
+                        self.none_flags.insert(name.id.as_str().to_string(), flag);
+                    }
+                }
+            }
+        }
         let mut on_success = literal_flags(&stmt_try.body);
         on_success.extend(literal_flags(&stmt_try.orelse));
         let on_failure: Vec<(String, bool)> = stmt_try
@@ -1097,6 +1138,23 @@ impl Walker<'_> {
             return Truth::Known(!checking);
         }
         match test {
+            Expr::Compare(compare)
+                if compare.ops.len() == 1
+                    && matches!(compare.ops[0], CmpOp::Is | CmpOp::IsNot)
+                    && matches!(compare.comparators[0], Expr::NoneLiteral(_)) =>
+            {
+                let flag = match compare.left.as_ref() {
+                    Expr::Name(name) => self.none_flags.get(name.id.as_str()),
+                    _ => None,
+                };
+                match flag {
+                    Some(&flag) => Truth::Flag {
+                        flag,
+                        value: compare.ops[0] == CmpOp::Is,
+                    },
+                    None => Truth::Unknown,
+                }
+            }
             Expr::Name(name) => match self.import_flags.get(name.id.as_str()) {
                 Some(&flag) => Truth::Flag { flag, value: true },
                 None => match self.summary.bindings.iter().rposition(|b| {

@@ -187,8 +187,12 @@ impl<'p> Resolver<'p> {
         }
         for split in (1..=parts.len()).rev() {
             let module = parts[..split].join(".");
-            let Some(id) = self.project.internal(&module) else {
-                continue;
+            let id = match self.project.internal(&module) {
+                Some(id) => id,
+                None => match self.registered(&module) {
+                    Some(id) => id,
+                    None => continue,
+                },
             };
             return self.resolve_attributes(id, &parts[split..]);
         }
@@ -235,12 +239,15 @@ impl<'p> Resolver<'p> {
                 (self.module_resolution(&submodule), None)
             }
             ModuleRef::Internal(id) => (self.lookup(id, name), Some((id, name.into()))),
-            ModuleRef::Missing => (
-                self.six_moved(target, Some(name)).unwrap_or_else(|| {
-                    Resolution::Unresolved(format!("no module named `{target}`"))
-                }),
-                None,
-            ),
+            ModuleRef::Missing => match self.registered(target) {
+                Some(id) => (self.lookup(id, name), Some((id, name.into()))),
+                None => (
+                    self.six_moved(target, Some(name)).unwrap_or_else(|| {
+                        Resolution::Unresolved(format!("no module named `{target}`"))
+                    }),
+                    None,
+                ),
+            },
             ModuleRef::External => (
                 Resolution::External {
                     module: target.to_string(),
@@ -265,9 +272,10 @@ impl<'p> Resolver<'p> {
         }
     }
 
-    fn module_resolution(&self, module: &str) -> Resolution {
+    fn module_resolution(&mut self, module: &str) -> Resolution {
         match self.project.module_ref(module) {
             ModuleRef::Internal(id) => Resolution::Module(id),
+            ModuleRef::Missing if let Some(id) = self.registered(module) => Resolution::Module(id),
             ModuleRef::Missing => self
                 .six_moved(module, None)
                 .unwrap_or_else(|| Resolution::Unresolved(format!("no module named `{module}`"))),
@@ -276,6 +284,31 @@ impl<'p> Resolver<'p> {
                 name: None,
             },
         }
+    }
+
+    /// The module a package puts in `sys.modules` under `name` (`sys.modules["os.path"]
+    /// = path` in `os`), for a name no file holds: looked for in its packages.
+    fn registered(&mut self, name: &str) -> Option<ModuleId> {
+        let project = self.project;
+        let mut package = name;
+        while let Some((parent, _)) = package.rsplit_once('.') {
+            package = parent;
+            let Some(id) = project.internal(package) else {
+                continue;
+            };
+            let Some((_, entry)) = project
+                .module_summary(id)
+                .and_then(|s| s.registers.iter().find(|(key, _)| key == name))
+            else {
+                continue;
+            };
+            let path: Vec<&str> = entry.path.iter().map(String::as_str).collect();
+            return match self.resolve_attributes(id, &path).0 {
+                Resolution::Module(target) => Some(target),
+                _ => None,
+            };
+        }
+        None
     }
 
     /// A module under a vendored `six`'s `moves` (and `name` in it): what Python 3 binds,
@@ -751,7 +784,7 @@ impl<'p> Resolver<'p> {
         match &binding.kind {
             BindingKind::Variable => match binding.wraps.clone() {
                 Some(wrapped) if self.returns_its_argument(module, &wrapped.function) => {
-                    match self.follow_alias(module, name, &wrapped.argument) {
+                    match self.follow_alias(module, name, &wrapped.argument, index) {
                         Some((resolution, next)) => Entry {
                             resolution,
                             hop: hop(module, name, Via::Assign, source),
@@ -790,7 +823,7 @@ impl<'p> Resolver<'p> {
                 hop: hop(module, name, Via::Import, source),
                 next: None,
             },
-            BindingKind::Alias(path) => match self.follow_alias(module, name, path) {
+            BindingKind::Alias(path) => match self.follow_alias(module, name, path, index) {
                 Some((resolution, next)) => Entry {
                     resolution,
                     hop: hop(module, name, Via::Assign, source),
@@ -917,21 +950,40 @@ impl<'p> Resolver<'p> {
         Some(entry)
     }
 
-    /// `X = a.b.c`: looks `a` up in `module`, then each attribute on the module it names.
-    /// `None` when the value is not reached through modules (a builtin, an attribute of
-    /// a class or value): then `X` is a definition of its own.
+    /// `X = a.b.c` (binding `at` of `module`): looks `a` up as it is bound when the
+    /// assignment runs, then each attribute on the module it names. `None` when the value
+    /// is not reached through modules (a builtin, an attribute of a class or value): then
+    /// `X` is a definition of its own.
     fn follow_alias(
         &mut self,
         module: ModuleId,
         own_name: &str,
         path: &[String],
+        at: u32,
     ) -> Option<(Resolution, Option<Key>)> {
         let first = path[0].as_str();
         if path.len() == 1 && first == own_name {
             return None;
         }
-        self.winner(module, first)?;
-        let mut resolution = self.lookup(module, first);
+        let winner = self.winner(module, first)?;
+        // A later rebinding (or `del`) of `a` does not change what `X` already holds.
+        let mut earlier = None;
+        for candidate in self.candidates(module, first).into_iter().rev() {
+            let before = match candidate {
+                Candidate::Binding(i) => i < at,
+                Candidate::Star(s) => self.stars(module)[s as usize].order <= at as usize,
+            };
+            if before && self.taken(module, candidate) {
+                earlier = Some(candidate);
+                break;
+            }
+        }
+        let mut resolution = match earlier {
+            Some(candidate) if candidate != winner => {
+                self.candidate_entry(module, first, candidate).resolution
+            }
+            _ => self.lookup(module, first),
+        };
         let mut key: Key = (module, first.into());
         for attribute in &path[1..] {
             resolution = match resolution {

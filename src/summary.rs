@@ -257,6 +257,9 @@ pub struct FileSummary {
     /// `sys.modules[__name__] = X` at module level, `X` a dotted name: importers of the
     /// module get `X` instead.
     pub replaced_by: Option<ModuleSwap>,
+    /// `sys.modules["pkg.name"] = X` at module level: the module `pkg.name`, which no
+    /// file holds, is `X`.
+    pub registers: Vec<(String, ModuleSwap)>,
     /// A vendored `six`: its `MovedModule`/`MovedAttribute` tables, which make the
     /// modules `<six>.moves`, `<six>.moves.<name>` and `<six>.moves.urllib.*`.
     pub six_moves: Vec<SixMove>,

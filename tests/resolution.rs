@@ -121,3 +121,19 @@ fn smaller_constructs_resolve_as_python_binds_them() {
         )
     );
 }
+
+#[test]
+fn names_bound_when_an_assignment_runs_none_fallbacks_and_modules_put_in_sys_modules() {
+    let root = fixture("runtime");
+    let mut all = String::new();
+    for target in [
+        "late.build",          // build = make, then make = None: build keeps the function
+        "late.optional.maker", // `X is None` after `except ImportError: X = None`: it imported
+        "late.optional.fast",  // the same when the import fails: the fallback def
+        "late.virtual.make",   // sys.modules["late.virtual"] = _impl_module
+    ] {
+        all.push_str(&ok(&root, &["why", target]));
+        all.push_str("---\n");
+    }
+    insta::assert_snapshot!(all);
+}

@@ -496,6 +496,14 @@ impl Walker<'_> {
                     self.visit_six_moves(table.id.as_str(), &list.elts);
                 }
                 if let [Expr::Subscript(subscript)] = assign.targets.as_slice()
+                    && let Expr::Call(call) = subscript.value.as_ref()
+                    && is_name(&call.func, "globals")
+                {
+                    // `globals()[name] = value`: a name only running the module tells.
+                    let line = self.position(assign.range).line;
+                    self.summary.globals_update.get_or_insert(line);
+                }
+                if let [Expr::Subscript(subscript)] = assign.targets.as_slice()
                     && dotted_path(&subscript.value).is_some_and(|p| p == ["sys", "modules"])
                     && scope.taken
                     && let Some(path) = dotted_path(&assign.value)

@@ -701,8 +701,8 @@ impl<'p> Resolver<'p> {
                     format!("`{name}` is provided dynamically by `{module_name}.__getattr__`")
                 }
                 Some(file) if project.summary(file).globals_update.is_some() => format!(
-                    "`{module_name}` binds names at run time with `globals().update(...)` \
-                     (line {}); which ones, only running it tells",
+                    "`{module_name}` binds names at run time through `globals()` (line {}); \
+                     which ones, only running it tells",
                     project.summary(file).globals_update.unwrap_or_default()
                 ),
                 _ => format!("`{module_name}` does not bind `{name}`"),

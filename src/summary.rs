@@ -252,7 +252,8 @@ pub struct FileSummary {
     /// Module-level functions that return their first argument unchanged (`def
     /// export(obj): ...; return obj`).
     pub identity_functions: Vec<String>,
-    /// Line of a module-level `globals().update(...)`: names bound at run time.
+    /// Line of a module-level `globals().update(...)` or `globals()[name] = ...`: names
+    /// bound at run time.
     pub globals_update: Option<u32>,
     /// `sys.modules[__name__] = X` at module level, `X` a dotted name: importers of the
     /// module get `X` instead.

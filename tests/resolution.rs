@@ -116,8 +116,8 @@ fn smaller_constructs_resolve_as_python_binds_them() {
         (dynamic.code, dynamic.stderr.as_str()),
         (
             2,
-            "error: dyn.floor: `dyn` binds names at run time with `globals().update(...)` \
-             (line 3); which ones, only running it tells\n"
+            "error: dyn.floor: `dyn` binds names at run time through `globals()` (line 3); \
+             which ones, only running it tells\n"
         )
     );
 }

@@ -245,6 +245,7 @@ pub fn summarize(source: &str, is_stub: bool, target: &Target) -> FileSummary {
         warn_functions: Vec::new(),
         string_collections: HashMap::new(),
         import_flags: HashMap::new(),
+        static_flags: HashMap::new(),
         none_flags: HashMap::new(),
         literal_flags: HashMap::new(),
         function_imports: HashMap::new(),
@@ -326,6 +327,8 @@ struct Walker<'a> {
     string_collections: HashMap<String, Vec<String>>,
     /// Module-level flags a `try:` of imports sets.
     import_flags: HashMap<String, ImportFlag>,
+    /// Module-level names set to a test the target decides (`PY3 = sys.version_info[0] == 3`).
+    static_flags: HashMap<String, bool>,
     /// Names a `try:` imports and its `except ImportError:` sets to `None`: `X is None`
     /// is a flag, true exactly when the imports fail.
     none_flags: HashMap<String, ImportFlag>,
@@ -486,6 +489,18 @@ impl Walker<'_> {
                 {
                     self.literal_flags
                         .insert(name.id.as_str().to_string(), value.value);
+                }
+                // `PY3 = sys.version_info[0] == 3`: a flag the target decides.
+                if let [Expr::Name(name)] = assign.targets.as_slice()
+                    && !scope.conditional
+                    && !matches!(assign.value.as_ref(), Expr::BooleanLiteral(_))
+                    && let Some(value) = self.static_truth(&assign.value)
+                {
+                    self.static_flags
+                        .insert(name.id.as_str().to_string(), value);
+                    self.summary
+                        .static_flags
+                        .push((name.id.as_str().to_string(), value));
                 }
                 if let Expr::Call(call) = assign.value.as_ref() {
                     self.visit_lazy_loader(call, &assign.targets, assign.range);
@@ -1163,6 +1178,9 @@ impl Walker<'_> {
                     None => Truth::Unknown,
                 }
             }
+            Expr::Name(name) if self.static_flags.contains_key(name.id.as_str()) => {
+                Truth::Known(self.static_flags[name.id.as_str()])
+            }
             Expr::Name(name) => match self.import_flags.get(name.id.as_str()) {
                 Some(&flag) => Truth::Flag { flag, value: true },
                 None => match self.summary.bindings.iter().rposition(|b| {
@@ -1337,6 +1355,35 @@ impl Walker<'_> {
             Expr::Compare(compare) if compare.ops.len() == 1 => {
                 let op = compare.ops[0];
                 let right = &compare.comparators[0];
+                let actual = [self.target.python_version.0, self.target.python_version.1];
+                // `sys.version_info[0] == 3`, `sys.version_info[:2] >= (3, 8)`
+                if let Expr::Subscript(subscript) = compare.left.as_ref()
+                    && dotted_path(&subscript.value)
+                        .is_some_and(|p| p.last().is_some_and(|l| l == "version_info"))
+                {
+                    return match subscript.slice.as_ref() {
+                        Expr::NumberLiteral(index) => {
+                            let index = match &index.value {
+                                Number::Int(int) => int.as_u16()? as usize,
+                                _ => return None,
+                            };
+                            let wanted = match right {
+                                Expr::NumberLiteral(n) => match &n.value {
+                                    Number::Int(int) => u32::from(int.as_u16()?),
+                                    _ => return None,
+                                },
+                                _ => return None,
+                            };
+                            compare_ordering(op, actual.get(index)?.cmp(&wanted))
+                        }
+                        Expr::Slice(slice) if slice.lower.is_none() && slice.step.is_none() => {
+                            let wanted = version_tuple(right)?;
+                            let n = wanted.len().min(2);
+                            compare_ordering(op, actual[..n].cmp(&wanted[..n]))
+                        }
+                        _ => None,
+                    };
+                }
                 let left_path = dotted_path(&compare.left)?;
                 let left_path: Vec<&str> = left_path.iter().map(String::as_str).collect();
                 match left_path.as_slice() {
@@ -1684,6 +1731,37 @@ mod tests {
             .map(|b| b.taken)
             .collect();
         assert_eq!(taken, vec![true, false]);
+    }
+
+    #[test]
+    fn version_info_items_slices_and_flags_set_from_them_are_evaluated() {
+        for (source, first_taken) in [
+            (
+                "import sys\nif sys.version_info[0] == 2:\n    X = 1\nelse:\n    X = 2\n",
+                false,
+            ),
+            (
+                "import sys\nif sys.version_info[:2] >= (3, 8):\n    X = 1\nelse:\n    X = 2\n",
+                true,
+            ),
+            (
+                "import sys\nPY2 = sys.version_info[0] == 2\nif PY2:\n    X = 1\nelse:\n    X = 2\n",
+                false,
+            ),
+            (
+                "import sys\nPY3 = sys.version_info[0] >= 3\nif not PY3:\n    X = 1\nelse:\n    X = 2\n",
+                false,
+            ),
+        ] {
+            let s = summary(source);
+            let taken: Vec<bool> = s
+                .bindings
+                .iter()
+                .filter(|b| b.name == "X")
+                .map(|b| b.taken)
+                .collect();
+            assert_eq!(taken, vec![first_taken, !first_taken], "{source}");
+        }
     }
 
     #[test]

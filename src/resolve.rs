@@ -588,6 +588,9 @@ impl<'p> Resolver<'p> {
         };
         let home_name = &self.bindings(home)[binding as usize].name;
         let summary = self.project.module_summary(home)?;
+        if let Some(&(_, value)) = summary.static_flags.iter().find(|(n, _)| n == home_name) {
+            return Some(value);
+        }
         let &(_, flag) = summary.import_flags.iter().find(|(n, _)| n == home_name)?;
         Some(self.flag_value(home, flag))
     }

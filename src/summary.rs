@@ -249,6 +249,8 @@ pub struct FileSummary {
     pub decisions: Vec<Decision>,
     /// The module's import flags by name (other modules' tests may import them).
     pub import_flags: Vec<(String, ImportFlag)>,
+    /// Names set to a test the target decides (`py311 = sys.version_info >= (3, 11)`).
+    pub static_flags: Vec<(String, bool)>,
     /// Module-level functions that return their first argument unchanged (`def
     /// export(obj): ...; return obj`).
     pub identity_functions: Vec<String>,

@@ -63,6 +63,7 @@ fn branches_decided_at_run_time_follow_import_flags_and_what_the_environment_hol
         "accel.flags.Widget", // an environment variable: the branch whose imports resolve
         "accel.flags.json_tool", // False before the try, True in its else: json imports
         "accel.rows.Row", // a flag imported from the module whose try calls an importing function
+        "accel.versions.runner", // py38 = sys.version_info[:2] >= (3, 8), imported
     ] {
         all.push_str(&ok(&root, &["why", target]));
         all.push_str("---\n");

@@ -180,7 +180,14 @@ fn decisions(resolver: &mut Resolver, hops: &[Hop], resolution: &Resolution) -> 
             _ => None,
         };
         let reason = match decision.branches.get(chosen as usize) {
-            Some(BranchRule::Flag { .. } | BranchRule::ImportedFlag { .. }) => {
+            Some(BranchRule::ImportedFlag { .. }) => {
+                if flag == Some(true) {
+                    "the flag it imports is true in the module that sets it"
+                } else {
+                    "the flag it imports is false in the module that sets it"
+                }
+            }
+            Some(BranchRule::Flag { .. }) => {
                 if flag == Some(true) {
                     "its flag is true: a `try:` of imports sets it, and they resolve"
                 } else {

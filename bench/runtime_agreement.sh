@@ -7,11 +7,11 @@
 #
 #   bench/runtime_agreement.sh [REQUIREMENT ...]     e.g. scikit-image==0.24.0 pytest
 #
-# Default: the six packages of docs/benchmarks.md. Everything fetched is git-ignored.
+# Default: the seven packages of docs/benchmarks.md. Everything fetched is git-ignored.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 requirements=("$@")
-[ $# -eq 0 ] && requirements=(scikit-image==0.24.0 urllib3==1.26.20 PyYAML==6.0.2
+[ $# -eq 0 ] && requirements=(scikit-image==0.24.0 urllib3==1.26.20 PyYAML==6.0.2 pandas==2.2.3
   SQLAlchemy==2.0.36 sympy==1.13.3 pytest==8.3.3)
 cargo build --release -q
 for requirement in "${requirements[@]}"; do

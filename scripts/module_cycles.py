@@ -87,34 +87,20 @@ def main():
 
 
 def strongly_connected(edges):
-    index, low, stack, on_stack, result = {}, {}, [], set(), []
+    """Groups of modules that reach each other (a few dozen modules: reachability will do)."""
+    def reach(start):
+        seen, todo = set(), [start]
+        while todo:
+            for target in edges[todo.pop()]:
+                if target not in seen:
+                    seen.add(target)
+                    todo.append(target)
+        return seen
 
-    def visit(v):
-        index[v] = low[v] = len(index)
-        stack.append(v)
-        on_stack.add(v)
-        for w in edges[v]:
-            if w not in index:
-                visit(w)
-                low[v] = min(low[v], low[w])
-            elif w in on_stack:
-                low[v] = min(low[v], index[w])
-        if low[v] == index[v]:
-            component = []
-            while True:
-                w = stack.pop()
-                on_stack.discard(w)
-                component.append(w)
-                if w == v:
-                    break
-            if len(component) > 1:
-                result.append(component)
-
-    sys.setrecursionlimit(10000)
-    for v in sorted(edges):
-        if v not in index:
-            visit(v)
-    return result
+    reaches = {module: reach(module) for module in edges}
+    groups = {frozenset(m for m in reaches[module] if module in reaches[m]) | {module}
+              for module in edges if module in reaches[module]}
+    return sorted((sorted(g) for g in groups), key=lambda g: g[0])
 
 
 if __name__ == "__main__":

@@ -829,22 +829,12 @@ impl Walker<'_> {
                 let mut all = submodules;
                 for (submodule, name) in attributes {
                     all.push(name.clone());
-                    self.summary.getattr_imports.push(Binding {
+                    let kind = BindingKind::FromImport {
+                        module: Some(submodule),
+                        level: 1,
                         name: name.clone(),
-                        kind: BindingKind::FromImport {
-                            module: Some(submodule),
-                            level: 1,
-                            name,
-                        },
-                        position,
-                        taken: false,
-                        conditional: true,
-                        type_checking: false,
-                        deprecated: None,
-                        statement: statement.clone(),
-                        branch: None,
-                        wraps: None,
-                    });
+                    };
+                    self.push_lazy_import(name, kind, position, statement.clone());
                 }
                 if binds_all {
                     all.sort();
@@ -1012,6 +1002,28 @@ impl Walker<'_> {
         self.summary.deprecated_names = names;
     }
 
+    /// A name the module binds on first access (`__getattr__`, `lazy_loader.attach`).
+    fn push_lazy_import(
+        &mut self,
+        name: String,
+        kind: BindingKind,
+        position: Position,
+        statement: Text,
+    ) {
+        self.summary.getattr_imports.push(Binding {
+            name,
+            kind,
+            position,
+            taken: false,
+            conditional: true,
+            type_checking: false,
+            deprecated: None,
+            statement,
+            branch: None,
+            wraps: None,
+        });
+    }
+
     /// The from-imports a lazy package's `__getattr__` performs, by imported name.
     fn collect_getattr_imports(&mut self, body: &[Stmt]) {
         for stmt in body {
@@ -1020,22 +1032,13 @@ impl Walker<'_> {
                     let position = self.position(import.range);
                     let statement = self.statement_text(import.range);
                     for alias in import.names.iter().filter(|a| a.name.as_str() != "*") {
-                        self.summary.getattr_imports.push(Binding {
+                        let kind = BindingKind::FromImport {
+                            module: import.module.as_ref().map(|m| m.as_str().to_string()),
+                            level: import.level,
                             name: alias.name.as_str().to_string(),
-                            kind: BindingKind::FromImport {
-                                module: import.module.as_ref().map(|m| m.as_str().to_string()),
-                                level: import.level,
-                                name: alias.name.as_str().to_string(),
-                            },
-                            position,
-                            taken: false,
-                            conditional: true,
-                            type_checking: false,
-                            deprecated: None,
-                            statement: statement.clone(),
-                            branch: None,
-                            wraps: None,
-                        });
+                        };
+                        let name = alias.name.as_str().to_string();
+                        self.push_lazy_import(name, kind, position, statement.clone());
                     }
                 }
                 Stmt::If(stmt_if) => {
@@ -1720,22 +1723,12 @@ mod tests {
     }
 
     #[test]
-    fn version_checks_pick_the_branch_the_target_takes() {
-        let s = summary(
-            "import sys\nif sys.version_info >= (3, 11):\n    from a import X\nelse:\n    from b import X\n",
-        );
-        let taken: Vec<bool> = s
-            .bindings
-            .iter()
-            .filter(|b| b.name == "X")
-            .map(|b| b.taken)
-            .collect();
-        assert_eq!(taken, vec![true, false]);
-    }
-
-    #[test]
-    fn version_info_items_slices_and_flags_set_from_them_are_evaluated() {
+    fn version_checks_and_flags_set_from_them_pick_the_branch_the_target_takes() {
         for (source, first_taken) in [
+            (
+                "import sys\nif sys.version_info >= (3, 11):\n    from a import X\nelse:\n    from b import X\n",
+                true,
+            ),
             (
                 "import sys\nif sys.version_info[0] == 2:\n    X = 1\nelse:\n    X = 2\n",
                 false,

@@ -808,24 +808,9 @@ impl<'p> Resolver<'p> {
                 hop: None,
                 next: None,
             },
-            BindingKind::FromImport {
-                module: from,
-                level,
-                name: imported,
-            } => {
-                let (resolution, next) =
-                    self.follow_from_import(module, from.as_deref(), *level, imported);
-                Entry {
-                    resolution,
-                    hop: hop(module, name, Via::FromImport, source),
-                    next,
-                }
-            }
-            BindingKind::Import { module: imported } => Entry {
-                resolution: self.module_resolution(imported),
-                hop: hop(module, name, Via::Import, source),
-                next: None,
-            },
+            BindingKind::FromImport { .. } | BindingKind::Import { .. } => self
+                .import_entry(module, name, &binding.kind, source)
+                .expect("an import binding"),
             BindingKind::Alias(path) => match self.follow_alias(module, name, path, index) {
                 Some((resolution, next)) => Entry {
                     resolution,
@@ -851,6 +836,38 @@ impl<'p> Resolver<'p> {
                 .project
                 .module_summary(module)
                 .is_some_and(|s| s.identity_functions.contains(&binding.name))
+    }
+
+    /// What an import binding (`from m import x`, `import m`) of `name` in `module` binds;
+    /// `None` for other kinds.
+    fn import_entry(
+        &mut self,
+        module: ModuleId,
+        name: &str,
+        kind: &BindingKind,
+        source: HopSource,
+    ) -> Option<Entry> {
+        Some(match kind {
+            BindingKind::FromImport {
+                module: from,
+                level,
+                name: imported,
+            } => {
+                let (resolution, next) =
+                    self.follow_from_import(module, from.as_deref(), *level, imported);
+                Entry {
+                    resolution,
+                    hop: hop(module, name, Via::FromImport, source),
+                    next,
+                }
+            }
+            BindingKind::Import { module: imported } => Entry {
+                resolution: self.module_resolution(imported),
+                hop: hop(module, name, Via::Import, source),
+                next: None,
+            },
+            _ => return None,
+        })
     }
 
     /// `name` of a module that puts another in its place (`sys.modules[__name__] = other`,
@@ -920,24 +937,11 @@ impl<'p> Resolver<'p> {
         };
         let source = HopSource::Stub(index as u32);
         let entry = match &binding.kind {
-            BindingKind::FromImport {
-                module: from,
-                level,
-                name: imported,
-            } if !record.compiled => {
-                let (resolution, next) =
-                    self.follow_from_import(module, from.as_deref(), *level, imported);
-                Entry {
-                    resolution,
-                    hop: hop(module, name, Via::FromImport, source),
-                    next,
-                }
+            kind @ (BindingKind::FromImport { .. } | BindingKind::Import { .. })
+                if !record.compiled =>
+            {
+                self.import_entry(module, name, kind, source)?
             }
-            BindingKind::Import { module: imported } if !record.compiled => Entry {
-                resolution: self.module_resolution(imported),
-                hop: hop(module, name, Via::Import, source),
-                next: None,
-            },
             _ if record.compiled => Entry {
                 resolution: Resolution::Compiled {
                     module,

@@ -4,37 +4,45 @@
 
 mod common;
 
+use std::path::Path;
+
 use common::{fixture, ok, run};
+
+/// `why TARGET` for each target, the outputs one after another.
+fn why_each(root: &Path, targets: &[&str]) -> String {
+    let mut all = String::new();
+    for target in targets {
+        all.push_str(&ok(root, &["why", target]));
+        all.push_str("---\n");
+    }
+    all
+}
 
 #[test]
 fn lazy_loader_stubs_and_attach_calls_resolve_to_what_python_binds_on_access() {
     let root = fixture("runtime");
-    let mut all = String::new();
-    for target in [
-        "sci.Image",      // attach_stub: `from ._core.base import Image` in __init__.pyi
-        "sci.gaussian",   // attach_stub: `from .filters import gaussian as gaussian`
-        "sci.io.imread",  // attach(submod_attrs={"readers": ["imread", ...]})
-        "sci.io.formats", // attach(submodules=["formats"])
-    ] {
-        all.push_str(&ok(&root, &["why", target]));
-        all.push_str("---\n");
-    }
-    insta::assert_snapshot!(all);
+    insta::assert_snapshot!(why_each(
+        &root,
+        &[
+            "sci.Image",      // attach_stub: `from ._core.base import Image` in __init__.pyi
+            "sci.gaussian",   // attach_stub: `from .filters import gaussian as gaussian`
+            "sci.io.imread",  // attach(submod_attrs={"readers": ["imread", ...]})
+            "sci.io.formats", // attach(submodules=["formats"])
+        ]
+    ));
 }
 
 #[test]
 fn names_of_an_extension_module_are_compiled_and_its_stub_says_which_exist() {
     let root = fixture("runtime");
-    let mut all = String::new();
-    for target in [
-        "fast.escape",  // the .so wins over _speedups.py, as Python's finder does
-        "fast.Parser",  // an extension module without a stub binds any name
-        "fast._native", // the module itself
-    ] {
-        all.push_str(&ok(&root, &["why", target]));
-        all.push_str("---\n");
-    }
-    insta::assert_snapshot!(all);
+    insta::assert_snapshot!(why_each(
+        &root,
+        &[
+            "fast.escape",  // the .so wins over _speedups.py, as Python's finder does
+            "fast.Parser",  // an extension module without a stub binds any name
+            "fast._native", // the module itself
+        ]
+    ));
     let missing = run(&root, &["why", "fast._speedups.unescape"]);
     assert_eq!(
         (missing.code, missing.stderr.as_str()),
@@ -56,35 +64,31 @@ fn an_extension_module_beside_its_python_fallback_is_not_a_shadowing_warning() {
 #[test]
 fn branches_decided_at_run_time_follow_import_flags_and_what_the_environment_holds() {
     let root = fixture("runtime");
-    let mut all = String::new();
-    for target in [
-        "accel.flags.Engine", // `not TYPE_CHECKING and not HAVE_NATIVE`: the try's import fails
-        "accel.flags.tool",   // `HAVE_HELPERS` set in the try's `else:`: its import resolves
-        "accel.flags.Widget", // an environment variable: the branch whose imports resolve
-        "accel.flags.json_tool", // False before the try, True in its else: json imports
-        "accel.rows.Row", // a flag imported from the module whose try calls an importing function
-        "accel.versions.runner", // py38 = sys.version_info[:2] >= (3, 8), imported
-    ] {
-        all.push_str(&ok(&root, &["why", target]));
-        all.push_str("---\n");
-    }
-    insta::assert_snapshot!(all);
+    insta::assert_snapshot!(why_each(
+        &root,
+        &[
+            "accel.flags.Engine", // `not TYPE_CHECKING and not HAVE_NATIVE`: the try's import fails
+            "accel.flags.tool",   // `HAVE_HELPERS` set in the try's `else:`: its import resolves
+            "accel.flags.Widget", // an environment variable: the branch whose imports resolve
+            "accel.flags.json_tool", // False before the try, True in its else: json imports
+            "accel.rows.Row", // a flag imported from the module whose try calls an importing function
+            "accel.versions.runner", // py38 = sys.version_info[:2] >= (3, 8), imported
+        ]
+    ));
 }
 
 #[test]
 fn a_vendored_six_moves_names_to_the_python_3_modules_its_tables_give() {
     let root = fixture("runtime");
-    let mut all = String::new();
-    for target in [
-        "vendored.six.moves.filter", // MovedAttribute: builtins.filter
-        "vendored.six.moves.queue",  // MovedModule without a new name
-        "vendored.six.moves.collections_abc.Mapping", // a name of a moved module
-        "vendored.six.moves.urllib.parse.urljoin", // the urllib tables
-    ] {
-        all.push_str(&ok(&root, &["why", target]));
-        all.push_str("---\n");
-    }
-    insta::assert_snapshot!(all);
+    insta::assert_snapshot!(why_each(
+        &root,
+        &[
+            "vendored.six.moves.filter", // MovedAttribute: builtins.filter
+            "vendored.six.moves.queue",  // MovedModule without a new name
+            "vendored.six.moves.collections_abc.Mapping", // a name of a moved module
+            "vendored.six.moves.urllib.parse.urljoin", // the urllib tables
+        ]
+    ));
 }
 
 #[test]
@@ -100,18 +104,16 @@ fn a_module_that_puts_another_in_sys_modules_is_looked_up_in_that_one() {
 #[test]
 fn smaller_constructs_resolve_as_python_binds_them() {
     let root = fixture("runtime");
-    let mut all = String::new();
-    for target in [
-        "circ.helper",         // bound before a star import reaches back into the package
-        "circ.api.helper",     // the module that reached back
-        "carry.reexport.beta", // a star import carries submodules the package imported
-        "wrap.Engine",         // X = export(Y), export returns its argument
-        "wrap.Changed",        // X = transform(Y), it does not: a value defined here
-    ] {
-        all.push_str(&ok(&root, &["why", target]));
-        all.push_str("---\n");
-    }
-    insta::assert_snapshot!(all);
+    insta::assert_snapshot!(why_each(
+        &root,
+        &[
+            "circ.helper",         // bound before a star import reaches back into the package
+            "circ.api.helper",     // the module that reached back
+            "carry.reexport.beta", // a star import carries submodules the package imported
+            "wrap.Engine",         // X = export(Y), export returns its argument
+            "wrap.Changed",        // X = transform(Y), it does not: a value defined here
+        ]
+    ));
     let dynamic = run(&root, &["why", "dyn.floor"]);
     assert_eq!(
         (dynamic.code, dynamic.stderr.as_str()),
@@ -126,15 +128,13 @@ fn smaller_constructs_resolve_as_python_binds_them() {
 #[test]
 fn names_bound_when_an_assignment_runs_none_fallbacks_and_modules_put_in_sys_modules() {
     let root = fixture("runtime");
-    let mut all = String::new();
-    for target in [
-        "late.build",          // build = make, then make = None: build keeps the function
-        "late.optional.maker", // `X is None` after `except ImportError: X = None`: it imported
-        "late.optional.fast",  // the same when the import fails: the fallback def
-        "late.virtual.make",   // sys.modules["late.virtual"] = _impl_module
-    ] {
-        all.push_str(&ok(&root, &["why", target]));
-        all.push_str("---\n");
-    }
-    insta::assert_snapshot!(all);
+    insta::assert_snapshot!(why_each(
+        &root,
+        &[
+            "late.build",          // build = make, then make = None: build keeps the function
+            "late.optional.maker", // `X is None` after `except ImportError: X = None`: it imported
+            "late.optional.fast",  // the same when the import fails: the fallback def
+            "late.virtual.make",   // sys.modules["late.virtual"] = _impl_module
+        ]
+    ));
 }

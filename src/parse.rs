@@ -11,8 +11,8 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::summary::{
     AllChange, AllPart, Binding, BindingKind, BranchRef, BranchRule, Context, Decision, Diagnostic,
-    FileSummary, ImportFlag, ImportSite, ModuleSwap, Position, SixMove, Span, StarImport, Text,
-    Wrapped,
+    FileSummary, ImportFlag, ImportSite, Member, ModuleSwap, Position, SixMove, Span, StarImport,
+    Text, Wrapped,
 };
 
 /// Longest statement text kept for display.
@@ -443,6 +443,7 @@ impl Walker<'_> {
                         BindingKind::Class,
                         &class.decorator_list,
                     );
+                    self.record_members(class);
                 }
                 let inner = Scope {
                     top_level: false,
@@ -1000,6 +1001,38 @@ impl Walker<'_> {
         names.sort();
         names.dedup();
         self.summary.deprecated_names = names;
+    }
+
+    /// The `def`s and assigned names directly in a top-level class's body (the class is
+    /// the last binding).
+    fn record_members(&mut self, class: &ruff_python_ast::StmtClassDef) {
+        let index = self.summary.bindings.len() as u32 - 1;
+        for stmt in &class.body {
+            let (name, kind, range) = match stmt {
+                Stmt::FunctionDef(function) => (
+                    function.name.as_str(),
+                    BindingKind::Function,
+                    function.name.range,
+                ),
+                Stmt::Assign(assign) => match assign.targets.as_slice() {
+                    [Expr::Name(name)] => (name.id.as_str(), BindingKind::Variable, assign.range),
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            let position = self.position(range);
+            let statement = match kind {
+                BindingKind::Function => self.header_text(position.line),
+                _ => self.statement_text(range),
+            };
+            self.summary.members.push(Member {
+                class: index,
+                name: name.to_string(),
+                kind,
+                position,
+                statement,
+            });
+        }
     }
 
     /// A name the module binds on first access (`__getattr__`, `lazy_loader.attach`).

@@ -24,6 +24,12 @@ pub enum Resolution {
         binding: u32,
     },
     Module(ModuleId),
+    /// A member of a class (`FileSummary::members` of `module`), reached as
+    /// `Class.member`.
+    Member {
+        module: ModuleId,
+        member: u32,
+    },
     /// A name of an extension module of the repository: defined in compiled code.
     Compiled {
         module: ModuleId,
@@ -436,6 +442,13 @@ impl<'p> Resolver<'p> {
         let end_taken = match resolution {
             Resolution::Definition { module, binding } => {
                 self.taken(module, Candidate::Binding(binding))
+            }
+            Resolution::Member { module, member } => {
+                let class = self
+                    .project
+                    .module_summary(module)
+                    .map_or(0, |s| s.members[member as usize].class);
+                self.taken(module, Candidate::Binding(class))
             }
             Resolution::Module(_) | Resolution::Compiled { .. } | Resolution::External { .. } => {
                 true
@@ -1012,7 +1025,20 @@ impl<'p> Resolver<'p> {
                 Resolution::Cycle | Resolution::Unresolved(_) => {
                     return Some((resolution, Some(key)));
                 }
-                Resolution::Definition { .. } | Resolution::Compiled { .. } => return None,
+                // `X = Class.method`: the member the class body defines.
+                Resolution::Definition { module, binding } => {
+                    let member = self
+                        .project
+                        .module_summary(module)?
+                        .members
+                        .iter()
+                        .position(|m| m.class == binding && m.name == *attribute)?;
+                    Resolution::Member {
+                        module,
+                        member: member as u32,
+                    }
+                }
+                Resolution::Member { .. } | Resolution::Compiled { .. } => return None,
             };
         }
         Some((resolution, Some(key)))

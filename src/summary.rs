@@ -190,6 +190,19 @@ pub struct StarImport {
     pub branch: Option<BranchRef>,
 }
 
+/// A `def` (or a name assigned) directly in the body of a top-level class: what
+/// `X = Class.member` reaches.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    /// The class's index in `FileSummary::bindings`.
+    pub class: u32,
+    pub name: String,
+    /// `Function` or `Variable`.
+    pub kind: BindingKind,
+    pub position: Position,
+    pub statement: Text,
+}
+
 /// `sys.modules[__name__] = path`: where, and the dotted name put in the module's place.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModuleSwap {
@@ -251,6 +264,8 @@ pub struct FileSummary {
     pub import_flags: Vec<(String, ImportFlag)>,
     /// Names set to a test the target decides (`py311 = sys.version_info >= (3, 11)`).
     pub static_flags: Vec<(String, bool)>,
+    /// The members of top-level classes, class by class in source order.
+    pub members: Vec<Member>,
     /// Module-level functions that return their first argument unchanged (`def
     /// export(obj): ...; return obj`).
     pub identity_functions: Vec<String>,

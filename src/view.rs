@@ -138,6 +138,27 @@ pub fn resolved(project: &Project, resolution: &Resolution) -> ResolvedView {
                 ..empty
             }
         }
+        Resolution::Member { module, member } => {
+            let record = &project.modules[*module as usize];
+            let summary = project
+                .module_summary(*module)
+                .expect("members live in files");
+            let member = &summary.members[*member as usize];
+            let class = &summary.bindings[member.class as usize];
+            ResolvedView {
+                kind: match member.kind {
+                    BindingKind::Function => "function",
+                    _ => "variable",
+                },
+                module: Some(record.name.clone()),
+                name: Some(format!("{}.{}", class.name, member.name)),
+                path: record.path.clone(),
+                line: Some(member.position.line),
+                col: Some(member.position.col),
+                statement: Some(member.statement.clone()),
+                ..empty
+            }
+        }
         Resolution::Compiled { module, name } => {
             let module = &project.modules[*module as usize];
             ResolvedView {

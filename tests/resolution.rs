@@ -112,6 +112,7 @@ fn smaller_constructs_resolve_as_python_binds_them() {
             "carry.reexport.beta", // a star import carries submodules the package imported
             "wrap.Engine",         // X = export(Y), export returns its argument
             "wrap.Changed",        // X = transform(Y), it does not: a value defined here
+            "members.area_of",     // area_of = Circle.area: the method in the class body
         ]
     ));
     let dynamic = run(&root, &["why", "dyn.floor"]);

@@ -83,7 +83,7 @@ pub fn compute(project: &Project) -> Stats {
     for site in 0..project.sites.len() {
         let (resolution, hops) = resolver.resolve_site(site);
         match resolution {
-            Resolution::Definition { .. } => counts.definition += 1,
+            Resolution::Definition { .. } | Resolution::Member { .. } => counts.definition += 1,
             Resolution::Module(_) => counts.module += 1,
             Resolution::Compiled { .. } => counts.compiled += 1,
             Resolution::External { .. } => counts.external += 1,

@@ -340,16 +340,22 @@ impl Project {
 
     /// Modules that may bind a definition to `name` (all that do, in module order).
     pub fn binders(&self, name: &str) -> impl Iterator<Item = ModuleId> + '_ {
-        let binders = self.binders.get_or_init(|| {
-            let files: Vec<ModuleId> = (0..self.files.len() as ModuleId).collect();
-            self.binders_of(&files)
-        });
+        let binders = self
+            .binders
+            .get_or_init(|| self.binders_of(&self.file_modules()));
         let hash = content_hash(name.as_bytes());
         let start = binders.partition_point(|&(h, _)| h < hash);
         binders[start..]
             .iter()
             .take_while(move |&&(h, _)| h == hash)
             .map(|&(_, module)| module)
+    }
+
+    /// Every module read from a file (companion stubs are files of no module of their own).
+    pub fn file_modules(&self) -> Vec<ModuleId> {
+        (0..self.modules.len() as ModuleId)
+            .filter(|&m| self.modules[m as usize].file.is_some())
+            .collect()
     }
 
     /// The definitions `modules` bind, sorted.

@@ -273,3 +273,28 @@ fn problems_found_by_the_walk_are_reported_from_the_cache_too() {
     assert!(cold.stdout.contains("that file wins"), "{}", cold.stdout);
     assert_same_as_without_cache(repo.path(), &args);
 }
+
+#[test]
+fn companion_stubs_and_extension_modules_are_cached_like_any_file() {
+    // Companion stubs are files of no module of their own: more files than modules
+    // with files once there is no external module to pad the module table.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::write_file(root, "pyproject.toml", "[tool.ssot-graph]\n");
+    common::write_file(root, "pkg/__init__.py", "");
+    common::write_file(root, "pkg/__init__.pyi", "X: int\n");
+    common::write_file(
+        root,
+        "pkg/_fast.cpython-311-x86_64-linux-gnu.so",
+        "\u{7f}ELF",
+    );
+    common::write_file(root, "pkg/user.py", "from pkg._fast import thing\n");
+    for _ in 0..2 {
+        let output = run(root, &["why", "pkg._fast.thing"]);
+        assert_eq!(output.code, 0, "{}", output.stderr);
+        assert_eq!(output.stderr, "");
+    }
+    assert_same_as_without_cache(root, &["--format", "json", "export"]);
+    common::write_file(root, "pkg/__init__.pyi", "X: str\n");
+    assert_same_as_without_cache(root, &["why", "pkg._fast.thing"]);
+}

@@ -142,7 +142,7 @@ fn save(
     header.edges = project.graph.edge_count() as u32;
     header.strings = strings.strings;
     header.chains = chains(project);
-    let binders = project.binders_of(&(0..project.files.len() as ModuleId).collect::<Vec<_>>());
+    let binders = project.binders_of(&project.file_modules());
     header.binders = binders;
     let encoded: Vec<Blob> = (0..project.files.len())
         .into_par_iter()

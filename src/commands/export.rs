@@ -36,6 +36,12 @@ pub struct ModuleView {
     pub path: Option<String>,
     pub package: bool,
     pub external: bool,
+    /// An extension module (`path` is its `.so`/`.pyd`); present only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub compiled: bool,
+    /// The companion `.pyi` beside the module's file, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stub: Option<String>,
     pub deprecated: Option<String>,
     pub diagnostics: Vec<LineDiagnostic>,
 }
@@ -86,6 +92,8 @@ pub fn compute(project: &Project) -> Export {
                 path: module.path.clone(),
                 package: module.is_package,
                 external: module.external,
+                compiled: module.compiled,
+                stub: module.stub.map(|file| project.files[file].rel.clone()),
                 deprecated: summary.and_then(|s| s.deprecated.clone()),
                 diagnostics: summary
                     .map(|s| {

@@ -63,7 +63,7 @@ pub fn resolve_target(resolver: &mut Resolver, target: &str) -> Result<(Resoluti
 }
 
 /// "did you mean" for the first part of a dotted target that its module does not bind:
-/// the module's names and submodules.
+/// the module's names, submodules and the names it binds lazily.
 fn nearest_attribute(resolver: &mut Resolver, target: &str) -> String {
     let project = resolver.project();
     let parts: Vec<&str> = target.split('.').collect();
@@ -83,9 +83,17 @@ fn nearest_attribute(resolver: &mut Resolver, target: &str) -> String {
         .filter(|rest| !rest.contains('.'));
     let exported = resolver.exports(module);
     let names = project.names(module).keys().map(|k| &**k);
+    let record = &project.modules[module as usize];
+    let summary = project.module_summary(module);
+    let lazy = summary.map_or(&[][..], |s| &s.getattr_imports[..]);
+    let stub = match record.stub {
+        Some(file) if summary.is_some_and(|s| s.lazy_stub) => &project.summary(file).bindings[..],
+        _ => &[],
+    };
     let candidates = names
         .chain(submodules)
-        .chain(exported.iter().map(String::as_str));
+        .chain(exported.iter().map(String::as_str))
+        .chain(lazy.iter().chain(stub).map(|b| b.name.as_str()));
     suggest::did_you_mean(parts[split], candidates)
 }
 

@@ -30,6 +30,14 @@ fn lazy_loader_stubs_and_attach_calls_resolve_to_what_python_binds_on_access() {
             "sci.io.formats", // attach(submodules=["formats"])
         ]
     ));
+    let typo = run(&root, &["why", "sci.gausian"]);
+    assert_eq!(
+        (typo.code, typo.stderr.as_str()),
+        (
+            2,
+            "error: sci.gausian: `sci` does not bind `gausian`; did you mean `gaussian`?\n"
+        )
+    );
 }
 
 #[test]

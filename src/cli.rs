@@ -114,6 +114,22 @@ pub enum Command {
         #[command(flatten)]
         filter: SiteFilterArgs,
     },
+    /// Every reference to a definition or module: imports through any chain, re-exports,
+    /// uses of the names they bind, attribute accesses
+    Refs {
+        /// A symbol (`pkg.mod.Name`, `path.py:Name`, bare `Name`) or a module
+        target: String,
+        /// Only these kinds of reference (comma-separated)
+        #[arg(long, value_enum, value_delimiter = ',', value_name = "KINDS")]
+        kind: Vec<RefKind>,
+        /// List the references under one heading per file, module path or kind
+        #[arg(long, value_enum, value_name = "KEY")]
+        group_by: Option<RefsGroupBy>,
+        /// Count references in test files (the `tests` globs)
+        #[arg(long, value_name = "BOOL", default_value_t = true, action = ArgAction::Set,
+              num_args = 0..=1, default_missing_value = "true")]
+        include_tests: bool,
+    },
     /// What a module imports, each name resolved to its true definition
     Imports {
         /// `pkg.mod` or `path/to/mod.py`
@@ -280,6 +296,40 @@ pub struct ParentsArg {
     /// runs `a/__init__.py` and `a/b/__init__.py`): the graph as the runtime sees it
     #[arg(long)]
     pub include_parents: bool,
+}
+
+/// A kind of reference `refs` lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RefKind {
+    /// An import statement that binds the name (through any re-export chain)
+    Import,
+    /// An import other references go through
+    Reexport,
+    /// A read of a name an import or definition bound
+    Use,
+    /// `module.Name` read through a module binding
+    Attribute,
+}
+
+impl RefKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            RefKind::Import => "import",
+            RefKind::Reexport => "reexport",
+            RefKind::Use => "use",
+            RefKind::Attribute => "attribute",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RefsGroupBy {
+    /// The file the reference is in
+    File,
+    /// The module path an import names
+    ModulePath,
+    /// import, reexport, use, attribute
+    Kind,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

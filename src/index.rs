@@ -351,6 +351,14 @@ impl Project {
             .map(|&(_, module)| module)
     }
 
+    /// The project site of import `import` of `file` (sites are indexed file by file, one
+    /// per import).
+    pub fn site_of(&self, file: usize, import: usize) -> Option<usize> {
+        let first = self.sites.partition_point(|s| s.file < file);
+        let site = first + import;
+        (self.sites.get(site)?.file == file).then_some(site)
+    }
+
     /// Every module read from a file (companion stubs are files of no module of their own).
     pub fn file_modules(&self) -> Vec<ModuleId> {
         (0..self.modules.len() as ModuleId)

@@ -180,6 +180,20 @@ fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) 
                 commands::importers::compute(project, target, filter, *transitive, *group_by)?;
             commands::emit(out, format, &importers, commands::importers::text, project)
         }
+        Command::Refs {
+            target,
+            kind,
+            group_by,
+            include_tests,
+        } => {
+            let options = commands::refs::Options {
+                kinds: kind.clone(),
+                group_by: *group_by,
+                include_tests: *include_tests,
+            };
+            let refs = commands::refs::compute(project, target, &options)?;
+            commands::emit(out, format, &refs, commands::refs::text, project)
+        }
         Command::Imports {
             module,
             transitive,

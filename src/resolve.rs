@@ -391,6 +391,11 @@ impl<'p> Resolver<'p> {
         chain
     }
 
+    /// What `name` denotes in internal module `module` (memoized).
+    pub fn resolve_name(&mut self, module: ModuleId, name: &str) -> Resolution {
+        self.lookup(module, name)
+    }
+
     /// The resolution of `name` in internal module `module`, memoized.
     fn lookup(&mut self, module: ModuleId, name: &str) -> Resolution {
         let key: Key = (module, name.into());

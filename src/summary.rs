@@ -190,6 +190,31 @@ pub struct StarImport {
     pub branch: Option<BranchRef>,
 }
 
+/// A read of a module-level name (one no local scope shadows), or of a name a function's
+/// own import binds, with the attribute chain read on it: `wmf.create_manager(...)` is
+/// `wmf` with `create_manager`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Use {
+    /// Index into `FileSummary::use_names`.
+    pub name: u32,
+    /// Of the name token.
+    pub position: Position,
+    /// The attributes: `use_attributes[attributes..attributes + attribute_count]`.
+    pub attributes: u32,
+    pub attribute_count: u32,
+    /// A name a function's own import binds: that import (index into `imports`);
+    /// `u32::MAX` for a module-level name.
+    pub import: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UseAttribute {
+    /// Index into `FileSummary::use_names`.
+    pub name: u32,
+    /// Of the attribute's name token.
+    pub position: Position,
+}
+
 /// A `def` (or a name assigned) directly in the body of a top-level class: what
 /// `X = Class.member` reaches.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -264,6 +289,11 @@ pub struct FileSummary {
     pub import_flags: Vec<(String, ImportFlag)>,
     /// Names set to a test the target decides (`py311 = sys.version_info >= (3, 11)`).
     pub static_flags: Vec<(String, bool)>,
+    /// Every read of a module-level name, in source order (see `Use`).
+    pub uses: Vec<Use>,
+    pub use_attributes: Vec<UseAttribute>,
+    /// The names `uses` and `use_attributes` refer to, each once.
+    pub use_names: Vec<String>,
     /// The members of top-level classes, class by class in source order.
     pub members: Vec<Member>,
     /// Module-level functions that return their first argument unchanged (`def

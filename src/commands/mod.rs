@@ -9,6 +9,7 @@ pub mod importers;
 pub mod imports;
 pub mod init;
 pub mod path;
+pub mod refs;
 pub mod report;
 pub mod stats;
 pub mod why;

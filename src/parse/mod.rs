@@ -1,5 +1,7 @@
 //! Turns one file's bytes into a `FileSummary`. The only module that sees the Python AST.
 
+mod uses;
+
 use std::collections::HashMap;
 
 use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
@@ -251,6 +253,7 @@ pub fn summarize(source: &str, is_stub: bool, target: &Target) -> FileSummary {
         function_imports: HashMap::new(),
     };
     walker.visit_body(&parsed.syntax().body, Scope::module());
+    uses::collect(source, &parsed.syntax().body, &lines, &mut walker.summary);
     if let Some(first) = parsed.errors().first() {
         let more = parsed.errors().len() - 1;
         let suffix = if more > 0 {

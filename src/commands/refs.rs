@@ -1,0 +1,369 @@
+//! `refs TARGET`: every reference to the definition (or module) TARGET resolves to —
+//! imports through any chain, re-exports, uses of the names they bind, attribute
+//! accesses through modules — with counts per kind, per file and per import path.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::cli::{RefKind, RefsGroupBy};
+use crate::commands::count;
+use crate::graph::EdgeFilter;
+use crate::index::{ModuleId, Project};
+use crate::query;
+use crate::resolve::{Resolution, Resolver};
+use crate::target::resolve_target;
+use crate::view::{self, ResolvedView};
+
+#[derive(Serialize)]
+pub struct Refs {
+    pub schema: &'static str,
+    pub target: String,
+    pub definition: ResolvedView,
+    /// Sorted by path, line, column.
+    pub references: Vec<Reference>,
+    pub counts: Counts,
+    #[serde(skip)]
+    pub group_by: Option<RefsGroupBy>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Reference {
+    pub path: String,
+    pub line: u32,
+    /// Of the name token itself (for `m.Name`, of `Name`).
+    pub col: u32,
+    pub kind: &'static str,
+    /// For an import: the module path it names; for an attribute: the chain read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+    /// The source line, trimmed.
+    pub text: String,
+    /// A byte offset in the file to place the reference at once it is read (an import's
+    /// name token); `line` and `col` are set from it.
+    #[serde(skip)]
+    pub offset: Option<u32>,
+}
+
+#[derive(Serialize)]
+pub struct Counts {
+    pub references: usize,
+    pub files: usize,
+    pub by_kind: BTreeMap<&'static str, usize>,
+    /// References per file, most first.
+    pub by_file: Vec<(String, usize)>,
+    /// Import sites per module path they name, most first.
+    pub by_module_path: Vec<(String, usize)>,
+}
+
+pub struct Options {
+    pub kinds: Vec<RefKind>,
+    pub group_by: Option<RefsGroupBy>,
+    pub include_tests: bool,
+}
+
+pub fn compute(project: &Project, target: &str, options: &Options) -> Result<Refs> {
+    let mut resolver = Resolver::new(project);
+    let (resolution, _) = resolve_target(&mut resolver, target)?;
+    if !matches!(
+        resolution,
+        Resolution::Definition { .. }
+            | Resolution::Module(_)
+            | Resolution::Member { .. }
+            | Resolution::Compiled { .. }
+    ) {
+        let what = view::describe(&view::resolved(project, &resolution));
+        anyhow::bail!("{target}: nothing in the repository to find references of ({what})");
+    }
+    let keeps_file = |file: usize| options.include_tests || !project.files[file].is_test;
+    let mut found: Vec<(usize, Reference)> = Vec::new();
+    let filter = EdgeFilter {
+        tests: options.include_tests,
+        ..EdgeFilter::default()
+    };
+    let sites = query::importers(&mut resolver, &resolution, &filter);
+    // A site whose name other references reach through is a re-export.
+    let mut passed_through: BTreeSet<(ModuleId, String)> = BTreeSet::new();
+    for &site in &sites {
+        for hop in resolver.resolve_site(site).1 {
+            passed_through.insert((hop.module, hop.name));
+        }
+    }
+    for &site in &sites {
+        let record = &project.sites[site];
+        let import = project.import_site(site);
+        let bound = import
+            .alias
+            .clone()
+            .or_else(|| import.name.clone())
+            .unwrap_or_default();
+        let reexport = passed_through.contains(&(record.importer, bound));
+        found.push((
+            record.file,
+            Reference {
+                path: project.files[record.file].rel.clone(),
+                line: import.position.line,
+                col: import.position.col,
+                kind: if reexport { "reexport" } else { "import" },
+                via: record.target.as_deref().map(str::to_string),
+                text: String::new(),
+                offset: Some(import.alias_span.start),
+            },
+        ));
+    }
+    // Deleting a module deletes its own uses (and its submodules').
+    let dies_with_target = |file: usize| match resolution {
+        Resolution::Module(m) => {
+            let name = &project.modules[m as usize].name;
+            let module = &project.files[file].module;
+            module == name || module.starts_with(&format!("{name}."))
+        }
+        _ => false,
+    };
+    for file in (0..project.files.len()).filter(|&f| keeps_file(f)) {
+        if project.files[file].companion || dies_with_target(file) {
+            continue;
+        }
+        let module = project.by_name[&project.files[file].module];
+        uses_in(&mut resolver, module, file, &resolution, &mut found);
+    }
+    found.retain(|(_, r)| {
+        options.kinds.is_empty() || options.kinds.iter().any(|k| k.name() == r.kind)
+    });
+    found.sort_by(|a, b| (&a.1.path, a.1.line, a.1.col).cmp(&(&b.1.path, b.1.line, b.1.col)));
+    found.dedup_by(|a, b| (&a.1.path, a.1.line, a.1.col) == (&b.1.path, b.1.line, b.1.col));
+    fill_text(project, &mut found);
+    found.sort_by(|a, b| (&a.1.path, a.1.line, a.1.col).cmp(&(&b.1.path, b.1.line, b.1.col)));
+    let references: Vec<Reference> = found.into_iter().map(|(_, r)| r).collect();
+    let counts = counts(&references);
+    Ok(Refs {
+        schema: "ssot-graph/refs/v1",
+        target: target.to_string(),
+        definition: view::resolved(project, &resolution),
+        references,
+        counts,
+        group_by: options.group_by,
+    })
+}
+
+/// The uses of module-level names in `file` that reach `target`: the name itself, or an
+/// attribute read through the modules it names.
+fn uses_in(
+    resolver: &mut Resolver,
+    module: ModuleId,
+    file: usize,
+    target: &Resolution,
+    found: &mut Vec<(usize, Reference)>,
+) {
+    let project = resolver.project();
+    let summary = project.summary(file);
+    let path = &project.files[file].rel;
+    let target_module = match target {
+        Resolution::Module(m) => Some(*m),
+        _ => None,
+    };
+    for used in &summary.uses {
+        let name = summary.use_names[used.name as usize].as_str();
+        let (mut resolution, hops) = match used.import {
+            u32::MAX if target_module.is_some() => resolver.resolve_attributes(module, &[name]),
+            u32::MAX => (resolver.resolve_name(module, name), Vec::new()),
+            import => {
+                let plain_import = summary.imports[import as usize].name.is_none()
+                    && summary.imports[import as usize].alias.is_none();
+                match project.site_of(file, import as usize) {
+                    // `import a.b` binds `a`.
+                    Some(_) if plain_import => resolver.resolve_path(name),
+                    Some(site) => resolver.resolve_site(site),
+                    None => continue,
+                }
+            }
+        };
+        // A name reached through a module breaks with it (`from m import f`, then `f()`).
+        let through_module = target_module.is_some_and(|m| {
+            hops.iter().any(|h| h.module == m)
+                || matches!(resolution, Resolution::Definition { module: d, .. } if d == m)
+        });
+        if resolution == *target || through_module {
+            found.push((
+                file,
+                Reference {
+                    path: path.clone(),
+                    line: used.position.line,
+                    col: used.position.col,
+                    kind: "use",
+                    via: None,
+                    text: String::new(),
+                    offset: None,
+                },
+            ));
+            continue;
+        }
+        let start = used.attributes as usize;
+        let attributes = &summary.use_attributes[start..start + used.attribute_count as usize];
+        let mut chain = name.to_string();
+        for attribute in attributes {
+            let Resolution::Module(inner) = resolution else {
+                break;
+            };
+            let attribute_name = summary.use_names[attribute.name as usize].as_str();
+            chain.push('.');
+            chain.push_str(attribute_name);
+            resolution = resolver.resolve_name(inner, attribute_name);
+            if resolution == *target {
+                found.push((
+                    file,
+                    Reference {
+                        path: path.clone(),
+                        line: attribute.position.line,
+                        col: attribute.position.col,
+                        kind: "attribute",
+                        via: Some(chain.clone()),
+                        text: String::new(),
+                        offset: None,
+                    },
+                ));
+                break;
+            }
+        }
+    }
+}
+
+/// Each reference's source line (and an import's exact place), the file read once.
+fn fill_text(project: &Project, found: &mut [(usize, Reference)]) {
+    let mut text = String::new();
+    let mut starts: Vec<usize> = Vec::new();
+    let mut current = usize::MAX;
+    for (file, reference) in found.iter_mut() {
+        if *file != current {
+            current = *file;
+            text = crate::parse::read_source(&project.files[current].path)
+                .ok()
+                .and_then(|source| match source {
+                    crate::parse::SourceBytes::Bytes(bytes) => crate::parse::decode(bytes).ok(),
+                    crate::parse::SourceBytes::Oversize(_) => None,
+                })
+                .unwrap_or_default();
+            starts = std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+                .collect();
+        }
+        if let Some(offset) = reference
+            .offset
+            .map(|o| o as usize)
+            .filter(|&o| o <= text.len())
+            && text.is_char_boundary(offset)
+        {
+            let line = starts.partition_point(|&s| s <= offset) - 1;
+            reference.line = line as u32 + 1;
+            reference.col = text[starts[line]..offset].chars().count() as u32 + 1;
+        }
+        let line = reference.line as usize - 1;
+        reference.text = match (starts.get(line), starts.get(line + 1)) {
+            (Some(&start), Some(&end)) => text[start..end].trim().to_string(),
+            (Some(&start), None) => text[start..].trim().to_string(),
+            _ => String::new(),
+        };
+    }
+}
+
+fn counts(references: &[Reference]) -> Counts {
+    let mut by_kind: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut by_file: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut by_module_path: BTreeMap<&str, usize> = BTreeMap::new();
+    for reference in references {
+        *by_kind.entry(reference.kind).or_default() += 1;
+        *by_file.entry(&reference.path).or_default() += 1;
+        if matches!(reference.kind, "import" | "reexport")
+            && let Some(via) = &reference.via
+        {
+            *by_module_path.entry(via).or_default() += 1;
+        }
+    }
+    let ranked = |map: BTreeMap<&str, usize>| {
+        let mut list: Vec<(String, usize)> =
+            map.into_iter().map(|(k, n)| (k.to_string(), n)).collect();
+        list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        list
+    };
+    Counts {
+        references: references.len(),
+        files: by_file.len(),
+        by_kind,
+        by_file: ranked(by_file),
+        by_module_path: ranked(by_module_path),
+    }
+}
+
+fn group_key(reference: &Reference, by: RefsGroupBy) -> &str {
+    match by {
+        RefsGroupBy::File => &reference.path,
+        RefsGroupBy::Kind => reference.kind,
+        RefsGroupBy::ModulePath => reference.via.as_deref().unwrap_or("(uses)"),
+    }
+}
+
+pub fn text(out: &mut dyn Write, refs: &Refs) -> std::io::Result<()> {
+    let line = |out: &mut dyn Write, r: &Reference| {
+        writeln!(
+            out,
+            "{}:{}:{}: {:<9} {}",
+            r.path, r.line, r.col, r.kind, r.text
+        )
+    };
+    match refs.group_by {
+        None => {
+            for reference in &refs.references {
+                line(out, reference)?;
+            }
+        }
+        Some(by) => {
+            let mut keys: Vec<&str> = refs.references.iter().map(|r| group_key(r, by)).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            for (index, key) in keys.iter().enumerate() {
+                if index > 0 {
+                    writeln!(out)?;
+                }
+                let members: Vec<&Reference> = refs
+                    .references
+                    .iter()
+                    .filter(|r| group_key(r, by) == *key)
+                    .collect();
+                writeln!(out, "{key}  ({})", count(members.len(), "reference"))?;
+                for reference in members {
+                    line(out, reference)?;
+                }
+            }
+        }
+    }
+    let c = &refs.counts;
+    if c.references > 0 {
+        writeln!(out)?;
+    }
+    let kinds: Vec<String> = c
+        .by_kind
+        .iter()
+        .map(|(kind, n)| format!("{n} {kind}{}", if *n == 1 { "" } else { "s" }))
+        .collect();
+    writeln!(
+        out,
+        "{}: {} in {}{}",
+        view::describe(&refs.definition),
+        count(c.references, "reference"),
+        count(c.files, "file"),
+        if kinds.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", kinds.join(", "))
+        }
+    )?;
+    if c.by_module_path.len() > 1 {
+        writeln!(out, "imports per module path:")?;
+        for (module, n) in &c.by_module_path {
+            writeln!(out, "  {n:>5}  {module}")?;
+        }
+    }
+    Ok(())
+}

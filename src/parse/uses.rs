@@ -1,0 +1,742 @@
+//! Every read of a module-level name in a file, with the attribute chain read on it,
+//! following Python's scoping: a name assigned anywhere in a function is local to all of
+//! it (unless declared `global`); parameters, `except … as`, walrus targets, `match`
+//! captures and imports bind too; a class body's names are not visible in its methods;
+//! comprehensions, lambdas and PEP 695 type parameters have scopes of their own;
+//! decorators, defaults, base classes and annotations are read in the enclosing scope.
+
+use std::collections::{HashMap, HashSet};
+
+use ruff_python_ast::visitor::{Visitor, walk_comprehension, walk_expr, walk_pattern, walk_stmt};
+use ruff_python_ast::{
+    Comprehension, ExceptHandler, Expr, ExprContext, Parameters, Pattern, Stmt, StringFlags,
+    TypeParam, TypeParams,
+};
+use ruff_text_size::{Ranged, TextSize};
+
+use super::LineIndex;
+use crate::summary::{FileSummary, Position, Use, UseAttribute};
+
+/// Names Python finds in `builtins` when a module binds no such name.
+const BUILTINS: &[&str] = &[
+    "ArithmeticError",
+    "AssertionError",
+    "AttributeError",
+    "BaseException",
+    "BaseExceptionGroup",
+    "BlockingIOError",
+    "BrokenPipeError",
+    "BufferError",
+    "BytesWarning",
+    "ChildProcessError",
+    "ConnectionAbortedError",
+    "ConnectionError",
+    "ConnectionRefusedError",
+    "ConnectionResetError",
+    "DeprecationWarning",
+    "EOFError",
+    "Ellipsis",
+    "EncodingWarning",
+    "EnvironmentError",
+    "Exception",
+    "ExceptionGroup",
+    "False",
+    "FileExistsError",
+    "FileNotFoundError",
+    "FloatingPointError",
+    "FutureWarning",
+    "GeneratorExit",
+    "IOError",
+    "ImportError",
+    "ImportWarning",
+    "IndentationError",
+    "IndexError",
+    "InterruptedError",
+    "IsADirectoryError",
+    "KeyError",
+    "KeyboardInterrupt",
+    "LookupError",
+    "MemoryError",
+    "ModuleNotFoundError",
+    "NameError",
+    "None",
+    "NotADirectoryError",
+    "NotImplemented",
+    "NotImplementedError",
+    "OSError",
+    "OverflowError",
+    "PendingDeprecationWarning",
+    "PermissionError",
+    "ProcessLookupError",
+    "RecursionError",
+    "ReferenceError",
+    "ResourceWarning",
+    "RuntimeError",
+    "RuntimeWarning",
+    "StopAsyncIteration",
+    "StopIteration",
+    "SyntaxError",
+    "SyntaxWarning",
+    "SystemError",
+    "SystemExit",
+    "TabError",
+    "TimeoutError",
+    "True",
+    "TypeError",
+    "UnboundLocalError",
+    "UnicodeDecodeError",
+    "UnicodeEncodeError",
+    "UnicodeError",
+    "UnicodeTranslateError",
+    "UnicodeWarning",
+    "UserWarning",
+    "ValueError",
+    "Warning",
+    "ZeroDivisionError",
+    "__build_class__",
+    "__debug__",
+    "__doc__",
+    "__file__",
+    "__import__",
+    "__loader__",
+    "__name__",
+    "__package__",
+    "__spec__",
+    "abs",
+    "aiter",
+    "all",
+    "anext",
+    "any",
+    "ascii",
+    "bin",
+    "bool",
+    "breakpoint",
+    "bytearray",
+    "bytes",
+    "callable",
+    "chr",
+    "classmethod",
+    "compile",
+    "complex",
+    "copyright",
+    "credits",
+    "delattr",
+    "dict",
+    "dir",
+    "divmod",
+    "enumerate",
+    "eval",
+    "exec",
+    "exit",
+    "filter",
+    "float",
+    "format",
+    "frozenset",
+    "getattr",
+    "globals",
+    "hasattr",
+    "hash",
+    "help",
+    "hex",
+    "id",
+    "input",
+    "int",
+    "isinstance",
+    "issubclass",
+    "iter",
+    "len",
+    "license",
+    "list",
+    "locals",
+    "map",
+    "max",
+    "memoryview",
+    "min",
+    "next",
+    "object",
+    "oct",
+    "open",
+    "ord",
+    "pow",
+    "print",
+    "property",
+    "quit",
+    "range",
+    "repr",
+    "reversed",
+    "round",
+    "set",
+    "setattr",
+    "slice",
+    "sorted",
+    "staticmethod",
+    "str",
+    "sum",
+    "super",
+    "tuple",
+    "type",
+    "vars",
+    "zip",
+];
+
+/// Records the file's uses of module-level names into `summary` (whose bindings and
+/// star imports are already known).
+pub fn collect(source: &str, body: &[Stmt], lines: &LineIndex, summary: &mut FileSummary) {
+    let mut module: HashSet<String> = summary.bindings.iter().map(|b| b.name.clone()).collect();
+    // `global X` in a function makes X a module-level name even if only set there.
+    let mut declared = Declared::default();
+    for stmt in body {
+        declared.visit_stmt(stmt);
+    }
+    module.extend(declared.globals);
+    let import_at = import_index(summary);
+    let mut collector = Collector {
+        source,
+        import_at,
+        lines,
+        module,
+        any_star: !summary.stars.is_empty(),
+        scopes: Vec::new(),
+        summary,
+    };
+    for stmt in body {
+        collector.visit_stmt(stmt);
+    }
+}
+
+/// Each import inside a function, by where its statement starts and the name it binds.
+fn import_index(summary: &FileSummary) -> HashMap<(TextSize, String), u32> {
+    summary
+        .imports
+        .iter()
+        .enumerate()
+        .filter(|(_, site)| site.context.function)
+        .map(|(index, site)| {
+            let bound = match (&site.alias, &site.name) {
+                (Some(alias), _) => alias.clone(),
+                (None, Some(name)) => name.clone(),
+                (None, None) => site
+                    .module
+                    .as_deref()
+                    .and_then(|m| m.split('.').next())
+                    .unwrap_or_default()
+                    .to_string(),
+            };
+            (
+                (TextSize::new(site.statement_span.start), bound),
+                index as u32,
+            )
+        })
+        .collect()
+}
+
+/// A scope between the module and the code being read.
+struct Scope {
+    kind: ScopeKind,
+    /// Names bound in the scope (for a class: those bound by the statements before).
+    bound: HashSet<String>,
+    /// `global` names of a function scope.
+    globals: HashSet<String>,
+    /// Names the scope's own imports bind, with the import (index into `imports`).
+    imports: HashMap<String, u32>,
+}
+
+/// What a read of a name reads.
+enum Read {
+    Module,
+    Import(u32),
+    Other,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ScopeKind {
+    Function,
+    Class,
+    /// Comprehensions and PEP 695 type parameters.
+    Other,
+}
+
+struct Collector<'a, 's> {
+    source: &'a str,
+    /// Each import's index in `imports`, by its statement's start and the name it binds.
+    import_at: HashMap<(TextSize, String), u32>,
+    lines: &'a LineIndex<'a>,
+    /// The names the module binds at module level.
+    module: HashSet<String>,
+    /// A star import may bind any name.
+    any_star: bool,
+    scopes: Vec<Scope>,
+    summary: &'s mut FileSummary,
+}
+
+impl Collector<'_, '_> {
+    /// What a read of `name` here reads: the module-level binding, a function's own
+    /// import, or something else (a local, a builtin).
+    fn reads(&self, name: &str) -> Read {
+        for (depth, scope) in self.scopes.iter().enumerate().rev() {
+            let innermost = depth + 1 == self.scopes.len();
+            match scope.kind {
+                // A class body's names are seen by the class body itself only.
+                ScopeKind::Class if !innermost => continue,
+                ScopeKind::Function if scope.globals.contains(name) => return Read::Module,
+                _ => {}
+            }
+            if let Some(&import) = scope.imports.get(name) {
+                return Read::Import(import);
+            }
+            if scope.bound.contains(name) {
+                return Read::Other;
+            }
+        }
+        let module =
+            self.module.contains(name) || (self.any_star && BUILTINS.binary_search(&name).is_err());
+        if module { Read::Module } else { Read::Other }
+    }
+
+    fn position(&self, offset: TextSize) -> Position {
+        self.lines.position(offset)
+    }
+
+    fn name_index(&mut self, name: &str) -> u32 {
+        let names = &mut self.summary.use_names;
+        match names.iter().rposition(|n| n == name) {
+            Some(index) => index as u32,
+            None => {
+                names.push(name.to_string());
+                names.len() as u32 - 1
+            }
+        }
+    }
+
+    /// Records `name.attr1.attr2…` read at `name_at`.
+    fn record(&mut self, name: &str, name_at: TextSize, attributes: &[(&str, TextSize)]) {
+        let import = match self.reads(name) {
+            Read::Module => u32::MAX,
+            Read::Import(import) => import,
+            Read::Other => return,
+        };
+        let start = self.summary.use_attributes.len() as u32;
+        for &(attribute, at) in attributes {
+            let attribute = UseAttribute {
+                name: self.name_index(attribute),
+                position: self.position(at),
+            };
+            self.summary.use_attributes.push(attribute);
+        }
+        let record = Use {
+            name: self.name_index(name),
+            position: self.position(name_at),
+            attributes: start,
+            attribute_count: attributes.len() as u32,
+            import,
+        };
+        self.summary.uses.push(record);
+    }
+
+    fn push(&mut self, kind: ScopeKind, bound: HashSet<String>, globals: HashSet<String>) {
+        self.scopes.push(Scope {
+            kind,
+            bound,
+            globals,
+            imports: HashMap::new(),
+        });
+    }
+
+    fn function_body(&mut self, parameters: Option<&Parameters>, body: FunctionBody) {
+        let mut declared = Declared::default();
+        if let Some(parameters) = parameters {
+            declared.parameters(parameters);
+        }
+        match body {
+            FunctionBody::Statements(statements) => {
+                for stmt in statements {
+                    declared.visit_stmt(stmt);
+                }
+            }
+            FunctionBody::Expression(expr) => declared.visit_expr(expr),
+        }
+        let bound = declared
+            .bound
+            .difference(&declared.globals)
+            .cloned()
+            .collect();
+        let imports = declared
+            .imports
+            .iter()
+            .filter_map(|(name, at)| {
+                Some((name.clone(), *self.import_at.get(&(*at, name.clone()))?))
+            })
+            .collect();
+        self.push(ScopeKind::Function, bound, declared.globals);
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.imports = imports;
+        }
+        match body {
+            FunctionBody::Statements(statements) => {
+                for stmt in statements {
+                    self.visit_stmt(stmt);
+                }
+            }
+            FunctionBody::Expression(expr) => self.visit_expr(expr),
+        }
+        self.scopes.pop();
+    }
+
+    /// Parameter defaults and annotations, read in the enclosing scope.
+    fn parameter_values(&mut self, parameters: &Parameters) {
+        for parameter in parameters.iter() {
+            if let Some(default) = parameter.default() {
+                self.visit_expr(default);
+            }
+            if let Some(annotation) = parameter.annotation() {
+                self.visit_annotation(annotation);
+            }
+        }
+    }
+
+    /// A scope for PEP 695 type parameters, when there are any.
+    fn type_params(&mut self, type_params: Option<&TypeParams>) -> bool {
+        let Some(type_params) = type_params else {
+            return false;
+        };
+        let bound = type_params
+            .iter()
+            .map(|p| type_param_name(p).to_string())
+            .collect();
+        self.push(ScopeKind::Other, bound, HashSet::new());
+        for param in type_params.iter() {
+            self.visit_type_param(param);
+        }
+        true
+    }
+
+    /// A string annotation (`x: "Manager"`) read as the expression it holds, when the
+    /// literal is exactly its text (no escapes, one part).
+    fn string_annotation(&mut self, literal: &ruff_python_ast::ExprStringLiteral) {
+        let [part] = literal.value.as_slice() else {
+            return;
+        };
+        let content = part
+            .range()
+            .add_start(part.flags.opener_len())
+            .sub_end(part.flags.closer_len());
+        if self.source.get(content.to_std_range()) != Some(part.value.as_ref()) {
+            return;
+        }
+        if let Ok(parsed) = ruff_python_parser::parse_string_annotation(self.source, part) {
+            self.visit_expr(parsed.expr());
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum FunctionBody<'a> {
+    Statements(&'a [Stmt]),
+    Expression(&'a Expr),
+}
+
+fn type_param_name(param: &TypeParam) -> &str {
+    match param {
+        TypeParam::TypeVar(p) => p.name.as_str(),
+        TypeParam::ParamSpec(p) => p.name.as_str(),
+        TypeParam::TypeVarTuple(p) => p.name.as_str(),
+    }
+}
+
+/// A name and the attributes read on it, each with where its token starts.
+type Chain<'a> = (&'a str, TextSize, Vec<(&'a str, TextSize)>);
+
+/// `a.b.c` read as `a` with the attributes `b`, `c` (and where each is).
+fn attribute_chain(expr: &Expr) -> Option<Chain<'_>> {
+    match expr {
+        Expr::Name(name) => Some((name.id.as_str(), name.range.start(), Vec::new())),
+        Expr::Attribute(attribute) => {
+            let (root, at, mut chain) = attribute_chain(&attribute.value)?;
+            chain.push((attribute.attr.as_str(), attribute.attr.range.start()));
+            Some((root, at, chain))
+        }
+        _ => None,
+    }
+}
+
+impl<'a> Visitor<'a> for Collector<'_, '_> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::FunctionDef(function) => {
+                for decorator in &function.decorator_list {
+                    self.visit_decorator(decorator);
+                }
+                let scoped = self.type_params(function.type_params.as_deref());
+                self.parameter_values(&function.parameters);
+                if let Some(returns) = &function.returns {
+                    self.visit_annotation(returns);
+                }
+                self.function_body(
+                    Some(&function.parameters),
+                    FunctionBody::Statements(&function.body),
+                );
+                if scoped {
+                    self.scopes.pop();
+                }
+            }
+            Stmt::ClassDef(class) => {
+                for decorator in &class.decorator_list {
+                    self.visit_decorator(decorator);
+                }
+                let scoped = self.type_params(class.type_params.as_deref());
+                if let Some(arguments) = &class.arguments {
+                    self.visit_arguments(arguments);
+                }
+                self.push(ScopeKind::Class, HashSet::new(), HashSet::new());
+                for stmt in &class.body {
+                    self.visit_stmt(stmt);
+                    let mut declared = Declared::default();
+                    declared.visit_stmt(stmt);
+                    if let Some(scope) = self.scopes.last_mut() {
+                        scope.bound.extend(declared.bound);
+                    }
+                }
+                self.scopes.pop();
+                if scoped {
+                    self.scopes.pop();
+                }
+            }
+            Stmt::TypeAlias(alias) => {
+                let scoped = self.type_params(alias.type_params.as_deref());
+                self.visit_expr(&alias.value);
+                if scoped {
+                    self.scopes.pop();
+                }
+            }
+            _ => walk_stmt(self, stmt),
+        }
+    }
+
+    fn visit_annotation(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::StringLiteral(literal) => self.string_annotation(literal),
+            other => self.visit_expr(other),
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Name(name) if name.ctx == ExprContext::Load => {
+                self.record(name.id.as_str(), name.range.start(), &[]);
+            }
+            Expr::Attribute(attribute) if attribute.ctx == ExprContext::Load => {
+                match attribute_chain(expr) {
+                    Some((root, at, chain)) => self.record(root, at, &chain),
+                    None => self.visit_expr(&attribute.value),
+                }
+            }
+            Expr::Attribute(attribute) => match attribute_chain(&attribute.value) {
+                // `a.b.x = 1`: `a.b` is read.
+                Some((root, at, chain)) => self.record(root, at, &chain),
+                None => self.visit_expr(&attribute.value),
+            },
+            Expr::Lambda(lambda) => {
+                if let Some(parameters) = &lambda.parameters {
+                    self.parameter_values(parameters);
+                }
+                self.function_body(
+                    lambda.parameters.as_deref(),
+                    FunctionBody::Expression(&lambda.body),
+                );
+            }
+            Expr::ListComp(comp) => self.comprehension(&comp.generators, &[&comp.elt]),
+            Expr::SetComp(comp) => self.comprehension(&comp.generators, &[&comp.elt]),
+            Expr::Generator(comp) => self.comprehension(&comp.generators, &[&comp.elt]),
+            Expr::DictComp(comp) => match &comp.key {
+                Some(key) => self.comprehension(&comp.generators, &[key, &comp.value]),
+                None => self.comprehension(&comp.generators, &[&comp.value]),
+            },
+            _ => walk_expr(self, expr),
+        }
+    }
+}
+
+impl Collector<'_, '_> {
+    /// The first iterable is read outside; targets, conditions, later iterables and the
+    /// element inside the comprehension's own scope.
+    fn comprehension(&mut self, generators: &[Comprehension], elements: &[&Expr]) {
+        let Some(first) = generators.first() else {
+            return;
+        };
+        self.visit_expr(&first.iter);
+        let mut targets = Declared::default();
+        for generator in generators {
+            targets.targets(&generator.target);
+        }
+        self.push(ScopeKind::Other, targets.bound, HashSet::new());
+        for (index, generator) in generators.iter().enumerate() {
+            if index > 0 {
+                self.visit_expr(&generator.iter);
+            }
+            for condition in &generator.ifs {
+                self.visit_expr(condition);
+            }
+        }
+        for element in elements {
+            self.visit_expr(element);
+        }
+        self.scopes.pop();
+    }
+}
+
+/// The names a function (or module) body binds, and its `global` declarations; nested
+/// function and class bodies are not entered (their names are), comprehensions only for
+/// walrus targets.
+#[derive(Default)]
+struct Declared {
+    bound: HashSet<String>,
+    globals: HashSet<String>,
+    /// Names the body's imports bind, with where the import statement starts.
+    imports: Vec<(String, TextSize)>,
+}
+
+impl Declared {
+    fn parameters(&mut self, parameters: &Parameters) {
+        for parameter in parameters.iter() {
+            self.bound.insert(parameter.name().to_string());
+        }
+    }
+
+    /// Every name a target expression binds.
+    fn targets(&mut self, target: &Expr) {
+        match target {
+            Expr::Name(name) => {
+                self.bound.insert(name.id.to_string());
+            }
+            Expr::Tuple(tuple) => tuple.elts.iter().for_each(|e| self.targets(e)),
+            Expr::List(list) => list.elts.iter().for_each(|e| self.targets(e)),
+            Expr::Starred(starred) => self.targets(&starred.value),
+            _ => {}
+        }
+    }
+}
+
+impl<'a> Visitor<'a> for Declared {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::FunctionDef(function) => {
+                self.bound.insert(function.name.to_string());
+            }
+            Stmt::ClassDef(class) => {
+                self.bound.insert(class.name.to_string());
+            }
+            Stmt::Global(global) => {
+                self.globals
+                    .extend(global.names.iter().map(|n| n.to_string()));
+            }
+            Stmt::Nonlocal(nonlocal) => {
+                // Bound in an enclosing function: local to this one as far as the module
+                // is concerned.
+                self.bound
+                    .extend(nonlocal.names.iter().map(|n| n.to_string()));
+            }
+            Stmt::Import(import) => {
+                for alias in &import.names {
+                    let bound = match &alias.asname {
+                        Some(asname) => asname.to_string(),
+                        None => alias.name.split('.').next().unwrap_or_default().to_string(),
+                    };
+                    self.imports.push((bound.clone(), import.range.start()));
+                    self.bound.insert(bound);
+                }
+            }
+            Stmt::ImportFrom(import) => {
+                for alias in &import.names {
+                    if alias.name.as_str() != "*" {
+                        let bound = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
+                        self.imports.push((bound.clone(), import.range.start()));
+                        self.bound.insert(bound);
+                    }
+                }
+            }
+            Stmt::AnnAssign(assign) => {
+                // `x: int` without a value still makes `x` local.
+                self.targets(&assign.target);
+                if let Some(value) = &assign.value {
+                    self.visit_expr(value);
+                }
+            }
+            Stmt::TypeAlias(alias) => {
+                if let Expr::Name(name) = alias.name.as_ref() {
+                    self.bound.insert(name.id.to_string());
+                }
+            }
+            _ => walk_stmt(self, stmt),
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Name(name) if name.ctx != ExprContext::Load => {
+                self.bound.insert(name.id.to_string());
+            }
+            Expr::Named(named) => {
+                self.targets(&named.target);
+                self.visit_expr(&named.value);
+            }
+            // Their own scopes: only walrus targets leak out.
+            Expr::Lambda(_) => {}
+            Expr::ListComp(_) | Expr::SetComp(_) | Expr::DictComp(_) | Expr::Generator(_) => {
+                walk_expr(&mut WalrusOnly(self), expr);
+            }
+            _ => walk_expr(self, expr),
+        }
+    }
+
+    fn visit_except_handler(&mut self, handler: &'a ExceptHandler) {
+        let ExceptHandler::ExceptHandler(handler) = handler;
+        if let Some(name) = &handler.name {
+            self.bound.insert(name.to_string());
+        }
+        for stmt in &handler.body {
+            self.visit_stmt(stmt);
+        }
+    }
+
+    fn visit_pattern(&mut self, pattern: &'a Pattern) {
+        match pattern {
+            Pattern::MatchAs(p) => {
+                if let Some(name) = &p.name {
+                    self.bound.insert(name.to_string());
+                }
+            }
+            Pattern::MatchStar(p) => {
+                if let Some(name) = &p.name {
+                    self.bound.insert(name.to_string());
+                }
+            }
+            Pattern::MatchMapping(p) => {
+                if let Some(rest) = &p.rest {
+                    self.bound.insert(rest.to_string());
+                }
+            }
+            _ => {}
+        }
+        walk_pattern(self, pattern);
+    }
+
+    fn visit_comprehension(&mut self, comprehension: &'a Comprehension) {
+        walk_comprehension(&mut WalrusOnly(self), comprehension);
+    }
+}
+
+/// Inside a comprehension: only `:=` targets bind in the enclosing function.
+struct WalrusOnly<'d>(&'d mut Declared);
+
+impl<'a> Visitor<'a> for WalrusOnly<'_> {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Named(named) => {
+                self.0.targets(&named.target);
+                self.visit_expr(&named.value);
+            }
+            Expr::Lambda(_) => {}
+            _ => walk_expr(self, expr),
+        }
+    }
+}

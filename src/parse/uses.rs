@@ -5,7 +5,7 @@
 //! comprehensions, lambdas and PEP 695 type parameters have scopes of their own;
 //! decorators, defaults, base classes and annotations are read in the enclosing scope.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use ruff_python_ast::visitor::{Visitor, walk_comprehension, walk_expr, walk_pattern, walk_stmt};
 use ruff_python_ast::{
@@ -182,21 +182,30 @@ const BUILTINS: &[&str] = &[
 /// Records the file's uses of module-level names into `summary` (whose bindings and
 /// star imports are already known).
 pub fn collect(source: &str, body: &[Stmt], lines: &LineIndex, summary: &mut FileSummary) {
-    let mut module: HashSet<String> = summary.bindings.iter().map(|b| b.name.clone()).collect();
+    let mut module: FxHashSet<String> = summary.bindings.iter().map(|b| b.name.clone()).collect();
     // `global X` in a function makes X a module-level name even if only set there.
-    let mut declared = Declared::default();
+    let walrus = source.contains(":=");
+    let mut declared = Declared::new(walrus);
     for stmt in body {
         declared.visit_stmt(stmt);
     }
-    module.extend(declared.globals);
+    module.extend(declared.globals.iter().map(|g| g.to_string()));
     let import_at = import_index(summary);
+    let imported_in_functions = import_at
+        .values()
+        .flatten()
+        .map(|(name, _)| name.clone())
+        .collect();
     let mut collector = Collector {
         source,
         import_at,
         lines,
         module,
         any_star: !summary.stars.is_empty(),
+        imported_in_functions,
+        walrus,
         scopes: Vec::new(),
+        names: FxHashMap::default(),
         summary,
     };
     for stmt in body {
@@ -205,8 +214,9 @@ pub fn collect(source: &str, body: &[Stmt], lines: &LineIndex, summary: &mut Fil
 }
 
 /// Each import inside a function, by where its statement starts and the name it binds.
-fn import_index(summary: &FileSummary) -> HashMap<(TextSize, String), u32> {
-    summary
+fn import_index(summary: &FileSummary) -> FxHashMap<TextSize, Vec<(String, u32)>> {
+    let mut index: FxHashMap<TextSize, Vec<(String, u32)>> = FxHashMap::default();
+    let sites = summary
         .imports
         .iter()
         .enumerate()
@@ -223,22 +233,26 @@ fn import_index(summary: &FileSummary) -> HashMap<(TextSize, String), u32> {
                     .to_string(),
             };
             (
-                (TextSize::new(site.statement_span.start), bound),
+                TextSize::new(site.statement_span.start),
+                bound,
                 index as u32,
             )
-        })
-        .collect()
+        });
+    for (at, bound, site) in sites {
+        index.entry(at).or_default().push((bound, site));
+    }
+    index
 }
 
 /// A scope between the module and the code being read.
-struct Scope {
+struct Scope<'a> {
     kind: ScopeKind,
     /// Names bound in the scope (for a class: those bound by the statements before).
-    bound: HashSet<String>,
+    bound: FxHashSet<&'a str>,
     /// `global` names of a function scope.
-    globals: HashSet<String>,
+    globals: FxHashSet<&'a str>,
     /// Names the scope's own imports bind, with the import (index into `imports`).
-    imports: HashMap<String, u32>,
+    imports: FxHashMap<&'a str, u32>,
 }
 
 /// What a read of a name reads.
@@ -258,21 +272,34 @@ enum ScopeKind {
 
 struct Collector<'a, 's> {
     source: &'a str,
-    /// Each import's index in `imports`, by its statement's start and the name it binds.
-    import_at: HashMap<(TextSize, String), u32>,
+    /// Each import inside a function by its statement's start: the names it binds, with
+    /// their index in `imports`.
+    import_at: FxHashMap<TextSize, Vec<(String, u32)>>,
     lines: &'a LineIndex<'a>,
     /// The names the module binds at module level.
-    module: HashSet<String>,
+    module: FxHashSet<String>,
     /// A star import may bind any name.
     any_star: bool,
-    scopes: Vec<Scope>,
+    /// The names imports inside functions bind.
+    imported_in_functions: FxHashSet<String>,
+    /// The file has a `:=` somewhere.
+    walrus: bool,
+    scopes: Vec<Scope<'a>>,
+    /// Each name of `summary.use_names` with its index.
+    names: FxHashMap<String, u32>,
     summary: &'s mut FileSummary,
 }
 
-impl Collector<'_, '_> {
+impl<'a> Collector<'a, '_> {
     /// What a read of `name` here reads: the module-level binding, a function's own
     /// import, or something else (a local, a builtin).
     fn reads(&self, name: &str) -> Read {
+        // Most reads are of locals and builtins: one lookup says so.
+        let module =
+            self.module.contains(name) || (self.any_star && BUILTINS.binary_search(&name).is_err());
+        if !module && !self.imported_in_functions.contains(name) {
+            return Read::Other;
+        }
         for (depth, scope) in self.scopes.iter().enumerate().rev() {
             let innermost = depth + 1 == self.scopes.len();
             match scope.kind {
@@ -288,8 +315,6 @@ impl Collector<'_, '_> {
                 return Read::Other;
             }
         }
-        let module =
-            self.module.contains(name) || (self.any_star && BUILTINS.binary_search(&name).is_err());
         if module { Read::Module } else { Read::Other }
     }
 
@@ -298,14 +323,13 @@ impl Collector<'_, '_> {
     }
 
     fn name_index(&mut self, name: &str) -> u32 {
-        let names = &mut self.summary.use_names;
-        match names.iter().rposition(|n| n == name) {
-            Some(index) => index as u32,
-            None => {
-                names.push(name.to_string());
-                names.len() as u32 - 1
-            }
+        if let Some(&index) = self.names.get(name) {
+            return index;
         }
+        let index = self.summary.use_names.len() as u32;
+        self.summary.use_names.push(name.to_string());
+        self.names.insert(name.to_string(), index);
+        index
     }
 
     /// Records `name.attr1.attr2…` read at `name_at`.
@@ -333,17 +357,17 @@ impl Collector<'_, '_> {
         self.summary.uses.push(record);
     }
 
-    fn push(&mut self, kind: ScopeKind, bound: HashSet<String>, globals: HashSet<String>) {
+    fn push(&mut self, kind: ScopeKind, bound: FxHashSet<&'a str>, globals: FxHashSet<&'a str>) {
         self.scopes.push(Scope {
             kind,
             bound,
             globals,
-            imports: HashMap::new(),
+            imports: FxHashMap::default(),
         });
     }
 
-    fn function_body(&mut self, parameters: Option<&Parameters>, body: FunctionBody) {
-        let mut declared = Declared::default();
+    fn function_body(&mut self, parameters: Option<&'a Parameters>, body: FunctionBody<'a>) {
+        let mut declared = Declared::new(self.walrus);
         if let Some(parameters) = parameters {
             declared.parameters(parameters);
         }
@@ -358,13 +382,14 @@ impl Collector<'_, '_> {
         let bound = declared
             .bound
             .difference(&declared.globals)
-            .cloned()
+            .copied()
             .collect();
         let imports = declared
             .imports
             .iter()
-            .filter_map(|(name, at)| {
-                Some((name.clone(), *self.import_at.get(&(*at, name.clone()))?))
+            .filter_map(|&(name, at)| {
+                let (_, site) = self.import_at.get(&at)?.iter().find(|(n, _)| n == name)?;
+                Some((name, *site))
             })
             .collect();
         self.push(ScopeKind::Function, bound, declared.globals);
@@ -383,7 +408,7 @@ impl Collector<'_, '_> {
     }
 
     /// Parameter defaults and annotations, read in the enclosing scope.
-    fn parameter_values(&mut self, parameters: &Parameters) {
+    fn parameter_values(&mut self, parameters: &'a Parameters) {
         for parameter in parameters.iter() {
             if let Some(default) = parameter.default() {
                 self.visit_expr(default);
@@ -395,15 +420,12 @@ impl Collector<'_, '_> {
     }
 
     /// A scope for PEP 695 type parameters, when there are any.
-    fn type_params(&mut self, type_params: Option<&TypeParams>) -> bool {
+    fn type_params(&mut self, type_params: Option<&'a TypeParams>) -> bool {
         let Some(type_params) = type_params else {
             return false;
         };
-        let bound = type_params
-            .iter()
-            .map(|p| type_param_name(p).to_string())
-            .collect();
-        self.push(ScopeKind::Other, bound, HashSet::new());
+        let bound = type_params.iter().map(type_param_name).collect();
+        self.push(ScopeKind::Other, bound, FxHashSet::default());
         for param in type_params.iter() {
             self.visit_type_param(param);
         }
@@ -424,7 +446,7 @@ impl Collector<'_, '_> {
             return;
         }
         if let Ok(parsed) = ruff_python_parser::parse_string_annotation(self.source, part) {
-            self.visit_expr(parsed.expr());
+            InAnnotation(self).visit_expr(parsed.expr());
         }
     }
 }
@@ -440,6 +462,17 @@ fn type_param_name(param: &TypeParam) -> &str {
         TypeParam::TypeVar(p) => p.name.as_str(),
         TypeParam::ParamSpec(p) => p.name.as_str(),
         TypeParam::TypeVarTuple(p) => p.name.as_str(),
+    }
+}
+
+/// The name an attribute chain starts at (`a` of `a.b.c`).
+fn chain_root(mut expr: &Expr) -> Option<&str> {
+    loop {
+        match expr {
+            Expr::Name(name) => return Some(name.id.as_str()),
+            Expr::Attribute(attribute) => expr = &attribute.value,
+            _ => return None,
+        }
     }
 }
 
@@ -459,7 +492,7 @@ fn attribute_chain(expr: &Expr) -> Option<Chain<'_>> {
     }
 }
 
-impl<'a> Visitor<'a> for Collector<'_, '_> {
+impl<'a> Visitor<'a> for Collector<'a, '_> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         match stmt {
             Stmt::FunctionDef(function) => {
@@ -487,10 +520,10 @@ impl<'a> Visitor<'a> for Collector<'_, '_> {
                 if let Some(arguments) = &class.arguments {
                     self.visit_arguments(arguments);
                 }
-                self.push(ScopeKind::Class, HashSet::new(), HashSet::new());
+                self.push(ScopeKind::Class, FxHashSet::default(), FxHashSet::default());
                 for stmt in &class.body {
                     self.visit_stmt(stmt);
-                    let mut declared = Declared::default();
+                    let mut declared = Declared::new(self.walrus);
                     declared.visit_stmt(stmt);
                     if let Some(scope) = self.scopes.last_mut() {
                         scope.bound.extend(declared.bound);
@@ -524,17 +557,24 @@ impl<'a> Visitor<'a> for Collector<'_, '_> {
             Expr::Name(name) if name.ctx == ExprContext::Load => {
                 self.record(name.id.as_str(), name.range.start(), &[]);
             }
-            Expr::Attribute(attribute) if attribute.ctx == ExprContext::Load => {
-                match attribute_chain(expr) {
-                    Some((root, at, chain)) => self.record(root, at, &chain),
+            Expr::Attribute(attribute) => {
+                // `a.b.x = 1` reads `a.b`.
+                let read = if attribute.ctx == ExprContext::Load {
+                    expr
+                } else {
+                    &attribute.value
+                };
+                match chain_root(read) {
+                    // Most chains start at a local (`self.x`): nothing to record.
+                    Some(root) if matches!(self.reads(root), Read::Other) => {}
+                    Some(_) => {
+                        if let Some((root, at, chain)) = attribute_chain(read) {
+                            self.record(root, at, &chain);
+                        }
+                    }
                     None => self.visit_expr(&attribute.value),
                 }
             }
-            Expr::Attribute(attribute) => match attribute_chain(&attribute.value) {
-                // `a.b.x = 1`: `a.b` is read.
-                Some((root, at, chain)) => self.record(root, at, &chain),
-                None => self.visit_expr(&attribute.value),
-            },
             Expr::Lambda(lambda) => {
                 if let Some(parameters) = &lambda.parameters {
                     self.parameter_values(parameters);
@@ -556,19 +596,19 @@ impl<'a> Visitor<'a> for Collector<'_, '_> {
     }
 }
 
-impl Collector<'_, '_> {
+impl<'a> Collector<'a, '_> {
     /// The first iterable is read outside; targets, conditions, later iterables and the
     /// element inside the comprehension's own scope.
-    fn comprehension(&mut self, generators: &[Comprehension], elements: &[&Expr]) {
+    fn comprehension(&mut self, generators: &'a [Comprehension], elements: &[&'a Expr]) {
         let Some(first) = generators.first() else {
             return;
         };
         self.visit_expr(&first.iter);
-        let mut targets = Declared::default();
+        let mut targets = Declared::new(self.walrus);
         for generator in generators {
             targets.targets(&generator.target);
         }
-        self.push(ScopeKind::Other, targets.bound, HashSet::new());
+        self.push(ScopeKind::Other, targets.bound, FxHashSet::default());
         for (index, generator) in generators.iter().enumerate() {
             if index > 0 {
                 self.visit_expr(&generator.iter);
@@ -588,25 +628,34 @@ impl Collector<'_, '_> {
 /// function and class bodies are not entered (their names are), comprehensions only for
 /// walrus targets.
 #[derive(Default)]
-struct Declared {
-    bound: HashSet<String>,
-    globals: HashSet<String>,
+struct Declared<'a> {
+    /// The file has a `:=` somewhere: expressions must be searched for it.
+    walrus: bool,
+    bound: FxHashSet<&'a str>,
+    globals: FxHashSet<&'a str>,
     /// Names the body's imports bind, with where the import statement starts.
-    imports: Vec<(String, TextSize)>,
+    imports: Vec<(&'a str, TextSize)>,
 }
 
-impl Declared {
-    fn parameters(&mut self, parameters: &Parameters) {
+impl<'a> Declared<'a> {
+    fn new(walrus: bool) -> Self {
+        Declared {
+            walrus,
+            ..Declared::default()
+        }
+    }
+
+    fn parameters(&mut self, parameters: &'a Parameters) {
         for parameter in parameters.iter() {
-            self.bound.insert(parameter.name().to_string());
+            self.bound.insert(parameter.name().as_str());
         }
     }
 
     /// Every name a target expression binds.
-    fn targets(&mut self, target: &Expr) {
+    fn targets(&mut self, target: &'a Expr) {
         match target {
             Expr::Name(name) => {
-                self.bound.insert(name.id.to_string());
+                self.bound.insert(name.id.as_str());
             }
             Expr::Tuple(tuple) => tuple.elts.iter().for_each(|e| self.targets(e)),
             Expr::List(list) => list.elts.iter().for_each(|e| self.targets(e)),
@@ -616,40 +665,38 @@ impl Declared {
     }
 }
 
-impl<'a> Visitor<'a> for Declared {
+impl<'a> Visitor<'a> for Declared<'a> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         match stmt {
             Stmt::FunctionDef(function) => {
-                self.bound.insert(function.name.to_string());
+                self.bound.insert(function.name.as_str());
             }
             Stmt::ClassDef(class) => {
-                self.bound.insert(class.name.to_string());
+                self.bound.insert(class.name.as_str());
             }
             Stmt::Global(global) => {
-                self.globals
-                    .extend(global.names.iter().map(|n| n.to_string()));
+                self.globals.extend(global.names.iter().map(|n| n.as_str()));
             }
             Stmt::Nonlocal(nonlocal) => {
                 // Bound in an enclosing function: local to this one as far as the module
                 // is concerned.
-                self.bound
-                    .extend(nonlocal.names.iter().map(|n| n.to_string()));
+                self.bound.extend(nonlocal.names.iter().map(|n| n.as_str()));
             }
             Stmt::Import(import) => {
                 for alias in &import.names {
                     let bound = match &alias.asname {
-                        Some(asname) => asname.to_string(),
-                        None => alias.name.split('.').next().unwrap_or_default().to_string(),
+                        Some(asname) => asname.as_str(),
+                        None => alias.name.split('.').next().unwrap_or_default(),
                     };
-                    self.imports.push((bound.clone(), import.range.start()));
+                    self.imports.push((bound, import.range.start()));
                     self.bound.insert(bound);
                 }
             }
             Stmt::ImportFrom(import) => {
                 for alias in &import.names {
                     if alias.name.as_str() != "*" {
-                        let bound = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
-                        self.imports.push((bound.clone(), import.range.start()));
+                        let bound = alias.asname.as_ref().unwrap_or(&alias.name).as_str();
+                        self.imports.push((bound, import.range.start()));
                         self.bound.insert(bound);
                     }
                 }
@@ -663,7 +710,7 @@ impl<'a> Visitor<'a> for Declared {
             }
             Stmt::TypeAlias(alias) => {
                 if let Expr::Name(name) = alias.name.as_ref() {
-                    self.bound.insert(name.id.to_string());
+                    self.bound.insert(name.id.as_str());
                 }
             }
             _ => walk_stmt(self, stmt),
@@ -673,12 +720,16 @@ impl<'a> Visitor<'a> for Declared {
     fn visit_expr(&mut self, expr: &'a Expr) {
         match expr {
             Expr::Name(name) if name.ctx != ExprContext::Load => {
-                self.bound.insert(name.id.to_string());
+                self.bound.insert(name.id.as_str());
             }
             Expr::Named(named) => {
                 self.targets(&named.target);
                 self.visit_expr(&named.value);
             }
+            // Unpacking targets (`a, *b = …`).
+            Expr::Tuple(_) | Expr::List(_) | Expr::Starred(_) => walk_expr(self, expr),
+            // Without `:=` in the file no other expression binds a name.
+            _ if !self.walrus => {}
             // Their own scopes: only walrus targets leak out.
             Expr::Lambda(_) => {}
             Expr::ListComp(_) | Expr::SetComp(_) | Expr::DictComp(_) | Expr::Generator(_) => {
@@ -691,7 +742,7 @@ impl<'a> Visitor<'a> for Declared {
     fn visit_except_handler(&mut self, handler: &'a ExceptHandler) {
         let ExceptHandler::ExceptHandler(handler) = handler;
         if let Some(name) = &handler.name {
-            self.bound.insert(name.to_string());
+            self.bound.insert(name.as_str());
         }
         for stmt in &handler.body {
             self.visit_stmt(stmt);
@@ -702,17 +753,17 @@ impl<'a> Visitor<'a> for Declared {
         match pattern {
             Pattern::MatchAs(p) => {
                 if let Some(name) = &p.name {
-                    self.bound.insert(name.to_string());
+                    self.bound.insert(name.as_str());
                 }
             }
             Pattern::MatchStar(p) => {
                 if let Some(name) = &p.name {
-                    self.bound.insert(name.to_string());
+                    self.bound.insert(name.as_str());
                 }
             }
             Pattern::MatchMapping(p) => {
                 if let Some(rest) = &p.rest {
-                    self.bound.insert(rest.to_string());
+                    self.bound.insert(rest.as_str());
                 }
             }
             _ => {}
@@ -726,9 +777,9 @@ impl<'a> Visitor<'a> for Declared {
 }
 
 /// Inside a comprehension: only `:=` targets bind in the enclosing function.
-struct WalrusOnly<'d>(&'d mut Declared);
+struct WalrusOnly<'d, 'a>(&'d mut Declared<'a>);
 
-impl<'a> Visitor<'a> for WalrusOnly<'_> {
+impl<'a> Visitor<'a> for WalrusOnly<'_, 'a> {
     fn visit_expr(&mut self, expr: &'a Expr) {
         match expr {
             Expr::Named(named) => {
@@ -736,6 +787,21 @@ impl<'a> Visitor<'a> for WalrusOnly<'_> {
                 self.visit_expr(&named.value);
             }
             Expr::Lambda(_) => {}
+            _ => walk_expr(self, expr),
+        }
+    }
+}
+
+/// The reads of a string annotation's expression (parsed apart from the file's tree).
+struct InAnnotation<'c, 'a, 's>(&'c mut Collector<'a, 's>);
+
+impl<'b> Visitor<'b> for InAnnotation<'_, '_, '_> {
+    fn visit_expr(&mut self, expr: &'b Expr) {
+        match expr {
+            Expr::Name(_) | Expr::Attribute(_) => match attribute_chain(expr) {
+                Some((root, at, chain)) => self.0.record(root, at, &chain),
+                None => walk_expr(self, expr),
+            },
             _ => walk_expr(self, expr),
         }
     }

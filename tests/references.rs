@@ -1,0 +1,75 @@
+//! `refs`: every reference to a definition or module, by Python's scoping. The fixture
+//! `references/src/lib/scoping.py` says at each line what Python reads there.
+
+mod common;
+
+use common::{fixture, json, ok, run};
+
+#[test]
+fn refs_follow_every_scoping_rule_to_the_uses_python_makes() {
+    insta::assert_snapshot!(ok(&fixture("references"), &["refs", "lib.core.Engine"]));
+}
+
+#[test]
+fn a_name_imported_under_type_checking_is_referenced_in_string_annotations() {
+    insta::assert_snapshot!(ok(&fixture("references"), &["refs", "lib.core.make"]));
+}
+
+#[test]
+fn a_module_lists_what_breaks_when_it_is_deleted() {
+    let root = fixture("seed");
+    insta::assert_snapshot!(ok(
+        &root,
+        &[
+            "refs",
+            "netra_backend.app.websocket_core.websocket_manager_factory"
+        ]
+    ));
+}
+
+#[test]
+fn refs_json_has_the_definition_each_reference_and_counts() {
+    let value = json(
+        &fixture("seed"),
+        &[
+            "refs",
+            "netra_backend.app.websocket_core.websocket_manager_factory.create_websocket_manager",
+        ],
+    );
+    insta::assert_snapshot!(serde_json::to_string_pretty(&value).unwrap());
+}
+
+#[test]
+fn kinds_and_groups_select_and_arrange_references() {
+    let root = fixture("references");
+    let attributes = ok(
+        &root,
+        &["refs", "lib.core.Engine", "--kind", "attribute,import"],
+    );
+    assert!(
+        attributes
+            .lines()
+            .take_while(|l| !l.is_empty())
+            .all(|l| l.contains(": attribute ") || l.contains(": import ")),
+        "{attributes}"
+    );
+    insta::assert_snapshot!(ok(
+        &root,
+        &[
+            "refs",
+            "lib.core.Engine",
+            "--group-by",
+            "kind",
+            "--kind",
+            "reexport,attribute"
+        ]
+    ));
+    let typo = run(&root, &["refs", "lib.core.Engin"]);
+    assert_eq!(
+        (typo.code, typo.stderr.as_str()),
+        (
+            2,
+            "error: lib.core.Engin: `lib.core` does not bind `Engin`; did you mean `Engine`?\n"
+        )
+    );
+}

@@ -67,23 +67,55 @@ pub struct Options {
 pub fn compute(project: &Project, target: &str, options: &Options) -> Result<Refs> {
     let mut resolver = Resolver::new(project);
     let (resolution, _) = resolve_target(&mut resolver, target)?;
-    if !matches!(
+    if !has_references(&resolution) {
+        let what = view::describe(&view::resolved(project, &resolution));
+        anyhow::bail!("{target}: nothing in the repository to find references of ({what})");
+    }
+    let mut found = collect(&mut resolver, &resolution, options.include_tests);
+    found.retain(|(_, r)| {
+        options.kinds.is_empty() || options.kinds.iter().any(|k| k.name() == r.kind)
+    });
+    fill_text(project, &mut found);
+    found.sort_by(|a, b| (&a.1.path, a.1.line, a.1.col).cmp(&(&b.1.path, b.1.line, b.1.col)));
+    let references: Vec<Reference> = found.into_iter().map(|(_, r)| r).collect();
+    let counts = counts(&references);
+    Ok(Refs {
+        schema: "ssot-graph/refs/v1",
+        target: target.to_string(),
+        definition: view::resolved(project, &resolution),
+        references,
+        counts,
+        group_by: options.group_by,
+    })
+}
+
+/// Whether a resolution is something of the repository that can be referenced.
+pub fn has_references(resolution: &Resolution) -> bool {
+    matches!(
         resolution,
         Resolution::Definition { .. }
             | Resolution::Module(_)
             | Resolution::Member { .. }
             | Resolution::Compiled { .. }
-    ) {
-        let what = view::describe(&view::resolved(project, &resolution));
-        anyhow::bail!("{target}: nothing in the repository to find references of ({what})");
-    }
-    let keeps_file = |file: usize| options.include_tests || !project.files[file].is_test;
+    )
+}
+
+/// Every reference to `resolution`, each with its file, not yet placed exactly nor
+/// given its source line (see `fill_text`).
+pub fn collect(
+    resolver: &mut Resolver,
+    resolution: &Resolution,
+    include_tests: bool,
+) -> Vec<(usize, Reference)> {
+    let project = resolver.project();
+    let resolution = resolution.clone();
+    let keeps_file = |file: usize| include_tests || !project.files[file].is_test;
     let mut found: Vec<(usize, Reference)> = Vec::new();
     let filter = EdgeFilter {
-        tests: options.include_tests,
+        tests: include_tests,
         ..EdgeFilter::default()
     };
-    let sites = query::importers(&mut resolver, &resolution, &filter);
+    let sites = query::importers(resolver, &resolution, &filter);
     // A site whose name other references reach through is a re-export.
     let mut passed_through: BTreeSet<(ModuleId, String)> = BTreeSet::new();
     for &site in &sites {
@@ -127,25 +159,11 @@ pub fn compute(project: &Project, target: &str, options: &Options) -> Result<Ref
             continue;
         }
         let module = project.by_name[&project.files[file].module];
-        uses_in(&mut resolver, module, file, &resolution, &mut found);
+        uses_in(resolver, module, file, &resolution, &mut found);
     }
-    found.retain(|(_, r)| {
-        options.kinds.is_empty() || options.kinds.iter().any(|k| k.name() == r.kind)
-    });
     found.sort_by(|a, b| (&a.1.path, a.1.line, a.1.col).cmp(&(&b.1.path, b.1.line, b.1.col)));
     found.dedup_by(|a, b| (&a.1.path, a.1.line, a.1.col) == (&b.1.path, b.1.line, b.1.col));
-    fill_text(project, &mut found);
-    found.sort_by(|a, b| (&a.1.path, a.1.line, a.1.col).cmp(&(&b.1.path, b.1.line, b.1.col)));
-    let references: Vec<Reference> = found.into_iter().map(|(_, r)| r).collect();
-    let counts = counts(&references);
-    Ok(Refs {
-        schema: "ssot-graph/refs/v1",
-        target: target.to_string(),
-        definition: view::resolved(project, &resolution),
-        references,
-        counts,
-        group_by: options.group_by,
-    })
+    found
 }
 
 /// The uses of module-level names in `file` that reach `target`: the name itself, or an
@@ -268,7 +286,7 @@ fn fill_text(project: &Project, found: &mut [(usize, Reference)]) {
     }
 }
 
-fn counts(references: &[Reference]) -> Counts {
+pub fn counts(references: &[Reference]) -> Counts {
     let mut by_kind: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut by_file: BTreeMap<&str, usize> = BTreeMap::new();
     let mut by_module_path: BTreeMap<&str, usize> = BTreeMap::new();
@@ -293,6 +311,32 @@ fn counts(references: &[Reference]) -> Counts {
         by_kind,
         by_file: ranked(by_file),
         by_module_path: ranked(by_module_path),
+    }
+}
+
+impl Counts {
+    /// `22 references in 8 files (8 imports, 2 reexports, 12 uses)`; `why` leaves out
+    /// the word `references` (`noun`).
+    pub fn line(&self, noun: bool) -> String {
+        let kinds: Vec<String> = self
+            .by_kind
+            .iter()
+            .map(|(kind, n)| format!("{n} {kind}{}", if *n == 1 { "" } else { "s" }))
+            .collect();
+        format!(
+            "{} in {}{}",
+            if noun {
+                count(self.references, "reference")
+            } else {
+                self.references.to_string()
+            },
+            count(self.files, "file"),
+            if kinds.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", kinds.join(", "))
+            }
+        )
     }
 }
 
@@ -342,22 +386,11 @@ pub fn text(out: &mut dyn Write, refs: &Refs) -> std::io::Result<()> {
     if c.references > 0 {
         writeln!(out)?;
     }
-    let kinds: Vec<String> = c
-        .by_kind
-        .iter()
-        .map(|(kind, n)| format!("{n} {kind}{}", if *n == 1 { "" } else { "s" }))
-        .collect();
     writeln!(
         out,
-        "{}: {} in {}{}",
+        "{}: {}",
         view::describe(&refs.definition),
-        count(c.references, "reference"),
-        count(c.files, "file"),
-        if kinds.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", kinds.join(", "))
-        }
+        c.line(true)
     )?;
     if c.by_module_path.len() > 1 {
         writeln!(out, "imports per module path:")?;

@@ -28,6 +28,9 @@ pub struct Why {
     pub alternatives: Vec<Alternative>,
     /// Deprecation markers met along the chain: deprecated modules and `@deprecated` names.
     pub deprecations: Vec<Deprecation>,
+    /// Every reference to what the target resolves to (see `refs`), counted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub references: Option<super::refs::Counts>,
     /// `if`s along the chain that the run time decides, and why the branch was chosen.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub decided_at_run_time: Vec<String>,
@@ -90,6 +93,11 @@ pub fn compute(project: &Project, rules: &[Rule], target: &str) -> Result<Why> {
     }
     let alternatives = alternatives(&mut resolver, &hops, &resolution);
     let decided_at_run_time = decisions(&mut resolver, &hops, &resolution);
+    let references = super::refs::has_references(&resolution).then(|| {
+        let found = super::refs::collect(&mut resolver, &resolution, true);
+        let references: Vec<_> = found.into_iter().map(|(_, r)| r).collect();
+        super::refs::counts(&references)
+    });
     let deprecations = deprecations(project, &hops, &resolution);
     Ok(Why {
         schema: "ssot-graph/why/v1",
@@ -101,6 +109,7 @@ pub fn compute(project: &Project, rules: &[Rule], target: &str) -> Result<Why> {
         sites_by_module,
         alternatives,
         deprecations,
+        references,
         decided_at_run_time,
     })
 }
@@ -381,6 +390,9 @@ pub fn text(out: &mut dyn Write, why: &Why) -> std::io::Result<()> {
         for (module, count) in by_count {
             writeln!(out, "  {count:>5}  {module}")?;
         }
+    }
+    if let Some(references) = &why.references {
+        writeln!(out, "references: {}", references.line(false))?;
     }
     Ok(())
 }

@@ -564,7 +564,7 @@ impl Walker<'_> {
             Stmt::AugAssign(assign) => {
                 if scope.top_level
                     && is_name(&assign.target, "__all__")
-                    && let Some(parts) = all_parts(&assign.value)
+                    && let Some(parts) = self.all_parts(&assign.value)
                 {
                     self.summary.all.push(AllChange::Extend(parts));
                 }
@@ -748,7 +748,7 @@ impl Walker<'_> {
             Expr::Name(name) => {
                 let name = name.id.as_str();
                 if name == "__all__" {
-                    if let Some(parts) = value.and_then(all_parts) {
+                    if let Some(parts) = value.and_then(|v| self.all_parts(v)) {
                         self.summary.all.push(AllChange::Set(parts));
                     }
                     return;
@@ -909,6 +909,46 @@ impl Walker<'_> {
         }
     }
 
+    /// The parts of an `__all__` expression: literals, `mod.__all__`, a name bound by
+    /// `from m import __all__ as name`, and their `+` concatenations.
+    fn all_parts(&self, expr: &Expr) -> Option<Vec<AllPart>> {
+        match expr {
+            Expr::BinOp(binop) if binop.op == ruff_python_ast::Operator::Add => {
+                let mut parts = self.all_parts(&binop.left)?;
+                parts.extend(self.all_parts(&binop.right)?);
+                Some(parts)
+            }
+            Expr::Attribute(attribute) if attribute.attr.as_str() == "__all__" => {
+                Some(vec![AllPart::ModuleAll(dotted_path(&attribute.value)?)])
+            }
+            Expr::Call(call) if matches!(call.func.as_ref(), Expr::Name(n) if matches!(n.id.as_str(), "list" | "tuple" | "sorted")) => {
+                self.all_parts(call.arguments.args.first()?)
+            }
+            Expr::Name(name) => {
+                let binding = self
+                    .summary
+                    .bindings
+                    .iter()
+                    .rev()
+                    .find(|b| b.name == name.id.as_str())?;
+                match &binding.kind {
+                    BindingKind::FromImport {
+                        module,
+                        level,
+                        name,
+                    } if name == "__all__" => Some(vec![AllPart::ImportedAll {
+                        module: module.clone(),
+                        level: *level,
+                    }]),
+                    _ => Some(vec![AllPart::Names(
+                        self.string_collections.get(name.id.as_str())?.clone(),
+                    )]),
+                }
+            }
+            _ => Some(vec![AllPart::Names(string_collection(expr)?)]),
+        }
+    }
+
     /// `__all__.append/extend/remove(...)`, `warnings.warn(...)` and `globals().update(...)`
     /// at module level.
     fn visit_module_call(&mut self, call: &ExprCall) {
@@ -929,7 +969,7 @@ impl Walker<'_> {
                 "append" => first
                     .and_then(string_value)
                     .map(|name| AllChange::Extend(vec![AllPart::Names(vec![name])])),
-                "extend" => first.and_then(all_parts).map(AllChange::Extend),
+                "extend" => first.and_then(|f| self.all_parts(f)).map(AllChange::Extend),
                 "remove" => first.and_then(string_value).map(AllChange::Remove),
                 _ => None,
             };
@@ -1635,24 +1675,6 @@ fn string_collection(expr: &Expr) -> Option<Vec<String>> {
     elements.into_iter().map(string_value).collect()
 }
 
-/// The parts of an `__all__` expression: literals, `mod.__all__`, and their `+` concatenations.
-fn all_parts(expr: &Expr) -> Option<Vec<AllPart>> {
-    match expr {
-        Expr::BinOp(binop) if binop.op == ruff_python_ast::Operator::Add => {
-            let mut parts = all_parts(&binop.left)?;
-            parts.extend(all_parts(&binop.right)?);
-            Some(parts)
-        }
-        Expr::Attribute(attribute) if attribute.attr.as_str() == "__all__" => {
-            Some(vec![AllPart::ModuleAll(dotted_path(&attribute.value)?)])
-        }
-        Expr::Call(call) if matches!(call.func.as_ref(), Expr::Name(n) if matches!(n.id.as_str(), "list" | "tuple" | "sorted")) => {
-            all_parts(call.arguments.args.first()?)
-        }
-        _ => Some(vec![AllPart::Names(string_collection(expr)?)]),
-    }
-}
-
 /// Finds `if <param> == "X": ... warn(..., DeprecationWarning)` inside `__getattr__`.
 struct GuardedWarnings<'w, 'a> {
     walker: &'w Walker<'a>,
@@ -1815,6 +1837,26 @@ mod tests {
                 AllPart::Names(vec!["x".to_string()]),
                 AllPart::ModuleAll(vec!["b".to_string()])
             ])
+        );
+    }
+
+    #[test]
+    fn an_all_built_from_names_bound_to_other_alls_and_lists_is_followed() {
+        // Django's `__all__ = aggregates_all + constraints_all + …` after
+        // `from .aggregates import __all__ as aggregates_all`.
+        let s = summary(
+            "from .a import __all__ as a_all\nextra = ['q']\n__all__ = a_all + extra + ['z']\n",
+        );
+        assert_eq!(
+            s.all,
+            vec![AllChange::Set(vec![
+                AllPart::ImportedAll {
+                    module: Some("a".to_string()),
+                    level: 1
+                },
+                AllPart::Names(vec!["q".to_string()]),
+                AllPart::Names(vec!["z".to_string()]),
+            ])]
         );
     }
 

@@ -309,6 +309,9 @@ pub enum RefKind {
     Use,
     /// `module.Name` read through a module binding
     Attribute,
+    /// A string naming it: `mock.patch("…")`, `import_module("…")`, any other dotted
+    /// literal that names it exactly
+    String,
 }
 
 impl RefKind {
@@ -318,6 +321,7 @@ impl RefKind {
             RefKind::Reexport => "reexport",
             RefKind::Use => "use",
             RefKind::Attribute => "attribute",
+            RefKind::String => "string",
         }
     }
 }
@@ -328,7 +332,7 @@ pub enum RefsGroupBy {
     File,
     /// The module path an import names
     ModulePath,
-    /// import, reexport, use, attribute
+    /// import, reexport, use, attribute, string
     Kind,
 }
 

@@ -207,6 +207,41 @@ pub struct Use {
     pub import: u32,
 }
 
+/// A string literal that names a module or a definition by its dotted path.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StringTarget {
+    /// The dotted path (`module:attr` already written `module.attr`).
+    pub path: String,
+    /// Of the first character inside the quotes.
+    pub position: Position,
+    pub kind: StringKind,
+}
+
+/// What reads a `StringTarget`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StringKind {
+    /// `mock.patch("…")`, `patch("…")`, `patch.dict("…")`.
+    Patch,
+    /// `importlib.import_module("…")`, `__import__("…")`.
+    ImportModule,
+    /// `pkgutil.resolve_name("…")`, `pydoc.locate("…")`.
+    ResolveName,
+    /// Any other literal with two dots or more: a reference only when it names an
+    /// existing path of the repository exactly.
+    Literal,
+}
+
+impl StringKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StringKind::Patch => "mock.patch",
+            StringKind::ImportModule => "import_module",
+            StringKind::ResolveName => "resolve_name",
+            StringKind::Literal => "literal",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UseAttribute {
     /// Index into `FileSummary::use_names`.
@@ -294,6 +329,8 @@ pub struct FileSummary {
     pub use_attributes: Vec<UseAttribute>,
     /// The names `uses` and `use_attributes` refer to, each once.
     pub use_names: Vec<String>,
+    /// String literals that name a dotted path, in source order.
+    pub strings: Vec<StringTarget>,
     /// The members of top-level classes, class by class in source order.
     pub members: Vec<Member>,
     /// Module-level functions that return their first argument unchanged (`def

@@ -36,6 +36,10 @@ pub struct Reference {
     /// Of the name token itself (for `m.Name`, of `Name`).
     pub col: u32,
     pub kind: &'static str,
+    /// For a string: what reads it (`mock.patch`, `import_module`, `resolve_name`,
+    /// `literal`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub string_kind: Option<&'static str>,
     /// For an import: the module path it names; for an attribute: the chain read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub via: Option<String>,
@@ -139,6 +143,7 @@ pub fn collect(
                 line: import.position.line,
                 col: import.position.col,
                 kind: if reexport { "reexport" } else { "import" },
+                string_kind: None,
                 via: record.target.as_deref().map(str::to_string),
                 text: String::new(),
                 offset: Some(import.alias_span.start),
@@ -160,6 +165,7 @@ pub fn collect(
         }
         let module = project.by_name[&project.files[file].module];
         uses_in(resolver, module, file, &resolution, &mut found);
+        strings_in(resolver, file, &resolution, &mut found);
     }
     found.sort_by(|a, b| (&a.1.path, a.1.line, a.1.col).cmp(&(&b.1.path, b.1.line, b.1.col)));
     found.dedup_by(|a, b| (&a.1.path, a.1.line, a.1.col) == (&b.1.path, b.1.line, b.1.col));
@@ -211,6 +217,7 @@ fn uses_in(
                     line: used.position.line,
                     col: used.position.col,
                     kind: "use",
+                    string_kind: None,
                     via: None,
                     text: String::new(),
                     offset: None,
@@ -237,6 +244,7 @@ fn uses_in(
                         line: attribute.position.line,
                         col: attribute.position.col,
                         kind: "attribute",
+                        string_kind: None,
                         via: Some(chain.clone()),
                         text: String::new(),
                         offset: None,
@@ -244,6 +252,44 @@ fn uses_in(
                 ));
                 break;
             }
+        }
+    }
+}
+
+/// The string literals of `file` whose dotted path names `target` (for a module, the
+/// module or anything in it).
+fn strings_in(
+    resolver: &mut Resolver,
+    file: usize,
+    target: &Resolution,
+    found: &mut Vec<(usize, Reference)>,
+) {
+    let project = resolver.project();
+    let summary = project.summary(file);
+    for string in &summary.strings {
+        let top = string.path.split('.').next().unwrap_or_default();
+        if project.internal(top).is_none() {
+            continue;
+        }
+        let (resolution, hops) = resolver.resolve_path(&string.path);
+        let names_target = resolution == *target
+            || matches!(*target, Resolution::Module(m)
+                if hops.iter().any(|h| h.module == m)
+                    || matches!(resolution, Resolution::Definition { module, .. } if module == m));
+        if names_target {
+            found.push((
+                file,
+                Reference {
+                    path: project.files[file].rel.clone(),
+                    line: string.position.line,
+                    col: string.position.col,
+                    kind: "string",
+                    string_kind: Some(string.kind.as_str()),
+                    via: Some(string.path.clone()),
+                    text: String::new(),
+                    offset: None,
+                },
+            ));
         }
     }
 }

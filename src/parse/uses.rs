@@ -15,7 +15,7 @@ use ruff_python_ast::{
 use ruff_text_size::{Ranged, TextSize};
 
 use super::LineIndex;
-use crate::summary::{FileSummary, Position, Use, UseAttribute};
+use crate::summary::{FileSummary, Position, StringKind, StringTarget, Use, UseAttribute};
 
 /// Names Python finds in `builtins` when a module binds no such name.
 const BUILTINS: &[&str] = &[
@@ -465,6 +465,30 @@ fn type_param_name(param: &TypeParam) -> &str {
     }
 }
 
+/// What a call with a dotted-path string as its first argument does with it, by the
+/// function's name.
+fn string_reader(function: &Expr) -> Option<StringKind> {
+    let path = match function {
+        Expr::Name(name) => vec![name.id.as_str()],
+        Expr::Attribute(attribute) => {
+            let mut path = match attribute.value.as_ref() {
+                Expr::Name(name) => vec![name.id.as_str()],
+                Expr::Attribute(inner) => vec![inner.attr.as_str()],
+                _ => Vec::new(),
+            };
+            path.push(attribute.attr.as_str());
+            path
+        }
+        _ => return None,
+    };
+    match path.as_slice() {
+        [.., "patch"] | [.., "patch", "dict"] => Some(StringKind::Patch),
+        [.., "import_module"] | ["__import__"] => Some(StringKind::ImportModule),
+        [.., "resolve_name"] | [.., "locate"] => Some(StringKind::ResolveName),
+        _ => None,
+    }
+}
+
 /// The name an attribute chain starts at (`a` of `a.b.c`).
 fn chain_root(mut expr: &Expr) -> Option<&str> {
     loop {
@@ -575,6 +599,23 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
                     None => self.visit_expr(&attribute.value),
                 }
             }
+            Expr::StringLiteral(literal) => self.string_target(literal, StringKind::Literal),
+            Expr::Call(call) => {
+                if let Some(kind) = string_reader(&call.func)
+                    && let Some(Expr::StringLiteral(literal)) = call.arguments.args.first()
+                {
+                    self.string_target(literal, kind);
+                    self.visit_expr(&call.func);
+                    for argument in call.arguments.args.iter().skip(1) {
+                        self.visit_expr(argument);
+                    }
+                    for keyword in &call.arguments.keywords {
+                        self.visit_expr(&keyword.value);
+                    }
+                } else {
+                    walk_expr(self, expr);
+                }
+            }
             Expr::Lambda(lambda) => {
                 if let Some(parameters) = &lambda.parameters {
                     self.parameter_values(parameters);
@@ -597,6 +638,36 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
 }
 
 impl<'a> Collector<'a, '_> {
+    /// Records a string literal that is a dotted path (`a.b.C`, or `a.b:C` for a
+    /// resolver); a plain literal only with two dots or more.
+    fn string_target(&mut self, literal: &ruff_python_ast::ExprStringLiteral, kind: StringKind) {
+        let [part] = literal.value.as_slice() else {
+            return;
+        };
+        let text: &str = &part.value;
+        let path = match kind {
+            StringKind::ResolveName => text.replacen(':', ".", 1),
+            _ => text.to_string(),
+        };
+        let dotted = !path.is_empty()
+            && path.split('.').all(|piece| {
+                piece
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_alphabetic() || c == '_')
+                    && piece.chars().all(|c| c.is_alphanumeric() || c == '_')
+            });
+        if !dotted || (kind == StringKind::Literal && path.matches('.').count() < 2) {
+            return;
+        }
+        let position = self.position(part.range().start() + part.flags.opener_len());
+        self.summary.strings.push(StringTarget {
+            path,
+            position,
+            kind,
+        });
+    }
+
     /// The first iterable is read outside; targets, conditions, later iterables and the
     /// element inside the comprehension's own scope.
     fn comprehension(&mut self, generators: &'a [Comprehension], elements: &[&'a Expr]) {

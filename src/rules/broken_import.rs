@@ -6,6 +6,7 @@ use super::evaluate::{Evaluator, Finding};
 use super::{BROKEN_IMPORT, Severity};
 use crate::index::ModuleId;
 use crate::resolve::Resolution;
+use crate::view;
 
 impl<'p> Evaluator<'p> {
     /// Imports left unresolved by a change to `touched` files or the removal of
@@ -67,8 +68,101 @@ impl<'p> Evaluator<'p> {
                     self.via(site),
                     None,
                 ));
+                findings.extend(self.broken_uses(site));
+            }
+        }
+        findings.extend(self.broken_strings(deleted));
+        findings
+    }
+
+    /// The reads of the name a broken import binds, in its file: each fails too.
+    fn broken_uses(&self, site: usize) -> Vec<Finding> {
+        let project = self.project;
+        let record = &project.sites[site];
+        let summary = project.summary(record.file);
+        let import = &summary.imports[record.import];
+        let bound = match (&import.alias, &import.name) {
+            (Some(alias), _) => alias.as_str(),
+            (None, Some(name)) if name != "*" => name.as_str(),
+            (None, Some(_)) => return Vec::new(),
+            (None, None) => import
+                .module
+                .as_deref()
+                .and_then(|m| m.split('.').next())
+                .unwrap_or_default(),
+        };
+        let path = &project.files[record.file].rel;
+        summary
+            .uses
+            .iter()
+            .filter(|used| {
+                summary.use_names[used.name as usize] == bound
+                    && match used.import {
+                        u32::MAX => !import.context.function,
+                        index => index as usize == record.import,
+                    }
+            })
+            .map(|used| {
+                let mut finding = self.use_finding(path, used.position, bound, "is read here");
+                finding.target = format!("{} (use of `{bound}`)", view::import_text(import));
+                finding
+            })
+            .collect()
+    }
+
+    /// String targets (`mock.patch("…")`, `import_module("…")`) naming a deleted module
+    /// or something in it.
+    fn broken_strings(&self, deleted: &[String]) -> Vec<Finding> {
+        let project = self.project;
+        let mut findings = Vec::new();
+        if deleted.is_empty() {
+            return findings;
+        }
+        for (file, source) in project.files.iter().enumerate() {
+            if !self.in_scope_file(file) {
+                continue;
+            }
+            for string in &project.summary(file).strings {
+                let names_deleted = deleted
+                    .iter()
+                    .any(|d| string.path == *d || string.path.starts_with(&format!("{d}.")));
+                let explicit = string.kind != crate::summary::StringKind::Literal;
+                if names_deleted && explicit {
+                    let mut finding = self.use_finding(
+                        &source.rel,
+                        string.position,
+                        &string.path,
+                        "is a string target of a module this change deletes",
+                    );
+                    finding.target = format!("{} \"{}\"", string.kind.as_str(), string.path);
+                    findings.push(finding);
+                }
             }
         }
         findings
+    }
+
+    fn use_finding(
+        &self,
+        path: &str,
+        position: crate::summary::Position,
+        name: &str,
+        what: &str,
+    ) -> Finding {
+        Finding {
+            rule: BROKEN_IMPORT.to_string(),
+            severity: Severity::Error,
+            path: path.to_string(),
+            line: position.line,
+            col: position.col,
+            message: format!("`{name}` {what}, and no longer resolves"),
+            chain: Vec::new(),
+            fixable: false,
+            target: String::new(),
+            site: None,
+            replacement: None,
+            same_object: false,
+            why_not_fixable: Some("a use, not an import".to_string()),
+        }
     }
 }

@@ -659,7 +659,9 @@ fn staged_judges_the_index_not_the_working_tree() {
         broken,
         [
             "netra_backend/app/agents/supervisor/execution_engine.py:1:1",
-            "netra_backend/app/routes/websocket.py:6:5"
+            "netra_backend/app/agents/supervisor/execution_engine.py:6:34",
+            "netra_backend/app/routes/websocket.py:6:5",
+            "netra_backend/app/routes/websocket.py:8:15"
         ]
     );
 }

@@ -45,8 +45,18 @@ def theirs(jedi, project, tree, definition):
     line = definition["line"]
     column = name_column(path, line, definition["name"])
     started = time.perf_counter()
-    script = jedi.Script(path=path, project=project)
-    names = script.get_references(line, column, scope="project")
+    try:
+        script = jedi.Script(path=path, project=project)
+        names = script.get_references(line, column, scope="project")
+    except KeyError:
+        # parso's cache can drop a file jedi still holds on a big project: once more.
+        jedi.cache.clear_time_caches(True)
+        try:
+            script = jedi.Script(path=path, project=project)
+            names = script.get_references(line, column, scope="project")
+        except KeyError as error:
+            print(f"    jedi failed twice: KeyError {error}", flush=True)
+            return None, time.perf_counter() - started
     elapsed = time.perf_counter() - started
     found = set()
     for name in names:
@@ -81,6 +91,8 @@ def main():
     for target in args.targets:
         definition, mine, my_time = ours(tree, target)
         jedis, jedi_time = theirs(jedi, project, tree, definition)
+        if jedis is None:
+            continue
         mine_set = set(mine)
         both = mine_set & jedis
         only_jedi = sorted(jedis - mine_set)

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::rc::Rc;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 
 use crate::index::{ModuleId, ModuleRef, Project};
 use crate::summary::{
@@ -108,6 +108,16 @@ pub enum HopSource {
 
 type Key = (ModuleId, Box<str>);
 
+/// A `Key` borrowed: hashes and compares as the key it stands for.
+#[derive(Hash)]
+struct KeyRef<'a>(ModuleId, &'a str);
+
+impl hashbrown::Equivalent<Key> for KeyRef<'_> {
+    fn equivalent(&self, key: &Key) -> bool {
+        self.0 == key.0 && self.1 == &*key.1
+    }
+}
+
 struct Entry {
     resolution: Resolution,
     hop: Option<Hop>,
@@ -130,8 +140,8 @@ pub enum Candidate {
 
 pub struct Resolver<'p> {
     project: &'p Project,
-    memo: FxHashMap<Key, Entry>,
-    in_progress: FxHashSet<Key>,
+    memo: hashbrown::HashMap<Key, Entry, FxBuildHasher>,
+    in_progress: hashbrown::HashSet<Key, FxBuildHasher>,
     exports: FxHashMap<ModuleId, Rc<HashSet<String>>>,
     all_names: FxHashMap<ModuleId, Option<Rc<Vec<String>>>>,
     exports_in_progress: FxHashSet<ModuleId>,
@@ -146,8 +156,8 @@ impl<'p> Resolver<'p> {
     pub fn new(project: &'p Project) -> Self {
         Resolver {
             project,
-            memo: FxHashMap::default(),
-            in_progress: FxHashSet::default(),
+            memo: hashbrown::HashMap::default(),
+            in_progress: hashbrown::HashSet::default(),
             exports: FxHashMap::default(),
             all_names: FxHashMap::default(),
             exports_in_progress: FxHashSet::default(),
@@ -398,13 +408,14 @@ impl<'p> Resolver<'p> {
 
     /// The resolution of `name` in internal module `module`, memoized.
     fn lookup(&mut self, module: ModuleId, name: &str) -> Resolution {
-        let key: Key = (module, name.into());
-        if let Some(entry) = self.memo.get(&key) {
+        // Most lookups are answered from the memo: no key is allocated for them.
+        if let Some(entry) = self.memo.get(&KeyRef(module, name)) {
             return entry.resolution.clone();
         }
-        if self.in_progress.contains(&key) {
+        if self.in_progress.contains(&KeyRef(module, name)) {
             return Resolution::Cycle;
         }
+        let key: Key = (module, name.into());
         if self.depth >= MAX_DEPTH {
             return Resolution::Unresolved(format!("chain longer than {MAX_DEPTH} hops"));
         }

@@ -3,6 +3,9 @@
 //! accesses through modules — with counts per kind, per file and per import path.
 
 use std::collections::{BTreeMap, BTreeSet};
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use std::io::Write;
 
 use anyhow::Result;
@@ -188,11 +191,19 @@ fn uses_in(
         Resolution::Module(m) => Some(*m),
         _ => None,
     };
+    // A file reads the same few names again and again: each resolved once here.
+    let mut module_names: FxHashMap<u32, (Resolution, Vec<crate::resolve::Hop>)> =
+        FxHashMap::default();
     for used in &summary.uses {
         let name = summary.use_names[used.name as usize].as_str();
         let (mut resolution, hops) = match used.import {
-            u32::MAX if target_module.is_some() => resolver.resolve_attributes(module, &[name]),
-            u32::MAX => (resolver.resolve_name(module, name), Vec::new()),
+            u32::MAX => module_names
+                .entry(used.name)
+                .or_insert_with(|| match target_module {
+                    Some(_) => resolver.resolve_attributes(module, &[name]),
+                    None => (resolver.resolve_name(module, name), Vec::new()),
+                })
+                .clone(),
             import => {
                 let plain_import = summary.imports[import as usize].name.is_none()
                     && summary.imports[import as usize].alias.is_none();
@@ -296,40 +307,45 @@ fn strings_in(
 
 /// Each reference's source line (and an import's exact place), the file read once.
 fn fill_text(project: &Project, found: &mut [(usize, Reference)]) {
-    let mut text = String::new();
-    let mut starts: Vec<usize> = Vec::new();
-    let mut current = usize::MAX;
-    for (file, reference) in found.iter_mut() {
-        if *file != current {
-            current = *file;
-            text = crate::parse::read_source(&project.files[current].path)
+    // References come file by file: each file is read once, files in parallel.
+    found
+        .par_chunk_by_mut(|a, b| a.0 == b.0)
+        .for_each(|references| {
+            let file = references[0].0;
+            let text = crate::parse::read_source(&project.files[file].path)
                 .ok()
                 .and_then(|source| match source {
                     crate::parse::SourceBytes::Bytes(bytes) => crate::parse::decode(bytes).ok(),
                     crate::parse::SourceBytes::Oversize(_) => None,
                 })
                 .unwrap_or_default();
-            starts = std::iter::once(0)
+            let starts: Vec<usize> = std::iter::once(0)
                 .chain(text.match_indices('\n').map(|(at, _)| at + 1))
                 .collect();
-        }
-        if let Some(offset) = reference
-            .offset
-            .map(|o| o as usize)
-            .filter(|&o| o <= text.len())
-            && text.is_char_boundary(offset)
-        {
-            let line = starts.partition_point(|&s| s <= offset) - 1;
-            reference.line = line as u32 + 1;
-            reference.col = text[starts[line]..offset].chars().count() as u32 + 1;
-        }
-        let line = reference.line as usize - 1;
-        reference.text = match (starts.get(line), starts.get(line + 1)) {
-            (Some(&start), Some(&end)) => text[start..end].trim().to_string(),
-            (Some(&start), None) => text[start..].trim().to_string(),
-            _ => String::new(),
-        };
+            for (_, reference) in references.iter_mut() {
+                place(reference, &text, &starts);
+            }
+        });
+}
+
+/// An import's exact line and column from its byte offset, and the source line.
+fn place(reference: &mut Reference, text: &str, starts: &[usize]) {
+    if let Some(offset) = reference
+        .offset
+        .map(|o| o as usize)
+        .filter(|&o| o <= text.len())
+        && text.is_char_boundary(offset)
+    {
+        let line = starts.partition_point(|&s| s <= offset) - 1;
+        reference.line = line as u32 + 1;
+        reference.col = text[starts[line]..offset].chars().count() as u32 + 1;
     }
+    let line = reference.line as usize - 1;
+    reference.text = match (starts.get(line), starts.get(line + 1)) {
+        (Some(&start), Some(&end)) => text[start..end].trim().to_string(),
+        (Some(&start), None) => text[start..].trim().to_string(),
+        _ => String::new(),
+    };
 }
 
 pub fn counts(references: &[Reference]) -> Counts {

@@ -122,7 +122,18 @@ pub fn collect(
         tests: include_tests,
         ..EdgeFilter::default()
     };
-    let sites = query::importers(resolver, &resolution, &filter);
+    let target = Target::new(project, &resolution);
+    // Deleting a module deletes its own uses (and its submodules').
+    let dies_with_target =
+        |file: usize| target.in_package(project.by_name[&project.files[file].module]);
+    let sites: Vec<usize> = (0..project.sites.len())
+        .filter(|&site| filter.keeps_site(project, site))
+        .filter(|&site| !dies_with_target(project.sites[site].file))
+        .filter(|&site| {
+            let (reached, hops) = resolver.resolve_site(site);
+            target.reached(&reached, &hops, project.sites[site].node)
+        })
+        .collect();
     // A site whose name other references reach through is a re-export.
     let mut passed_through: BTreeSet<(ModuleId, String)> = BTreeSet::new();
     for &site in &sites {
@@ -153,26 +164,68 @@ pub fn collect(
             },
         ));
     }
-    // Deleting a module deletes its own uses (and its submodules').
-    let dies_with_target = |file: usize| match resolution {
-        Resolution::Module(m) => {
-            let name = &project.modules[m as usize].name;
-            let module = &project.files[file].module;
-            module == name || module.starts_with(&format!("{name}."))
-        }
-        _ => false,
-    };
     for file in (0..project.files.len()).filter(|&f| keeps_file(f)) {
         if project.files[file].companion || dies_with_target(file) {
             continue;
         }
         let module = project.by_name[&project.files[file].module];
-        uses_in(resolver, module, file, &resolution, &mut found);
-        strings_in(resolver, file, &resolution, &mut found);
+        uses_in(resolver, module, file, &target, &mut found);
+        strings_in(resolver, file, &target, &mut found);
     }
     found.sort_by(|a, b| (&a.1.path, a.1.line, a.1.col).cmp(&(&b.1.path, b.1.line, b.1.col)));
     found.dedup_by(|a, b| (&a.1.path, a.1.line, a.1.col) == (&b.1.path, b.1.line, b.1.col));
     found
+}
+
+/// What references are looked for: a definition, or a module with its submodules (what
+/// breaks when it is deleted).
+struct Target {
+    resolution: Resolution,
+    package: Option<rustc_hash::FxHashSet<ModuleId>>,
+}
+
+impl Target {
+    fn new(project: &Project, resolution: &Resolution) -> Target {
+        let package = match resolution {
+            Resolution::Module(m) => {
+                let name = &project.modules[*m as usize].name;
+                let prefix = format!("{name}.");
+                Some(
+                    (0..project.modules.len() as ModuleId)
+                        .filter(|&id| {
+                            let module = &project.modules[id as usize].name;
+                            module == name || module.starts_with(&prefix)
+                        })
+                        .collect(),
+                )
+            }
+            _ => None,
+        };
+        Target {
+            resolution: resolution.clone(),
+            package,
+        }
+    }
+
+    /// The module is the target module or one of its submodules.
+    fn in_package(&self, module: ModuleId) -> bool {
+        self.package.as_ref().is_some_and(|p| p.contains(&module))
+    }
+
+    /// Something that resolves to `resolution` through `hops` (and names `node`) reaches
+    /// the target.
+    fn reached(
+        &self,
+        resolution: &Resolution,
+        hops: &[crate::resolve::Hop],
+        node: Option<ModuleId>,
+    ) -> bool {
+        *resolution == self.resolution
+            || (self.package.is_some()
+                && (hops.iter().any(|h| self.in_package(h.module))
+                    || node.is_some_and(|n| self.in_package(n))
+                    || query::resolution_module(resolution).is_some_and(|m| self.in_package(m))))
+    }
 }
 
 /// The uses of module-level names in `file` that reach `target`: the name itself, or an
@@ -181,16 +234,12 @@ fn uses_in(
     resolver: &mut Resolver,
     module: ModuleId,
     file: usize,
-    target: &Resolution,
+    target: &Target,
     found: &mut Vec<(usize, Reference)>,
 ) {
     let project = resolver.project();
     let summary = project.summary(file);
     let path = &project.files[file].rel;
-    let target_module = match target {
-        Resolution::Module(m) => Some(*m),
-        _ => None,
-    };
     // A file reads the same few names again and again: each resolved once here.
     let mut module_names: FxHashMap<u32, (Resolution, Vec<crate::resolve::Hop>)> =
         FxHashMap::default();
@@ -199,7 +248,7 @@ fn uses_in(
         let (mut resolution, hops) = match used.import {
             u32::MAX => module_names
                 .entry(used.name)
-                .or_insert_with(|| match target_module {
+                .or_insert_with(|| match target.package {
                     Some(_) => resolver.resolve_attributes(module, &[name]),
                     None => (resolver.resolve_name(module, name), Vec::new()),
                 })
@@ -216,11 +265,7 @@ fn uses_in(
             }
         };
         // A name reached through a module breaks with it (`from m import f`, then `f()`).
-        let through_module = target_module.is_some_and(|m| {
-            hops.iter().any(|h| h.module == m)
-                || matches!(resolution, Resolution::Definition { module: d, .. } if d == m)
-        });
-        if resolution == *target || through_module {
+        if target.reached(&resolution, &hops, None) {
             found.push((
                 file,
                 Reference {
@@ -247,7 +292,7 @@ fn uses_in(
             chain.push('.');
             chain.push_str(attribute_name);
             resolution = resolver.resolve_name(inner, attribute_name);
-            if resolution == *target {
+            if target.reached(&resolution, &[], None) {
                 found.push((
                     file,
                     Reference {
@@ -272,7 +317,7 @@ fn uses_in(
 fn strings_in(
     resolver: &mut Resolver,
     file: usize,
-    target: &Resolution,
+    target: &Target,
     found: &mut Vec<(usize, Reference)>,
 ) {
     let project = resolver.project();
@@ -283,11 +328,7 @@ fn strings_in(
             continue;
         }
         let (resolution, hops) = resolver.resolve_path(&string.path);
-        let names_target = resolution == *target
-            || matches!(*target, Resolution::Module(m)
-                if hops.iter().any(|h| h.module == m)
-                    || matches!(resolution, Resolution::Definition { module, .. } if module == m));
-        if names_target {
+        if target.reached(&resolution, &hops, None) {
             found.push((
                 file,
                 Reference {

@@ -73,3 +73,8 @@ fn kinds_and_groups_select_and_arrange_references() {
         )
     );
 }
+
+#[test]
+fn a_package_counts_its_submodules_and_leaves_out_what_dies_with_it() {
+    insta::assert_snapshot!(ok(&fixture("seed"), &["refs", "netra_backend"]));
+}

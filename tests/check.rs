@@ -226,7 +226,8 @@ fn query_lists_one_rule_ignoring_the_baseline() {
     assert_eq!(
         output.stderr,
         "error: no rule `nope` in queries/ (rules: no-websocket-factory, canonical-notifier, \
-         one-notifier, agents-use-public-layer, websocket-acyclic, deprecated-auto)\n"
+         one-notifier, agents-use-public-layer, websocket-acyclic, deprecated-auto, \
+         stale-string-target)\n"
     );
     let typo = run(repo.path(), &["query", "one-notifer"]);
     assert_eq!(typo.code, 2);
@@ -360,7 +361,8 @@ fn sarif_output_has_what_code_scanning_requires() {
             "one-notifier",
             "agents-use-public-layer",
             "websocket-acyclic",
-            "deprecated-auto"
+            "deprecated-auto",
+            "stale-string-target"
         ]
     );
     let results = runs[0]["results"].as_array().unwrap();

@@ -78,3 +78,18 @@ fn kinds_and_groups_select_and_arrange_references() {
 fn a_package_counts_its_submodules_and_leaves_out_what_dies_with_it() {
     insta::assert_snapshot!(ok(&fixture("seed"), &["refs", "netra_backend"]));
 }
+
+#[test]
+fn a_patch_target_that_names_nothing_is_a_stale_string_target() {
+    let output = run(&fixture("references"), &["check"]);
+    assert_eq!(
+        output.code, 0,
+        "warnings do not fail a check: {}",
+        output.stdout
+    );
+    assert_eq!(
+        output.stdout,
+        "src/lib/scoping.py:126:24: stale-string-target mock.patch target \"lib.core.Moved\" \
+         names nothing: `lib.core` does not bind `Moved`\n\nFound 0 errors and 1 warning.\n"
+    );
+}

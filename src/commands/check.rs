@@ -16,7 +16,7 @@ use crate::discover::{self, SourceFile};
 use crate::files::{self, Strictness};
 use crate::index::Project;
 use crate::rules::evaluate::{Evaluator, Finding};
-use crate::rules::{self, BROKEN_IMPORT, DEPRECATED_AUTO, Rule, Severity};
+use crate::rules::{self, BROKEN_IMPORT, DEPRECATED_AUTO, Rule, STALE_STRING_TARGET, Severity};
 use crate::staged;
 use crate::suppress;
 use crate::view;
@@ -80,14 +80,17 @@ fn all_findings<'p>(
     let rules = rules::load_configured(&project.root, config)?;
     if let Some(name) = only
         && name != DEPRECATED_AUTO
+        && name != STALE_STRING_TARGET
         && !rules.iter().any(|r| r.id() == name)
     {
         let known: Vec<&str> = rules.iter().map(Rule::id).collect();
+        let built_in = [DEPRECATED_AUTO, STALE_STRING_TARGET];
         bail!(
-            "no rule `{name}` in {}/{} (rules: {}{DEPRECATED_AUTO})",
+            "no rule `{name}` in {}/{} (rules: {}{})",
             config.queries_dir(),
-            crate::suggest::did_you_mean(name, known.iter().copied().chain([DEPRECATED_AUTO])),
-            known.iter().map(|k| format!("{k}, ")).collect::<String>()
+            crate::suggest::did_you_mean(name, known.iter().copied().chain(built_in)),
+            known.iter().map(|k| format!("{k}, ")).collect::<String>(),
+            built_in.join(", ")
         );
     }
     let mut evaluator = Evaluator::new(project, scope);
@@ -125,6 +128,14 @@ fn all_findings<'p>(
             DEPRECATED_AUTO.to_string(),
             severity,
             "imports of modules and names the code itself marks deprecated".to_string(),
+        ));
+    }
+    if only.is_none_or(|n| n == STALE_STRING_TARGET) {
+        findings.extend(evaluator.stale_string_targets(Severity::Warning));
+        described.push((
+            STALE_STRING_TARGET.to_string(),
+            Severity::Warning,
+            "mock.patch / import_module string targets that name nothing".to_string(),
         ));
     }
     for warning in &evaluator.warnings {
@@ -165,7 +176,7 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
     }
     sort(&mut findings);
     let mut known: Vec<&str> = rules.iter().map(|(id, _, _)| id.as_str()).collect();
-    known.extend([DEPRECATED_AUTO, BROKEN_IMPORT]);
+    known.extend([DEPRECATED_AUTO, BROKEN_IMPORT, STALE_STRING_TARGET]);
     let in_scope: Vec<&SourceFile> = project
         .files
         .iter()

@@ -9,6 +9,7 @@ mod forbidden;
 mod no_cycles;
 pub mod pattern;
 mod single_definition;
+mod stale_string_target;
 
 use std::path::{Path, PathBuf};
 
@@ -177,6 +178,7 @@ impl Rule {
 /// Built-in rule ids: no saved rule may take them.
 pub const DEPRECATED_AUTO: &str = "deprecated-auto";
 pub const BROKEN_IMPORT: &str = "broken-import";
+pub const STALE_STRING_TARGET: &str = "stale-string-target";
 
 const KINDS: &[&str] = &[
     "deprecated",
@@ -230,7 +232,7 @@ pub fn load(dir: &Path) -> Result<Vec<Rule>> {
                     file.display()
                 );
             }
-            if id == DEPRECATED_AUTO || id == BROKEN_IMPORT {
+            if [DEPRECATED_AUTO, BROKEN_IMPORT, STALE_STRING_TARGET].contains(&id) {
                 bail!("{at}: the id is a built-in rule's");
             }
             if let Some(other) = rules.iter().find(|r| r.id() == id) {

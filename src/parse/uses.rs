@@ -445,6 +445,10 @@ impl<'a> Collector<'a, '_> {
         if self.source.get(content.to_std_range()) != Some(part.value.as_ref()) {
             return;
         }
+        // The nesting scan skips string contents: one nested too deep to parse is skipped.
+        if crate::nesting::too_deep(&part.value).is_some() {
+            return;
+        }
         if let Ok(parsed) = ruff_python_parser::parse_string_annotation(self.source, part) {
             InAnnotation(self).visit_expr(parsed.expr());
         }

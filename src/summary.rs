@@ -81,6 +81,18 @@ pub struct ImportSite {
     pub names_in_statement: u32,
 }
 
+impl ImportSite {
+    /// The name the import binds where it runs: the alias, the imported name, or for
+    /// `import a.b` the top package `a`; `None` for a star import.
+    pub fn bound_name(&self) -> Option<&str> {
+        match (&self.alias, &self.name) {
+            (Some(alias), _) => Some(alias),
+            (None, Some(name)) => (name != "*").then_some(name.as_str()),
+            (None, None) => self.module.as_deref().and_then(|m| m.split('.').next()),
+        }
+    }
+}
+
 /// What a top-level name is bound to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BindingKind {

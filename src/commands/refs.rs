@@ -115,30 +115,27 @@ pub fn collect(
     include_tests: bool,
 ) -> Vec<(usize, Reference)> {
     let project = resolver.project();
-    let resolution = resolution.clone();
     let keeps_file = |file: usize| include_tests || !project.files[file].is_test;
     let mut found: Vec<(usize, Reference)> = Vec::new();
     let filter = EdgeFilter {
         tests: include_tests,
         ..EdgeFilter::default()
     };
-    let target = Target::new(project, &resolution);
+    let target = Target::new(project, resolution);
     // Deleting a module deletes its own uses (and its submodules').
     let dies_with_target =
         |file: usize| target.in_package(project.by_name[&project.files[file].module]);
-    let sites: Vec<usize> = (0..project.sites.len())
-        .filter(|&site| filter.keeps_site(project, site))
-        .filter(|&site| !dies_with_target(project.sites[site].file))
-        .filter(|&site| {
-            let (reached, hops) = resolver.resolve_site(site);
-            target.reached(&reached, &hops, project.sites[site].node)
-        })
-        .collect();
     // A site whose name other references reach through is a re-export.
     let mut passed_through: BTreeSet<(ModuleId, String)> = BTreeSet::new();
-    for &site in &sites {
-        for hop in resolver.resolve_site(site).1 {
-            passed_through.insert((hop.module, hop.name));
+    let mut sites: Vec<usize> = Vec::new();
+    for site in 0..project.sites.len() {
+        if !filter.keeps_site(project, site) || dies_with_target(project.sites[site].file) {
+            continue;
+        }
+        let (reached, hops) = resolver.resolve_site(site);
+        if target.reached(&reached, &hops, project.sites[site].node) {
+            sites.push(site);
+            passed_through.extend(hops.into_iter().map(|hop| (hop.module, hop.name)));
         }
     }
     for &site in &sites {

@@ -221,22 +221,13 @@ fn import_index(summary: &FileSummary) -> FxHashMap<TextSize, Vec<(String, u32)>
         .iter()
         .enumerate()
         .filter(|(_, site)| site.context.function)
-        .map(|(index, site)| {
-            let bound = match (&site.alias, &site.name) {
-                (Some(alias), _) => alias.clone(),
-                (None, Some(name)) => name.clone(),
-                (None, None) => site
-                    .module
-                    .as_deref()
-                    .and_then(|m| m.split('.').next())
-                    .unwrap_or_default()
-                    .to_string(),
-            };
-            (
+        .filter_map(|(index, site)| {
+            let bound = site.bound_name()?.to_string();
+            Some((
                 TextSize::new(site.statement_span.start),
                 bound,
                 index as u32,
-            )
+            ))
         });
     for (at, bound, site) in sites {
         index.entry(at).or_default().push((bound, site));

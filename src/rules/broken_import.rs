@@ -81,15 +81,8 @@ impl<'p> Evaluator<'p> {
         let record = &project.sites[site];
         let summary = project.summary(record.file);
         let import = &summary.imports[record.import];
-        let bound = match (&import.alias, &import.name) {
-            (Some(alias), _) => alias.as_str(),
-            (None, Some(name)) if name != "*" => name.as_str(),
-            (None, Some(_)) => return Vec::new(),
-            (None, None) => import
-                .module
-                .as_deref()
-                .and_then(|m| m.split('.').next())
-                .unwrap_or_default(),
+        let Some(bound) = import.bound_name() else {
+            return Vec::new();
         };
         let path = &project.files[record.file].rel;
         summary

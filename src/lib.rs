@@ -8,6 +8,7 @@ pub mod commands;
 pub mod config;
 pub mod discover;
 pub mod draw;
+pub mod entry_points;
 pub mod environment;
 pub mod exact;
 pub mod files;

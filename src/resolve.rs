@@ -16,6 +16,20 @@ const ABOVE_TOP: &str = "relative import climbs above the top-level package";
 /// Hops deeper than this end as unresolved instead of exhausting the stack.
 const MAX_DEPTH: usize = 4000;
 
+/// Attributes the import system sets on every module.
+const MODULE_ATTRIBUTES: &[&str] = &[
+    "__builtins__",
+    "__cached__",
+    "__dict__",
+    "__doc__",
+    "__file__",
+    "__loader__",
+    "__name__",
+    "__package__",
+    "__path__",
+    "__spec__",
+];
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Resolution {
     /// A class, function or value bound by binding `binding` of `module`.
@@ -193,26 +207,90 @@ impl<'p> Resolver<'p> {
 
     /// Resolves a dotted path: a module, or a module followed by attribute names.
     pub fn resolve_path(&mut self, path: &str) -> (Resolution, Vec<Hop>) {
-        let parts: Vec<&str> = path.split('.').collect();
         // `<six>.moves.<module>` and `<six>.moves…<name>` name no file of the repository.
-        if let Some(resolution) = self.six_moved(path, None).or_else(|| {
-            let (module, name) = path.rsplit_once('.')?;
-            self.six_moved(module, Some(name))
-        }) {
+        if let Some(resolution) = self.six_path(path) {
             return (resolution, Vec::new());
         }
-        for split in (1..=parts.len()).rev() {
-            let module = parts[..split].join(".");
-            let id = match self.project.internal(&module) {
-                Some(id) => id,
-                None => match self.registered(&module) {
-                    Some(id) => id,
-                    None => continue,
-                },
-            };
-            return self.resolve_attributes(id, &parts[split..]);
+        let parts: Vec<&str> = path.split('.').collect();
+        match self.module_prefix(&parts) {
+            Some((split, id)) => self.resolve_attributes(id, &parts[split..]),
+            None => (self.module_resolution(path), Vec::new()),
         }
-        (self.module_resolution(path), Vec::new())
+    }
+
+    /// A dotted path read the way `mock.patch` and `import_module` read it, step by
+    /// step: its longest module prefix, then one attribute at a time — through modules,
+    /// and into a class's own members — while each names something. The last step is
+    /// `Unresolved` when a module lacks the next attribute; the steps end early, with
+    /// no verdict, at an attribute of anything else (inherited, set at run time).
+    pub fn resolve_steps(&mut self, path: &str) -> Vec<(Resolution, Vec<Hop>)> {
+        if let Some(resolution) = self.six_path(path) {
+            return vec![(resolution, Vec::new())];
+        }
+        let parts: Vec<&str> = path.split('.').collect();
+        let Some((split, id)) = self.module_prefix(&parts) else {
+            return vec![(self.module_resolution(path), Vec::new())];
+        };
+        let mut steps = vec![(Resolution::Module(id), Vec::new())];
+        for attribute in &parts[split..] {
+            let step = match steps.last().map(|(r, _)| r) {
+                // Set on every module by the import system.
+                Some(Resolution::Module(_)) if MODULE_ATTRIBUTES.contains(attribute) => break,
+                Some(Resolution::Module(current)) => {
+                    let current = *current;
+                    let resolution = self.lookup(current, attribute);
+                    (resolution, self.chain_from((current, (*attribute).into())))
+                }
+                Some(&Resolution::Definition { module, binding }) => {
+                    let Some(member) = self.project.module_summary(module).and_then(|s| {
+                        s.members
+                            .iter()
+                            .position(|m| m.class == binding && m.name == *attribute)
+                    }) else {
+                        break;
+                    };
+                    let member = member as u32;
+                    (Resolution::Member { module, member }, Vec::new())
+                }
+                _ => break,
+            };
+            steps.push(step);
+        }
+        steps
+    }
+
+    /// `resolve_steps` of a string target of `file`.
+    pub fn resolve_string(
+        &mut self,
+        file: usize,
+        string: &crate::summary::StringTarget,
+    ) -> Vec<(Resolution, Vec<Hop>)> {
+        if string.kind.in_own_module() {
+            let module = &self.project.files[file].module;
+            self.resolve_steps(&format!("{module}.{}", string.path))
+        } else {
+            self.resolve_steps(&string.path)
+        }
+    }
+
+    fn six_path(&mut self, path: &str) -> Option<Resolution> {
+        self.six_moved(path, None).or_else(|| {
+            let (module, name) = path.rsplit_once('.')?;
+            self.six_moved(module, Some(name))
+        })
+    }
+
+    /// The longest prefix of `parts` that is a module of the repository (or one put in
+    /// `sys.modules`): how many parts, and the module.
+    fn module_prefix(&mut self, parts: &[&str]) -> Option<(usize, ModuleId)> {
+        (1..=parts.len()).rev().find_map(|split| {
+            let module = parts[..split].join(".");
+            let id = self
+                .project
+                .internal(&module)
+                .or_else(|| self.registered(&module))?;
+            Some((split, id))
+        })
     }
 
     /// Resolves `module.a.b...`: each attribute on the module the previous one named

@@ -238,6 +238,13 @@ pub enum StringKind {
     ImportModule,
     /// `pkgutil.resolve_name("…")`, `pydoc.locate("…")`.
     ResolveName,
+    /// `mock.patch.object(target, "name")`: `path` is `target`'s dotted name in the
+    /// file's module, then `name`.
+    PatchObject,
+    /// An entry of the module's `__all__`: `path` is the name.
+    All,
+    /// `module:attr` of an entry point in `pyproject.toml` or `setup.cfg`.
+    EntryPoint,
     /// Any other literal with two dots or more: a reference only when it names an
     /// existing path of the repository exactly.
     Literal,
@@ -249,8 +256,16 @@ impl StringKind {
             StringKind::Patch => "mock.patch",
             StringKind::ImportModule => "import_module",
             StringKind::ResolveName => "resolve_name",
+            StringKind::PatchObject => "mock.patch.object",
+            StringKind::All => "__all__",
+            StringKind::EntryPoint => "entry_point",
             StringKind::Literal => "literal",
         }
+    }
+
+    /// The path starts at a name of the file's own module, not at a top-level package.
+    pub fn in_own_module(self) -> bool {
+        matches!(self, StringKind::PatchObject | StringKind::All)
     }
 }
 

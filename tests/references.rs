@@ -87,9 +87,13 @@ fn a_patch_target_that_names_nothing_is_a_stale_string_target() {
         "warnings do not fail a check: {}",
         output.stdout
     );
-    assert_eq!(
-        output.stdout,
-        "src/lib/scoping.py:126:24: stale-string-target mock.patch target \"lib.core.Moved\" \
-         names nothing: `lib.core` does not bind `Moved`\n\nFound 0 errors and 1 warning.\n"
-    );
+    insta::assert_snapshot!(output.stdout);
+}
+
+#[test]
+fn entry_points_patch_object_and_all_entries_are_string_references() {
+    insta::assert_snapshot!(ok(
+        &fixture("references"),
+        &["refs", "lib.core.Engine", "--kind", "string"]
+    ));
 }

@@ -169,6 +169,18 @@ pub fn collect(
         uses_in(resolver, module, file, &target, &mut found);
         strings_in(resolver, file, &target, &mut found);
     }
+    let (entry_points, warnings) = crate::entry_points::read(project);
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+    for entry in entry_points {
+        let steps = resolver.resolve_steps(&entry.target.path);
+        if steps.iter().any(|(r, hops)| target.reached(r, hops, None)) {
+            let mut reference = string_reference(entry.rel, &entry.target);
+            reference.text = entry.text;
+            found.push((NOT_A_SOURCE_FILE, reference));
+        }
+    }
     found.sort_by(|a, b| (&a.1.path, a.1.line, a.1.col).cmp(&(&b.1.path, b.1.line, b.1.col)));
     found.dedup_by(|a, b| (&a.1.path, a.1.line, a.1.col) == (&b.1.path, b.1.line, b.1.col));
     found
@@ -321,25 +333,31 @@ fn strings_in(
     let summary = project.summary(file);
     for string in &summary.strings {
         let top = string.path.split('.').next().unwrap_or_default();
-        if project.internal(top).is_none() {
+        if !string.kind.in_own_module() && project.internal(top).is_none() {
             continue;
         }
-        let (resolution, hops) = resolver.resolve_path(&string.path);
-        if target.reached(&resolution, &hops, None) {
-            found.push((
-                file,
-                Reference {
-                    path: project.files[file].rel.clone(),
-                    line: string.position.line,
-                    col: string.position.col,
-                    kind: "string",
-                    string_kind: Some(string.kind.as_str()),
-                    via: Some(string.path.clone()),
-                    text: String::new(),
-                    offset: None,
-                },
-            ));
+        // `mock.patch("m.C.method")` breaks with `m.C` too.
+        let steps = resolver.resolve_string(file, string);
+        if steps.iter().any(|(r, hops)| target.reached(r, hops, None)) {
+            let path = project.files[file].rel.clone();
+            found.push((file, string_reference(path, string)));
         }
+    }
+}
+
+/// A reference outside the Python sources (an entry point): its text is already known.
+const NOT_A_SOURCE_FILE: usize = usize::MAX;
+
+fn string_reference(path: String, string: &crate::summary::StringTarget) -> Reference {
+    Reference {
+        path,
+        line: string.position.line,
+        col: string.position.col,
+        kind: "string",
+        string_kind: Some(string.kind.as_str()),
+        via: Some(string.path.clone()),
+        text: String::new(),
+        offset: None,
     }
 }
 
@@ -350,6 +368,9 @@ fn fill_text(project: &Project, found: &mut [(usize, Reference)]) {
         .par_chunk_by_mut(|a, b| a.0 == b.0)
         .for_each(|references| {
             let file = references[0].0;
+            if file == NOT_A_SOURCE_FILE {
+                return;
+            }
             let text = crate::parse::read_source(&project.files[file].path)
                 .ok()
                 .and_then(|source| match source {

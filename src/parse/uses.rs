@@ -484,6 +484,17 @@ fn string_reader(function: &Expr) -> Option<StringKind> {
     }
 }
 
+fn is_all(expr: &Expr) -> bool {
+    matches!(expr, Expr::Name(name) if name.id.as_str() == "__all__")
+}
+
+fn is_identifier(text: &str) -> bool {
+    text.chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_')
+        && text.chars().all(|c| c.is_alphanumeric() || c == '_')
+}
+
 /// The name an attribute chain starts at (`a` of `a.b.c`).
 fn chain_root(mut expr: &Expr) -> Option<&str> {
     loop {
@@ -553,6 +564,35 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
                     self.scopes.pop();
                 }
             }
+            Stmt::Assign(assign)
+                if self.scopes.is_empty()
+                    && matches!(&assign.targets[..], [target] if is_all(target)) =>
+            {
+                self.all_entries(&assign.value);
+                walk_stmt(self, stmt);
+            }
+            Stmt::AugAssign(assign) if self.scopes.is_empty() && is_all(&assign.target) => {
+                self.all_entries(&assign.value);
+                walk_stmt(self, stmt);
+            }
+            Stmt::AnnAssign(assign) if self.scopes.is_empty() && is_all(&assign.target) => {
+                if let Some(value) = &assign.value {
+                    self.all_entries(value);
+                }
+                walk_stmt(self, stmt);
+            }
+            Stmt::Expr(expr)
+                if self.scopes.is_empty()
+                    && let Expr::Call(call) = expr.value.as_ref()
+                    && let Expr::Attribute(method) = call.func.as_ref()
+                    && is_all(&method.value)
+                    && matches!(method.attr.as_str(), "append" | "extend") =>
+            {
+                if let Some(argument) = call.arguments.args.first() {
+                    self.all_entries(argument);
+                }
+                walk_stmt(self, stmt);
+            }
             Stmt::TypeAlias(alias) => {
                 let scoped = self.type_params(alias.type_params.as_deref());
                 self.visit_expr(&alias.value);
@@ -596,6 +636,7 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
             }
             Expr::StringLiteral(literal) => self.string_target(literal, StringKind::Literal),
             Expr::Call(call) => {
+                self.patch_object(call);
                 if let Some(kind) = string_reader(&call.func)
                     && let Some(Expr::StringLiteral(literal)) = call.arguments.args.first()
                 {
@@ -633,6 +674,78 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
 }
 
 impl<'a> Collector<'a, '_> {
+    /// `mock.patch.object(target, "name")` with `target` a dotted name rooted at a
+    /// module-level name: a reference to `target.name`.
+    fn patch_object(&mut self, call: &'a ruff_python_ast::ExprCall) {
+        let Expr::Attribute(function) = call.func.as_ref() else {
+            return;
+        };
+        let is_patch = match function.value.as_ref() {
+            Expr::Name(name) => name.id.as_str() == "patch",
+            Expr::Attribute(inner) => inner.attr.as_str() == "patch",
+            _ => false,
+        };
+        if function.attr.as_str() != "object" || !is_patch {
+            return;
+        }
+        let [target, Expr::StringLiteral(literal), ..] = &call.arguments.args[..] else {
+            return;
+        };
+        let Some((root, _, chain)) = attribute_chain(target) else {
+            return;
+        };
+        if !matches!(self.reads(root), Read::Module) {
+            return;
+        }
+        let mut path = root.to_string();
+        for (attribute, _) in chain {
+            path.push('.');
+            path.push_str(attribute);
+        }
+        self.named_string(literal, &path, StringKind::PatchObject);
+    }
+
+    /// The string entries of a module-level `__all__` assignment, `+=`, `.append` or
+    /// `.extend`: each a reference to the name it exports.
+    fn all_entries(&mut self, value: &'a Expr) {
+        match value {
+            Expr::List(list) => list.elts.iter().for_each(|e| self.all_entries(e)),
+            Expr::Tuple(tuple) => tuple.elts.iter().for_each(|e| self.all_entries(e)),
+            Expr::Set(set) => set.elts.iter().for_each(|e| self.all_entries(e)),
+            Expr::BinOp(binop) => {
+                self.all_entries(&binop.left);
+                self.all_entries(&binop.right);
+            }
+            Expr::StringLiteral(literal) => self.named_string(literal, "", StringKind::All),
+            _ => {}
+        }
+    }
+
+    /// A literal that is one identifier, recorded as `prefix.identifier`.
+    fn named_string(
+        &mut self,
+        literal: &ruff_python_ast::ExprStringLiteral,
+        prefix: &str,
+        kind: StringKind,
+    ) {
+        let [part] = literal.value.as_slice() else {
+            return;
+        };
+        if !is_identifier(&part.value) {
+            return;
+        }
+        let path = match prefix {
+            "" => part.value.to_string(),
+            prefix => format!("{prefix}.{}", part.value),
+        };
+        let position = self.position(part.range().start() + part.flags.opener_len());
+        self.summary.strings.push(StringTarget {
+            path,
+            position,
+            kind,
+        });
+    }
+
     /// Records a string literal that is a dotted path (`a.b.C`, or `a.b:C` for a
     /// resolver); a plain literal only with two dots or more.
     fn string_target(&mut self, literal: &ruff_python_ast::ExprStringLiteral, kind: StringKind) {
@@ -644,14 +757,7 @@ impl<'a> Collector<'a, '_> {
             StringKind::ResolveName => text.replacen(':', ".", 1),
             _ => text.to_string(),
         };
-        let dotted = !path.is_empty()
-            && path.split('.').all(|piece| {
-                piece
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_alphabetic() || c == '_')
-                    && piece.chars().all(|c| c.is_alphanumeric() || c == '_')
-            });
+        let dotted = path.split('.').all(is_identifier);
         if !dotted || (kind == StringKind::Literal && path.matches('.').count() < 2) {
             return;
         }

@@ -119,7 +119,10 @@ impl<'p> Evaluator<'p> {
                 let names_deleted = deleted
                     .iter()
                     .any(|d| string.path == *d || string.path.starts_with(&format!("{d}.")));
-                let explicit = string.kind != crate::summary::StringKind::Literal;
+                // Strings that start at a name of their own module break with the
+                // import of that name, reported as a use.
+                let explicit = !matches!(string.kind, crate::summary::StringKind::Literal)
+                    && !string.kind.in_own_module();
                 if names_deleted && explicit {
                     let mut finding = self.use_finding(
                         &source.rel,

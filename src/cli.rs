@@ -271,6 +271,8 @@ impl Command {
             Command::Imports { .. }
             | Command::Path { .. }
             | Command::Cycles { .. }
+            | Command::Refs { .. }
+            | Command::Why { .. }
             | Command::Init { .. } => false,
             _ => true,
         }

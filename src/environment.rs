@@ -394,6 +394,20 @@ impl Environment {
         }
     }
 
+    /// A fingerprint of what the environment decides: the target version and the
+    /// packages it holds.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = rustc_hash::FxHasher::default();
+        self.python_version.hash(&mut hasher);
+        if let Some(packages) = &self.packages {
+            let mut names: Vec<&String> = packages.iter().collect();
+            names.sort_unstable();
+            names.hash(&mut hasher);
+        }
+        hasher.finish()
+    }
+
     fn in_stdlib(&self, top: &str) -> bool {
         STDLIB.binary_search(&top).is_ok()
             && !REMOVED

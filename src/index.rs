@@ -142,6 +142,17 @@ pub struct Project {
     pub binders: OnceLock<Binders>,
     /// Each module's place in name order; built on first use.
     name_ranks: OnceLock<Vec<u32>>,
+    /// Where the cache lives and what its contents are (set by `load` when the cache is
+    /// used): what may be derived from the project and kept beside the snapshot.
+    pub cache: Option<CacheState>,
+}
+
+/// The cache directory, and a fingerprint of everything indexed: the layout and each
+/// file's path and content.
+#[derive(Clone, Debug)]
+pub struct CacheState {
+    pub dir: PathBuf,
+    pub state: u64,
 }
 
 /// (hash of a name, a module with a definition bound to it), sorted: names are looked up
@@ -173,6 +184,7 @@ impl Project {
             changed_files: Vec::new(),
             binders: OnceLock::new(),
             name_ranks: OnceLock::new(),
+            cache: None,
         }
     }
 

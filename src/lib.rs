@@ -20,6 +20,7 @@ pub mod load;
 pub mod nesting;
 pub mod parse;
 pub mod query;
+pub mod references;
 pub mod resolve;
 pub mod rows;
 pub mod rules;

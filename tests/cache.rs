@@ -298,3 +298,40 @@ fn companion_stubs_and_extension_modules_are_cached_like_any_file() {
     common::write_file(root, "pkg/__init__.pyi", "X: str\n");
     assert_same_as_without_cache(root, &["why", "pkg._fast.thing"]);
 }
+
+const REFS: &[&str] = &[
+    "refs",
+    "netra_backend.app.websocket_core.unified_manager.UnifiedWebSocketManager",
+];
+
+#[test]
+fn refs_from_the_reference_index_match_a_run_without_cache_after_edits() {
+    let repo = seed_repo();
+    let index = repo.path().join(".ssot-graph-cache/references.bin");
+    assert_same_as_without_cache(repo.path(), REFS);
+    assert!(index.is_file(), "the first refs keeps its index");
+    let before = run(repo.path(), REFS).stdout;
+    let agent = repo.path().join("netra_backend/app/agents/chat_agent.py");
+    let mut text = std::fs::read_to_string(&agent).unwrap();
+    text.push_str(
+        "from netra_backend.app.websocket_core.unified_manager import UnifiedWebSocketManager\n\
+         UnifiedWebSocketManager()\n",
+    );
+    std::fs::write(&agent, text).unwrap();
+    let (cached, uncached) = answers(repo.path(), REFS);
+    assert_eq!(cached, uncached);
+    assert_ne!(cached.1, before, "an edit is seen through the index");
+    assert!(cached.1.contains("chat_agent.py"), "{}", cached.1);
+    let good = std::fs::read(&index).unwrap();
+    let mut flipped = good.clone();
+    let last = flipped.len() - 2;
+    flipped[last] ^= 0xff;
+    for (what, bytes) in [
+        ("empty", Vec::new()),
+        ("truncated", good[..good.len() / 2].to_vec()),
+        ("a byte flipped", flipped),
+    ] {
+        std::fs::write(&index, bytes).unwrap();
+        assert_eq!(run(repo.path(), REFS).stdout, cached.1, "{what}");
+    }
+}

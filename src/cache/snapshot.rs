@@ -154,6 +154,53 @@ pub struct Snapshot {
 impl Snapshot {
     /// Reads `path`; `Ok(None)` when there is none, an error saying why it is unusable.
     pub fn read(path: &Path, key: u64) -> Result<Option<Snapshot>> {
+        let Some(container) = Container::open(path, MAGIC)? else {
+            return Ok(None);
+        };
+        let header: Header = exact::within(container.header.len(), || {
+            bincode::deserialize(&container.header)
+        })
+        .context("cannot decode")?;
+        if header.tool != env!("CARGO_PKG_VERSION") {
+            bail!("written by ssot-graph {}", header.tool);
+        }
+        if header.key != key {
+            bail!("settings changed");
+        }
+        if container.blobs_len != header.blobs_len {
+            bail!("truncated");
+        }
+        Ok(Some(Snapshot {
+            header,
+            file: container.file,
+            blobs_start: container.blobs_start,
+        }))
+    }
+
+    /// The raw bytes of a stored summary, if they are intact (a file cut short since it
+    /// was opened reads short: `None`).
+    pub fn blob(&self, blob: BlobRef) -> Option<Vec<u8>> {
+        read_blob(&self.file, self.blobs_start, self.header.blobs_len, blob)
+    }
+
+    pub fn summary(&self, blob: BlobRef) -> Option<FileSummary> {
+        let bytes = self.blob(blob)?;
+        exact::within(bytes.len(), || bincode::deserialize(&bytes)).ok()
+    }
+}
+
+/// A cache file opened: its header's bytes (checksum verified), and its blob area.
+pub struct Container {
+    pub header: Vec<u8>,
+    pub file: std::fs::File,
+    pub blobs_start: u64,
+    pub blobs_len: u64,
+}
+
+impl Container {
+    /// Opens `path` if it is a cache file starting with `magic`: `Ok(None)` when there is
+    /// none, an error saying why it is unusable.
+    pub fn open(path: &Path, magic: &[u8; 8]) -> Result<Option<Container>> {
         let file = match std::fs::File::open(path) {
             Ok(file) => file,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -161,7 +208,7 @@ impl Snapshot {
         };
         let size = file.metadata().context("cannot open")?.len();
         let mut prefix = [0u8; PREFIX];
-        if size < PREFIX as u64 || read_at(&file, &mut prefix, 0).is_err() || &prefix[..8] != MAGIC
+        if size < PREFIX as u64 || read_at(&file, &mut prefix, 0).is_err() || &prefix[..8] != magic
         {
             bail!("not a cache file of this format");
         }
@@ -171,45 +218,32 @@ impl Snapshot {
         if header_len > size - PREFIX as u64 {
             bail!("truncated");
         }
-        let mut header_bytes = vec![0u8; header_len as usize];
-        read_at(&file, &mut header_bytes, PREFIX as u64).context("truncated")?;
-        if checksum(&header_bytes) != stored_checksum {
+        let mut header = vec![0u8; header_len as usize];
+        read_at(&file, &mut header, PREFIX as u64).context("truncated")?;
+        if checksum(&header) != stored_checksum {
             bail!("checksum mismatch (damaged, or written by another build)");
         }
-        let header: Header =
-            exact::within(header_bytes.len(), || bincode::deserialize(&header_bytes))
-                .context("cannot decode")?;
-        if header.tool != env!("CARGO_PKG_VERSION") {
-            bail!("written by ssot-graph {}", header.tool);
-        }
-        if header.key != key {
-            bail!("settings changed");
-        }
-        if size - PREFIX as u64 - header_len != header.blobs_len {
-            bail!("truncated");
-        }
-        Ok(Some(Snapshot {
+        Ok(Some(Container {
             header,
             file,
             blobs_start: PREFIX as u64 + header_len,
+            blobs_len: size - PREFIX as u64 - header_len,
         }))
     }
 
-    /// The raw bytes of a stored summary, if they are intact (a file cut short since it
-    /// was opened reads short: `None`).
     pub fn blob(&self, blob: BlobRef) -> Option<Vec<u8>> {
-        if blob.len > self.header.blobs_len || blob.offset > self.header.blobs_len - blob.len {
-            return None;
-        }
-        let mut bytes = vec![0u8; blob.len as usize];
-        read_at(&self.file, &mut bytes, self.blobs_start + blob.offset).ok()?;
-        (checksum(&bytes) == blob.checksum).then_some(bytes)
+        read_blob(&self.file, self.blobs_start, self.blobs_len, blob)
     }
+}
 
-    pub fn summary(&self, blob: BlobRef) -> Option<FileSummary> {
-        let bytes = self.blob(blob)?;
-        exact::within(bytes.len(), || bincode::deserialize(&bytes)).ok()
+/// The bytes of `blob`, if they are intact.
+fn read_blob(file: &std::fs::File, start: u64, len: u64, blob: BlobRef) -> Option<Vec<u8>> {
+    if blob.len > len || blob.offset > len - blob.len {
+        return None;
     }
+    let mut bytes = vec![0u8; blob.len as usize];
+    read_at(file, &mut bytes, start + blob.offset).ok()?;
+    (checksum(&bytes) == blob.checksum).then_some(bytes)
 }
 
 /// Fills `buffer` from `offset` of `file`; a file that ends first is an error.
@@ -252,18 +286,39 @@ pub fn encode(summary: &FileSummary) -> Vec<u8> {
 /// Writes a snapshot to `path` atomically; `header.files[i].blob` is filled in from
 /// `blobs[i]`. Concurrent writers each replace the file whole.
 pub fn write(path: &Path, mut header: Header, blobs: &[Blob]) -> Result<()> {
-    let mut offset = 0u64;
-    for (file, blob) in header.files.iter_mut().zip(blobs) {
-        let bytes = blob.bytes();
-        file.blob = BlobRef {
-            offset,
-            len: bytes.len() as u64,
-            checksum: checksum(bytes),
-        };
-        offset += bytes.len() as u64;
+    let refs = place_blobs(blobs.iter().map(Blob::bytes));
+    for (file, blob) in header.files.iter_mut().zip(&refs) {
+        file.blob = *blob;
     }
-    header.blobs_len = offset;
+    header.blobs_len = refs.last().map_or(0, |b| b.offset + b.len);
     let header_bytes = bincode::serialize(&header)?;
+    write_container(path, MAGIC, &header_bytes, blobs.iter().map(Blob::bytes))
+}
+
+/// Where each of `blobs` goes in a blob area written in order.
+pub fn place_blobs<'b>(blobs: impl Iterator<Item = &'b [u8]>) -> Vec<BlobRef> {
+    let mut offset = 0u64;
+    blobs
+        .map(|bytes| {
+            let blob = BlobRef {
+                offset,
+                len: bytes.len() as u64,
+                checksum: checksum(bytes),
+            };
+            offset += bytes.len() as u64;
+            blob
+        })
+        .collect()
+}
+
+/// Writes a cache file atomically: `magic`, the header and the blobs in order, in the
+/// cache folder (created, with a `.gitignore`, when missing).
+pub fn write_container<'b>(
+    path: &Path,
+    magic: &[u8; 8],
+    header: &[u8],
+    blobs: impl Iterator<Item = &'b [u8]>,
+) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let ignore = dir.join(".gitignore");
@@ -275,12 +330,12 @@ pub fn write(path: &Path, mut header: Header, blobs: &[Blob]) -> Result<()> {
     }
     let mut out = std::io::BufWriter::with_capacity(1 << 20, tempfile::NamedTempFile::new_in(dir)?);
     use std::io::Write;
-    out.write_all(MAGIC)?;
-    out.write_all(&(header_bytes.len() as u64).to_le_bytes())?;
-    out.write_all(&checksum(&header_bytes).to_le_bytes())?;
-    out.write_all(&header_bytes)?;
+    out.write_all(magic)?;
+    out.write_all(&(header.len() as u64).to_le_bytes())?;
+    out.write_all(&checksum(header).to_le_bytes())?;
+    out.write_all(header)?;
     for blob in blobs {
-        out.write_all(blob.bytes())?;
+        out.write_all(blob)?;
     }
     let file = out.into_inner().map_err(|e| e.into_error())?;
     file.persist(path)?;

@@ -194,6 +194,12 @@ fn decode_utf8(bytes: Vec<u8>) -> Result<String, Diagnostic> {
     })
 }
 
+/// The file declares an encoding other than UTF-8 (`# -*- coding: latin-1 -*-`): its
+/// bytes are not its text.
+pub fn declares_other_encoding(bytes: &[u8]) -> bool {
+    coding_declaration(bytes).is_some_and(|label| !is_utf8_label(&label))
+}
+
 fn is_utf8_label(label: &str) -> bool {
     let label = label.to_ascii_lowercase().replace('_', "-");
     label == "utf-8" || label == "utf8" || label.starts_with("utf-8-")

@@ -1,0 +1,527 @@
+//! References: every import, re-export, use, attribute read and string that reaches a
+//! definition or a module, found by one walk over the import sites and each file's uses
+//! and strings (`walk`). `refs` of one module walks for it alone; every definition's
+//! references are walked at once into a `ReferenceIndex`, kept beside the cache snapshot
+//! so that a warm `refs`, `report` or `duplicates` reads only the rows it needs.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
+
+use crate::cache::snapshot::{self, BlobRef, Container};
+use crate::graph::EdgeFilter;
+use crate::index::{ModuleId, Project};
+use crate::query;
+use crate::resolve::{Hop, Resolution, Resolver};
+use crate::summary::{Position, StringKind, StringTarget};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Reference {
+    pub path: String,
+    pub line: u32,
+    /// Of the name token itself (for `m.Name`, of `Name`).
+    pub col: u32,
+    pub kind: &'static str,
+    /// For a string: what reads it (`mock.patch`, `import_module`, `resolve_name`,
+    /// `literal`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub string_kind: Option<&'static str>,
+    /// For an import: the module path it names; for an attribute: the chain read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+    /// The source line, trimmed.
+    pub text: String,
+    /// A byte offset in the file to place the reference at once it is read (an import's
+    /// name token); `line` and `col` are set from it.
+    #[serde(skip)]
+    pub offset: Option<u32>,
+}
+
+/// The reference kinds, as `refs --kind` names them.
+pub const KINDS: [&str; 5] = ["import", "reexport", "use", "attribute", "string"];
+
+/// A reference as the walk finds it: its file and place, without its path and text
+/// (the form the index stores).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Row {
+    file: u32,
+    line: u32,
+    col: u32,
+    /// Index into `KINDS`.
+    kind: u8,
+    string_kind: Option<StringKind>,
+    via: Option<String>,
+    /// See `Reference::offset`.
+    offset: Option<u32>,
+}
+
+impl Row {
+    fn new(file: usize, position: Position, kind: &str, via: Option<String>) -> Row {
+        Row {
+            file: file as u32,
+            line: position.line,
+            col: position.col,
+            kind: KINDS.iter().position(|k| *k == kind).unwrap_or(0) as u8,
+            string_kind: None,
+            via,
+            offset: None,
+        }
+    }
+
+    fn string(file: usize, string: &StringTarget) -> Row {
+        Row {
+            string_kind: Some(string.kind),
+            ..Row::new(file, string.position, "string", Some(string.path.clone()))
+        }
+    }
+
+    fn reference(self, project: &Project) -> Option<(usize, Reference)> {
+        let file = self.file as usize;
+        let reference = Reference {
+            path: project.files.get(file)?.rel.clone(),
+            line: self.line,
+            col: self.col,
+            kind: KINDS.get(self.kind as usize)?,
+            string_kind: self.string_kind.map(StringKind::as_str),
+            via: self.via,
+            text: String::new(),
+            offset: self.offset,
+        };
+        Some((file, reference))
+    }
+}
+
+/// Whether a resolution is something of the repository that can be referenced.
+pub fn has_references(resolution: &Resolution) -> bool {
+    is_definition(resolution) || matches!(resolution, Resolution::Module(_))
+}
+
+/// A definition of the repository: what the index holds references of.
+fn is_definition(resolution: &Resolution) -> bool {
+    matches!(
+        resolution,
+        Resolution::Definition { .. } | Resolution::Member { .. } | Resolution::Compiled { .. }
+    )
+}
+
+/// A reference outside the Python sources (an entry point): its text is already known.
+pub const NOT_A_SOURCE_FILE: usize = usize::MAX;
+
+/// Every reference to `resolution`, each with its file, not yet placed exactly nor
+/// given its source line (see `refs::fill_text`); sorted by path, line and column. A
+/// definition's come from the index (read from the cache, or built and kept there).
+pub fn collect(
+    resolver: &mut Resolver,
+    resolution: &Resolution,
+    include_tests: bool,
+) -> Vec<(usize, Reference)> {
+    let project = resolver.project();
+    let indexed = (is_definition(resolution) && project.cache.is_some())
+        .then(|| ReferenceIndex::open(resolver).take(project, resolution, include_tests))
+        .flatten();
+    // Without a cache (or with a damaged entry) the walk is for this target alone.
+    let rows = indexed.unwrap_or_else(|| {
+        project.summaries.load_all();
+        let mut sink = TargetSink {
+            target: Target::new(project, resolution),
+            found: Vec::new(),
+        };
+        walk(resolver, include_tests, &mut sink);
+        sink.found
+    });
+    let mut found: Vec<(usize, Reference)> = rows
+        .into_iter()
+        .filter_map(|row| row.reference(project))
+        .collect();
+    entry_points(resolver, &Target::new(project, resolution), &mut found);
+    found.sort_by(|a, b| (&a.1.path, a.1.line, a.1.col).cmp(&(&b.1.path, b.1.line, b.1.col)));
+    found.dedup_by(|a, b| (&a.1.path, a.1.line, a.1.col) == (&b.1.path, b.1.line, b.1.col));
+    found
+}
+
+/// The entry points of `pyproject.toml` and `setup.cfg` that reach `target`.
+fn entry_points(resolver: &mut Resolver, target: &Target, found: &mut Vec<(usize, Reference)>) {
+    let (entry_points, warnings) = crate::entry_points::read(resolver.project());
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+    for entry in entry_points {
+        let steps = resolver.resolve_steps(&entry.target.path);
+        if steps.iter().any(|(r, hops)| target.reached(r, hops, None)) {
+            let string = &entry.target;
+            let reference = Reference {
+                path: entry.rel,
+                line: string.position.line,
+                col: string.position.col,
+                kind: "string",
+                string_kind: Some(string.kind.as_str()),
+                via: Some(string.path.clone()),
+                text: entry.text,
+                offset: None,
+            };
+            found.push((NOT_A_SOURCE_FILE, reference));
+        }
+    }
+}
+
+/// What a walk does with what it meets.
+trait Sink {
+    /// Whether something resolving to `resolution` through `hops` (an import naming
+    /// module `node`) is a reference the walk wants.
+    fn wants(&self, resolution: &Resolution, hops: &[Hop], node: Option<ModuleId>) -> bool;
+    /// A file whose references are not wanted.
+    fn skips(&self, project: &Project, file: usize) -> bool;
+    fn found(&mut self, resolution: &Resolution, row: Row);
+}
+
+/// The walk for one target.
+struct TargetSink {
+    target: Target,
+    found: Vec<Row>,
+}
+
+impl Sink for TargetSink {
+    fn wants(&self, resolution: &Resolution, hops: &[Hop], node: Option<ModuleId>) -> bool {
+        self.target.reached(resolution, hops, node)
+    }
+
+    /// Deleting a module deletes its own uses (and its submodules').
+    fn skips(&self, project: &Project, file: usize) -> bool {
+        self.target
+            .in_package(project.by_name[&project.files[file].module])
+    }
+
+    fn found(&mut self, _: &Resolution, row: Row) {
+        self.found.push(row);
+    }
+}
+
+/// The walk for every definition at once.
+#[derive(Default)]
+struct IndexSink {
+    found: FxHashMap<Resolution, Vec<Row>>,
+}
+
+impl Sink for IndexSink {
+    fn wants(&self, resolution: &Resolution, _: &[Hop], _: Option<ModuleId>) -> bool {
+        is_definition(resolution)
+    }
+
+    fn skips(&self, _: &Project, _: usize) -> bool {
+        false
+    }
+
+    fn found(&mut self, resolution: &Resolution, row: Row) {
+        match self.found.get_mut(resolution) {
+            Some(rows) => rows.push(row),
+            None => {
+                self.found.insert(resolution.clone(), vec![row]);
+            }
+        }
+    }
+}
+
+/// Walks every import site, use and string of the repository into `sink`.
+fn walk(resolver: &mut Resolver, include_tests: bool, sink: &mut impl Sink) {
+    let project = resolver.project();
+    let filter = EdgeFilter {
+        tests: include_tests,
+        ..EdgeFilter::default()
+    };
+    // A site whose name other references to the same definition reach through is a
+    // re-export (a name bound in two branches may lead elsewhere for others).
+    let mut passed_through: FxHashSet<(ModuleId, String, Resolution)> = FxHashSet::default();
+    let mut sites: Vec<(usize, Resolution)> = Vec::new();
+    for site in 0..project.sites.len() {
+        if !filter.keeps_site(project, site) || sink.skips(project, project.sites[site].file) {
+            continue;
+        }
+        let (reached, hops) = resolver.resolve_site(site);
+        if sink.wants(&reached, &hops, project.sites[site].node) {
+            passed_through.extend(
+                hops.into_iter()
+                    .map(|hop| (hop.module, hop.name, reached.clone())),
+            );
+            sites.push((site, reached));
+        }
+    }
+    for (site, resolution) in sites {
+        let record = &project.sites[site];
+        let import = project.import_site(site);
+        let bound = import.bound_name().unwrap_or_default().to_string();
+        let reexport = passed_through.contains(&(record.importer, bound, resolution.clone()));
+        let kind = if reexport { "reexport" } else { "import" };
+        let via = record.target.as_deref().map(str::to_string);
+        let row = Row {
+            offset: Some(import.alias_span.start),
+            ..Row::new(record.file, import.position, kind, via)
+        };
+        sink.found(&resolution, row);
+    }
+    for file in 0..project.files.len() {
+        let source = &project.files[file];
+        if (!include_tests && source.is_test) || source.companion || sink.skips(project, file) {
+            continue;
+        }
+        let module = project.by_name[&source.module];
+        uses_in(resolver, module, file, sink);
+        strings_in(resolver, file, sink);
+    }
+}
+
+/// What references are looked for: a definition, or a module with its submodules (what
+/// breaks when it is deleted).
+pub struct Target {
+    resolution: Resolution,
+    package: Option<FxHashSet<ModuleId>>,
+}
+
+impl Target {
+    pub fn new(project: &Project, resolution: &Resolution) -> Target {
+        let package = match resolution {
+            Resolution::Module(m) => {
+                let name = &project.modules[*m as usize].name;
+                let prefix = format!("{name}.");
+                Some(
+                    (0..project.modules.len() as ModuleId)
+                        .filter(|&id| {
+                            let module = &project.modules[id as usize].name;
+                            module == name || module.starts_with(&prefix)
+                        })
+                        .collect(),
+                )
+            }
+            _ => None,
+        };
+        Target {
+            resolution: resolution.clone(),
+            package,
+        }
+    }
+
+    /// The module is the target module or one of its submodules.
+    fn in_package(&self, module: ModuleId) -> bool {
+        self.package.as_ref().is_some_and(|p| p.contains(&module))
+    }
+
+    /// Something that resolves to `resolution` through `hops` (and names `node`) reaches
+    /// the target.
+    fn reached(&self, resolution: &Resolution, hops: &[Hop], node: Option<ModuleId>) -> bool {
+        *resolution == self.resolution
+            || (self.package.is_some()
+                && (hops.iter().any(|h| self.in_package(h.module))
+                    || node.is_some_and(|n| self.in_package(n))
+                    || query::resolution_module(resolution).is_some_and(|m| self.in_package(m))))
+    }
+}
+
+/// The uses of module-level names in `file` the sink wants: the name itself, or an
+/// attribute read through the modules it names.
+fn uses_in(resolver: &mut Resolver, module: ModuleId, file: usize, sink: &mut impl Sink) {
+    let project = resolver.project();
+    let summary = project.summary(file);
+    // A file reads the same few names again and again: each resolved once here.
+    let mut module_names: FxHashMap<u32, (Resolution, Vec<Hop>)> = FxHashMap::default();
+    for used in &summary.uses {
+        let name = summary.use_names[used.name as usize].as_str();
+        let (mut resolution, hops) = match used.import {
+            u32::MAX => module_names
+                .entry(used.name)
+                .or_insert_with(|| resolver.resolve_attributes(module, &[name]))
+                .clone(),
+            import => {
+                let plain_import = summary.imports[import as usize].name.is_none()
+                    && summary.imports[import as usize].alias.is_none();
+                match project.site_of(file, import as usize) {
+                    // `import a.b` binds `a`.
+                    Some(_) if plain_import => resolver.resolve_path(name),
+                    Some(site) => resolver.resolve_site(site),
+                    None => continue,
+                }
+            }
+        };
+        // A name reached through a module breaks with it (`from m import f`, then `f()`).
+        if sink.wants(&resolution, &hops, None) {
+            sink.found(&resolution, Row::new(file, used.position, "use", None));
+            continue;
+        }
+        let start = used.attributes as usize;
+        let attributes = &summary.use_attributes[start..start + used.attribute_count as usize];
+        let mut chain = name.to_string();
+        for attribute in attributes {
+            let Resolution::Module(inner) = resolution else {
+                break;
+            };
+            let attribute_name = summary.use_names[attribute.name as usize].as_str();
+            chain.push('.');
+            chain.push_str(attribute_name);
+            resolution = resolver.resolve_name(inner, attribute_name);
+            if sink.wants(&resolution, &[], None) {
+                let via = Some(chain.clone());
+                sink.found(
+                    &resolution,
+                    Row::new(file, attribute.position, "attribute", via),
+                );
+                break;
+            }
+        }
+    }
+}
+
+/// The string literals of `file` the sink wants: each step of the dotted path it names
+/// (`mock.patch("m.C.method")` breaks with `m.C` too).
+fn strings_in(resolver: &mut Resolver, file: usize, sink: &mut impl Sink) {
+    let project = resolver.project();
+    let summary = project.summary(file);
+    for string in &summary.strings {
+        let top = string.path.split('.').next().unwrap_or_default();
+        if !string.kind.in_own_module() && project.internal(top).is_none() {
+            continue;
+        }
+        for (resolution, hops) in resolver.resolve_string(file, string) {
+            if sink.wants(&resolution, &hops, None) {
+                sink.found(&resolution, Row::string(file, string));
+            }
+        }
+    }
+}
+
+/// Every definition's references (tests included), by definition; read from the cache
+/// folder, or walked and written there.
+pub struct ReferenceIndex {
+    source: IndexSource,
+}
+
+enum IndexSource {
+    Stored {
+        container: Container,
+        keys: FxHashMap<Key, BlobRef>,
+    },
+    Walked(FxHashMap<Resolution, Vec<Row>>),
+}
+
+/// The cache file next to the snapshot; the last byte is the layout version.
+const MAGIC: &[u8; 8] = b"SSOTR\x00\x00\x01";
+const FILE_NAME: &str = "references.bin";
+
+/// A definition, as stored (module ids are stable for one cache state).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+enum Key {
+    Definition(ModuleId, u32),
+    Member(ModuleId, u32),
+    Compiled(ModuleId, String),
+}
+
+impl Key {
+    fn of(resolution: &Resolution) -> Option<Key> {
+        Some(match resolution {
+            Resolution::Definition { module, binding } => Key::Definition(*module, *binding),
+            Resolution::Member { module, member } => Key::Member(*module, *member),
+            Resolution::Compiled { module, name } => Key::Compiled(*module, name.clone()),
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct IndexHeader {
+    tool: String,
+    state: u64,
+    environment: u64,
+    keys: Vec<(Key, BlobRef)>,
+}
+
+impl ReferenceIndex {
+    /// The index of the project's cache state: the stored one when it is current, else
+    /// walked now and stored (failures to store are silent: the answer is the same).
+    pub fn open(resolver: &mut Resolver) -> ReferenceIndex {
+        let project = resolver.project();
+        if let Some(stored) = Self::read(project) {
+            return stored;
+        }
+        // The walk reads every summary: decode them in parallel first.
+        project.summaries.load_all();
+        let mut sink = IndexSink::default();
+        walk(resolver, true, &mut sink);
+        let _ = Self::write(project, &sink.found);
+        ReferenceIndex {
+            source: IndexSource::Walked(sink.found),
+        }
+    }
+
+    fn path(project: &Project) -> Option<(std::path::PathBuf, u64, u64)> {
+        let cache = project.cache.as_ref()?;
+        let environment = project.environment.fingerprint();
+        Some((cache.dir.join(FILE_NAME), cache.state, environment))
+    }
+
+    fn read(project: &Project) -> Option<ReferenceIndex> {
+        let (path, state, environment) = Self::path(project)?;
+        let container = Container::open(&path, MAGIC).ok()??;
+        let header: IndexHeader = crate::exact::within(container.header.len(), || {
+            bincode::deserialize(&container.header)
+        })
+        .ok()?;
+        let current = header.tool == env!("CARGO_PKG_VERSION")
+            && header.state == state
+            && header.environment == environment;
+        current.then(|| ReferenceIndex {
+            source: IndexSource::Stored {
+                container,
+                keys: header.keys.into_iter().collect(),
+            },
+        })
+    }
+
+    fn write(project: &Project, found: &FxHashMap<Resolution, Vec<Row>>) -> anyhow::Result<()> {
+        let Some((path, state, environment)) = Self::path(project) else {
+            return Ok(());
+        };
+        let mut keys = Vec::with_capacity(found.len());
+        let mut blobs = Vec::with_capacity(found.len());
+        for (resolution, rows) in found {
+            let Some(key) = Key::of(resolution) else {
+                continue;
+            };
+            keys.push(key);
+            blobs.push(bincode::serialize(rows)?);
+        }
+        let placed = snapshot::place_blobs(blobs.iter().map(Vec::as_slice));
+        let header = IndexHeader {
+            tool: env!("CARGO_PKG_VERSION").to_string(),
+            state,
+            environment,
+            keys: keys.into_iter().zip(placed).collect(),
+        };
+        let header = bincode::serialize(&header)?;
+        snapshot::write_container(&path, MAGIC, &header, blobs.iter().map(Vec::as_slice))
+    }
+
+    /// The references of `resolution`, tests left out unless `include_tests`; `None`
+    /// when its stored entry is damaged.
+    fn take(
+        self,
+        project: &Project,
+        resolution: &Resolution,
+        include_tests: bool,
+    ) -> Option<Vec<Row>> {
+        let mut rows = match self.source {
+            IndexSource::Walked(mut walked) => walked.remove(resolution).unwrap_or_default(),
+            IndexSource::Stored { container, keys } => {
+                let Some(blob) = Key::of(resolution).and_then(|key| keys.get(&key).copied()) else {
+                    return Some(Vec::new());
+                };
+                let bytes = container.blob(blob)?;
+                crate::exact::within(bytes.len(), || bincode::deserialize(&bytes)).ok()?
+            }
+        };
+        if !include_tests {
+            rows.retain(|row| {
+                project
+                    .files
+                    .get(row.file as usize)
+                    .is_some_and(|f| !f.is_test)
+            });
+        }
+        Some(rows)
+    }
+}

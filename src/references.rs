@@ -103,6 +103,27 @@ fn is_definition(resolution: &Resolution) -> bool {
     )
 }
 
+/// How many reads of the name an import site binds its file makes (by the scoping of
+/// the uses pass: a function's own import is read in that function only).
+pub fn uses_of_site(project: &Project, site: usize) -> usize {
+    let record = &project.sites[site];
+    let import = project.import_site(site);
+    let Some(bound) = import.bound_name() else {
+        return 0;
+    };
+    let summary = project.summary(record.file);
+    let own = if import.context.function {
+        record.import as u32
+    } else {
+        u32::MAX
+    };
+    summary
+        .uses
+        .iter()
+        .filter(|u| u.import == own && summary.use_names[u.name as usize] == bound)
+        .count()
+}
+
 /// A reference outside the Python sources (an entry point): its text is already known.
 pub const NOT_A_SOURCE_FILE: usize = usize::MAX;
 

@@ -28,7 +28,7 @@ pub struct Importers {
     /// Sites per importing file, most sites first.
     pub by_file: Vec<Group>,
     /// Sorted by path, line, column.
-    pub sites: Vec<SiteView>,
+    pub sites: Vec<ImporterSite>,
     /// With `--transitive`: modules that reach the target only through other modules.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transitive: Option<Vec<TransitiveImporter>>,
@@ -41,6 +41,16 @@ pub struct Summary {
     pub sites: usize,
     pub files: usize,
     pub module_paths: usize,
+    /// Reads of the names the sites bind.
+    pub uses: usize,
+}
+
+#[derive(Serialize)]
+pub struct ImporterSite {
+    #[serde(flatten)]
+    pub site: SiteView,
+    /// Reads of the name this import binds, in its file.
+    pub uses: usize,
 }
 
 #[derive(Serialize)]
@@ -66,9 +76,9 @@ fn group_key(site: &SiteView, by: GroupBy) -> &str {
 }
 
 /// Site and file counts per key, most sites first.
-fn groups(sites: &[SiteView], by: GroupBy) -> Vec<Group> {
+fn groups(sites: &[ImporterSite], by: GroupBy) -> Vec<Group> {
     let mut grouped: BTreeMap<&str, (usize, BTreeSet<&str>)> = BTreeMap::new();
-    for site in sites {
+    for ImporterSite { site, .. } in sites {
         let entry = grouped.entry(group_key(site, by)).or_default();
         entry.0 += 1;
         entry.1.insert(&site.path);
@@ -102,17 +112,24 @@ pub fn compute(
         anyhow::bail!("{target}: no definition or module to find importers of ({what})");
     }
     let found = query::importers(&mut resolver, &resolution, &filter);
-    let mut sites: Vec<SiteView> = found
+    let mut sites: Vec<ImporterSite> = found
         .iter()
-        .map(|&site| view::site(&mut resolver, site).0)
+        .map(|&site| ImporterSite {
+            site: view::site(&mut resolver, site).0,
+            uses: crate::references::uses_of_site(project, site),
+        })
         .collect();
-    sites.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
+    sites.sort_by(|a, b| {
+        let (a, b) = (&a.site, &b.site);
+        (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col))
+    });
     let by_module = groups(&sites, GroupBy::Module);
     let by_file = groups(&sites, GroupBy::Path);
     let summary = Summary {
         sites: sites.len(),
         files: by_file.len(),
         module_paths: by_module.len(),
+        uses: sites.iter().map(|s| s.uses).sum(),
     };
     let transitive = transitive.then(|| transitive_importers(project, &resolution, &found, filter));
     Ok(Importers {
@@ -163,8 +180,13 @@ fn transitive_importers(
 }
 
 pub fn text(out: &mut dyn Write, importers: &Importers) -> std::io::Result<()> {
-    let site_lines = |out: &mut dyn Write, site: &SiteView| -> std::io::Result<()> {
-        writeln!(out, "{}", site.line())?;
+    let site_lines = |out: &mut dyn Write, site: &ImporterSite| -> std::io::Result<()> {
+        let uses = match site.uses {
+            0 => String::new(),
+            n => format!("  ({})", count(n, "use")),
+        };
+        let site = &site.site;
+        writeln!(out, "{}{uses}", site.line())?;
         let via = site.via();
         if !via.is_empty() {
             writeln!(out, "    via {}", view::arrows(&via))?;
@@ -197,7 +219,7 @@ pub fn text(out: &mut dyn Write, importers: &Importers) -> std::io::Result<()> {
                 for site in importers
                     .sites
                     .iter()
-                    .filter(|s| group_key(s, by) == group.key)
+                    .filter(|s| group_key(&s.site, by) == group.key)
                 {
                     site_lines(out, site)?;
                 }
@@ -210,11 +232,13 @@ pub fn text(out: &mut dyn Write, importers: &Importers) -> std::io::Result<()> {
     }
     writeln!(
         out,
-        "{}: {} in {} through {}",
+        "{}: {} in {} through {}; {} {} them",
         view::describe(&importers.resolved),
         count(s.sites, "import site"),
         count(s.files, "file"),
         count(s.module_paths, "module path"),
+        count(s.uses, "use"),
+        if s.uses == 1 { "follows" } else { "follow" },
     )?;
     if importers.by_module.len() > 1 {
         for group in &importers.by_module {

@@ -137,7 +137,7 @@ pub fn collect(
 ) -> Vec<(usize, Reference)> {
     let project = resolver.project();
     let indexed = (is_definition(resolution) && project.cache.is_some())
-        .then(|| ReferenceIndex::open(resolver).take(project, resolution, include_tests))
+        .then(|| ReferenceIndex::open(resolver).rows(project, resolution, include_tests))
         .flatten();
     // Without a cache (or with a damaged entry) the walk is for this target alone.
     let rows = indexed.unwrap_or_else(|| {
@@ -161,12 +161,7 @@ pub fn collect(
 
 /// The entry points of `pyproject.toml` and `setup.cfg` that reach `target`.
 fn entry_points(resolver: &mut Resolver, target: &Target, found: &mut Vec<(usize, Reference)>) {
-    let (entry_points, warnings) = crate::entry_points::read(resolver.project());
-    for warning in warnings {
-        eprintln!("warning: {warning}");
-    }
-    for entry in entry_points {
-        let steps = resolver.resolve_steps(&entry.target.path);
+    for (steps, entry) in resolved_entry_points(resolver) {
         if steps.iter().any(|(r, hops)| target.reached(r, hops, None)) {
             let string = &entry.target;
             let reference = Reference {
@@ -181,6 +176,55 @@ fn entry_points(resolver: &mut Resolver, target: &Target, found: &mut Vec<(usize
             };
             found.push((NOT_A_SOURCE_FILE, reference));
         }
+    }
+}
+
+/// Each entry point with the steps of the path it names.
+fn resolved_entry_points(
+    resolver: &mut Resolver,
+) -> Vec<(Vec<(Resolution, Vec<Hop>)>, crate::entry_points::EntryPoint)> {
+    let (entry_points, warnings) = crate::entry_points::read(resolver.project());
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+    entry_points
+        .into_iter()
+        .map(|entry| (resolver.resolve_steps(&entry.target.path), entry))
+        .collect()
+}
+
+/// How many references each definition has, read from the index, tests left out unless
+/// `include_tests`: what `duplicates` ranks by.
+pub struct ReferenceCounts {
+    index: ReferenceIndex,
+    entry_points: FxHashMap<Resolution, usize>,
+    include_tests: bool,
+}
+
+impl ReferenceCounts {
+    pub fn new(resolver: &mut Resolver, include_tests: bool) -> ReferenceCounts {
+        let mut entry_points: FxHashMap<Resolution, usize> = FxHashMap::default();
+        for (steps, _) in resolved_entry_points(resolver) {
+            for (resolution, _) in steps.into_iter().filter(|(r, _)| is_definition(r)) {
+                *entry_points.entry(resolution).or_default() += 1;
+            }
+        }
+        ReferenceCounts {
+            index: ReferenceIndex::open(resolver),
+            entry_points,
+            include_tests,
+        }
+    }
+
+    pub fn of(&self, project: &Project, resolution: &Resolution) -> usize {
+        let mut rows = self
+            .index
+            .rows(project, resolution, self.include_tests)
+            .unwrap_or_default();
+        // One reference per place, as `collect` gives them.
+        rows.sort_by_key(|r| (r.file, r.line, r.col));
+        rows.dedup_by_key(|r| (r.file, r.line, r.col));
+        rows.len() + self.entry_points.get(resolution).copied().unwrap_or(0)
     }
 }
 
@@ -519,14 +563,14 @@ impl ReferenceIndex {
 
     /// The references of `resolution`, tests left out unless `include_tests`; `None`
     /// when its stored entry is damaged.
-    fn take(
-        self,
+    fn rows(
+        &self,
         project: &Project,
         resolution: &Resolution,
         include_tests: bool,
     ) -> Option<Vec<Row>> {
-        let mut rows = match self.source {
-            IndexSource::Walked(mut walked) => walked.remove(resolution).unwrap_or_default(),
+        let mut rows = match &self.source {
+            IndexSource::Walked(walked) => walked.get(resolution).cloned().unwrap_or_default(),
             IndexSource::Stored { container, keys } => {
                 let Some(blob) = Key::of(resolution).and_then(|key| keys.get(&key).copied()) else {
                     return Some(Vec::new());

@@ -254,7 +254,9 @@ fn duplicates_filter_by_kind_name_and_tests() {
     assert_eq!(ok(&root, &["duplicates", "--name", "*Manager"]), none);
     let glob = ok(&root, &["duplicates", "--name", "WebSocket*"]);
     assert!(
-        glob.starts_with("WebSocketNotifier  (class, 2 definitions, 5 import sites)\n"),
+        glob.starts_with(
+            "WebSocketNotifier  (class, 2 definitions, 12 references, 5 import sites)\n"
+        ),
         "{glob}"
     );
     let output = run(&root, &["duplicates", "--name", "[bad"]);
@@ -295,7 +297,7 @@ fn duplicates_can_leave_out_test_files() {
     .unwrap();
     let with_tests = ok(root, &["duplicates"]);
     assert!(
-        with_tests.starts_with("Engine  (class, 2 definitions, 0 import sites)\n"),
+        with_tests.starts_with("Engine  (class, 2 definitions, 0 references, 0 import sites)\n"),
         "{with_tests}"
     );
     assert_eq!(
@@ -328,7 +330,7 @@ fn stats_counts_the_import_cycles_that_cycles_lists() {
 }
 
 #[test]
-fn duplicates_rank_by_importers_and_set_plugin_conventions_apart() {
+fn duplicates_rank_by_references_and_set_plugin_conventions_apart() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let write = |rel: &str, text: &str| common::write_file(root, rel, text);
@@ -354,13 +356,18 @@ fn duplicates_rank_by_importers_and_set_plugin_conventions_apart() {
         "from app.a import Config\nfrom app.b import Event\nfrom app.a import Event as E\n\
          from app.b import Event as F\n",
     );
+    // Config has fewer import sites than Event, but more references: it ranks first.
+    write(
+        "app/uses.py",
+        "from app.a import Config\n\nA = Config()\nB = Config()\nC = Config()\nD = Config()\n",
+    );
     insta::assert_snapshot!(ok(root, &["duplicates"]));
     let private = ok(root, &["duplicates", "--include-private"]);
     assert!(
         private.contains("\n  _helper  function in 6 modules, 0 import sites: "),
         "{private}"
     );
-    let busy = ok(root, &["duplicates", "--min-importers", "2"]);
+    let busy = ok(root, &["duplicates", "--min-importers", "3"]);
     assert!(busy.starts_with("Event  "), "{busy}");
     assert!(!busy.contains("Config"), "{busy}");
     let json = common::json(root, &["duplicates"]);

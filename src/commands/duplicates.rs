@@ -11,13 +11,14 @@ use crate::commands::count;
 use crate::graph::EdgeFilter;
 use crate::index::Project;
 use crate::query::{self, DefinitionKind, DuplicateOptions};
+use crate::references::ReferenceCounts;
 use crate::resolve::{Resolution, Resolver};
 use crate::view::{self, ResolvedView};
 
 #[derive(Serialize)]
 pub struct Duplicates {
     pub schema: &'static str,
-    /// Most imported first.
+    /// Most referenced first (then most imported).
     pub duplicates: Vec<DuplicateView>,
     /// Names defined in many modules that (nearly) nothing imports: plugin hooks found by
     /// a loader, listed once each instead of as duplicates.
@@ -29,6 +30,9 @@ pub struct DuplicateView {
     pub name: String,
     /// Import sites reaching any of the definitions.
     pub import_sites: usize,
+    /// References to any of the definitions (imports, uses, attributes, strings), as
+    /// `refs` counts them: what the list is ranked by.
+    pub references: usize,
     pub definitions: Vec<DefinitionView>,
 }
 
@@ -55,6 +59,7 @@ pub struct DefinitionView {
     pub definition: ResolvedView,
     /// Import sites that resolve to this definition, through any path.
     pub import_sites: usize,
+    pub references: usize,
 }
 
 pub fn compute(
@@ -99,22 +104,36 @@ pub fn compute(
             },
         )
     };
-    let duplicates = listing
+    let references = ReferenceCounts::new(&mut resolver, include_tests);
+    let mut duplicates: Vec<DuplicateView> = listing
         .duplicates
         .iter()
-        .map(|duplicate| DuplicateView {
-            name: duplicate.name.clone(),
-            import_sites: duplicate.importers(),
-            definitions: duplicate
+        .map(|duplicate| {
+            let definitions: Vec<DefinitionView> = duplicate
                 .definitions
                 .iter()
                 .map(|d| DefinitionView {
                     definition: definition(d),
                     import_sites: d.sites,
+                    references: references.of(
+                        project,
+                        &Resolution::Definition {
+                            module: d.module,
+                            binding: d.binding,
+                        },
+                    ),
                 })
-                .collect(),
+                .collect();
+            DuplicateView {
+                name: duplicate.name.clone(),
+                import_sites: duplicate.importers(),
+                references: definitions.iter().map(|d| d.references).sum(),
+                definitions,
+            }
         })
         .collect();
+    // Most referenced first; the listing's order (most imported) breaks ties.
+    duplicates.sort_by(|a, b| b.references.cmp(&a.references));
     let conventions = listing
         .conventions
         .iter()
@@ -199,21 +218,23 @@ pub fn text(out: &mut dyn Write, duplicates: &Duplicates) -> std::io::Result<()>
         kinds.dedup();
         writeln!(
             out,
-            "{}  ({}, {}, {})",
+            "{}  ({}, {}, {}, {})",
             duplicate.name,
             kinds.join(" and "),
             count(duplicate.definitions.len(), "definition"),
+            count(duplicate.references, "reference"),
             count(duplicate.import_sites, "import site")
         )?;
         for d in &duplicate.definitions {
             let r = &d.definition;
             writeln!(
                 out,
-                "  {}:{}:{}: {}  ({})",
+                "  {}:{}:{}: {}  ({}, {})",
                 r.path.as_deref().unwrap_or_default(),
                 r.line.unwrap_or(1),
                 r.col.unwrap_or(1),
                 r.statement.as_deref().unwrap_or_default(),
+                count(d.references, "reference"),
                 count(d.import_sites, "import site"),
             )?;
         }

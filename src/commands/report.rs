@@ -16,8 +16,10 @@ use crate::draw;
 use crate::graph::EdgeFilter;
 use crate::index::Project;
 use crate::query::{self, DefinitionKind, DuplicateOptions};
+use crate::references;
 use crate::resolve::Resolver;
 use crate::rules::{self, RuleKind};
+use crate::summary::StringKind;
 
 pub const SCORE_DEFINITION: &str = "SSOT compliance = import sites that reach a protected \
     symbol (a `canonical` rule) through its canonical module, divided by all import sites \
@@ -32,6 +34,9 @@ pub struct Report {
     pub definition: &'static str,
     pub canonical: Vec<Protected>,
     pub deprecated: Vec<DeprecatedUse>,
+    /// The files with the most references still on a non-canonical path or through a
+    /// deprecated layer (imports and the uses that follow them), most first.
+    pub files_to_migrate: Vec<FileToMigrate>,
     pub duplicates: Duplicates,
     /// Why-chain drawings (SVG) per protected symbol, for the HTML form.
     #[serde(skip)]
@@ -61,8 +66,20 @@ pub struct Protected {
     pub sites: usize,
     pub canonical_sites: usize,
     pub percent: f64,
+    /// Every reference to the symbol (imports, uses, attributes, strings), as `refs`
+    /// counts them, and the files they are in.
+    pub references: usize,
+    pub reference_files: usize,
+    /// Imports on a non-canonical module path and the uses that follow them.
+    pub off_canonical_references: usize,
     /// Sites and files per module path used, most sites first.
     pub paths: Vec<PathUse>,
+}
+
+#[derive(Serialize)]
+pub struct FileToMigrate {
+    pub path: String,
+    pub references: usize,
 }
 
 #[derive(Serialize)]
@@ -79,6 +96,9 @@ pub struct DeprecatedUse {
     pub direct: usize,
     pub through_reexport: usize,
     pub files: usize,
+    /// The flagged imports, the uses that follow them, and string targets (`mock.patch`,
+    /// `import_module`, …) naming the target.
+    pub references: usize,
 }
 
 #[derive(Serialize)]
@@ -103,6 +123,12 @@ pub fn compute(project: &Project, config: &Config, with_drawings: bool) -> Resul
     let mut canonical = Vec::new();
     let mut deprecated = Vec::new();
     let mut drawings = Vec::new();
+    let mut to_migrate: BTreeMap<usize, usize> = BTreeMap::new();
+    let follow = |site: usize, to_migrate: &mut BTreeMap<usize, usize>| {
+        let n = 1 + references::uses_of_site(project, site);
+        *to_migrate.entry(project.sites[site].file).or_default() += n;
+        n
+    };
     for rule in &rules {
         match &rule.kind {
             RuleKind::Canonical {
@@ -121,6 +147,18 @@ pub fn compute(project: &Project, config: &Config, with_drawings: bool) -> Resul
                     entry.1.insert(record.file);
                 }
                 let canonical_sites = paths.get(&scope.canonical).map_or(0, |p| p.0);
+                let off_canonical_references = scope
+                    .sites
+                    .iter()
+                    .filter(|&&site| {
+                        project.sites[site].target.as_deref() != Some(scope.canonical.as_str())
+                    })
+                    .map(|&site| follow(site, &mut to_migrate))
+                    .sum();
+                let (definition, _) = evaluator.resolver().resolve_path(symbol);
+                let found = references::collect(evaluator.resolver(), &definition, true);
+                let reference_files: BTreeSet<&str> =
+                    found.iter().map(|(_, r)| r.path.as_str()).collect();
                 let mut paths: Vec<PathUse> = paths
                     .into_iter()
                     .map(|(module, (sites, files))| PathUse {
@@ -149,18 +187,27 @@ pub fn compute(project: &Project, config: &Config, with_drawings: bool) -> Resul
                     sites: scope.sites.len(),
                     canonical_sites,
                     percent: percent(canonical_sites, scope.sites.len()),
+                    references: found.len(),
+                    reference_files: reference_files.len(),
+                    off_canonical_references,
                     paths,
                 });
             }
             RuleKind::Deprecated { target, .. } => {
                 let own: Vec<_> = findings.iter().filter(|f| f.rule == rule.id()).collect();
                 let files: BTreeSet<&str> = own.iter().map(|f| f.path.as_str()).collect();
+                let followed: usize = own
+                    .iter()
+                    .filter_map(|f| f.site)
+                    .map(|site| follow(site, &mut to_migrate))
+                    .sum();
                 deprecated.push(DeprecatedUse {
                     rule: rule.id().to_string(),
                     target: target.clone(),
                     direct: own.iter().filter(|f| f.chain.is_empty()).count(),
                     through_reexport: own.iter().filter(|f| !f.chain.is_empty()).count(),
                     files: files.len(),
+                    references: followed + strings_naming(project, target),
                 });
             }
             _ => {}
@@ -182,9 +229,37 @@ pub fn compute(project: &Project, config: &Config, with_drawings: bool) -> Resul
         definition: SCORE_DEFINITION,
         canonical,
         deprecated,
+        files_to_migrate: files_to_migrate(project, to_migrate),
         duplicates: duplicates(project),
         drawings,
     })
+}
+
+/// The string targets (other than plain literals) that name `target` or something in it.
+fn strings_naming(project: &Project, target: &str) -> usize {
+    let inside = format!("{target}.");
+    (0..project.files.len())
+        .flat_map(|file| &project.summary(file).strings)
+        .filter(|s| s.kind != StringKind::Literal && !s.kind.in_own_module())
+        .filter(|s| s.path == target || s.path.starts_with(&inside))
+        .count()
+}
+
+fn files_to_migrate(project: &Project, counts: BTreeMap<usize, usize>) -> Vec<FileToMigrate> {
+    let mut files: Vec<FileToMigrate> = counts
+        .into_iter()
+        .map(|(file, references)| FileToMigrate {
+            path: project.files[file].rel.clone(),
+            references,
+        })
+        .collect();
+    files.sort_by(|a, b| {
+        b.references
+            .cmp(&a.references)
+            .then_with(|| a.path.cmp(&b.path))
+    });
+    files.truncate(20);
+    files
 }
 
 fn duplicates(project: &Project) -> Duplicates {
@@ -262,13 +337,16 @@ fn markdown(report: &Report) -> String {
     }
     for p in &report.canonical {
         md.push_str(&format!(
-            "### {} ({})\n\ncanonical module {}: {} of {} import sites ({:.1}%)\n\n| module path | sites | files |\n| --- | ---: | ---: |\n",
+            "### {} ({})\n\ncanonical module {}: {} of {} import sites ({:.1}%); {} in {}, {} still on a non-canonical path\n\n| module path | sites | files |\n| --- | ---: | ---: |\n",
             code(&p.symbol),
             text(&p.rule),
             code(&p.canonical),
             p.canonical_sites,
             p.sites,
-            p.percent
+            p.percent,
+            count(p.references, "reference"),
+            count(p.reference_files, "file"),
+            p.off_canonical_references,
         ));
         for path in &p.paths {
             let mark = if path.module == p.canonical {
@@ -289,16 +367,27 @@ fn markdown(report: &Report) -> String {
     if report.deprecated.is_empty() {
         md.push_str("No `deprecated` rules.\n\n");
     } else {
-        md.push_str("| rule | target | direct imports | through re-exports | files |\n| --- | --- | ---: | ---: | ---: |\n");
+        md.push_str("| rule | target | direct imports | through re-exports | references | files |\n| --- | --- | ---: | ---: | ---: | ---: |\n");
         for d in &report.deprecated {
             md.push_str(&format!(
-                "| {} | {} | {} | {} | {} |\n",
+                "| {} | {} | {} | {} | {} | {} |\n",
                 text(&d.rule),
                 code(&d.target),
                 d.direct,
                 d.through_reexport,
+                d.references,
                 d.files
             ));
+        }
+        md.push('\n');
+    }
+    if !report.files_to_migrate.is_empty() {
+        md.push_str(
+            "## Files to migrate\n\nReferences still on a non-canonical path or a deprecated \
+             layer (imports and the uses that follow them).\n\n| file | references |\n| --- | ---: |\n",
+        );
+        for file in &report.files_to_migrate {
+            md.push_str(&format!("| {} | {} |\n", code(&file.path), file.references));
         }
         md.push('\n');
     }
@@ -367,8 +456,9 @@ fn html(report: &Report) -> String {
     body.push_str("<h2>Protected symbols</h2>");
     for p in &report.canonical {
         body.push_str(&format!(
-            "<h3><code>{}</code> ({})</h3><p>canonical module <code>{}</code>: {} of {} import sites ({:.1}%)</p><table><tr><th>module path</th><th>sites</th><th>files</th></tr>",
-            escape(&p.symbol), escape(&p.rule), escape(&p.canonical), p.canonical_sites, p.sites, p.percent
+            "<h3><code>{}</code> ({})</h3><p>canonical module <code>{}</code>: {} of {} import sites ({:.1}%); {} in {}, {} still on a non-canonical path</p><table><tr><th>module path</th><th>sites</th><th>files</th></tr>",
+            escape(&p.symbol), escape(&p.rule), escape(&p.canonical), p.canonical_sites, p.sites, p.percent,
+            count(p.references, "reference"), count(p.reference_files, "file"), p.off_canonical_references
         ));
         for path in &p.paths {
             let class = if path.module == p.canonical {
@@ -393,18 +483,30 @@ fn html(report: &Report) -> String {
             body.push_str(&format!("<div class=\"drawing\">{svg}</div>"));
         }
     }
-    body.push_str("<h2>Deprecated layers</h2><table><tr><th>rule</th><th>target</th><th>direct imports</th><th>through re-exports</th><th>files</th></tr>");
+    body.push_str("<h2>Deprecated layers</h2><table><tr><th>rule</th><th>target</th><th>direct imports</th><th>through re-exports</th><th>references</th><th>files</th></tr>");
     for d in &report.deprecated {
         body.push_str(&format!(
-            "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(&d.rule),
             escape(&d.target),
             d.direct,
             d.through_reexport,
+            d.references,
             d.files
         ));
     }
     body.push_str("</table>");
+    if !report.files_to_migrate.is_empty() {
+        body.push_str("<h2>Files to migrate</h2><p>References still on a non-canonical path or a deprecated layer (imports and the uses that follow them).</p><table><tr><th>file</th><th>references</th></tr>");
+        for file in &report.files_to_migrate {
+            body.push_str(&format!(
+                "<tr><td><code>{}</code></td><td>{}</td></tr>",
+                escape(&file.path),
+                file.references
+            ));
+        }
+        body.push_str("</table>");
+    }
     let d = &report.duplicates;
     body.push_str(&format!(
         "<h2>Duplicates</h2><p>{} with more than one definition ({}).</p><table><tr><th>name</th><th>import sites</th><th>definitions</th></tr>",

@@ -179,10 +179,11 @@ fn entry_points(resolver: &mut Resolver, target: &Target, found: &mut Vec<(usize
     }
 }
 
+/// The steps of a dotted path (see `Resolver::resolve_steps`).
+type Steps = Vec<(Resolution, Vec<Hop>)>;
+
 /// Each entry point with the steps of the path it names.
-fn resolved_entry_points(
-    resolver: &mut Resolver,
-) -> Vec<(Vec<(Resolution, Vec<Hop>)>, crate::entry_points::EntryPoint)> {
+fn resolved_entry_points(resolver: &mut Resolver) -> Vec<(Steps, crate::entry_points::EntryPoint)> {
     let (entry_points, warnings) = crate::entry_points::read(resolver.project());
     for warning in warnings {
         eprintln!("warning: {warning}");

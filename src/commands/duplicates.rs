@@ -133,7 +133,7 @@ pub fn compute(
         })
         .collect();
     // Most referenced first; the listing's order (most imported) breaks ties.
-    duplicates.sort_by(|a, b| b.references.cmp(&a.references));
+    duplicates.sort_by_key(|d| std::cmp::Reverse(d.references));
     let conventions = listing
         .conventions
         .iter()

@@ -17,7 +17,7 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-BINARY = os.path.join(HERE, "..", "target", "release", "ssot-graph")
+BINARY = os.environ.get("BINARY", os.path.join(HERE, "..", "target", "release", "ssot-graph"))
 
 
 def ours(tree, target):

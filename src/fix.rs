@@ -2,6 +2,8 @@
 //! canonical module (or a deprecated name's replacement). Every edit is a byte range of
 //! one file; a rewritten file must still parse or it is left alone.
 
+mod rename;
+
 use std::collections::BTreeMap;
 
 use crate::graph::{EdgeFilter, Graph};
@@ -22,6 +24,8 @@ pub struct FileFix {
     pub new: String,
     /// Findings the new text fixes.
     pub fixed: usize,
+    /// Uses of deprecated names renamed to their replacement's name.
+    pub renamed: usize,
 }
 
 /// A finding `fix` did not apply, and why.
@@ -38,6 +42,9 @@ pub struct Skipped {
 pub struct Plan {
     pub files: Vec<FileFix>,
     pub skipped: Vec<Skipped>,
+    /// Fixes that import the replacement under the old name (`New as Old`), and why its
+    /// uses were not renamed.
+    pub aliased: Vec<Skipped>,
 }
 
 struct Edit {
@@ -167,8 +174,19 @@ pub fn plan(evaluator: &mut Evaluator, findings: &[Finding], unsafe_fixes: bool)
             });
     }
     for (file, moves) in by_file {
-        match fix_file(project, file, &moves, unsafe_fixes, &mut plan.skipped) {
-            Ok(Some(fix)) => plan.files.push(fix),
+        let mut aliased = Vec::new();
+        match fix_file(
+            project,
+            file,
+            &moves,
+            unsafe_fixes,
+            &mut plan.skipped,
+            &mut aliased,
+        ) {
+            Ok(Some(fix)) => {
+                plan.files.push(fix);
+                plan.aliased.extend(aliased);
+            }
             Ok(None) => {}
             Err(reason) => plan.skipped.extend(
                 moves
@@ -254,6 +272,7 @@ fn fix_file(
     moves: &[Move],
     unsafe_fixes: bool,
     skipped: &mut Vec<Skipped>,
+    aliased: &mut Vec<Skipped>,
 ) -> Result<Option<FileFix>, String> {
     let (bom, old) = read_utf8(project, file)?;
     // The spans below come from the project's summary (maybe the cache's): edit only
@@ -279,6 +298,7 @@ fn fix_file(
     }
     let mut edits = Vec::new();
     let mut fixed = 0;
+    let mut renamed = 0;
     for (&(start, end), sites) in &statements {
         let moving: Vec<&Move> = moves.iter().filter(|m| sites.contains(&m.site)).collect();
         if moving.is_empty() {
@@ -307,10 +327,28 @@ fn fix_file(
                 let old_name = import.name.as_deref().unwrap_or_default();
                 if m.name != old_name {
                     let bound = import.alias.as_deref().unwrap_or(old_name);
+                    let aliased_text = format!("{} as {bound}", m.name);
                     let text = if bound == m.name {
                         m.name.clone()
+                    } else if import.alias.is_some() {
+                        aliased_text
                     } else {
-                        format!("{} as {bound}", m.name)
+                        match rename::uses_to_rename(project, file, &old, m.site, &m.name) {
+                            Ok(offsets) => {
+                                renamed += offsets.len();
+                                edits.extend(offsets.into_iter().map(|at| Edit {
+                                    start: at,
+                                    end: at + bound.len(),
+                                    text: m.name.clone(),
+                                }));
+                                m.name.clone()
+                            }
+                            Err(reason) => {
+                                let kept = format!("kept `{aliased_text}`: {reason}");
+                                aliased.push(m.left(&path, &kept));
+                                aliased_text
+                            }
+                        }
                     };
                     edits.push(Edit {
                         start: import.alias_span.start as usize,
@@ -364,6 +402,7 @@ fn fix_file(
         old,
         new,
         fixed,
+        renamed,
     }))
 }
 
@@ -571,6 +610,7 @@ mod tests {
             old: "from pkg import Engine\n".to_string(),
             new: "from pkg.core import Engine\n".to_string(),
             fixed: 1,
+            renamed: 0,
         };
         // An editor saves in between: `from os import path` must not become anything else.
         std::fs::write(root.join("a.py"), "from os import path\n").unwrap();

@@ -368,10 +368,9 @@ fn a_declared_successor_of_a_deprecated_name_is_an_unsafe_fix() {
     let root = repo.path();
     ok(root, &["fix", "--unsafe-fixes"]);
     let user = fs::read_to_string(root.join("app/user.py")).unwrap();
+    // Nothing reads `old_make`: the import takes the replacement's own name.
     assert!(
-        user.ends_with(
-            "from factory import new_make as old_make\nfrom types_only.impl import Gone\n"
-        ),
+        user.ends_with("from factory import new_make\nfrom types_only.impl import Gone\n"),
         "{user}"
     );
 }
@@ -487,5 +486,67 @@ fn one_run_reaches_the_fixed_point_when_a_layer_loses_its_last_importer() {
         run(root, &["fix", "--check"]).code,
         0,
         "a second run changes nothing"
+    );
+}
+
+#[test]
+fn fix_renames_every_use_of_a_deprecated_name_or_keeps_an_alias_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |rel: &str, text: &str| common::write_file(root, rel, text);
+    write(
+        "queries/rules.toml",
+        "[[rule]]\nid = \"old-make\"\nkind = \"deprecated\"\ntarget = \"factory.old_make\"\n\
+         replacement = \"factory.new_make\"\n",
+    );
+    write(
+        "factory/__init__.py",
+        "def new_make():\n    return 'new'\n\n\nold_make = new_make\n",
+    );
+    write("app/__init__.py", "");
+    // Every occurrence is a use Python reads the import through: all renamed.
+    write(
+        "app/user.py",
+        "from factory import old_make\n\n__all__ = [\"old_make\", \"run\"]\n\n\n\
+         def run(make: \"old_make\" = old_make):\n    return old_make(), [old_make() for _ in (1,)]\n",
+    );
+    // An attribute of the same name is not a use of the import: the alias stays.
+    write(
+        "app/other.py",
+        "import types\n\nfrom factory import old_make\n\nspace = types.SimpleNamespace(old_make=1)\n\
+         value = old_make() + str(space.old_make)\n",
+    );
+    // Another module reads the name from this one.
+    write(
+        "app/shared.py",
+        "from factory import old_make\n\nvalue = old_make()\n",
+    );
+    write("app/reader.py", "from app.shared import old_make\n");
+    let output = ok(root, &["fix"]);
+    insta::assert_snapshot!(output);
+    assert_eq!(
+        fs::read_to_string(root.join("app/user.py")).unwrap(),
+        "from factory import new_make\n\n__all__ = [\"new_make\", \"run\"]\n\n\n\
+         def run(make: \"new_make\" = new_make):\n    return new_make(), [new_make() for _ in (1,)]\n",
+    );
+    assert!(
+        fs::read_to_string(root.join("app/other.py"))
+            .unwrap()
+            .starts_with("import types\n\nfrom factory import new_make as old_make\n")
+    );
+    let imports = std::process::Command::new("python3")
+        .args([
+            "-B",
+            "-c",
+            "import app.user, app.other, app.reader; print(app.user.run(), app.other.value)",
+        ])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&imports.stdout),
+        "('new', ['new']) new1\n",
+        "{}",
+        String::from_utf8_lossy(&imports.stderr)
     );
 }

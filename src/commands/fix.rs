@@ -51,9 +51,10 @@ pub fn run(
         for file in &plan.files {
             writeln!(
                 out,
-                "would fix {} in {}",
+                "would fix {} in {}{}",
                 count(file.fixed, "import"),
-                file.path
+                file.path,
+                renamed(file)
             )?;
         }
     } else {
@@ -67,11 +68,19 @@ pub fn run(
             }
             writeln!(
                 out,
-                "fixed {} in {}",
+                "fixed {} in {}{}",
                 count(file.fixed, "import"),
-                file.path
+                file.path,
+                renamed(file)
             )?;
         }
+    }
+    for aliased in &plan.aliased {
+        writeln!(
+            out,
+            "{}:{}:{}: {} {}",
+            aliased.path, aliased.line, aliased.col, aliased.rule, aliased.reason
+        )?;
     }
     let mut left: Vec<fix::Skipped> = findings
         .iter()
@@ -110,4 +119,12 @@ pub fn run(
         left.len() + unwritten
     )?;
     Ok(i32::from(options.check && fixed > 0))
+}
+
+/// `, renamed 3 uses` when the fix renamed uses of a deprecated name.
+fn renamed(file: &fix::FileFix) -> String {
+    match file.renamed {
+        0 => String::new(),
+        n => format!(", renamed {}", count(n, "use")),
+    }
 }

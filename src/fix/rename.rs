@@ -1,0 +1,141 @@
+//! Renaming a deprecated name's uses in one file, when the fix imports its replacement
+//! under the replacement's own name: every read of the import's binding (from the uses
+//! pass), its `__all__` entries, and the import itself. Only when every occurrence of
+//! the old name in the file is one of those, and nothing outside the file can read the
+//! old name from it; otherwise the fix keeps `new as old`, with the reason.
+
+use petgraph::Direction;
+use petgraph::graph::NodeIndex;
+
+use crate::index::Project;
+use crate::summary::{Position, StringKind};
+
+/// The byte offsets, in `source`, of every use of the name import site `site` binds
+/// (its `__all__` entries included), to rename to `new`; or why that is not safe.
+pub fn uses_to_rename(
+    project: &Project,
+    file: usize,
+    source: &str,
+    site: usize,
+    new: &str,
+) -> Result<Vec<usize>, String> {
+    let import = project.import_site(site);
+    let Some(old) = import.bound_name() else {
+        return Err("not a named import".to_string());
+    };
+    if import.context.function {
+        return Err(format!(
+            "`{old}` is imported inside a function: renaming its uses there is not done yet"
+        ));
+    }
+    let summary = project.summary(file);
+    let module_bindings = summary.bindings.iter().filter(|b| b.name == old).count();
+    if module_bindings != 1 || summary.globals_update.is_some() {
+        return Err(format!(
+            "`{old}` is bound more than once in this module (or at run time)"
+        ));
+    }
+    let module = project.sites[site].importer;
+    let name = &project.modules[module as usize].name;
+    if project
+        .graph
+        .neighbors_directed(NodeIndex::new(module as usize), Direction::Incoming)
+        .next()
+        .is_some()
+    {
+        return Err(format!(
+            "other modules import `{name}`: they may read `{old}` from it"
+        ));
+    }
+    let dotted = format!("{name}.{old}");
+    let named_elsewhere = (0..project.files.len()).any(|f| {
+        project.summary(f).strings.iter().any(|s| {
+            !s.kind.in_own_module()
+                && (s.path == dotted || s.path.starts_with(&format!("{dotted}.")))
+        })
+    });
+    if named_elsewhere {
+        return Err(format!("a string target names `{dotted}`"));
+    }
+    if word_offsets(source, new).next().is_some() {
+        return Err(format!("`{new}` is already a name in this file"));
+    }
+    let lines = LineStarts::new(source);
+    let mut offsets: Vec<usize> = Vec::new();
+    for used in summary
+        .uses
+        .iter()
+        .filter(|u| u.import == u32::MAX && summary.use_names[u.name as usize] == old)
+    {
+        offsets.push(
+            lines
+                .offset(source, used.position)
+                .ok_or("a use out of place")?,
+        );
+    }
+    for entry in summary
+        .strings
+        .iter()
+        .filter(|s| s.kind == StringKind::All && s.path == old)
+    {
+        offsets.push(
+            lines
+                .offset(source, entry.position)
+                .ok_or("an entry out of place")?,
+        );
+    }
+    // The import's own name token, the uses and the `__all__` entries must be every
+    // place the word occurs: anything else (an attribute, a keyword, a comment) is a use
+    // this pass does not know.
+    let every: Vec<usize> = word_offsets(source, old).collect();
+    let known = offsets.len() + 1;
+    let all_known = every.len() == known
+        && offsets.iter().all(|o| every.contains(o))
+        && every.contains(&(import.alias_span.start as usize));
+    if !all_known {
+        return Err(format!(
+            "`{old}` occurs {} times in this file, only {known} of them the import and uses \
+             it binds: not every use is known",
+            every.len()
+        ));
+    }
+    Ok(offsets)
+}
+
+/// Where `word` occurs in `text` as a whole identifier.
+fn word_offsets<'t>(text: &'t str, word: &'t str) -> impl Iterator<Item = usize> + 't {
+    let is_identifier = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(word).filter_map(move |(at, _)| {
+        let before = text[..at].chars().next_back().is_some_and(is_identifier);
+        let after = text[at + word.len()..]
+            .chars()
+            .next()
+            .is_some_and(is_identifier);
+        (!before && !after).then_some(at)
+    })
+}
+
+struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    fn new(text: &str) -> LineStarts {
+        LineStarts(
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+                .collect(),
+        )
+    }
+
+    /// The byte offset of a 1-based line and character column.
+    fn offset(&self, text: &str, position: Position) -> Option<usize> {
+        let start = *self.0.get(position.line.checked_sub(1)? as usize)?;
+        let column = position.col.checked_sub(1)? as usize;
+        let line = &text[start..];
+        let within = line
+            .char_indices()
+            .nth(column)
+            .map(|(at, _)| at)
+            .or_else(|| (line.chars().count() == column).then_some(line.len()))?;
+        Some(start + within)
+    }
+}

@@ -405,13 +405,22 @@ fn uses_in(resolver: &mut Resolver, module: ModuleId, file: usize, sink: &mut im
                 }
             }
         };
-        // A name reached through a module breaks with it (`from m import f`, then `f()`).
-        if sink.wants(&resolution, &hops, None) {
-            sink.found(&resolution, Row::new(file, used.position, "use", None));
-            continue;
-        }
         let start = used.attributes as usize;
         let attributes = &summary.use_attributes[start..start + used.attribute_count as usize];
+        // A name reached through a module breaks with it (`from m import f`, then `f()`);
+        // a module read for an attribute is that attribute's access (`wmf.create()`).
+        if sink.wants(&resolution, &hops, None) {
+            let row = match (&resolution, attributes.first()) {
+                (Resolution::Module(_), Some(first)) => {
+                    let first_name = &summary.use_names[first.name as usize];
+                    let via = Some(format!("{name}.{first_name}"));
+                    Row::new(file, first.position, "attribute", via)
+                }
+                _ => Row::new(file, used.position, "use", None),
+            };
+            sink.found(&resolution, row);
+            continue;
+        }
         let mut chain = name.to_string();
         for attribute in attributes {
             let Resolution::Module(inner) = resolution else {

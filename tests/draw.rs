@@ -149,7 +149,7 @@ fn graph_depth_and_reverse_bound_the_neighbourhood() {
             "netra_backend.app.websocket_core.websocket_manager",
         ]
     );
-    assert_eq!(nodes(&[unified, "--reverse", "--depth", "3"]).len(), 12);
+    assert_eq!(nodes(&[unified, "--reverse", "--depth", "3"]).len(), 13);
 }
 
 #[test]
@@ -175,9 +175,9 @@ fn a_drawing_too_big_to_read_is_refused_with_the_flags_that_fit() {
     assert_eq!(output.code, 2);
     assert_eq!(
         output.stderr,
-        "error: the drawing would have 15 nodes, more than --max-nodes 5 can show readably: \
-         --collapse 2 draws 4; a TARGET with --depth draws a neighbourhood; --max-nodes N \
-         raises the limit\n"
+        "error: the drawing would have 18 nodes, more than --max-nodes 5 can show readably: \
+         --collapse 2 --exclude-external draws 3; a TARGET with --depth draws a neighbourhood; \
+         --max-nodes N raises the limit\n"
     );
 }
 

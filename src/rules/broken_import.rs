@@ -111,10 +111,8 @@ impl<'p> Evaluator<'p> {
         if deleted.is_empty() {
             return findings;
         }
+        // A deleted module breaks string targets anywhere, as it breaks imports anywhere.
         for (file, source) in project.files.iter().enumerate() {
-            if !self.in_scope_file(file) {
-                continue;
-            }
             for string in &project.summary(file).strings {
                 let names_deleted = deleted
                     .iter()

@@ -16,6 +16,18 @@ pub const MAX_INDENT: usize = 100;
 /// compiler gives up between 1,000 and 3,000 (`RecursionError` during compilation).
 pub const MAX_CHAIN: usize = 3_000;
 
+/// The bytes an identifier (or a word of non-ASCII text) is made of.
+const IDENTIFIER: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+        b += 1;
+    }
+    table
+};
+
 /// Why `source` nests too deeply to parse, with the 1-based line where it does.
 pub fn too_deep(source: &str) -> Option<(u32, String)> {
     let mut scan = Scan::default();
@@ -119,7 +131,11 @@ impl Scan {
                     }
                 }
                 b'#' => {
-                    while i < bytes.len() && bytes[i] != b'\n' {
+                    i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |at| i + at);
+                }
+                b' ' | b'\t' => {
+                    i += 1;
+                    while matches!(bytes.get(i), Some(b' ' | b'\t')) {
                         i += 1;
                     }
                 }
@@ -149,13 +165,10 @@ impl Scan {
                 }
                 c if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
                     let start = i;
-                    while i < bytes.len()
-                        && (bytes[i].is_ascii_alphanumeric()
-                            || bytes[i] == b'_'
-                            || bytes[i] >= 0x80)
-                    {
-                        i += 1;
-                    }
+                    i += bytes[i..]
+                        .iter()
+                        .position(|&b| !IDENTIFIER[b as usize])
+                        .unwrap_or(bytes.len() - i);
                     let word = &bytes[start..i];
                     if matches!(bytes.get(i), Some(b'\'' | b'"')) && is_prefix(word) {
                         i = self.open_text(bytes, i, start)?;
@@ -165,11 +178,7 @@ impl Scan {
                 }
                 c if c.is_ascii_digit() => {
                     // A number, dots and exponents included: no attribute access.
-                    while i < bytes.len()
-                        && (bytes[i].is_ascii_alphanumeric()
-                            || bytes[i] == b'.'
-                            || bytes[i] == b'_')
-                    {
+                    while i < bytes.len() && (IDENTIFIER[bytes[i] as usize] || bytes[i] == b'.') {
                         i += 1;
                     }
                 }
@@ -257,6 +266,17 @@ impl Scan {
         format: bool,
     ) -> usize {
         let c = bytes[i];
+        let plain =
+            |b: u8| b != quote && b != b'\\' && b != b'\n' && !(format && (b == b'{' || b == b'}'));
+        if plain(c) {
+            // Most of a string is plain text: skip to the next byte that means something.
+            let rest = &bytes[i + 1..];
+            let next = match format {
+                false => memchr::memchr3(quote, b'\\', b'\n', rest),
+                true => rest.iter().position(|&b| !plain(b)),
+            };
+            return i + 1 + next.unwrap_or(rest.len());
+        }
         if c == b'\n' {
             self.line += 1;
             if !triple {

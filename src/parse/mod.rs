@@ -279,19 +279,28 @@ pub fn summarize(source: &str, is_stub: bool, target: &Target) -> FileSummary {
 struct LineIndex<'a> {
     source: &'a str,
     starts: Vec<usize>,
+    /// Columns are byte offsets in an ASCII file: no characters to count.
+    ascii: bool,
 }
 
 impl<'a> LineIndex<'a> {
     fn new(source: &'a str) -> Self {
         let mut starts = vec![0];
-        starts.extend(source.match_indices('\n').map(|(at, _)| at + 1));
-        LineIndex { source, starts }
+        starts.extend(memchr::memchr_iter(b'\n', source.as_bytes()).map(|at| at + 1));
+        LineIndex {
+            source,
+            starts,
+            ascii: source.is_ascii(),
+        }
     }
 
     fn position(&self, offset: TextSize) -> Position {
         let offset = usize::from(offset).min(self.source.len());
         let line = self.starts.partition_point(|&start| start <= offset) - 1;
-        let col = self.source[self.starts[line]..offset].chars().count();
+        let col = match self.ascii {
+            true => offset - self.starts[line],
+            false => self.source[self.starts[line]..offset].chars().count(),
+        };
         Position {
             line: line as u32 + 1,
             col: col as u32 + 1,

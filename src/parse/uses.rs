@@ -239,9 +239,9 @@ fn import_index(summary: &FileSummary) -> FxHashMap<TextSize, Vec<(String, u32)>
 struct Scope<'a> {
     kind: ScopeKind,
     /// Names bound in the scope (for a class: those bound by the statements before).
-    bound: FxHashSet<&'a str>,
+    bound: Names<'a>,
     /// `global` names of a function scope.
-    globals: FxHashSet<&'a str>,
+    globals: Names<'a>,
     /// Names the scope's own imports bind, with the import (index into `imports`).
     imports: FxHashMap<&'a str, u32>,
 }
@@ -348,7 +348,7 @@ impl<'a> Collector<'a, '_> {
         self.summary.uses.push(record);
     }
 
-    fn push(&mut self, kind: ScopeKind, bound: FxHashSet<&'a str>, globals: FxHashSet<&'a str>) {
+    fn push(&mut self, kind: ScopeKind, bound: Names<'a>, globals: Names<'a>) {
         self.scopes.push(Scope {
             kind,
             bound,
@@ -370,11 +370,8 @@ impl<'a> Collector<'a, '_> {
             }
             FunctionBody::Expression(expr) => declared.visit_expr(expr),
         }
-        let bound = declared
-            .bound
-            .difference(&declared.globals)
-            .copied()
-            .collect();
+        let mut bound = declared.bound;
+        bound.retain(|name| !declared.globals.contains(name));
         let imports = declared
             .imports
             .iter()
@@ -416,7 +413,7 @@ impl<'a> Collector<'a, '_> {
             return false;
         };
         let bound = type_params.iter().map(type_param_name).collect();
-        self.push(ScopeKind::Other, bound, FxHashSet::default());
+        self.push(ScopeKind::Other, bound, Names::default());
         for param in type_params.iter() {
             self.visit_type_param(param);
         }
@@ -550,13 +547,13 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
                 if let Some(arguments) = &class.arguments {
                     self.visit_arguments(arguments);
                 }
-                self.push(ScopeKind::Class, FxHashSet::default(), FxHashSet::default());
+                self.push(ScopeKind::Class, Names::default(), Names::default());
                 for stmt in &class.body {
                     self.visit_stmt(stmt);
                     let mut declared = Declared::new(self.walrus);
                     declared.visit_stmt(stmt);
                     if let Some(scope) = self.scopes.last_mut() {
-                        scope.bound.extend(declared.bound);
+                        scope.bound.extend(declared.bound.iter());
                     }
                 }
                 self.scopes.pop();
@@ -780,7 +777,7 @@ impl<'a> Collector<'a, '_> {
         for generator in generators {
             targets.targets(&generator.target);
         }
-        self.push(ScopeKind::Other, targets.bound, FxHashSet::default());
+        self.push(ScopeKind::Other, targets.bound, Names::default());
         for (index, generator) in generators.iter().enumerate() {
             if index > 0 {
                 self.visit_expr(&generator.iter);
@@ -803,8 +800,8 @@ impl<'a> Collector<'a, '_> {
 struct Declared<'a> {
     /// The file has a `:=` somewhere: expressions must be searched for it.
     walrus: bool,
-    bound: FxHashSet<&'a str>,
-    globals: FxHashSet<&'a str>,
+    bound: Names<'a>,
+    globals: Names<'a>,
     /// Names the body's imports bind, with where the import statement starts.
     imports: Vec<(&'a str, TextSize)>,
 }
@@ -976,5 +973,69 @@ impl<'b> Visitor<'b> for InAnnotation<'_, '_, '_> {
             },
             _ => walk_expr(self, expr),
         }
+    }
+}
+
+/// A set of names. A scope binds a handful: a short list searched in order beats hashing
+/// until it grows past `Names::SMALL`.
+#[derive(Clone, Debug, Default)]
+struct Names<'a> {
+    small: smallvec::SmallVec<[&'a str; 16]>,
+    large: Option<FxHashSet<&'a str>>,
+}
+
+impl<'a> Names<'a> {
+    const SMALL: usize = 32;
+
+    fn insert(&mut self, name: &'a str) {
+        match &mut self.large {
+            Some(large) => {
+                large.insert(name);
+            }
+            None if self.small.contains(&name) => {}
+            None if self.small.len() < Self::SMALL => self.small.push(name),
+            None => {
+                let mut large: FxHashSet<&'a str> = self.small.drain(..).collect();
+                large.insert(name);
+                self.large = Some(large);
+            }
+        }
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        match &self.large {
+            Some(large) => large.contains(name),
+            None => self.small.contains(&name),
+        }
+    }
+
+    fn retain(&mut self, keep: impl Fn(&str) -> bool) {
+        self.small.retain(|name| keep(name));
+        if let Some(large) = &mut self.large {
+            large.retain(|name| keep(name));
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.small
+            .iter()
+            .copied()
+            .chain(self.large.iter().flatten().copied())
+    }
+}
+
+impl<'a> Extend<&'a str> for Names<'a> {
+    fn extend<I: IntoIterator<Item = &'a str>>(&mut self, names: I) {
+        for name in names {
+            self.insert(name);
+        }
+    }
+}
+
+impl<'a> FromIterator<&'a str> for Names<'a> {
+    fn from_iter<I: IntoIterator<Item = &'a str>>(names: I) -> Self {
+        let mut set = Names::default();
+        set.extend(names);
+        set
     }
 }

@@ -4,6 +4,7 @@
 //! references are walked at once into a `ReferenceIndex`, kept beside the cache snapshot
 //! so that a warm `refs`, `report` or `duplicates` reads only the rows it needs.
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
@@ -146,7 +147,7 @@ pub fn collect(
             target: Target::new(project, resolution),
             found: Vec::new(),
         };
-        walk(resolver, include_tests, &mut sink);
+        walk(project, include_tests, &mut sink);
         sink.found
     });
     let mut found: Vec<(usize, Reference)> = rows
@@ -229,14 +230,18 @@ impl ReferenceCounts {
     }
 }
 
-/// What a walk does with what it meets.
-trait Sink {
+/// What a walk does with what it meets. Files are walked in parallel, each part into a
+/// sink of its own (`part`), joined in file order.
+trait Sink: Send + Sized {
     /// Whether something resolving to `resolution` through `hops` (an import naming
     /// module `node`) is a reference the walk wants.
     fn wants(&self, resolution: &Resolution, hops: &[Hop], node: Option<ModuleId>) -> bool;
     /// A file whose references are not wanted.
     fn skips(&self, project: &Project, file: usize) -> bool;
     fn found(&mut self, resolution: &Resolution, row: Row);
+    /// An empty sink that wants the same.
+    fn part(&self) -> Self;
+    fn join(&mut self, part: Self);
 }
 
 /// The walk for one target.
@@ -258,6 +263,17 @@ impl Sink for TargetSink {
 
     fn found(&mut self, _: &Resolution, row: Row) {
         self.found.push(row);
+    }
+
+    fn part(&self) -> Self {
+        TargetSink {
+            target: self.target.clone(),
+            found: Vec::new(),
+        }
+    }
+
+    fn join(&mut self, part: Self) {
+        self.found.extend(part.found);
     }
 }
 
@@ -284,11 +300,20 @@ impl Sink for IndexSink {
             }
         }
     }
+
+    fn part(&self) -> Self {
+        IndexSink::default()
+    }
+
+    fn join(&mut self, part: Self) {
+        for (resolution, rows) in part.found {
+            self.found.entry(resolution).or_default().extend(rows);
+        }
+    }
 }
 
 /// Walks every import site, use and string of the repository into `sink`.
-fn walk(resolver: &mut Resolver, include_tests: bool, sink: &mut impl Sink) {
-    let project = resolver.project();
+fn walk<S: Sink + Sync>(project: &Project, include_tests: bool, sink: &mut S) {
     let filter = EdgeFilter {
         tests: include_tests,
         ..EdgeFilter::default()
@@ -296,19 +321,36 @@ fn walk(resolver: &mut Resolver, include_tests: bool, sink: &mut impl Sink) {
     // A site whose name other references to the same definition reach through is a
     // re-export (a name bound in two branches may lead elsewhere for others).
     let mut passed_through: FxHashSet<(ModuleId, String, Resolution)> = FxHashSet::default();
+    let wanted: Vec<usize> = (0..project.sites.len())
+        .filter(|&site| {
+            filter.keeps_site(project, site) && !sink.skips(project, project.sites[site].file)
+        })
+        .collect();
+    let size = wanted
+        .len()
+        .div_ceil(4 * rayon::current_num_threads())
+        .max(1);
+    let resolved: Vec<Vec<(usize, Resolution, Vec<Hop>)>> = wanted
+        .par_chunks(size)
+        .map(|chunk| {
+            let mut resolver = Resolver::new(project);
+            chunk
+                .iter()
+                .filter_map(|&site| {
+                    let (reached, hops) = resolver.resolve_site(site);
+                    let wants = sink.wants(&reached, &hops, project.sites[site].node);
+                    wants.then_some((site, reached, hops))
+                })
+                .collect()
+        })
+        .collect();
     let mut sites: Vec<(usize, Resolution)> = Vec::new();
-    for site in 0..project.sites.len() {
-        if !filter.keeps_site(project, site) || sink.skips(project, project.sites[site].file) {
-            continue;
-        }
-        let (reached, hops) = resolver.resolve_site(site);
-        if sink.wants(&reached, &hops, project.sites[site].node) {
-            passed_through.extend(
-                hops.into_iter()
-                    .map(|hop| (hop.module, hop.name, reached.clone())),
-            );
-            sites.push((site, reached));
-        }
+    for (site, reached, hops) in resolved.into_iter().flatten() {
+        passed_through.extend(
+            hops.into_iter()
+                .map(|hop| (hop.module, hop.name, reached.clone())),
+        );
+        sites.push((site, reached));
     }
     for (site, resolution) in sites {
         let record = &project.sites[site];
@@ -323,19 +365,38 @@ fn walk(resolver: &mut Resolver, include_tests: bool, sink: &mut impl Sink) {
         };
         sink.found(&resolution, row);
     }
-    for file in 0..project.files.len() {
-        let source = &project.files[file];
-        if (!include_tests && source.is_test) || source.companion || sink.skips(project, file) {
-            continue;
-        }
-        let module = project.by_name[&source.module];
-        uses_in(resolver, module, file, sink);
-        strings_in(resolver, file, sink);
+    let files: Vec<usize> = (0..project.files.len())
+        .filter(|&file| {
+            let source = &project.files[file];
+            (include_tests || !source.is_test) && !source.companion && !sink.skips(project, file)
+        })
+        .collect();
+    // A few parts per thread, each with a resolver of its own (its memo is not shared).
+    let size = files
+        .len()
+        .div_ceil(4 * rayon::current_num_threads())
+        .max(1);
+    let parts: Vec<S> = files
+        .par_chunks(size)
+        .map(|chunk| {
+            let mut resolver = Resolver::new(project);
+            let mut part = sink.part();
+            for &file in chunk {
+                let module = project.by_name[&project.files[file].module];
+                uses_in(&mut resolver, module, file, &mut part);
+                strings_in(&mut resolver, file, &mut part);
+            }
+            part
+        })
+        .collect();
+    for part in parts {
+        sink.join(part);
     }
 }
 
 /// What references are looked for: a definition, or a module with its submodules (what
 /// breaks when it is deleted).
+#[derive(Clone)]
 pub struct Target {
     resolution: Resolution,
     package: Option<FxHashSet<ModuleId>>,
@@ -516,7 +577,7 @@ impl ReferenceIndex {
         // The walk reads every summary: decode them in parallel first.
         project.summaries.load_all();
         let mut sink = IndexSink::default();
-        walk(resolver, true, &mut sink);
+        walk(project, true, &mut sink);
         let _ = Self::write(project, &sink.found);
         ReferenceIndex {
             source: IndexSource::Walked(sink.found),

@@ -50,13 +50,14 @@ struct Row {
     /// Index into `KINDS`.
     kind: u8,
     string_kind: Option<StringKind>,
-    via: Option<String>,
+    /// Shared: an import's is the site's interned module path.
+    via: Option<std::sync::Arc<str>>,
     /// See `Reference::offset`.
     offset: Option<u32>,
 }
 
 impl Row {
-    fn new(file: usize, position: Position, kind: &str, via: Option<String>) -> Row {
+    fn new(file: usize, position: Position, kind: &str, via: Option<std::sync::Arc<str>>) -> Row {
         Row {
             file: file as u32,
             line: position.line,
@@ -71,7 +72,12 @@ impl Row {
     fn string(file: usize, string: &StringTarget) -> Row {
         Row {
             string_kind: Some(string.kind),
-            ..Row::new(file, string.position, "string", Some(string.path.clone()))
+            ..Row::new(
+                file,
+                string.position,
+                "string",
+                Some(string.path.as_str().into()),
+            )
         }
     }
 
@@ -83,7 +89,7 @@ impl Row {
             col: self.col,
             kind: KINDS.get(self.kind as usize)?,
             string_kind: self.string_kind.map(StringKind::as_str),
-            via: self.via,
+            via: self.via.as_deref().map(str::to_string),
             text: String::new(),
             offset: self.offset,
         };
@@ -358,7 +364,7 @@ fn walk<S: Sink + Sync>(project: &Project, include_tests: bool, sink: &mut S) {
         let bound = import.bound_name().unwrap_or_default().to_string();
         let reexport = passed_through.contains(&(record.importer, bound, resolution.clone()));
         let kind = if reexport { "reexport" } else { "import" };
-        let via = record.target.as_deref().map(str::to_string);
+        let via = record.target.clone();
         let row = Row {
             offset: Some(import.alias_span.start),
             ..Row::new(record.file, import.position, kind, via)
@@ -474,7 +480,7 @@ fn uses_in(resolver: &mut Resolver, module: ModuleId, file: usize, sink: &mut im
             let row = match (&resolution, attributes.first()) {
                 (Resolution::Module(_), Some(first)) => {
                     let first_name = &summary.use_names[first.name as usize];
-                    let via = Some(format!("{name}.{first_name}"));
+                    let via = Some(format!("{name}.{first_name}").into());
                     Row::new(file, first.position, "attribute", via)
                 }
                 _ => Row::new(file, used.position, "use", None),
@@ -492,7 +498,7 @@ fn uses_in(resolver: &mut Resolver, module: ModuleId, file: usize, sink: &mut im
             chain.push_str(attribute_name);
             resolution = resolver.resolve_name(inner, attribute_name);
             if sink.wants(&resolution, &[], None) {
-                let via = Some(chain.clone());
+                let via = Some(chain.as_str().into());
                 sink.found(
                     &resolution,
                     Row::new(file, attribute.position, "attribute", via),

@@ -25,7 +25,7 @@ def timed(command, cwd):
     elapsed = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         raise SystemExit(f"{command} failed")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def main():
@@ -59,15 +59,15 @@ def main():
             timed([args.new, "--root", args.tree, "stats"], args.tree))
     medians = {}
     for name, samples in runs.items():
-        wall = statistics.median(s[0] for s in samples)
-        rss = statistics.median(s[1] for s in samples)
-        medians[name] = (wall, rss)
-        print(f"{name:<16} {wall * 1000:8.1f} ms  {rss:7.1f} MB")
+        wall, rss, cpu = (statistics.median(s[i] for s in samples) for i in range(3))
+        medians[name] = (wall, rss, cpu)
+        print(f"{name:<16} {wall * 1000:8.1f} ms wall  {cpu * 1000:8.1f} ms CPU  {rss:7.1f} MB")
     old, new = medians["cold stats old"], medians["cold stats new"]
     refs = medians["cold refs new"]
-    print(f"cold stats new/old   {new[0] / old[0]:.2f}x time, {new[1] / old[1]:.2f}x memory")
-    print(f"cold refs / stats    {refs[0] / new[0]:.2f}x time, {refs[1] / old[1]:.2f}x memory "
-          "of the old stats")
+    print(f"cold stats new/old   {new[0] / old[0]:.2f}x wall, {new[2] / old[2]:.2f}x CPU, "
+          f"{new[1] / old[1]:.2f}x memory")
+    print(f"cold refs / stats    {refs[0] / new[0]:.2f}x wall, {refs[2] / new[2]:.2f}x CPU, "
+          f"{refs[1] / old[1]:.2f}x memory of the old stats")
     print(f"warm refs            {medians['warm refs new'][0] * 1000:.1f} ms")
 
 

@@ -18,6 +18,7 @@ pub mod graph;
 pub mod index;
 pub mod load;
 pub mod nesting;
+pub mod packed;
 pub mod parse;
 pub mod query;
 pub mod references;

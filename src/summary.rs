@@ -352,7 +352,9 @@ pub struct FileSummary {
     /// Names set to a test the target decides (`py311 = sys.version_info >= (3, 11)`).
     pub static_flags: Vec<(String, bool)>,
     /// Every read of a module-level name, in source order (see `Use`).
+    #[serde(with = "crate::packed::uses")]
     pub uses: Vec<Use>,
+    #[serde(with = "crate::packed::attributes")]
     pub use_attributes: Vec<UseAttribute>,
     /// The names `uses` and `use_attributes` refer to, each once.
     pub use_names: Vec<String>,

@@ -182,14 +182,10 @@ const BUILTINS: &[&str] = &[
 /// Records the file's uses of module-level names into `summary` (whose bindings and
 /// star imports are already known).
 pub fn collect(source: &str, body: &[Stmt], lines: &LineIndex, summary: &mut FileSummary) {
-    let mut module: FxHashSet<String> = summary.bindings.iter().map(|b| b.name.clone()).collect();
-    // `global X` in a function makes X a module-level name even if only set there.
+    // A name only a function binds (through `global`) is no binding the resolver knows:
+    // its reads reference nothing and are not recorded.
+    let module: FxHashSet<String> = summary.bindings.iter().map(|b| b.name.clone()).collect();
     let walrus = source.contains(":=");
-    let mut declared = Declared::new(walrus);
-    for stmt in body {
-        declared.visit_stmt(stmt);
-    }
-    module.extend(declared.globals.iter().map(|g| g.to_string()));
     let import_at = import_index(summary);
     let imported_in_functions = import_at
         .values()

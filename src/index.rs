@@ -403,6 +403,37 @@ impl Project {
         binders
     }
 
+    /// The absolute dotted path a string target of `file` names: a path from the file's
+    /// own names made absolute, a relative `import_module(".x", __package__)` resolved
+    /// against the file's package; `None` when it climbs above the top package.
+    pub fn string_path(
+        &self,
+        file: usize,
+        string: &crate::summary::StringTarget,
+    ) -> Option<String> {
+        let source = &self.files[file];
+        if string.kind.in_own_module() {
+            return Some(format!("{}.{}", source.module, string.path));
+        }
+        let rest = string.path.trim_start_matches('.');
+        let level = string.path.len() - rest.len();
+        if level == 0 {
+            return Some(string.path.clone());
+        }
+        let package = match source.is_package {
+            true => source.module.as_str(),
+            false => source.module.rsplit_once('.')?.0,
+        };
+        let mut base = package;
+        for _ in 1..level {
+            base = base.rsplit_once('.')?.0;
+        }
+        Some(match rest {
+            "" => base.to_string(),
+            rest => format!("{base}.{rest}"),
+        })
+    }
+
     pub fn summary(&self, file: usize) -> &FileSummary {
         self.summaries.get(file)
     }

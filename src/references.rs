@@ -515,8 +515,20 @@ fn strings_in(resolver: &mut Resolver, file: usize, sink: &mut impl Sink) {
     let project = resolver.project();
     let summary = project.summary(file);
     for string in &summary.strings {
-        let top = string.path.split('.').next().unwrap_or_default();
-        if !string.kind.in_own_module() && project.internal(top).is_none() {
+        let path = project.string_path(file, string).unwrap_or_default();
+        if project
+            .internal(path.split('.').next().unwrap_or_default())
+            .is_none()
+        {
+            continue;
+        }
+        // A plain literal is a reference only when it names something exactly.
+        if string.kind == StringKind::Literal
+            && matches!(
+                resolver.resolve_path(&path).0,
+                Resolution::Unresolved(_) | Resolution::Cycle
+            )
+        {
             continue;
         }
         for (resolution, hops) in resolver.resolve_string(file, string) {

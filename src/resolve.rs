@@ -265,11 +265,9 @@ impl<'p> Resolver<'p> {
         file: usize,
         string: &crate::summary::StringTarget,
     ) -> Vec<(Resolution, Vec<Hop>)> {
-        if string.kind.in_own_module() {
-            let module = &self.project.files[file].module;
-            self.resolve_steps(&format!("{module}.{}", string.path))
-        } else {
-            self.resolve_steps(&string.path)
+        match self.project.string_path(file, string) {
+            Some(path) => self.resolve_steps(&path),
+            None => vec![(Resolution::Unresolved(ABOVE_TOP.into()), Vec::new())],
         }
     }
 

@@ -97,3 +97,22 @@ fn entry_points_patch_object_and_all_entries_are_string_references() {
         &["refs", "lib.core.Engine", "--kind", "string"]
     ));
 }
+
+#[test]
+fn a_module_is_named_by_import_module_strings_relative_ones_included_not_by_unknown_literals() {
+    let strings = ok(
+        &fixture("references"),
+        &["refs", "lib.core", "--kind", "string"],
+    );
+    assert!(
+        strings.contains(
+            "src/lib/scoping.py:142:30: string    importlib.import_module(\".core\", __package__)"
+        ),
+        "{strings}"
+    );
+    assert!(strings.contains("src/lib/scoping.py:120:13: "), "{strings}");
+    assert!(
+        !strings.contains("src/lib/scoping.py:120:32: "),
+        "\"lib.core.Missing\" names nothing: {strings}"
+    );
+}

@@ -477,6 +477,46 @@ fn string_reader(function: &Expr) -> Option<StringKind> {
     }
 }
 
+/// `import_module(".sub", package)`: the path made absolute against a literal package,
+/// or kept relative (leading dots) for `__package__`, which the index resolves against
+/// the file's package.
+fn relative_module(
+    call: &ruff_python_ast::ExprCall,
+    literal: &ruff_python_ast::ExprStringLiteral,
+) -> Option<String> {
+    let name: &str = literal.value.to_str();
+    let rest = name.strip_prefix('.')?;
+    if !rest
+        .trim_start_matches('.')
+        .split('.')
+        .all(|p| p.is_empty() || is_identifier(p))
+    {
+        return None;
+    }
+    let package = call
+        .arguments
+        .find_keyword("package")
+        .map(|k| &k.value)
+        .or_else(|| call.arguments.args.get(1))?;
+    match package {
+        Expr::Name(n) if n.id.as_str() == "__package__" => Some(name.to_string()),
+        Expr::StringLiteral(package) => {
+            let level = name.len() - name.trim_start_matches('.').len();
+            let mut base: &str = package.value.to_str();
+            for _ in 1..level {
+                base = base.rsplit_once('.')?.0;
+            }
+            let rest = name.trim_start_matches('.');
+            Some(if rest.is_empty() {
+                base.to_string()
+            } else {
+                format!("{base}.{rest}")
+            })
+        }
+        _ => None,
+    }
+}
+
 fn is_all(expr: &Expr) -> bool {
     matches!(expr, Expr::Name(name) if name.id.as_str() == "__all__")
 }
@@ -633,7 +673,10 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
                 if let Some(kind) = string_reader(&call.func)
                     && let Some(Expr::StringLiteral(literal)) = call.arguments.args.first()
                 {
-                    self.string_target(literal, kind);
+                    match relative_module(call, literal) {
+                        Some(path) => self.push_string(literal, path, kind),
+                        None => self.string_target(literal, kind),
+                    }
                     self.visit_expr(&call.func);
                     for argument in call.arguments.args.iter().skip(1) {
                         self.visit_expr(argument);
@@ -754,6 +797,18 @@ impl<'a> Collector<'a, '_> {
         if !dotted || (kind == StringKind::Literal && path.matches('.').count() < 2) {
             return;
         }
+        self.push_string(literal, path, kind);
+    }
+
+    fn push_string(
+        &mut self,
+        literal: &ruff_python_ast::ExprStringLiteral,
+        path: String,
+        kind: StringKind,
+    ) {
+        let [part] = literal.value.as_slice() else {
+            return;
+        };
         let position = self.position(part.range().start() + part.flags.opener_len());
         self.summary.strings.push(StringTarget {
             path,

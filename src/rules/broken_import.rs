@@ -114,9 +114,10 @@ impl<'p> Evaluator<'p> {
         // A deleted module breaks string targets anywhere, as it breaks imports anywhere.
         for (file, source) in project.files.iter().enumerate() {
             for string in &project.summary(file).strings {
+                let path = project.string_path(file, string).unwrap_or_default();
                 let names_deleted = deleted
                     .iter()
-                    .any(|d| string.path == *d || string.path.starts_with(&format!("{d}.")));
+                    .any(|d| path == *d || path.starts_with(&format!("{d}.")));
                 // Strings that start at a name of their own module break with the
                 // import of that name, reported as a use.
                 let explicit = !matches!(string.kind, crate::summary::StringKind::Literal)

@@ -17,11 +17,11 @@ impl<'p> Evaluator<'p> {
                 continue;
             }
             for string in &project.summary(file).strings {
-                let top = string.path.split('.').next().unwrap_or_default();
+                let path = project.string_path(file, string).unwrap_or_default();
+                let top = path.split('.').next().unwrap_or_default();
                 // An `__all__` entry naming nothing is ruff's F822.
                 let checked = match string.kind {
                     StringKind::Literal | StringKind::All => false,
-                    StringKind::PatchObject => true,
                     _ => project.internal(top).is_some(),
                 };
                 if !checked {

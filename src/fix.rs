@@ -38,6 +38,13 @@ pub struct Skipped {
     pub reason: String,
 }
 
+impl Skipped {
+    /// `path:line:col: rule`.
+    pub fn at(&self) -> String {
+        format!("{}:{}:{}: {}", self.path, self.line, self.col, self.rule)
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Plan {
     pub files: Vec<FileFix>,

@@ -76,11 +76,7 @@ pub fn run(
         }
     }
     for aliased in &plan.aliased {
-        writeln!(
-            out,
-            "{}:{}:{}: {} {}",
-            aliased.path, aliased.line, aliased.col, aliased.rule, aliased.reason
-        )?;
+        writeln!(out, "{} {}", aliased.at(), aliased.reason)?;
     }
     let mut left: Vec<fix::Skipped> = findings
         .iter()
@@ -99,11 +95,7 @@ pub fn run(
         .collect();
     left.sort_by(|a, b| (&a.path, a.line, a.col, &a.rule).cmp(&(&b.path, b.line, b.col, &b.rule)));
     for skipped in &left {
-        writeln!(
-            out,
-            "{}:{}:{}: {} not fixed: {}",
-            skipped.path, skipped.line, skipped.col, skipped.rule, skipped.reason
-        )?;
+        writeln!(out, "{} not fixed: {}", skipped.at(), skipped.reason)?;
     }
     fixed -= unwritten;
     let verb = if options.diff || options.check {

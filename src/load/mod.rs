@@ -16,7 +16,7 @@ mod warm;
 pub use layout::{Layout, OpenOptions};
 pub use save::PendingSave;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -25,7 +25,7 @@ use anyhow::Result;
 use crate::cache::snapshot::Snapshot;
 use crate::config::Config;
 use crate::environment::Environment;
-use crate::index::{CacheState, Project};
+use crate::index::Project;
 use save::{FileState, Tree, Written, note};
 
 /// Discovers, parses and indexes the repository at `root`, through the cache unless
@@ -109,7 +109,7 @@ fn through_cache(
             })
             .collect();
         let mut project = project;
-        project.cache = Some(cache_state(&written, &project, &states));
+        project.cache = Some(save::cache_state(&written, &project, &states));
         let save = PendingSave {
             written,
             tree: Tree::of(&root, &walk, read_at),
@@ -119,23 +119,4 @@ fn through_cache(
         return (project, Some(save));
     };
     warm::open(layout, snapshot, written, options, started)
-}
-
-/// The fingerprint of what a snapshot holds: its key and every file's path and hash.
-fn cache_state(written: &Written, project: &Project, states: &[FileState]) -> CacheState {
-    use std::hash::Hasher;
-    let mut hasher = rustc_hash::FxHasher::default();
-    hasher.write_u64(written.key);
-    for (file, state) in project.files.iter().zip(states) {
-        hasher.write(file.rel.as_bytes());
-        hasher.write_u64(state.hash);
-    }
-    CacheState {
-        dir: written
-            .path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default(),
-        state: hasher.finish(),
-    }
 }

@@ -13,7 +13,7 @@ use crate::cache::snapshot::{
 use crate::cache::tree;
 use crate::discover::{self, FileDiagnostic};
 use crate::fingerprint::Stamp;
-use crate::index::{ModuleId, Project, parse_diagnostics};
+use crate::index::{CacheState, ModuleId, Project, parse_diagnostics};
 use crate::resolve::{Resolution, Resolver};
 use crate::rows::Rows;
 
@@ -247,4 +247,27 @@ fn chains(project: &Project) -> Rows {
         dependents.push_row(row.into_iter());
     }
     dependents
+}
+
+/// The fingerprint of what a snapshot holds: its key and every file's path and hash.
+pub(super) fn cache_state(
+    written: &Written,
+    project: &Project,
+    states: &[FileState],
+) -> CacheState {
+    use std::hash::Hasher;
+    let mut hasher = rustc_hash::FxHasher::default();
+    hasher.write_u64(written.key);
+    for (file, state) in project.files.iter().zip(states) {
+        hasher.write(file.rel.as_bytes());
+        hasher.write_u64(state.hash);
+    }
+    CacheState {
+        dir: written
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default(),
+        state: hasher.finish(),
+    }
 }

@@ -196,7 +196,7 @@ pub fn open(
     project
         .timings
         .splice(0..0, [("discover", discovered), ("parse", parsing)]);
-    project.cache = Some(super::cache_state(&written, &project, &states));
+    project.cache = Some(super::save::cache_state(&written, &project, &states));
     let tree = match walk {
         // The tree changed: record it as it is now, so the next run need not walk.
         Some(walk) => Some(Tree::of(&root, &walk, written.read_at)),

@@ -32,6 +32,14 @@ pub fn resolve_target(resolver: &mut Resolver, target: &str) -> Result<(Resoluti
             None => (Resolution::Module(module), Vec::new()),
         });
     }
+    let folder = target.trim_end_matches(['/', '\\']);
+    if !folder.is_empty()
+        && (target.ends_with(['/', '\\'])
+            || std::path::Path::new(target).is_dir()
+            || project.root.join(target).is_dir())
+    {
+        return package_of_folder(project, folder);
+    }
     if target.is_empty() || target.split('.').any(|part| part.is_empty()) {
         bail!("{target:?}: not a dotted name, a file path, or a `path.py:Name`");
     }
@@ -60,6 +68,38 @@ pub fn resolve_target(resolver: &mut Resolver, target: &str) -> Result<(Resoluti
         bail!("{target}: {reason}{}", nearest_attribute(resolver, target));
     }
     Ok((resolution, chain))
+}
+
+/// The package a folder holds (its `__init__.py`, or a namespace package).
+fn package_of_folder(
+    project: &crate::index::Project,
+    folder: &str,
+) -> Result<(Resolution, Vec<Hop>)> {
+    let path = std::path::Path::new(folder);
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(path)
+    };
+    let rel = absolute
+        .strip_prefix(&project.root)
+        .map(|r| r.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_else(|_| folder.trim_start_matches("./").to_string());
+    let init = match rel.as_str() {
+        "" => "__init__.py".to_string(),
+        rel => format!("{rel}/__init__.py"),
+    };
+    let module = project.module_of_path(&init).or_else(|| {
+        crate::discover::module_of_path(&init, &project.source_roots)
+            .and_then(|name| project.internal(&name))
+    });
+    match module {
+        Some(module) => Ok((Resolution::Module(module), Vec::new())),
+        None => bail!(
+            "{folder}: a folder that holds no package of the repository; pass a module \
+             name, a file, or `file.py:Name`"
+        ),
+    }
 }
 
 /// "did you mean" for the first part of a dotted target that its module does not bind:

@@ -116,3 +116,19 @@ fn a_module_is_named_by_import_module_strings_relative_ones_included_not_by_unkn
         "\"lib.core.Missing\" names nothing: {strings}"
     );
 }
+
+#[test]
+fn a_folder_target_is_the_package_it_holds() {
+    let root = fixture("references");
+    assert_eq!(
+        ok(&root, &["refs", "src/lib/"]),
+        ok(&root, &["refs", "lib"])
+    );
+    let output = common::run(&root, &["refs", "src/"]);
+    assert_eq!(output.code, 2);
+    assert_eq!(
+        output.stderr,
+        "error: src: a folder that holds no package of the repository; pass a module name, \
+         a file, or `file.py:Name`\n"
+    );
+}

@@ -148,7 +148,9 @@ fn place_all(references: &mut [(usize, Reference)], text: &[u8]) {
                 .count() as u32
                 + 1;
         }
-        let line = reference.line as usize - 1;
+        let Some(line) = (reference.line as usize).checked_sub(1) else {
+            continue;
+        };
         if line < starts.len() {
             let bytes = &text[starts[line]..line_end(line)];
             reference.text = String::from_utf8_lossy(bytes).trim().to_string();

@@ -510,6 +510,11 @@ fn fix_renames_every_use_of_a_deprecated_name_or_keeps_an_alias_and_says_why() {
         "from factory import old_make\n\n__all__ = [\"old_make\", \"run\"]\n\n\n\
          def run(make: \"old_make\" = old_make):\n    return old_make(), [old_make() for _ in (1,)]\n",
     );
+    // A function's own import: its uses in that function are renamed.
+    write(
+        "app/lazy.py",
+        "def go():\n    from factory import old_make\n\n    return old_make()\n",
+    );
     // An attribute of the same name is not a use of the import: the alias stays.
     write(
         "app/other.py",
@@ -529,6 +534,10 @@ fn fix_renames_every_use_of_a_deprecated_name_or_keeps_an_alias_and_says_why() {
         "from factory import new_make\n\n__all__ = [\"new_make\", \"run\"]\n\n\n\
          def run(make: \"new_make\" = new_make):\n    return new_make(), [new_make() for _ in (1,)]\n",
     );
+    assert_eq!(
+        fs::read_to_string(root.join("app/lazy.py")).unwrap(),
+        "def go():\n    from factory import new_make\n\n    return new_make()\n"
+    );
     assert!(
         fs::read_to_string(root.join("app/other.py"))
             .unwrap()
@@ -538,14 +547,15 @@ fn fix_renames_every_use_of_a_deprecated_name_or_keeps_an_alias_and_says_why() {
         .args([
             "-B",
             "-c",
-            "import app.user, app.other, app.reader; print(app.user.run(), app.other.value)",
+            "import app.user, app.other, app.reader, app.lazy; \
+             print(app.user.run(), app.other.value, app.lazy.go())",
         ])
         .current_dir(root)
         .output()
         .unwrap();
     assert_eq!(
         String::from_utf8_lossy(&imports.stdout),
-        "('new', ['new']) new1\n",
+        "('new', ['new']) new1 new\n",
         "{}",
         String::from_utf8_lossy(&imports.stderr)
     );

@@ -23,11 +23,69 @@ pub fn uses_to_rename(
     let Some(old) = import.bound_name() else {
         return Err("not a named import".to_string());
     };
-    if import.context.function {
+    let summary = project.summary(file);
+    // A function's own import is read in that function only; a module-level one may be
+    // read by anything that imports the module.
+    let own = match import.context.function {
+        true => project.sites[site].import as u32,
+        false => {
+            module_level_checks(project, file, site, old)?;
+            u32::MAX
+        }
+    };
+    if word_offsets(source, new).next().is_some() {
+        return Err(format!("`{new}` is already a name in this file"));
+    }
+    let lines = LineStarts::new(source);
+    let mut offsets: Vec<usize> = Vec::new();
+    for used in summary
+        .uses
+        .iter()
+        .filter(|u| u.import == own && summary.use_names[u.name as usize] == old)
+    {
+        offsets.push(
+            lines
+                .offset(source, used.position)
+                .ok_or("a use out of place")?,
+        );
+    }
+    for entry in summary
+        .strings
+        .iter()
+        .filter(|s| own == u32::MAX && s.kind == StringKind::All && s.path == old)
+    {
+        offsets.push(
+            lines
+                .offset(source, entry.position)
+                .ok_or("an entry out of place")?,
+        );
+    }
+    // The import's own name token, the uses and the `__all__` entries must be every
+    // place the word occurs: anything else (an attribute, a keyword, a comment) is a use
+    // this pass does not know.
+    let every: Vec<usize> = word_offsets(source, old).collect();
+    let known = offsets.len() + 1;
+    let all_known = every.len() == known
+        && offsets.iter().all(|o| every.contains(o))
+        && every.contains(&(import.alias_span.start as usize));
+    if !all_known {
         return Err(format!(
-            "`{old}` is imported inside a function: renaming its uses there is not done yet"
+            "`{old}` occurs {} times in this file, only {known} of them the import and uses \
+             it binds: not every use is known",
+            every.len()
         ));
     }
+    Ok(offsets)
+}
+
+/// A module-level import's name can be read from outside the file: only when nothing
+/// can is it renamed.
+fn module_level_checks(
+    project: &Project,
+    file: usize,
+    site: usize,
+    old: &str,
+) -> Result<(), String> {
     let summary = project.summary(file);
     let module_bindings = summary.bindings.iter().filter(|b| b.name == old).count();
     if module_bindings != 1 || summary.globals_update.is_some() {
@@ -57,49 +115,7 @@ pub fn uses_to_rename(
     if named_elsewhere {
         return Err(format!("a string target names `{dotted}`"));
     }
-    if word_offsets(source, new).next().is_some() {
-        return Err(format!("`{new}` is already a name in this file"));
-    }
-    let lines = LineStarts::new(source);
-    let mut offsets: Vec<usize> = Vec::new();
-    for used in summary
-        .uses
-        .iter()
-        .filter(|u| u.import == u32::MAX && summary.use_names[u.name as usize] == old)
-    {
-        offsets.push(
-            lines
-                .offset(source, used.position)
-                .ok_or("a use out of place")?,
-        );
-    }
-    for entry in summary
-        .strings
-        .iter()
-        .filter(|s| s.kind == StringKind::All && s.path == old)
-    {
-        offsets.push(
-            lines
-                .offset(source, entry.position)
-                .ok_or("an entry out of place")?,
-        );
-    }
-    // The import's own name token, the uses and the `__all__` entries must be every
-    // place the word occurs: anything else (an attribute, a keyword, a comment) is a use
-    // this pass does not know.
-    let every: Vec<usize> = word_offsets(source, old).collect();
-    let known = offsets.len() + 1;
-    let all_known = every.len() == known
-        && offsets.iter().all(|o| every.contains(o))
-        && every.contains(&(import.alias_span.start as usize));
-    if !all_known {
-        return Err(format!(
-            "`{old}` occurs {} times in this file, only {known} of them the import and uses \
-             it binds: not every use is known",
-            every.len()
-        ));
-    }
-    Ok(offsets)
+    Ok(())
 }
 
 /// Where `word` occurs in `text` as a whole identifier.

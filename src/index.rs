@@ -434,6 +434,26 @@ impl Project {
         })
     }
 
+    /// The string targets a call reads (`mock.patch`, `import_module`, an entry of
+    /// `__all__`…; not plain literals, not paths from the file's own names) that name one
+    /// of `paths` or something inside it, with their file.
+    pub fn strings_naming<'p>(
+        &'p self,
+        paths: &'p [&str],
+    ) -> impl Iterator<Item = (usize, &'p crate::summary::StringTarget)> + 'p {
+        (0..self.files.len()).flat_map(move |file| {
+            self.summary(file).strings.iter().filter_map(move |string| {
+                let explicit = string.kind != crate::summary::StringKind::Literal
+                    && !string.kind.in_own_module();
+                let path = self.string_path(file, string)?;
+                let named = paths.iter().any(|p| {
+                    path == *p || (path.starts_with(p) && path[p.len()..].starts_with('.'))
+                });
+                (explicit && named).then_some((file, string))
+            })
+        })
+    }
+
     pub fn summary(&self, file: usize) -> &FileSummary {
         self.summaries.get(file)
     }

@@ -143,6 +143,7 @@ pub fn collect(
     include_tests: bool,
 ) -> Vec<(usize, Reference)> {
     let project = resolver.project();
+    let target = Target::new(project, resolution);
     let indexed = (is_definition(resolution) && project.cache.is_some())
         .then(|| ReferenceIndex::open(resolver).rows(project, resolution, include_tests))
         .flatten();
@@ -150,7 +151,7 @@ pub fn collect(
     let rows = indexed.unwrap_or_else(|| {
         project.summaries.load_all();
         let mut sink = TargetSink {
-            target: Target::new(project, resolution),
+            target: target.clone(),
             found: Vec::new(),
         };
         walk(project, include_tests, &mut sink);
@@ -160,7 +161,7 @@ pub fn collect(
         .into_iter()
         .filter_map(|row| row.reference(project))
         .collect();
-    entry_points(resolver, &Target::new(project, resolution), &mut found);
+    entry_points(resolver, &target, &mut found);
     found.sort_by(|a, b| (&a.1.path, a.1.line, a.1.col).cmp(&(&b.1.path, b.1.line, b.1.col)));
     found.dedup_by(|a, b| (&a.1.path, a.1.line, a.1.col) == (&b.1.path, b.1.line, b.1.col));
     found

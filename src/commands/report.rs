@@ -19,7 +19,6 @@ use crate::query::{self, DefinitionKind, DuplicateOptions};
 use crate::references;
 use crate::resolve::Resolver;
 use crate::rules::{self, RuleKind};
-use crate::summary::StringKind;
 
 pub const SCORE_DEFINITION: &str = "SSOT compliance = import sites that reach a protected \
     symbol (a `canonical` rule) through its canonical module, divided by all import sites \
@@ -207,7 +206,7 @@ pub fn compute(project: &Project, config: &Config, with_drawings: bool) -> Resul
                     direct: own.iter().filter(|f| f.chain.is_empty()).count(),
                     through_reexport: own.iter().filter(|f| !f.chain.is_empty()).count(),
                     files: files.len(),
-                    references: followed + strings_naming(project, target),
+                    references: followed + project.strings_naming(&[target.as_str()]).count(),
                 });
             }
             _ => {}
@@ -233,16 +232,6 @@ pub fn compute(project: &Project, config: &Config, with_drawings: bool) -> Resul
         duplicates: duplicates(project),
         drawings,
     })
-}
-
-/// The string targets (other than plain literals) that name `target` or something in it.
-fn strings_naming(project: &Project, target: &str) -> usize {
-    let inside = format!("{target}.");
-    (0..project.files.len())
-        .flat_map(|file| &project.summary(file).strings)
-        .filter(|s| s.kind != StringKind::Literal && !s.kind.in_own_module())
-        .filter(|s| s.path == target || s.path.starts_with(&inside))
-        .count()
 }
 
 fn files_to_migrate(project: &Project, counts: BTreeMap<usize, usize>) -> Vec<FileToMigrate> {

@@ -111,28 +111,19 @@ impl<'p> Evaluator<'p> {
         if deleted.is_empty() {
             return findings;
         }
-        // A deleted module breaks string targets anywhere, as it breaks imports anywhere.
-        for (file, source) in project.files.iter().enumerate() {
-            for string in &project.summary(file).strings {
-                let path = project.string_path(file, string).unwrap_or_default();
-                let names_deleted = deleted
-                    .iter()
-                    .any(|d| path == *d || path.starts_with(&format!("{d}.")));
-                // Strings that start at a name of their own module break with the
-                // import of that name, reported as a use.
-                let explicit = !matches!(string.kind, crate::summary::StringKind::Literal)
-                    && !string.kind.in_own_module();
-                if names_deleted && explicit {
-                    let mut finding = self.use_finding(
-                        &source.rel,
-                        string.position,
-                        &string.path,
-                        "is a string target of a module this change deletes",
-                    );
-                    finding.target = format!("{} \"{}\"", string.kind.as_str(), string.path);
-                    findings.push(finding);
-                }
-            }
+        // A deleted module breaks string targets anywhere, as it breaks imports anywhere;
+        // strings that start at a name of their own module break with the import of that
+        // name, reported as a use.
+        let deleted: Vec<&str> = deleted.iter().map(String::as_str).collect();
+        for (file, string) in project.strings_naming(&deleted) {
+            let mut finding = self.use_finding(
+                &project.files[file].rel,
+                string.position,
+                &string.path,
+                "is a string target of a module this change deletes",
+            );
+            finding.target = format!("{} \"{}\"", string.kind.as_str(), string.path);
+            findings.push(finding);
         }
         findings
     }

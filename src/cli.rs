@@ -242,6 +242,29 @@ pub enum Command {
         #[arg(long)]
         unsafe_fixes: bool,
     },
+    /// Move top-level definitions to another module byte for byte, with the imports
+    /// they need; leave a shim so old paths keep working; rewrite every importer
+    #[command(name = "move")]
+    Move {
+        /// Definitions of one module: `pkg.mod.Name` or `path/mod.py:Name`
+        #[arg(required = true, value_name = "SYMBOL")]
+        symbols: Vec<String>,
+        /// The module they go to (created, with its packages, when missing)
+        #[arg(long, value_name = "MODULE")]
+        to: String,
+        /// What stays at the old path
+        #[arg(long, value_enum, default_value_t = crate::relocate::Shim::Alias)]
+        shim: crate::relocate::Shim,
+        /// Another name of the same module to move along (a helper the code needs)
+        #[arg(long = "with", value_name = "NAME")]
+        with: Vec<String>,
+        /// Print the whole change as one patch and write nothing
+        #[arg(long)]
+        diff: bool,
+        /// Write nothing; exit 1 when something would change
+        #[arg(long)]
+        check: bool,
+    },
     /// The migration dashboard: share of import sites on each protected symbol's
     /// canonical path, deprecated-layer usage, duplicates, and one compliance score
     /// (--format md, json or html)

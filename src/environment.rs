@@ -349,7 +349,7 @@ const REMOVED: &[((u32, u32), &[&str])] = &[
     ),
 ];
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Environment {
     python_version: (u32, u32),
     /// The top-level names the environment's `site-packages` holds; `None` when no

@@ -4,6 +4,8 @@
 
 mod rename;
 
+pub(crate) use rename::LineStarts;
+
 use std::collections::BTreeMap;
 
 use crate::graph::{EdgeFilter, Graph};
@@ -54,23 +56,24 @@ pub struct Plan {
     pub aliased: Vec<Skipped>,
 }
 
-struct Edit {
-    start: usize,
-    end: usize,
-    text: String,
+pub(crate) struct Edit {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
 }
 
-/// One name to move: where it is and where it goes.
-struct Move {
-    site: usize,
-    module: String,
-    name: String,
-    line: u32,
-    col: u32,
-    rule: String,
+/// One imported name to take from another module: the import site, and the module and
+/// name it imports from instead.
+pub(crate) struct Retarget {
+    pub site: usize,
+    pub module: String,
+    pub name: String,
+    pub line: u32,
+    pub col: u32,
+    pub rule: String,
 }
 
-impl Move {
+impl Retarget {
     fn left(&self, path: &str, reason: &str) -> Skipped {
         Skipped {
             path: path.to_string(),
@@ -96,7 +99,7 @@ pub fn plan(evaluator: &mut Evaluator, findings: &[Finding], unsafe_fixes: bool)
     let mut running: rustc_hash::FxHashMap<crate::index::ModuleId, rustc_hash::FxHashSet<_>> =
         Default::default();
     let mut plan = Plan::default();
-    let mut by_file: BTreeMap<usize, Vec<Move>> = BTreeMap::new();
+    let mut by_file: BTreeMap<usize, Vec<Retarget>> = BTreeMap::new();
     for finding in findings.iter().filter(|f| f.fixable) {
         let (Some(site), Some(replacement)) = (finding.site, &finding.replacement) else {
             continue;
@@ -171,7 +174,7 @@ pub fn plan(evaluator: &mut Evaluator, findings: &[Finding], unsafe_fixes: bool)
         by_file
             .entry(project.sites[site].file)
             .or_default()
-            .push(Move {
+            .push(Retarget {
                 site,
                 module: module.to_string(),
                 name: name.to_string(),
@@ -186,6 +189,7 @@ pub fn plan(evaluator: &mut Evaluator, findings: &[Finding], unsafe_fixes: bool)
             project,
             file,
             &moves,
+            Vec::new(),
             unsafe_fixes,
             &mut plan.skipped,
             &mut aliased,
@@ -253,7 +257,7 @@ fn settled_layers(
 }
 
 /// The source of a file as the parser saw it (without a BOM); `None` unless it is UTF-8.
-fn read_utf8(project: &Project, file: usize) -> Result<(bool, String), String> {
+pub(crate) fn read_utf8(project: &Project, file: usize) -> Result<(bool, String), String> {
     let bytes =
         std::fs::read(&project.files[file].path).map_err(|e| format!("cannot read: {e}"))?;
     let (bom, body) = match bytes.strip_prefix(b"\xef\xbb\xbf") {
@@ -273,10 +277,11 @@ fn read_utf8(project: &Project, file: usize) -> Result<(bool, String), String> {
     Ok((bom, text))
 }
 
-fn fix_file(
+pub(crate) fn fix_file(
     project: &Project,
     file: usize,
-    moves: &[Move],
+    moves: &[Retarget],
+    extra: Vec<Edit>,
     unsafe_fixes: bool,
     skipped: &mut Vec<Skipped>,
     aliased: &mut Vec<Skipped>,
@@ -303,11 +308,11 @@ fn fix_file(
                 .push(site);
         }
     }
-    let mut edits = Vec::new();
+    let mut edits = extra;
     let mut fixed = 0;
     let mut renamed = 0;
     for (&(start, end), sites) in &statements {
-        let moving: Vec<&Move> = moves.iter().filter(|m| sites.contains(&m.site)).collect();
+        let moving: Vec<&Retarget> = moves.iter().filter(|m| sites.contains(&m.site)).collect();
         if moving.is_empty() {
             continue;
         }
@@ -477,7 +482,7 @@ fn split(
     source: &str,
     statement: Span,
     sites: &[usize],
-    moving: &[&Move],
+    moving: &[&Retarget],
     newline: &str,
 ) -> Edit {
     let line_start = source[..statement.start as usize]

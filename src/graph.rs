@@ -152,6 +152,19 @@ impl<'p> Graph<'p> {
         found
     }
 
+    /// The modules `module` imports while it is itself imported (not under
+    /// `TYPE_CHECKING`, not in a function), parents included when the filter has them.
+    pub fn imported_during_import(&self, module: ModuleId) -> Vec<ModuleId> {
+        let node = NodeIndex::new(module as usize);
+        self.project
+            .graph
+            .edges_directed(node, Direction::Outgoing)
+            .filter(|e| self.keeps_eager(e.id()))
+            .map(|e| e.target().index() as ModuleId)
+            .filter(|&m| m != module)
+            .collect()
+    }
+
     /// The site that best shows `from` importing `to`: the first one executed at import
     /// time, else the first one.
     pub fn link(&self, from: ModuleId, to: ModuleId) -> Option<Link> {

@@ -22,6 +22,7 @@ pub mod packed;
 pub mod parse;
 pub mod query;
 pub mod references;
+pub mod relocate;
 pub mod resolve;
 pub mod rows;
 pub mod rules;
@@ -313,6 +314,26 @@ fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) 
                 unsafe_fixes: *unsafe_fixes,
             };
             return commands::fix::run(project, config, &options, out);
+        }
+        Command::Move {
+            symbols,
+            to,
+            shim,
+            with,
+            diff,
+            check,
+        } => {
+            let request = relocate::Request {
+                symbols: symbols.clone(),
+                with: with.clone(),
+                dest: to.clone(),
+                shim: *shim,
+            };
+            let options = commands::relocate::Options {
+                diff: *diff,
+                check: *check,
+            };
+            return commands::relocate::run(project, config, &request, &options, format, out);
         }
         Command::Report => {
             let report = commands::report::compute(project, config, format == Format::Html)?;

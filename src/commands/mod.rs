@@ -10,6 +10,7 @@ pub mod imports;
 pub mod init;
 pub mod path;
 pub mod refs;
+pub mod relocate;
 pub mod report;
 pub mod stats;
 pub mod why;

@@ -131,10 +131,11 @@ fn word_offsets<'t>(text: &'t str, word: &'t str) -> impl Iterator<Item = usize>
     })
 }
 
-struct LineStarts(Vec<usize>);
+/// Line starts of a text, to turn 1-based positions into byte offsets.
+pub(crate) struct LineStarts(Vec<usize>);
 
 impl LineStarts {
-    fn new(text: &str) -> LineStarts {
+    pub(crate) fn new(text: &str) -> LineStarts {
         LineStarts(
             std::iter::once(0)
                 .chain(text.match_indices('\n').map(|(at, _)| at + 1))
@@ -143,7 +144,7 @@ impl LineStarts {
     }
 
     /// The byte offset of a 1-based line and character column.
-    fn offset(&self, text: &str, position: Position) -> Option<usize> {
+    pub(crate) fn offset(&self, text: &str, position: Position) -> Option<usize> {
         let start = *self.0.get(position.line.checked_sub(1)? as usize)?;
         let column = position.col.checked_sub(1)? as usize;
         let line = &text[start..];

@@ -1,6 +1,9 @@
 //! Turns one file's bytes into a `FileSummary`. The only module that sees the Python AST.
 
+mod layout;
 mod uses;
+
+pub use layout::{GlobalDeclaration, Layout, StatementKind, TopStatement, layout};
 
 use std::collections::HashMap;
 
@@ -1046,6 +1049,11 @@ impl Walker<'_> {
             return;
         };
         let parameter = parameter.parameter.name.as_str();
+        // `import warnings` inside the function counts as the module's.
+        let mut local = LocalWarnings(Vec::new());
+        local.visit_body(&function.body);
+        let outer = self.warnings_modules.len();
+        self.warnings_modules.extend(local.0);
         let mut finder = GuardedWarnings {
             walker: self,
             parameter,
@@ -1056,6 +1064,7 @@ impl Walker<'_> {
             finder.visit_stmt(stmt);
         }
         let mut names = finder.names;
+        self.warnings_modules.truncate(outer);
         names.sort();
         names.dedup();
         self.summary.deprecated_names = names;
@@ -1691,6 +1700,25 @@ fn string_collection(expr: &Expr) -> Option<Vec<String>> {
 }
 
 /// Finds `if <param> == "X": ... warn(..., DeprecationWarning)` inside `__getattr__`.
+/// The names `import warnings [as name]` binds in a function body.
+struct LocalWarnings(Vec<String>);
+
+impl<'a> Visitor<'a> for LocalWarnings {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if let Stmt::Import(import) = stmt {
+            for alias in import
+                .names
+                .iter()
+                .filter(|a| a.name.as_str() == "warnings")
+            {
+                let bound = alias.asname.as_ref().unwrap_or(&alias.name);
+                self.0.push(bound.as_str().to_string());
+            }
+        }
+        walk_stmt(self, stmt);
+    }
+}
+
 struct GuardedWarnings<'w, 'a> {
     walker: &'w Walker<'a>,
     parameter: &'w str,
@@ -1881,6 +1909,14 @@ mod tests {
             "import warnings as w\n_OLD = {'Old': 1}\ndef __getattr__(name):\n    if name in _OLD:\n        w.warn('gone', DeprecationWarning)\n    raise AttributeError(name)\n",
         );
         assert_eq!(s.getattr, Some(3));
+        assert_eq!(s.deprecated_names, vec!["Old".to_string()]);
+    }
+
+    #[test]
+    fn a_getattr_that_imports_warnings_itself_still_deprecates() {
+        let s = summary(
+            "def __getattr__(name):\n    if name == 'Old':\n        import warnings\n        warnings.warn('moved', DeprecationWarning)\n        from new import Old\n        return Old\n    raise AttributeError(name)\n",
+        );
         assert_eq!(s.deprecated_names, vec!["Old".to_string()]);
     }
 }

@@ -1,0 +1,227 @@
+//! `move SYMBOL... --to MODULE`: plans the move (see `relocate`), then shows it as one
+//! patch, says whether anything would change, or writes it.
+
+use std::io::Write;
+
+use anyhow::{Result, bail};
+use serde::Serialize;
+
+use crate::cli::Format;
+use crate::commands::count;
+use crate::config::Config;
+use crate::fix::{self, FileFix};
+use crate::index::Project;
+use crate::relocate::{self, Plan, Request};
+
+pub struct Options {
+    pub diff: bool,
+    pub check: bool,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    schema: &'static str,
+    old: &'a str,
+    dest: &'a str,
+    moved: &'a [relocate::Moved],
+    shim: relocate::Shim,
+    carried: &'a [String],
+    files: Vec<FileReport<'a>>,
+    rewritten: usize,
+    left: Vec<Left<'a>>,
+    warnings: &'a [String],
+    written: bool,
+}
+
+#[derive(Serialize)]
+struct FileReport<'a> {
+    path: &'a str,
+    created: bool,
+}
+
+#[derive(Serialize)]
+struct Left<'a> {
+    path: &'a str,
+    line: u32,
+    col: u32,
+    kind: &'a str,
+    reason: &'a str,
+}
+
+/// Returns the exit code: 1 with `--check` when something would change.
+pub fn run(
+    project: &Project,
+    config: &Config,
+    request: &Request,
+    options: &Options,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    if !matches!(format, Format::Text | Format::Json) {
+        bail!(
+            "--format {}: move prints text or json",
+            crate::commands::format_name(format)
+        );
+    }
+    project.summaries.load_all();
+    let plan = relocate::plan(project, &config.target()?, request).map_err(|error| {
+        let names = request.symbols.join(" ");
+        anyhow::anyhow!("cannot move {names}: {error:#}")
+    })?;
+    let write = !(options.diff || options.check);
+    if options.diff {
+        for file in &plan.files {
+            let diff = similar::TextDiff::from_lines(&file.old, &file.new);
+            let old_header = match is_created(&plan, file) {
+                true => "/dev/null".to_string(),
+                false => format!("a/{}", file.path),
+            };
+            let new_header = format!("b/{}", file.path);
+            write!(
+                out,
+                "{}",
+                diff.unified_diff().header(&old_header, &new_header)
+            )?;
+        }
+    }
+    if write {
+        apply(project, &plan)?;
+    }
+    if format == Format::Json {
+        let report = Report {
+            schema: "ssot-graph/move/v1",
+            old: &plan.old_module,
+            dest: &plan.dest_module,
+            moved: &plan.moved,
+            shim: request.shim,
+            carried: &plan.carried,
+            files: plan
+                .files
+                .iter()
+                .map(|f| FileReport {
+                    path: &f.path,
+                    created: is_created(&plan, f),
+                })
+                .collect(),
+            rewritten: plan.rewritten,
+            left: plan
+                .left
+                .iter()
+                .map(|l| Left {
+                    path: &l.path,
+                    line: l.line,
+                    col: l.col,
+                    kind: &l.rule,
+                    reason: &l.reason,
+                })
+                .collect(),
+            warnings: &plan.warnings,
+            written: write,
+        };
+        crate::commands::write_json(out, &report, project)?;
+    } else if !options.diff {
+        text(out, &plan, request, write)?;
+    }
+    Ok(i32::from(options.check))
+}
+
+fn is_created(plan: &Plan, file: &FileFix) -> bool {
+    plan.created.contains(&file.path)
+}
+
+/// Writes every file, or none: each is checked first (unchanged since planned, not
+/// read-only, inside the root), then created or replaced.
+fn apply(project: &Project, plan: &Plan) -> Result<()> {
+    for file in &plan.files {
+        if is_created(plan, file) {
+            if file.real.exists() {
+                bail!("{}: appeared while move ran; nothing written", file.path);
+            }
+        } else if std::fs::read(&file.real).ok().as_deref() != Some(file.old.as_bytes()) {
+            bail!("{}: changed while move ran; nothing written", file.path);
+        } else if let Some(reason) = crate::write::refuses(&file.real, &project.root) {
+            bail!("{}: {reason}; nothing written", file.path);
+        }
+    }
+    for file in &plan.files {
+        if is_created(plan, file) {
+            if let Some(parent) = file.real.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            crate::write::replace(&file.real, file.new.as_bytes())?;
+        } else {
+            fix::write(&project.root, file).map_err(|reason| {
+                anyhow::anyhow!("{}: {reason} (the files before it are written)", file.path)
+            })?;
+        }
+    }
+    Ok(())
+}
+
+fn text(out: &mut dyn Write, plan: &Plan, request: &Request, written: bool) -> Result<()> {
+    let verb = |done: &str, planned: &str| if written { done } else { planned }.to_string();
+    for moved in &plan.moved {
+        writeln!(
+            out,
+            "{} {} {} from {}:{} to {}",
+            verb("moved", "would move"),
+            moved.kind,
+            moved.name,
+            plan.old_path,
+            moved.line,
+            plan.dest_path
+        )?;
+    }
+    for import in &plan.carried {
+        writeln!(out, "  carried into {}: {import}", plan.dest_path)?;
+    }
+    let shim = match request.shim {
+        relocate::Shim::Alias => format!(
+            "`from {} import {}`",
+            plan.dest_module,
+            plan.moved
+                .iter()
+                .map(|m| m.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        relocate::Shim::Deprecate => "a module `__getattr__` that warns".to_string(),
+        relocate::Shim::None => "nothing".to_string(),
+    };
+    writeln!(out, "  {} keeps {shim}", plan.old_path)?;
+    for file in plan.files.iter().skip(2) {
+        let what = if is_created(plan, file) {
+            "created"
+        } else {
+            "rewrote"
+        };
+        writeln!(
+            out,
+            "  {} {}",
+            verb(what, &format!("would be {what}")),
+            file.path
+        )?;
+    }
+    for left in &plan.left {
+        writeln!(out, "{} not rewritten: {}", left.at(), left.reason)?;
+    }
+    for warning in &plan.warnings {
+        writeln!(out, "warning: {warning}")?;
+    }
+    writeln!(
+        out,
+        "{} {}; {} {}, rewrote {}, {} left as {}.",
+        verb("Moved", "Would move"),
+        count(plan.moved.len(), "definition"),
+        verb("changed", "would change"),
+        count(plan.files.len(), "file"),
+        count(plan.rewritten, "reference"),
+        plan.left.len(),
+        if plan.left.len() == 1 {
+            "it is"
+        } else {
+            "they are"
+        }
+    )?;
+    Ok(())
+}

@@ -1,0 +1,224 @@
+//! Every other file's use of the old path, taken to the destination with `fix`'s
+//! machinery: `from old import NAME` statements, and `old.NAME` where the file binds the
+//! destination module. What cannot be rewritten is listed with the reason.
+
+use std::collections::BTreeMap;
+
+use crate::fix::{self, Edit, FileFix, LineStarts, Retarget, Skipped};
+use crate::index::ModuleId;
+use crate::references;
+use crate::resolve::{Resolution, Resolver};
+
+#[derive(Debug, Default)]
+pub struct Rewrites {
+    pub files: Vec<FileFix>,
+    /// Import names and attribute reads taken to the destination.
+    pub rewritten: usize,
+    pub left: Vec<Skipped>,
+}
+
+/// A moved definition: its name and its resolution before the move.
+pub struct MovedName<'a> {
+    pub name: &'a str,
+    pub resolution: Resolution,
+}
+
+pub fn rewrite(
+    resolver: &mut Resolver,
+    old: ModuleId,
+    dest_name: &str,
+    dest: Option<ModuleId>,
+    moved: &[MovedName],
+    skip_files: &[usize],
+) -> Rewrites {
+    let project = resolver.project();
+    let old_name = project.modules[old as usize].name.clone();
+    let mut rewrites = Rewrites::default();
+    let mut retargets: BTreeMap<usize, Vec<Retarget>> = BTreeMap::new();
+    let mut extras: BTreeMap<usize, Vec<Edit>> = BTreeMap::new();
+    let left = |path: &str, line: u32, col: u32, kind: &str, reason: String| Skipped {
+        path: path.to_string(),
+        line,
+        col,
+        rule: kind.to_string(),
+        reason,
+    };
+    for (site, record) in project.sites.iter().enumerate() {
+        if record.target.as_deref() != Some(old_name.as_str()) || skip_files.contains(&record.file)
+        {
+            continue;
+        }
+        let import = project.import_site(site);
+        let path = &project.files[record.file].rel;
+        match import.name.as_deref() {
+            Some("*") => {
+                if let Some(public) = moved.iter().find(|m| !m.name.starts_with('_')) {
+                    rewrites.left.push(left(
+                        path,
+                        import.position.line,
+                        import.position.col,
+                        "import",
+                        format!("a star import: it gets `{}` through the shim", public.name),
+                    ));
+                }
+            }
+            Some(name) if moved.iter().any(|m| m.name == name) => {
+                retargets.entry(record.file).or_default().push(Retarget {
+                    site,
+                    module: dest_name.to_string(),
+                    name: name.to_string(),
+                    line: import.position.line,
+                    col: import.position.col,
+                    rule: "import".to_string(),
+                });
+            }
+            _ => {}
+        }
+    }
+    for moved_name in moved {
+        for (file, reference) in references::collect(resolver, &moved_name.resolution, true) {
+            if skip_files.contains(&file) {
+                continue;
+            }
+            let old_path = format!("{old_name}.{}", moved_name.name);
+            match reference.kind {
+                "attribute" => {
+                    let chain = reference.via.clone().unwrap_or_default();
+                    match attribute_edit(resolver, file, &reference, &chain, old, dest) {
+                        Ok(edit) => extras.entry(file).or_default().push(edit),
+                        Err(reason) => rewrites.left.push(left(
+                            &reference.path,
+                            reference.line,
+                            reference.col,
+                            "attribute",
+                            reason,
+                        )),
+                    }
+                }
+                "string"
+                    if reference.via.as_deref().is_some_and(|p| {
+                        p == old_path || p.starts_with(&format!("{old_path}."))
+                    }) =>
+                {
+                    rewrites.left.push(left(
+                        &reference.path,
+                        reference.line,
+                        reference.col,
+                        "string",
+                        format!(
+                            "a string naming `{old_path}`: it keeps working through the shim \
+                             (check what it patches)"
+                        ),
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
+    let files: Vec<usize> = retargets.keys().chain(extras.keys()).copied().collect();
+    let mut done = rustc_hash::FxHashSet::default();
+    for file in files {
+        if !done.insert(file) {
+            continue;
+        }
+        let moves = retargets.remove(&file).unwrap_or_default();
+        let extra = extras.remove(&file).unwrap_or_default();
+        let count = moves.len() + extra.len();
+        let mut skipped = Vec::new();
+        let mut aliased = Vec::new();
+        match fix::fix_file(
+            project,
+            file,
+            &moves,
+            extra,
+            true,
+            &mut skipped,
+            &mut aliased,
+        ) {
+            Ok(Some(fix)) => {
+                rewrites.rewritten += count - skipped.len();
+                rewrites.files.push(fix);
+            }
+            Ok(None) => {}
+            Err(reason) => {
+                let path = &project.files[file].rel;
+                rewrites.left.extend(
+                    moves
+                        .iter()
+                        .map(|m| left(path, m.line, m.col, "import", reason.clone())),
+                );
+            }
+        }
+        rewrites.left.extend(skipped);
+    }
+    // Two moved names may be one definition (a class and its alias): its references once.
+    rewrites
+        .left
+        .sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
+    rewrites
+        .left
+        .dedup_by(|a, b| (&a.path, a.line, a.col) == (&b.path, b.line, b.col));
+    rewrites
+}
+
+/// The edit that reads `NAME` from the destination instead of the old module in
+/// `chain` (`old.NAME`, `pkg.old.NAME`), or why there is none.
+fn attribute_edit(
+    resolver: &mut Resolver,
+    file: usize,
+    reference: &references::Reference,
+    chain: &str,
+    old: ModuleId,
+    dest: Option<ModuleId>,
+) -> Result<Edit, String> {
+    let project = resolver.project();
+    let module = project.by_name[&project.files[file].module];
+    let Some((prefix, name)) = chain.rsplit_once('.') else {
+        return Err("not an attribute read".to_string());
+    };
+    let parts: Vec<&str> = prefix.split('.').collect();
+    if resolver.resolve_attributes(module, &parts).0 != Resolution::Module(old) {
+        return Err(format!(
+            "`{chain}` is read through a function's own import: left as it is"
+        ));
+    }
+    let keeps = format!("`{chain}` keeps working through the shim");
+    let Some(dest) = dest else {
+        return Err(format!(
+            "no name of this file is bound to the new module: {keeps}"
+        ));
+    };
+    let summary = project.summary(file);
+    let binding = summary
+        .bindings
+        .iter()
+        .filter(|b| !b.conditional)
+        .map(|b| b.name.clone())
+        .find(|b| resolver.resolve_name(module, b) == Resolution::Module(dest));
+    let Some(binding) = binding else {
+        return Err(format!(
+            "no name of this file is bound to the new module: {keeps}"
+        ));
+    };
+    let (_, source) = fix::read_utf8(project, file)?;
+    let at = LineStarts::new(&source)
+        .offset(
+            &source,
+            crate::summary::Position {
+                line: reference.line,
+                col: reference.col,
+            },
+        )
+        .ok_or("a reference out of place")?;
+    let start = at
+        .checked_sub(prefix.len() + 1)
+        .ok_or("a reference out of place")?;
+    if source.get(start..at + name.len()) != Some(chain) {
+        return Err(format!("`{chain}` is spread over lines: {keeps}"));
+    }
+    Ok(Edit {
+        start,
+        end: at + name.len(),
+        text: format!("{binding}.{name}"),
+    })
+}

@@ -1,0 +1,45 @@
+//! What the old module keeps in place of the moved definitions.
+
+/// How old paths keep working after a move.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Shim {
+    /// `from DEST import NAME` where the definition was.
+    Alias,
+    /// A PEP 562 module `__getattr__` that imports the name from DEST with a
+    /// `DeprecationWarning` naming the new path.
+    Deprecate,
+    /// Nothing: refused while anything still needs the old path.
+    None,
+}
+
+/// The text that takes the first moved block's place (empty for `Shim::None`).
+pub fn text(shim: Shim, old: &str, dest: &str, names: &[&str], newline: &str) -> String {
+    match shim {
+        Shim::Alias => format!("from {dest} import {}", names.join(", ")),
+        Shim::None => String::new(),
+        Shim::Deprecate => {
+            let mut lines = vec!["def __getattr__(name):".to_string()];
+            for name in names {
+                lines.extend([
+                    format!("    if name == \"{name}\":"),
+                    "        import warnings".to_string(),
+                    String::new(),
+                    "        warnings.warn(".to_string(),
+                    format!("            \"{old}.{name} has moved to {dest}.{name}\","),
+                    "            DeprecationWarning,".to_string(),
+                    "            stacklevel=2,".to_string(),
+                    "        )".to_string(),
+                    format!("        from {dest} import {name}"),
+                    String::new(),
+                    format!("        return {name}"),
+                ]);
+            }
+            lines.push(
+                "    raise AttributeError(f\"module {__name__!r} has no attribute {name!r}\")"
+                    .to_string(),
+            );
+            lines.join(newline)
+        }
+    }
+}

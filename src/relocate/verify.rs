@@ -1,0 +1,214 @@
+//! A planned move judged before anything is written: the project is indexed again with
+//! the new texts, and every module that can see the change must bind each name to the
+//! same definition as before (the moved ones at their new home), with no new cycle of
+//! imports run at import time.
+
+use petgraph::Direction;
+use rustc_hash::FxHashSet;
+
+use crate::discover::SourceFile;
+use crate::fix::FileFix;
+use crate::graph::{EdgeFilter, Graph};
+use crate::index::{ModuleId, Project};
+use crate::parse;
+use crate::resolve::{Resolution, Resolver};
+use crate::summaries::Summaries;
+
+/// What the check needs to know of the move.
+pub struct Moving<'a> {
+    pub old: &'a str,
+    pub dest: &'a str,
+    pub names: &'a [&'a str],
+    /// The old module keeps no binding of the moved names (`--shim none`).
+    pub unbound_in_old: bool,
+}
+
+/// The project as it would be after the changes (`created` are new files).
+pub fn after(
+    project: &Project,
+    target: &parse::Target,
+    changes: &[FileFix],
+    created: &[SourceFile],
+) -> Result<Project, String> {
+    for change in changes {
+        let text = change.new.strip_prefix('\u{feff}').unwrap_or(&change.new);
+        if let Some((line, error)) = parse::syntax_error(text, change.path.ends_with(".pyi")) {
+            return Err(format!(
+                "{}: the new text would not parse (line {line}: {error})",
+                change.path
+            ));
+        }
+    }
+    let summary_of = |file: &SourceFile| {
+        changes.iter().find(|c| c.path == file.rel).map(|change| {
+            let text = change.new.strip_prefix('\u{feff}').unwrap_or(&change.new);
+            parse::summarize(text, file.is_stub, target)
+        })
+    };
+    let companions = project
+        .files
+        .iter()
+        .position(|f| f.companion)
+        .unwrap_or(project.files.len());
+    let mut files = Vec::new();
+    let mut summaries = Vec::new();
+    for (index, file) in project.files.iter().enumerate() {
+        if index == companions {
+            for new in created {
+                summaries.push(summary_of(new).unwrap_or_default());
+                files.push(new.clone());
+            }
+        }
+        summaries.push(summary_of(file).unwrap_or_else(|| project.summary(index).clone()));
+        files.push(file.clone());
+    }
+    if companions == project.files.len() {
+        for new in created {
+            summaries.push(summary_of(new).unwrap_or_default());
+            files.push(new.clone());
+        }
+    }
+    let mut after = Project::build(
+        project.root.clone(),
+        project.source_roots.clone(),
+        files,
+        Summaries::parsed(summaries),
+        Vec::new(),
+    );
+    after.environment = project.environment.clone();
+    Ok(after)
+}
+
+/// The first name some module would bind to another thing after the move, as a
+/// sentence; or the import-time cycle the move would close.
+pub fn check(
+    before: &Project,
+    after: &Project,
+    touched: &[String],
+    moving: &Moving,
+) -> Result<(), String> {
+    new_cycle(before, after, touched)?;
+    let touched_ids: Vec<ModuleId> = touched.iter().filter_map(|m| before.internal(m)).collect();
+    let graph = Graph::new(before, EdgeFilter::default());
+    let mut seen: FxHashSet<ModuleId> = touched_ids.iter().copied().collect();
+    seen.extend(
+        graph
+            .reach(&touched_ids, Direction::Incoming)
+            .into_iter()
+            .map(|chain| chain[0]),
+    );
+    let mut modules: Vec<ModuleId> = seen.into_iter().collect();
+    modules.sort_by_key(|&m| before.name_rank(m));
+    let mut was = Resolver::new(before);
+    let mut now = Resolver::new(after);
+    for module in modules {
+        let name = &before.modules[module as usize].name;
+        let Some(later) = after.internal(name) else {
+            return Err(format!("module `{name}` would be gone"));
+        };
+        let mut bound: Vec<&str> = before.names(module).keys().map(|k| &**k).collect();
+        bound.sort_unstable();
+        for binding in bound {
+            if moving.unbound_in_old && name == moving.old && moving.names.contains(&binding) {
+                continue;
+            }
+            let old = describe(before, &was.resolve_name(module, binding), Some(moving));
+            let new = describe(after, &now.resolve_name(later, binding), None);
+            if old != new {
+                return Err(format!(
+                    "`{name}.{binding}` would be {new} instead of {old}"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A resolution in words that do not depend on the project's numbering; with `moving`,
+/// a moved definition is named at its new home.
+fn describe(project: &Project, resolution: &Resolution, moving: Option<&Moving>) -> String {
+    let module_name = |m: ModuleId| project.modules[m as usize].name.as_str();
+    match resolution {
+        Resolution::Definition { module, binding } => {
+            let found = crate::view::binding(project, *module, *binding);
+            let mut home = module_name(*module);
+            if let Some(moving) = moving
+                && home == moving.old
+                && moving.names.contains(&found.name.as_str())
+            {
+                home = moving.dest;
+            }
+            format!("`{home}.{}` ({})", found.name, found.statement)
+        }
+        Resolution::Member { module, member } => {
+            let summary = project.module_summary(*module);
+            let member = summary.map(|s| &s.members[*member as usize]);
+            let class = member
+                .zip(summary)
+                .map(|(m, s)| s.bindings[m.class as usize].name.as_str());
+            format!(
+                "member `{}.{}.{}`",
+                module_name(*module),
+                class.unwrap_or("?"),
+                member.map_or("?", |m| m.name.as_str())
+            )
+        }
+        Resolution::Module(m) => format!("module `{}`", module_name(*m)),
+        Resolution::Compiled { module, name } => {
+            format!("compiled `{}.{name}`", module_name(*module))
+        }
+        Resolution::External { module, name } => match name {
+            Some(name) => format!("external `{module}.{name}`"),
+            None => format!("external `{module}`"),
+        },
+        Resolution::Unresolved(_) => "unbound".to_string(),
+        Resolution::Cycle => "a cycle".to_string(),
+    }
+}
+
+/// An edge a touched module imports at import time after the move, not before, that
+/// closes a cycle: `a → b → … → a`.
+fn new_cycle(before: &Project, after: &Project, touched: &[String]) -> Result<(), String> {
+    let filter = EdgeFilter {
+        parents: true,
+        ..EdgeFilter::default()
+    };
+    let was = Graph::new(before, filter);
+    let now = Graph::new(after, filter);
+    let names = |project: &Project, ids: Vec<ModuleId>| -> FxHashSet<String> {
+        ids.into_iter()
+            .map(|m| project.modules[m as usize].name.clone())
+            .collect()
+    };
+    for module in touched {
+        let Some(id) = after.internal(module) else {
+            continue;
+        };
+        let earlier = before
+            .internal(module)
+            .map(|m| names(before, was.imported_during_import(m)))
+            .unwrap_or_default();
+        for imported in now.imported_during_import(id) {
+            let imported_name = &after.modules[imported as usize].name;
+            if earlier.contains(imported_name) || !now.runs_during_import(imported).contains(&id) {
+                continue;
+            }
+            let chain = now
+                .shortest_chains(imported, id, false)
+                .into_iter()
+                .next()
+                .unwrap_or_default();
+            let mut text = vec![module.clone()];
+            text.extend(
+                chain
+                    .iter()
+                    .map(|&m| after.modules[m as usize].name.clone()),
+            );
+            return Err(format!(
+                "it would make an import-time cycle: {}",
+                crate::view::arrows(&text)
+            ));
+        }
+    }
+    Ok(())
+}

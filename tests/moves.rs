@@ -1,0 +1,406 @@
+//! `move`: the definitions arrive byte for byte, old paths keep working, importers follow,
+//! every module binds what it did (checked with python3), and refusals say why.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{age, ok, run, seed_repo, write_file};
+
+const WSC: &str = "netra_backend.app.websocket_core";
+
+/// Every module of the tree, by name.
+fn modules(root: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            if path.is_dir() && !name.starts_with('.') && name != "__pycache__" {
+                stack.push(path);
+            } else if name.ends_with(".py") {
+                let rel = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .to_string();
+                let module = rel
+                    .trim_end_matches(".py")
+                    .trim_end_matches("/__init__")
+                    .replace('/', ".");
+                found.push(module);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+fn bindings_script() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scripts/bindings.py")
+        .display()
+        .to_string()
+}
+
+/// Imports every module of `root` under python3 into `out` (see scripts/bindings.py).
+fn dump(root: &Path, names: &[String], out: &Path) {
+    let output = std::process::Command::new("python3")
+        .arg("-B")
+        .arg(bindings_script())
+        .arg("dump")
+        .arg(root)
+        .arg(out)
+        .args(names)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The differences between what the modules bound before and after (empty: the same).
+fn differences(before: &Path, after: &Path) -> String {
+    let output = std::process::Command::new("python3")
+        .arg(bindings_script())
+        .arg("compare")
+        .arg(before)
+        .arg(after)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn errors(dump: &Path) -> Vec<String> {
+    let value: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dump).unwrap()).unwrap();
+    value
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, v)| v.get("error").is_some())
+        .map(|(k, v)| format!("{k}: {}", v["error"]))
+        .collect()
+}
+
+fn snapshot_files(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = modules(root)
+        .into_iter()
+        .flat_map(|m| {
+            let base = root.join(m.replace('.', "/"));
+            [base.with_extension("py"), base.join("__init__.py")]
+        })
+        .filter(|p| p.is_file())
+        .map(|p| {
+            let rel = p.strip_prefix(root).unwrap().display().to_string();
+            (rel, fs::read(&p).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn promoting_the_implementation_shortens_the_chain_and_binds_the_same_objects() {
+    let repo = seed_repo();
+    let root = repo.path();
+    let names = modules(root);
+    let scratch = tempfile::tempdir().unwrap();
+    let (before, after) = (
+        scratch.path().join("before.json"),
+        scratch.path().join("after.json"),
+    );
+    dump(root, &names, &before);
+    let compat = format!("{WSC}.manager.WebSocketManager");
+    let why_before = ok(root, &["why", &compat]);
+    let output = ok(
+        root,
+        &[
+            "move",
+            &format!("{WSC}.unified_manager.UnifiedWebSocketManager"),
+            "--to",
+            &format!("{WSC}.websocket_manager"),
+        ],
+    );
+    insta::assert_snapshot!(output);
+    insta::assert_snapshot!(
+        fs::read_to_string(root.join("netra_backend/app/websocket_core/websocket_manager.py"))
+            .unwrap()
+    );
+    insta::assert_snapshot!(
+        fs::read_to_string(root.join("netra_backend/app/websocket_core/unified_manager.py"))
+            .unwrap()
+    );
+    let why_after = ok(root, &["why", &compat]);
+    assert!(why_before.contains("chain (3 hops)"), "{why_before}");
+    assert!(why_after.contains("chain (2 hops)"), "{why_after}");
+    dump(root, &names, &after);
+    assert_eq!(errors(&after), Vec::<String>::new(), "every module imports");
+    assert_eq!(differences(&before, &after), "");
+}
+
+#[test]
+fn moving_back_restores_every_byte_but_the_imports_and_blank_lines_it_added() {
+    let repo = seed_repo();
+    let root = repo.path();
+    let original = snapshot_files(root);
+    let class = "UnifiedWebSocketManager";
+    ok(
+        root,
+        &[
+            "move",
+            &format!("{WSC}.unified_manager.{class}"),
+            "--to",
+            &format!("{WSC}.websocket_manager"),
+        ],
+    );
+    age(root);
+    ok(
+        root,
+        &[
+            "move",
+            &format!("{WSC}.websocket_manager.{class}"),
+            "--to",
+            &format!("{WSC}.unified_manager"),
+        ],
+    );
+    let now = snapshot_files(root);
+    let changed: Vec<(&str, String)> = original
+        .iter()
+        .zip(&now)
+        .filter(|(a, b)| a != b)
+        .map(|((path, _), (_, bytes))| (path.as_str(), String::from_utf8_lossy(bytes).into_owned()))
+        .collect();
+    // The carried `typing` import stays, with the blank lines PEP 8 wants around a
+    // top-level class: nothing else differs.
+    assert_eq!(
+        changed,
+        vec![(
+            "netra_backend/app/websocket_core/websocket_manager.py",
+            "\"\"\"Middle layer: aliases the implementation and provides the factory function.\"\"\"\n\
+             from typing import Dict, List\n\n\n\
+             from netra_backend.app.websocket_core.unified_manager import UnifiedWebSocketManager\n\n\n\
+             WebSocketManager = UnifiedWebSocketManager\n\n\n\
+             def get_websocket_manager(user_id: str) -> WebSocketManager:\n    return WebSocketManager(user_id)\n\n\n\
+             __all__ = [\"WebSocketManager\", \"UnifiedWebSocketManager\", \"get_websocket_manager\"]\n"
+                .to_string()
+        )]
+    );
+}
+
+/// A package whose implementation class is bound to its public name by an alias.
+fn layered_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_file(root, "pkg/__init__.py", "from pkg.impl import Engine\n");
+    write_file(
+        root,
+        "pkg/impl.py",
+        "\"\"\"The implementation.\"\"\"\nimport json\nfrom .settings import DEFAULTS as _DEFAULTS\n\n\
+         VERSION = 3\n\n\n\
+         def dataclass_like(cls):\n    return cls\n\n\n\
+         # The one engine.\n# It has a long history.\n@dataclass_like\nclass _EngineImplementation:\n    \
+         def dump(self):\n        return json.dumps(_DEFAULTS)\n\n\n\
+         Engine = _EngineImplementation\n\n\n\
+         def uses_version():\n    return VERSION\n\n\n\
+         def counter():\n    global VERSION\n    VERSION += 1\n",
+    );
+    write_file(root, "pkg/settings.py", "DEFAULTS = {'a': 1}\n");
+    write_file(root, "app/__init__.py", "");
+    write_file(
+        root,
+        "app/main.py",
+        "import pkg.impl\nfrom pkg.impl import Engine, VERSION\nfrom pkg import impl as implementation\n\n\n\
+         def run():\n    return Engine().dump(), implementation.Engine, pkg.impl.Engine, VERSION\n",
+    );
+    age(root);
+    dir
+}
+
+#[test]
+fn an_implementation_and_its_alias_move_together_into_a_new_module() {
+    let repo = layered_repo();
+    let root = repo.path();
+    // The class needs `dataclass_like` of `pkg.impl` when it is defined: imported from
+    // there, it would close a cycle through the shim; it moves along.
+    let refused = run(
+        root,
+        &[
+            "move",
+            "pkg.impl._EngineImplementation",
+            "pkg.impl.Engine",
+            "--to",
+            "pkg.core.engine",
+        ],
+    );
+    assert_eq!(refused.code, 2);
+    insta::assert_snapshot!("helper_refused", refused.stderr);
+    let names = modules(root);
+    let scratch = tempfile::tempdir().unwrap();
+    let (before, after) = (
+        scratch.path().join("before.json"),
+        scratch.path().join("after.json"),
+    );
+    write_file(root, "pkg/core/__init__.py", "");
+    dump(root, &names, &before);
+    fs::remove_dir_all(root.join("pkg/core")).unwrap();
+    let output = ok(
+        root,
+        &[
+            "move",
+            "pkg.impl._EngineImplementation",
+            "pkg.impl.Engine",
+            "--with",
+            "dataclass_like",
+            "--to",
+            "pkg.core.engine",
+        ],
+    );
+    insta::assert_snapshot!(output);
+    insta::assert_snapshot!(fs::read_to_string(root.join("pkg/core/engine.py")).unwrap());
+    insta::assert_snapshot!(fs::read_to_string(root.join("pkg/impl.py")).unwrap());
+    insta::assert_snapshot!(fs::read_to_string(root.join("app/main.py")).unwrap());
+    assert_eq!(
+        fs::read_to_string(root.join("pkg/core/__init__.py")).unwrap(),
+        ""
+    );
+    dump(root, &modules(root), &after);
+    assert_eq!(errors(&after), Vec::<String>::new());
+    assert_eq!(differences(&before, &after), "");
+}
+
+#[test]
+fn move_refuses_what_it_cannot_do_exactly_with_one_line_saying_why() {
+    let repo = layered_repo();
+    let root = repo.path();
+    let cases: &[(&[&str], &str)] = &[
+        (&["pkg.impl.VERSION", "--to", "pkg.other"], "global"),
+        (&["pkg.impl.json", "--to", "pkg.other"], "import"),
+        (
+            &["pkg.impl._EngineImplementation.dump", "--to", "pkg.other"],
+            "nested",
+        ),
+        (&["pkg.impl.Engin", "--to", "pkg.other"], "typo"),
+        (
+            &["pkg.impl.uses_version", "--to", "json.decoder"],
+            "external",
+        ),
+        (&["pkg.impl.uses_version", "--to", "pkg.impl"], "same"),
+        (&["pkg.impl.uses_version", "--to", "pkg.settings"], "helper"),
+        (&["pkg/impl.py", "--to", "pkg.settings"], "file"),
+        (
+            &["pkg.impl.Engine", "--to", "pkg.new", "--shim", "none"],
+            "none",
+        ),
+    ];
+    let mut lines = Vec::new();
+    for (args, label) in cases {
+        let mut all = vec!["move"];
+        all.extend_from_slice(args);
+        let output = run(root, &all);
+        assert_eq!(output.code, 2, "{label}: {}", output.stdout);
+        assert_eq!(
+            output.stderr.lines().count(),
+            1,
+            "{label}: {}",
+            output.stderr
+        );
+        lines.push(format!("{label}: {}", output.stderr.trim_end()));
+    }
+    insta::assert_snapshot!(lines.join("\n"));
+    let untouched = layered_repo();
+    assert_eq!(
+        snapshot_files(root),
+        snapshot_files(untouched.path()),
+        "nothing written"
+    );
+}
+
+#[test]
+fn the_deprecate_shim_warns_on_the_old_path_and_check_flags_it() {
+    let repo = layered_repo();
+    let root = repo.path();
+    write_file(
+        root,
+        "pkg/tools.py",
+        "import os\n\n\ndef helper():\n    return os.sep\n",
+    );
+    write_file(root, "app/uses_tools.py", "from pkg.tools import helper\n");
+    age(root);
+    let check = run(
+        root,
+        &["move", "pkg.tools.helper", "--to", "pkg.helpers", "--check"],
+    );
+    assert_eq!(check.code, 1);
+    assert!(
+        !root.join("pkg/helpers.py").exists(),
+        "--check writes nothing"
+    );
+    ok(
+        root,
+        &[
+            "move",
+            "pkg.tools.helper",
+            "--to",
+            "pkg.helpers",
+            "--shim",
+            "deprecate",
+        ],
+    );
+    insta::assert_snapshot!(fs::read_to_string(root.join("pkg/tools.py")).unwrap());
+    assert_eq!(
+        fs::read_to_string(root.join("app/uses_tools.py")).unwrap(),
+        "from pkg.helpers import helper\n"
+    );
+    let warned = std::process::Command::new("python3")
+        .args([
+            "-B",
+            "-W",
+            "error::DeprecationWarning",
+            "-c",
+            "import pkg.tools, pkg.helpers\n\
+             try:\n    pkg.tools.helper\nexcept DeprecationWarning as w:\n    print(w)\n\
+             import warnings; warnings.simplefilter('ignore')\n\
+             assert pkg.tools.helper is pkg.helpers.helper",
+        ])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&warned.stdout),
+        "pkg.tools.helper has moved to pkg.helpers.helper\n",
+        "{}",
+        String::from_utf8_lossy(&warned.stderr)
+    );
+    write_file(root, "app/late.py", "from pkg.tools import helper\n");
+    let late = root.join("app/late.py").display().to_string();
+    let found = ok(root, &["check", &late]);
+    assert!(
+        found.contains("app/late.py:1:1: deprecated-auto `pkg.tools.helper` is deprecated"),
+        "{found}"
+    );
+}
+
+#[test]
+fn diff_shows_the_whole_move_as_one_patch_and_writes_nothing() {
+    let repo = layered_repo();
+    let root = repo.path();
+    let output = ok(
+        root,
+        &[
+            "move",
+            "pkg.impl.uses_version",
+            "--to",
+            "pkg.versions",
+            "--shim",
+            "deprecate",
+            "--diff",
+        ],
+    );
+    insta::assert_snapshot!(output);
+    assert!(!root.join("pkg/versions.py").exists());
+}

@@ -22,7 +22,14 @@ LITERALS = (int, float, str, bytes, bool, type(None))
 
 
 def describe(value):
-    if isinstance(value, type(sys)):
+    try:
+        return described(value)
+    except Exception:  # noqa: BLE001 - a lazy object that cannot be set up here
+        return "unreadable " + type(value).__qualname__
+
+
+def described(value):
+    if type(value) is type(sys):
         return "module " + value.__name__
     if isinstance(value, LITERALS):
         return "value " + repr(value)[:200]
@@ -48,7 +55,7 @@ def dump(root, out, modules):
                 continue
             # A package's submodule attributes are set by whichever import ran first,
             # anywhere: not something the package binds.
-            if isinstance(value, type(sys)) and value.__name__ == f"{name}.{key}":
+            if type(value) is type(sys) and value.__name__ == f"{name}.{key}":
                 continue
             names[key] = [id(value), describe(value)]
         found[name] = {"names": names}

@@ -210,11 +210,12 @@ fn text(out: &mut dyn Write, plan: &Plan, request: &Request, written: bool) -> R
     }
     writeln!(
         out,
-        "{} {}; {} {}, rewrote {}, {} left as {}.",
+        "{} {}; {} {}, {} {}, {} left as {}.",
         verb("Moved", "Would move"),
         count(plan.moved.len(), "definition"),
         verb("changed", "would change"),
         count(plan.files.len(), "file"),
+        verb("rewrote", "would rewrite"),
         count(plan.rewritten, "reference"),
         plan.left.len(),
         if plan.left.len() == 1 {

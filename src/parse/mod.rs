@@ -1919,4 +1919,63 @@ mod tests {
         );
         assert_eq!(s.deprecated_names, vec!["Old".to_string()]);
     }
+
+    #[test]
+    fn a_decorated_definition_starts_at_its_first_decorator() {
+        let source = "import os\n\n\n@dataclass\n@other(1)\nclass A:\n    x = 1\n\n\ndef f():\n    global Y\n    return lambda: os\n";
+        let found = layout(source, false);
+        let spans: Vec<(&str, StatementKind)> = found
+            .statements
+            .iter()
+            .map(|s| (&source[s.span.start as usize..s.span.end as usize], s.kind))
+            .collect();
+        assert_eq!(
+            spans,
+            vec![
+                ("import os", StatementKind::Import),
+                (
+                    "@dataclass\n@other(1)\nclass A:\n    x = 1",
+                    StatementKind::Definition
+                ),
+                (
+                    "def f():\n    global Y\n    return lambda: os",
+                    StatementKind::Definition
+                ),
+            ]
+        );
+        assert_eq!(found.globals[0].name, "Y");
+        let class_body = source.find("x = 1").unwrap() as u32;
+        let function_body = source.find("global").unwrap() as u32;
+        assert!(found.runs_at_import(class_body));
+        assert!(!found.runs_at_import(function_body));
+    }
+
+    #[test]
+    fn import_blocks_and_assignments_are_told_apart() {
+        let source = "\"\"\"Doc.\"\"\"\nfrom __future__ import annotations\nif TYPE_CHECKING:\n    from a import B\ntry:\n    import fast\nexcept ImportError:\n    fast = None\nA = B = 1\nx.y = 2\n";
+        let kinds: Vec<(StatementKind, Vec<String>, bool)> = layout(source, false)
+            .statements
+            .into_iter()
+            .map(|s| (s.kind, s.names, s.other_targets))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (StatementKind::Docstring, vec![], false),
+                (
+                    StatementKind::FutureImport,
+                    vec!["annotations".into()],
+                    false
+                ),
+                (StatementKind::ImportBlock, vec![], false),
+                (StatementKind::ImportBlock, vec![], false),
+                (
+                    StatementKind::Assignment,
+                    vec!["A".into(), "B".into()],
+                    false
+                ),
+                (StatementKind::Assignment, vec![], true),
+            ]
+        );
+    }
 }

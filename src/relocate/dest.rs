@@ -6,13 +6,12 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, anyhow, bail};
 use rustc_hash::FxHashSet;
 
-use super::needs::{Carried, Needs};
-use super::rel_of;
-use super::source::{self, Splice};
 use crate::discover::SourceFile;
 use crate::fix::{self, FileFix, LineStarts, Skipped};
 use crate::index::{ModuleId, Project};
 use crate::parse::{self, Layout, StatementKind};
+use crate::relocate::needs::{Carried, Needs};
+use crate::relocate::source::{self, Splice, rel_of};
 use crate::resolve::Resolver;
 
 /// Where the moved code goes.

@@ -13,8 +13,6 @@ mod verify;
 
 pub use shim::Shim;
 
-use std::path::Path;
-
 use anyhow::{Result, anyhow, bail};
 use rustc_hash::FxHashSet;
 
@@ -24,7 +22,7 @@ use crate::parse::{self, Layout};
 use crate::resolve::Resolver;
 use crate::summary::BindingKind;
 use needs::Carried;
-use source::{Block, Splice};
+use source::{Block, Splice, rel_of};
 
 pub struct Request {
     pub symbols: Vec<String>,
@@ -113,14 +111,28 @@ pub fn plan(project: &Project, target: &parse::Target, request: &Request) -> Res
     let dest = dest::Destination::find(project, &request.dest, old)?;
     let reads = needs::reads(project, old_file, &old_text, &blocks, &moved_set);
     let needs = needs::needs(&mut resolver, old, dest.module, &reads)?;
-    if request.shim == Shim::Alias
-        && let Some((helper, line)) = needs.from_old.first()
-    {
+    if request.shim == Shim::Alias && !needs.from_old.is_empty() {
+        let (first, line) = &needs.from_old[0];
+        let helpers = helpers_to_move(
+            project,
+            &mut resolver,
+            (old, old_file),
+            (&old_text, &layout),
+            &names,
+            dest.module,
+        );
+        let with: Vec<String> = helpers.iter().map(|h| format!("--with {h}")).collect();
         bail!(
-            "the moved code needs `{helper}`, defined in `{old_module}` (line {line}): the new \
+            "the moved code needs `{first}`, defined in `{old_module}` (line {line}){}: the new \
              module would import it from `{old_module}` while `{old_module}` imports the new \
-             module for the shim, an import-time cycle {}; move it too with --with {helper}",
-            crate::view::arrows(&[old_module.clone(), request.dest.clone(), old_module.clone()])
+             module for the shim, an import-time cycle {}; move {} too with {}",
+            match helpers.len() {
+                1 => String::new(),
+                n => format!(" and {} more of its names", n - 1),
+            },
+            crate::view::arrows(&[old_module.clone(), request.dest.clone(), old_module.clone()]),
+            if helpers.len() == 1 { "it" } else { "them" },
+            with.join(" ")
         );
     }
     if request.shim != Shim::Alias
@@ -268,6 +280,46 @@ pub fn plan(project: &Project, target: &parse::Target, request: &Request) -> Res
     })
 }
 
+/// The names of the old module the moved code needs, and those they need in turn (as
+/// far as they can move): what `--with` must name for the alias shim.
+fn helpers_to_move(
+    project: &Project,
+    resolver: &mut Resolver,
+    (old, old_file): (ModuleId, usize),
+    (text, layout): (&str, &Layout),
+    names: &[String],
+    dest: Option<ModuleId>,
+) -> Vec<String> {
+    let mut all: Vec<String> = names.to_vec();
+    let mut helpers: Vec<String> = Vec::new();
+    for _ in 0..64 {
+        let Ok(blocks) = all
+            .iter()
+            .map(|n| definition(project, old, text, layout, n).map(|(b, _, _)| b))
+            .collect::<Result<Vec<Block>>>()
+        else {
+            break;
+        };
+        let set: FxHashSet<&str> = all.iter().map(String::as_str).collect();
+        let reads = needs::reads(project, old_file, text, &blocks, &set);
+        let Ok(found) = needs::needs(resolver, old, dest, &reads) else {
+            break;
+        };
+        let new: Vec<String> = found
+            .from_old
+            .into_iter()
+            .map(|(n, _)| n)
+            .filter(|n| !all.contains(n))
+            .collect();
+        if new.is_empty() {
+            break;
+        }
+        helpers.extend(new.iter().cloned());
+        all.extend(new);
+    }
+    helpers
+}
+
 fn with_bom(bom: bool, text: &str) -> String {
     match bom {
         true => format!("\u{feff}{text}"),
@@ -277,13 +329,6 @@ fn with_bom(bom: bool, text: &str) -> String {
 
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
-}
-
-fn rel_of(project: &Project, path: &Path) -> String {
-    path.strip_prefix(&project.root)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/")
 }
 
 /// The module the symbols live in and their names (the `--with` ones too).
@@ -497,4 +542,31 @@ fn old_text_after(
         }
     }
     source::apply(source, splices).ok_or_else(|| anyhow!("overlapping edits of the old module"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_block_takes_its_comments_and_decorators_but_not_the_line_after() {
+        let source = "import os\n# about A\n# more\n@dec\nclass A:  # trailing\n    pass\nB = 1\n";
+        let layout = crate::parse::layout(source, false);
+        let block = source::block(source, &layout, 1, "A").unwrap();
+        assert_eq!(
+            block.text(source),
+            "# about A\n# more\n@dec\nclass A:  # trailing\n    pass"
+        );
+    }
+
+    #[test]
+    fn removing_lines_closes_up_the_blank_lines_above_them() {
+        let source = "A = 1\n\n\nB = 2\n\n\nC = 3\n";
+        let start = source.find("B").unwrap();
+        let splice = source::removal(source, start, start + 5);
+        assert_eq!(
+            source::apply(source, vec![splice]).unwrap(),
+            "A = 1\n\n\nC = 3\n"
+        );
+    }
 }

@@ -10,7 +10,7 @@ use crate::parse::Layout;
 use crate::resolve::{Resolution, Resolver};
 use crate::summary::BindingKind;
 
-use super::source::Block;
+use crate::relocate::source::Block;
 
 /// Names whose value is the module's own: moved, they would name the new module.
 const MODULE_OWN: &[&str] = &[

@@ -1,6 +1,9 @@
 //! The text `move` cuts and places: a definition with its decorators and the comment
 //! block directly above it, and where a block goes in a file.
 
+use std::path::Path;
+
+use crate::index::Project;
 use crate::parse::{Layout, StatementKind, TopStatement};
 
 /// A top-level definition as text: `start..end` of its file, from the first line of the
@@ -16,6 +19,14 @@ impl Block {
     pub fn text<'s>(&self, source: &'s str) -> &'s str {
         &source[self.start..self.end]
     }
+}
+
+/// A path of the project as shown: relative to the root, `/`-separated.
+pub fn rel_of(project: &Project, path: &Path) -> String {
+    path.strip_prefix(&project.root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 /// The start of the line holding `offset`.
@@ -181,28 +192,4 @@ pub fn blank_lines_after(source: &str, at: usize) -> usize {
         .skip(1)
         .take_while(|line| line.trim().is_empty())
         .count()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_block_takes_its_comments_and_decorators_but_not_the_line_after() {
-        let source = "import os\n# about A\n# more\n@dec\nclass A:  # trailing\n    pass\nB = 1\n";
-        let layout = crate::parse::layout(source, false);
-        let block = block(source, &layout, 1, "A").unwrap();
-        assert_eq!(
-            block.text(source),
-            "# about A\n# more\n@dec\nclass A:  # trailing\n    pass"
-        );
-    }
-
-    #[test]
-    fn removing_lines_closes_up_the_blank_lines_above_them() {
-        let source = "A = 1\n\n\nB = 2\n\n\nC = 3\n";
-        let start = source.find("B").unwrap();
-        let splice = removal(source, start, start + 5);
-        assert_eq!(apply(source, vec![splice]).unwrap(), "A = 1\n\n\nC = 3\n");
-    }
 }

@@ -19,7 +19,7 @@ fn without_timings(stats: &str) -> String {
 const COMPAT_MANAGER: &str = "netra_backend.app.websocket_core.manager.WebSocketManager";
 
 #[test]
-fn why_follows_the_compatibility_layer_through_three_hops_to_the_class() {
+fn why_follows_the_compatibility_layer_through_four_hops_to_the_class() {
     insta::assert_snapshot!(ok(&fixture("seed"), &["why", COMPAT_MANAGER]));
 }
 
@@ -162,8 +162,8 @@ fn a_bare_name_bound_by_an_alias_resolves_through_it() {
     let output = ok(&fixture("seed"), &["why", "WebSocketManager"]);
     assert!(
         output.starts_with(
-            "WebSocketManager\n  is class UnifiedWebSocketManager defined in \
-             netra_backend.app.websocket_core.unified_manager\n\nchain (2 hops):\n  \
+            "WebSocketManager\n  is class _UnifiedWebSocketManagerImplementation defined in \
+             netra_backend.app.websocket_core.unified_manager\n\nchain (3 hops):\n  \
              netra_backend/app/websocket_core/websocket_manager.py:4:1: WebSocketManager = \
              UnifiedWebSocketManager\n"
         ),

@@ -192,7 +192,7 @@ fn fix_on_the_seed_repository_leaves_no_fixable_finding_and_python_still_imports
                   netra_backend.app.routes.websocket as r, \
                   netra_backend.app.services.agent_websocket_bridge as b\n\
                   assert c.WebSocketNotifier is b.WebSocketNotifier\n\
-                  assert type(r.connect('u')).__name__ == 'UnifiedWebSocketManager'\n\
+                  assert type(r.connect('u')).__name__ == '_UnifiedWebSocketManagerImplementation'\n\
                   assert e.run('u') == 'u:agent_started'\nprint('ok')";
     let output = std::process::Command::new("python3")
         .args(["-B", "-W", "ignore", "-c", script])

@@ -155,7 +155,8 @@ fn imports_of_a_symbol_is_refused_with_what_it_is() {
     assert_eq!(
         output.stderr,
         format!(
-            "error: {MANAGER}: not a module of the repository (it is class {MANAGER} \
+            "error: {MANAGER}: not a module of the repository (it is class \
+             netra_backend.app.websocket_core.unified_manager._UnifiedWebSocketManagerImplementation \
              (netra_backend/app/websocket_core/unified_manager.py:5))\n"
         )
     );

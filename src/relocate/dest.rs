@@ -172,7 +172,7 @@ fn futures(text: &str, layout: &Layout) -> Vec<String> {
 
 /// The carried imports as lines, names from one module in one statement: plain ones,
 /// then those only type checkers run.
-fn import_lines(carried: &[Carried], has_type_checking: bool) -> Vec<String> {
+fn import_lines(carried: &[Carried], has_type_checking: bool, newline: &str) -> Vec<String> {
     let statements = |type_checking: bool| -> Vec<String> {
         let mut lines: Vec<(String, Vec<String>)> = Vec::new();
         for import in carried.iter().filter(|c| c.type_checking == type_checking) {
@@ -197,7 +197,10 @@ fn import_lines(carried: &[Carried], has_type_checking: bool) -> Vec<String> {
             .into_iter()
             .map(|(head, names)| match names.is_empty() {
                 true => head,
-                false => format!("{head} {}", names.join(", ")),
+                false => {
+                    let module = head.trim_start_matches("from ").trim_end_matches(" import");
+                    crate::relocate::shim::from_import(module, &names, newline)
+                }
             })
             .collect()
     };
@@ -208,7 +211,11 @@ fn import_lines(carried: &[Carried], has_type_checking: bool) -> Vec<String> {
             lines.push("from typing import TYPE_CHECKING".to_string());
         }
         lines.push("if TYPE_CHECKING:".to_string());
-        lines.extend(checking.iter().map(|line| format!("    {line}")));
+        lines.extend(
+            checking
+                .iter()
+                .map(|line| format!("    {}", line.replace(newline, &format!("{newline}    ")))),
+        );
     }
     lines
 }
@@ -236,7 +243,7 @@ impl Destination {
                     fixed: 0,
                     renamed: 0,
                 },
-                carried: import_lines(arriving.carried, false),
+                carried: import_lines(arriving.carried, false, newline),
                 left: Vec::new(),
             });
         };
@@ -280,7 +287,7 @@ impl Destination {
             .filter(|c| !merged.contains(c))
             .cloned()
             .collect();
-        lines.extend(import_lines(&remaining, has_type_checking));
+        lines.extend(import_lines(&remaining, has_type_checking, newline));
         let mut carried = lines.clone();
         carried.extend(
             merged
@@ -489,7 +496,7 @@ impl Destination {
         if !futures.is_empty() {
             sections.push(format!("from __future__ import {}", futures.join(", ")));
         }
-        let lines = import_lines(arriving.carried, false);
+        let lines = import_lines(arriving.carried, false, newline);
         if !lines.is_empty() {
             sections.push(lines.join(newline));
         }

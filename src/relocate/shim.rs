@@ -13,10 +13,29 @@ pub enum Shim {
     None,
 }
 
+/// Longest line a written import keeps on one line (ruff's and black's default).
+const LINE_LENGTH: usize = 88;
+
+/// `from module import a, b`, or over several lines in parentheses, one name per line,
+/// when that would be longer than `LINE_LENGTH`.
+pub fn from_import(module: &str, names: &[String], newline: &str) -> String {
+    let one_line = format!("from {module} import {}", names.join(", "));
+    if one_line.len() <= LINE_LENGTH || names.len() == 1 {
+        return one_line;
+    }
+    let mut lines = vec![format!("from {module} import (")];
+    lines.extend(names.iter().map(|n| format!("    {n},")));
+    lines.push(")".to_string());
+    lines.join(newline)
+}
+
 /// The text that takes the first moved block's place (empty for `Shim::None`).
 pub fn text(shim: Shim, old: &str, dest: &str, names: &[&str], newline: &str) -> String {
     match shim {
-        Shim::Alias => format!("from {dest} import {}", names.join(", ")),
+        Shim::Alias => {
+            let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+            from_import(dest, &names, newline)
+        }
         Shim::None => String::new(),
         Shim::Deprecate => {
             let mut lines = vec!["def __getattr__(name):".to_string()];

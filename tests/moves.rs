@@ -412,3 +412,32 @@ fn diff_shows_the_whole_move_as_one_patch_and_writes_nothing() {
     insta::assert_snapshot!(output);
     assert!(!root.join("pkg/versions.py").exists());
 }
+
+#[test]
+fn crlf_files_keep_their_line_endings_and_a_bom_stays_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_file(root, "pkg/__init__.py", "");
+    write_file(
+        root,
+        "pkg/old.py",
+        "\u{feff}import os\r\n\r\n\r\ndef sep():\r\n    return os.sep\r\n",
+    );
+    write_file(root, "pkg/new.py", "X = 1\n");
+    write_file(root, "app.py", "from pkg.old import sep\r\n");
+    age(root);
+    ok(root, &["move", "pkg.old.sep", "--to", "pkg.new"]);
+    assert_eq!(
+        fs::read_to_string(root.join("pkg/old.py")).unwrap(),
+        "\u{feff}import os\r\n\r\n\r\nfrom pkg.new import sep\r\n"
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("pkg/new.py")).unwrap(),
+        "import os\n\n\ndef sep():\n    return os.sep\n\n\nX = 1\n",
+        "after the imports, before the first statement it does not need"
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("app.py")).unwrap(),
+        "from pkg.new import sep\r\n"
+    );
+}

@@ -259,6 +259,17 @@ impl Destination {
         if layout.syntax_error {
             bail!("{}: does not parse", self.rel);
         }
+        // The destination's own line endings, for everything written into it.
+        let newline = match (text.contains("\r\n"), text.contains('\n')) {
+            (true, _) => "\r\n",
+            (false, true) => "\n",
+            (false, false) => newline,
+        };
+        let blocks = arriving.blocks.replace("\r\n", "\n").replace('\n', newline);
+        let arriving = &Arriving {
+            blocks: &blocks,
+            ..*arriving
+        };
         let theirs = futures(&text, &layout);
         if let Some(missing) = futures(arriving.old_text, arriving.old_layout)
             .into_iter()
@@ -450,13 +461,7 @@ impl Destination {
                 splices.push(Splice {
                     start: block.start,
                     end: block.start,
-                    text: format!(
-                        "{}{newline}{newline}{newline}",
-                        arriving
-                            .blocks
-                            .replace('\n', newline)
-                            .replace("\r\r\n", "\r\n")
-                    ),
+                    text: format!("{}{newline}{newline}{newline}", arriving.blocks),
                 });
                 block.start
             }

@@ -218,6 +218,23 @@ fn layered_repo() -> tempfile::TempDir {
          def counter():\n    global VERSION\n    VERSION += 1\n",
     );
     write_file(root, "pkg/settings.py", "DEFAULTS = {'a': 1}\n");
+    write_file(
+        root,
+        "pkg/clash.py",
+        "def dataclass_like(cls):\n    return None\n",
+    );
+    write_file(
+        root,
+        "pkg/cond.py",
+        "import sys\nfrom pkg.limits import LIMIT\n\nif sys.platform == 'win32':\n    def f():\n        return 1\nelse:\n    def f():\n        return 2\n\n\ndef g():\n    return LIMIT\n\n\nUSES_G = g()\n",
+    );
+    write_file(root, "pkg/limits.py", "LIMIT = 3\n");
+    // `g` needs the `LIMIT` import, which comes after the module's own call of `g`.
+    write_file(
+        root,
+        "pkg/early.py",
+        "from pkg.cond import g, USES_G\n\nEARLY = g()\n\nfrom pkg.limits import LIMIT\n\n\nclass Late:\n    pass\n",
+    );
     write_file(root, "app/__init__.py", "");
     write_file(
         root,
@@ -304,6 +321,13 @@ fn move_refuses_what_it_cannot_do_exactly_with_one_line_saying_why() {
             &["pkg.impl.Engine", "--to", "pkg.new", "--shim", "none"],
             "none",
         ),
+        (&["pkg.impl.dataclass_like", "--to", "pkg.clash"], "clash"),
+        (&["pkg.cond.f", "--to", "pkg.other"], "conditional"),
+        (
+            &["pkg.cond.g", "--to", "pkg.other", "--shim", "deprecate"],
+            "read-by-old",
+        ),
+        (&["pkg.cond.g", "--to", "pkg.early"], "read-above"),
     ];
     let mut lines = Vec::new();
     for (args, label) in cases {

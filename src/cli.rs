@@ -7,7 +7,14 @@ use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(
     name = "ssot-graph",
-    version,
+    version = concat!(
+        env!("CARGO_PKG_VERSION"),
+        " (",
+        env!("SSOT_GRAPH_COMMIT"),
+        " ",
+        env!("SSOT_GRAPH_COMMIT_DATE"),
+        ")"
+    ),
     about = "Import graph and single-source-of-truth checks for Python repositories",
     long_about = "Builds the import graph of a whole Python repository, follows every \
                   re-export chain to the one place a name is really defined, and answers \
@@ -283,6 +290,9 @@ pub enum Command {
     },
     /// The whole graph as JSON (schema ssot-graph/export/v1)
     Export,
+    /// Print a shell completion script: `ssot-graph completions bash >
+    /// ~/.local/share/bash-completion/completions/ssot-graph`
+    Completions { shell: clap_complete::Shell },
 }
 
 impl Command {
@@ -296,7 +306,8 @@ impl Command {
             | Command::Cycles { .. }
             | Command::Refs { .. }
             | Command::Why { .. }
-            | Command::Init { .. } => false,
+            | Command::Init { .. }
+            | Command::Completions { .. } => false,
             _ => true,
         }
     }

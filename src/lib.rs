@@ -57,6 +57,14 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<i32> {
 }
 
 fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
+    if let Command::Completions { shell } = &cli.command {
+        use clap::CommandFactory as _;
+        // Written whole: `generate` panics on a write error (a closed pipe).
+        let mut script = Vec::new();
+        clap_complete::generate(*shell, &mut Cli::command(), "ssot-graph", &mut script);
+        out.write_all(&script)?;
+        return Ok(0);
+    }
     // Workers parse and summarize: nesting up to `nesting`'s limits recurses deeper than
     // the default 2 MiB stack allows.
     let mut pool = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK_BYTES);
@@ -344,7 +352,9 @@ fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) 
             commands::check::write(out, format, &check, project, paint)?;
             return Ok(check.code());
         }
-        Command::Init { .. } => unreachable!("handled before the project is opened"),
+        Command::Init { .. } | Command::Completions { .. } => {
+            unreachable!("handled before the project is opened")
+        }
         Command::Export => {
             let export = commands::export::compute(project);
             commands::write_json(out, &export, project)

@@ -398,3 +398,58 @@ fn a_misspelt_settings_table_beside_the_right_one_is_a_warning() {
          [tool.ssot-graph]?\n"
     );
 }
+
+#[test]
+fn completions_are_generated_for_every_command_and_bash_reads_them() {
+    let root = fixture("seed");
+    let bash = ok(&root, &["completions", "bash"]);
+    for command in [
+        "why",
+        "refs",
+        "move",
+        "check",
+        "fix",
+        "report",
+        "completions",
+    ] {
+        assert!(bash.contains(command), "bash completions lack {command}");
+    }
+    let checked = std::process::Command::new("bash")
+        .args(["-n", "-c", &bash])
+        .output()
+        .unwrap();
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    let fish = ok(&root, &["completions", "fish"]);
+    assert!(fish.contains("complete -c ssot-graph"), "{fish}");
+    let zsh = ok(&root, &["completions", "zsh"]);
+    assert!(zsh.starts_with("#compdef ssot-graph"), "{zsh}");
+    let wrong = run(&root, &["completions", "tcsh"]);
+    assert_eq!(wrong.code, 2);
+    assert!(
+        wrong
+            .stderr
+            .contains("possible values: bash, elvish, fish, powershell, zsh")
+    );
+}
+
+#[test]
+fn version_names_the_commit_and_date_it_was_built_from() {
+    let version = ok(&fixture("seed"), &["--version"]);
+    let rest = version
+        .strip_prefix(&format!("ssot-graph {} (", env!("CARGO_PKG_VERSION")))
+        .unwrap_or_else(|| panic!("{version}"));
+    let (commit, date) = rest
+        .trim_end()
+        .trim_end_matches(')')
+        .split_once(' ')
+        .unwrap();
+    assert!(
+        commit == "unknown" || (commit.len() == 9 && commit.chars().all(|c| c.is_ascii_hexdigit())),
+        "{version}"
+    );
+    assert!(date == "unknown" || date.len() == 10, "{version}");
+}

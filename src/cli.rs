@@ -84,6 +84,16 @@ pub enum Format {
     Sarif,
     /// GitHub Actions annotations (`check`, `query`)
     Github,
+    /// One line per finding, no chains (`check`, `query`)
+    Concise,
+    /// Each finding with its source line, a caret and the chain (`check`, `query`)
+    Full,
+    /// One JSON object per finding per line (`check`, `query`)
+    JsonLines,
+    /// GitLab Code Quality report (`check`, `query`)
+    Gitlab,
+    /// JUnit XML, one test case per file (`check`, `query`)
+    Junit,
     /// Markdown (`report`)
     Md,
     /// One self-contained page (`report`)

@@ -715,3 +715,19 @@ fn update_baseline_with_staged_replaces_only_the_staged_files_entries() {
     assert!(!baseline.contains("execution_engine.py"), "{baseline}");
     assert!(baseline.contains("chat_agent.py"), "{baseline}");
 }
+
+#[test]
+fn check_speaks_ruffs_output_formats() {
+    let repo = seed_repo();
+    let root = repo.path();
+    for format in ["concise", "full", "json-lines", "gitlab", "junit"] {
+        let output = run(root, &["check", "--format", format]);
+        assert_eq!(output.code, 1, "{format}: {}", output.stderr);
+        insta::assert_snapshot!(format!("format_{format}"), output.stdout);
+    }
+    let refused = run(root, &["why", "WebSocketManager", "--format", "junit"]);
+    assert_eq!(
+        refused.stderr,
+        "error: --format junit: this command prints text or json\n"
+    );
+}

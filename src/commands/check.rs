@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::baseline::{Baseline, Entry};
 use crate::cli::Format;
+use crate::commands::finding_formats;
 use crate::commands::{Paint, count};
 use crate::config::{AutoSeverity, Config};
 use crate::discover::{self, SourceFile};
@@ -375,8 +376,14 @@ pub fn write(
             writeln!(out)?;
         }
         Format::Github => github(out, check)?,
+        Format::Concise => finding_formats::concise(out, check)?,
+        Format::Full => finding_formats::full(out, check)?,
+        Format::JsonLines => finding_formats::json_lines(out, check)?,
+        Format::Gitlab => finding_formats::gitlab(out, check)?,
+        Format::Junit => finding_formats::junit(out, check)?,
         other => bail!(
-            "--format {}: check prints text, json, sarif or github",
+            "--format {}: check prints text, concise, full, json, json-lines, sarif, github, \
+             gitlab or junit",
             crate::commands::format_name(other)
         ),
     }

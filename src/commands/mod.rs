@@ -4,6 +4,7 @@ pub mod check;
 pub mod cycles;
 pub mod duplicates;
 pub mod export;
+pub mod finding_formats;
 pub mod fix;
 pub mod importers;
 pub mod imports;
@@ -57,7 +58,15 @@ pub fn emit<T: Serialize>(
             "--format {}: drawings are made by `graph` and `why`; this command prints text or json",
             format_name(format)
         ),
-        Format::Sarif | Format::Github | Format::Md | Format::Html => anyhow::bail!(
+        Format::Sarif
+        | Format::Github
+        | Format::Concise
+        | Format::Full
+        | Format::JsonLines
+        | Format::Gitlab
+        | Format::Junit
+        | Format::Md
+        | Format::Html => anyhow::bail!(
             "--format {}: this command prints text or json",
             format_name(format)
         ),
@@ -74,6 +83,11 @@ pub fn format_name(format: Format) -> &'static str {
         Format::Mermaid => "mermaid",
         Format::Sarif => "sarif",
         Format::Github => "github",
+        Format::Concise => "concise",
+        Format::Full => "full",
+        Format::JsonLines => "json-lines",
+        Format::Gitlab => "gitlab",
+        Format::Junit => "junit",
         Format::Md => "md",
         Format::Html => "html",
     }
@@ -91,7 +105,16 @@ pub fn draw(
         Format::Svg => out.write_all(&dot::svg(diagram)?)?,
         Format::Mermaid => out.write_all(mermaid::print(diagram)?.as_bytes())?,
         Format::Json => write_json(out, diagram, project)?,
-        Format::Text | Format::Sarif | Format::Github | Format::Md | Format::Html => anyhow::bail!(
+        Format::Text
+        | Format::Sarif
+        | Format::Github
+        | Format::Concise
+        | Format::Full
+        | Format::JsonLines
+        | Format::Gitlab
+        | Format::Junit
+        | Format::Md
+        | Format::Html => anyhow::bail!(
             "--format {}: a drawing is dot, svg, mermaid or json",
             format_name(format)
         ),

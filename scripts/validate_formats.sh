@@ -8,6 +8,8 @@
 #   json-lines  every line one JSON object, the same findings as --format json;
 #   concise     one line per finding (`path:line:col: rule message`), no `via` lines;
 #   full        each finding with its source line and a caret under it.
+# And ssot-graph.schema.json accepts the rule files and settings ssot-graph reads (the
+# repository's queries/, what `init` writes) and refuses a misspelt key.
 # SARIF is validated by scripts/pre_commit_e2e.sh. Run by .ci/run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -61,5 +63,19 @@ full = read("full")
 carets = [line for line in full.splitlines() if re.match(r"^\s+\| +\^+ ", line)]
 assert len(carets) == len(findings), full
 print(f"full: {len(carets)} findings shown with their source line")
+PY
+
+mkdir "$work/init" && "$bin" --root "$work/init" init > /dev/null
+"$work/venv/bin/python" - "$here/ssot-graph.schema.json" "$here"/queries/*.toml \
+  "$here/ssot-graph.toml" "$work/init/ssot-graph.toml" "$work/init/queries"/*.toml <<'PY'
+import json, sys, tomllib
+import jsonschema
+schema = jsonschema.Draft7Validator(json.load(open(sys.argv[1])))
+for path in sys.argv[2:]:
+    schema.validate(tomllib.load(open(path, "rb")))
+    print(f"schema: {path.rsplit('/', 2)[-2]}/{path.rsplit('/', 1)[-1]} valid")
+for wrong in ({"exclud": ["x"]}, {"rule": [{"kind": "deprecated", "id": "a", "targt": "m"}]}):
+    assert not schema.is_valid(wrong), f"the schema accepts {wrong}"
+print("schema: misspelt keys refused")
 PY
 echo "formats: ok"

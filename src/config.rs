@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::parse::Target;
 use crate::suggest;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum AutoSeverity {
     Error,
@@ -23,7 +23,8 @@ const DEFAULT_TESTS: &[&str] = &[
     "**/conftest.py",
 ];
 
-#[derive(Debug, Default, Deserialize)]
+/// `ssot-graph.toml`, or `[tool.ssot-graph]` in `pyproject.toml`.
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Config {
     /// Source roots relative to the repository root; default from packaging metadata.

@@ -26,6 +26,7 @@ pub mod relocate;
 pub mod resolve;
 pub mod rows;
 pub mod rules;
+pub mod schema;
 pub mod staged;
 pub mod suggest;
 pub mod summaries;

@@ -19,7 +19,19 @@ use serde::{Deserialize, Serialize};
 use crate::config::{Config, line_of, located};
 use crate::suggest;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Deserialize,
+    Serialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
     #[default]
@@ -37,8 +49,10 @@ impl Severity {
 }
 
 /// One `[[rule]]` table as written (its `kind` key picks the variant).
-#[derive(Clone, Debug, Deserialize)]
+// Written as a table whose `kind` key names the variant (see `read`): the schema says so.
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[schemars(tag = "kind")]
 pub enum RuleKind {
     /// A module, `module.Name` or module glob that new code must not import, directly or
     /// through any re-export.

@@ -376,11 +376,11 @@ pub fn write(
             writeln!(out)?;
         }
         Format::Github => github(out, check)?,
-        Format::Concise => finding_formats::concise(out, check)?,
-        Format::Full => finding_formats::full(out, check)?,
-        Format::JsonLines => finding_formats::json_lines(out, check)?,
-        Format::Gitlab => finding_formats::gitlab(out, check)?,
-        Format::Junit => finding_formats::junit(out, check)?,
+        Format::Concise => finding_formats::concise(out, &formats(check))?,
+        Format::Full => finding_formats::full(out, &formats(check))?,
+        Format::JsonLines => finding_formats::json_lines(out, &formats(check))?,
+        Format::Gitlab => finding_formats::gitlab(out, &formats(check))?,
+        Format::Junit => finding_formats::junit(out, &formats(check))?,
         other => bail!(
             "--format {}: check prints text, concise, full, json, json-lines, sarif, github, \
              gitlab or junit",
@@ -388,6 +388,15 @@ pub fn write(
         ),
     }
     Ok(())
+}
+
+fn formats(check: &Check) -> finding_formats::Check<'_> {
+    finding_formats::Check {
+        findings: &check.findings,
+        errors: check.summary.errors,
+        warnings: check.summary.warnings,
+        root: &check.root,
+    }
 }
 
 fn text(out: &mut dyn Write, check: &Check, paint: Paint) -> std::io::Result<()> {

@@ -1,17 +1,25 @@
 //! `check`'s findings in the formats ruff spells the same way: `concise`, `full`,
 //! `json-lines`, `gitlab` (GitLab Code Quality) and `junit`.
 
+/// What the formats print: the findings, their counts, and the root their paths are
+/// relative to.
+pub struct Check<'a> {
+    pub findings: &'a [Finding],
+    pub errors: usize,
+    pub warnings: usize,
+    pub root: &'a str,
+}
+
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use crate::commands::check::Check;
 use crate::rules::Severity;
 use crate::rules::evaluate::Finding;
 use crate::view;
 
 /// One line per finding, no `via` lines.
 pub fn concise(out: &mut dyn Write, check: &Check) -> std::io::Result<()> {
-    for f in &check.findings {
+    for f in check.findings {
         let fix = if f.fixable { " [*]" } else { "" };
         writeln!(
             out,
@@ -24,9 +32,9 @@ pub fn concise(out: &mut dyn Write, check: &Check) -> std::io::Result<()> {
 
 /// Each finding with its source line, a caret under the import, and the chain.
 pub fn full(out: &mut dyn Write, check: &Check) -> std::io::Result<()> {
-    let root = std::path::Path::new(&check.root);
+    let root = std::path::Path::new(check.root);
     let mut sources: BTreeMap<&str, Option<String>> = BTreeMap::new();
-    for f in &check.findings {
+    for f in check.findings {
         let fix = if f.fixable { " [*]" } else { "" };
         writeln!(
             out,
@@ -67,21 +75,20 @@ pub fn full(out: &mut dyn Write, check: &Check) -> std::io::Result<()> {
 }
 
 fn summary(out: &mut dyn Write, check: &Check) -> std::io::Result<()> {
-    let s = &check.summary;
     match check.findings.is_empty() {
         true => writeln!(out, "All checks passed."),
         false => writeln!(
             out,
             "Found {} and {}.",
-            view::count(s.errors, "error"),
-            view::count(s.warnings, "warning")
+            view::count(check.errors, "error"),
+            view::count(check.warnings, "warning")
         ),
     }
 }
 
 /// One JSON object per finding, one per line.
 pub fn json_lines(out: &mut dyn Write, check: &Check) -> anyhow::Result<()> {
-    for f in &check.findings {
+    for f in check.findings {
         serde_json::to_writer(&mut *out, f)?;
         writeln!(out)?;
     }
@@ -111,7 +118,7 @@ pub fn gitlab(out: &mut dyn Write, check: &Check) -> anyhow::Result<()> {
     let issues: Vec<serde_json::Value> = check
         .findings
         .iter()
-        .zip(fingerprints(&check.findings))
+        .zip(fingerprints(check.findings))
         .map(|(f, fingerprint)| {
             let mut description = format!("{}: {}", f.rule, f.message);
             if !f.chain.is_empty() {
@@ -155,7 +162,7 @@ fn xml(text: &str) -> String {
 /// passing case when there are none.
 pub fn junit(out: &mut dyn Write, check: &Check) -> std::io::Result<()> {
     let mut by_file: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
-    for f in &check.findings {
+    for f in check.findings {
         by_file.entry(&f.path).or_default().push(f);
     }
     let cases = by_file.len().max(1);

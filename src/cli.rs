@@ -30,8 +30,8 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// Output format
-    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    /// Output format (each command's --help lists those it prints)
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text, hide_possible_values = true)]
     pub format: Format,
 
     /// Write the output to FILE (replaced atomically) instead of standard output
@@ -103,6 +103,55 @@ pub enum Format {
 impl Format {
     pub fn is_drawing(self) -> bool {
         matches!(self, Format::Dot | Format::Svg | Format::Mermaid)
+    }
+
+    /// As `--format` spells it.
+    pub fn name(self) -> String {
+        self.to_possible_value()
+            .map(|v| v.get_name().to_string())
+            .unwrap_or_default()
+    }
+}
+
+const TEXT_JSON: &[Format] = &[Format::Text, Format::Json];
+const DRAWINGS: &[Format] = &[
+    Format::Text,
+    Format::Json,
+    Format::Dot,
+    Format::Svg,
+    Format::Mermaid,
+];
+const FINDINGS: &[Format] = &[
+    Format::Text,
+    Format::Concise,
+    Format::Full,
+    Format::Json,
+    Format::JsonLines,
+    Format::Sarif,
+    Format::Github,
+    Format::Gitlab,
+    Format::Junit,
+];
+
+impl Cli {
+    /// Parses the command line; each command's `--help` ends with the formats it prints.
+    pub fn parse_args() -> Cli {
+        use clap::{CommandFactory as _, FromArgMatches as _};
+        let mut command = Cli::command();
+        let names: Vec<String> = command
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .collect();
+        for name in names {
+            let formats = Command::formats_of(&name);
+            if formats.len() > 1 {
+                let list: Vec<String> = formats.iter().map(|f| f.name()).collect();
+                command = command.mut_subcommand(&name, |c| {
+                    c.after_help(format!("Formats (--format): {}", list.join(", ")))
+                });
+            }
+        }
+        Cli::from_arg_matches(&command.get_matches()).unwrap_or_else(|error| error.exit())
     }
 }
 
@@ -306,8 +355,66 @@ pub enum Command {
 }
 
 impl Command {
-    /// Whether the command reads every file's summary: cached ones are then decoded
-    /// in parallel up front instead of one by one as they are reached.
+    /// The formats the command named `name` prints, the default first.
+    pub fn formats_of(name: &str) -> &'static [Format] {
+        match name {
+            "why" | "graph" => DRAWINGS,
+            "check" | "query" => FINDINGS,
+            "report" => &[Format::Md, Format::Json, Format::Html],
+            "fix" | "init" | "completions" => &[Format::Text],
+            "export" => &[Format::Json],
+            _ => TEXT_JSON,
+        }
+    }
+
+    /// The command's name, as typed.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Stats => "stats",
+            Command::Why { .. } => "why",
+            Command::Importers { .. } => "importers",
+            Command::Refs { .. } => "refs",
+            Command::Imports { .. } => "imports",
+            Command::Path { .. } => "path",
+            Command::Cycles { .. } => "cycles",
+            Command::Duplicates { .. } => "duplicates",
+            Command::Graph { .. } => "graph",
+            Command::Check { .. } => "check",
+            Command::Fix { .. } => "fix",
+            Command::Move { .. } => "move",
+            Command::Report => "report",
+            Command::Query { .. } => "query",
+            Command::Init { .. } => "init",
+            Command::Export => "export",
+            Command::Completions { .. } => "completions",
+        }
+    }
+
+    /// Why `format` is refused, unless the command prints it (`text` stands for a
+    /// command's default: `md` for `report`, `json` for `export`).
+    pub fn refuses(&self, format: Format) -> Option<String> {
+        let formats = Command::formats_of(self.name());
+        if format == Format::Text || formats.contains(&format) {
+            return None;
+        }
+        let names: Vec<String> = formats.iter().map(|f| f.name()).collect();
+        let list = match names.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+            None => String::new(),
+        };
+        let drawings = if format.is_drawing() && !formats.contains(&Format::Dot) {
+            "drawings are made by `graph` and `why`; "
+        } else {
+            ""
+        };
+        Some(format!(
+            "--format {}: {drawings}`{}` prints {list}",
+            format.name(),
+            self.name()
+        ))
+    }
+
     pub fn reads_every_file(&self) -> bool {
         match self {
             Command::Check { files, staged, .. } => files.is_empty() && !staged,

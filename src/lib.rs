@@ -58,6 +58,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<i32> {
 }
 
 fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
+    if let Some(refusal) = cli.command.refuses(cli.format) {
+        anyhow::bail!(refusal);
+    }
     if let Command::Completions { shell } = &cli.command {
         use clap::CommandFactory as _;
         // Written whole: `generate` panics on a write error (a closed pipe).

@@ -1,13 +1,11 @@
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
-
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = ssot_graph::cli::Cli::parse();
+    let cli = ssot_graph::cli::Cli::parse_args();
     let worker = std::thread::Builder::new()
         .stack_size(ssot_graph::STACK_BYTES)
         .spawn(move || {

@@ -728,6 +728,6 @@ fn check_speaks_ruffs_output_formats() {
     let refused = run(root, &["why", "WebSocketManager", "--format", "junit"]);
     assert_eq!(
         refused.stderr,
-        "error: --format junit: this command prints text or json\n"
+        "error: --format junit: `why` prints text, json, dot, svg or mermaid\n"
     );
 }

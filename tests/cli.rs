@@ -453,3 +453,29 @@ fn version_names_the_commit_and_date_it_was_built_from() {
     );
     assert!(date == "unknown" || date.len() == 10, "{version}");
 }
+
+#[test]
+fn each_commands_help_lists_the_formats_it_prints_and_others_are_refused() {
+    let root = fixture("seed");
+    let help = |command: &str| ok(&root, &[command, "--help"]);
+    assert!(help("why").ends_with("Formats (--format): text, json, dot, svg, mermaid\n"));
+    assert!(help("check").ends_with(
+        "Formats (--format): text, concise, full, json, json-lines, sarif, github, gitlab, junit\n"
+    ));
+    assert!(help("report").ends_with("Formats (--format): md, json, html\n"));
+    assert!(help("refs").ends_with("Formats (--format): text, json\n"));
+    assert!(
+        !help("fix").contains("Formats (--format)"),
+        "fix prints text alone"
+    );
+    let refused = run(&root, &["fix", "--format", "json"]);
+    assert_eq!(
+        (refused.code, refused.stderr.as_str()),
+        (2, "error: --format json: `fix` prints text\n")
+    );
+    let refused = run(&root, &["export", "--format", "sarif"]);
+    assert_eq!(
+        refused.stderr,
+        "error: --format sarif: `export` prints json\n"
+    );
+}

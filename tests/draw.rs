@@ -254,8 +254,8 @@ fn drawing_formats_are_refused_by_text_commands() {
     assert_eq!(output.code, 2);
     assert_eq!(
         output.stderr,
-        "error: --format dot: drawings are made by `graph` and `why`; this command prints \
-         text or json\n"
+        "error: --format dot: drawings are made by `graph` and `why`; `stats` prints text or \
+         json\n"
     );
 }
 

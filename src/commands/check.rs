@@ -384,7 +384,7 @@ pub fn write(
         other => bail!(
             "--format {}: check prints text, concise, full, json, json-lines, sarif, github, \
              gitlab or junit",
-            crate::commands::format_name(other)
+            other.name()
         ),
     }
     Ok(())
@@ -546,16 +546,11 @@ fn sarif(check: &Check) -> serde_json::Value {
             })
         })
         .collect();
-    // The n-th finding with the same rule, file and target: stable under line shifts.
-    let mut seen: std::collections::HashMap<(&str, &str, &str), usize> = Default::default();
     let results: Vec<serde_json::Value> = check
         .findings
         .iter()
-        .map(|f| {
-            let n = seen
-                .entry((&f.rule, &f.path, &f.target))
-                .and_modify(|n| *n += 1)
-                .or_insert(0);
+        .zip(finding_formats::stable_keys(&check.findings))
+        .map(|(f, key)| {
             let mut text = f.message.clone();
             if !f.chain.is_empty() {
                 text.push_str(&format!(" (via {})", view::arrows(&f.chain)));
@@ -571,7 +566,7 @@ fn sarif(check: &Check) -> serde_json::Value {
                     }
                 }],
                 "partialFingerprints": {
-                    "ssotGraphFinding/v1": format!("{}|{}|{}|{n}", f.rule, f.path, f.target),
+                    "ssotGraphFinding/v1": key,
                 },
             });
             if let Some(index) = check.rules.iter().position(|(id, _, _)| *id == f.rule) {

@@ -20,14 +20,18 @@ use crate::view;
 /// One line per finding, no `via` lines.
 pub fn concise(out: &mut dyn Write, check: &Check) -> std::io::Result<()> {
     for f in check.findings {
-        let fix = if f.fixable { " [*]" } else { "" };
-        writeln!(
-            out,
-            "{}:{}:{}: {}{fix} {}",
-            f.path, f.line, f.col, f.rule, f.message
-        )?;
+        writeln!(out, "{}", headline(f))?;
     }
     summary(out, check)
+}
+
+/// `path:line:col: rule [*] message`.
+fn headline(f: &Finding) -> String {
+    let fix = if f.fixable { " [*]" } else { "" };
+    format!(
+        "{}:{}:{}: {}{fix} {}",
+        f.path, f.line, f.col, f.rule, f.message
+    )
 }
 
 /// Each finding with its source line, a caret under the import, and the chain.
@@ -35,12 +39,7 @@ pub fn full(out: &mut dyn Write, check: &Check) -> std::io::Result<()> {
     let root = std::path::Path::new(check.root);
     let mut sources: BTreeMap<&str, Option<String>> = BTreeMap::new();
     for f in check.findings {
-        let fix = if f.fixable { " [*]" } else { "" };
-        writeln!(
-            out,
-            "{}:{}:{}: {}{fix} {}",
-            f.path, f.line, f.col, f.rule, f.message
-        )?;
+        writeln!(out, "{}", headline(f))?;
         let source = sources
             .entry(&f.path)
             .or_insert_with(|| std::fs::read_to_string(root.join(&f.path)).ok());
@@ -95,9 +94,9 @@ pub fn json_lines(out: &mut dyn Write, check: &Check) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The key of a finding that does not move with line numbers: the n-th finding of one
-/// rule, file and target (the same as SARIF's `partialFingerprints`).
-fn fingerprints(findings: &[Finding]) -> Vec<String> {
+/// Each finding's key that does not move with line numbers: the n-th finding of one
+/// rule, file and target (SARIF's `partialFingerprints`; hashed, GitLab's `fingerprint`).
+pub fn stable_keys(findings: &[Finding]) -> Vec<String> {
     let mut seen: std::collections::HashMap<(&str, &str, &str), usize> = Default::default();
     findings
         .iter()
@@ -106,9 +105,15 @@ fn fingerprints(findings: &[Finding]) -> Vec<String> {
                 .entry((&f.rule, &f.path, &f.target))
                 .and_modify(|n| *n += 1)
                 .or_insert(0);
-            let key = format!("{}|{}|{}|{n}", f.rule, f.path, f.target);
-            format!("{:016x}", crate::fingerprint::content_hash(key.as_bytes()))
+            format!("{}|{}|{}|{n}", f.rule, f.path, f.target)
         })
+        .collect()
+}
+
+fn fingerprints(findings: &[Finding]) -> Vec<String> {
+    stable_keys(findings)
+        .iter()
+        .map(|key| format!("{:016x}", crate::fingerprint::content_hash(key.as_bytes())))
         .collect()
 }
 

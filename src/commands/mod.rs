@@ -51,46 +51,16 @@ pub fn emit<T: Serialize>(
     text: impl FnOnce(&mut dyn Write, &T) -> std::io::Result<()>,
     project: &Project,
 ) -> Result<()> {
+    // `run` has refused the formats a command does not print (`Command::formats_of`).
     match format {
         Format::Json => write_json(out, value, project)?,
         Format::Text => text(out, value)?,
-        Format::Dot | Format::Svg | Format::Mermaid => anyhow::bail!(
-            "--format {}: drawings are made by `graph` and `why`; this command prints text or json",
-            format_name(format)
-        ),
-        Format::Sarif
-        | Format::Github
-        | Format::Concise
-        | Format::Full
-        | Format::JsonLines
-        | Format::Gitlab
-        | Format::Junit
-        | Format::Md
-        | Format::Html => anyhow::bail!(
+        other => anyhow::bail!(
             "--format {}: this command prints text or json",
-            format_name(format)
+            other.name()
         ),
     }
     Ok(())
-}
-
-pub fn format_name(format: Format) -> &'static str {
-    match format {
-        Format::Text => "text",
-        Format::Json => "json",
-        Format::Dot => "dot",
-        Format::Svg => "svg",
-        Format::Mermaid => "mermaid",
-        Format::Sarif => "sarif",
-        Format::Github => "github",
-        Format::Concise => "concise",
-        Format::Full => "full",
-        Format::JsonLines => "json-lines",
-        Format::Gitlab => "gitlab",
-        Format::Junit => "junit",
-        Format::Md => "md",
-        Format::Html => "html",
-    }
 }
 
 /// Writes a diagram as DOT, SVG, Mermaid or JSON.
@@ -105,18 +75,9 @@ pub fn draw(
         Format::Svg => out.write_all(&dot::svg(diagram)?)?,
         Format::Mermaid => out.write_all(mermaid::print(diagram)?.as_bytes())?,
         Format::Json => write_json(out, diagram, project)?,
-        Format::Text
-        | Format::Sarif
-        | Format::Github
-        | Format::Concise
-        | Format::Full
-        | Format::JsonLines
-        | Format::Gitlab
-        | Format::Junit
-        | Format::Md
-        | Format::Html => anyhow::bail!(
+        other => anyhow::bail!(
             "--format {}: a drawing is dot, svg, mermaid or json",
-            format_name(format)
+            other.name()
         ),
     }
     Ok(())

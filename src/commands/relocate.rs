@@ -58,10 +58,7 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<i32> {
     if !matches!(format, Format::Text | Format::Json) {
-        bail!(
-            "--format {}: move prints text or json",
-            crate::commands::format_name(format)
-        );
+        bail!("--format {}: move prints text or json", format.name());
     }
     project.summaries.load_all();
     let plan = relocate::plan(project, &config.target()?, request).map_err(|error| {

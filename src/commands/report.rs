@@ -304,10 +304,7 @@ pub fn write(
         Format::Json => crate::commands::write_json(out, report, project)?,
         Format::Html => out.write_all(html(report).as_bytes())?,
         Format::Text | Format::Md => out.write_all(markdown(report).as_bytes())?,
-        other => anyhow::bail!(
-            "--format {}: report is md, json or html",
-            crate::commands::format_name(other)
-        ),
+        other => anyhow::bail!("--format {}: report is md, json or html", other.name()),
     }
     Ok(())
 }

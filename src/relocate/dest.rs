@@ -7,7 +7,7 @@ use anyhow::{Result, anyhow, bail};
 use rustc_hash::FxHashSet;
 
 use crate::discover::SourceFile;
-use crate::fix::{self, FileFix, LineStarts, Skipped};
+use crate::fix::{FileFix, LineStarts, Skipped};
 use crate::index::{ModuleId, Project};
 use crate::parse::{self, Layout, StatementKind};
 use crate::relocate::needs::{Carried, Needs};
@@ -247,18 +247,7 @@ impl Destination {
                 left: Vec::new(),
             });
         };
-        let (bom, text) =
-            fix::read_utf8(project, file).map_err(|r| anyhow!("{}: {r}", self.rel))?;
-        if parse::summarize(&text, false, target) != *project.summary(file) {
-            bail!(
-                "{}: changed since the graph was read; run move again",
-                self.rel
-            );
-        }
-        let layout = parse::layout(&text, false);
-        if layout.syntax_error {
-            bail!("{}: does not parse", self.rel);
-        }
+        let (bom, text, layout) = source::read_module(project, file, target)?;
         // The destination's own line endings, for everything written into it.
         let newline = match (text.contains("\r\n"), text.contains('\n')) {
             (true, _) => "\r\n",

@@ -16,7 +16,7 @@ pub use shim::Shim;
 use anyhow::{Result, anyhow, bail};
 use rustc_hash::FxHashSet;
 
-use crate::fix::{self, FileFix, Skipped};
+use crate::fix::{FileFix, Skipped};
 use crate::index::{ModuleId, Project};
 use crate::parse::{self, Layout};
 use crate::resolve::Resolver;
@@ -74,18 +74,7 @@ pub fn plan(project: &Project, target: &parse::Target, request: &Request) -> Res
             old_source.rel
         );
     }
-    let (old_bom, old_text) =
-        fix::read_utf8(project, old_file).map_err(|r| anyhow!("{}: {r}", old_source.rel))?;
-    if parse::summarize(&old_text, false, target) != *project.summary(old_file) {
-        bail!(
-            "{}: changed since the graph was read; run move again",
-            old_source.rel
-        );
-    }
-    let layout = parse::layout(&old_text, false);
-    if layout.syntax_error {
-        bail!("{}: does not parse", old_source.rel);
-    }
+    let (old_bom, old_text, layout) = source::read_module(project, old_file, target)?;
     let mut blocks = Vec::new();
     let mut moved = Vec::new();
     for name in &names {

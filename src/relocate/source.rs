@@ -21,6 +21,27 @@ impl Block {
     }
 }
 
+/// A file to edit, read as the graph saw it: whether it starts with a BOM, its text, and
+/// its top-level layout; refused when it changed since the graph was read or does not
+/// parse.
+pub fn read_module(
+    project: &Project,
+    file: usize,
+    target: &crate::parse::Target,
+) -> anyhow::Result<(bool, String, Layout)> {
+    let rel = &project.files[file].rel;
+    let (bom, text) =
+        crate::fix::read_utf8(project, file).map_err(|r| anyhow::anyhow!("{rel}: {r}"))?;
+    if crate::parse::summarize(&text, false, target) != *project.summary(file) {
+        anyhow::bail!("{rel}: changed since the graph was read; run move again");
+    }
+    let layout = crate::parse::layout(&text, false);
+    if layout.syntax_error {
+        anyhow::bail!("{rel}: does not parse");
+    }
+    Ok((bom, text, layout))
+}
+
 /// A path of the project as shown: relative to the root, `/`-separated.
 pub fn rel_of(project: &Project, path: &Path) -> String {
     path.strip_prefix(&project.root)

@@ -3,8 +3,50 @@
 # into bench/corpus/ and times a cold `ssot-graph stats` (parse, index, resolve every
 # site) on each: median wall time of RUNS and peak resident memory.
 #   bench/scale.sh [SIZES...]      default: 10000 50000 100000
+#
+# Real code (the synthetic tree is ten times lighter than real code): N renamed copies
+# of Home Assistant (bench/real_copies.py; bench/run.sh fetches it from PyPI) at each
+# COPIES, timing a cold `stats` (cache written), a warm `stats`, and a warm `check` of
+# one edited file, with peak memory and the snapshot's size:
+#   bench/scale.sh --real [COPIES...]   default: 1 5 15
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = "--real" ]; then
+  shift
+  copies=("$@")
+  [ $# -eq 0 ] && copies=(1 5 15)
+  runs=${RUNS:-3}
+  package=bench/corpus/homeassistant/homeassistant
+  [ -d "$package" ] || { echo "run bench/run.sh homeassistant first"; exit 2; }
+  cargo build --release -q
+  bin=$PWD/target/release/ssot-graph
+  median() { sort -n | sed -n "$(( (runs + 1) / 2 ))p"; }
+  timed() {  # prints "seconds peak_kb" for one run of the binary with ARGS
+    { /usr/bin/time -f "%e %M" "$bin" "$@" > /dev/null 2> /dev/null; } 2>&1 | tail -1
+  }
+  printf "%7s %8s %11s %11s %12s %10s %10s %10s\n" copies files "cold (s)" "warm (s)" "check 1 (s)" "cold MB" "warm MB" "cache MB"
+  for n in "${copies[@]}"; do
+    tree=bench/corpus/real-homeassistant-$n
+    [ -d "$tree" ] || python3 bench/real_copies.py "$package" "$n" "$tree" > /dev/null
+    edited="$tree/homeassistant_01/components/sun/sensor.py"
+    cold=() warm=() check=() cold_kb=0 warm_kb=0
+    for _ in $(seq "$runs"); do
+      rm -rf "$tree/.ssot-graph-cache"
+      read -r t kb <<< "$(timed --root "$tree" stats)"; cold+=("$t"); [ "$kb" -gt "$cold_kb" ] && cold_kb=$kb
+      read -r t kb <<< "$(timed --root "$tree" stats)"; warm+=("$t"); [ "$kb" -gt "$warm_kb" ] && warm_kb=$kb
+      cp "$edited" "$edited.orig"
+      echo "# edited" >> "$edited"
+      read -r t kb <<< "$(timed --root "$tree" check "$edited")"; check+=("$t")
+      mv "$edited.orig" "$edited"
+    done
+    files=$(find "$tree" -name "*.py" | wc -l)
+    cache=$(du -sm "$tree/.ssot-graph-cache" | cut -f1)
+    printf "%7s %8s %11s %11s %12s %10s %10s %10s\n" "$n" "$files" \
+      "$(printf "%s\n" "${cold[@]}" | median)" "$(printf "%s\n" "${warm[@]}" | median)" \
+      "$(printf "%s\n" "${check[@]}" | median)" "$((cold_kb / 1024))" "$((warm_kb / 1024))" "$cache"
+  done
+  exit 0
+fi
 sizes=("$@")
 [ $# -eq 0 ] && sizes=(10000 50000 100000)
 runs=${RUNS:-3}

@@ -335,3 +335,19 @@ fn refs_from_the_reference_index_match_a_run_without_cache_after_edits() {
         assert_eq!(run(repo.path(), REFS).stdout, cached.1, "{what}");
     }
 }
+
+#[test]
+fn a_snapshot_made_in_one_clone_serves_another_clone_at_another_path() {
+    let first = seed_repo();
+    cache_notes(first.path(), CHECK);
+    let second = tempfile::tempdir().unwrap();
+    let clone = second.path().join("elsewhere/repo");
+    common::copy_dir_with_cache(first.path(), &clone);
+    // Every stamp differs there: each file is hashed, none parsed again.
+    let notes = cache_notes(&clone, CHECK);
+    assert!(
+        notes[0].starts_with("cache: 0 of 20 files parsed again"),
+        "{notes:?}"
+    );
+    assert_repository_answers_same_as_without_cache(&clone);
+}

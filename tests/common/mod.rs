@@ -73,6 +73,17 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Copies a tree with its cache folder, as restoring a CI cache into a new clone does.
+pub fn copy_dir_with_cache(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+    let copied = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(from)
+        .arg(to)
+        .status();
+    assert!(copied.unwrap().success());
+}
+
 /// Moves every file and folder under `root` a minute into the past, as a checkout that
 /// has been sitting is: the cache trusts no stamp taken within the clock's resolution of
 /// a change, so a tree made a moment ago is walked and hashed again on every run.

@@ -22,7 +22,8 @@ if [ "${1:-}" = "--real" ]; then
   bin=$PWD/target/release/ssot-graph
   median() { sort -n | sed -n "$(( (runs + 1) / 2 ))p"; }
   timed() {  # prints "seconds peak_kb" for one run of the binary with ARGS
-    { /usr/bin/time -f "%e %M" "$bin" "$@" > /dev/null 2> /dev/null; } 2>&1 | tail -1
+    /usr/bin/time -o /tmp/scale-time.txt -f "%e %M" "$bin" "$@" > /dev/null 2>&1 || true
+    tail -1 /tmp/scale-time.txt
   }
   printf "%7s %8s %11s %11s %12s %10s %10s %10s\n" copies files "cold (s)" "warm (s)" "check 1 (s)" "cold MB" "warm MB" "cache MB"
   for n in "${copies[@]}"; do

@@ -63,7 +63,8 @@ impl Layout {
     }
 }
 
-fn span(range: ruff_text_size::TextRange) -> Span {
+/// A parser range as a summary span.
+pub(super) fn span(range: ruff_text_size::TextRange) -> Span {
     Span {
         start: range.start().to_u32(),
         end: range.end().to_u32(),
@@ -103,34 +104,14 @@ fn top_statement(stmt: &Stmt, first: bool) -> TopStatement {
         other_targets: false,
     };
     match stmt {
-        Stmt::FunctionDef(function) => {
-            let start = function
-                .decorator_list
-                .first()
-                .map_or(function.range.start(), |d| d.range.start())
-                .min(function.range.start());
-            TopStatement {
-                span: Span {
-                    start: start.to_u32(),
-                    end: function.range.end().to_u32(),
-                },
-                ..plain(StatementKind::Definition, vec![function.name.to_string()])
-            }
-        }
-        Stmt::ClassDef(class) => {
-            let start = class
-                .decorator_list
-                .first()
-                .map_or(class.range.start(), |d| d.range.start())
-                .min(class.range.start());
-            TopStatement {
-                span: Span {
-                    start: start.to_u32(),
-                    end: class.range.end().to_u32(),
-                },
-                ..plain(StatementKind::Definition, vec![class.name.to_string()])
-            }
-        }
+        Stmt::FunctionDef(function) => TopStatement {
+            span: decorated(function.range, &function.decorator_list),
+            ..plain(StatementKind::Definition, vec![function.name.to_string()])
+        },
+        Stmt::ClassDef(class) => TopStatement {
+            span: decorated(class.range, &class.decorator_list),
+            ..plain(StatementKind::Definition, vec![class.name.to_string()])
+        },
         Stmt::Assign(assign) => {
             let mut names = Vec::new();
             let mut other_targets = false;
@@ -207,6 +188,18 @@ fn top_statement(stmt: &Stmt, first: bool) -> TopStatement {
             plain(StatementKind::Docstring, Vec::new())
         }
         _ => plain(StatementKind::Other, Vec::new()),
+    }
+}
+
+/// A `def` or `class` from its first decorator to its end.
+fn decorated(range: ruff_text_size::TextRange, decorators: &[ruff_python_ast::Decorator]) -> Span {
+    let start = decorators
+        .first()
+        .map_or(range.start(), |d| d.range.start())
+        .min(range.start());
+    Span {
+        start: start.to_u32(),
+        end: range.end().to_u32(),
     }
 }
 

@@ -3,6 +3,7 @@
 mod layout;
 mod uses;
 
+use layout::span;
 pub use layout::{GlobalDeclaration, Layout, StatementKind, TopStatement, layout};
 
 use std::collections::HashMap;
@@ -16,8 +17,8 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::summary::{
     AllChange, AllPart, Binding, BindingKind, BranchRef, BranchRule, Context, Decision, Diagnostic,
-    FileSummary, ImportFlag, ImportSite, Member, ModuleSwap, Position, SixMove, Span, StarImport,
-    Text, Wrapped,
+    FileSummary, ImportFlag, ImportSite, Member, ModuleSwap, Position, SixMove, StarImport, Text,
+    Wrapped,
 };
 
 /// Longest statement text kept for display.
@@ -106,13 +107,6 @@ fn only_diagnostic(line: u32, message: String) -> FileSummary {
     FileSummary {
         diagnostics: vec![Diagnostic { line, message }],
         ..FileSummary::default()
-    }
-}
-
-fn span(range: TextRange) -> Span {
-    Span {
-        start: range.start().to_u32(),
-        end: range.end().to_u32(),
     }
 }
 

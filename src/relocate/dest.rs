@@ -157,7 +157,7 @@ pub struct Arriving<'a> {
 }
 
 /// The `__future__` features a module's text turns on.
-fn futures(text: &str, layout: &Layout) -> Vec<String> {
+fn futures(layout: &Layout) -> Vec<String> {
     let mut found: Vec<String> = layout
         .statements
         .iter()
@@ -166,7 +166,6 @@ fn futures(text: &str, layout: &Layout) -> Vec<String> {
         .collect();
     found.sort();
     found.dedup();
-    let _ = text;
     found
 }
 
@@ -259,8 +258,8 @@ impl Destination {
             blocks: &blocks,
             ..*arriving
         };
-        let theirs = futures(&text, &layout);
-        if let Some(missing) = futures(arriving.old_text, arriving.old_layout)
+        let theirs = futures(&layout);
+        if let Some(missing) = futures(arriving.old_layout)
             .into_iter()
             .find(|f| !theirs.contains(f))
         {
@@ -404,16 +403,12 @@ impl Destination {
         }
         let new = source::apply(&text, splices)
             .ok_or_else(|| anyhow!("{}: overlapping edits", self.rel))?;
-        let with_bom = |t: &str| match bom {
-            true => format!("\u{feff}{t}"),
-            false => t.to_string(),
-        };
         Ok(DestChange {
             fix: FileFix {
                 path: self.rel.clone(),
                 real: self.path.clone(),
-                old: with_bom(&text),
-                new: with_bom(&new),
+                old: source::with_bom(bom, &text),
+                new: source::with_bom(bom, &new),
                 fixed: 0,
                 renamed: 0,
             },
@@ -486,7 +481,7 @@ impl Destination {
     /// A new module: the old one's `__future__` imports, the carried imports, the code.
     fn new_text(&self, arriving: &Arriving, newline: &str) -> String {
         let mut sections = Vec::new();
-        let futures = futures(arriving.old_text, arriving.old_layout);
+        let futures = futures(arriving.old_layout);
         if !futures.is_empty() {
             sections.push(format!("from __future__ import {}", futures.join(", ")));
         }

@@ -94,7 +94,7 @@ pub fn plan(project: &Project, target: &parse::Target, request: &Request) -> Res
         bail!(
             "the moved code declares `global {name}` (line {}): it would rebind the new \
              module's `{name}`, not `{old_module}`'s",
-            line_of(&old_text, offset)
+            source::line_number(&old_text, offset)
         );
     }
     let dest = dest::Destination::find(project, &request.dest, old)?;
@@ -142,15 +142,13 @@ pub fn plan(project: &Project, target: &parse::Target, request: &Request) -> Res
         );
     }
     let mut carried = needs.carried.clone();
-    if !needs.from_old.is_empty() {
-        for (name, _) in &needs.from_old {
-            carried.push(Carried {
-                module: old_module.clone(),
-                name: Some(name.clone()),
-                alias: None,
-                type_checking: false,
-            });
-        }
+    for (name, _) in &needs.from_old {
+        carried.push(Carried {
+            module: old_module.clone(),
+            name: Some(name.clone()),
+            alias: None,
+            type_checking: false,
+        });
     }
     let blocks_text = joined_blocks(&old_text, &blocks);
     let old_new = old_text_after(&old_text, &blocks, request, &old_module, &moved_names)?;
@@ -171,8 +169,8 @@ pub fn plan(project: &Project, target: &parse::Target, request: &Request) -> Res
     let mut files = vec![FileFix {
         path: old_source.rel.clone(),
         real: old_source.path.clone(),
-        old: with_bom(old_bom, &old_text),
-        new: with_bom(old_bom, &old_new),
+        old: source::with_bom(old_bom, &old_text),
+        new: source::with_bom(old_bom, &old_new),
         fixed: 0,
         renamed: 0,
     }];
@@ -307,17 +305,6 @@ fn helpers_to_move(
         all.extend(new);
     }
     helpers
-}
-
-fn with_bom(bom: bool, text: &str) -> String {
-    match bom {
-        true => format!("\u{feff}{text}"),
-        false => text.to_string(),
-    }
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
 /// The module the symbols live in and their names (the `--with` ones too).
@@ -455,7 +442,7 @@ fn definition(
     if let Some(global) = layout.globals.iter().find(|g| g.name == name) {
         bail!(
             "a function of `{module}` rebinds `{name}` through `global {name}` (line {})",
-            line_of(source, global.offset as usize)
+            source::line_number(source, global.offset as usize)
         );
     }
     let index = layout

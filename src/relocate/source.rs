@@ -42,6 +42,14 @@ pub fn read_module(
     Ok((bom, text, layout))
 }
 
+/// `text` as written back: with the BOM it was read with.
+pub fn with_bom(bom: bool, text: &str) -> String {
+    match bom {
+        true => format!("\u{feff}{text}"),
+        false => text.to_string(),
+    }
+}
+
 /// A path of the project as shown: relative to the root, `/`-separated.
 pub fn rel_of(project: &Project, path: &Path) -> String {
     path.strip_prefix(&project.root)
@@ -110,8 +118,9 @@ fn comment_block_start(source: &str, line: usize, floor: usize) -> usize {
     start
 }
 
-fn line_number(source: &str, offset: usize) -> usize {
-    source[..offset].matches('\n').count() + 1
+/// The 1-based line holding `offset`.
+pub fn line_number(source: &str, offset: usize) -> usize {
+    source[..offset.min(source.len())].matches('\n').count() + 1
 }
 
 /// The index after the docstring and `__future__` imports: where the first import of a

@@ -75,7 +75,15 @@ pub fn rewrite(
             _ => {}
         }
     }
+    // A class and its alias are one definition: its references are collected once.
+    let mut collected: Vec<&Resolution> = Vec::new();
+    // Each file's text, read once for all its attribute reads.
+    let mut sources: BTreeMap<usize, Result<String, String>> = BTreeMap::new();
     for moved_name in moved {
+        if collected.contains(&&moved_name.resolution) {
+            continue;
+        }
+        collected.push(&moved_name.resolution);
         for (file, reference) in references::collect(resolver, &moved_name.resolution, true) {
             if skip_files.contains(&file) {
                 continue;
@@ -84,7 +92,16 @@ pub fn rewrite(
             match reference.kind {
                 "attribute" => {
                     let chain = reference.via.clone().unwrap_or_default();
-                    match attribute_edit(resolver, file, &reference, &chain, old, dest) {
+                    let source = sources.entry(file).or_insert_with(|| {
+                        fix::read_utf8(resolver.project(), file).map(|(_, text)| text)
+                    });
+                    let edit = match source {
+                        Ok(text) => {
+                            attribute_edit(resolver, file, text, &reference, &chain, old, dest)
+                        }
+                        Err(reason) => Err(reason.clone()),
+                    };
+                    match edit {
                         Ok(edit) => extras.entry(file).or_default().push(edit),
                         Err(reason) => rewrites.left.push(left(
                             &reference.path,
@@ -151,13 +168,9 @@ pub fn rewrite(
         }
         rewrites.left.extend(skipped);
     }
-    // Two moved names may be one definition (a class and its alias): its references once.
     rewrites
         .left
         .sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
-    rewrites
-        .left
-        .dedup_by(|a, b| (&a.path, a.line, a.col) == (&b.path, b.line, b.col));
     rewrites
 }
 
@@ -166,6 +179,7 @@ pub fn rewrite(
 fn attribute_edit(
     resolver: &mut Resolver,
     file: usize,
+    source: &str,
     reference: &references::Reference,
     chain: &str,
     old: ModuleId,
@@ -200,10 +214,9 @@ fn attribute_edit(
             "no name of this file is bound to the new module: {keeps}"
         ));
     };
-    let (_, source) = fix::read_utf8(project, file)?;
-    let at = LineStarts::new(&source)
+    let at = LineStarts::new(source)
         .offset(
-            &source,
+            source,
             crate::summary::Position {
                 line: reference.line,
                 col: reference.col,

@@ -317,6 +317,7 @@ fn move_refuses_what_it_cannot_do_exactly_with_one_line_saying_why() {
         (&["pkg.impl.uses_version", "--to", "pkg.impl"], "same"),
         (&["pkg.impl.uses_version", "--to", "pkg.settings"], "helper"),
         (&["pkg/impl.py", "--to", "pkg.settings"], "file"),
+        (&["pkg/", "--to", "pkg.settings"], "folder"),
         (
             &["pkg.impl.Engine", "--to", "pkg.new", "--shim", "none"],
             "none",

@@ -352,7 +352,10 @@ fn symbol_of(project: &Project, symbol: &str) -> Result<(ModuleId, String)> {
         };
         return Ok((module, name.to_string()));
     }
-    if symbol.ends_with(".py") || std::path::Path::new(symbol).is_dir() {
+    let folder = symbol.ends_with(['/', '\\'])
+        || std::path::Path::new(symbol).is_dir()
+        || project.root.join(symbol).is_dir();
+    if symbol.ends_with(".py") || folder {
         bail!("a file or folder, not a definition; write `path.py:Name` or `pkg.mod.Name`");
     }
     let parts: Vec<&str> = symbol.split('.').collect();

@@ -3,8 +3,9 @@
 # rules of queries/websocket.toml:
 #   junit       the JUnit XML schema Jenkins and pytest use (junit-10.xsd, from pytest's
 #               sdist), with the xmlschema package;
-#   gitlab      GitLab's Code Quality fields (tests/fixtures/formats/, transcribed from
-#               GitLab's documentation), with jsonschema; fingerprints unique;
+#   gitlab      tests/fixtures/formats/gitlab-codequality.schema.json, with jsonschema: what
+#               GitLab's own ingest schema (codeclimate.json) requires of each issue, plus
+#               every field GitLab documents; fingerprints unique;
 #   json-lines  every line one JSON object, the same findings as --format json;
 #   concise     one line per finding (`path:line:col: rule message`), no `via` lines;
 #   full        each finding with its source line and a caret under it.
@@ -46,7 +47,7 @@ issues = json.loads(read("gitlab"))
 jsonschema.Draft7Validator(json.load(open(gitlab_schema))).validate(issues)
 assert len(issues) == len(findings)
 assert len({i["fingerprint"] for i in issues}) == len(issues), "fingerprints repeat"
-print(f"gitlab: {len(issues)} issues valid against GitLab's Code Quality fields")
+print(f"gitlab: {len(issues)} issues valid against GitLab's Code Quality schema")
 
 lines = [json.loads(line) for line in read("json-lines").splitlines()]
 assert lines == findings, "json-lines differs from the json findings"

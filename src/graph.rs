@@ -90,7 +90,7 @@ impl<'p> Graph<'p> {
 
     /// The kept sites of an edge, explicit ones first, each with whether it is implicit.
     fn sites(&self, edge: EdgeIndex) -> impl Iterator<Item = (usize, bool)> + '_ {
-        let weight = &self.project.graph[edge];
+        let weight = &self.project.graph()[edge];
         let implicit: &[usize] = if self.filter.parents {
             &weight.implicit_sites
         } else {
@@ -117,7 +117,7 @@ impl<'p> Graph<'p> {
             Some(modules) => {
                 let (a, b) = self
                     .project
-                    .graph
+                    .graph()
                     .edge_endpoints(edge)
                     .expect("edge exists");
                 modules.contains(&(a.index() as ModuleId))
@@ -139,7 +139,7 @@ impl<'p> Graph<'p> {
         let node = NodeIndex::new(module as usize);
         let mut found: Vec<ModuleId> = self
             .project
-            .graph
+            .graph()
             .edges_directed(node, direction)
             .filter(|e| self.keeps(e.id()))
             .map(|e| match direction {
@@ -157,7 +157,7 @@ impl<'p> Graph<'p> {
     pub fn imported_during_import(&self, module: ModuleId) -> Vec<ModuleId> {
         let node = NodeIndex::new(module as usize);
         self.project
-            .graph
+            .graph()
             .edges_directed(node, Direction::Outgoing)
             .filter(|e| self.keeps_eager(e.id()))
             .map(|e| e.target().index() as ModuleId)
@@ -170,7 +170,7 @@ impl<'p> Graph<'p> {
     pub fn link(&self, from: ModuleId, to: ModuleId) -> Option<Link> {
         let edge = self
             .project
-            .graph
+            .graph()
             .find_edge(NodeIndex::new(from as usize), NodeIndex::new(to as usize))?;
         let (site, implicit) = self
             .sites(edge)
@@ -215,7 +215,7 @@ impl<'p> Graph<'p> {
             let node = NodeIndex::new(module as usize);
             let mut next: Vec<ModuleId> = self
                 .project
-                .graph
+                .graph()
                 .edges_directed(node, direction)
                 .filter(|e| allowed(e.id()))
                 .map(|e| match direction {
@@ -351,7 +351,7 @@ impl<'p> Graph<'p> {
     pub fn cycles(&self) -> Vec<Cycle> {
         // Only the modules `within` are visited: a rule's cycles are found without a walk
         // of the whole graph.
-        let graph = NodeFiltered::from_fn(&self.project.graph, |n: NodeIndex| {
+        let graph = NodeFiltered::from_fn(self.project.graph(), |n: NodeIndex| {
             self.within
                 .as_ref()
                 .is_none_or(|w| w.contains(&(n.index() as ModuleId)))
@@ -415,7 +415,7 @@ impl<'p> Graph<'p> {
         inside: impl Fn(ModuleId) -> bool,
         allowed: impl Fn(EdgeIndex) -> bool,
     ) -> Vec<ModuleId> {
-        let graph = &self.project.graph;
+        let graph = &self.project.graph();
         let within = |e: EdgeIndex| {
             let (a, b) = graph.edge_endpoints(e).expect("edge exists");
             allowed(e) && inside(a.index() as ModuleId) && inside(b.index() as ModuleId)

@@ -62,10 +62,6 @@ pub struct Site {
     pub context: Context,
 }
 
-/// The edges out of the file being indexed, by target module.
-#[derive(Default)]
-pub struct FileEdges(FxHashMap<ModuleId, petgraph::graph::EdgeIndex>);
-
 /// One shared string per distinct site target.
 #[derive(Default)]
 pub struct Interner(FxHashSet<Arc<str>>);
@@ -126,8 +122,11 @@ pub struct Project {
     pub summaries: Summaries,
     pub modules: Vec<Module>,
     pub by_name: FxHashMap<String, ModuleId>,
-    pub graph: DiGraph<ModuleId, Edge, u32>,
+    /// Built from the sites on first use: a `check` of a few files rarely needs it.
+    graph: OnceLock<DiGraph<ModuleId, Edge, u32>>,
     pub sites: Vec<Site>,
+    /// Per site, the parent packages Python runs first (edges of their own).
+    pub implicit: Rows,
     pub diagnostics: Vec<FileDiagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
     /// What can be imported from outside the repository (set by `load`).
@@ -175,8 +174,9 @@ impl Project {
             summaries,
             modules: Vec::new(),
             by_name: FxHashMap::default(),
-            graph: DiGraph::default(),
+            graph: OnceLock::new(),
             sites: Vec::new(),
+            implicit: Rows::default(),
             diagnostics,
             timings: Vec::new(),
             environment: Environment::default(),
@@ -213,8 +213,6 @@ impl Project {
         let id = self.modules.len() as ModuleId;
         self.by_name.insert(module.name.clone(), id);
         self.modules.push(module);
-        let node = self.graph.add_node(id);
-        debug_assert_eq!(node.index(), id as usize);
         id
     }
 
@@ -512,7 +510,6 @@ impl Project {
             .collect();
         for (&file, sites) in files.iter().zip(planned) {
             let importer = self.by_name[&self.files[file].module];
-            let mut file_edges = FileEdges::default();
             for (import, planned) in sites.into_iter().enumerate() {
                 let PlannedSite {
                     target,
@@ -532,25 +529,55 @@ impl Project {
                     node,
                     context,
                 };
-                self.add_site(site, &implicit, &mut file_edges);
+                self.add_site(site, &implicit);
             }
         }
     }
 
-    /// Appends a site and the edges it makes: to its node, and to the parent packages
-    /// (`implicit`) Python runs first. Sites come file by file, each file with its own
-    /// `edges` (a module's edges all start in its file).
-    pub fn add_site(&mut self, site: Site, implicit: &[ModuleId], edges: &mut FileEdges) {
-        let id = self.sites.len();
-        if let Some(node) = site.node {
-            self.edge(site.importer, node, edges).sites.push(id);
-            for &parent in implicit {
-                self.edge(site.importer, parent, edges)
-                    .implicit_sites
-                    .push(id);
-            }
-        }
+    /// Appends a site and the parent packages (`implicit`) Python runs first. Sites come
+    /// file by file.
+    pub fn add_site(&mut self, site: Site, implicit: &[ModuleId]) {
         self.sites.push(site);
+        self.implicit.push_row(implicit.iter().copied());
+    }
+
+    /// The module graph: an edge from each importer to each module its sites run, with
+    /// the sites that make it.
+    pub fn graph(&self) -> &DiGraph<ModuleId, Edge, u32> {
+        self.graph.get_or_init(|| {
+            let mut graph = DiGraph::with_capacity(self.modules.len(), self.sites.len());
+            for id in 0..self.modules.len() {
+                graph.add_node(id as ModuleId);
+            }
+            // A module's edges all start in its file, and sites come file by file.
+            let mut file_edges: FxHashMap<ModuleId, petgraph::graph::EdgeIndex> =
+                FxHashMap::default();
+            let mut file = usize::MAX;
+            for (id, site) in self.sites.iter().enumerate() {
+                if site.file != file {
+                    file = site.file;
+                    file_edges.clear();
+                }
+                let Some(node) = site.node else { continue };
+                let mut edge = |to: ModuleId| {
+                    let edge = *file_edges.entry(to).or_insert_with(|| {
+                        let (a, b) = (
+                            NodeIndex::new(site.importer as usize),
+                            NodeIndex::new(to as usize),
+                        );
+                        graph.add_edge(a, b, Edge::default())
+                    });
+                    edge
+                };
+                let direct = edge(node);
+                let parents: Vec<_> = self.implicit.row(id).iter().map(|&p| edge(p)).collect();
+                graph[direct].sites.push(id);
+                for parent in parents {
+                    graph[parent].implicit_sites.push(id);
+                }
+            }
+            graph
+        })
     }
 
     /// The module an import site's edge points at (a submodule when `from pkg import sub`
@@ -614,14 +641,6 @@ impl Project {
                 names: OnceLock::new(),
             }),
         }
-    }
-
-    fn edge(&mut self, from: ModuleId, to: ModuleId, edges: &mut FileEdges) -> &mut Edge {
-        let edge = *edges.0.entry(to).or_insert_with(|| {
-            let (a, b) = (NodeIndex::new(from as usize), NodeIndex::new(to as usize));
-            self.graph.add_edge(a, b, Edge::default())
-        });
-        &mut self.graph[edge]
     }
 
     /// The module a file path (relative to the root or absolute) belongs to.

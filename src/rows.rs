@@ -1,7 +1,7 @@
 //! Numbers per row, in compressed rows: row `r` is `items[offsets[r]..offsets[r + 1]]`
 //! (for each module, the sites that depend on it; for each site, its implicit parents).
 
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rows {
     #[serde(deserialize_with = "crate::exact::exact")]
     pub offsets: Vec<u32>,

@@ -188,9 +188,9 @@ fn observable(project: &Project) -> Vec<String> {
             site.context
         ));
     }
-    for edge in project.graph.edge_indices() {
-        let (a, b) = project.graph.edge_endpoints(edge).unwrap();
-        let weight = &project.graph[edge];
+    for edge in project.graph().edge_indices() {
+        let (a, b) = project.graph().edge_endpoints(edge).unwrap();
+        let weight = &project.graph()[edge];
         seen.push(format!(
             "{} -> {}: {:?} {:?}",
             name(a.index() as u32),

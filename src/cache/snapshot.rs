@@ -4,7 +4,9 @@
 //! a short read and a rebuild, never a SIGBUS).
 //!
 //! Layout: `MAGIC`, header length (u64 LE), header checksum (u64 LE), the header
-//! (bincode), then every file's summary (bincode), each with its own checksum.
+//! (bincode, zstd-compressed), then every file's summary (bincode, zstd-compressed),
+//! each with its own checksum. Checksums cover the compressed bytes, so nothing is
+//! decompressed before it checks out.
 //! Checksums are keyed by this build of the tool (its version and executable): a snapshot
 //! that another build wrote, or that was edited and checksummed again, does not check
 //! out. Anything that does not check out is not trusted: the snapshot (or that one
@@ -45,7 +47,7 @@ fn checksum(bytes: &[u8]) -> u64 {
 }
 
 /// The last byte is the layout version: a snapshot of another layout is rebuilt.
-const MAGIC: &[u8; 8] = b"SSOTG\x00\x00\x05";
+const MAGIC: &[u8; 8] = b"SSOTG\x00\x00\x06";
 const PREFIX: usize = 24;
 
 /// A directory the walk entered: its modification time and what it listed, so a
@@ -133,8 +135,6 @@ pub struct Header {
     pub site_offsets: Vec<u32>,
     #[serde(deserialize_with = "exact")]
     pub sites: Vec<StoredSite>,
-    /// How many edges the graph had, to allocate it once.
-    pub edges: u32,
     /// Per site, the parent packages its import runs first.
     pub implicit: Rows,
     /// Per internal module, the sites whose chain passes through it.
@@ -157,10 +157,9 @@ impl Snapshot {
         let Some(container) = Container::open(path, MAGIC)? else {
             return Ok(None);
         };
-        let header: Header = exact::within(container.header.len(), || {
-            bincode::deserialize(&container.header)
-        })
-        .context("cannot decode")?;
+        let header = decompress(&container.header).context("cannot decompress")?;
+        let header: Header = exact::within(header.len(), || bincode::deserialize(&header))
+            .context("cannot decode")?;
         if header.tool != env!("CARGO_PKG_VERSION") {
             bail!("written by ssot-graph {}", header.tool);
         }
@@ -184,7 +183,7 @@ impl Snapshot {
     }
 
     pub fn summary(&self, blob: BlobRef) -> Option<FileSummary> {
-        let bytes = self.blob(blob)?;
+        let bytes = decompress(&self.blob(blob)?).ok()?;
         exact::within(bytes.len(), || bincode::deserialize(&bytes)).ok()
     }
 }
@@ -280,7 +279,19 @@ impl Blob {
 }
 
 pub fn encode(summary: &FileSummary) -> Vec<u8> {
-    bincode::serialize(summary).unwrap_or_default()
+    compress(&bincode::serialize(summary).unwrap_or_default())
+}
+
+/// Summaries are mostly names and statement text said many times over: zstd's fastest
+/// level makes the snapshot a quarter of its size and decodes at memory speed.
+fn compress(bytes: &[u8]) -> Vec<u8> {
+    zstd::bulk::compress(bytes, 1).unwrap_or_default()
+}
+
+/// Bytes that checked out are decompressed; their length is what they decode to, never
+/// a stored field.
+fn decompress(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    zstd::stream::decode_all(bytes)
 }
 
 /// Writes a snapshot to `path` atomically; `header.files[i].blob` is filled in from
@@ -291,7 +302,7 @@ pub fn write(path: &Path, mut header: Header, blobs: &[Blob]) -> Result<()> {
         file.blob = *blob;
     }
     header.blobs_len = refs.last().map_or(0, |b| b.offset + b.len);
-    let header_bytes = bincode::serialize(&header)?;
+    let header_bytes = compress(&bincode::serialize(&header)?);
     write_container(path, MAGIC, &header_bytes, blobs.iter().map(Blob::bytes))
 }
 
@@ -403,16 +414,22 @@ mod tests {
     fn an_edit_checksummed_again_by_another_hand_is_not_trusted() {
         let dir = tempfile::tempdir().unwrap();
         let path = written(dir.path());
-        let mut bytes = std::fs::read(&path).unwrap();
-        let at = bytes
-            .windows(7)
-            .position(|w| w == b"pkg.mod")
-            .expect("the module name is in the header");
-        bytes[at..at + 7].copy_from_slice(b"pkg.bad");
-        // The checksum as a plain content hash would be: no key.
+        let bytes = std::fs::read(&path).unwrap();
         let header_len = u64::from_le_bytes(bytes[8..16].try_into().unwrap()) as usize;
-        let plain = crate::fingerprint::content_hash(&bytes[PREFIX..PREFIX + header_len]);
-        bytes[16..24].copy_from_slice(&plain.to_le_bytes());
+        let stored = &bytes[PREFIX..PREFIX + header_len];
+        let mut header: Header = bincode::deserialize(&decompress(stored).unwrap()).unwrap();
+        header.files[0].module = "pkg.bad".to_string();
+        let edited = compress(&bincode::serialize(&header).unwrap());
+        // The checksum as a plain content hash would be: no key.
+        let plain = crate::fingerprint::content_hash(&edited);
+        let bytes = [
+            &bytes[..8],
+            &(edited.len() as u64).to_le_bytes(),
+            &plain.to_le_bytes(),
+            &edited,
+            &bytes[PREFIX + header_len..],
+        ]
+        .concat();
         std::fs::write(&path, &bytes).unwrap();
         let error = Snapshot::read(&path, 7)
             .err()

@@ -136,7 +136,7 @@ pub fn compute(project: &Project) -> Export {
         .collect();
     let name = |node: petgraph::graph::NodeIndex| project.modules[node.index()].name.clone();
     let mut edges: Vec<EdgeView> = project
-        .graph
+        .graph()
         .edge_references()
         .map(|e| EdgeView {
             from: name(e.source()),

@@ -120,7 +120,7 @@ pub fn compute(project: &Project) -> Stats {
         })
         .count();
     let direct = project
-        .graph
+        .graph()
         .edge_weights()
         .filter(|e| !e.sites.is_empty())
         .count();
@@ -148,7 +148,7 @@ pub fn compute(project: &Project) -> Stats {
         import_sites: project.sites.len(),
         edges: EdgeCounts {
             direct,
-            implicit_parent_only: project.graph.edge_count() - direct,
+            implicit_parent_only: project.graph().edge_count() - direct,
         },
         definitions,
         resolution: counts,

@@ -79,7 +79,7 @@ pub fn build(project: &Project, options: &Options) -> Result<Diagram> {
     }
     let chosen: FxHashSet<ModuleId> = selected.iter().copied().collect();
     let mut edges: BTreeMap<(&str, &str), (usize, bool)> = BTreeMap::new();
-    for edge in project.graph.edge_references() {
+    for edge in project.graph().edge_references() {
         let (from, to) = (
             edge.source().index() as ModuleId,
             edge.target().index() as ModuleId,
@@ -213,7 +213,7 @@ fn worth_drawing(project: &Project, module: ModuleId) -> bool {
     let m = &project.modules[module as usize];
     let imported = |direction| {
         project
-            .graph
+            .graph()
             .edges_directed(node, direction)
             .any(|e| !e.weight().sites.is_empty())
     };

@@ -96,7 +96,7 @@ fn module_level_checks(
     let module = project.sites[site].importer;
     let name = &project.modules[module as usize].name;
     if project
-        .graph
+        .graph()
         .neighbors_directed(NodeIndex::new(module as usize), Direction::Incoming)
         .next()
         .is_some()

@@ -111,18 +111,7 @@ fn save(
     for file in 0..project.files.len() {
         site_offsets[file + 1] += site_offsets[file];
     }
-    let mut implicit_rows: Vec<Vec<u32>> = vec![Vec::new(); project.sites.len()];
-    for edge in project.graph.edge_indices() {
-        let Some((_, to)) = project.graph.edge_endpoints(edge) else {
-            continue;
-        };
-        for &site in &project.graph[edge].implicit_sites {
-            implicit_rows[site].push(to.index() as u32);
-        }
-    }
-    for row in implicit_rows {
-        header.implicit.push_row(row.into_iter());
-    }
+    header.implicit = project.implicit.clone();
     for site in &project.sites {
         let node = match site.node {
             None => StoredNode::None,
@@ -139,7 +128,6 @@ fn save(
         });
     }
     header.site_offsets = site_offsets;
-    header.edges = project.graph.edge_count() as u32;
     header.strings = strings.strings;
     header.chains = chains(project);
     let binders = project.binders_of(&project.file_modules());

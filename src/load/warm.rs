@@ -15,7 +15,7 @@ use crate::cache::snapshot::{BlobRef, Snapshot, StoredFile, StoredNode};
 use crate::cache::tree;
 use crate::discover::{self, FileDiagnostic, SourceFile};
 use crate::fingerprint::{Stamp, source_hash};
-use crate::index::{FileEdges, Interner, ModuleId, Project, Site, parse_diagnostics};
+use crate::index::{Interner, ModuleId, Project, Site, parse_diagnostics};
 use crate::parse::{self, Target};
 use crate::rows::Rows;
 use crate::summaries::{Summaries, SummarySource};
@@ -283,7 +283,7 @@ fn restore(
     );
     project.index_modules();
     project.sites.reserve(header.sites.len());
-    project.graph.reserve_edges(header.edges as usize);
+    project.implicit.items.reserve(header.implicit.items.len());
     let mut interner = Interner::default();
     let strings: Vec<Arc<str>> = header.strings.iter().map(|s| interner.intern(s)).collect();
     // External modules are numbered in the order sites first name them, as when indexing.
@@ -296,7 +296,6 @@ fn restore(
             continue;
         }
         let importer = project.by_name[&project.files[file].module];
-        let mut edges = FileEdges::default();
         let range = header.site_offsets[file] as usize..header.site_offsets[file + 1] as usize;
         for old in range {
             let stored = header.sites[old];
@@ -317,7 +316,7 @@ fn restore(
                 context: stored.context,
             };
             renumbered[old] = project.sites.len() as u32;
-            project.add_site(site, header.implicit.row(old), &mut edges);
+            project.add_site(site, header.implicit.row(old));
         }
     }
     let mut chains = Rows::default();

@@ -69,7 +69,7 @@ pub struct IgnoreStamp {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct StoredFile {
     pub rel: String,
-    /// The real root-relative path, as bytes (`rel` is its printable form).
+    /// The real root-relative path, as bytes, when `rel` (its printable form) is not it.
     pub path: Vec<u8>,
     pub module: String,
     pub is_package: bool,
@@ -128,6 +128,14 @@ pub struct Header {
     pub walk_diagnostics: Vec<FileDiagnostic>,
     /// Parse problems, so they are known without decoding any summary.
     pub parse_diagnostics: Vec<FileDiagnostic>,
+    /// The graph as indexed, which a run with the same files restores (and consumes).
+    /// Stored apart from the rest, so the two decode side by side.
+    #[serde(skip)]
+    pub index: StoredIndex,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct StoredIndex {
     #[serde(deserialize_with = "exact")]
     pub strings: Vec<String>,
     /// Sites per file: file `f` owns `sites[site_offsets[f]..site_offsets[f + 1]]`.
@@ -157,9 +165,7 @@ impl Snapshot {
         let Some(container) = Container::open(path, MAGIC)? else {
             return Ok(None);
         };
-        let header = decompress(&container.header).context("cannot decompress")?;
-        let header: Header = exact::within(header.len(), || bincode::deserialize(&header))
-            .context("cannot decode")?;
+        let header = decode_header(&container.header)?;
         if header.tool != env!("CARGO_PKG_VERSION") {
             bail!("written by ssot-graph {}", header.tool);
         }
@@ -302,8 +308,35 @@ pub fn write(path: &Path, mut header: Header, blobs: &[Blob]) -> Result<()> {
         file.blob = *blob;
     }
     header.blobs_len = refs.last().map_or(0, |b| b.offset + b.len);
-    let header_bytes = compress(&bincode::serialize(&header)?);
+    let header_bytes = encode_header(&header)?;
     write_container(path, MAGIC, &header_bytes, blobs.iter().map(Blob::bytes))
+}
+
+/// The header's bytes: the length of the first part (u64 LE), the header without its
+/// index, then the index, each compressed on its own.
+fn encode_header(header: &Header) -> Result<Vec<u8>> {
+    let (rest, index) = rayon::join(
+        || bincode::serialize(header).map(|b| compress(&b)),
+        || bincode::serialize(&header.index).map(|b| compress(&b)),
+    );
+    let (rest, index) = (rest?, index?);
+    Ok([&(rest.len() as u64).to_le_bytes()[..], &rest, &index].concat())
+}
+
+fn decode_header(bytes: &[u8]) -> Result<Header> {
+    fn decode<T: serde::de::DeserializeOwned>(part: &[u8]) -> Result<T> {
+        let part = decompress(part).context("cannot decompress")?;
+        exact::within(part.len(), || bincode::deserialize(&part)).context("cannot decode")
+    }
+    let (len, parts) = bytes.split_at_checked(8).context("truncated")?;
+    let len = u64::from_le_bytes(len.try_into()?);
+    let (rest, index) = parts
+        .split_at_checked(usize::try_from(len)?)
+        .context("truncated")?;
+    let (header, index) = rayon::join(|| decode::<Header>(rest), || decode::<StoredIndex>(index));
+    let mut header = header?;
+    header.index = index?;
+    Ok(header)
 }
 
 /// Where each of `blobs` goes in a blob area written in order.
@@ -417,9 +450,9 @@ mod tests {
         let bytes = std::fs::read(&path).unwrap();
         let header_len = u64::from_le_bytes(bytes[8..16].try_into().unwrap()) as usize;
         let stored = &bytes[PREFIX..PREFIX + header_len];
-        let mut header: Header = bincode::deserialize(&decompress(stored).unwrap()).unwrap();
+        let mut header = decode_header(stored).unwrap();
         header.files[0].module = "pkg.bad".to_string();
-        let edited = compress(&bincode::serialize(&header).unwrap());
+        let edited = encode_header(&header).unwrap();
         // The checksum as a plain content hash would be: no key.
         let plain = crate::fingerprint::content_hash(&edited);
         let bytes = [

@@ -17,7 +17,6 @@ pub use layout::{Layout, OpenOptions};
 pub use save::PendingSave;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Result;
@@ -82,7 +81,7 @@ fn through_cache(
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos() as u64);
     let snapshot = match Snapshot::read(&path, key) {
-        Ok(snapshot) => snapshot.map(Arc::new),
+        Ok(snapshot) => snapshot,
         Err(error) => {
             note(
                 options.verbose,
@@ -118,5 +117,5 @@ fn through_cache(
         };
         return (project, Some(save));
     };
-    warm::open(layout, snapshot, written, options, started)
+    warm::open(layout, snapshot, written, options, started.elapsed())
 }

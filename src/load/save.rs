@@ -111,7 +111,7 @@ fn save(
     for file in 0..project.files.len() {
         site_offsets[file + 1] += site_offsets[file];
     }
-    header.implicit = project.implicit.clone();
+    header.index.implicit = project.implicit.clone();
     for site in &project.sites {
         let node = match site.node {
             None => StoredNode::None,
@@ -120,18 +120,18 @@ fn save(
             }
             Some(node) => StoredNode::Internal(node),
         };
-        header.sites.push(StoredSite {
+        header.index.sites.push(StoredSite {
             import: site.import as u32,
             target: site.target.as_deref().map_or(u32::MAX, |t| strings.id(t)),
             node,
             context: site.context,
         });
     }
-    header.site_offsets = site_offsets;
-    header.strings = strings.strings;
-    header.chains = chains(project);
+    header.index.site_offsets = site_offsets;
+    header.index.strings = strings.strings;
+    header.index.chains = chains(project);
     let binders = project.binders_of(&project.file_modules());
-    header.binders = binders;
+    header.index.binders = binders;
     let encoded: Vec<Blob> = (0..project.files.len())
         .into_par_iter()
         .map(|file| {
@@ -151,9 +151,10 @@ fn save(
         header.files.push(StoredFile {
             rel: file.rel.clone(),
             path: match file.path.strip_prefix(&project.root) {
-                Ok(rel) => discover::path_bytes(rel),
-                Err(_) => file.rel.clone().into_bytes(),
-            },
+                Ok(rel) => Some(discover::path_bytes(rel)).filter(|p| p != file.rel.as_bytes()),
+                Err(_) => None,
+            }
+            .unwrap_or_default(),
             module: file.module.clone(),
             is_package: file.is_package,
             is_stub: file.is_stub,

@@ -2,7 +2,7 @@
 //! parsed, and the project restored from the snapshot when the set of files is the same.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -11,7 +11,7 @@ use super::cold::{parse_file, summarize};
 use super::layout::{Layout, OpenOptions};
 use super::save::{FileState, PendingSave, Tree, Written, note};
 use crate::cache::RACY_NS;
-use crate::cache::snapshot::{BlobRef, Snapshot, StoredFile, StoredNode};
+use crate::cache::snapshot::{BlobRef, Snapshot, StoredFile, StoredIndex, StoredNode};
 use crate::cache::tree;
 use crate::discover::{self, FileDiagnostic, SourceFile};
 use crate::fingerprint::{Stamp, source_hash};
@@ -86,11 +86,15 @@ fn same_file(file: &SourceFile, stored: &StoredFile) -> bool {
 
 pub fn open(
     layout: Layout,
-    snapshot: Arc<Snapshot>,
+    mut snapshot: Snapshot,
     written: Written,
     options: &OpenOptions,
-    started: Instant,
+    read_time: Duration,
 ) -> (Project, Option<PendingSave>) {
+    let started = Instant::now();
+    // The stored graph is restored into the project, not copied: it leaves the snapshot.
+    let index = std::mem::take(&mut snapshot.header.index);
+    let snapshot = Arc::new(snapshot);
     let header = &snapshot.header;
     let root = layout.root.clone();
     let walk = (!tree::unchanged(&root, header)).then(|| layout.walk());
@@ -101,7 +105,10 @@ pub fn open(
                 .files
                 .iter()
                 .map(|f| SourceFile {
-                    path: root.join(discover::path_from_bytes(&f.path)),
+                    path: match f.path.as_slice() {
+                        [] => root.join(&f.rel),
+                        path => root.join(discover::path_from_bytes(path)),
+                    },
                     rel: f.rel.clone(),
                     module: f.module.clone(),
                     is_package: f.is_package,
@@ -179,6 +186,7 @@ pub fn open(
         restore(
             layout,
             &snapshot,
+            index,
             files,
             summaries,
             walk_diagnostics,
@@ -193,9 +201,14 @@ pub fn open(
             walk_diagnostics,
         )
     };
-    project
-        .timings
-        .splice(0..0, [("discover", discovered), ("parse", parsing)]);
+    project.timings.splice(
+        0..0,
+        [
+            ("snapshot", read_time),
+            ("discover", discovered),
+            ("parse", parsing),
+        ],
+    );
     project.cache = Some(super::save::cache_state(&written, &project, &states));
     let tree = match walk {
         // The tree changed: record it as it is now, so the next run need not walk.
@@ -248,6 +261,7 @@ impl SummarySource for StoredSummaries {
 fn restore(
     layout: Layout,
     snapshot: &Snapshot,
+    index: StoredIndex,
     files: Vec<SourceFile>,
     summaries: Summaries,
     mut diagnostics: Vec<FileDiagnostic>,
@@ -282,23 +296,39 @@ fn restore(
         diagnostics,
     );
     project.index_modules();
-    project.sites.reserve(header.sites.len());
-    project.implicit.items.reserve(header.implicit.items.len());
+    let StoredIndex {
+        strings,
+        site_offsets,
+        sites,
+        mut implicit,
+        mut chains,
+        mut binders,
+    } = index;
+    project.sites.reserve(sites.len());
     let mut interner = Interner::default();
-    let strings: Vec<Arc<str>> = header.strings.iter().map(|s| interner.intern(s)).collect();
+    let strings: Vec<Arc<str>> = strings.iter().map(|s| interner.intern(s)).collect();
     // External modules are numbered in the order sites first name them, as when indexing.
     let mut external: Vec<Option<ModuleId>> = vec![None; strings.len()];
-    // Old site id -> new one (sites of changed files have none).
-    let mut renumbered = vec![u32::MAX; header.sites.len()];
-    for (file, &changed) in is_changed.iter().enumerate() {
-        if changed {
+    // Old site id -> new one (sites of changed files have none); only when files changed.
+    let mut renumbered = if changed.is_empty() {
+        Vec::new()
+    } else {
+        vec![u32::MAX; sites.len()]
+    };
+    if changed.is_empty() {
+        project.implicit = std::mem::take(&mut implicit);
+    } else {
+        project.implicit.items.reserve(implicit.items.len());
+    }
+    for (file, &is_changed) in is_changed.iter().enumerate() {
+        if is_changed {
             project.index_sites(&[file], &mut interner);
             continue;
         }
         let importer = project.by_name[&project.files[file].module];
-        let range = header.site_offsets[file] as usize..header.site_offsets[file + 1] as usize;
+        let range = site_offsets[file] as usize..site_offsets[file + 1] as usize;
         for old in range {
-            let stored = header.sites[old];
+            let stored = sites[old];
             let node = match stored.node {
                 StoredNode::None => None,
                 StoredNode::Internal(id) => Some(id),
@@ -315,24 +345,26 @@ fn restore(
                 node,
                 context: stored.context,
             };
-            renumbered[old] = project.sites.len() as u32;
-            project.add_site(site, header.implicit.row(old));
+            if changed.is_empty() {
+                project.sites.push(site);
+            } else {
+                renumbered[old] = project.sites.len() as u32;
+                project.add_site(site, implicit.row(old));
+            }
         }
     }
-    let mut chains = Rows::default();
-    for module in 0..header.chains.offsets.len().saturating_sub(1) {
-        chains.push_row(
-            header
-                .chains
-                .row(module)
-                .iter()
-                .map(|&old| renumbered[old as usize])
-                .filter(|&new| new != u32::MAX),
-        );
-    }
-    project.chains = Some(chains);
-    let mut binders = header.binders.clone();
     if !changed.is_empty() {
+        let mut renumbered_chains = Rows::default();
+        for module in 0..chains.len() {
+            renumbered_chains.push_row(
+                chains
+                    .row(module)
+                    .iter()
+                    .map(|&old| renumbered[old as usize])
+                    .filter(|&new| new != u32::MAX),
+            );
+        }
+        chains = renumbered_chains;
         let changed_modules: Vec<ModuleId> = changed
             .iter()
             .map(|&f| project.by_name[&project.files[f].module])
@@ -341,6 +373,7 @@ fn restore(
         binders.extend(project.binders_of(&changed_modules));
         binders.sort_unstable();
     }
+    project.chains = Some(chains);
     let _ = project.binders.set(binders);
     project.changed_files = changed;
     project.timings.push(("restore", started.elapsed()));

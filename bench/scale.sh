@@ -7,7 +7,7 @@
 # Real code (the synthetic tree is ten times lighter than real code): N renamed copies
 # of Home Assistant (bench/real_copies.py; bench/run.sh fetches it from PyPI) at each
 # COPIES, timing a cold `stats` (cache written), a warm `stats`, and a warm `check` of
-# one edited file, with peak memory and the snapshot's size:
+# one edited file, with each one's peak memory and the snapshot's size:
 #   bench/scale.sh --real [COPIES...]   default: 1 5 15
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,12 +25,12 @@ if [ "${1:-}" = "--real" ]; then
     /usr/bin/time -o /tmp/scale-time.txt -f "%e %M" "$bin" "$@" > /dev/null 2>&1 || true
     tail -1 /tmp/scale-time.txt
   }
-  printf "%7s %8s %11s %11s %12s %10s %10s %10s\n" copies files "cold (s)" "warm (s)" "check 1 (s)" "cold MB" "warm MB" "cache MB"
+  printf "%7s %8s %11s %11s %12s %10s %10s %10s %10s\n" copies files "cold (s)" "warm (s)" "check 1 (s)" "cold MB" "warm MB" "check MB" "cache MB"
   for n in "${copies[@]}"; do
     tree=bench/corpus/real-homeassistant-$n
     [ -d "$tree" ] || python3 bench/real_copies.py "$package" "$n" "$tree" > /dev/null
     edited="$tree/homeassistant_01/components/sun/sensor.py"
-    cold=() warm=() check=() cold_kb=0 warm_kb=0
+    cold=() warm=() check=() cold_kb=0 warm_kb=0 check_kb=0
     for _ in $(seq "$runs"); do
       rm -rf "$tree/.ssot-graph-cache"
       read -r t kb <<< "$(timed --root "$tree" stats)"; cold+=("$t"); [ "$kb" -gt "$cold_kb" ] && cold_kb=$kb
@@ -43,14 +43,14 @@ if [ "${1:-}" = "--real" ]; then
       # backup beside the file would make every run walk the tree again).
       cp "$edited" /tmp/scale-edited.orig
       echo "# edited" >> "$edited"
-      read -r t kb <<< "$(timed --root "$tree" check "$edited")"; check+=("$t")
+      read -r t kb <<< "$(timed --root "$tree" check "$edited")"; check+=("$t"); [ "$kb" -gt "$check_kb" ] && check_kb=$kb
       cat /tmp/scale-edited.orig > "$edited"
     done
     files=$(find "$tree" -name "*.py" | wc -l)
     cache=$(du -sm "$tree/.ssot-graph-cache" | cut -f1)
-    printf "%7s %8s %11s %11s %12s %10s %10s %10s\n" "$n" "$files" \
+    printf "%7s %8s %11s %11s %12s %10s %10s %10s %10s\n" "$n" "$files" \
       "$(printf "%s\n" "${cold[@]}" | median)" "$(printf "%s\n" "${warm[@]}" | median)" \
-      "$(printf "%s\n" "${check[@]}" | median)" "$((cold_kb / 1024))" "$((warm_kb / 1024))" "$cache"
+      "$(printf "%s\n" "${check[@]}" | median)" "$((cold_kb / 1024))" "$((warm_kb / 1024))" "$((check_kb / 1024))" "$cache"
   done
   exit 0
 fi

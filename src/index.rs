@@ -560,14 +560,13 @@ impl Project {
                 }
                 let Some(node) = site.node else { continue };
                 let mut edge = |to: ModuleId| {
-                    let edge = *file_edges.entry(to).or_insert_with(|| {
+                    *file_edges.entry(to).or_insert_with(|| {
                         let (a, b) = (
                             NodeIndex::new(site.importer as usize),
                             NodeIndex::new(to as usize),
                         );
                         graph.add_edge(a, b, Edge::default())
-                    });
-                    edge
+                    })
                 };
                 let direct = edge(node);
                 let parents: Vec<_> = self.implicit.row(id).iter().map(|&p| edge(p)).collect();

@@ -559,20 +559,17 @@ impl Project {
                     file_edges.clear();
                 }
                 let Some(node) = site.node else { continue };
-                let mut edge = |to: ModuleId| {
+                let importer = NodeIndex::new(site.importer as usize);
+                let mut edge_to = |graph: &mut DiGraph<ModuleId, Edge, u32>, to: ModuleId| {
                     *file_edges.entry(to).or_insert_with(|| {
-                        let (a, b) = (
-                            NodeIndex::new(site.importer as usize),
-                            NodeIndex::new(to as usize),
-                        );
-                        graph.add_edge(a, b, Edge::default())
+                        graph.add_edge(importer, NodeIndex::new(to as usize), Edge::default())
                     })
                 };
-                let direct = edge(node);
-                let parents: Vec<_> = self.implicit.row(id).iter().map(|&p| edge(p)).collect();
+                let direct = edge_to(&mut graph, node);
                 graph[direct].sites.push(id);
-                for parent in parents {
-                    graph[parent].implicit_sites.push(id);
+                for &parent in self.implicit.row(id) {
+                    let implicit = edge_to(&mut graph, parent);
+                    graph[implicit].implicit_sites.push(id);
                 }
             }
             graph

@@ -423,6 +423,7 @@ impl Command {
             | Command::Cycles { .. }
             | Command::Refs { .. }
             | Command::Why { .. }
+            | Command::Stats
             | Command::Init { .. }
             | Command::Completions { .. } => false,
             _ => true,

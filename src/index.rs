@@ -136,6 +136,8 @@ pub struct Project {
     pub chains: Option<Rows>,
     /// Files that changed since the cache was written (their sites are not in `chains`).
     pub changed_files: Vec<usize>,
+    /// From the cache: what a whole-repository resolution found that still holds.
+    pub known: Known,
     /// Which modules bind a definition (class, function, value or alias) to which name;
     /// built on first use or restored from the cache.
     pub binders: OnceLock<Binders>,
@@ -152,6 +154,37 @@ pub struct Project {
 pub struct CacheState {
     pub dir: PathBuf,
     pub state: u64,
+}
+
+/// What kind of thing a site resolved to, without the particulars: what `stats` counts,
+/// and what the snapshot keeps of each site's resolution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Outcome {
+    Definition,
+    Module,
+    Compiled,
+    External,
+    Unresolved,
+    Cycle,
+}
+
+/// A site's outcome and how many re-export hops its chain took.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SiteOutcome {
+    pub outcome: Outcome,
+    pub hops: u32,
+}
+
+/// Results of the snapshot's whole-repository resolution that no change since can have
+/// altered: each site's outcome when no file changed and the environment is the one
+/// they were resolved in (empty otherwise), and the definition count of each unchanged
+/// file (`None`: count again).
+#[derive(Debug, Default)]
+pub struct Known {
+    pub outcomes: Vec<SiteOutcome>,
+    /// The fingerprint of the environment the outcomes were resolved in.
+    pub environment: u64,
+    pub definitions: Vec<Option<u32>>,
 }
 
 /// (hash of a name, a module with a definition bound to it), sorted: names are looked up
@@ -182,6 +215,7 @@ impl Project {
             environment: Environment::default(),
             chains: None,
             changed_files: Vec::new(),
+            known: Known::default(),
             binders: OnceLock::new(),
             name_ranks: OnceLock::new(),
             cache: None,

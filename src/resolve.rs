@@ -57,6 +57,20 @@ pub enum Resolution {
     Cycle,
 }
 
+impl Resolution {
+    pub fn outcome(&self) -> crate::index::Outcome {
+        use crate::index::Outcome;
+        match self {
+            Resolution::Definition { .. } | Resolution::Member { .. } => Outcome::Definition,
+            Resolution::Module(_) => Outcome::Module,
+            Resolution::Compiled { .. } => Outcome::Compiled,
+            Resolution::External { .. } => Outcome::External,
+            Resolution::Unresolved(_) => Outcome::Unresolved,
+            Resolution::Cycle => Outcome::Cycle,
+        }
+    }
+}
+
 /// How a hop reaches the next module.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Via {

@@ -339,6 +339,21 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+impl FileSummary {
+    /// The classes, functions and values the file binds (what `stats` counts).
+    pub fn definition_count(&self) -> u32 {
+        self.bindings
+            .iter()
+            .filter(|b| {
+                matches!(
+                    b.kind,
+                    BindingKind::Class | BindingKind::Function | BindingKind::Variable
+                )
+            })
+            .count() as u32
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileSummary {
     pub imports: Vec<ImportSite>,

@@ -86,6 +86,45 @@ fn an_edited_file_is_parsed_again_and_answers_match_a_run_without_cache() {
     assert_repository_answers_same_as_without_cache(repo.path());
 }
 
+/// `stats --format json` without its timings.
+fn stats(root: &Path, cache: bool) -> serde_json::Value {
+    let args: &[&str] = if cache {
+        &["stats", "--format", "json"]
+    } else {
+        &["--no-cache", "stats", "--format", "json"]
+    };
+    let mut stats: serde_json::Value = serde_json::from_str(&run(root, args).stdout).unwrap();
+    stats.as_object_mut().unwrap().remove("timings_ms");
+    stats
+}
+
+#[test]
+fn stats_from_what_the_snapshot_knows_match_a_run_without_cache_after_edits() {
+    let repo = seed_repo();
+    let before = stats(repo.path(), true);
+    assert_eq!(before, stats(repo.path(), false));
+    // Nothing changed: every outcome comes from the snapshot.
+    assert_eq!(stats(repo.path(), true), before);
+    // A re-export dropped (its importers now resolve elsewhere or not at all), a
+    // definition added, and a file left as it was.
+    let services = repo.path().join("netra_backend/app/services/__init__.py");
+    std::fs::write(&services, "__all__ = []\n").unwrap();
+    let agent = repo.path().join("netra_backend/app/agents/chat_agent.py");
+    let mut text = std::fs::read_to_string(&agent).unwrap();
+    text.push_str("class Added:\n    pass\n");
+    std::fs::write(&agent, text).unwrap();
+    let cached = stats(repo.path(), true);
+    assert_eq!(cached, stats(repo.path(), false));
+    assert_eq!(
+        cached["definitions"].as_u64(),
+        before["definitions"].as_u64().map(|n| n + 1)
+    );
+    assert_ne!(
+        cached["resolution"], before["resolution"],
+        "the dropped re-export counts"
+    );
+}
+
 #[test]
 fn a_dropped_re_export_breaks_its_importers_with_the_cache_as_without() {
     let repo = seed_repo();

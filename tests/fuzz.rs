@@ -204,6 +204,32 @@ fn observable(project: &Project) -> Vec<String> {
     seen
 }
 
+/// What the snapshot says it still knows of each site and file, where that differs from
+/// resolving and counting again.
+fn known_but_wrong(project: &Project) -> Vec<String> {
+    let mut resolver = Resolver::new(project);
+    let mut wrong = Vec::new();
+    for (site, known) in project.known.outcomes.iter().enumerate() {
+        let (resolution, hops) = resolver.resolve_site(site);
+        if (known.outcome, known.hops as usize) != (resolution.outcome(), hops.len()) {
+            wrong.push(format!(
+                "site {site}: known {known:?}, resolves to {resolution:?}"
+            ));
+        }
+    }
+    for (file, known) in project.known.definitions.iter().enumerate() {
+        if let Some(known) = known
+            && *known != project.summary(file).definition_count()
+        {
+            wrong.push(format!(
+                "{}: known {known} definitions",
+                project.files[file].rel
+            ));
+        }
+    }
+    wrong
+}
+
 fn open(root: &Path, cache: bool) -> Project {
     let options = OpenOptions {
         cache,
@@ -224,6 +250,10 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         write_repository(dir.path(), &before);
         drop(open(dir.path(), true));
+        let unchanged = open(dir.path(), true);
+        prop_assert_eq!(unchanged.known.outcomes.len(), unchanged.sites.len());
+        prop_assert_eq!(known_but_wrong(&unchanged), Vec::<String>::new());
+        drop(unchanged);
         if let Some((at, byte)) = damage {
             let snapshot = dir.path().join(".ssot-graph-cache/snapshot.bin");
             let mut bytes = std::fs::read(&snapshot).unwrap();
@@ -236,7 +266,9 @@ proptest! {
             after[file] = lines;
         }
         write_repository(dir.path(), &after);
-        prop_assert_eq!(observable(&open(dir.path(), true)), observable(&open(dir.path(), false)));
+        let cached = open(dir.path(), true);
+        prop_assert_eq!(known_but_wrong(&cached), Vec::<String>::new());
+        prop_assert_eq!(observable(&cached), observable(&open(dir.path(), false)));
     }
 }
 

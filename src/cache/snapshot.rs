@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::discover::FileDiagnostic;
 use crate::exact::{self, exact};
 use crate::fingerprint::Stamp;
+use crate::index::SiteOutcome;
 use crate::rows::Rows;
 use crate::summary::{Context, FileSummary};
 
@@ -47,7 +48,7 @@ fn checksum(bytes: &[u8]) -> u64 {
 }
 
 /// The last byte is the layout version: a snapshot of another layout is rebuilt.
-const MAGIC: &[u8; 8] = b"SSOTG\x00\x00\x06";
+const MAGIC: &[u8; 8] = b"SSOTG\x00\x00\x07";
 const PREFIX: usize = 24;
 
 /// A directory the walk entered: its modification time and what it listed, so a
@@ -150,6 +151,13 @@ pub struct StoredIndex {
     /// Which modules define which names (see `index::Binders`).
     #[serde(deserialize_with = "exact")]
     pub binders: Vec<(u64, u32)>,
+    /// Per site, what it resolved to, in the environment of this fingerprint.
+    #[serde(deserialize_with = "exact")]
+    pub outcomes: Vec<SiteOutcome>,
+    pub environment: u64,
+    /// Per file, how many definitions it binds.
+    #[serde(deserialize_with = "exact")]
+    pub definitions: Vec<u32>,
 }
 
 /// A snapshot read from disk: its header, and the file its summaries are read from.

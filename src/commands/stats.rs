@@ -8,8 +8,8 @@ use serde::Serialize;
 use crate::commands::cycles::CycleCounts;
 use crate::graph::{EdgeFilter, Graph};
 use crate::index::Project;
-use crate::resolve::{Resolution, Resolver};
-use crate::summary::BindingKind;
+use crate::index::{Outcome, SiteOutcome};
+use crate::resolve::Resolver;
 
 #[derive(Serialize)]
 pub struct Stats {
@@ -80,17 +80,26 @@ pub fn compute(project: &Project) -> Stats {
         longest: 0,
         longest_at: None,
     };
+    // What the snapshot knows of a site is what resolving it again would say (`load`
+    // keeps it only when nothing it depends on changed).
     for site in 0..project.sites.len() {
-        let (resolution, hops) = resolver.resolve_site(site);
-        match resolution {
-            Resolution::Definition { .. } | Resolution::Member { .. } => counts.definition += 1,
-            Resolution::Module(_) => counts.module += 1,
-            Resolution::Compiled { .. } => counts.compiled += 1,
-            Resolution::External { .. } => counts.external += 1,
-            Resolution::Unresolved(_) => counts.unresolved += 1,
-            Resolution::Cycle => counts.cycle += 1,
+        let known = project.known.outcomes.get(site).copied();
+        let SiteOutcome { outcome, hops } = known.unwrap_or_else(|| {
+            let (resolution, hops) = resolver.resolve_site(site);
+            SiteOutcome {
+                outcome: resolution.outcome(),
+                hops: hops.len() as u32,
+            }
+        });
+        match outcome {
+            Outcome::Definition => counts.definition += 1,
+            Outcome::Module => counts.module += 1,
+            Outcome::Compiled => counts.compiled += 1,
+            Outcome::External => counts.external += 1,
+            Outcome::Unresolved => counts.unresolved += 1,
+            Outcome::Cycle => counts.cycle += 1,
         }
-        let reexports = hops.len();
+        let reexports = hops as usize;
         if reexports > 0 {
             chains.sites_through_reexports += 1;
         }
@@ -108,17 +117,12 @@ pub fn compute(project: &Project) -> Stats {
     let cycles_time = started.elapsed();
 
     let internal = project.modules.iter().filter(|m| !m.external);
-    let definitions = project
-        .summaries
-        .iter()
-        .flat_map(|s| &s.bindings)
-        .filter(|b| {
-            matches!(
-                b.kind,
-                BindingKind::Class | BindingKind::Function | BindingKind::Variable
-            )
+    let definitions: usize = (0..project.files.len())
+        .map(|file| {
+            let known = project.known.definitions.get(file).copied().flatten();
+            known.unwrap_or_else(|| project.summary(file).definition_count()) as usize
         })
-        .count();
+        .sum();
     let direct = project
         .graph()
         .edge_weights()

@@ -59,6 +59,9 @@ pub fn open_deferred(
     } else {
         (cold::read(layout, options).0, None)
     };
+    if project.known.environment != environment.fingerprint() {
+        project.known.outcomes.clear();
+    }
     project.environment = environment;
     Ok((project, save))
 }

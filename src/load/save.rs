@@ -13,7 +13,7 @@ use crate::cache::snapshot::{
 use crate::cache::tree;
 use crate::discover::{self, FileDiagnostic};
 use crate::fingerprint::Stamp;
-use crate::index::{CacheState, ModuleId, Project, parse_diagnostics};
+use crate::index::{CacheState, ModuleId, Project, SiteOutcome, parse_diagnostics};
 use crate::resolve::{Resolution, Resolver};
 use crate::rows::Rows;
 
@@ -129,7 +129,11 @@ fn save(
     }
     header.index.site_offsets = site_offsets;
     header.index.strings = strings.strings;
-    header.index.chains = chains(project);
+    (header.index.chains, header.index.outcomes) = resolve_all(project);
+    header.index.environment = project.environment.fingerprint();
+    header.index.definitions = (0..project.files.len())
+        .map(|file| project.summary(file).definition_count())
+        .collect();
     let binders = project.binders_of(&project.file_modules());
     header.index.binders = binders;
     let encoded: Vec<Blob> = (0..project.files.len())
@@ -206,13 +210,18 @@ impl StringTable {
     }
 }
 
-/// For each internal module, the sites whose import names it or whose re-export chain
-/// passes through it.
-fn chains(project: &Project) -> Rows {
+/// Every site resolved: for each internal module, the sites whose import names it or whose
+/// re-export chain passes through it; and each site's outcome.
+fn resolve_all(project: &Project) -> (Rows, Vec<SiteOutcome>) {
     let mut resolver = Resolver::new(project);
     let mut rows: Vec<Vec<u32>> = vec![Vec::new(); project.files.len()];
+    let mut outcomes = Vec::with_capacity(project.sites.len());
     for site in 0..project.sites.len() {
         let (resolution, hops) = resolver.resolve_site(site);
+        outcomes.push(SiteOutcome {
+            outcome: resolution.outcome(),
+            hops: hops.len() as u32,
+        });
         let mut modules: Vec<ModuleId> = hops.iter().map(|h| h.module).collect();
         modules.extend(
             project.sites[site]
@@ -235,7 +244,7 @@ fn chains(project: &Project) -> Rows {
     for row in rows {
         dependents.push_row(row.into_iter());
     }
-    dependents
+    (dependents, outcomes)
 }
 
 /// The fingerprint of what a snapshot holds: its key and every file's path and hash.

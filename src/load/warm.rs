@@ -303,6 +303,9 @@ fn restore(
         mut implicit,
         mut chains,
         mut binders,
+        outcomes,
+        environment,
+        definitions,
     } = index;
     project.sites.reserve(sites.len());
     let mut interner = Interner::default();
@@ -374,6 +377,19 @@ fn restore(
         binders.sort_unstable();
     }
     project.chains = Some(chains);
+    // With a file changed, a site's resolution can change through any module it consults
+    // (the chains index records the hops, not every module looked into): keep none.
+    if changed.is_empty() {
+        project.known.outcomes = outcomes;
+        project.known.environment = environment;
+    }
+    project.known.definitions = (0..project.files.len())
+        .map(|file| {
+            (!is_changed[file])
+                .then(|| definitions.get(file).copied())
+                .flatten()
+        })
+        .collect();
     let _ = project.binders.set(binders);
     project.changed_files = changed;
     project.timings.push(("restore", started.elapsed()));

@@ -415,15 +415,18 @@ impl Command {
         ))
     }
 
-    pub fn reads_every_file(&self) -> bool {
+    /// Whether the command reads (nearly) every file's summary, so they are decoded up
+    /// front in parallel; `stats` reads them only to resolve what the snapshot does not
+    /// already know (`outcomes_known`: every site's outcome is known).
+    pub fn reads_every_file(&self, outcomes_known: bool) -> bool {
         match self {
             Command::Check { files, staged, .. } => files.is_empty() && !staged,
+            Command::Stats => !outcomes_known,
             Command::Imports { .. }
             | Command::Path { .. }
             | Command::Cycles { .. }
             | Command::Refs { .. }
             | Command::Why { .. }
-            | Command::Stats
             | Command::Init { .. }
             | Command::Completions { .. } => false,
             _ => true,

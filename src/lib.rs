@@ -124,7 +124,8 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             project.root.display()
         );
     }
-    if cli.command.reads_every_file() && !project.summaries.all_loaded() {
+    let outcomes_known = project.known.outcomes.len() == project.sites.len();
+    if cli.command.reads_every_file(outcomes_known) && !project.summaries.all_loaded() {
         let started = std::time::Instant::now();
         project.summaries.load_all();
         project.timings.push(("decode", started.elapsed()));

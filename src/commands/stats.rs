@@ -7,8 +7,7 @@ use serde::Serialize;
 
 use crate::commands::cycles::CycleCounts;
 use crate::graph::{EdgeFilter, Graph};
-use crate::index::Project;
-use crate::index::{Outcome, SiteOutcome};
+use crate::index::{Outcome, Project, SiteOutcome};
 use crate::resolve::Resolver;
 
 #[derive(Serialize)]

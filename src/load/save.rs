@@ -154,11 +154,14 @@ fn save(
             .extend(parse_diagnostics(file, project.summary(index)));
         header.files.push(StoredFile {
             rel: file.rel.clone(),
-            path: match file.path.strip_prefix(&project.root) {
-                Ok(rel) => Some(discover::path_bytes(rel)).filter(|p| p != file.rel.as_bytes()),
-                Err(_) => None,
-            }
-            .unwrap_or_default(),
+            path: match file
+                .path
+                .strip_prefix(&project.root)
+                .map(discover::path_bytes)
+            {
+                Ok(path) if path != file.rel.as_bytes() => path,
+                _ => Vec::new(),
+            },
             module: file.module.clone(),
             is_package: file.is_package,
             is_stub: file.is_stub,

@@ -289,6 +289,10 @@ pub enum Command {
         /// Accept every current finding: rewrite the baseline and exit 0
         #[arg(long)]
         update_baseline: bool,
+        /// Report only findings that are new since the commit REV (`main`, `HEAD~1`,
+        /// `origin/main`): a ratchet with no baseline file
+        #[arg(long, value_name = "REV", conflicts_with_all = ["baseline", "update_baseline"])]
+        since: Option<String>,
     },
     /// Rewrite imports of fixable findings to the canonical path (or a deprecated name's
     /// replacement); every rewritten file must still parse
@@ -334,7 +338,28 @@ pub enum Command {
     /// The migration dashboard: share of import sites on each protected symbol's
     /// canonical path, deprecated-layer usage, duplicates, and one compliance score
     /// (--format md, json or html)
-    Report,
+    Report {
+        /// The score at each commit of RANGE (`A..B`, or a revision for all its history;
+        /// default HEAD), read from git's object store, oldest first; first parents only
+        #[arg(long, value_name = "RANGE", num_args = 0..=1, default_missing_value = "HEAD")]
+        history: Option<String>,
+        /// With --history: every Nth commit, counting from the newest
+        #[arg(long, value_name = "N", requires = "history", value_parser = clap::value_parser!(u32).range(1..))]
+        every: Option<u32>,
+        /// With --history: at most N commits, the newest
+        #[arg(long, value_name = "N", requires = "history", value_parser = clap::value_parser!(u32).range(1..))]
+        max_count: Option<u32>,
+    },
+    /// What a change does to the architecture between commit BASE and HEAD (default: the
+    /// working tree): package edges, import paths to protected symbols, deprecated uses,
+    /// cycles, duplicate definitions, and findings added and fixed (--format text, json
+    /// or md)
+    Diff {
+        /// The commit to compare with (`main`, `origin/main`, `HEAD~3`)
+        base: String,
+        /// The commit to compare (default: the files as they are now)
+        head: Option<String>,
+    },
     /// Every finding of one saved rule over the whole repository, ignoring the baseline
     Query {
         /// A rule id from the queries folder, or `deprecated-auto`
@@ -361,6 +386,7 @@ impl Command {
             "why" | "graph" => DRAWINGS,
             "check" | "query" => FINDINGS,
             "report" => &[Format::Md, Format::Json, Format::Html],
+            "diff" => &[Format::Text, Format::Json, Format::Md],
             "fix" | "init" | "completions" => &[Format::Text],
             "export" => &[Format::Json],
             _ => TEXT_JSON,
@@ -382,7 +408,8 @@ impl Command {
             Command::Check { .. } => "check",
             Command::Fix { .. } => "fix",
             Command::Move { .. } => "move",
-            Command::Report => "report",
+            Command::Report { .. } => "report",
+            Command::Diff { .. } => "diff",
             Command::Query { .. } => "query",
             Command::Init { .. } => "init",
             Command::Export => "export",

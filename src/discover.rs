@@ -200,6 +200,10 @@ fn parse_ini(text: &str) -> BTreeMap<(String, String), String> {
 
 /// Directories never walked: environments and build output.
 fn is_skipped_dir(path: &Path) -> bool {
+    skipped_name(path) || path.join("pyvenv.cfg").is_file()
+}
+
+fn skipped_name(path: &Path) -> bool {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -207,7 +211,7 @@ fn is_skipped_dir(path: &Path) -> bool {
     matches!(
         name,
         "site-packages" | "node_modules" | "build" | "dist" | "__pycache__"
-    ) || path.join("pyvenv.cfg").is_file()
+    )
 }
 
 /// The globs of config key `key` (named in the error when one is malformed).
@@ -321,10 +325,70 @@ pub fn walk(root: &Path, roots: &[String], exclude: &GlobSet) -> Walk {
             })
         });
     }
-    let mut found = found.into_inner().unwrap();
-    found.sort();
-    let mut diagnostics = std::mem::take(&mut *diagnostics.lock().unwrap());
+    let found = found.into_inner().unwrap();
+    let diagnostics = std::mem::take(&mut *diagnostics.lock().unwrap());
+    let mut dirs = dirs.into_inner().unwrap();
+    dirs.sort();
+    dirs.dedup();
+    let (files, diagnostics) = name_modules(found, roots, diagnostics);
+    Walk {
+        files,
+        diagnostics,
+        dirs,
+    }
+}
 
+/// The Python files of a commit under the source roots, as a walk of its checkout would
+/// find them (`paths` are relative to `root`): hidden and skipped directories, excluded
+/// paths and files of another, deeper root left out. Ignore files do not apply (a commit
+/// holds what was committed), nor does a folder's `pyvenv.cfg`.
+pub fn from_tree<'a>(
+    root: &Path,
+    paths: impl Iterator<Item = &'a str>,
+    roots: &[String],
+    exclude: &GlobSet,
+) -> Walk {
+    let mut found = Vec::new();
+    for rel in paths {
+        // Roots come deepest first: a file belongs to the first that holds it.
+        let Some(index) = roots.iter().position(|r| {
+            r.is_empty()
+                || rel
+                    .strip_prefix(r.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        }) else {
+            continue;
+        };
+        let path = Path::new(rel);
+        let is_python = path.extension().is_some_and(|e| e == "py" || e == "pyi")
+            || extension_module(path).is_some();
+        let mut ancestors = path
+            .ancestors()
+            .skip(1)
+            .filter(|a| !a.as_os_str().is_empty());
+        let skipped = path
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+            || ancestors.any(|dir| exclude.is_match(dir) || skipped_name(dir));
+        if is_python && !skipped && !exclude.is_match(path) {
+            found.push((rel.to_string(), root.join(rel), index));
+        }
+    }
+    let (files, diagnostics) = name_modules(found, roots, Vec::new());
+    Walk {
+        files,
+        diagnostics,
+        dirs: Vec::new(),
+    }
+}
+
+/// One file per module, named from its path under its source root.
+fn name_modules(
+    mut found: Vec<(String, PathBuf, usize)>,
+    roots: &[String],
+    mut diagnostics: Vec<FileDiagnostic>,
+) -> (Vec<SourceFile>, Vec<FileDiagnostic>) {
+    found.sort();
     // One file per module: Python prefers a package over a module, an extension module
     // over a `.py`, and a `.py` over a `.pyi` (kept as the module's companion stub).
     let mut by_module: BTreeMap<String, SourceFile> = BTreeMap::new();
@@ -388,14 +452,7 @@ pub fn walk(root: &Path, roots: &[String], exclude: &GlobSet) -> Walk {
     companions.sort_by(|a, b| a.rel.cmp(&b.rel));
     files.extend(companions);
     diagnostics.sort();
-    let mut dirs = dirs.into_inner().unwrap();
-    dirs.sort();
-    dirs.dedup();
-    Walk {
-        files,
-        diagnostics,
-        dirs,
-    }
+    (files, diagnostics)
 }
 
 /// A root-relative path as the `/`-separated text every output and the cache use.

@@ -14,6 +14,7 @@ pub mod exact;
 pub mod files;
 pub mod fingerprint;
 pub mod fix;
+pub mod git;
 pub mod graph;
 pub mod index;
 pub mod load;
@@ -94,6 +95,47 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
     let config = Config::load(&root, cli.config.as_deref())?;
     if let Command::Init { hook } = &cli.command {
         return commands::init::run(&root, *hook, out).map(|()| 0);
+    }
+    if let Command::Report {
+        history: Some(range),
+        every,
+        max_count,
+    } = &cli.command
+        && cli.format != Format::Html
+    {
+        let sampling = commands::history::Sampling {
+            every: every.unwrap_or(1) as usize,
+            max_count: max_count.map_or(usize::MAX, |n| n as usize),
+        };
+        let history = commands::history::compute(&root, &config, range, sampling, cli.verbose)?;
+        match cli.format {
+            Format::Json => serde_json::to_writer_pretty(&mut *out, &history)?,
+            _ => commands::history::markdown(out, &history)?,
+        }
+        if cli.format == Format::Json {
+            writeln!(out)?;
+        }
+        return Ok(0);
+    }
+    if let Command::Diff {
+        base,
+        head: Some(head),
+    } = &cli.command
+    {
+        let repository = std::sync::Arc::new(git::Repository::open(&root)?);
+        let mut summaries = load::revision::BlobSummaries::default();
+        let mut side = |rev: &str| -> Result<commands::diff::Side> {
+            let commit = repository.commit(rev)?;
+            let project =
+                load::revision::read(root.clone(), &config, &repository, &commit, &mut summaries)?;
+            let side = commands::diff::Side::of(&project, &config, commit.label(rev))?;
+            summaries.keep(project);
+            Ok(side)
+        };
+        let (before, after) = (side(base)?, side(head)?);
+        let diff = commands::diff::compute(&before, &after);
+        commands::diff::emit(out, cli.format, &diff)?;
+        return Ok(0);
     }
     let staged = match &cli.command {
         Command::Check { staged: true, .. } => {
@@ -300,13 +342,23 @@ fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) 
             baseline,
             update_baseline,
             force_exclude,
+            since,
         } => {
+            let since = match since {
+                Some(rev) => {
+                    let (at, _) = load::revision::at(project.root.clone(), config, rev)?;
+                    let (findings, _) = commands::check::unsuppressed(&at, config, None)?;
+                    Some((rev.clone(), baseline::Baseline::of(&findings)))
+                }
+                None => None,
+            };
             let options = commands::check::Options {
                 files: files.clone(),
                 staged: *staged,
                 baseline: baseline.clone(),
                 update_baseline: *update_baseline,
                 force_exclude: *force_exclude || *staged,
+                since,
             };
             let check = commands::check::compute(project, config, &options)?;
             commands::check::write(out, format, &check, project, paint)?;
@@ -348,9 +400,19 @@ fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) 
             };
             return commands::relocate::run(project, config, &request, &options, format, out);
         }
-        Command::Report => {
+        Command::Report { .. } => {
             let report = commands::report::compute(project, config, format == Format::Html)?;
             commands::report::write(out, format, &report, project)
+        }
+        Command::Diff { base, head: None } => {
+            let (base_project, commit) = load::revision::at(project.root.clone(), config, base)?;
+            let before = commands::diff::Side::of(&base_project, config, commit.label(base))?;
+            let after = commands::diff::Side::of(project, config, "working tree".to_string())?;
+            let diff = commands::diff::compute(&before, &after);
+            commands::diff::emit(out, format, &diff)
+        }
+        Command::Diff { head: Some(_), .. } => {
+            unreachable!("read from git before the working tree")
         }
         Command::Query { name } => {
             let check = commands::check::query(project, config, name)?;

@@ -25,6 +25,15 @@ impl Summaries {
         }
     }
 
+    /// Every summary, decoding those not yet loaded.
+    pub fn into_vec(self) -> Vec<FileSummary> {
+        self.load_all();
+        self.cells
+            .into_iter()
+            .map(|cell| cell.into_inner().unwrap_or_default())
+            .collect()
+    }
+
     /// `known` summaries (files parsed in this run) and the rest from `source`.
     pub fn lazy(
         len: usize,

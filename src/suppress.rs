@@ -2,9 +2,6 @@
 //! on the line a finding points at.
 
 use std::collections::BTreeMap;
-use std::path::Path;
-
-use rustc_hash::FxHashMap;
 
 use crate::discover::SourceFile;
 use crate::index::Project;
@@ -68,20 +65,13 @@ pub fn unknown_ids(files: &[&SourceFile], known: &[&str]) -> Vec<String> {
 }
 
 /// Removes the findings their line suppresses; returns how many. Files are read where
-/// the project read them (with `--staged`, the index's copy).
+/// the project read them (with `--staged`, the index's copy; a commit's blob).
 pub fn apply(project: &Project, findings: &mut Vec<Finding>) -> usize {
-    let paths: FxHashMap<&str, &Path> = project
-        .files
-        .iter()
-        .map(|f| (f.rel.as_str(), f.path.as_path()))
-        .collect();
     let mut files: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for finding in findings.iter() {
         if !files.contains_key(&finding.path) {
-            let path = paths
-                .get(finding.path.as_str())
-                .map_or_else(|| project.root.join(&finding.path), |p| p.to_path_buf());
-            let text = std::fs::read(path)
+            let text = project
+                .read_file(&finding.path)
                 .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
                 .unwrap_or_default();
             files.insert(

@@ -30,6 +30,8 @@ pub struct Options {
     pub update_baseline: bool,
     /// Skip FILES that are not the project's (outside the root, excluded) in silence.
     pub force_exclude: bool,
+    /// `--since REV`: the commit's name and its findings, accepted in place of a baseline.
+    pub since: Option<(String, Baseline)>,
 }
 
 #[derive(Serialize)]
@@ -43,6 +45,9 @@ pub struct Check {
     /// Set when `--update-baseline` wrote the baseline.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline_written: Option<String>,
+    /// With `--since REV`: the revision whose findings are not reported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
     #[serde(skip)]
     pub rules: RuleList,
     #[serde(skip)]
@@ -223,14 +228,27 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
             findings: Vec::new(),
             stale_baseline: Vec::new(),
             baseline_written: Some(baseline_path.display().to_string()),
+            since: None,
             rules,
             root,
         });
     }
-    let (mut new, baselined, mut stale) = match Baseline::load(&baseline_path)? {
+    let from_file;
+    let accepted = match &options.since {
+        Some((_, at_since)) => Some(at_since),
+        None => {
+            from_file = Baseline::load(&baseline_path)?;
+            from_file.as_ref()
+        }
+    };
+    let (mut new, baselined, mut stale) = match accepted {
         Some(baseline) => baseline.apply(findings),
         None => (findings, 0, Vec::new()),
     };
+    if options.since.is_some() {
+        // What BASE had and HEAD fixed is not a stale baseline entry.
+        stale.clear();
+    }
     if let Some((touched, _)) = &scope {
         new.retain(|f| f.rule == BROKEN_IMPORT || touched.contains(&f.path));
         stale.retain(|e| touched.contains(&e.path));
@@ -252,6 +270,7 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
         summary,
         stale_baseline: stale,
         baseline_written: None,
+        since: options.since.as_ref().map(|(name, _)| name.clone()),
         rules,
         root,
     })
@@ -281,6 +300,7 @@ pub fn query(project: &Project, config: &Config, name: &str) -> Result<Check> {
         findings,
         stale_baseline: Vec::new(),
         baseline_written: None,
+        since: None,
         rules,
         root: project.root.display().to_string(),
     })
@@ -433,8 +453,14 @@ fn text(out: &mut dyn Write, check: &Check, paint: Paint) -> std::io::Result<()>
         writeln!(out)?;
     }
     let mut extra = Vec::new();
-    if s.baselined > 0 {
-        extra.push(format!("{} accepted by the baseline", s.baselined));
+    match &check.since {
+        Some(since) if s.baselined > 0 => {
+            extra.push(format!("{} already at {since}", s.baselined));
+        }
+        None if s.baselined > 0 => {
+            extra.push(format!("{} accepted by the baseline", s.baselined));
+        }
+        _ => {}
     }
     if s.suppressed > 0 {
         extra.push(format!("{} suppressed", s.suppressed));

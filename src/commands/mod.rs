@@ -2,10 +2,12 @@
 
 pub mod check;
 pub mod cycles;
+pub mod diff;
 pub mod duplicates;
 pub mod export;
 pub mod finding_formats;
 pub mod fix;
+pub mod history;
 pub mod importers;
 pub mod imports;
 pub mod init;

@@ -40,9 +40,12 @@ pub struct Report {
     /// Why-chain drawings (SVG) per protected symbol, for the HTML form.
     #[serde(skip)]
     pub drawings: Vec<(String, String)>,
+    /// Every rule's findings, suppressed ones removed, the baseline not applied.
+    #[serde(skip)]
+    pub findings: Vec<crate::rules::evaluate::Finding>,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 pub struct Score {
     pub compliant: usize,
     pub governed: usize,
@@ -81,7 +84,7 @@ pub struct FileToMigrate {
     pub references: usize,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 pub struct PathUse {
     pub module: String,
     pub sites: usize,
@@ -107,6 +110,9 @@ pub struct Duplicates {
     pub definitions: usize,
     /// The names reached by the most import sites, with their definitions.
     pub top: Vec<Duplicate>,
+    /// Every duplicated name, with the modules defining it (sorted).
+    #[serde(skip)]
+    pub modules: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Serialize)]
@@ -231,6 +237,7 @@ pub fn compute(project: &Project, config: &Config, with_drawings: bool) -> Resul
         files_to_migrate: files_to_migrate(project, to_migrate),
         duplicates: duplicates(project),
         drawings,
+        findings,
     })
 }
 
@@ -281,10 +288,23 @@ fn duplicates(project: &Project) -> Duplicates {
         })
         .take(20)
         .collect();
+    let modules = found
+        .iter()
+        .map(|d| {
+            let mut modules: Vec<String> = d
+                .definitions
+                .iter()
+                .map(|def| project.modules[def.module as usize].name.clone())
+                .collect();
+            modules.sort();
+            (d.name.clone(), modules)
+        })
+        .collect();
     Duplicates {
         names: found.len(),
         definitions,
         top,
+        modules,
     }
 }
 
@@ -403,7 +423,7 @@ fn markdown(report: &Report) -> String {
 
 /// `value` as a Markdown code span that stays one table cell: fenced with more backticks
 /// than it holds in a row, `|` escaped (GitHub reads `\|` as a pipe even in code).
-fn code(value: &str) -> String {
+pub(crate) fn code(value: &str) -> String {
     let longest = value.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     let pad = if value.starts_with('`') || value.ends_with('`') {
@@ -416,7 +436,7 @@ fn code(value: &str) -> String {
 
 /// `value` as plain Markdown text in a table cell: `|` and the characters that start
 /// markup mid-word escaped (GitHub leaves `_` inside words alone).
-fn text(value: &str) -> String {
+pub(crate) fn text(value: &str) -> String {
     let mut escaped = String::with_capacity(value.len());
     for c in value.chars() {
         if matches!(c, '|' | '`' | '*' | '\\' | '<') {

@@ -77,7 +77,7 @@ pub fn summarize(
     source.summarize(file.is_stub, target)
 }
 
-fn read_error(error: std::io::Error) -> FileSummary {
+pub fn read_error(error: std::io::Error) -> FileSummary {
     FileSummary {
         diagnostics: vec![crate::summary::Diagnostic {
             line: 0,

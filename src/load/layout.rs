@@ -55,11 +55,22 @@ impl Layout {
     /// `--staged`).
     pub fn walk(&self) -> discover::Walk {
         let mut walk = discover::walk(&self.root, &self.source_roots, &self.exclude);
+        self.mark_tests(&mut walk);
+        self.as_staged(&mut walk.files);
+        walk
+    }
+
+    /// The Python files among a commit's `paths` (root-relative), test files marked.
+    pub fn tree_walk<'a>(&self, paths: impl Iterator<Item = &'a str>) -> discover::Walk {
+        let mut walk = discover::from_tree(&self.root, paths, &self.source_roots, &self.exclude);
+        self.mark_tests(&mut walk);
+        walk
+    }
+
+    fn mark_tests(&self, walk: &mut discover::Walk) {
         for file in &mut walk.files {
             file.is_test = self.tests.is_match(&file.rel);
         }
-        self.as_staged(&mut walk.files);
-        walk
     }
 
     /// With `--staged`, `files` as the commit holds them.

@@ -10,6 +10,7 @@
 
 mod cold;
 mod layout;
+pub mod revision;
 mod save;
 mod warm;
 

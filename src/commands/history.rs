@@ -1,0 +1,218 @@
+//! `report --history`: the SSOT score and what makes it at each sampled commit of a
+//! range, read from git's object store. Each commit parses only the files whose blobs
+//! the commit before it did not have.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::commands::report::{self, Report, Score};
+use crate::config::Config;
+use crate::git::{Commit, Repository};
+use crate::load::revision::{self, BlobSummaries};
+
+#[derive(Serialize)]
+pub struct History {
+    pub schema: &'static str,
+    pub range: String,
+    /// Commits in the range (first parents); `points` holds those sampled.
+    pub commits: usize,
+    /// Oldest first.
+    pub points: Vec<Point>,
+}
+
+#[derive(Serialize)]
+pub struct Point {
+    #[serde(flatten)]
+    pub commit: Commit,
+    /// Why the commit has no figures (a rule names what it does not define yet).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub figures: Option<Figures>,
+}
+
+#[derive(Serialize)]
+pub struct Figures {
+    pub score: Score,
+    /// Per protected symbol, the share of its import sites on the canonical path.
+    pub symbols: Vec<Share>,
+    /// References through deprecated layers (imports, the uses that follow them, strings).
+    pub deprecated_references: usize,
+    /// Class and function names with more than one definition.
+    pub duplicates: usize,
+    pub files: usize,
+}
+
+#[derive(Serialize)]
+pub struct Share {
+    pub symbol: String,
+    pub canonical_sites: usize,
+    pub sites: usize,
+    pub percent: f64,
+}
+
+/// How commits of the range are sampled.
+#[derive(Clone, Copy, Debug)]
+pub struct Sampling {
+    /// Every Nth commit, counting from the newest (which is always taken).
+    pub every: usize,
+    /// At most this many commits, the newest.
+    pub max_count: usize,
+}
+
+pub fn compute(
+    root: &Path,
+    config: &Config,
+    range: &str,
+    sampling: Sampling,
+    verbose: bool,
+) -> Result<History> {
+    let repository = Arc::new(Repository::open(root)?);
+    let commits = repository.history(range)?;
+    let total = commits.len();
+    let mut sampled: Vec<Commit> = commits
+        .into_iter()
+        .step_by(sampling.every)
+        .take(sampling.max_count)
+        .collect();
+    sampled.reverse();
+    if sampled.len() < total.div_ceil(sampling.every) {
+        eprintln!(
+            "note: the newest {} of {total} commits sampled; --max-count to take more",
+            sampled.len()
+        );
+    }
+    let mut summaries = BlobSummaries::default();
+    let mut points = Vec::with_capacity(sampled.len());
+    for commit in sampled {
+        let started = std::time::Instant::now();
+        let project = revision::read(
+            root.to_path_buf(),
+            config,
+            &repository,
+            &commit,
+            &mut summaries,
+        )?;
+        let (figures, error) = match report::compute(&project, config, false) {
+            Ok(report) => (Some(figures(&report, project.files.len())), None),
+            Err(error) => {
+                eprintln!("warning: {}: {error:#}", commit.short);
+                (None, Some(format!("{error:#}")))
+            }
+        };
+        if verbose {
+            eprintln!(
+                "{} {:7.1} ms, {} files parsed",
+                commit.short,
+                started.elapsed().as_secs_f64() * 1000.0,
+                summaries.parsed
+            );
+        }
+        summaries.keep(project);
+        points.push(Point {
+            commit,
+            error,
+            figures,
+        });
+    }
+    Ok(History {
+        schema: "ssot-graph/history/v1",
+        range: range.to_string(),
+        commits: total,
+        points,
+    })
+}
+
+fn figures(report: &Report, files: usize) -> Figures {
+    Figures {
+        score: report.score.clone(),
+        symbols: report
+            .canonical
+            .iter()
+            .map(|p| Share {
+                symbol: p.symbol.clone(),
+                canonical_sites: p.canonical_sites,
+                sites: p.sites,
+                percent: p.percent,
+            })
+            .collect(),
+        deprecated_references: report.deprecated.iter().map(|d| d.references).sum(),
+        duplicates: report.duplicates.names,
+        files,
+    }
+}
+
+/// The history as a Markdown table, oldest first.
+pub fn markdown(out: &mut dyn Write, history: &History) -> std::io::Result<()> {
+    writeln!(out, "# SSOT compliance over {}\n", history.range)?;
+    let symbols: Vec<&str> = history
+        .points
+        .iter()
+        .filter_map(|p| p.figures.as_ref())
+        .flat_map(|f| f.symbols.iter().map(|s| s.symbol.as_str()))
+        .fold(Vec::new(), |mut seen, symbol| {
+            if !seen.contains(&symbol) {
+                seen.push(symbol);
+            }
+            seen
+        });
+    write!(out, "| date | commit | score | governed sites |")?;
+    for symbol in &symbols {
+        write!(out, " {} |", report::code(symbol))?;
+    }
+    writeln!(out, " deprecated references | duplicates | subject |")?;
+    write!(out, "| --- | --- | ---: | ---: |")?;
+    for _ in &symbols {
+        write!(out, " ---: |")?;
+    }
+    writeln!(out, " ---: | ---: | --- |")?;
+    for point in &history.points {
+        let c = &point.commit;
+        write!(out, "| {} | `{}` |", c.date, c.short)?;
+        match &point.figures {
+            Some(f) => {
+                write!(
+                    out,
+                    " {:.1}% | {} of {} |",
+                    f.score.percent, f.score.compliant, f.score.governed
+                )?;
+                for symbol in &symbols {
+                    match f.symbols.iter().find(|s| s.symbol == *symbol) {
+                        Some(s) => write!(out, " {:.1}% |", s.percent)?,
+                        None => write!(out, " |")?,
+                    }
+                }
+                write!(out, " {} | {} |", f.deprecated_references, f.duplicates)?;
+            }
+            None => {
+                write!(out, " | |")?;
+                for _ in &symbols {
+                    write!(out, " |")?;
+                }
+                write!(out, " | |")?;
+            }
+        }
+        writeln!(out, " {} |", report::text(&c.subject))?;
+    }
+    let errors: Vec<&Point> = history
+        .points
+        .iter()
+        .filter(|p| p.error.is_some())
+        .collect();
+    if !errors.is_empty() {
+        writeln!(out)?;
+        for point in errors {
+            writeln!(
+                out,
+                "- `{}`: {}",
+                point.commit.short,
+                report::text(point.error.as_deref().unwrap_or_default())
+            )?;
+        }
+    }
+    Ok(())
+}

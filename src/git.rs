@@ -1,0 +1,218 @@
+//! A git repository's commits and their files, read from the object store (no checkout).
+//! Every `gix` type stays in this file.
+
+use std::path::Path;
+
+use anyhow::{Context as _, Result, anyhow, bail};
+
+/// The repository holding a project root.
+pub struct Repository {
+    repo: gix::ThreadSafeRepository,
+    /// The project root relative to the top of the work tree, `/`-separated, `""` at the top.
+    prefix: String,
+}
+
+/// A file's content as git stores it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BlobId(gix::ObjectId);
+
+/// One commit, as a report names it.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Commit {
+    #[serde(rename = "commit")]
+    pub id: String,
+    pub short: String,
+    /// Committer time, seconds since the epoch.
+    #[serde(skip)]
+    pub time: i64,
+    /// Committer date, `YYYY-MM-DD` in the committer's time zone (as `git log --date=short`).
+    pub date: String,
+    pub subject: String,
+}
+
+/// A file of a commit under the project root.
+pub struct TreeFile {
+    /// Relative to the project root, `/`-separated.
+    pub rel: String,
+    pub blob: BlobId,
+}
+
+impl Repository {
+    /// The repository whose work tree holds `root`.
+    pub fn open(root: &Path) -> Result<Repository> {
+        let repo = gix::discover(root)
+            .map_err(|e| anyhow!("{}: not in a git repository ({e})", root.display()))?;
+        let top = repo.workdir().ok_or_else(|| {
+            anyhow!(
+                "{}: a bare git repository has no files here",
+                root.display()
+            )
+        })?;
+        let top = top.canonicalize().unwrap_or_else(|_| top.to_path_buf());
+        let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let prefix = real_root
+            .strip_prefix(&top)
+            .map(crate::discover::slash_path)
+            .unwrap_or_default();
+        Ok(Repository {
+            repo: repo.into_sync(),
+            prefix,
+        })
+    }
+
+    /// The commit `rev` names (`HEAD`, `main~3`, a hash, a tag).
+    pub fn commit(&self, rev: &str) -> Result<Commit> {
+        let repo = self.repo.to_thread_local();
+        let id = resolve(&repo, rev)?;
+        describe(&repo, id)
+    }
+
+    /// The commits of `range` (`A..B`, or `B` for all of B's history), newest first,
+    /// following first parents: the line a main branch records.
+    pub fn history(&self, range: &str) -> Result<Vec<Commit>> {
+        let repo = self.repo.to_thread_local();
+        let (hidden, tip) = match range.split_once("..") {
+            Some((base, tip)) => (Some(base), if tip.is_empty() { "HEAD" } else { tip }),
+            None => (None, range),
+        };
+        let tip = resolve(&repo, tip)?;
+        let mut walk = repo.rev_walk([tip]).first_parent_only();
+        if let Some(base) = hidden {
+            let base = resolve(&repo, if base.is_empty() { "HEAD" } else { base })?;
+            walk = walk.with_hidden([base]);
+        }
+        let mut commits = Vec::new();
+        for info in walk.all().context("walking the history")? {
+            let info = info.context("walking the history")?;
+            commits.push(describe(&repo, info.id)?);
+        }
+        Ok(commits)
+    }
+
+    /// The files under the project root at `commit`; links and submodules left out.
+    pub fn files(&self, commit: &Commit) -> Result<Vec<TreeFile>> {
+        let repo = self.repo.to_thread_local();
+        let id = gix::ObjectId::from_hex(commit.id.as_bytes())?;
+        let mut tree = repo
+            .find_commit(id)
+            .and_then(|c| c.tree())
+            .with_context(|| format!("reading commit {}", commit.short))?;
+        if !self.prefix.is_empty() {
+            match tree
+                .lookup_entry_by_path(&self.prefix)
+                .with_context(|| format!("reading {} at {}", self.prefix, commit.short))?
+            {
+                Some(entry) if entry.mode().is_tree() => {
+                    tree = entry.object()?.into_tree();
+                }
+                _ => return Ok(Vec::new()),
+            }
+        }
+        let mut recorder = gix::traverse::tree::Recorder::default();
+        tree.traverse()
+            .breadthfirst(&mut recorder)
+            .with_context(|| format!("reading the files of {}", commit.short))?;
+        let mut files: Vec<TreeFile> = recorder
+            .records
+            .into_iter()
+            .filter(|entry| entry.mode.is_blob())
+            .map(|entry| TreeFile {
+                rel: String::from_utf8_lossy(&entry.filepath).into_owned(),
+                blob: BlobId(entry.oid),
+            })
+            .collect();
+        files.sort_by(|a, b| a.rel.cmp(&b.rel));
+        Ok(files)
+    }
+
+    /// What `blob` holds.
+    pub fn read(&self, blob: BlobId) -> std::io::Result<Vec<u8>> {
+        read_blob(&self.repo.to_thread_local(), blob)
+    }
+
+    /// `each` of what every one of `blobs` holds, read in parallel.
+    pub fn map_blobs<T: Send>(
+        &self,
+        blobs: &[BlobId],
+        each: impl Fn(std::io::Result<Vec<u8>>) -> T + Sync,
+    ) -> Vec<T> {
+        use rayon::prelude::*;
+        blobs
+            .par_iter()
+            .map_init(
+                || self.repo.to_thread_local(),
+                |repo, &blob| each(read_blob(repo, blob)),
+            )
+            .collect()
+    }
+}
+
+fn read_blob(repo: &gix::Repository, blob: BlobId) -> std::io::Result<Vec<u8>> {
+    repo.find_blob(blob.0)
+        .map(|mut b| b.take_data())
+        .map_err(std::io::Error::other)
+}
+
+/// The files a project was read from at one commit: where their text is when a finding
+/// needs a line of it.
+pub struct CommitFiles {
+    pub repository: std::sync::Arc<Repository>,
+    pub commit: Commit,
+    /// Root-relative path to blob.
+    pub blobs: rustc_hash::FxHashMap<String, BlobId>,
+}
+
+impl CommitFiles {
+    /// The text of the file at `rel` in the commit.
+    pub fn read(&self, rel: &str) -> std::io::Result<Vec<u8>> {
+        match self.blobs.get(rel) {
+            Some(&blob) => self.repository.read(blob),
+            None => Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("{rel} is not in commit {}", self.commit.short),
+            )),
+        }
+    }
+}
+
+impl Commit {
+    /// `rev (short hash)`, or the short hash when that is what `rev` is.
+    pub fn label(&self, rev: &str) -> String {
+        if self.id.starts_with(rev) {
+            self.short.clone()
+        } else {
+            format!("{rev} ({})", self.short)
+        }
+    }
+}
+
+fn resolve(repo: &gix::Repository, rev: &str) -> Result<gix::ObjectId> {
+    let id = repo
+        .rev_parse_single(rev)
+        .map_err(|e| anyhow!("`{rev}`: not a revision of this repository ({e})"))?;
+    let commit = id
+        .object()?
+        .peel_to_commit()
+        .map_err(|_| anyhow!("`{rev}`: not a commit"))?;
+    Ok(commit.id)
+}
+
+fn describe(repo: &gix::Repository, id: gix::ObjectId) -> Result<Commit> {
+    let commit = repo.find_commit(id)?;
+    let time = commit.time().unwrap_or_default();
+    let subject = commit
+        .message()
+        .map(|m| m.summary().to_string())
+        .unwrap_or_default();
+    let hex = id.to_hex().to_string();
+    if hex.len() < 7 {
+        bail!("{hex}: not a commit id");
+    }
+    Ok(Commit {
+        short: hex[..7].to_string(),
+        id: hex,
+        time: time.seconds,
+        date: time.format_or_unix(gix::date::time::format::SHORT),
+        subject,
+    })
+}

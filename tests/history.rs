@@ -1,0 +1,241 @@
+//! Git-aware commands on a repository built commit by commit: `report --history`,
+//! `diff BASE [HEAD]` and `check --since`. Commits carry fixed names and dates, so their
+//! hashes, and so every output, are the same on every run.
+
+mod common;
+
+use std::path::Path;
+
+use common::{json, ok, run, seed_repo, write_file};
+
+fn git(root: &Path, args: &[&str], day: u32) {
+    let date = format!("2026-11-{day:02}T12:00:00+00:00");
+    let status = std::process::Command::new("git")
+        .args(args)
+        .current_dir(root)
+        .env("GIT_AUTHOR_NAME", "Dev")
+        .env("GIT_AUTHOR_EMAIL", "dev@example.com")
+        .env("GIT_COMMITTER_NAME", "Dev")
+        .env("GIT_COMMITTER_EMAIL", "dev@example.com")
+        .env("GIT_AUTHOR_DATE", &date)
+        .env("GIT_COMMITTER_DATE", &date)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .status()
+        .unwrap();
+    assert!(status.success(), "git {args:?}");
+}
+
+fn commit(root: &Path, subject: &str, day: u32) {
+    git(root, &["add", "-A"], day);
+    git(root, &["commit", "-q", "-m", subject], day);
+}
+
+fn edit(root: &Path, rel: &str, from: &str, to: &str) {
+    let path = root.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} holds {from:?}");
+    std::fs::write(path, text.replace(from, to)).unwrap();
+}
+
+const ENGINE: &str = "netra_backend/app/agents/supervisor/execution_engine.py";
+const ROUTES: &str = "netra_backend/app/routes/websocket.py";
+
+/// The seed fixture's migration in five commits: the layers as the plan found them; the
+/// canonical imports `fix` writes; the execution engine off the deprecated factory; the
+/// route off it too; a new agent that imports the factory again.
+fn migration() -> tempfile::TempDir {
+    let repo = seed_repo();
+    let root = repo.path();
+    git(root, &["init", "-q", "-b", "main"], 1);
+    std::fs::write(root.join(".gitignore"), ".ssot-graph-cache/\n").unwrap();
+    commit(root, "Layers as the plan found them", 1);
+    ok(root, &["fix"]);
+    commit(
+        root,
+        "Import WebSocketNotifier from its canonical module",
+        2,
+    );
+    edit(
+        root,
+        ENGINE,
+        "from ...websocket_core.websocket_manager_factory import create_websocket_manager",
+        "from ...websocket_core.websocket_manager import get_websocket_manager",
+    );
+    edit(
+        root,
+        ENGINE,
+        "create_websocket_manager(user_id)",
+        "get_websocket_manager(user_id)",
+    );
+    commit(root, "Execution engine: off the factory", 3);
+    edit(
+        root,
+        ROUTES,
+        "from netra_backend.app.websocket_core.websocket_manager_factory import create_websocket_manager",
+        "from netra_backend.app.websocket_core.websocket_manager import get_websocket_manager",
+    );
+    edit(
+        root,
+        ROUTES,
+        "create_websocket_manager(user_id)",
+        "get_websocket_manager(user_id)",
+    );
+    commit(root, "Routes: off the factory", 4);
+    write_file(
+        root,
+        "netra_backend/app/agents/new_agent.py",
+        "from netra_backend.app.websocket_core.websocket_manager_factory import create_websocket_manager\n\n\ndef start(user_id):\n    return create_websocket_manager(user_id)\n",
+    );
+    commit(root, "New agent", 5);
+    repo
+}
+
+#[test]
+fn history_gives_the_exact_score_at_each_commit_of_the_migration() {
+    let repo = migration();
+    let root = repo.path();
+    let history = json(root, &["report", "--history"]);
+    let scores: Vec<(String, f64)> = history["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["subject"].as_str().unwrap().to_string(),
+                p["figures"]["score"]["percent"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("Layers as the plan found them", 50.0),
+        ("Import WebSocketNotifier from its canonical module", 66.7),
+        ("Execution engine: off the factory", 80.0),
+        ("Routes: off the factory", 100.0),
+        ("New agent", 80.0),
+    ];
+    let expected: Vec<(String, f64)> = expected.iter().map(|(s, p)| (s.to_string(), *p)).collect();
+    assert_eq!(scores, expected);
+    insta::assert_snapshot!("history_md", ok(root, &["report", "--history"]));
+}
+
+#[test]
+fn history_samples_every_nth_commit_from_the_newest_and_takes_a_range() {
+    let repo = migration();
+    let root = repo.path();
+    let subjects = |args: &[&str]| -> Vec<String> {
+        json(root, args)["points"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["subject"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        subjects(&["report", "--history", "--every", "2"]),
+        [
+            "Layers as the plan found them",
+            "Execution engine: off the factory",
+            "New agent"
+        ]
+    );
+    assert_eq!(
+        subjects(&["report", "--history", "--max-count", "2"]),
+        ["Routes: off the factory", "New agent"]
+    );
+    assert_eq!(
+        subjects(&["report", "--history", "HEAD~3..HEAD~1"]),
+        [
+            "Execution engine: off the factory",
+            "Routes: off the factory"
+        ]
+    );
+}
+
+#[test]
+fn diff_between_two_commits_names_the_exact_changes() {
+    let repo = migration();
+    let root = repo.path();
+    insta::assert_snapshot!("diff_regression", ok(root, &["diff", "HEAD~1", "HEAD"]));
+    insta::assert_snapshot!(
+        "diff_migration_md",
+        ok(root, &["diff", "HEAD~4", "HEAD~1", "--format", "md"])
+    );
+    let diff = json(root, &["diff", "HEAD~1", "HEAD"]);
+    assert_eq!(diff["findings_added"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        diff["findings_added"][0]["path"],
+        "netra_backend/app/agents/new_agent.py"
+    );
+    assert_eq!(diff["score"]["before"], 100.0);
+    assert_eq!(diff["score"]["after"], 80.0);
+}
+
+#[test]
+fn diff_sees_new_package_edges_cycles_and_duplicate_definitions() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_file(root, "ssot-graph.toml", "");
+    write_file(root, "app/__init__.py", "");
+    write_file(root, "app/orders/__init__.py", "");
+    write_file(root, "app/orders/model.py", "class Order:\n    pass\n");
+    write_file(root, "app/billing/__init__.py", "");
+    write_file(
+        root,
+        "app/billing/invoice.py",
+        "def total(order):\n    return 0\n",
+    );
+    git(root, &["init", "-q", "-b", "main"], 1);
+    commit(root, "Two packages", 1);
+    write_file(
+        root,
+        "app/orders/model.py",
+        "from app.billing.invoice import total\n\n\nclass Order:\n    def cost(self):\n        return total(self)\n",
+    );
+    write_file(
+        root,
+        "app/billing/invoice.py",
+        "from app.orders.model import Order\n\n\nclass Order:\n    pass\n\n\ndef total(order: Order):\n    return 0\n",
+    );
+    commit(root, "Billing and orders import each other", 2);
+    insta::assert_snapshot!(
+        "diff_edges_cycles_duplicates",
+        ok(root, &["diff", "HEAD~1", "HEAD"])
+    );
+    // The working tree is HEAD's: nothing changed.
+    let same = ok(root, &["diff", "HEAD"]);
+    assert!(same.ends_with("No architectural change.\n"), "{same}");
+}
+
+#[test]
+fn check_since_reports_only_the_finding_the_change_added() {
+    let repo = migration();
+    let root = repo.path();
+    let output = run(root, &["check", "--since", "HEAD~1"]);
+    assert_eq!(output.code, 1, "{}", output.stderr);
+    insta::assert_snapshot!("check_since", output.stdout);
+    let clean = run(root, &["check", "--since", "HEAD"]);
+    assert_eq!(clean.code, 0, "{}", clean.stdout);
+}
+
+#[test]
+fn git_commands_refuse_what_is_not_a_revision_or_not_a_repository() {
+    let repo = migration();
+    let typo = run(repo.path(), &["diff", "mian"]);
+    assert_eq!(typo.code, 2);
+    assert!(
+        typo.stderr
+            .starts_with("error: `mian`: not a revision of this repository"),
+        "{}",
+        typo.stderr
+    );
+    let plain = tempfile::tempdir().unwrap();
+    write_file(plain.path(), "ssot-graph.toml", "");
+    let outside = run(plain.path(), &["report", "--history"]);
+    assert_eq!(outside.code, 2);
+    assert!(
+        outside.stderr.contains("not in a git repository"),
+        "{}",
+        outside.stderr
+    );
+}

@@ -19,6 +19,7 @@ pub mod graph;
 pub mod index;
 pub mod load;
 pub mod nesting;
+pub mod owners;
 pub mod packed;
 pub mod parse;
 pub mod query;
@@ -133,7 +134,8 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             Ok(side)
         };
         let (before, after) = (side(base)?, side(head)?);
-        let diff = commands::diff::compute(&before, &after);
+        let owners = owners::Owners::find(&root)?;
+        let diff = commands::diff::compute(&before, &after, owners.as_ref());
         commands::diff::emit(out, cli.format, &diff)?;
         return Ok(0);
     }
@@ -408,7 +410,8 @@ fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) 
             let (base_project, commit) = load::revision::at(project.root.clone(), config, base)?;
             let before = commands::diff::Side::of(&base_project, config, commit.label(base))?;
             let after = commands::diff::Side::of(project, config, "working tree".to_string())?;
-            let diff = commands::diff::compute(&before, &after);
+            let owners = owners::Owners::find(&project.root)?;
+            let diff = commands::diff::compute(&before, &after, owners.as_ref());
             commands::diff::emit(out, format, &diff)
         }
         Command::Diff { head: Some(_), .. } => {

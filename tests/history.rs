@@ -239,3 +239,24 @@ fn git_commands_refuse_what_is_not_a_revision_or_not_a_repository() {
         outside.stderr
     );
 }
+
+#[test]
+fn codeowners_groups_what_remains_and_what_a_change_adds_by_owner() {
+    let repo = migration();
+    let root = repo.path();
+    write_file(
+        root,
+        ".github/CODEOWNERS",
+        "* @platform\n/netra_backend/app/agents/ @agents-team\n/netra_backend/app/routes/ @api-team\n",
+    );
+    let report = json(root, &["report"]);
+    assert_eq!(
+        report["owners"],
+        serde_json::json!({
+            "file": ".github/CODEOWNERS",
+            "owners": [{"owner": "@agents-team", "references": 2, "files": 1}]
+        })
+    );
+    let diff = ok(root, &["diff", "HEAD~4", "HEAD"]);
+    insta::assert_snapshot!("diff_by_owner", diff);
+}

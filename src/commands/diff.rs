@@ -13,6 +13,7 @@ use crate::commands::{count, cycles};
 use crate::config::Config;
 use crate::graph::EdgeFilter;
 use crate::index::Project;
+use crate::owners::Owners;
 use crate::rules::evaluate::Finding;
 
 #[derive(Serialize)]
@@ -39,6 +40,15 @@ pub struct Diff {
     pub findings_added: Vec<Finding>,
     /// Findings of BASE that HEAD no longer has, with how many.
     pub findings_fixed: Vec<Entry>,
+    /// With a CODEOWNERS file: findings added and fixed per owner of their files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owners: Option<BTreeMap<String, OwnerChange>>,
+}
+
+#[derive(Default, Serialize)]
+pub struct OwnerChange {
+    pub added: usize,
+    pub fixed: usize,
 }
 
 #[derive(Serialize)]
@@ -138,7 +148,7 @@ fn package_edges(project: &Project) -> BTreeSet<PackageEdge> {
     edges
 }
 
-pub fn compute(base: &Side, head: &Side) -> Diff {
+pub fn compute(base: &Side, head: &Side, owners: Option<&Owners>) -> Diff {
     let protected = head
         .report
         .canonical
@@ -191,7 +201,7 @@ pub fn compute(base: &Side, head: &Side) -> Diff {
     let new_duplicates = &head.report.duplicates.modules;
     let accepted = Baseline::of(&base.report.findings);
     let (findings_added, _, left) = accepted.apply(head.report.findings.clone());
-    let findings_fixed = left
+    let findings_fixed: Vec<Entry> = left
         .into_iter()
         .map(|left| {
             let before = accepted
@@ -205,6 +215,20 @@ pub fn compute(base: &Side, head: &Side) -> Diff {
             }
         })
         .collect();
+    let owners = owners.map(|owners| {
+        let mut by_owner: BTreeMap<String, OwnerChange> = BTreeMap::new();
+        for f in &findings_added {
+            for owner in owners.groups_of(&f.path) {
+                by_owner.entry(owner).or_default().added += 1;
+            }
+        }
+        for e in &findings_fixed {
+            for owner in owners.groups_of(&e.path) {
+                by_owner.entry(owner).or_default().fixed += e.count;
+            }
+        }
+        by_owner
+    });
     Diff {
         schema: "ssot-graph/diff/v1",
         base: base.name.clone(),
@@ -235,6 +259,7 @@ pub fn compute(base: &Side, head: &Side) -> Diff {
             .collect(),
         findings_added,
         findings_fixed,
+        owners,
     }
 }
 
@@ -405,7 +430,34 @@ pub fn write(out: &mut dyn Write, diff: &Diff, markdown: bool) -> std::io::Resul
             format!("- {} {} {}{times}", e.path, e.rule, e.target)
         }))
         .collect();
-    signed(out, "Findings", findings)
+    signed(out, "Findings", findings)?;
+    if let Some(owners) = diff.owners.as_ref().filter(|o| !o.is_empty()) {
+        if markdown {
+            writeln!(
+                out,
+                "\n### By owner\n\n| owner | findings added | findings fixed |\n| --- | ---: | ---: |"
+            )?;
+            for (owner, change) in owners {
+                writeln!(
+                    out,
+                    "| {} | {} | {} |",
+                    report::text(owner),
+                    change.added,
+                    change.fixed
+                )?;
+            }
+        } else {
+            writeln!(out, "\nBy owner:")?;
+            for (owner, change) in owners {
+                writeln!(
+                    out,
+                    "  {owner}: {} added, {} fixed",
+                    change.added, change.fixed
+                )?;
+            }
+        }
+    }
+    Ok(())
 }
 
 pub fn emit(out: &mut dyn Write, format: crate::cli::Format, diff: &Diff) -> Result<()> {

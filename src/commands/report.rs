@@ -36,6 +36,9 @@ pub struct Report {
     /// The files with the most references still on a non-canonical path or through a
     /// deprecated layer (imports and the uses that follow them), most first.
     pub files_to_migrate: Vec<FileToMigrate>,
+    /// With a CODEOWNERS file: the same references per owner, most first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owners: Option<OwnersWork>,
     pub duplicates: Duplicates,
     /// Why-chain drawings (SVG) per protected symbol, for the HTML form.
     #[serde(skip)]
@@ -82,6 +85,20 @@ pub struct Protected {
 pub struct FileToMigrate {
     pub path: String,
     pub references: usize,
+}
+
+#[derive(Serialize)]
+pub struct OwnersWork {
+    /// The CODEOWNERS file read, relative to the root.
+    pub file: String,
+    pub owners: Vec<OwnerWork>,
+}
+
+#[derive(Serialize)]
+pub struct OwnerWork {
+    pub owner: String,
+    pub references: usize,
+    pub files: usize,
 }
 
 #[derive(Clone, Serialize)]
@@ -234,11 +251,45 @@ pub fn compute(project: &Project, config: &Config, with_drawings: bool) -> Resul
         definition: SCORE_DEFINITION,
         canonical,
         deprecated,
+        owners: crate::owners::Owners::find(&project.root)?
+            .map(|owners| owners_work(project, &owners, &to_migrate)),
         files_to_migrate: files_to_migrate(project, to_migrate),
         duplicates: duplicates(project),
         drawings,
         findings,
     })
+}
+
+fn owners_work(
+    project: &Project,
+    owners: &crate::owners::Owners,
+    counts: &BTreeMap<usize, usize>,
+) -> OwnersWork {
+    let mut by_owner: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for (&file, &references) in counts {
+        for owner in owners.groups_of(&project.files[file].rel) {
+            let entry = by_owner.entry(owner).or_default();
+            entry.0 += references;
+            entry.1 += 1;
+        }
+    }
+    let mut owners_work: Vec<OwnerWork> = by_owner
+        .into_iter()
+        .map(|(owner, (references, files))| OwnerWork {
+            owner,
+            references,
+            files,
+        })
+        .collect();
+    owners_work.sort_by(|a, b| {
+        b.references
+            .cmp(&a.references)
+            .then_with(|| a.owner.cmp(&b.owner))
+    });
+    OwnersWork {
+        file: owners.file.clone(),
+        owners: owners_work,
+    }
 }
 
 fn files_to_migrate(project: &Project, counts: BTreeMap<usize, usize>) -> Vec<FileToMigrate> {
@@ -394,6 +445,21 @@ fn markdown(report: &Report) -> String {
         );
         for file in &report.files_to_migrate {
             md.push_str(&format!("| {} | {} |\n", code(&file.path), file.references));
+        }
+        md.push('\n');
+    }
+    if let Some(work) = &report.owners {
+        md.push_str(&format!(
+            "## Remaining work by owner\n\nThe references above per owner in {}.\n\n| owner | references | files |\n| --- | ---: | ---: |\n",
+            code(&work.file)
+        ));
+        for owner in &work.owners {
+            md.push_str(&format!(
+                "| {} | {} | {} |\n",
+                text(&owner.owner),
+                owner.references,
+                owner.files
+            ));
         }
         md.push('\n');
     }

@@ -104,10 +104,7 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
     } = &cli.command
         && cli.format != Format::Html
     {
-        let sampling = commands::history::Sampling {
-            every: every.unwrap_or(1) as usize,
-            max_count: max_count.map_or(usize::MAX, |n| n as usize),
-        };
+        let sampling = commands::history::Sampling::new(*every, *max_count);
         let history = commands::history::compute(&root, &config, range, sampling, cli.verbose)?;
         match cli.format {
             Format::Json => serde_json::to_writer_pretty(&mut *out, &history)?,
@@ -402,9 +399,23 @@ fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) 
             };
             return commands::relocate::run(project, config, &request, &options, format, out);
         }
-        Command::Report { .. } => {
+        Command::Report {
+            history,
+            every,
+            max_count,
+        } => {
             let report = commands::report::compute(project, config, format == Format::Html)?;
-            commands::report::write(out, format, &report, project)
+            let trend = match history {
+                Some(range) => Some(commands::history::compute(
+                    &project.root,
+                    config,
+                    range,
+                    commands::history::Sampling::new(*every, *max_count),
+                    cli.verbose,
+                )?),
+                None => None,
+            };
+            commands::report::write(out, format, &report, trend.as_ref(), project)
         }
         Command::Diff { base, head: None } => {
             let (base_project, commit) = load::revision::at(project.root.clone(), config, base)?;

@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{json, ok, run, seed_repo, write_file};
+use common::{json, ok, run, write_file};
 
 fn git(root: &Path, args: &[&str], day: u32) {
     let date = format!("2026-11-{day:02}T12:00:00+00:00");
@@ -31,63 +31,16 @@ fn commit(root: &Path, subject: &str, day: u32) {
     git(root, &["commit", "-q", "-m", subject], day);
 }
 
-fn edit(root: &Path, rel: &str, from: &str, to: &str) {
-    let path = root.join(rel);
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains(from), "{rel} holds {from:?}");
-    std::fs::write(path, text.replace(from, to)).unwrap();
-}
-
-const ENGINE: &str = "netra_backend/app/agents/supervisor/execution_engine.py";
-const ROUTES: &str = "netra_backend/app/routes/websocket.py";
-
-/// The seed fixture's migration in five commits: the layers as the plan found them; the
-/// canonical imports `fix` writes; the execution engine off the deprecated factory; the
-/// route off it too; a new agent that imports the factory again.
+/// The seed fixture's migration in five commits (scripts/seed_migration.sh).
 fn migration() -> tempfile::TempDir {
-    let repo = seed_repo();
-    let root = repo.path();
-    git(root, &["init", "-q", "-b", "main"], 1);
-    std::fs::write(root.join(".gitignore"), ".ssot-graph-cache/\n").unwrap();
-    commit(root, "Layers as the plan found them", 1);
-    ok(root, &["fix"]);
-    commit(
-        root,
-        "Import WebSocketNotifier from its canonical module",
-        2,
-    );
-    edit(
-        root,
-        ENGINE,
-        "from ...websocket_core.websocket_manager_factory import create_websocket_manager",
-        "from ...websocket_core.websocket_manager import get_websocket_manager",
-    );
-    edit(
-        root,
-        ENGINE,
-        "create_websocket_manager(user_id)",
-        "get_websocket_manager(user_id)",
-    );
-    commit(root, "Execution engine: off the factory", 3);
-    edit(
-        root,
-        ROUTES,
-        "from netra_backend.app.websocket_core.websocket_manager_factory import create_websocket_manager",
-        "from netra_backend.app.websocket_core.websocket_manager import get_websocket_manager",
-    );
-    edit(
-        root,
-        ROUTES,
-        "create_websocket_manager(user_id)",
-        "get_websocket_manager(user_id)",
-    );
-    commit(root, "Routes: off the factory", 4);
-    write_file(
-        root,
-        "netra_backend/app/agents/new_agent.py",
-        "from netra_backend.app.websocket_core.websocket_manager_factory import create_websocket_manager\n\n\ndef start(user_id):\n    return create_websocket_manager(user_id)\n",
-    );
-    commit(root, "New agent", 5);
+    let repo = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new("bash")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/seed_migration.sh"))
+        .arg(repo.path())
+        .arg(env!("CARGO_BIN_EXE_ssot-graph"))
+        .status()
+        .unwrap();
+    assert!(status.success());
     repo
 }
 
@@ -259,4 +212,32 @@ fn codeowners_groups_what_remains_and_what_a_change_adds_by_owner() {
     );
     let diff = ok(root, &["diff", "HEAD~4", "HEAD"]);
     insta::assert_snapshot!("diff_by_owner", diff);
+}
+
+#[test]
+fn the_dashboard_leads_with_the_score_and_its_trend_over_the_commits() {
+    let repo = migration();
+    let html = ok(repo.path(), &["report", "--history", "--format", "html"]);
+    let score = html
+        .find("<div class=\"score\">80.0%</div>")
+        .expect("the score");
+    let trend = html.find("<svg class=\"trend\"").expect("the trend");
+    let symbols = html
+        .find("<h2>Protected symbols</h2>")
+        .expect("the symbols");
+    assert!(score < trend && trend < symbols);
+    for (commit, percent) in [
+        ("30774da Layers as the plan found them", "50.0"),
+        (
+            "f28522b Import WebSocketNotifier from its canonical module",
+            "66.7",
+        ),
+        ("77dd8f1 Execution engine: off the factory", "80.0"),
+        ("6c97e1c Routes: off the factory", "100.0"),
+        ("8ec8801 New agent", "80.0"),
+    ] {
+        let point = format!("{commit}: {percent}% (SSOT score)</title>");
+        assert!(html.contains(&point), "{point}");
+    }
+    assert!(html.contains("5 commits sampled of 5 in HEAD"));
 }

@@ -28,7 +28,13 @@ fn html_report_is_one_self_contained_page_with_the_chain_drawings() {
     let repo = seed_repo();
     let html = ok(repo.path(), &["report", "--format", "html"]);
     assert!(html.starts_with("<!DOCTYPE html>"));
-    assert!(html.contains("SSOT compliance: <b>50.0%</b>"), "{html}");
+    assert!(html.contains("<div class=\"score\">50.0%</div>"), "{html}");
+    assert!(
+        html.contains(
+            "<div class=\"fill\" style=\"width:75.0%\"></div><span>75.0% · 3 of 4 import sites"
+        ),
+        "a progress bar per protected symbol: {html}"
+    );
     let dot = std::process::Command::new("dot").arg("-V").output();
     if dot.is_ok_and(|o| o.status.success()) {
         assert_eq!(

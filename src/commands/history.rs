@@ -64,6 +64,16 @@ pub struct Sampling {
     pub max_count: usize,
 }
 
+impl Sampling {
+    /// From `--every` and `--max-count`: every commit, all of them, when not given.
+    pub fn new(every: Option<u32>, max_count: Option<u32>) -> Sampling {
+        Sampling {
+            every: every.unwrap_or(1) as usize,
+            max_count: max_count.map_or(usize::MAX, |n| n as usize),
+        }
+    }
+}
+
 pub fn compute(
     root: &Path,
     config: &Config,

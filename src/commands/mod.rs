@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod cycles;
+pub mod dashboard;
 pub mod diff;
 pub mod duplicates;
 pub mod export;

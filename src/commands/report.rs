@@ -359,7 +359,7 @@ fn duplicates(project: &Project) -> Duplicates {
     }
 }
 
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -369,11 +369,14 @@ pub fn write(
     out: &mut dyn Write,
     format: Format,
     report: &Report,
+    trend: Option<&crate::commands::history::History>,
     project: &Project,
 ) -> Result<()> {
     match format {
         Format::Json => crate::commands::write_json(out, report, project)?,
-        Format::Html => out.write_all(html(report).as_bytes())?,
+        Format::Html => {
+            out.write_all(crate::commands::dashboard::html(report, trend).as_bytes())?
+        }
         Format::Text | Format::Md => out.write_all(markdown(report).as_bytes())?,
         other => anyhow::bail!("--format {}: report is md, json or html", other.name()),
     }
@@ -511,96 +514,6 @@ pub(crate) fn text(value: &str) -> String {
         escaped.push(c);
     }
     escaped
-}
-
-/// One self-contained HTML file: the Markdown content as tables, with the chain drawings
-/// of the protected symbols inline.
-fn html(report: &Report) -> String {
-    let mut body = String::new();
-    let s = &report.score;
-    body.push_str(&format!(
-        "<h1>SSOT report</h1><p class=\"score\">SSOT compliance: <b>{:.1}%</b> ({} of {} governed import sites)</p><p class=\"definition\">{}</p>",
-        s.percent,
-        s.compliant,
-        s.governed,
-        escape(report.definition)
-    ));
-    body.push_str("<h2>Protected symbols</h2>");
-    for p in &report.canonical {
-        body.push_str(&format!(
-            "<h3><code>{}</code> ({})</h3><p>canonical module <code>{}</code>: {} of {} import sites ({:.1}%); {} in {}, {} still on a non-canonical path</p><table><tr><th>module path</th><th>sites</th><th>files</th></tr>",
-            escape(&p.symbol), escape(&p.rule), escape(&p.canonical), p.canonical_sites, p.sites, p.percent,
-            count(p.references, "reference"), count(p.reference_files, "file"), p.off_canonical_references
-        ));
-        for path in &p.paths {
-            let class = if path.module == p.canonical {
-                " class=\"canonical\""
-            } else {
-                ""
-            };
-            body.push_str(&format!(
-                "<tr{class}><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
-                escape(&path.module),
-                path.sites,
-                path.files
-            ));
-        }
-        body.push_str("</table>");
-        if let Some((_, svg)) = report
-            .drawings
-            .iter()
-            .find(|(symbol, _)| *symbol == p.symbol)
-        {
-            let svg = svg.find("<svg").map_or(svg.as_str(), |at| &svg[at..]);
-            body.push_str(&format!("<div class=\"drawing\">{svg}</div>"));
-        }
-    }
-    body.push_str("<h2>Deprecated layers</h2><table><tr><th>rule</th><th>target</th><th>direct imports</th><th>through re-exports</th><th>references</th><th>files</th></tr>");
-    for d in &report.deprecated {
-        body.push_str(&format!(
-            "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&d.rule),
-            escape(&d.target),
-            d.direct,
-            d.through_reexport,
-            d.references,
-            d.files
-        ));
-    }
-    body.push_str("</table>");
-    if !report.files_to_migrate.is_empty() {
-        body.push_str("<h2>Files to migrate</h2><p>References still on a non-canonical path or a deprecated layer (imports and the uses that follow them).</p><table><tr><th>file</th><th>references</th></tr>");
-        for file in &report.files_to_migrate {
-            body.push_str(&format!(
-                "<tr><td><code>{}</code></td><td>{}</td></tr>",
-                escape(&file.path),
-                file.references
-            ));
-        }
-        body.push_str("</table>");
-    }
-    let d = &report.duplicates;
-    body.push_str(&format!(
-        "<h2>Duplicates</h2><p>{} with more than one definition ({}).</p><table><tr><th>name</th><th>import sites</th><th>definitions</th></tr>",
-        count(d.names, "class or function name"),
-        count(d.definitions, "definition")
-    ));
-    for dup in &d.top {
-        body.push_str(&format!(
-            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
-            escape(&dup.name),
-            dup.sites,
-            escape(&dup.definitions.join(", "))
-        ));
-    }
-    body.push_str("</table>");
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>SSOT report</title><style>\
-         body{{font-family:Helvetica,Arial,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#222}}\
-         table{{border-collapse:collapse;margin:.5rem 0 1.5rem}}td,th{{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}}\
-         tr.canonical{{background:#e8f5e9}}.score{{font-size:1.4rem}}.definition{{color:#555;font-size:.9rem}}\
-         .drawing svg{{max-width:100%;height:auto}}</style></head><body>{body}</body></html>\n"
-    )
 }
 
 #[cfg(test)]

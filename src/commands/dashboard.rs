@@ -1,0 +1,336 @@
+//! `report --format html`: the dashboard a team lead shares. One self-contained page:
+//! the score and (with `--history`) its trend first, then each protected symbol's
+//! progress, the files and owners with the most work left, deprecated layers,
+//! duplicates, and the chain drawings at their own size.
+
+use std::fmt::Write as _;
+
+use crate::commands::count;
+use crate::commands::history::History;
+use crate::commands::report::{Report, escape};
+
+const COLORS: [&str; 6] = [
+    "#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#c62828",
+];
+
+pub fn html(report: &Report, trend: Option<&History>) -> String {
+    let mut body = String::new();
+    let s = &report.score;
+    let _ = write!(
+        body,
+        "<header><h1>SSOT report</h1><div class=\"headline\"><div class=\"score\">{:.1}%</div>\
+         <div class=\"what\">SSOT compliance<br>{} of {} governed import sites</div></div>",
+        s.percent, s.compliant, s.governed
+    );
+    if let Some(history) = trend.filter(|h| !h.points.is_empty()) {
+        body.push_str(&chart(history));
+    }
+    let _ = write!(
+        body,
+        "<p class=\"definition\">{}</p></header>",
+        escape(report.definition)
+    );
+
+    body.push_str("<h2>Protected symbols</h2>");
+    if report.canonical.is_empty() {
+        body.push_str("<p>No <code>canonical</code> rules.</p>");
+    }
+    for p in &report.canonical {
+        let _ = write!(
+            body,
+            "<section class=\"symbol\"><h3><code>{}</code> <span class=\"rule\">{}</span></h3>\
+             {}<p>{} in {}; {} still on a non-canonical path</p>\
+             <table><tr><th>module path</th><th>sites</th><th>files</th></tr>",
+            escape(&p.symbol),
+            escape(&p.rule),
+            bar(
+                p.percent,
+                &format!(
+                    "{:.1}% · {} of {} import sites on <code>{}</code>",
+                    p.percent,
+                    p.canonical_sites,
+                    p.sites,
+                    escape(&p.canonical)
+                )
+            ),
+            count(p.references, "reference"),
+            count(p.reference_files, "file"),
+            p.off_canonical_references,
+        );
+        for path in &p.paths {
+            let class = if path.module == p.canonical {
+                " class=\"canonical\""
+            } else {
+                ""
+            };
+            let _ = write!(
+                body,
+                "<tr{class}><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                escape(&path.module),
+                path.sites,
+                path.files
+            );
+        }
+        body.push_str("</table>");
+        if let Some((_, svg)) = report
+            .drawings
+            .iter()
+            .find(|(symbol, _)| *symbol == p.symbol)
+        {
+            let svg = svg.find("<svg").map_or(svg.as_str(), |at| &svg[at..]);
+            let _ = write!(body, "<div class=\"drawing\">{svg}</div>");
+        }
+        body.push_str("</section>");
+    }
+
+    if !report.files_to_migrate.is_empty() {
+        body.push_str(
+            "<h2>Files with most remaining references</h2><p>Imports on a non-canonical path \
+             or through a deprecated layer, and the uses that follow them.</p>\
+             <table><tr><th>file</th><th>references</th></tr>",
+        );
+        for file in &report.files_to_migrate {
+            let _ = write!(
+                body,
+                "<tr><td><code>{}</code></td><td>{}</td></tr>",
+                escape(&file.path),
+                file.references
+            );
+        }
+        body.push_str("</table>");
+    }
+    if let Some(work) = &report.owners {
+        let most = work.owners.first().map_or(1, |o| o.references.max(1));
+        let _ = write!(
+            body,
+            "<h2>Remaining work by owner</h2><p>From <code>{}</code>.</p>\
+             <table><tr><th>owner</th><th>references</th><th>files</th><th></th></tr>",
+            escape(&work.file)
+        );
+        for owner in &work.owners {
+            let width = owner.references as f64 * 100.0 / most as f64;
+            let _ = write!(
+                body,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"spark\"><div style=\"width:{width:.1}%\"></div></td></tr>",
+                escape(&owner.owner),
+                owner.references,
+                owner.files
+            );
+        }
+        body.push_str("</table>");
+    }
+
+    body.push_str("<h2>Deprecated layers</h2>");
+    if report.deprecated.is_empty() {
+        body.push_str("<p>No <code>deprecated</code> rules.</p>");
+    } else {
+        body.push_str(
+            "<table><tr><th>rule</th><th>target</th><th>direct imports</th>\
+             <th>through re-exports</th><th>references</th><th>files</th></tr>",
+        );
+        for d in &report.deprecated {
+            let _ = write!(
+                body,
+                "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(&d.rule),
+                escape(&d.target),
+                d.direct,
+                d.through_reexport,
+                d.references,
+                d.files
+            );
+        }
+        body.push_str("</table>");
+    }
+
+    let d = &report.duplicates;
+    let _ = write!(
+        body,
+        "<h2>Duplicates</h2><p>{} with more than one definition ({}).</p>",
+        count(d.names, "class or function name"),
+        count(d.definitions, "definition")
+    );
+    if !d.top.is_empty() {
+        body.push_str("<table><tr><th>name</th><th>import sites</th><th>definitions</th></tr>");
+        for dup in &d.top {
+            let _ = write!(
+                body,
+                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                escape(&dup.name),
+                dup.sites,
+                escape(&dup.definitions.join(", "))
+            );
+        }
+        body.push_str("</table>");
+    }
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>SSOT report</title><style>{STYLE}</style></head><body>{body}</body></html>\n"
+    )
+}
+
+const STYLE: &str = "\
+body{font-family:Helvetica,Arial,sans-serif;max-width:80rem;margin:2rem auto;padding:0 1rem;color:#222}\
+header{border-bottom:1px solid #ddd;margin-bottom:1.5rem}\
+.headline{display:flex;align-items:center;gap:1rem}.score{font-size:3rem;font-weight:bold;color:#1565c0}\
+.what{color:#444}.definition{color:#555;font-size:.85rem;max-width:60rem}\
+h3 .rule{font-weight:normal;color:#666;font-size:.9rem}\
+table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}\
+tr.canonical{background:#e8f5e9}\
+.bar{position:relative;background:#eceff1;border-radius:4px;height:1.6rem;max-width:40rem}\
+.bar .fill{background:#66bb6a;height:100%;border-radius:4px}\
+.bar span{position:absolute;left:.6rem;top:.25rem;font-size:.9rem}\
+.spark{width:12rem}.spark div{background:#ffa726;height:.8rem;border-radius:2px}\
+.drawing{overflow-x:auto;margin-bottom:1rem}.drawing svg{max-width:none;height:auto}\
+.trend{margin:.5rem 0}.trend text{font-size:12px;fill:#444}";
+
+fn bar(percent: f64, label: &str) -> String {
+    format!(
+        "<div class=\"bar\"><div class=\"fill\" style=\"width:{:.1}%\"></div><span>{label}</span></div>",
+        percent.clamp(0.0, 100.0)
+    )
+}
+
+/// The score and each protected symbol's share at each sampled commit, as an SVG line
+/// chart; a commit without figures breaks the lines.
+fn chart(history: &History) -> String {
+    let (width, height) = (760.0, 250.0);
+    let (left, right, top, bottom) = (44.0, 40.0, 12.0, 64.0);
+    let n = history.points.len();
+    let x = |i: usize| {
+        if n == 1 {
+            left + (width - left - right) / 2.0
+        } else {
+            left + i as f64 * (width - left - right) / (n - 1) as f64
+        }
+    };
+    let y = |percent: f64| top + (100.0 - percent) / 100.0 * (height - top - bottom);
+    let mut svg = format!(
+        "<svg class=\"trend\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" \
+         viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"SSOT compliance over {}\">",
+        escape(&history.range)
+    );
+    for tick in [0.0, 25.0, 50.0, 75.0, 100.0] {
+        let _ = write!(
+            svg,
+            "<line x1=\"{left}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#e0e0e0\"/>\
+             <text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{tick}%</text>",
+            width - right,
+            left - 6.0,
+            y(tick) + 4.0,
+            y = y(tick)
+        );
+    }
+    let labels = n.min(6);
+    for k in 0..labels {
+        let i = if labels == 1 {
+            0
+        } else {
+            k * (n - 1) / (labels - 1)
+        };
+        let c = &history.points[i].commit;
+        let _ = write!(
+            svg,
+            "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>\
+             <text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            x(i),
+            height - bottom + 16.0,
+            escape(&c.date),
+            x(i),
+            height - bottom + 30.0,
+            escape(&c.short)
+        );
+    }
+    let mut series: Vec<(String, Vec<Option<f64>>)> = vec![(
+        "SSOT score".to_string(),
+        history
+            .points
+            .iter()
+            .map(|p| p.figures.as_ref().map(|f| f.score.percent))
+            .collect(),
+    )];
+    for point in &history.points {
+        for share in point.figures.iter().flat_map(|f| &f.symbols) {
+            if !series.iter().any(|(name, _)| *name == share.symbol) {
+                let values = history
+                    .points
+                    .iter()
+                    .map(|p| {
+                        p.figures.as_ref().and_then(|f| {
+                            f.symbols
+                                .iter()
+                                .find(|s| s.symbol == share.symbol)
+                                .map(|s| s.percent)
+                        })
+                    })
+                    .collect();
+                series.push((share.symbol.clone(), values));
+            }
+        }
+    }
+    let mut legend_x = left;
+    for (number, (name, values)) in series.iter().enumerate() {
+        let color = COLORS[number % COLORS.len()];
+        let stroke = if number == 0 { 3.0 } else { 2.0 };
+        let mut path = String::new();
+        let mut open = false;
+        for (i, value) in values.iter().enumerate() {
+            match value {
+                Some(v) => {
+                    let _ = write!(
+                        path,
+                        "{}{:.1},{:.1} ",
+                        if open { "L" } else { "M" },
+                        x(i),
+                        y(*v)
+                    );
+                    open = true;
+                }
+                None => open = false,
+            }
+        }
+        let _ = write!(
+            svg,
+            "<path d=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{stroke}\"/>",
+            path.trim_end()
+        );
+        for (i, value) in values.iter().enumerate() {
+            if let Some(v) = value {
+                let c = &history.points[i].commit;
+                let _ = write!(
+                    svg,
+                    "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"{}\" fill=\"{color}\"><title>{} {} {}: {v:.1}% ({})</title></circle>",
+                    x(i),
+                    y(*v),
+                    if number == 0 { 3.5 } else { 2.5 },
+                    escape(&c.date),
+                    escape(&c.short),
+                    escape(&c.subject),
+                    escape(name)
+                );
+            }
+        }
+        let short = name.rsplit('.').next().unwrap_or(name);
+        let _ = write!(
+            svg,
+            "<rect x=\"{legend_x:.1}\" y=\"{}\" width=\"12\" height=\"4\" fill=\"{color}\"/>\
+             <text x=\"{:.1}\" y=\"{}\">{}</text>",
+            height - 14.0,
+            legend_x + 16.0,
+            height - 9.0,
+            escape(short)
+        );
+        legend_x += 28.0 + 7.0 * short.len() as f64;
+    }
+    let first = &history.points[0].commit;
+    let last = &history.points[n - 1].commit;
+    let _ = write!(
+        svg,
+        "</svg><p class=\"definition\">{} sampled of {} in {} ({} → {}).</p>",
+        count(n, "commit"),
+        history.commits,
+        escape(&history.range),
+        escape(&first.date),
+        escape(&last.date)
+    );
+    svg
+}

@@ -346,7 +346,8 @@ fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) 
             let since = match since {
                 Some(rev) => {
                     let (at, _) = load::revision::at(project.root.clone(), config, rev)?;
-                    let (findings, _) = commands::check::unsuppressed(&at, config, None)?;
+                    let (findings, _) =
+                        commands::check::unsuppressed(&at, config, commands::check::Only::Every)?;
                     Some((rev.clone(), baseline::Baseline::of(&findings)))
                 }
                 None => None,
@@ -404,7 +405,13 @@ fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) 
             every,
             max_count,
         } => {
-            let report = commands::report::compute(project, config, format == Format::Html)?;
+            let report = commands::report::compute(
+                project,
+                config,
+                commands::report::Depth::Full {
+                    drawings: format == Format::Html,
+                },
+            )?;
             let trend = match history {
                 Some(range) => Some(commands::history::compute(
                     &project.root,

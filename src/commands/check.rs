@@ -76,15 +76,47 @@ impl Check {
 /// Every rule's findings over the whole repository, sorted, suppressions not applied.
 type RuleList = Vec<(String, Severity, String)>;
 
+/// Which rules a run evaluates.
+#[derive(Clone, Copy, Debug)]
+pub enum Only<'a> {
+    Every,
+    /// One saved rule or built-in, by id.
+    Rule(&'a str),
+    /// The saved `deprecated` rules: with `canonical` scopes, what the score counts.
+    Deprecated,
+}
+
+impl Only<'_> {
+    fn runs(&self, rule: &Rule) -> bool {
+        match self {
+            Only::Every => true,
+            Only::Rule(name) => *name == rule.id(),
+            Only::Deprecated => matches!(rule.kind, rules::RuleKind::Deprecated { .. }),
+        }
+    }
+
+    fn runs_built_in(&self, id: &str) -> bool {
+        match self {
+            Only::Every => true,
+            Only::Rule(name) => *name == id,
+            Only::Deprecated => false,
+        }
+    }
+
+    pub fn of(rule: Option<&str>) -> Only<'_> {
+        rule.map_or(Only::Every, Only::Rule)
+    }
+}
+
 /// Every rule's findings about the files `scope` (file indices) or the whole repository.
 fn all_findings<'p>(
     project: &'p Project,
     config: &Config,
-    only: Option<&str>,
+    only: Only,
     scope: Option<FxHashSet<usize>>,
 ) -> Result<(Vec<Finding>, RuleList, Evaluator<'p>)> {
     let rules = rules::load_configured(&project.root, config)?;
-    if let Some(name) = only
+    if let Only::Rule(name) = only
         && name != DEPRECATED_AUTO
         && name != STALE_STRING_TARGET
         && !rules.iter().any(|r| r.id() == name)
@@ -104,7 +136,7 @@ fn all_findings<'p>(
     let mut described = Vec::new();
     // Sites a saved `deprecated` rule reports: the built-in rule stays quiet about them.
     let mut deprecated_sites = FxHashSet::default();
-    for rule in rules.iter().filter(|r| only.is_none_or(|n| n == r.id())) {
+    for rule in rules.iter().filter(|r| only.runs(r)) {
         let found = evaluator.run(rule)?;
         if let rules::RuleKind::Deprecated { .. } = rule.kind {
             deprecated_sites.extend(found.iter().filter_map(|f| f.site));
@@ -122,7 +154,7 @@ fn all_findings<'p>(
         AutoSeverity::Off => None,
     };
     if let Some(severity) = auto
-        && only.is_none_or(|n| n == DEPRECATED_AUTO)
+        && only.runs_built_in(DEPRECATED_AUTO)
     {
         findings.extend(
             evaluator
@@ -136,7 +168,7 @@ fn all_findings<'p>(
             "imports of modules and names the code itself marks deprecated".to_string(),
         ));
     }
-    if only.is_none_or(|n| n == STALE_STRING_TARGET) {
+    if only.runs_built_in(STALE_STRING_TARGET) {
         findings.extend(evaluator.stale_string_targets(Severity::Warning));
         described.push((
             STALE_STRING_TARGET.to_string(),
@@ -171,7 +203,7 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
             .collect()
     });
     let (mut findings, mut rules, mut evaluator) =
-        all_findings(project, config, None, scope_files)?;
+        all_findings(project, config, Only::Every, scope_files)?;
     if let Some((touched, deleted)) = &scope {
         findings.extend(evaluator.broken_imports(touched, deleted));
         rules.push((
@@ -278,7 +310,7 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
 
 /// `query NAME`: one rule's findings over the whole repository; the baseline is ignored.
 pub fn query(project: &Project, config: &Config, name: &str) -> Result<Check> {
-    let (mut findings, rules, _) = all_findings(project, config, Some(name), None)?;
+    let (mut findings, rules, _) = all_findings(project, config, Only::Rule(name), None)?;
     sort(&mut findings);
     let suppressed = suppress::apply(project, &mut findings);
     Ok(Check {
@@ -306,13 +338,13 @@ pub fn query(project: &Project, config: &Config, name: &str) -> Result<Check> {
     })
 }
 
-/// Findings of every rule (or rule `only`), sorted, with suppressed ones removed: what
-/// `fix` and `report` work from. The baseline is not applied. The evaluator that found
-/// them comes along, its resolutions ready for more questions.
+/// Findings of the rules `only` selects, sorted, with suppressed ones removed: what `fix`
+/// and `report` work from. The baseline is not applied. The evaluator that found them
+/// comes along, its resolutions ready for more questions.
 pub fn unsuppressed<'p>(
     project: &'p Project,
     config: &Config,
-    only: Option<&str>,
+    only: Only,
 ) -> Result<(Vec<Finding>, Evaluator<'p>)> {
     let (mut findings, _, evaluator) = all_findings(project, config, only, None)?;
     sort(&mut findings);

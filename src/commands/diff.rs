@@ -96,7 +96,7 @@ pub struct Side {
 
 impl Side {
     pub fn of(project: &Project, config: &Config, name: String) -> Result<Side> {
-        let report = report::compute(project, config, false)?;
+        let report = report::compute(project, config, report::Depth::Full { drawings: false })?;
         let cycles = cycles::compute(project, EdgeFilter::default())
             .cycles
             .into_iter()

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use crate::commands::check::unsuppressed;
+use crate::commands::check::{Only, unsuppressed};
 use crate::commands::count;
 use crate::config::Config;
 use crate::files::{self, Strictness};
@@ -29,7 +29,8 @@ pub fn run(
     options: &Options,
     out: &mut dyn Write,
 ) -> Result<i32> {
-    let (mut findings, mut evaluator) = unsuppressed(project, config, options.rule.as_deref())?;
+    let (mut findings, mut evaluator) =
+        unsuppressed(project, config, Only::of(options.rule.as_deref()))?;
     if !options.files.is_empty() {
         let wanted = files::select(project, &options.files, Strictness::User)?;
         for skipped in &wanted.skipped {

@@ -7,6 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Result;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::commands::report::{self, Report, Score};
@@ -98,36 +99,71 @@ pub fn compute(
     }
     let mut summaries = BlobSummaries::default();
     let mut points = Vec::with_capacity(sampled.len());
-    for commit in sampled {
+    // Commits are read one after another (each parses what the one before did not
+    // have, on every core), then measured side by side, a commit per core.
+    let side_by_side = rayon::current_num_threads().max(1);
+    let mut sampled = sampled.into_iter().peekable();
+    while sampled.peek().is_some() {
         let started = std::time::Instant::now();
-        let project = revision::read(
-            root.to_path_buf(),
-            config,
-            &repository,
-            &commit,
-            &mut summaries,
-        )?;
-        let (figures, error) = match report::compute(&project, config, false) {
-            Ok(report) => (Some(figures(&report, project.files.len())), None),
-            Err(error) => {
-                eprintln!("warning: {}: {error:#}", commit.short);
-                (None, Some(format!("{error:#}")))
+        let mut projects = Vec::with_capacity(side_by_side);
+        let mut parsed = Vec::with_capacity(side_by_side);
+        while projects.len() < side_by_side {
+            let Some(commit) = sampled.next() else {
+                break;
+            };
+            if let Some((_, before)) = projects.last() {
+                summaries.keep_copy(before);
             }
-        };
+            let project = revision::read(
+                root.to_path_buf(),
+                config,
+                &repository,
+                &commit,
+                &mut summaries,
+            )?;
+            parsed.push(summaries.parsed);
+            projects.push((commit, project));
+        }
+        let measured: Vec<(Option<Figures>, Option<String>)> = projects
+            .par_iter()
+            .map(|(commit, project)| {
+                match report::compute(project, config, report::Depth::Figures) {
+                    Ok(report) => (Some(figures(&report, project.files.len())), None),
+                    Err(error) => {
+                        eprintln!("warning: {}: {error:#}", commit.short);
+                        (None, Some(format!("{error:#}")))
+                    }
+                }
+            })
+            .collect();
         if verbose {
+            for ((commit, project), parsed) in projects.iter().zip(&parsed) {
+                let phases: Vec<String> = project
+                    .timings
+                    .iter()
+                    .map(|(phase, time)| format!("{phase} {:.0}", time.as_secs_f64() * 1000.0))
+                    .collect();
+                eprintln!(
+                    "{}: {parsed} files parsed ({} ms)",
+                    commit.short,
+                    phases.join(", ")
+                );
+            }
             eprintln!(
-                "{} {:7.1} ms, {} files parsed",
-                commit.short,
-                started.elapsed().as_secs_f64() * 1000.0,
-                summaries.parsed
+                "{} commits measured in {:.1} ms",
+                projects.len(),
+                started.elapsed().as_secs_f64() * 1000.0
             );
         }
-        summaries.keep(project);
-        points.push(Point {
-            commit,
-            error,
-            figures,
-        });
+        let mut projects = projects.into_iter();
+        for ((commit, project), (figures, error)) in projects.by_ref().zip(measured) {
+            points.push(Point {
+                commit,
+                error,
+                figures,
+            });
+            summaries.keep(project);
+        }
     }
     Ok(History {
         schema: "ssot-graph/history/v1",

@@ -9,7 +9,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::Format;
-use crate::commands::check::unsuppressed;
+use crate::commands::check::{Only, unsuppressed};
 use crate::commands::count;
 use crate::config::Config;
 use crate::draw;
@@ -139,9 +139,22 @@ pub struct Duplicate {
     pub sites: usize,
 }
 
-pub fn compute(project: &Project, config: &Config, with_drawings: bool) -> Result<Report> {
+/// How much of a report is worked out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Depth {
+    /// What the score and its history need: the `canonical` and `deprecated` rules'
+    /// counts, the references they leave, how many names are defined twice. Other
+    /// rules' findings, each symbol's reference count, owners and drawings are left out.
+    Figures,
+    /// Everything, with the chain drawings or without.
+    Full { drawings: bool },
+}
+
+pub fn compute(project: &Project, config: &Config, depth: Depth) -> Result<Report> {
     let rules = rules::load_configured(&project.root, config)?;
-    let (findings, mut evaluator) = unsuppressed(project, config, None)?;
+    let full = depth != Depth::Figures;
+    let only = if full { Only::Every } else { Only::Deprecated };
+    let (findings, mut evaluator) = unsuppressed(project, config, only)?;
     let mut canonical = Vec::new();
     let mut deprecated = Vec::new();
     let mut drawings = Vec::new();
@@ -177,8 +190,12 @@ pub fn compute(project: &Project, config: &Config, with_drawings: bool) -> Resul
                     })
                     .map(|&site| follow(site, &mut to_migrate))
                     .sum();
-                let (definition, _) = evaluator.resolver().resolve_path(symbol);
-                let found = references::collect(evaluator.resolver(), &definition, true);
+                let found = if full {
+                    let (definition, _) = evaluator.resolver().resolve_path(symbol);
+                    references::collect(evaluator.resolver(), &definition, true)
+                } else {
+                    Vec::new()
+                };
                 let reference_files: BTreeSet<&str> =
                     found.iter().map(|(_, r)| r.path.as_str()).collect();
                 let mut paths: Vec<PathUse> = paths
@@ -190,7 +207,7 @@ pub fn compute(project: &Project, config: &Config, with_drawings: bool) -> Resul
                     })
                     .collect();
                 paths.sort_by(|a, b| b.sites.cmp(&a.sites).then_with(|| a.module.cmp(&b.module)));
-                if with_drawings {
+                if depth == (Depth::Full { drawings: true }) {
                     let diagram = draw::chain::build(project, symbol)?;
                     let svg = match draw::dot::svg(&diagram) {
                         Ok(svg) => String::from_utf8_lossy(&svg).into_owned(),
@@ -251,10 +268,13 @@ pub fn compute(project: &Project, config: &Config, with_drawings: bool) -> Resul
         definition: SCORE_DEFINITION,
         canonical,
         deprecated,
-        owners: crate::owners::Owners::find(&project.root)?
-            .map(|owners| owners_work(project, &owners, &to_migrate)),
+        owners: match full {
+            true => crate::owners::Owners::find(&project.root)?
+                .map(|owners| owners_work(project, &owners, &to_migrate)),
+            false => None,
+        },
         files_to_migrate: files_to_migrate(project, to_migrate),
-        duplicates: duplicates(project),
+        duplicates: duplicates(project, evaluator.resolver()),
         drawings,
         findings,
     })
@@ -309,10 +329,9 @@ fn files_to_migrate(project: &Project, counts: BTreeMap<usize, usize>) -> Vec<Fi
     files
 }
 
-fn duplicates(project: &Project) -> Duplicates {
-    let mut resolver = Resolver::new(project);
+fn duplicates(project: &Project, resolver: &mut Resolver) -> Duplicates {
     let found = query::duplicates(
-        &mut resolver,
+        resolver,
         DefinitionKind::Any,
         &|_| true,
         &EdgeFilter::default(),

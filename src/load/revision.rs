@@ -126,6 +126,21 @@ pub fn at(root: PathBuf, config: &Config, rev: &str) -> Result<(Project, Commit)
 }
 
 impl BlobSummaries {
+    /// Copies the summaries of `project` (read by `read`) for the next commit, leaving
+    /// the project whole: for a commit read while this one is still in use.
+    pub fn keep_copy(&mut self, project: &Project) {
+        let Some(commit) = &project.commit_files else {
+            return;
+        };
+        for (file, source) in project.files.iter().enumerate() {
+            if let Some(&blob) = commit.blobs.get(&source.rel) {
+                self.by_blob
+                    .entry((blob, source.is_stub))
+                    .or_insert_with(|| project.summaries.get(file).clone());
+            }
+        }
+    }
+
     /// Keeps the summaries of `project` (read by `read`) for the next commit.
     pub fn keep(&mut self, project: Project) {
         let Some(commit) = project.commit_files.clone() else {

@@ -153,28 +153,6 @@ fn read_blob(repo: &gix::Repository, blob: BlobId) -> std::io::Result<Vec<u8>> {
         .map_err(std::io::Error::other)
 }
 
-/// The files a project was read from at one commit: where their text is when a finding
-/// needs a line of it.
-pub struct CommitFiles {
-    pub repository: std::sync::Arc<Repository>,
-    pub commit: Commit,
-    /// Root-relative path to blob.
-    pub blobs: rustc_hash::FxHashMap<String, BlobId>,
-}
-
-impl CommitFiles {
-    /// The text of the file at `rel` in the commit.
-    pub fn read(&self, rel: &str) -> std::io::Result<Vec<u8>> {
-        match self.blobs.get(rel) {
-            Some(&blob) => self.repository.read(blob),
-            None => Err(std::io::Error::new(
-                std::io::ErrorKind::NotFound,
-                format!("{rel} is not in commit {}", self.commit.short),
-            )),
-        }
-    }
-}
-
 impl Commit {
     /// `rev (short hash)`, or the short hash when that is what `rev` is.
     pub fn label(&self, rev: &str) -> String {
@@ -187,14 +165,34 @@ impl Commit {
 }
 
 fn resolve(repo: &gix::Repository, rev: &str) -> Result<gix::ObjectId> {
-    let id = repo
-        .rev_parse_single(rev)
-        .map_err(|e| anyhow!("`{rev}`: not a revision of this repository ({e})"))?;
+    if repo.head_id().is_err() {
+        bail!("`{rev}`: the repository has no commits yet");
+    }
+    let id = repo.rev_parse_single(rev).map_err(|_| {
+        let names = ref_names(repo);
+        anyhow!(
+            "`{rev}`: not a revision of this repository{}",
+            crate::suggest::did_you_mean(rev, names.iter().map(String::as_str))
+        )
+    })?;
     let commit = id
         .object()?
         .peel_to_commit()
         .map_err(|_| anyhow!("`{rev}`: not a commit"))?;
     Ok(commit.id)
+}
+
+/// Branch, remote branch and tag names, short (`main`, `origin/main`, `v1.0`).
+fn ref_names(repo: &gix::Repository) -> Vec<String> {
+    let Ok(platform) = repo.references() else {
+        return Vec::new();
+    };
+    let Ok(all) = platform.all() else {
+        return Vec::new();
+    };
+    all.filter_map(Result::ok)
+        .map(|r| r.name().shorten().to_string())
+        .collect()
 }
 
 fn describe(repo: &gix::Repository, id: gix::ObjectId) -> Result<Commit> {

@@ -146,8 +146,9 @@ pub struct Project {
     /// Where the cache lives and what its contents are (set by `load` when the cache is
     /// used): what may be derived from the project and kept beside the snapshot.
     pub cache: Option<CacheState>,
-    /// Set when the project was read from a commit rather than the working tree.
-    pub commit_files: Option<Arc<crate::git::CommitFiles>>,
+    /// Read from a commit rather than the working tree: the blob each file's content
+    /// came from, by root-relative path.
+    pub blobs: Option<FxHashMap<String, crate::git::BlobId>>,
 }
 
 /// The cache directory, and a fingerprint of everything indexed: the layout and each
@@ -194,18 +195,6 @@ pub struct Known {
 pub type Binders = Vec<(u64, ModuleId)>;
 
 impl Project {
-    /// The bytes of the file at root-relative `rel` where the project read it: the
-    /// working tree, git's index with `--staged`, or a commit's blob.
-    pub fn read_file(&self, rel: &str) -> std::io::Result<Vec<u8>> {
-        if let Some(commit) = &self.commit_files {
-            return commit.read(rel);
-        }
-        match self.files.iter().find(|f| f.rel == rel) {
-            Some(file) => std::fs::read(&file.path),
-            None => std::fs::read(self.root.join(rel)),
-        }
-    }
-
     /// An empty project over `files`, before any module or site is indexed.
     pub fn new(
         root: PathBuf,
@@ -233,7 +222,7 @@ impl Project {
             binders: OnceLock::new(),
             name_ranks: OnceLock::new(),
             cache: None,
-            commit_files: None,
+            blobs: None,
         }
     }
 

@@ -120,14 +120,14 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
         head: Some(head),
     } = &cli.command
     {
-        let repository = std::sync::Arc::new(git::Repository::open(&root)?);
+        let repository = git::Repository::open(&root)?;
         let mut summaries = load::revision::BlobSummaries::default();
         let mut side = |rev: &str| -> Result<commands::diff::Side> {
             let commit = repository.commit(rev)?;
             let project =
                 load::revision::read(root.clone(), &config, &repository, &commit, &mut summaries)?;
             let side = commands::diff::Side::of(&project, &config, commit.label(rev))?;
-            summaries.keep(project);
+            summaries.keep(&project);
             Ok(side)
         };
         let (before, after) = (side(base)?, side(head)?);

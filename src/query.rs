@@ -126,6 +126,19 @@ pub fn duplicate_definitions<'p>(
         let dunder = bound.starts_with("__") && bound.ends_with("__");
         !dunder && wanted(bound)
     };
+    // A true definition of `bound` in `id` is one of `id`'s own definition bindings; a
+    // duplicate needs another module with one. Only such pairs are worth resolving.
+    let may_duplicate = |id: ModuleId, bound: &str| {
+        let (mut own, mut other) = (false, false);
+        for binder in project.binders(bound) {
+            own |= binder == id;
+            other |= binder != id;
+            if own && other {
+                return true;
+            }
+        }
+        false
+    };
     match among {
         None => {
             for id in 0..project.modules.len() as ModuleId {
@@ -133,7 +146,7 @@ pub fn duplicate_definitions<'p>(
                     project
                         .names(id)
                         .keys()
-                        .filter(|n| wanted_name(n))
+                        .filter(|n| wanted_name(n) && may_duplicate(id, n))
                         .map(|n| (id, &**n)),
                 );
             }
@@ -141,7 +154,12 @@ pub fn duplicate_definitions<'p>(
         Some(modules) => {
             for &id in modules {
                 for bound in project.names(id).keys().filter(|n| wanted_name(n)) {
-                    pairs.extend(project.binders(bound).map(|m| (m, &**bound)));
+                    pairs.extend(
+                        project
+                            .binders(bound)
+                            .filter(|&m| may_duplicate(m, bound))
+                            .map(|m| (m, &**bound)),
+                    );
                 }
             }
         }

@@ -1,7 +1,8 @@
 //! "Did you mean …?": the known word nearest to a typo.
 
 /// The candidate closest to `word` when it is close enough to be the intended one: the
-/// same word in another case, or within a third of its length in edits.
+/// same word in another case, or within a third of its length in edits (a swap of two
+/// neighbouring letters is one).
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let lower = word.to_lowercase();
     let limit = (word.chars().count() / 3).max(1);
@@ -13,7 +14,7 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         let distance = if candidate.to_lowercase() == lower {
             0
         } else {
-            strsim::levenshtein(word, candidate)
+            strsim::osa_distance(word, candidate)
         };
         if distance <= limit && best.is_none_or(|(d, c)| (distance, candidate) < (d, c)) {
             best = Some((distance, candidate));

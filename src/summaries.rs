@@ -1,6 +1,6 @@
 //! Every file's summary: parsed in this run, or decoded from the cache on first use.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
@@ -12,26 +12,36 @@ pub trait SummarySource: Send + Sync {
     fn load(&self, file: usize) -> FileSummary;
 }
 
+/// Each summary is shared (`Arc`): a project read from one commit lends the next commit
+/// the summaries of the files they have in common.
 pub struct Summaries {
-    cells: Vec<OnceLock<FileSummary>>,
+    cells: Vec<OnceLock<Arc<FileSummary>>>,
     source: Option<Box<dyn SummarySource>>,
 }
 
 impl Summaries {
     pub fn parsed(summaries: Vec<FileSummary>) -> Self {
         Summaries {
+            cells: summaries
+                .into_iter()
+                .map(|summary| OnceLock::from(Arc::new(summary)))
+                .collect(),
+            source: None,
+        }
+    }
+
+    /// Summaries shared with other projects (a commit's files read before).
+    pub fn shared(summaries: Vec<Arc<FileSummary>>) -> Self {
+        Summaries {
             cells: summaries.into_iter().map(OnceLock::from).collect(),
             source: None,
         }
     }
 
-    /// Every summary, decoding those not yet loaded.
-    pub fn into_vec(self) -> Vec<FileSummary> {
-        self.load_all();
-        self.cells
-            .into_iter()
-            .map(|cell| cell.into_inner().unwrap_or_default())
-            .collect()
+    /// File `file`'s summary, to share.
+    pub fn share(&self, file: usize) -> Arc<FileSummary> {
+        self.get(file);
+        self.cells[file].get().expect("loaded above").clone()
     }
 
     /// `known` summaries (files parsed in this run) and the rest from `source`.
@@ -40,9 +50,9 @@ impl Summaries {
         known: Vec<(usize, FileSummary)>,
         source: Box<dyn SummarySource>,
     ) -> Self {
-        let cells: Vec<OnceLock<FileSummary>> = (0..len).map(|_| OnceLock::new()).collect();
+        let cells: Vec<OnceLock<Arc<FileSummary>>> = (0..len).map(|_| OnceLock::new()).collect();
         for (file, summary) in known {
-            let _ = cells[file].set(summary);
+            let _ = cells[file].set(Arc::new(summary));
         }
         Summaries {
             cells,
@@ -53,10 +63,12 @@ impl Summaries {
     pub fn get(&self, file: usize) -> &FileSummary {
         // Parsed summaries are all set: only cached ones are ever loaded here.
         self.cells[file].get_or_init(|| {
-            self.source
-                .as_ref()
-                .map(|source| source.load(file))
-                .unwrap_or_default()
+            Arc::new(
+                self.source
+                    .as_ref()
+                    .map(|source| source.load(file))
+                    .unwrap_or_default(),
+            )
         })
     }
 

@@ -403,5 +403,60 @@ pub struct FileSummary {
     pub deprecated_names: Vec<String>,
     /// Message of a module-level `warnings.warn(..., DeprecationWarning)`.
     pub deprecated: Option<String>,
+    /// `# ssot-graph: ignore[...]` comments, by line.
+    pub suppressions: Vec<Suppression>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// An inline suppression: `# ssot-graph: ignore[ID, ...]`, or a bare
+/// `# ssot-graph: ignore` (every rule) on the line a finding points at.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suppression {
+    pub line: u32,
+    /// The rule ids named; empty for a bare marker.
+    pub rules: Vec<String>,
+}
+
+pub const SUPPRESSION_MARKER: &str = "ssot-graph: ignore";
+
+impl Suppression {
+    /// Every suppression in `source`, line by line (a marker after a `#`).
+    pub fn find_all(source: &str) -> Vec<Suppression> {
+        if !source.contains(SUPPRESSION_MARKER) {
+            return Vec::new();
+        }
+        source
+            .lines()
+            .enumerate()
+            .filter_map(|(number, text)| {
+                Suppression::in_line(text).map(|rules| Suppression {
+                    line: number as u32 + 1,
+                    rules,
+                })
+            })
+            .collect()
+    }
+
+    /// The rule ids a suppression on `line` names: `None` without one, an empty list
+    /// for a bare marker.
+    pub fn in_line(line: &str) -> Option<Vec<String>> {
+        let comment = &line[line.find('#')?..];
+        let rest = &comment[comment.find(SUPPRESSION_MARKER)? + SUPPRESSION_MARKER.len()..];
+        Some(match rest.strip_prefix('[') {
+            None => Vec::new(),
+            Some(list) => list
+                .split(']')
+                .next()
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|id| !id.is_empty())
+                .map(str::to_string)
+                .collect(),
+        })
+    }
+
+    pub fn covers(&self, rule: &str) -> bool {
+        self.rules.is_empty() || self.rules.iter().any(|r| r == rule)
+    }
 }

@@ -13,7 +13,7 @@ use crate::cli::Format;
 use crate::commands::finding_formats;
 use crate::commands::{Paint, count};
 use crate::config::{AutoSeverity, Config};
-use crate::discover::{self, SourceFile};
+use crate::discover;
 use crate::files::{self, Strictness};
 use crate::index::Project;
 use crate::rules::evaluate::{Evaluator, Finding};
@@ -215,16 +215,14 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
     sort(&mut findings);
     let mut known: Vec<&str> = rules.iter().map(|(id, _, _)| id.as_str()).collect();
     known.extend([DEPRECATED_AUTO, BROKEN_IMPORT, STALE_STRING_TARGET]);
-    let in_scope: Vec<&SourceFile> = project
-        .files
-        .iter()
-        .filter(|f| {
+    let in_scope: Vec<usize> = (0..project.files.len())
+        .filter(|&f| {
             scope
                 .as_ref()
-                .is_none_or(|(touched, _)| touched.contains(&f.rel))
+                .is_none_or(|(touched, _)| touched.contains(&project.files[f].rel))
         })
         .collect();
-    for warning in suppress::unknown_ids(&in_scope, &known) {
+    for warning in suppress::unknown_ids(project, &in_scope, &known) {
         eprintln!("warning: {warning}");
     }
     let suppressed = suppress::apply(project, &mut findings);

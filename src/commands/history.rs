@@ -4,7 +4,6 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::sync::Arc;
 
 use anyhow::Result;
 use rayon::prelude::*;
@@ -82,7 +81,7 @@ pub fn compute(
     sampling: Sampling,
     verbose: bool,
 ) -> Result<History> {
-    let repository = Arc::new(Repository::open(root)?);
+    let repository = Repository::open(root)?;
     let commits = repository.history(range)?;
     let total = commits.len();
     let mut sampled: Vec<Commit> = commits
@@ -99,71 +98,72 @@ pub fn compute(
     }
     let mut summaries = BlobSummaries::default();
     let mut points = Vec::with_capacity(sampled.len());
-    // Commits are read one after another (each parses what the one before did not
-    // have, on every core), then measured side by side, a commit per core.
-    let side_by_side = rayon::current_num_threads().max(1);
-    let mut sampled = sampled.into_iter().peekable();
-    while sampled.peek().is_some() {
-        let started = std::time::Instant::now();
-        let mut projects = Vec::with_capacity(side_by_side);
-        let mut parsed = Vec::with_capacity(side_by_side);
-        while projects.len() < side_by_side {
-            let Some(commit) = sampled.next() else {
-                break;
-            };
-            if let Some((_, before)) = projects.last() {
-                summaries.keep_copy(before);
+    // A batch of commits (one per core) is measured side by side while the next batch is
+    // read, commit after commit, each parsing only what the one before did not have.
+    let batch = rayon::current_num_threads().max(1);
+    let mut sampled = sampled.into_iter();
+    let read = |sampled: &mut std::vec::IntoIter<Commit>,
+                summaries: &mut BlobSummaries|
+     -> Result<Vec<Read>> {
+        let mut projects: Vec<Read> = Vec::with_capacity(batch);
+        for commit in sampled.by_ref().take(batch) {
+            if let Some(before) = projects.last() {
+                summaries.keep(&before.project);
             }
-            let project = revision::read(
-                root.to_path_buf(),
-                config,
-                &repository,
-                &commit,
-                &mut summaries,
-            )?;
-            parsed.push(summaries.parsed);
-            projects.push((commit, project));
+            let project =
+                revision::read(root.to_path_buf(), config, &repository, &commit, summaries)?;
+            projects.push(Read {
+                commit,
+                project,
+                parsed: summaries.parsed,
+            });
         }
-        let measured: Vec<(Option<Figures>, Option<String>)> = projects
-            .par_iter()
-            .map(|(commit, project)| {
-                match report::compute(project, config, report::Depth::Figures) {
-                    Ok(report) => (Some(figures(&report, project.files.len())), None),
-                    Err(error) => {
-                        eprintln!("warning: {}: {error:#}", commit.short);
-                        (None, Some(format!("{error:#}")))
-                    }
-                }
-            })
-            .collect();
+        Ok(projects)
+    };
+    let mut current = read(&mut sampled, &mut summaries)?;
+    while !current.is_empty() {
+        let started = std::time::Instant::now();
+        if let Some(last) = current.last() {
+            summaries.keep(&last.project);
+        }
+        let (measured, next) = rayon::join(
+            || {
+                current
+                    .par_iter()
+                    .map(|read| measure(read, config))
+                    .collect::<Vec<_>>()
+            },
+            || read(&mut sampled, &mut summaries),
+        );
         if verbose {
-            for ((commit, project), parsed) in projects.iter().zip(&parsed) {
-                let phases: Vec<String> = project
+            for read in &current {
+                let phases: Vec<String> = read
+                    .project
                     .timings
                     .iter()
                     .map(|(phase, time)| format!("{phase} {:.0}", time.as_secs_f64() * 1000.0))
                     .collect();
                 eprintln!(
-                    "{}: {parsed} files parsed ({} ms)",
-                    commit.short,
+                    "{}: {} files parsed ({} ms)",
+                    read.commit.short,
+                    read.parsed,
                     phases.join(", ")
                 );
             }
             eprintln!(
-                "{} commits measured in {:.1} ms",
-                projects.len(),
+                "{} commits measured (and the next read) in {:.1} ms",
+                current.len(),
                 started.elapsed().as_secs_f64() * 1000.0
             );
         }
-        let mut projects = projects.into_iter();
-        for ((commit, project), (figures, error)) in projects.by_ref().zip(measured) {
+        for (read, (figures, error)) in current.into_iter().zip(measured) {
             points.push(Point {
-                commit,
+                commit: read.commit,
                 error,
                 figures,
             });
-            summaries.keep(project);
         }
+        current = next?;
     }
     Ok(History {
         schema: "ssot-graph/history/v1",
@@ -171,6 +171,24 @@ pub fn compute(
         commits: total,
         points,
     })
+}
+
+/// A commit read from the object store, waiting to be measured.
+struct Read {
+    commit: Commit,
+    project: crate::index::Project,
+    /// Files its reading parsed (the rest were known from the commit before).
+    parsed: usize,
+}
+
+fn measure(read: &Read, config: &Config) -> (Option<Figures>, Option<String>) {
+    match report::compute(&read.project, config, report::Depth::Figures) {
+        Ok(report) => (Some(figures(&report, read.project.files.len())), None),
+        Err(error) => {
+            eprintln!("warning: {}: {error:#}", read.commit.short);
+            (None, Some(format!("{error:#}")))
+        }
+    }
 }
 
 fn figures(report: &Report, files: usize) -> Figures {

@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap;
 use super::layout::Layout;
 use crate::config::Config;
 use crate::environment::Environment;
-use crate::git::{BlobId, Commit, CommitFiles, Repository};
+use crate::git::{BlobId, Commit, Repository};
 use crate::index::Project;
 use crate::summaries::Summaries;
 use crate::summary::FileSummary;
@@ -21,17 +21,17 @@ use crate::summary::FileSummary;
 /// content differs. A stub parses differently from a module with the same bytes.
 #[derive(Default)]
 pub struct BlobSummaries {
-    by_blob: FxHashMap<(BlobId, bool), FileSummary>,
+    by_blob: FxHashMap<(BlobId, bool), Arc<FileSummary>>,
     /// Files parsed for the last commit read (the rest were known).
     pub parsed: usize,
 }
 
-/// The project at `commit`; `summaries` gives what earlier commits parsed. Give the
-/// project back through `BlobSummaries::keep` to carry its summaries to the next commit.
+/// The project at `commit`; `summaries` gives what earlier commits parsed. Show it the
+/// project through `BlobSummaries::keep` to carry its summaries to the next commit.
 pub fn read(
     root: PathBuf,
     config: &Config,
-    repository: &Arc<Repository>,
+    repository: &Repository,
     commit: &Commit,
     summaries: &mut BlobSummaries,
 ) -> Result<Project> {
@@ -71,24 +71,18 @@ pub fn read(
             .collect()
     };
     summaries.parsed = missing.len();
-    summaries.by_blob.extend(missing.into_iter().zip(parsed));
-    // Moved out on a blob's last use, cloned before (many `__init__.py` are one blob).
-    let mut uses: FxHashMap<(BlobId, bool), usize> = FxHashMap::default();
-    for key in &keys {
-        *uses.entry(*key).or_default() += 1;
-    }
-    let mut ordered = Vec::with_capacity(keys.len());
-    for (key, file) in keys.iter().zip(&walk.files) {
-        let left = uses.get_mut(key).expect("counted above");
-        *left -= 1;
-        ordered.push(if file.compiled {
-            FileSummary::default()
-        } else if *left == 0 {
-            summaries.by_blob.remove(key).expect("parsed or kept")
-        } else {
-            summaries.by_blob[key].clone()
-        });
-    }
+    summaries
+        .by_blob
+        .extend(missing.into_iter().zip(parsed.into_iter().map(Arc::new)));
+    let compiled = Arc::new(FileSummary::default());
+    let ordered: Vec<Arc<FileSummary>> = keys
+        .iter()
+        .zip(&walk.files)
+        .map(|(key, file)| match file.compiled {
+            true => compiled.clone(),
+            false => summaries.by_blob[key].clone(),
+        })
+        .collect();
     summaries.by_blob.clear();
     let parsing = started.elapsed();
 
@@ -96,24 +90,20 @@ pub fn read(
         layout.root.clone(),
         layout.source_roots.clone(),
         walk.files,
-        Summaries::parsed(ordered),
+        Summaries::shared(ordered),
         walk.diagnostics,
     );
     project
         .timings
         .splice(0..0, [("discover", discovered), ("parse", parsing)]);
     project.environment = Environment::detect(&layout.root, layout.target.python_version);
-    project.commit_files = Some(Arc::new(CommitFiles {
-        repository: repository.clone(),
-        commit: commit.clone(),
-        blobs,
-    }));
+    project.blobs = Some(blobs);
     Ok(project)
 }
 
 /// The project at the commit `rev` names, and that commit.
 pub fn at(root: PathBuf, config: &Config, rev: &str) -> Result<(Project, Commit)> {
-    let repository = Arc::new(Repository::open(&root)?);
+    let repository = Repository::open(&root)?;
     let commit = repository.commit(rev)?;
     let project = read(
         root,
@@ -126,30 +116,17 @@ pub fn at(root: PathBuf, config: &Config, rev: &str) -> Result<(Project, Commit)
 }
 
 impl BlobSummaries {
-    /// Copies the summaries of `project` (read by `read`) for the next commit, leaving
-    /// the project whole: for a commit read while this one is still in use.
-    pub fn keep_copy(&mut self, project: &Project) {
-        let Some(commit) = &project.commit_files else {
+    /// Keeps the summaries of `project` (read by `read`) for the next commit read: they
+    /// are shared, not copied, so the project stays whole.
+    pub fn keep(&mut self, project: &Project) {
+        let Some(blobs) = &project.blobs else {
             return;
         };
         for (file, source) in project.files.iter().enumerate() {
-            if let Some(&blob) = commit.blobs.get(&source.rel) {
+            if let Some(&blob) = blobs.get(&source.rel) {
                 self.by_blob
                     .entry((blob, source.is_stub))
-                    .or_insert_with(|| project.summaries.get(file).clone());
-            }
-        }
-    }
-
-    /// Keeps the summaries of `project` (read by `read`) for the next commit.
-    pub fn keep(&mut self, project: Project) {
-        let Some(commit) = project.commit_files.clone() else {
-            return;
-        };
-        let files = project.files;
-        for (file, summary) in files.iter().zip(project.summaries.into_vec()) {
-            if let Some(&blob) = commit.blobs.get(&file.rel) {
-                self.by_blob.insert((blob, file.is_stub), summary);
+                    .or_insert_with(|| project.summaries.share(file));
             }
         }
     }

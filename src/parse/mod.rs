@@ -257,6 +257,7 @@ pub fn summarize(source: &str, is_stub: bool, target: &Target) -> FileSummary {
     };
     walker.visit_body(&parsed.syntax().body, Scope::module());
     uses::collect(source, &parsed.syntax().body, &lines, &mut walker.summary);
+    walker.summary.suppressions = crate::summary::Suppression::find_all(source);
     if let Some(first) = parsed.errors().first() {
         let more = parsed.errors().len() - 1;
         let suffix = if more > 0 {

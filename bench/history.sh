@@ -27,6 +27,24 @@ for _ in $(seq "$runs"); do
   history+=("$(timed report --history --format json)")
   report+=("$(timed --no-cache report --format json)")
 done
+# The newest point must be what `report` says of the same files in the working tree.
+"$bin" --root "$repo" report --history --max-count 1 --format json > /tmp/history-newest.json 2>/dev/null
+"$bin" --root "$repo" --no-cache report --format json > /tmp/history-report.json 2>/dev/null
+python3 - <<'PY'
+import json
+point = json.load(open("/tmp/history-newest.json"))["points"][-1]["figures"]
+report = json.load(open("/tmp/history-report.json"))
+same = (
+    point["score"] == report["score"]
+    and [(s["symbol"], s["canonical_sites"], s["sites"]) for s in point["symbols"]]
+    == [(p["symbol"], p["canonical_sites"], p["sites"]) for p in report["canonical"]]
+    and point["deprecated_references"] == sum(d["references"] for d in report["deprecated"])
+    and point["duplicates"] == report["duplicates"]["names"]
+)
+print("newest point equals report of the working tree:", "yes" if same else "NO")
+if not same:
+    raise SystemExit(1)
+PY
 files=$(git -C "$repo" ls-files '*.py' | wc -l)
 printf "%s commits, %s Python files at the newest\n" "$(git -C "$repo" rev-list --count HEAD)" "$files"
 printf "%-28s %9s %9s\n" "" "time (s)" "peak MB"

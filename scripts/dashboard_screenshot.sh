@@ -16,10 +16,11 @@ cat > "$work/repo/.github/CODEOWNERS" <<'OWNERS'
 /netra_backend/app/agents/ @agents-team
 /netra_backend/app/routes/ @api-team
 OWNERS
-# The working tree back at commit 4 with the new agent left in: work remains for owners.
-"$bin" --root "$work/repo" report --history --format html -o "$here/docs/dashboard.html"
+# The seed fixture as it is (the first commit) with the trend of its whole migration.
+git -C "$work/repo" checkout -q HEAD~4
+"$bin" --root "$work/repo" report --history main --format html -o "$here/docs/dashboard.html"
 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \
-    --user-data-dir="$work/profile" --hide-scrollbars --window-size=1280,1700 \
+    --user-data-dir="$work/profile" --hide-scrollbars --window-size=1280,2300 \
     --screenshot="$here/docs/dashboard.png" "file://$here/docs/dashboard.html" 2>/dev/null
 echo "wrote docs/dashboard.html and docs/dashboard.png"

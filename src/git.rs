@@ -170,8 +170,13 @@ fn resolve(repo: &gix::Repository, rev: &str) -> Result<gix::ObjectId> {
     }
     let id = repo.rev_parse_single(rev).map_err(|_| {
         let names = ref_names(repo);
+        let shallow = if repo.is_shallow().unwrap_or(false) {
+            " (this clone is shallow: `git fetch --unshallow` brings the rest of the history)"
+        } else {
+            ""
+        };
         anyhow!(
-            "`{rev}`: not a revision of this repository{}",
+            "`{rev}`: not a revision of this repository{}{shallow}",
             crate::suggest::did_you_mean(rev, names.iter().map(String::as_str))
         )
     })?;

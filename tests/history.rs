@@ -241,3 +241,27 @@ fn the_dashboard_leads_with_the_score_and_its_trend_over_the_commits() {
     }
     assert!(html.contains("5 commits sampled of 5 in HEAD"));
 }
+
+#[test]
+fn a_shallow_clone_has_the_history_it_holds_and_says_why_older_commits_are_missing() {
+    let repo = migration();
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", repo.path().display());
+    let status = std::process::Command::new("git")
+        .args(["clone", "-q", "--depth", "2", &url])
+        .arg(clone.path().join("shallow"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // The rules are committed: the clone has them.
+    let root = clone.path().join("shallow");
+    let history = json(&root, &["report", "--history"]);
+    assert_eq!(history["commits"], 2);
+    let old = run(&root, &["diff", "HEAD~3"]);
+    assert_eq!(old.code, 2);
+    assert!(
+        old.stderr.contains("this clone is shallow"),
+        "{}",
+        old.stderr
+    );
+}

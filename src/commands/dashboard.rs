@@ -7,7 +7,8 @@ use std::fmt::Write as _;
 
 use crate::commands::count;
 use crate::commands::history::History;
-use crate::commands::report::{Report, escape};
+use crate::commands::report::{self, Report};
+use crate::commands::table::escape;
 
 const COLORS: [&str; 6] = [
     "#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#c62828",
@@ -39,8 +40,7 @@ pub fn html(report: &Report, trend: Option<&History>) -> String {
         let _ = write!(
             body,
             "<section class=\"symbol\"><h3><code>{}</code> <span class=\"rule\">{}</span></h3>\
-             {}<p>{} in {}; {} still on a non-canonical path</p>\
-             <table><tr><th>module path</th><th>sites</th><th>files</th></tr>",
+             {}<p>{} in {}; {} still on a non-canonical path</p>{}",
             escape(&p.symbol),
             escape(&p.rule),
             bar(
@@ -56,22 +56,8 @@ pub fn html(report: &Report, trend: Option<&History>) -> String {
             count(p.references, "reference"),
             count(p.reference_files, "file"),
             p.off_canonical_references,
+            report::paths_table(p).html(),
         );
-        for path in &p.paths {
-            let class = if path.module == p.canonical {
-                " class=\"canonical\""
-            } else {
-                ""
-            };
-            let _ = write!(
-                body,
-                "<tr{class}><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
-                escape(&path.module),
-                path.sites,
-                path.files
-            );
-        }
-        body.push_str("</table>");
         if let Some((_, svg)) = report
             .drawings
             .iter()
@@ -86,61 +72,24 @@ pub fn html(report: &Report, trend: Option<&History>) -> String {
     if !report.files_to_migrate.is_empty() {
         body.push_str(
             "<h2>Files with most remaining references</h2><p>Imports on a non-canonical path \
-             or through a deprecated layer, and the uses that follow them.</p>\
-             <table><tr><th>file</th><th>references</th></tr>",
+             or through a deprecated layer, and the uses that follow them.</p>",
         );
-        for file in &report.files_to_migrate {
-            let _ = write!(
-                body,
-                "<tr><td><code>{}</code></td><td>{}</td></tr>",
-                escape(&file.path),
-                file.references
-            );
-        }
-        body.push_str("</table>");
+        body.push_str(&report::files_table(&report.files_to_migrate).html());
     }
     if let Some(work) = &report.owners {
-        let most = work.owners.first().map_or(1, |o| o.references.max(1));
         let _ = write!(
             body,
-            "<h2>Remaining work by owner</h2><p>From <code>{}</code>.</p>\
-             <table><tr><th>owner</th><th>references</th><th>files</th><th></th></tr>",
-            escape(&work.file)
+            "<h2>Remaining work by owner</h2><p>From <code>{}</code>.</p>{}",
+            escape(&work.file),
+            report::owners_table(work).html()
         );
-        for owner in &work.owners {
-            let width = owner.references as f64 * 100.0 / most as f64;
-            let _ = write!(
-                body,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"spark\"><div style=\"width:{width:.1}%\"></div></td></tr>",
-                escape(&owner.owner),
-                owner.references,
-                owner.files
-            );
-        }
-        body.push_str("</table>");
     }
 
     body.push_str("<h2>Deprecated layers</h2>");
     if report.deprecated.is_empty() {
         body.push_str("<p>No <code>deprecated</code> rules.</p>");
     } else {
-        body.push_str(
-            "<table><tr><th>rule</th><th>target</th><th>direct imports</th>\
-             <th>through re-exports</th><th>references</th><th>files</th></tr>",
-        );
-        for d in &report.deprecated {
-            let _ = write!(
-                body,
-                "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                escape(&d.rule),
-                escape(&d.target),
-                d.direct,
-                d.through_reexport,
-                d.references,
-                d.files
-            );
-        }
-        body.push_str("</table>");
+        body.push_str(&report::deprecated_table(&report.deprecated).html());
     }
 
     let d = &report.duplicates;
@@ -151,17 +100,7 @@ pub fn html(report: &Report, trend: Option<&History>) -> String {
         count(d.definitions, "definition")
     );
     if !d.top.is_empty() {
-        body.push_str("<table><tr><th>name</th><th>import sites</th><th>definitions</th></tr>");
-        for dup in &d.top {
-            let _ = write!(
-                body,
-                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
-                escape(&dup.name),
-                dup.sites,
-                escape(&dup.definitions.join(", "))
-            );
-        }
-        body.push_str("</table>");
+        body.push_str(&report::duplicates_table(d).html());
     }
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>SSOT report</title><style>{STYLE}</style></head><body>{body}</body></html>\n"

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::baseline::{Baseline, Entry};
 use crate::commands::report::{self, Report};
-use crate::commands::{count, cycles};
+use crate::commands::{count, cycles, table};
 use crate::config::Config;
 use crate::graph::EdgeFilter;
 use crate::index::Project;
@@ -291,8 +291,8 @@ pub fn write(out: &mut dyn Write, diff: &Diff, markdown: bool) -> std::io::Resul
         writeln!(
             out,
             "## Architecture diff: {} {arrow} {}\n\n**SSOT compliance {:.1}% {arrow} {:.1}%**",
-            report::code(&diff.base),
-            report::code(&diff.head),
+            table::code(&diff.base),
+            table::code(&diff.head),
             diff.score.before,
             diff.score.after
         )?;
@@ -348,7 +348,7 @@ pub fn write(out: &mut dyn Write, diff: &Diff, markdown: bool) -> std::io::Resul
     };
     let code = |s: &str| {
         if markdown {
-            report::code(s)
+            table::code(s)
         } else {
             s.to_string()
         }
@@ -441,7 +441,7 @@ pub fn write(out: &mut dyn Write, diff: &Diff, markdown: bool) -> std::io::Resul
                 writeln!(
                     out,
                     "| {} | {} | {} |",
-                    report::text(owner),
+                    table::text(owner),
                     change.added,
                     change.fixed
                 )?;

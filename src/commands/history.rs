@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::commands::report::{self, Report, Score};
+use crate::commands::table;
 use crate::config::Config;
 use crate::git::{Commit, Repository};
 use crate::load::revision::{self, BlobSummaries};
@@ -226,7 +227,7 @@ pub fn markdown(out: &mut dyn Write, history: &History) -> std::io::Result<()> {
         });
     write!(out, "| date | commit | score | governed sites |")?;
     for symbol in &symbols {
-        write!(out, " {} |", report::code(symbol))?;
+        write!(out, " {} |", table::code(symbol))?;
     }
     writeln!(out, " deprecated references | duplicates | subject |")?;
     write!(out, "| --- | --- | ---: | ---: |")?;
@@ -260,7 +261,7 @@ pub fn markdown(out: &mut dyn Write, history: &History) -> std::io::Result<()> {
                 write!(out, " | |")?;
             }
         }
-        writeln!(out, " {} |", report::text(&c.subject))?;
+        writeln!(out, " {} |", table::text(&c.subject))?;
     }
     let errors: Vec<&Point> = history
         .points
@@ -274,7 +275,7 @@ pub fn markdown(out: &mut dyn Write, history: &History) -> std::io::Result<()> {
                 out,
                 "- `{}`: {}",
                 point.commit.short,
-                report::text(point.error.as_deref().unwrap_or_default())
+                table::text(point.error.as_deref().unwrap_or_default())
             )?;
         }
     }

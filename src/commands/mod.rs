@@ -17,6 +17,7 @@ pub mod refs;
 pub mod relocate;
 pub mod report;
 pub mod stats;
+pub mod table;
 pub mod why;
 
 use std::io::Write;

@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::cli::Format;
 use crate::commands::check::{Only, unsuppressed};
 use crate::commands::count;
+use crate::commands::table::{Cell, Row, Table, code, escape, text};
 use crate::config::Config;
 use crate::draw;
 use crate::graph::EdgeFilter;
@@ -378,12 +379,6 @@ fn duplicates(project: &Project, resolver: &mut Resolver) -> Duplicates {
     }
 }
 
-pub(crate) fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 pub fn write(
     out: &mut dyn Write,
     format: Format,
@@ -416,7 +411,7 @@ fn markdown(report: &Report) -> String {
     }
     for p in &report.canonical {
         md.push_str(&format!(
-            "### {} ({})\n\ncanonical module {}: {} of {} import sites ({:.1}%); {} in {}, {} still on a non-canonical path\n\n| module path | sites | files |\n| --- | ---: | ---: |\n",
+            "### {} ({})\n\ncanonical module {}: {} of {} import sites ({:.1}%); {} in {}, {} still on a non-canonical path\n\n",
             code(&p.symbol),
             text(&p.rule),
             code(&p.canonical),
@@ -427,62 +422,30 @@ fn markdown(report: &Report) -> String {
             count(p.reference_files, "file"),
             p.off_canonical_references,
         ));
-        for path in &p.paths {
-            let mark = if path.module == p.canonical {
-                " (canonical)"
-            } else {
-                ""
-            };
-            md.push_str(&format!(
-                "| {}{mark} | {} | {} |\n",
-                code(&path.module),
-                path.sites,
-                path.files
-            ));
-        }
+        md.push_str(&paths_table(p).markdown());
         md.push('\n');
     }
     md.push_str("## Deprecated layers\n\n");
     if report.deprecated.is_empty() {
         md.push_str("No `deprecated` rules.\n\n");
     } else {
-        md.push_str("| rule | target | direct imports | through re-exports | references | files |\n| --- | --- | ---: | ---: | ---: | ---: |\n");
-        for d in &report.deprecated {
-            md.push_str(&format!(
-                "| {} | {} | {} | {} | {} | {} |\n",
-                text(&d.rule),
-                code(&d.target),
-                d.direct,
-                d.through_reexport,
-                d.references,
-                d.files
-            ));
-        }
+        md.push_str(&deprecated_table(&report.deprecated).markdown());
         md.push('\n');
     }
     if !report.files_to_migrate.is_empty() {
         md.push_str(
             "## Files to migrate\n\nReferences still on a non-canonical path or a deprecated \
-             layer (imports and the uses that follow them).\n\n| file | references |\n| --- | ---: |\n",
+             layer (imports and the uses that follow them).\n\n",
         );
-        for file in &report.files_to_migrate {
-            md.push_str(&format!("| {} | {} |\n", code(&file.path), file.references));
-        }
+        md.push_str(&files_table(&report.files_to_migrate).markdown());
         md.push('\n');
     }
     if let Some(work) = &report.owners {
         md.push_str(&format!(
-            "## Remaining work by owner\n\nThe references above per owner in {}.\n\n| owner | references | files |\n| --- | ---: | ---: |\n",
+            "## Remaining work by owner\n\nThe references above per owner in {}.\n\n",
             code(&work.file)
         ));
-        for owner in &work.owners {
-            md.push_str(&format!(
-                "| {} | {} | {} |\n",
-                text(&owner.owner),
-                owner.references,
-                owner.files
-            ));
-        }
+        md.push_str(&owners_table(work).markdown());
         md.push('\n');
     }
     let d = &report.duplicates;
@@ -492,60 +455,107 @@ fn markdown(report: &Report) -> String {
         count(d.definitions, "definition")
     ));
     if !d.top.is_empty() {
-        md.push_str("| name | import sites | definitions |\n| --- | ---: | --- |\n");
-        for dup in &d.top {
-            md.push_str(&format!(
-                "| {} | {} | {} |\n",
-                code(&dup.name),
-                dup.sites,
-                dup.definitions
-                    .iter()
-                    .map(|d| code(d))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
+        md.push_str(&duplicates_table(d).markdown());
     }
     md
 }
 
-/// `value` as a Markdown code span that stays one table cell: fenced with more backticks
-/// than it holds in a row, `|` escaped (GitHub reads `\|` as a pipe even in code).
-pub(crate) fn code(value: &str) -> String {
-    let longest = value.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
-    let pad = if value.starts_with('`') || value.ends_with('`') {
-        " "
-    } else {
-        ""
-    };
-    format!("{fence}{pad}{}{pad}{fence}", value.replace('|', "\\|"))
-}
-
-/// `value` as plain Markdown text in a table cell: `|` and the characters that start
-/// markup mid-word escaped (GitHub leaves `_` inside words alone).
-pub(crate) fn text(value: &str) -> String {
-    let mut escaped = String::with_capacity(value.len());
-    for c in value.chars() {
-        if matches!(c, '|' | '`' | '*' | '\\' | '<') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
+pub(crate) fn paths_table(p: &Protected) -> Table {
+    Table {
+        columns: vec![("module path", false), ("sites", true), ("files", true)],
+        rows: p
+            .paths
+            .iter()
+            .map(|path| Row {
+                cells: vec![
+                    Cell::Code(path.module.clone()),
+                    Cell::Count(path.sites),
+                    Cell::Count(path.files),
+                ],
+                mark: (path.module == p.canonical).then_some("canonical"),
+            })
+            .collect(),
     }
-    escaped
 }
 
-#[cfg(test)]
-mod tests {
-    use super::{code, text};
+pub(crate) fn deprecated_table(deprecated: &[DeprecatedUse]) -> Table {
+    Table {
+        columns: vec![
+            ("rule", false),
+            ("target", false),
+            ("direct imports", true),
+            ("through re-exports", true),
+            ("references", true),
+            ("files", true),
+        ],
+        rows: deprecated
+            .iter()
+            .map(|d| {
+                Row::of(vec![
+                    Cell::Text(d.rule.clone()),
+                    Cell::Code(d.target.clone()),
+                    Cell::Count(d.direct),
+                    Cell::Count(d.through_reexport),
+                    Cell::Count(d.references),
+                    Cell::Count(d.files),
+                ])
+            })
+            .collect(),
+    }
+}
 
-    #[test]
-    fn markdown_cells_survive_pipes_and_backticks() {
-        assert_eq!(code("pkg.mod"), "`pkg.mod`");
-        assert_eq!(code("a|b"), "`a\\|b`");
-        assert_eq!(code("x`y"), "``x`y``");
-        assert_eq!(code("`odd`"), "`` `odd` ``");
-        assert_eq!(text("rule|one_two*"), "rule\\|one_two\\*");
-        assert_eq!(text("a`b"), "a\\`b");
+pub(crate) fn files_table(files: &[FileToMigrate]) -> Table {
+    Table {
+        columns: vec![("file", false), ("references", true)],
+        rows: files
+            .iter()
+            .map(|f| Row::of(vec![Cell::Code(f.path.clone()), Cell::Count(f.references)]))
+            .collect(),
+    }
+}
+
+/// With a bar per owner (HTML), as long as the most references any owner has left.
+pub(crate) fn owners_table(work: &OwnersWork) -> Table {
+    let most = work.owners.first().map_or(1, |o| o.references.max(1));
+    Table {
+        columns: vec![
+            ("owner", false),
+            ("references", true),
+            ("files", true),
+            ("", false),
+        ],
+        rows: work
+            .owners
+            .iter()
+            .map(|o| {
+                Row::of(vec![
+                    Cell::Text(o.owner.clone()),
+                    Cell::Count(o.references),
+                    Cell::Count(o.files),
+                    Cell::Bar(o.references as f64 * 100.0 / most as f64),
+                ])
+            })
+            .collect(),
+    }
+}
+
+pub(crate) fn duplicates_table(d: &Duplicates) -> Table {
+    Table {
+        columns: vec![
+            ("name", false),
+            ("import sites", true),
+            ("definitions", false),
+        ],
+        rows: d
+            .top
+            .iter()
+            .map(|dup| {
+                Row::of(vec![
+                    Cell::Code(dup.name.clone()),
+                    Cell::Count(dup.sites),
+                    Cell::Codes(dup.definitions.clone()),
+                ])
+            })
+            .collect(),
     }
 }

@@ -22,9 +22,6 @@ pub struct Commit {
     #[serde(rename = "commit")]
     pub id: String,
     pub short: String,
-    /// Committer time, seconds since the epoch.
-    #[serde(skip)]
-    pub time: i64,
     /// Committer date, `YYYY-MM-DD` in the committer's time zone (as `git log --date=short`).
     pub date: String,
     pub subject: String,
@@ -71,6 +68,9 @@ impl Repository {
     /// following first parents: the line a main branch records.
     pub fn history(&self, range: &str) -> Result<Vec<Commit>> {
         let repo = self.repo.to_thread_local();
+        if range.contains("...") {
+            bail!("`{range}`: a history is a line of commits, `A..B`, not `A...B`");
+        }
         let (hidden, tip) = match range.split_once("..") {
             Some((base, tip)) => (Some(base), if tip.is_empty() { "HEAD" } else { tip }),
             None => (None, range),
@@ -214,7 +214,6 @@ fn describe(repo: &gix::Repository, id: gix::ObjectId) -> Result<Commit> {
     Ok(Commit {
         short: hex[..7].to_string(),
         id: hex,
-        time: time.seconds,
         date: time.format_or_unix(gix::date::time::format::SHORT),
         subject,
     })

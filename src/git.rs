@@ -125,23 +125,19 @@ impl Repository {
         Ok(files)
     }
 
-    /// What `blob` holds.
-    pub fn read(&self, blob: BlobId) -> std::io::Result<Vec<u8>> {
-        read_blob(&self.repo.to_thread_local(), blob)
-    }
-
-    /// `each` of what every one of `blobs` holds, read in parallel.
+    /// `each(index, bytes)` of what every one of `blobs` holds, read in parallel.
     pub fn map_blobs<T: Send>(
         &self,
         blobs: &[BlobId],
-        each: impl Fn(std::io::Result<Vec<u8>>) -> T + Sync,
+        each: impl Fn(usize, std::io::Result<Vec<u8>>) -> T + Sync,
     ) -> Vec<T> {
         use rayon::prelude::*;
         blobs
             .par_iter()
+            .enumerate()
             .map_init(
                 || self.repo.to_thread_local(),
-                |repo, &blob| each(read_blob(repo, blob)),
+                |repo, (index, &blob)| each(index, read_blob(repo, blob)),
             )
             .collect()
     }

@@ -120,20 +120,16 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
         head: Some(head),
     } = &cli.command
     {
-        let repository = git::Repository::open(&root)?;
-        let mut summaries = load::revision::BlobSummaries::default();
+        let mut reader = load::revision::CommitReader::open(root.clone(), &config)?;
         let mut side = |rev: &str| -> Result<commands::diff::Side> {
-            let commit = repository.commit(rev)?;
-            let project =
-                load::revision::read(root.clone(), &config, &repository, &commit, &mut summaries)?;
+            let commit = reader.repository.commit(rev)?;
+            let project = reader.read(&commit)?;
             let side = commands::diff::Side::of(&project, &config, commit.label(rev))?;
-            summaries.keep(&project);
+            reader.keep(&project);
             Ok(side)
         };
         let (before, after) = (side(base)?, side(head)?);
-        let owners = owners::Owners::find(&root)?;
-        let diff = commands::diff::compute(&before, &after, owners.as_ref());
-        commands::diff::emit(out, cli.format, &diff)?;
+        commands::diff::print(out, cli.format, &root, &before, &after)?;
         return Ok(0);
     }
     let staged = match &cli.command {
@@ -428,9 +424,7 @@ fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) 
             let (base_project, commit) = load::revision::at(project.root.clone(), config, base)?;
             let before = commands::diff::Side::of(&base_project, config, commit.label(base))?;
             let after = commands::diff::Side::of(project, config, "working tree".to_string())?;
-            let owners = owners::Owners::find(&project.root)?;
-            let diff = commands::diff::compute(&before, &after, owners.as_ref());
-            commands::diff::emit(out, format, &diff)
+            commands::diff::print(out, format, &project.root, &before, &after)
         }
         Command::Diff { head: Some(_), .. } => {
             unreachable!("read from git before the working tree")

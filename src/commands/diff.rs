@@ -460,15 +460,24 @@ pub fn write(out: &mut dyn Write, diff: &Diff, markdown: bool) -> std::io::Resul
     Ok(())
 }
 
-pub fn emit(out: &mut dyn Write, format: crate::cli::Format, diff: &Diff) -> Result<()> {
+/// The diff of two sides, per owner with the CODEOWNERS of the repository at `root`.
+pub fn print(
+    out: &mut dyn Write,
+    format: crate::cli::Format,
+    root: &std::path::Path,
+    base: &Side,
+    head: &Side,
+) -> Result<()> {
     use crate::cli::Format;
+    let owners = Owners::find(root)?;
+    let diff = compute(base, head, owners.as_ref());
     match format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, diff)?;
+            serde_json::to_writer_pretty(&mut *out, &diff)?;
             writeln!(out)?;
         }
-        Format::Md => write(out, diff, true)?,
-        _ => write(out, diff, false)?,
+        Format::Md => write(out, &diff, true)?,
+        _ => write(out, &diff, false)?,
     }
     Ok(())
 }

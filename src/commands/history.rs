@@ -12,8 +12,8 @@ use serde::Serialize;
 use crate::commands::report::{self, Report, Score};
 use crate::commands::table;
 use crate::config::Config;
-use crate::git::{Commit, Repository};
-use crate::load::revision::{self, BlobSummaries};
+use crate::git::Commit;
+use crate::load::revision::CommitReader;
 
 #[derive(Serialize)]
 pub struct History {
@@ -82,8 +82,8 @@ pub fn compute(
     sampling: Sampling,
     verbose: bool,
 ) -> Result<History> {
-    let repository = Repository::open(root)?;
-    let commits = repository.history(range)?;
+    let mut reader = CommitReader::open(root.to_path_buf(), config)?;
+    let commits = reader.repository.history(range)?;
     let total = commits.len();
     let mut sampled: Vec<Commit> = commits
         .into_iter()
@@ -97,35 +97,33 @@ pub fn compute(
             sampled.len()
         );
     }
-    let mut summaries = BlobSummaries::default();
     let mut points = Vec::with_capacity(sampled.len());
     // A batch of commits (one per core) is measured side by side while the next batch is
     // read, commit after commit, each parsing only what the one before did not have.
     let batch = rayon::current_num_threads().max(1);
     let mut sampled = sampled.into_iter();
     let read = |sampled: &mut std::vec::IntoIter<Commit>,
-                summaries: &mut BlobSummaries|
+                reader: &mut CommitReader|
      -> Result<Vec<Read>> {
         let mut projects: Vec<Read> = Vec::with_capacity(batch);
         for commit in sampled.by_ref().take(batch) {
             if let Some(before) = projects.last() {
-                summaries.keep(&before.project);
+                reader.keep(&before.project);
             }
-            let project =
-                revision::read(root.to_path_buf(), config, &repository, &commit, summaries)?;
+            let project = reader.read(&commit)?;
             projects.push(Read {
                 commit,
                 project,
-                parsed: summaries.parsed,
+                parsed: reader.parsed,
             });
         }
         Ok(projects)
     };
-    let mut current = read(&mut sampled, &mut summaries)?;
+    let mut current = read(&mut sampled, &mut reader)?;
     while !current.is_empty() {
         let started = std::time::Instant::now();
         if let Some(last) = current.last() {
-            summaries.keep(&last.project);
+            reader.keep(&last.project);
         }
         let (measured, next) = rayon::join(
             || {
@@ -134,7 +132,7 @@ pub fn compute(
                     .map(|read| measure(read, config))
                     .collect::<Vec<_>>()
             },
-            || read(&mut sampled, &mut summaries),
+            || read(&mut sampled, &mut reader),
         );
         if verbose {
             for read in &current {

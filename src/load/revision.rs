@@ -17,105 +17,93 @@ use crate::index::Project;
 use crate::summaries::Summaries;
 use crate::summary::FileSummary;
 
-/// Summaries of the blobs the last commit read: the next commit parses only files whose
-/// content differs. A stub parses differently from a module with the same bytes.
-#[derive(Default)]
-pub struct BlobSummaries {
+/// Reads commits of one repository, all by the working tree's layout and environment
+/// (each found once), carrying each commit's summaries to the next: a commit parses
+/// only the files whose content (blob) the one before did not have. A stub parses
+/// differently from a module with the same bytes.
+pub struct CommitReader {
+    pub repository: Repository,
+    layout: Layout,
+    environment: Environment,
     by_blob: FxHashMap<(BlobId, bool), Arc<FileSummary>>,
     /// Files parsed for the last commit read (the rest were known).
     pub parsed: usize,
 }
 
-/// The project at `commit`; `summaries` gives what earlier commits parsed. Show it the
-/// project through `BlobSummaries::keep` to carry its summaries to the next commit.
-pub fn read(
-    root: PathBuf,
-    config: &Config,
-    repository: &Repository,
-    commit: &Commit,
-    summaries: &mut BlobSummaries,
-) -> Result<Project> {
-    let layout = Layout::new(root, config)?;
-    let started = Instant::now();
-    let tree = repository.files(commit)?;
-    let walk = layout.tree_walk(tree.iter().map(|f| f.rel.as_str()));
-    let blobs: FxHashMap<String, BlobId> = tree.into_iter().map(|f| (f.rel, f.blob)).collect();
-    let keys: Vec<(BlobId, bool)> = walk
-        .files
-        .iter()
-        .map(|f| (blobs[&f.rel], f.is_stub))
-        .collect();
-    let discovered = started.elapsed();
-
-    let started = Instant::now();
-    let mut missing: Vec<(BlobId, bool)> = keys
-        .iter()
-        .zip(&walk.files)
-        .filter(|(key, file)| !file.compiled && !summaries.by_blob.contains_key(key))
-        .map(|(key, _)| *key)
-        .collect();
-    missing.sort();
-    missing.dedup();
-    let ids: Vec<BlobId> = missing.iter().map(|(blob, _)| *blob).collect();
-    let target = &layout.target;
-    let parsed = repository.map_blobs(&ids, |bytes| bytes);
-    let parsed: Vec<FileSummary> = {
-        use rayon::prelude::*;
-        parsed
-            .into_par_iter()
-            .zip(missing.par_iter())
-            .map(|(bytes, &(_, is_stub))| match bytes {
-                Ok(bytes) => crate::parse::summarize_bytes(bytes, is_stub, target),
-                Err(error) => super::cold::read_error(error),
-            })
-            .collect()
-    };
-    summaries.parsed = missing.len();
-    summaries
-        .by_blob
-        .extend(missing.into_iter().zip(parsed.into_iter().map(Arc::new)));
-    let compiled = Arc::new(FileSummary::default());
-    let ordered: Vec<Arc<FileSummary>> = keys
-        .iter()
-        .zip(&walk.files)
-        .map(|(key, file)| match file.compiled {
-            true => compiled.clone(),
-            false => summaries.by_blob[key].clone(),
+impl CommitReader {
+    pub fn open(root: PathBuf, config: &Config) -> Result<CommitReader> {
+        let repository = Repository::open(&root)?;
+        let layout = Layout::new(root, config)?;
+        let environment = Environment::detect(&layout.root, layout.target.python_version);
+        Ok(CommitReader {
+            repository,
+            layout,
+            environment,
+            by_blob: FxHashMap::default(),
+            parsed: 0,
         })
-        .collect();
-    summaries.by_blob.clear();
-    let parsing = started.elapsed();
+    }
 
-    let mut project = Project::build(
-        layout.root.clone(),
-        layout.source_roots.clone(),
-        walk.files,
-        Summaries::shared(ordered),
-        walk.diagnostics,
-    );
-    project
-        .timings
-        .splice(0..0, [("discover", discovered), ("parse", parsing)]);
-    project.environment = Environment::detect(&layout.root, layout.target.python_version);
-    project.blobs = Some(blobs);
-    Ok(project)
-}
+    /// The project at `commit`. Show the reader the project through `keep` to carry its
+    /// summaries to the next commit read.
+    pub fn read(&mut self, commit: &Commit) -> Result<Project> {
+        let layout = &self.layout;
+        let started = Instant::now();
+        let tree = self.repository.files(commit)?;
+        let walk = layout.tree_walk(tree.iter().map(|f| f.rel.as_str()));
+        let blobs: FxHashMap<String, BlobId> = tree.into_iter().map(|f| (f.rel, f.blob)).collect();
+        let keys: Vec<(BlobId, bool)> = walk
+            .files
+            .iter()
+            .map(|f| (blobs[&f.rel], f.is_stub))
+            .collect();
+        let discovered = started.elapsed();
 
-/// The project at the commit `rev` names, and that commit.
-pub fn at(root: PathBuf, config: &Config, rev: &str) -> Result<(Project, Commit)> {
-    let repository = Repository::open(&root)?;
-    let commit = repository.commit(rev)?;
-    let project = read(
-        root,
-        config,
-        &repository,
-        &commit,
-        &mut BlobSummaries::default(),
-    )?;
-    Ok((project, commit))
-}
+        let started = Instant::now();
+        let mut missing: Vec<(BlobId, bool)> = keys
+            .iter()
+            .zip(&walk.files)
+            .filter(|(key, file)| !file.compiled && !self.by_blob.contains_key(key))
+            .map(|(key, _)| *key)
+            .collect();
+        missing.sort();
+        missing.dedup();
+        let ids: Vec<BlobId> = missing.iter().map(|(blob, _)| *blob).collect();
+        let target = &layout.target;
+        let parsed = self.repository.map_blobs(&ids, |index, bytes| match bytes {
+            Ok(bytes) => crate::parse::summarize_bytes(bytes, missing[index].1, target),
+            Err(error) => super::cold::read_error(error),
+        });
+        self.parsed = missing.len();
+        self.by_blob
+            .extend(missing.into_iter().zip(parsed.into_iter().map(Arc::new)));
+        let compiled = Arc::new(FileSummary::default());
+        let ordered: Vec<Arc<FileSummary>> = keys
+            .iter()
+            .zip(&walk.files)
+            .map(|(key, file)| match file.compiled {
+                true => compiled.clone(),
+                false => self.by_blob[key].clone(),
+            })
+            .collect();
+        self.by_blob.clear();
+        let parsing = started.elapsed();
 
-impl BlobSummaries {
+        let mut project = Project::build(
+            layout.root.clone(),
+            layout.source_roots.clone(),
+            walk.files,
+            Summaries::shared(ordered),
+            walk.diagnostics,
+        );
+        project
+            .timings
+            .splice(0..0, [("discover", discovered), ("parse", parsing)]);
+        project.environment = self.environment.clone();
+        project.blobs = Some(blobs);
+        Ok(project)
+    }
+
     /// Keeps the summaries of `project` (read by `read`) for the next commit read: they
     /// are shared, not copied, so the project stays whole.
     pub fn keep(&mut self, project: &Project) {
@@ -130,4 +118,12 @@ impl BlobSummaries {
             }
         }
     }
+}
+
+/// The project at the commit `rev` names, and that commit.
+pub fn at(root: PathBuf, config: &Config, rev: &str) -> Result<(Project, Commit)> {
+    let mut reader = CommitReader::open(root, config)?;
+    let commit = reader.repository.commit(rev)?;
+    let project = reader.read(&commit)?;
+    Ok((project, commit))
 }

@@ -299,7 +299,11 @@ pub fn encode(summary: &FileSummary) -> Vec<u8> {
 /// Summaries are mostly names and statement text said many times over: zstd's fastest
 /// level makes the snapshot a quarter of its size and decodes at memory speed.
 fn compress(bytes: &[u8]) -> Vec<u8> {
-    zstd::bulk::compress(bytes, 1).unwrap_or_default()
+    // The buffer zstd allocates is the worst case, about the input's size: a snapshot's
+    // worth of them held until it is written is most of a cold run's memory.
+    let mut compressed = zstd::bulk::compress(bytes, 1).unwrap_or_default();
+    compressed.shrink_to_fit();
+    compressed
 }
 
 /// Bytes that checked out are decompressed; their length is what they decode to, never

@@ -270,6 +270,7 @@ pub fn summarize(source: &str, is_stub: bool, target: &Target) -> FileSummary {
             message: format!("syntax error: {}{suffix}", first.error),
         });
     }
+    walker.summary.shrink_to_fit();
     walker.summary
 }
 
@@ -783,7 +784,7 @@ impl Walker<'_> {
                     && let Some(argument) = dotted_path(argument)
                     && let Some(binding) = self.summary.bindings.last_mut()
                 {
-                    binding.wraps = Some(Wrapped { function, argument });
+                    binding.wraps = Some(Box::new(Wrapped { function, argument }));
                 }
             }
             Expr::Tuple(tuple) => {

@@ -143,6 +143,9 @@ pub struct Project {
     pub binders: OnceLock<Binders>,
     /// Each module's place in name order; built on first use.
     name_ranks: OnceLock<Vec<u32>>,
+    /// Every site resolved, once per run: `stats` and the snapshot writer (which runs
+    /// beside the command) both need it, and the second to ask waits for the first.
+    pub every_site: OnceLock<EverySite>,
     /// Where the cache lives and what its contents are (set by `load` when the cache is
     /// used): what may be derived from the project and kept beside the snapshot.
     pub cache: Option<CacheState>,
@@ -176,6 +179,14 @@ pub enum Outcome {
 pub struct SiteOutcome {
     pub outcome: Outcome,
     pub hops: u32,
+}
+
+/// What resolving every site found: each site's outcome, and the internal modules its
+/// resolution went through (its target, every re-export hop, where it ended).
+#[derive(Debug, Default)]
+pub struct EverySite {
+    pub outcomes: Vec<SiteOutcome>,
+    pub through: Rows,
 }
 
 /// Results of the snapshot's whole-repository resolution that no change since can have
@@ -221,6 +232,7 @@ impl Project {
             known: Known::default(),
             binders: OnceLock::new(),
             name_ranks: OnceLock::new(),
+            every_site: OnceLock::new(),
             cache: None,
             blobs: None,
         }

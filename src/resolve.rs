@@ -6,7 +6,8 @@ use std::rc::Rc;
 
 use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 
-use crate::index::{ModuleId, ModuleRef, Project};
+use crate::index::{EverySite, ModuleId, ModuleRef, Project, SiteOutcome};
+use crate::rows::Rows;
 use crate::summary::{
     AllChange, AllPart, Binding, BindingKind, BranchRule, ImportFlag, StarImport,
 };
@@ -178,6 +179,38 @@ pub struct Resolver<'p> {
     /// Names whose winning candidate closed a circle: the earlier one Python keeps.
     kept_before_circle: FxHashMap<Key, Candidate>,
     depth: usize,
+}
+
+/// Every site of `project` resolved, computed on first call and kept on the project.
+pub fn every_site(project: &Project) -> &EverySite {
+    project.every_site.get_or_init(|| {
+        let mut resolver = Resolver::new(project);
+        let mut every = EverySite {
+            outcomes: Vec::with_capacity(project.sites.len()),
+            through: Rows::default(),
+        };
+        for site in 0..project.sites.len() {
+            let (resolution, hops) = resolver.resolve_site(site);
+            every.outcomes.push(SiteOutcome {
+                outcome: resolution.outcome(),
+                hops: hops.len() as u32,
+            });
+            let mut modules: Vec<ModuleId> = hops.iter().map(|h| h.module).collect();
+            modules.extend(
+                project.sites[site]
+                    .target
+                    .as_deref()
+                    .and_then(|t| project.internal(t)),
+            );
+            if let Resolution::Definition { module, .. } | Resolution::Module(module) = resolution {
+                modules.push(module);
+            }
+            modules.sort_unstable();
+            modules.dedup();
+            every.through.push_row(modules.into_iter());
+        }
+        every
+    })
 }
 
 impl<'p> Resolver<'p> {

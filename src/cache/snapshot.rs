@@ -297,19 +297,55 @@ pub fn encode(summary: &FileSummary) -> Vec<u8> {
 }
 
 /// Summaries are mostly names and statement text said many times over: zstd's fastest
-/// level makes the snapshot a quarter of its size and decodes at memory speed.
+/// level makes the snapshot a quarter of its size and decodes at memory speed. Each
+/// thread keeps one context and one worst-case buffer (a context per call is a fresh
+/// workspace, page-faulted in, for every file), and the result is allocated at its size.
 fn compress(bytes: &[u8]) -> Vec<u8> {
-    // The buffer zstd allocates is the worst case, about the input's size: a snapshot's
-    // worth of them held until it is written is most of a cold run's memory.
-    let mut compressed = zstd::bulk::compress(bytes, 1).unwrap_or_default();
-    compressed.shrink_to_fit();
-    compressed
+    thread_local! {
+        static COMPRESSOR: std::cell::RefCell<(Option<zstd::bulk::Compressor<'static>>, Vec<u8>)> =
+            const { std::cell::RefCell::new((None, Vec::new())) };
+    }
+    COMPRESSOR
+        .with_borrow_mut(|(compressor, buffer)| {
+            if compressor.is_none() {
+                *compressor = zstd::bulk::Compressor::new(1).ok();
+            }
+            let compressor = compressor.as_mut()?;
+            buffer.clear();
+            buffer.reserve(zstd::zstd_safe::compress_bound(bytes.len()));
+            compressor.compress_to_buffer(bytes, buffer).ok()?;
+            Some(buffer.as_slice().to_vec())
+        })
+        .unwrap_or_default()
 }
 
-/// Bytes that checked out are decompressed; their length is what they decode to, never
-/// a stored field.
+/// Bytes that checked out are decompressed into a buffer of the size their frame states,
+/// up to a bound set by their own length (a frame that claims more, or states nothing, is
+/// decoded as a stream, growing only as far as it really goes).
 fn decompress(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
-    zstd::stream::decode_all(bytes)
+    const MAX_RATIO: u64 = 64;
+    thread_local! {
+        static DECOMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Decompressor<'static>>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    let size = zstd::zstd_safe::get_frame_content_size(bytes)
+        .ok()
+        .flatten();
+    match size {
+        Some(size) if size <= (bytes.len() as u64).saturating_mul(MAX_RATIO) + 4096 => DECOMPRESSOR
+            .with_borrow_mut(|decompressor| {
+                if decompressor.is_none() {
+                    *decompressor = Some(zstd::bulk::Decompressor::new()?);
+                }
+                let decompressor = decompressor.as_mut().expect("made above");
+                let out = decompressor.decompress(bytes, size as usize)?;
+                if out.len() as u64 != size {
+                    return Err(std::io::ErrorKind::InvalidData.into());
+                }
+                Ok(out)
+            }),
+        _ => zstd::stream::decode_all(bytes),
+    }
 }
 
 /// Writes a snapshot to `path` atomically; `header.files[i].blob` is filled in from

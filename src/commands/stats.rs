@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::commands::cycles::CycleCounts;
 use crate::graph::{EdgeFilter, Graph};
 use crate::index::{Outcome, Project, SiteOutcome};
-use crate::resolve::Resolver;
+use crate::resolve::every_site;
 
 #[derive(Serialize)]
 pub struct Stats {
@@ -65,7 +65,6 @@ pub struct ChainCounts {
 
 pub fn compute(project: &Project) -> Stats {
     let started = Instant::now();
-    let mut resolver = Resolver::new(project);
     let mut counts = ResolutionCounts {
         definition: 0,
         module: 0,
@@ -83,13 +82,8 @@ pub fn compute(project: &Project) -> Stats {
     // keeps it only when nothing it depends on changed).
     for site in 0..project.sites.len() {
         let known = project.known.outcomes.get(site).copied();
-        let SiteOutcome { outcome, hops } = known.unwrap_or_else(|| {
-            let (resolution, hops) = resolver.resolve_site(site);
-            SiteOutcome {
-                outcome: resolution.outcome(),
-                hops: hops.len() as u32,
-            }
-        });
+        let SiteOutcome { outcome, hops } =
+            known.unwrap_or_else(|| every_site(project).outcomes[site]);
         match outcome {
             Outcome::Definition => counts.definition += 1,
             Outcome::Module => counts.module += 1,

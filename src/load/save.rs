@@ -13,8 +13,7 @@ use crate::cache::snapshot::{
 use crate::cache::tree;
 use crate::discover::{self, FileDiagnostic};
 use crate::fingerprint::Stamp;
-use crate::index::{CacheState, ModuleId, Project, SiteOutcome, parse_diagnostics};
-use crate::resolve::{Resolution, Resolver};
+use crate::index::{CacheState, Project, SiteOutcome, parse_diagnostics};
 use crate::rows::Rows;
 
 /// How a file stands against the snapshot.
@@ -213,31 +212,13 @@ impl StringTable {
     }
 }
 
-/// Every site resolved: for each internal module, the sites whose import names it or whose
-/// re-export chain passes through it; and each site's outcome.
+/// For each internal module, the sites whose import names it or whose re-export chain
+/// passes through it; and each site's outcome.
 fn resolve_all(project: &Project) -> (Rows, Vec<SiteOutcome>) {
-    let mut resolver = Resolver::new(project);
+    let every = crate::resolve::every_site(project);
     let mut rows: Vec<Vec<u32>> = vec![Vec::new(); project.files.len()];
-    let mut outcomes = Vec::with_capacity(project.sites.len());
     for site in 0..project.sites.len() {
-        let (resolution, hops) = resolver.resolve_site(site);
-        outcomes.push(SiteOutcome {
-            outcome: resolution.outcome(),
-            hops: hops.len() as u32,
-        });
-        let mut modules: Vec<ModuleId> = hops.iter().map(|h| h.module).collect();
-        modules.extend(
-            project.sites[site]
-                .target
-                .as_deref()
-                .and_then(|t| project.internal(t)),
-        );
-        if let Resolution::Definition { module, .. } | Resolution::Module(module) = resolution {
-            modules.push(module);
-        }
-        modules.sort_unstable();
-        modules.dedup();
-        for module in modules {
+        for &module in every.through.row(site) {
             if let Some(row) = rows.get_mut(module as usize) {
                 row.push(site as u32);
             }
@@ -247,7 +228,7 @@ fn resolve_all(project: &Project) -> (Rows, Vec<SiteOutcome>) {
     for row in rows {
         dependents.push_row(row.into_iter());
     }
-    (dependents, outcomes)
+    (dependents, every.outcomes.clone())
 }
 
 /// The fingerprint of what a snapshot holds: its key and every file's path and hash.

@@ -30,6 +30,48 @@ impl Stamp {
     }
 }
 
+/// Reads the stamps of files under one root, each looked up from the root's directory
+/// rather than from `/`: every component of a path is a lookup, and a repository's files
+/// share all of their root's (a quarter of a warm run's stamp time on a deep checkout).
+pub struct Stamps {
+    root: std::path::PathBuf,
+    #[cfg(unix)]
+    dir: Option<std::fs::File>,
+}
+
+impl Stamps {
+    pub fn under(root: &std::path::Path) -> Stamps {
+        Stamps {
+            root: root.to_path_buf(),
+            #[cfg(unix)]
+            dir: std::fs::File::open(root).ok(),
+        }
+    }
+
+    /// The stamp of the file at `path` (under the root or not), as `Stamp::read` says it.
+    pub fn read(&self, path: &std::path::Path) -> Option<Stamp> {
+        #[cfg(unix)]
+        if let (Some(dir), Ok(relative)) = (&self.dir, path.strip_prefix(&self.root)) {
+            use rustix::fs::{AtFlags, StatxFlags, statx};
+            let wanted = StatxFlags::SIZE | StatxFlags::MTIME;
+            // What `std::fs::metadata` reads (it follows symbolic links too); on a kernel
+            // without statx, or any failure, the plain read decides.
+            if let Ok(stat) = statx(dir, relative, AtFlags::empty(), wanted)
+                && stat.stx_mask & wanted.bits() == wanted.bits()
+            {
+                let mtime_ns = u64::try_from(stat.stx_mtime.tv_sec).map_or(0, |secs| {
+                    secs * 1_000_000_000 + u64::from(stat.stx_mtime.tv_nsec)
+                });
+                return Some(Stamp {
+                    size: stat.stx_size,
+                    mtime_ns,
+                });
+            }
+        }
+        Stamp::read(path)
+    }
+}
+
 /// Content hash of bytes (stable within one build of the tool).
 pub fn content_hash(bytes: &[u8]) -> u64 {
     use std::hash::Hasher;
@@ -44,5 +86,36 @@ pub fn source_hash(source: &SourceBytes) -> u64 {
     match source {
         SourceBytes::Bytes(bytes) => content_hash(bytes),
         SourceBytes::Oversize(size) => !size,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamps_read_from_the_root_are_those_read_from_slash() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("repo");
+        std::fs::create_dir_all(root.join("pkg")).unwrap();
+        std::fs::write(root.join("pkg/mod.py"), "x = 1\n").unwrap();
+        let outside = dir.path().join("outside.py");
+        std::fs::write(&outside, "y = 22\n").unwrap();
+        let stamps = Stamps::under(&root);
+        let mut paths = vec![
+            root.join("pkg/mod.py"),
+            outside,
+            root.join("pkg/missing.py"),
+        ];
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(root.join("pkg/mod.py"), root.join("pkg/link.py")).unwrap();
+            paths.push(root.join("pkg/link.py"));
+        }
+        for path in &paths {
+            assert_eq!(stamps.read(path), Stamp::read(path), "{}", path.display());
+        }
+        assert!(stamps.read(&paths[0]).is_some());
+        assert!(stamps.read(&paths[2]).is_none());
     }
 }

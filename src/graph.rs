@@ -9,7 +9,7 @@ use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::{EdgeFiltered, EdgeRef, NodeFiltered};
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::index::{ModuleId, Project};
+use crate::index::{GraphFigures, ModuleId, Project};
 
 /// Enumerating every shortest chain stops here: dense graphs have millions.
 pub const MAX_CHAINS: usize = 1000;
@@ -63,6 +63,23 @@ pub struct Cycle {
     /// Every cycle of the component passes through a `TYPE_CHECKING` or function-level
     /// import: it cannot fail while modules are being imported.
     pub deferred: bool,
+}
+
+/// The whole graph's figures, computed on first call and kept on the project.
+pub fn figures(project: &Project) -> &GraphFigures {
+    project.graph_figures.get_or_init(|| {
+        let cycles = Graph::new(project, EdgeFilter::default()).cycles();
+        let graph = project.graph();
+        let direct = graph.edge_weights().filter(|e| !e.sites.is_empty()).count();
+        GraphFigures {
+            direct_edges: direct as u32,
+            implicit_edges: (graph.edge_count() - direct) as u32,
+            cycles: cycles
+                .iter()
+                .map(|c| (c.members.len() as u32, c.deferred))
+                .collect(),
+        }
+    })
 }
 
 /// The import graph as seen through one filter.

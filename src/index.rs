@@ -146,6 +146,9 @@ pub struct Project {
     /// Every site resolved, once per run: `stats` and the snapshot writer (which runs
     /// beside the command) both need it, and the second to ask waits for the first.
     pub every_site: OnceLock<EverySite>,
+    /// What `stats` says of the module graph; computed once, or restored from a
+    /// snapshot of the same sites.
+    pub graph_figures: OnceLock<GraphFigures>,
     /// Where the cache lives and what its contents are (set by `load` when the cache is
     /// used): what may be derived from the project and kept beside the snapshot.
     pub cache: Option<CacheState>,
@@ -179,6 +182,17 @@ pub enum Outcome {
 pub struct SiteOutcome {
     pub outcome: Outcome,
     pub hops: u32,
+}
+
+/// The module graph in figures: its edges, and each cycle's size and whether it is
+/// deferred (every path through a `TYPE_CHECKING` or function-level import).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct GraphFigures {
+    /// Edges made by an import site.
+    pub direct_edges: u32,
+    /// Edges only a parent package's implicit import makes.
+    pub implicit_edges: u32,
+    pub cycles: Vec<(u32, bool)>,
 }
 
 /// What resolving every site found: each site's outcome, and the internal modules its
@@ -233,6 +247,7 @@ impl Project {
             binders: OnceLock::new(),
             name_ranks: OnceLock::new(),
             every_site: OnceLock::new(),
+            graph_figures: OnceLock::new(),
             cache: None,
             blobs: None,
         }

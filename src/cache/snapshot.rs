@@ -17,10 +17,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, bail};
 use serde::{Deserialize, Serialize};
 
-use crate::discover::FileDiagnostic;
+use crate::discover::{FileDiagnostic, SourceFile};
 use crate::exact::{self, exact};
 use crate::fingerprint::Stamp;
-use crate::index::SiteOutcome;
+use crate::index::{GraphFigures, SiteOutcome};
 use crate::rows::Rows;
 use crate::summary::{Context, FileSummary};
 
@@ -48,7 +48,7 @@ fn checksum(bytes: &[u8]) -> u64 {
 }
 
 /// The last byte is the layout version: a snapshot of another layout is rebuilt.
-const MAGIC: &[u8; 8] = b"SSOTG\x00\x00\x08";
+const MAGIC: &[u8; 8] = b"SSOTG\x00\x00\x09";
 const PREFIX: usize = 24;
 
 /// A directory the walk entered: its modification time and what it listed, so a
@@ -82,6 +82,25 @@ pub struct StoredFile {
     pub hash: u64,
     /// The summary's bytes in the blob area, and their checksum.
     pub blob: BlobRef,
+}
+
+impl StoredFile {
+    /// The file as the walk under `root` found it.
+    pub fn source_file(&self, root: &Path) -> SourceFile {
+        SourceFile {
+            path: match self.path.as_slice() {
+                [] => root.join(&self.rel),
+                path => root.join(crate::discover::path_from_bytes(path)),
+            },
+            rel: self.rel.clone(),
+            module: self.module.clone(),
+            is_package: self.is_package,
+            is_stub: self.is_stub,
+            is_test: self.is_test,
+            compiled: self.compiled,
+            companion: self.companion,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Serialize, Deserialize)]
@@ -158,6 +177,8 @@ pub struct StoredIndex {
     /// Per file, how many definitions it binds.
     #[serde(deserialize_with = "exact")]
     pub definitions: Vec<u32>,
+    /// The graph of these sites in figures.
+    pub graph: GraphFigures,
 }
 
 /// A snapshot read from disk: its header, and the file its summaries are read from.

@@ -6,7 +6,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::commands::cycles::CycleCounts;
-use crate::graph::{EdgeFilter, Graph};
+use crate::graph;
 use crate::index::{Outcome, Project, SiteOutcome};
 use crate::resolve::every_site;
 
@@ -105,8 +105,8 @@ pub fn compute(project: &Project) -> Stats {
     }
     let resolve_time = started.elapsed();
     let started = Instant::now();
-    let cycles = Graph::new(project, EdgeFilter::default()).cycles();
-    let import_cycles = CycleCounts::of(cycles.iter().map(|c| (c.members.len(), c.deferred)));
+    let graph = graph::figures(project);
+    let import_cycles = CycleCounts::of(graph.cycles.iter().map(|&(n, d)| (n as usize, d)));
     let cycles_time = started.elapsed();
 
     let internal = project.modules.iter().filter(|m| !m.external);
@@ -116,11 +116,6 @@ pub fn compute(project: &Project) -> Stats {
             known.unwrap_or_else(|| project.summary(file).definition_count()) as usize
         })
         .sum();
-    let direct = project
-        .graph()
-        .edge_weights()
-        .filter(|e| !e.sites.is_empty())
-        .count();
     let mut timings: Vec<(&'static str, f64)> = project
         .timings
         .iter()
@@ -144,8 +139,8 @@ pub fn compute(project: &Project) -> Stats {
         },
         import_sites: project.sites.len(),
         edges: EdgeCounts {
-            direct,
-            implicit_parent_only: project.graph().edge_count() - direct,
+            direct: graph.direct_edges as usize,
+            implicit_parent_only: graph.implicit_edges as usize,
         },
         definitions,
         resolution: counts,

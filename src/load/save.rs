@@ -130,6 +130,7 @@ fn save(
     header.index.strings = strings.strings;
     (header.index.chains, header.index.outcomes) = resolve_all(project);
     header.index.environment = project.environment.fingerprint();
+    header.index.graph = crate::graph::figures(project).clone();
     header.index.definitions = (0..project.files.len())
         .map(|file| project.summary(file).definition_count())
         .collect();

@@ -1,6 +1,7 @@
 //! A run with a snapshot: each file compared with its stored entry, only changed files
 //! parsed, and the project restored from the snapshot when the set of files is the same.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -11,10 +12,10 @@ use super::cold::{parse_file, summarize};
 use super::layout::{Layout, OpenOptions};
 use super::save::{FileState, PendingSave, Tree, Written, note};
 use crate::cache::RACY_NS;
-use crate::cache::snapshot::{BlobRef, Snapshot, StoredFile, StoredIndex, StoredNode};
+use crate::cache::snapshot::{Snapshot, StoredFile, StoredIndex, StoredNode};
 use crate::cache::tree;
-use crate::discover::{self, FileDiagnostic, SourceFile};
-use crate::fingerprint::{Stamp, source_hash};
+use crate::discover::{FileDiagnostic, SourceFile};
+use crate::fingerprint::{Stamps, source_hash};
 use crate::index::{Interner, ModuleId, Project, Site, parse_diagnostics};
 use crate::parse::{self, Target};
 use crate::rows::Rows;
@@ -31,9 +32,10 @@ fn compare(
     stored: Option<&StoredFile>,
     created_ns: u64,
     target: &Target,
+    stamps: &Stamps,
 ) -> (FileState, Option<FileSummary>) {
     let racy = created_ns.saturating_sub(RACY_NS);
-    let stamp = Stamp::read(&file.path);
+    let stamp = stamps.read(&file.path);
     if let (Some(stored), Some(stamp)) = (stored, stamp)
         && stored.stamp == stamp
         && stamp.mtime_ns < racy
@@ -101,23 +103,7 @@ pub fn open(
     let files: Vec<SourceFile> = match &walk {
         Some(walk) => walk.files.clone(),
         None => {
-            let mut files = header
-                .files
-                .iter()
-                .map(|f| SourceFile {
-                    path: match f.path.as_slice() {
-                        [] => root.join(&f.rel),
-                        path => root.join(discover::path_from_bytes(path)),
-                    },
-                    rel: f.rel.clone(),
-                    module: f.module.clone(),
-                    is_package: f.is_package,
-                    is_stub: f.is_stub,
-                    is_test: f.is_test,
-                    compiled: f.compiled,
-                    companion: f.companion,
-                })
-                .collect();
+            let mut files = header.files.iter().map(|f| f.source_file(&root)).collect();
             layout.as_staged(&mut files);
             files
         }
@@ -127,10 +113,12 @@ pub fn open(
             .iter()
             .zip(&header.files)
             .all(|(f, s)| same_file(f, s));
-    let by_rel: FxHashMap<&str, &StoredFile> = if same_files {
+    let by_rel: FxHashMap<&str, usize> = if same_files {
         FxHashMap::default()
     } else {
-        header.files.iter().map(|f| (f.rel.as_str(), f)).collect()
+        (header.files.iter().enumerate())
+            .map(|(index, f)| (f.rel.as_str(), index))
+            .collect()
     };
     let discovered = started.elapsed();
     let started = Instant::now();
@@ -140,25 +128,36 @@ pub fn open(
     } else {
         header.created_ns
     };
+    let stamps = Stamps::under(&root);
+    // Per file, its entry in the snapshot.
+    let entries: Vec<Option<usize>> = match same_files {
+        true => (0..files.len()).map(Some).collect(),
+        false => files
+            .iter()
+            .map(|f| by_rel.get(f.rel.as_str()).copied())
+            .collect(),
+    };
     let compared: Vec<(FileState, Option<FileSummary>)> = files
         .par_iter()
-        .enumerate()
-        .map(|(index, file)| {
-            let stored = if same_files {
-                Some(&header.files[index])
-            } else {
-                by_rel.get(file.rel.as_str()).copied()
-            };
-            compare(file, stored, trusted_before, &layout.target)
+        .zip(&entries)
+        .map(|(file, entry)| {
+            let stored = entry.map(|entry| &header.files[entry]);
+            compare(file, stored, trusted_before, &layout.target, &stamps)
         })
         .collect();
     let mut states = Vec::with_capacity(compared.len());
     let mut fresh = Vec::new();
+    let mut kept = Vec::with_capacity(compared.len());
     for (index, (state, summary)) in compared.into_iter().enumerate() {
         states.push(state);
-        if let Some(summary) = summary {
-            fresh.push((index, summary));
-        }
+        // A file parsed again has its summary; one that was not is its snapshot entry's.
+        kept.push(match summary {
+            Some(summary) => {
+                fresh.push((index, summary));
+                None
+            }
+            None => entries[index],
+        });
     }
     let changed: Vec<usize> = fresh.iter().map(|(index, _)| *index).collect();
     let parsing = started.elapsed();
@@ -173,8 +172,8 @@ pub fn open(
     );
     let source = StoredSummaries {
         snapshot: snapshot.clone(),
-        blobs: states.iter().map(|s| s.stored).collect(),
-        files: files.clone(),
+        entries: kept,
+        root: root.clone(),
         target: layout.target.clone(),
     };
     let summaries = Summaries::lazy(files.len(), fresh, Box::new(source));
@@ -234,23 +233,26 @@ pub fn open(
     }
 }
 
-/// Summaries of unchanged files, decoded from the snapshot when first read; a damaged
-/// entry is parsed from the file instead.
+/// Summaries of unchanged files (by their entry in the snapshot), decoded from the
+/// snapshot when first read; a damaged entry is parsed from the file instead.
 struct StoredSummaries {
     snapshot: Arc<Snapshot>,
-    blobs: Vec<Option<BlobRef>>,
-    files: Vec<SourceFile>,
+    entries: Vec<Option<usize>>,
+    root: PathBuf,
     target: Target,
 }
 
 impl SummarySource for StoredSummaries {
     fn load(&self, file: usize) -> FileSummary {
-        if let Some(summary) = self.blobs[file].and_then(|blob| self.snapshot.summary(blob)) {
+        let Some(entry) = self.entries[file].map(|e| &self.snapshot.header.files[e]) else {
+            return FileSummary::default();
+        };
+        if let Some(summary) = self.snapshot.summary(entry.blob) {
             return summary;
         }
-        let file = &self.files[file];
+        let file = entry.source_file(&self.root);
         match parse::read_source(&file.path) {
-            Ok(source) => summarize(file, source, &self.target),
+            Ok(source) => summarize(&file, source, &self.target),
             Err(_) => FileSummary::default(),
         }
     }
@@ -306,6 +308,7 @@ fn restore(
         outcomes,
         environment,
         definitions,
+        graph,
     } = index;
     project.sites.reserve(sites.len());
     let mut interner = Interner::default();
@@ -382,6 +385,8 @@ fn restore(
     if changed.is_empty() {
         project.known.outcomes = outcomes;
         project.known.environment = environment;
+        // The same sites make the same graph.
+        let _ = project.graph_figures.set(graph);
     }
     project.known.definitions = (0..project.files.len())
         .map(|file| {

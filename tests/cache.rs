@@ -390,3 +390,31 @@ fn a_snapshot_made_in_one_clone_serves_another_clone_at_another_path() {
     );
     assert_repository_answers_same_as_without_cache(&clone);
 }
+
+#[test]
+fn a_clone_checks_its_own_ignore_files_not_those_of_the_clone_the_snapshot_came_from() {
+    let first = seed_repo();
+    let ignore = "netra_backend/app/agents/.gitignore";
+    std::fs::write(first.path().join(ignore), "chat_agent.pyc\n").unwrap();
+    age(first.path());
+    run(first.path(), CHECK);
+    let second = tempfile::tempdir().unwrap();
+    let clone = second.path().join("elsewhere/repo");
+    common::copy_dir_with_cache(first.path(), &clone);
+    age(&clone);
+    // Edited in place, same size, the first clone still there and unchanged.
+    std::fs::write(clone.join(ignore), "chat_agent.py\n\n").unwrap();
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+    std::fs::File::options()
+        .write(true)
+        .open(clone.join(ignore))
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+    assert!(
+        cache_notes(&clone, EXPORT)
+            .iter()
+            .any(|n| n.contains("tree walked"))
+    );
+    assert_same_as_without_cache(&clone, EXPORT);
+}

@@ -74,11 +74,19 @@ pub fn ignore_stamps(root: &Path, dirs: &[String], walked_ns: u64) -> Vec<Ignore
             .ok()
             .map(|m| Some(Stamp::of(&m)).filter(|s| s.mtime_ns < racy))
     };
-    let mut stamps: Vec<IgnoreStamp> = root
-        .ancestors()
-        .flat_map(|a| [".gitignore", ".ignore", ".git/info/exclude"].map(|n| a.join(n)))
+    // Each is kept relative to the root (an ancestor's as `../`): the snapshot holds no
+    // absolute path, so another clone at another path checks its own ignore files.
+    let ups = root.ancestors().count();
+    let mut stamps: Vec<IgnoreStamp> = (0..ups)
+        .flat_map(|up| {
+            [".gitignore", ".ignore", ".git/info/exclude"].map(|name| {
+                std::iter::repeat_n("..", up)
+                    .collect::<PathBuf>()
+                    .join(name)
+            })
+        })
         .map(|path| IgnoreStamp {
-            stamp: stamp(&path).flatten(),
+            stamp: stamp(&under(root, &path)).flatten(),
             path,
         })
         .collect();
@@ -86,14 +94,25 @@ pub fn ignore_stamps(root: &Path, dirs: &[String], walked_ns: u64) -> Vec<Ignore
         [".gitignore", ".ignore"]
             .into_iter()
             .filter_map(move |name| {
-                let path: PathBuf = root.join(rel).join(name);
+                let path: PathBuf = Path::new(rel).join(name);
                 Some(IgnoreStamp {
-                    stamp: stamp(&path)?,
+                    stamp: stamp(&root.join(&path))?,
                     path,
                 })
             })
     }));
     stamps
+}
+
+/// `relative` (leading `..` taken as the root's ancestors, as written) under `root`.
+fn under(root: &Path, relative: &Path) -> PathBuf {
+    let mut base = root;
+    let mut rest = relative;
+    while let Ok(inner) = rest.strip_prefix("..") {
+        rest = inner;
+        base = base.parent().unwrap_or(base);
+    }
+    base.join(rest)
 }
 
 /// True when no walked directory lists anything new or gone and no ignore file changed.
@@ -109,7 +128,8 @@ pub fn unchanged(root: &Path, header: &Header) -> bool {
     });
     dirs_same
         && header.ignore_files.par_iter().all(|ignore| {
-            std::fs::metadata(&ignore.path).ok().map(|m| Stamp::of(&m)) == ignore.stamp
+            let path = under(root, &ignore.path);
+            std::fs::metadata(path).ok().map(|m| Stamp::of(&m)) == ignore.stamp
         })
 }
 
@@ -147,9 +167,17 @@ mod tests {
         let ignores = ignore_stamps(&root, &[String::new()], walked);
         let own = ignores
             .iter()
-            .find(|i| i.path == root.join(".gitignore"))
+            .find(|i| i.path == Path::new(".gitignore"))
             .unwrap();
         assert_eq!(own.stamp, None, "kept, but as untrusted");
+        let parent = ignores
+            .iter()
+            .find(|i| i.path == Path::new("../.gitignore"));
+        assert!(
+            parent.is_some(),
+            "the root's ancestors' are kept relative to it"
+        );
+        assert!(ignores.iter().all(|i| i.path.is_relative()));
         let past = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
         for path in [root.clone(), root.join(".gitignore")] {
             std::fs::File::open(&path)

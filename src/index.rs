@@ -282,6 +282,8 @@ impl Project {
     }
 
     pub fn index_modules(&mut self) {
+        self.modules.reserve(self.files.len());
+        self.by_name.reserve(self.files.len());
         for index in 0..self.files.len() {
             let file = &self.files[index];
             if file.companion {
@@ -302,13 +304,13 @@ impl Project {
             };
             self.add_module(module);
         }
-        // Implicit namespace packages: every ancestor package without an `__init__`.
-        for index in 0..self.files.len() {
-            let name = self.files[index].module.clone();
-            let rel = self.files[index].rel.clone();
-            let mut dir = rel.as_str();
-            let mut package = name.as_str();
-            if self.files[index].is_package {
+        // Implicit namespace packages: every ancestor package without an `__init__`. The
+        // files are set aside while modules are added, rather than each name copied.
+        let files = std::mem::take(&mut self.files);
+        for file in &files {
+            let mut dir = file.rel.as_str();
+            let mut package = file.module.as_str();
+            if file.is_package {
                 dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
             }
             while let Some((parent, _)) = package.rsplit_once('.') {
@@ -328,6 +330,7 @@ impl Project {
                 package = parent;
             }
         }
+        self.files = files;
     }
 
     /// The package a relative import in `importer` is relative to, `level` dots up.

@@ -258,6 +258,25 @@ impl SummarySource for StoredSummaries {
     }
 }
 
+/// Two sorted lists as one: the few definitions of changed files joined to the many
+/// kept, without sorting the many again.
+fn merge_sorted<T: Ord + Copy>(many: Vec<T>, few: Vec<T>) -> Vec<T> {
+    if few.is_empty() {
+        return many;
+    }
+    let mut merged = Vec::with_capacity(many.len() + few.len());
+    let mut few = few.into_iter().peekable();
+    for item in many {
+        while let Some(&next) = few.peek().filter(|&&next| next < item) {
+            merged.push(next);
+            few.next();
+        }
+        merged.push(item);
+    }
+    merged.extend(few);
+    merged
+}
+
 /// The project from the snapshot: modules indexed again (cheap), sites and edges of
 /// unchanged files restored, those of `changed` files indexed from their new summaries.
 fn restore(
@@ -333,7 +352,7 @@ fn restore(
         }
         let importer = project.by_name[&project.files[file].module];
         let range = site_offsets[file] as usize..site_offsets[file + 1] as usize;
-        for old in range {
+        for old in range.clone() {
             let stored = sites[old];
             let node = match stored.node {
                 StoredNode::None => None,
@@ -351,12 +370,13 @@ fn restore(
                 node,
                 context: stored.context,
             };
-            if changed.is_empty() {
-                project.sites.push(site);
-            } else {
+            if !changed.is_empty() {
                 renumbered[old] = project.sites.len() as u32;
-                project.add_site(site, implicit.row(old));
             }
+            project.sites.push(site);
+        }
+        if !changed.is_empty() {
+            project.implicit.extend_rows(&implicit, range);
         }
     }
     if !changed.is_empty() {
@@ -376,8 +396,9 @@ fn restore(
             .map(|&f| project.by_name[&project.files[f].module])
             .collect();
         binders.retain(|(_, m)| !changed_modules.contains(m));
-        binders.extend(project.binders_of(&changed_modules));
-        binders.sort_unstable();
+        let mut new = project.binders_of(&changed_modules);
+        new.sort_unstable();
+        binders = merge_sorted(binders, new);
     }
     project.chains = Some(chains);
     // With a file changed, a site's resolution can change through any module it consults

@@ -90,8 +90,12 @@ fn save(
     old: Option<&Snapshot>,
 ) {
     let started = Instant::now();
-    // Every summary is read below (encoded, or resolved through): decode them in parallel.
-    project.summaries.load_all();
+    let reused = reusable(project, old);
+    if reused.is_none() {
+        // Every summary is read below (encoded, or resolved through): decode them in
+        // parallel.
+        project.summaries.load_all();
+    }
     let mut strings = StringTable::default();
     let mut header = Header {
         tool: env!("CARGO_PKG_VERSION").to_string(),
@@ -128,14 +132,23 @@ fn save(
     }
     header.index.site_offsets = site_offsets;
     header.index.strings = strings.strings;
-    (header.index.chains, header.index.outcomes) = resolve_all(project);
+    match &reused {
+        Some(reused) => {
+            header.index.chains = reused.chains.clone();
+            header.index.outcomes = reused.outcomes.to_vec();
+            header.index.definitions = reused.definitions.clone();
+            header.index.binders = reused.binders.clone();
+        }
+        None => {
+            (header.index.chains, header.index.outcomes) = resolve_all(project);
+            header.index.definitions = (0..project.files.len())
+                .map(|file| project.summary(file).definition_count())
+                .collect();
+            header.index.binders = project.binders_of(&project.file_modules());
+        }
+    }
     header.index.environment = project.environment.fingerprint();
     header.index.graph = crate::graph::figures(project).clone();
-    header.index.definitions = (0..project.files.len())
-        .map(|file| project.summary(file).definition_count())
-        .collect();
-    let binders = project.binders_of(&project.file_modules());
-    header.index.binders = binders;
     let encoded: Vec<Blob> = (0..project.files.len())
         .into_par_iter()
         .map(|file| {
@@ -148,10 +161,15 @@ fn save(
             }
         })
         .collect();
+    if let Some(reused) = &reused {
+        header.parse_diagnostics = reused.parse_diagnostics.to_vec();
+    }
     for (index, (file, state)) in project.files.iter().zip(states).enumerate() {
-        header
-            .parse_diagnostics
-            .extend(parse_diagnostics(file, project.summary(index)));
+        if reused.is_none() {
+            header
+                .parse_diagnostics
+                .extend(parse_diagnostics(file, project.summary(index)));
+        }
         header.files.push(StoredFile {
             rel: file.rel.clone(),
             path: match file
@@ -192,6 +210,37 @@ fn save(
             format!("{} not written: {error:#}", path.display()),
         ),
     }
+}
+
+/// What the snapshot this run restored knew that nothing since has changed: kept as it
+/// was rather than worked out again when a snapshot is rewritten only because the tree
+/// was walked (as the run after a cold one does: making the cache folder moved the root).
+struct Reused<'p> {
+    chains: &'p Rows,
+    outcomes: &'p [SiteOutcome],
+    definitions: Vec<u32>,
+    binders: &'p crate::index::Binders,
+    parse_diagnostics: &'p [FileDiagnostic],
+}
+
+fn reusable<'p>(project: &'p Project, old: Option<&'p Snapshot>) -> Option<Reused<'p>> {
+    let old = old?;
+    if !project.changed_files.is_empty() || project.known.outcomes.len() != project.sites.len() {
+        return None;
+    }
+    let definitions = project
+        .known
+        .definitions
+        .iter()
+        .copied()
+        .collect::<Option<_>>()?;
+    Some(Reused {
+        chains: project.chains.as_ref()?,
+        outcomes: &project.known.outcomes,
+        definitions,
+        binders: project.binders.get()?,
+        parse_diagnostics: &old.header.parse_diagnostics,
+    })
 }
 
 /// Strings stored once, referred to by index.

@@ -418,3 +418,20 @@ fn a_clone_checks_its_own_ignore_files_not_those_of_the_clone_the_snapshot_came_
     );
     assert_same_as_without_cache(&clone, EXPORT);
 }
+
+#[test]
+fn a_snapshot_rewritten_after_a_walk_that_found_the_same_files_answers_as_before() {
+    let repo = seed_repo();
+    age(repo.path());
+    run(repo.path(), CHECK);
+    // A new folder: the tree is walked again and finds the same files.
+    std::fs::create_dir(repo.path().join("docs")).unwrap();
+    age(repo.path());
+    let notes = cache_notes(repo.path(), &["stats"]);
+    assert!(notes[0].contains("tree walked"), "{notes:?}");
+    assert!(notes.iter().any(|n| n.contains("written")), "{notes:?}");
+    let notes = cache_notes(repo.path(), &["stats"]);
+    assert_eq!(notes, ["cache: 0 of 20 files parsed again"]);
+    assert_eq!(stats(repo.path(), true), stats(repo.path(), false));
+    assert_repository_answers_same_as_without_cache(repo.path());
+}

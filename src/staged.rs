@@ -75,18 +75,25 @@ impl StagedTree {
 
     /// The walked files as the commit holds them: untracked ones dropped, those whose
     /// working copy differs read from the index's copy.
+    /// Points `file` at the index's copy when its working copy differs; says whether it
+    /// did.
+    pub fn place(&self, file: &mut SourceFile) -> bool {
+        match self.checked_out.get(&file.rel) {
+            // Deleted from the working tree but staged: there is no copy to read.
+            Some(copy) if copy.is_file() => {
+                file.path = copy.clone();
+                true
+            }
+            _ => false,
+        }
+    }
+
     pub fn apply(&self, files: &mut Vec<SourceFile>) {
         let before = files.len();
         files.retain(|f| self.tracked.contains(&f.rel));
         let mut changed = files.len() != before;
         for file in files.iter_mut() {
-            if let Some(copy) = self.checked_out.get(&file.rel) {
-                // Deleted from the working tree but staged: there is no copy to read.
-                if copy.is_file() {
-                    file.path = copy.clone();
-                    changed = true;
-                }
-            }
+            changed |= self.place(file);
         }
         if changed {
             self.differs

@@ -19,6 +19,7 @@ use crate::fingerprint::{Stamps, source_hash};
 use crate::index::{Interner, ModuleId, Project, Site, parse_diagnostics};
 use crate::parse::{self, Target};
 use crate::rows::Rows;
+use crate::staged::StagedTree;
 use crate::summaries::{Summaries, SummarySource};
 use crate::summary::FileSummary;
 
@@ -174,6 +175,7 @@ pub fn open(
         snapshot: snapshot.clone(),
         entries: kept,
         root: root.clone(),
+        staged: layout.staged.clone(),
         target: layout.target.clone(),
     };
     let summaries = Summaries::lazy(files.len(), fresh, Box::new(source));
@@ -239,6 +241,9 @@ struct StoredSummaries {
     snapshot: Arc<Snapshot>,
     entries: Vec<Option<usize>>,
     root: PathBuf,
+    /// With `--staged`: a file's content is the index's copy, read from where it was
+    /// checked out.
+    staged: Option<Arc<StagedTree>>,
     target: Target,
 }
 
@@ -250,7 +255,10 @@ impl SummarySource for StoredSummaries {
         if let Some(summary) = self.snapshot.summary(entry.blob) {
             return summary;
         }
-        let file = entry.source_file(&self.root);
+        let mut file = entry.source_file(&self.root);
+        if let Some(staged) = &self.staged {
+            staged.place(&mut file);
+        }
         match parse::read_source(&file.path) {
             Ok(source) => summarize(&file, source, &self.target),
             Err(_) => FileSummary::default(),

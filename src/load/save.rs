@@ -161,15 +161,13 @@ fn save(
             }
         })
         .collect();
-    if let Some(reused) = &reused {
-        header.parse_diagnostics = reused.parse_diagnostics.to_vec();
-    }
-    for (index, (file, state)) in project.files.iter().zip(states).enumerate() {
-        if reused.is_none() {
-            header
-                .parse_diagnostics
-                .extend(parse_diagnostics(file, project.summary(index)));
-        }
+    header.parse_diagnostics = match &reused {
+        Some(reused) => reused.parse_diagnostics.to_vec(),
+        None => (project.files.iter().enumerate())
+            .flat_map(|(index, file)| parse_diagnostics(file, project.summary(index)))
+            .collect(),
+    };
+    for (file, state) in project.files.iter().zip(states) {
         header.files.push(StoredFile {
             rel: file.rel.clone(),
             path: match file

@@ -3,7 +3,7 @@
 //! before. A fixed-width encoding spends 24 bytes on a use that takes 6 or 7 here, and
 //! every summary is written to, and decoded from, the cache.
 
-use serde::de::{Error as _, SeqAccess, Visitor};
+use serde::de::{SeqAccess, Visitor};
 use serde::{Deserializer, Serializer};
 
 use crate::summary::{Position, Use, UseAttribute};
@@ -103,31 +103,23 @@ pub mod uses {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Use>, D::Error> {
         let bytes = deserializer.deserialize_bytes(Bytes)?;
-        let mut reader = Reader { bytes: &bytes };
-        let damaged = || D::Error::custom("damaged packed uses");
-        let count = reader.get().ok_or_else(damaged)? as usize;
-        // Every use takes six bytes or more: a count beyond that is damage.
-        let mut uses = Vec::with_capacity(count.min(bytes.len() / 6));
+        // Every use takes six bytes or more.
         let (mut line, mut attributes) = (0, 0);
-        for _ in 0..count {
-            let mut row = || -> Option<Use> {
-                let name = reader.get_u32()?;
-                line = reader.get_delta(line)?;
-                let col = reader.get_u32()?;
-                attributes = reader.get_delta(attributes)?;
-                let attribute_count = reader.get_u32()?;
-                let import = reader.get_u32()?.wrapping_sub(1);
-                Some(Use {
-                    name,
-                    position: Position { line, col },
-                    attributes,
-                    attribute_count,
-                    import,
-                })
-            };
-            uses.push(row().ok_or_else(damaged)?);
-        }
-        Ok(uses)
+        unpack(&bytes, 6, "uses", |reader| {
+            let name = reader.get_u32()?;
+            line = reader.get_delta(line)?;
+            let col = reader.get_u32()?;
+            attributes = reader.get_delta(attributes)?;
+            let attribute_count = reader.get_u32()?;
+            let import = reader.get_u32()?.wrapping_sub(1);
+            Some(Use {
+                name,
+                position: Position { line, col },
+                attributes,
+                attribute_count,
+                import,
+            })
+        })
     }
 }
 
@@ -154,24 +146,176 @@ pub mod attributes {
         deserializer: D,
     ) -> Result<Vec<UseAttribute>, D::Error> {
         let bytes = deserializer.deserialize_bytes(Bytes)?;
-        let mut reader = Reader { bytes: &bytes };
-        let damaged = || D::Error::custom("damaged packed attributes");
-        let count = reader.get().ok_or_else(damaged)? as usize;
-        let mut attributes = Vec::with_capacity(count.min(bytes.len() / 3));
         let mut line = 0;
-        for _ in 0..count {
-            let mut row = || -> Option<UseAttribute> {
-                let name = reader.get_u32()?;
-                line = reader.get_delta(line)?;
-                let col = reader.get_u32()?;
-                Some(UseAttribute {
-                    name,
-                    position: Position { line, col },
-                })
-            };
-            attributes.push(row().ok_or_else(damaged)?);
+        unpack(&bytes, 3, "attributes", |reader| {
+            let name = reader.get_u32()?;
+            line = reader.get_delta(line)?;
+            let col = reader.get_u32()?;
+            Some(UseAttribute {
+                name,
+                position: Position { line, col },
+            })
+        })
+    }
+}
+
+/// A packed table's rows decoded from its bytes: a count, then `row` for each (`min_row`
+/// bytes at least each, which bounds what a damaged count can allocate).
+fn unpack<T, E: serde::de::Error>(
+    bytes: &[u8],
+    min_row: usize,
+    what: &str,
+    mut row: impl FnMut(&mut Reader) -> Option<T>,
+) -> Result<Vec<T>, E> {
+    let mut reader = Reader { bytes };
+    let damaged = || E::custom(format!("damaged packed {what}"));
+    let count = reader.get().ok_or_else(damaged)? as usize;
+    let mut rows = Vec::with_capacity(count.min(bytes.len() / min_row));
+    for _ in 0..count {
+        rows.push(row(&mut reader).ok_or_else(damaged)?);
+    }
+    Ok(rows)
+}
+
+/// Numbers as differences from the one before (row offsets, sorted site ids).
+pub mod numbers {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(numbers: &[u32], serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = Vec::with_capacity(numbers.len() * 2);
+        put(&mut out, numbers.len() as u64);
+        let mut previous = 0;
+        for &number in numbers {
+            put_delta(&mut out, number, previous);
+            previous = number;
         }
-        Ok(attributes)
+        serializer.serialize_bytes(&out)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u32>, D::Error> {
+        let bytes = deserializer.deserialize_bytes(Bytes)?;
+        let mut previous = 0;
+        unpack(&bytes, 1, "numbers", |reader| {
+            previous = reader.get_delta(previous)?;
+            Some(previous)
+        })
+    }
+}
+
+/// The snapshot's import sites: each field a varint, the context flags one byte.
+pub mod sites {
+    use super::*;
+    use crate::cache::snapshot::{StoredNode, StoredSite};
+    use crate::summary::Context;
+
+    pub fn serialize<S: Serializer>(
+        sites: &[StoredSite],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = Vec::with_capacity(sites.len() * 6);
+        put(&mut out, sites.len() as u64);
+        for site in sites {
+            put(&mut out, u64::from(site.import));
+            put(&mut out, u64::from(site.target.wrapping_add(1)));
+            put(
+                &mut out,
+                match site.node {
+                    StoredNode::None => 0,
+                    StoredNode::Internal(id) => 1 + 2 * u64::from(id),
+                    StoredNode::External(name) => 2 + 2 * u64::from(name),
+                },
+            );
+            let c = site.context;
+            out.push(
+                u8::from(c.type_checking)
+                    | u8::from(c.try_import) << 1
+                    | u8::from(c.function) << 2
+                    | u8::from(c.conditional) << 3,
+            );
+        }
+        serializer.serialize_bytes(&out)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<StoredSite>, D::Error> {
+        let bytes = deserializer.deserialize_bytes(Bytes)?;
+        unpack(&bytes, 4, "sites", |reader| {
+            let import = reader.get_u32()?;
+            let target = reader.get_u32()?.wrapping_sub(1);
+            let node = match reader.get()? {
+                0 => StoredNode::None,
+                n => {
+                    let id = u32::try_from((n - 1) / 2).ok()?;
+                    if n % 2 == 1 {
+                        StoredNode::Internal(id)
+                    } else {
+                        StoredNode::External(id)
+                    }
+                }
+            };
+            let (&flags, rest) = reader.bytes.split_first()?;
+            reader.bytes = rest;
+            if flags > 0b1111 {
+                return None;
+            }
+            let context = Context {
+                type_checking: flags & 1 != 0,
+                try_import: flags & 2 != 0,
+                function: flags & 4 != 0,
+                conditional: flags & 8 != 0,
+            };
+            Some(StoredSite {
+                import,
+                target,
+                node,
+                context,
+            })
+        })
+    }
+}
+
+/// Each site's outcome: the kind in one byte, the hops a varint.
+pub mod outcomes {
+    use super::*;
+    use crate::index::{Outcome, SiteOutcome};
+
+    const KINDS: [Outcome; 6] = [
+        Outcome::Definition,
+        Outcome::Module,
+        Outcome::Compiled,
+        Outcome::External,
+        Outcome::Unresolved,
+        Outcome::Cycle,
+    ];
+
+    pub fn serialize<S: Serializer>(
+        outcomes: &[SiteOutcome],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut out = Vec::with_capacity(outcomes.len() * 2);
+        put(&mut out, outcomes.len() as u64);
+        for site in outcomes {
+            let kind = KINDS.iter().position(|&k| k == site.outcome).unwrap_or(0);
+            out.push(kind as u8);
+            put(&mut out, u64::from(site.hops));
+        }
+        serializer.serialize_bytes(&out)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<SiteOutcome>, D::Error> {
+        let bytes = deserializer.deserialize_bytes(Bytes)?;
+        unpack(&bytes, 2, "outcomes", |reader| {
+            let (&kind, rest) = reader.bytes.split_first()?;
+            reader.bytes = rest;
+            let outcome = *KINDS.get(usize::from(kind))?;
+            Some(SiteOutcome {
+                outcome,
+                hops: reader.get_u32()?,
+            })
+        })
     }
 }
 
@@ -231,6 +375,74 @@ mod tests {
         for cut in [8, 12, bytes.len() - 1] {
             assert!(
                 bincode::deserialize::<Table>(&bytes[..cut]).is_err(),
+                "{cut}"
+            );
+        }
+    }
+
+    #[derive(serde::Serialize, serde::Deserialize, Debug)]
+    struct Index {
+        #[serde(with = "sites")]
+        sites: Vec<crate::cache::snapshot::StoredSite>,
+        #[serde(with = "outcomes")]
+        outcomes: Vec<crate::index::SiteOutcome>,
+        #[serde(with = "numbers")]
+        numbers: Vec<u32>,
+    }
+
+    #[test]
+    fn the_snapshot_index_survives_packing_and_damage_is_an_error() {
+        use crate::cache::snapshot::{StoredNode, StoredSite};
+        use crate::index::{Outcome, SiteOutcome};
+        use crate::summary::Context;
+        let site = |import, target, node, context| StoredSite {
+            import,
+            target,
+            node,
+            context,
+        };
+        let index = Index {
+            sites: vec![
+                site(0, u32::MAX, StoredNode::None, Context::default()),
+                site(
+                    3,
+                    0,
+                    StoredNode::Internal(u32::MAX),
+                    Context {
+                        type_checking: true,
+                        conditional: true,
+                        ..Context::default()
+                    },
+                ),
+                site(
+                    u32::MAX,
+                    7,
+                    StoredNode::External(u32::MAX),
+                    Context {
+                        try_import: true,
+                        function: true,
+                        ..Context::default()
+                    },
+                ),
+            ],
+            outcomes: vec![
+                SiteOutcome {
+                    outcome: Outcome::Cycle,
+                    hops: u32::MAX,
+                },
+                SiteOutcome {
+                    outcome: Outcome::Definition,
+                    hops: 0,
+                },
+            ],
+            numbers: vec![5, 2, u32::MAX, 0, 0],
+        };
+        let bytes = bincode::serialize(&index).unwrap();
+        let back: Index = bincode::deserialize(&bytes).unwrap();
+        assert_eq!(format!("{back:?}"), format!("{index:?}"));
+        for cut in [8, 20, bytes.len() - 1] {
+            assert!(
+                bincode::deserialize::<Index>(&bytes[..cut]).is_err(),
                 "{cut}"
             );
         }

@@ -3,9 +3,9 @@
 
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rows {
-    #[serde(deserialize_with = "crate::exact::exact")]
+    #[serde(with = "crate::packed::numbers")]
     pub offsets: Vec<u32>,
-    #[serde(deserialize_with = "crate::exact::exact")]
+    #[serde(with = "crate::packed::numbers")]
     pub items: Vec<u32>,
 }
 

@@ -48,7 +48,7 @@ fn checksum(bytes: &[u8]) -> u64 {
 }
 
 /// The last byte is the layout version: a snapshot of another layout is rebuilt.
-const MAGIC: &[u8; 8] = b"SSOTG\x00\x00\x09";
+const MAGIC: &[u8; 8] = b"SSOTG\x00\x00\x0a";
 const PREFIX: usize = 24;
 
 /// A directory the walk entered: its modification time and what it listed, so a
@@ -159,9 +159,9 @@ pub struct StoredIndex {
     #[serde(deserialize_with = "exact")]
     pub strings: Vec<String>,
     /// Sites per file: file `f` owns `sites[site_offsets[f]..site_offsets[f + 1]]`.
-    #[serde(deserialize_with = "exact")]
+    #[serde(with = "crate::packed::numbers")]
     pub site_offsets: Vec<u32>,
-    #[serde(deserialize_with = "exact")]
+    #[serde(with = "crate::packed::sites")]
     pub sites: Vec<StoredSite>,
     /// Per site, the parent packages its import runs first.
     pub implicit: Rows,
@@ -171,7 +171,7 @@ pub struct StoredIndex {
     #[serde(deserialize_with = "exact")]
     pub binders: Vec<(u64, u32)>,
     /// Per site, what it resolved to, in the environment of this fingerprint.
-    #[serde(deserialize_with = "exact")]
+    #[serde(with = "crate::packed::outcomes")]
     pub outcomes: Vec<SiteOutcome>,
     pub environment: u64,
     /// Per file, how many definitions it binds.

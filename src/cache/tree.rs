@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::snapshot::{DirStamp, Header, IgnoreStamp};
-use crate::fingerprint::{Stamp, content_hash};
+use crate::fingerprint::{Stamp, Stamps, content_hash};
 
 /// Entries that can change what a walk finds: visible directories, symlinks and Python
 /// files, and ignore files. Editor swap files and the like come and go without a rewalk.
@@ -37,20 +37,17 @@ fn is_ignore_file(name: &str) -> bool {
     name == ".gitignore" || name == ".ignore"
 }
 
-fn mtime_ns(path: &Path) -> Option<u64> {
-    Stamp::read(path).map(|s| s.mtime_ns)
-}
-
 /// The stamps of directories `dirs` (relative to `root`) as they are now. A directory
 /// that changed after the walk began (`walked_ns`, within the clock's resolution) may
 /// list what the walk did not see: its listing is stored as 0, which never matches, so
 /// the next run walks it again.
 pub fn dir_stamps(root: &Path, dirs: &[String], walked_ns: u64) -> Vec<DirStamp> {
     let racy = walked_ns.saturating_sub(crate::cache::RACY_NS);
+    let stamps = Stamps::under(root);
     dirs.par_iter()
         .filter_map(|rel| {
             let path = root.join(rel);
-            let mtime_ns = mtime_ns(&path)?;
+            let mtime_ns = stamps.read(&path)?.mtime_ns;
             let listing = if mtime_ns >= racy { 0 } else { listing(&path)? };
             Some(DirStamp {
                 rel: rel.clone(),
@@ -118,9 +115,10 @@ fn under(root: &Path, relative: &Path) -> PathBuf {
 /// True when no walked directory lists anything new or gone and no ignore file changed.
 pub fn unchanged(root: &Path, header: &Header) -> bool {
     let racy = header.created_ns.saturating_sub(crate::cache::RACY_NS);
+    let stamps = Stamps::under(root);
     let dirs_same = header.dirs.par_iter().all(|dir| {
         let path = root.join(&dir.rel);
-        match mtime_ns(&path) {
+        match stamps.read(&path).map(|s| s.mtime_ns) {
             Some(mtime) if mtime == dir.mtime_ns && mtime < racy => true,
             Some(_) => listing(&path) == Some(dir.listing),
             None => false,

@@ -48,7 +48,7 @@ fn checksum(bytes: &[u8]) -> u64 {
 }
 
 /// The last byte is the layout version: a snapshot of another layout is rebuilt.
-const MAGIC: &[u8; 8] = b"SSOTG\x00\x00\x0a";
+const MAGIC: &[u8; 8] = b"SSOTG\x00\x00\x0b";
 const PREFIX: usize = 24;
 
 /// A directory the walk entered: its modification time and what it listed, so a
@@ -156,13 +156,9 @@ pub struct Header {
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct StoredIndex {
-    #[serde(deserialize_with = "exact")]
-    pub strings: Vec<String>,
-    /// Sites per file: file `f` owns `sites[site_offsets[f]..site_offsets[f + 1]]`.
-    #[serde(with = "crate::packed::numbers")]
-    pub site_offsets: Vec<u32>,
-    #[serde(with = "crate::packed::sites")]
-    pub sites: Vec<StoredSite>,
+    /// Stored apart from the rest of the index, so the two decode side by side.
+    #[serde(skip)]
+    pub table: StoredSites,
     /// Per site, the parent packages its import runs first.
     pub implicit: Rows,
     /// Per internal module, the sites whose chain passes through it.
@@ -179,6 +175,18 @@ pub struct StoredIndex {
     pub definitions: Vec<u32>,
     /// The graph of these sites in figures.
     pub graph: GraphFigures,
+}
+
+/// Every import site, in file order.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct StoredSites {
+    #[serde(deserialize_with = "exact")]
+    pub strings: Vec<String>,
+    /// Sites per file: file `f` owns `sites[offsets[f]..offsets[f + 1]]`.
+    #[serde(with = "crate::packed::numbers")]
+    pub offsets: Vec<u32>,
+    #[serde(with = "crate::packed::sites")]
+    pub sites: Vec<StoredSite>,
 }
 
 /// A snapshot read from disk: its header, and the file its summaries are read from.
@@ -381,30 +389,48 @@ pub fn write(path: &Path, mut header: Header, blobs: &[Blob]) -> Result<()> {
     write_container(path, MAGIC, &header_bytes, blobs.iter().map(Blob::bytes))
 }
 
-/// The header's bytes: the length of the first part (u64 LE), the header without its
-/// index, then the index, each compressed on its own.
+/// The header's bytes: the lengths of all parts but the last (u64 LE each), then the
+/// parts, each compressed on its own: the header without its index, the index's sites,
+/// and the rest of the index.
 fn encode_header(header: &Header) -> Result<Vec<u8>> {
-    let (rest, index) = rayon::join(
-        || bincode::serialize(header).map(|b| compress(&b)),
-        || bincode::serialize(&header.index).map(|b| compress(&b)),
+    fn encode<T: Serialize + Sync>(part: &T) -> Result<Vec<u8>> {
+        Ok(compress(&bincode::serialize(part)?))
+    }
+    let (rest, (table, index)) = rayon::join(
+        || encode(header),
+        || rayon::join(|| encode(&header.index.table), || encode(&header.index)),
     );
-    let (rest, index) = (rest?, index?);
-    Ok([&(rest.len() as u64).to_le_bytes()[..], &rest, &index].concat())
+    let (rest, table, index) = (rest?, table?, index?);
+    let lengths = [rest.len() as u64, table.len() as u64].map(u64::to_le_bytes);
+    Ok([&lengths[0][..], &lengths[1], &rest, &table, &index].concat())
 }
 
 fn decode_header(bytes: &[u8]) -> Result<Header> {
-    fn decode<T: serde::de::DeserializeOwned>(part: &[u8]) -> Result<T> {
+    fn decode<T: serde::de::DeserializeOwned + Send>(part: &[u8]) -> Result<T> {
         let part = decompress(part).context("cannot decompress")?;
         exact::within(part.len(), || bincode::deserialize(&part)).context("cannot decode")
     }
-    let (len, parts) = bytes.split_at_checked(8).context("truncated")?;
-    let len = u64::from_le_bytes(len.try_into()?);
-    let (rest, index) = parts
-        .split_at_checked(usize::try_from(len)?)
-        .context("truncated")?;
-    let (header, index) = rayon::join(|| decode::<Header>(rest), || decode::<StoredIndex>(index));
+    fn split<'b>(bytes: &'b [u8], len: &[u8]) -> Result<(&'b [u8], &'b [u8])> {
+        let len = u64::from_le_bytes(len.try_into()?);
+        bytes
+            .split_at_checked(usize::try_from(len)?)
+            .context("truncated")
+    }
+    let (lengths, parts) = bytes.split_at_checked(16).context("truncated")?;
+    let (rest, parts) = split(parts, &lengths[..8])?;
+    let (table, index) = split(parts, &lengths[8..])?;
+    let (header, (table, index)) = rayon::join(
+        || decode::<Header>(rest),
+        || {
+            rayon::join(
+                || decode::<StoredSites>(table),
+                || decode::<StoredIndex>(index),
+            )
+        },
+    );
     let mut header = header?;
     header.index = index?;
+    header.index.table = table?;
     Ok(header)
 }
 

@@ -123,15 +123,15 @@ fn save(
             }
             Some(node) => StoredNode::Internal(node),
         };
-        header.index.sites.push(StoredSite {
+        header.index.table.sites.push(StoredSite {
             import: site.import as u32,
             target: site.target.as_deref().map_or(u32::MAX, |t| strings.id(t)),
             node,
             context: site.context,
         });
     }
-    header.index.site_offsets = site_offsets;
-    header.index.strings = strings.strings;
+    header.index.table.offsets = site_offsets;
+    header.index.table.strings = strings.strings;
     match &reused {
         Some(reused) => {
             header.index.chains = reused.chains.clone();

@@ -12,7 +12,7 @@ use super::cold::{parse_file, summarize};
 use super::layout::{Layout, OpenOptions};
 use super::save::{FileState, PendingSave, Tree, Written, note};
 use crate::cache::RACY_NS;
-use crate::cache::snapshot::{Snapshot, StoredFile, StoredIndex, StoredNode};
+use crate::cache::snapshot::{Snapshot, StoredFile, StoredIndex, StoredNode, StoredSites};
 use crate::cache::tree;
 use crate::discover::{FileDiagnostic, SourceFile};
 use crate::fingerprint::{Stamps, source_hash};
@@ -326,9 +326,11 @@ fn restore(
     );
     project.index_modules();
     let StoredIndex {
-        strings,
-        site_offsets,
-        sites,
+        table: StoredSites {
+            strings,
+            offsets,
+            sites,
+        },
         mut implicit,
         mut chains,
         mut binders,
@@ -359,7 +361,7 @@ fn restore(
             continue;
         }
         let importer = project.by_name[&project.files[file].module];
-        let range = site_offsets[file] as usize..site_offsets[file + 1] as usize;
+        let range = offsets[file] as usize..offsets[file + 1] as usize;
         for old in range.clone() {
             let stored = sites[old];
             let node = match stored.node {

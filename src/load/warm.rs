@@ -104,14 +104,18 @@ pub fn open(
     let files: Vec<SourceFile> = match &walk {
         Some(walk) => walk.files.clone(),
         None => {
-            let mut files = header.files.iter().map(|f| f.source_file(&root)).collect();
+            let mut files = header
+                .files
+                .par_iter()
+                .map(|f| f.source_file(&root))
+                .collect();
             layout.as_staged(&mut files);
             files
         }
     };
     let same_files = files.len() == header.files.len()
         && files
-            .iter()
+            .par_iter()
             .zip(&header.files)
             .all(|(f, s)| same_file(f, s));
     let by_rel: FxHashMap<&str, usize> = if same_files {

@@ -345,7 +345,7 @@ fn restore(
     } = index;
     project.sites.reserve(sites.len());
     let mut interner = Interner::default();
-    let strings: Vec<Arc<str>> = strings.iter().map(|s| interner.intern(s)).collect();
+    let strings: Vec<Arc<str>> = strings.into_iter().map(|s| interner.intern(&s)).collect();
     // External modules are numbered in the order sites first name them, as when indexing.
     let mut external: Vec<Option<ModuleId>> = vec![None; strings.len()];
     // Old site id -> new one (sites of changed files have none); only when files changed.
@@ -393,6 +393,8 @@ fn restore(
             project.implicit.extend_rows(&implicit, range);
         }
     }
+    // The stored table is restored: its memory goes before the chains are renumbered.
+    drop((sites, offsets, strings, external, implicit));
     if !changed.is_empty() {
         let mut renumbered_chains = Rows::default();
         for module in 0..chains.len() {

@@ -85,20 +85,17 @@ pub mod uses {
     use super::*;
 
     pub fn serialize<S: Serializer>(uses: &[Use], serializer: S) -> Result<S::Ok, S::Error> {
-        let mut out = Vec::with_capacity(uses.len() * 7);
-        put(&mut out, uses.len() as u64);
         let (mut line, mut attributes) = (0, 0);
-        for used in uses {
-            put(&mut out, u64::from(used.name));
-            put_delta(&mut out, used.position.line, line);
-            put(&mut out, u64::from(used.position.col));
-            put_delta(&mut out, used.attributes, attributes);
-            put(&mut out, u64::from(used.attribute_count));
+        pack(uses, 7, serializer, |out, used| {
+            put(out, u64::from(used.name));
+            put_delta(out, used.position.line, line);
+            put(out, u64::from(used.position.col));
+            put_delta(out, used.attributes, attributes);
+            put(out, u64::from(used.attribute_count));
             // `u32::MAX` (a module-level name) is the common case: one byte.
-            put(&mut out, u64::from(used.import.wrapping_add(1)));
+            put(out, u64::from(used.import.wrapping_add(1)));
             (line, attributes) = (used.position.line, used.attributes);
-        }
-        serializer.serialize_bytes(&out)
+        })
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Use>, D::Error> {
@@ -130,16 +127,13 @@ pub mod attributes {
         attributes: &[UseAttribute],
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut out = Vec::with_capacity(attributes.len() * 4);
-        put(&mut out, attributes.len() as u64);
         let mut line = 0;
-        for attribute in attributes {
-            put(&mut out, u64::from(attribute.name));
-            put_delta(&mut out, attribute.position.line, line);
-            put(&mut out, u64::from(attribute.position.col));
+        pack(attributes, 4, serializer, |out, attribute| {
+            put(out, u64::from(attribute.name));
+            put_delta(out, attribute.position.line, line);
+            put(out, u64::from(attribute.position.col));
             line = attribute.position.line;
-        }
-        serializer.serialize_bytes(&out)
+        })
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(
@@ -157,6 +151,21 @@ pub mod attributes {
             })
         })
     }
+}
+
+/// A packed table's bytes: a count, then `row`'s bytes for each (about `row_bytes` each).
+fn pack<T, S: Serializer>(
+    rows: &[T],
+    row_bytes: usize,
+    serializer: S,
+    mut row: impl FnMut(&mut Vec<u8>, &T),
+) -> Result<S::Ok, S::Error> {
+    let mut out = Vec::with_capacity(rows.len() * row_bytes);
+    put(&mut out, rows.len() as u64);
+    for item in rows {
+        row(&mut out, item);
+    }
+    serializer.serialize_bytes(&out)
 }
 
 /// A packed table's rows decoded from its bytes: a count, then `row` for each (`min_row`
@@ -182,14 +191,11 @@ pub mod numbers {
     use super::*;
 
     pub fn serialize<S: Serializer>(numbers: &[u32], serializer: S) -> Result<S::Ok, S::Error> {
-        let mut out = Vec::with_capacity(numbers.len() * 2);
-        put(&mut out, numbers.len() as u64);
         let mut previous = 0;
-        for &number in numbers {
-            put_delta(&mut out, number, previous);
+        pack(numbers, 2, serializer, |out, &number| {
+            put_delta(out, number, previous);
             previous = number;
-        }
-        serializer.serialize_bytes(&out)
+        })
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u32>, D::Error> {
@@ -212,13 +218,11 @@ pub mod sites {
         sites: &[StoredSite],
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut out = Vec::with_capacity(sites.len() * 6);
-        put(&mut out, sites.len() as u64);
-        for site in sites {
-            put(&mut out, u64::from(site.import));
-            put(&mut out, u64::from(site.target.wrapping_add(1)));
+        pack(sites, 6, serializer, |out, site| {
+            put(out, u64::from(site.import));
+            put(out, u64::from(site.target.wrapping_add(1)));
             put(
-                &mut out,
+                out,
                 match site.node {
                     StoredNode::None => 0,
                     StoredNode::Internal(id) => 1 + 2 * u64::from(id),
@@ -232,8 +236,7 @@ pub mod sites {
                     | u8::from(c.function) << 2
                     | u8::from(c.conditional) << 3,
             );
-        }
-        serializer.serialize_bytes(&out)
+        })
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(
@@ -293,14 +296,11 @@ pub mod outcomes {
         outcomes: &[SiteOutcome],
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut out = Vec::with_capacity(outcomes.len() * 2);
-        put(&mut out, outcomes.len() as u64);
-        for site in outcomes {
+        pack(outcomes, 2, serializer, |out, site| {
             let kind = KINDS.iter().position(|&k| k == site.outcome).unwrap_or(0);
             out.push(kind as u8);
-            put(&mut out, u64::from(site.hops));
-        }
-        serializer.serialize_bytes(&out)
+            put(out, u64::from(site.hops));
+        })
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(

@@ -393,7 +393,7 @@ pub fn write(path: &Path, mut header: Header, blobs: &[Blob]) -> Result<()> {
 /// parts, each compressed on its own: the header without its index, the index's sites,
 /// and the rest of the index.
 fn encode_header(header: &Header) -> Result<Vec<u8>> {
-    fn encode<T: Serialize + Sync>(part: &T) -> Result<Vec<u8>> {
+    fn encode<T: Serialize>(part: &T) -> Result<Vec<u8>> {
         Ok(compress(&bincode::serialize(part)?))
     }
     let (rest, (table, index)) = rayon::join(
@@ -406,7 +406,7 @@ fn encode_header(header: &Header) -> Result<Vec<u8>> {
 }
 
 fn decode_header(bytes: &[u8]) -> Result<Header> {
-    fn decode<T: serde::de::DeserializeOwned + Send>(part: &[u8]) -> Result<T> {
+    fn decode<T: serde::de::DeserializeOwned>(part: &[u8]) -> Result<T> {
         let part = decompress(part).context("cannot decompress")?;
         exact::within(part.len(), || bincode::deserialize(&part)).context("cannot decode")
     }

@@ -46,7 +46,12 @@ def copy_one(job):
 def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
-    source_dir, count, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    source_dir, count, out = sys.argv[1], sys.argv[2], sys.argv[3]
+    if not count.isdigit() or int(count) < 1:
+        sys.exit(f"error: {count!r}: the number of copies must be a positive integer")
+    if not os.path.isdir(source_dir):
+        sys.exit(f"error: {source_dir}: not a directory (the package to copy)")
+    count = int(count)
     top = os.path.basename(os.path.normpath(source_dir))
     jobs = [(source_dir, top, f"{top}_{k:02d}", out) for k in range(1, count + 1)]
     with ProcessPoolExecutor() as pool:

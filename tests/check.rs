@@ -75,6 +75,34 @@ fn check_with_files_reports_only_findings_in_them() {
 }
 
 #[test]
+fn a_file_that_cannot_be_parsed_is_named_and_never_called_passed() {
+    let repo = seed_repo();
+    let root = repo.path();
+    fs::write(root.join("broken.py"), "def f(:\n").unwrap();
+    fs::write(root.join("binary.py"), b"\xff\xfe\x00bad").unwrap();
+    let clean = root.join("netra_backend/app/websocket_core/unified_manager.py");
+    let (broken, binary) = (root.join("broken.py"), root.join("binary.py"));
+    let given = [&broken, &binary, &clean].map(|p| p.to_str().unwrap());
+    let output = run(root, &["check", given[0], given[1], given[2]]);
+    assert_eq!(
+        (output.code, output.stdout.as_str(), output.stderr.as_str()),
+        (
+            0,
+            "No findings; 2 files could not be parsed and were not fully checked (see above).\n",
+            "warning: binary.py:1: binary file: source contains a NUL byte (findings there \
+             may be incomplete)\nwarning: broken.py:1: syntax error: Expected a parameter or \
+             the end of the parameter list (and 1 more) (findings there may be incomplete)\n"
+        )
+    );
+    // Only the files given are spoken of.
+    let output = run(root, &["check", clean.to_str().unwrap()]);
+    assert_eq!(
+        (output.stdout.as_str(), output.stderr.as_str()),
+        ("All checks passed.\n", "")
+    );
+}
+
+#[test]
 fn a_clean_file_passes_and_warnings_alone_do_not_fail() {
     let repo = seed_repo();
     let clean = repo

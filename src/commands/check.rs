@@ -64,6 +64,10 @@ pub struct Summary {
     pub fixable: usize,
     pub baselined: usize,
     pub suppressed: usize,
+    /// Files among those that could not be parsed (each said on stderr): their findings
+    /// may be incomplete, so the summary does not call them passed.
+    #[serde(skip)]
+    pub unparsed: usize,
 }
 
 impl Check {
@@ -225,6 +229,7 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
     for warning in suppress::unknown_ids(project, &in_scope, &known) {
         eprintln!("warning: {warning}");
     }
+    let unparsed = warn_unparsed(project, scope.as_ref().map(|(touched, _)| touched));
     let suppressed = suppress::apply(project, &mut findings);
     let baseline_path = match &options.baseline {
         Some(path) => path.clone(),
@@ -254,6 +259,7 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
                 fixable: 0,
                 baselined: baseline.accepted(),
                 suppressed,
+                unparsed,
             },
             findings: Vec::new(),
             stale_baseline: Vec::new(),
@@ -293,6 +299,7 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
         fixable: new.iter().filter(|f| f.fixable).count(),
         baselined,
         suppressed,
+        unparsed,
     };
     Ok(Check {
         schema: "ssot-graph/check/v1",
@@ -306,11 +313,28 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
     })
 }
 
+/// Says on stderr each problem reading the files in scope (every file when `touched` is
+/// `None`), and returns how many files had one.
+fn warn_unparsed(project: &Project, touched: Option<&FxHashSet<String>>) -> usize {
+    let mut files = FxHashSet::default();
+    for problem in &project.diagnostics {
+        if touched.is_none_or(|touched| touched.contains(&problem.path)) {
+            eprintln!(
+                "warning: {}:{}: {} (findings there may be incomplete)",
+                problem.path, problem.line, problem.message
+            );
+            files.insert(problem.path.as_str());
+        }
+    }
+    files.len()
+}
+
 /// `query NAME`: one rule's findings over the whole repository; the baseline is ignored.
 pub fn query(project: &Project, config: &Config, name: &str) -> Result<Check> {
     let (mut findings, rules, _) = all_findings(project, config, Only::Rule(name), None)?;
     sort(&mut findings);
     let suppressed = suppress::apply(project, &mut findings);
+    let unparsed = warn_unparsed(project, None);
     Ok(Check {
         schema: "ssot-graph/check/v1",
         summary: Summary {
@@ -326,6 +350,7 @@ pub fn query(project: &Project, config: &Config, name: &str) -> Result<Check> {
             fixable: findings.iter().filter(|f| f.fixable).count(),
             baselined: 0,
             suppressed,
+            unparsed,
         },
         findings,
         stale_baseline: Vec::new(),
@@ -500,14 +525,21 @@ fn text(out: &mut dyn Write, check: &Check, paint: Paint) -> std::io::Result<()>
     } else {
         format!(" ({})", extra.join(", "))
     };
+    let unparsed = match s.unparsed {
+        0 => String::new(),
+        1 => "; 1 file could not be parsed and was not fully checked (see above)".to_string(),
+        n => format!("; {n} files could not be parsed and were not fully checked (see above)"),
+    };
     if s.files == 0 {
         writeln!(out, "No Python files checked.")?;
-    } else if check.findings.is_empty() {
+    } else if check.findings.is_empty() && s.unparsed == 0 {
         writeln!(out, "All checks passed{extra}.")?;
+    } else if check.findings.is_empty() {
+        writeln!(out, "No findings{extra}{unparsed}.")?;
     } else {
         writeln!(
             out,
-            "Found {} and {}{extra}.",
+            "Found {} and {}{extra}{unparsed}.",
             count(s.errors, "error"),
             count(s.warnings, "warning")
         )?;

@@ -103,6 +103,43 @@ fn a_file_that_cannot_be_parsed_is_named_and_never_called_passed() {
 }
 
 #[test]
+fn machine_formats_count_and_locate_the_files_that_could_not_be_parsed() {
+    let repo = seed_repo();
+    let root = repo.path();
+    fs::write(root.join("broken.py"), "x = 1\ndef f(:\n").unwrap();
+    let broken = root.join("broken.py");
+    let broken = broken.to_str().unwrap();
+    let output = run(root, &["check", "--format", "json", broken]);
+    let answer: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
+    assert_eq!(
+        answer["summary"],
+        serde_json::json!({"files": 1, "errors": 0, "warnings": 0, "fixable": 0,
+            "baselined": 0, "suppressed": 0, "unparsed": 1})
+    );
+    let output = run(root, &["check", "--format", "sarif", broken]);
+    let sarif: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
+    let typed: Result<serde_sarif::sarif::Sarif, _> = serde_json::from_str(&output.stdout);
+    assert!(typed.is_ok(), "{typed:?}");
+    assert_eq!(
+        sarif["runs"][0]["invocations"],
+        serde_json::json!([{"executionSuccessful": true, "toolExecutionNotifications": [{
+            "level": "warning",
+            "message": {"text": "syntax error: Expected a parameter or the end of the parameter \
+                list (and 1 more) (findings there may be incomplete)"},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": "broken.py", "uriBaseId": "SRCROOT"},
+                "region": {"startLine": 2}}}]}]}])
+    );
+    let output = run(root, &["check", "--format", "github", broken]);
+    assert_eq!(
+        output.stdout,
+        "::warning file=broken.py,line=2,title=not parsed::syntax error: Expected a parameter \
+         or the end of the parameter list (and 1 more) (findings there may be incomplete)\n\
+         ssot-graph: 0 errors, 0 warnings, 1 file not parsed\n"
+    );
+}
+
+#[test]
 fn a_clean_file_passes_and_warnings_alone_do_not_fail() {
     let repo = seed_repo();
     let clean = repo

@@ -13,7 +13,7 @@ use crate::cli::Format;
 use crate::commands::finding_formats;
 use crate::commands::{Paint, count};
 use crate::config::{AutoSeverity, Config};
-use crate::discover;
+use crate::discover::{self, FileDiagnostic};
 use crate::files::{self, Strictness};
 use crate::index::Project;
 use crate::rules::evaluate::{Evaluator, Finding};
@@ -52,6 +52,9 @@ pub struct Check {
     pub rules: RuleList,
     #[serde(skip)]
     pub root: String,
+    /// The problems reading or parsing the files in scope (SARIF's tool notifications).
+    #[serde(skip)]
+    pub unreadable: Vec<FileDiagnostic>,
 }
 
 #[derive(Serialize)]
@@ -66,7 +69,6 @@ pub struct Summary {
     pub suppressed: usize,
     /// Files among those that could not be parsed (each said on stderr): their findings
     /// may be incomplete, so the summary does not call them passed.
-    #[serde(skip)]
     pub unparsed: usize,
 }
 
@@ -229,7 +231,7 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
     for warning in suppress::unknown_ids(project, &in_scope, &known) {
         eprintln!("warning: {warning}");
     }
-    let unparsed = warn_unparsed(project, scope.as_ref().map(|(touched, _)| touched));
+    let (unparsed, unreadable) = warn_unparsed(project, scope.as_ref().map(|(touched, _)| touched));
     let suppressed = suppress::apply(project, &mut findings);
     let baseline_path = match &options.baseline {
         Some(path) => path.clone(),
@@ -267,6 +269,7 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
             since: None,
             rules,
             root,
+            unreadable,
         });
     }
     let from_file;
@@ -310,23 +313,28 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
         since: options.since.as_ref().map(|(name, _)| name.clone()),
         rules,
         root,
+        unreadable,
     })
 }
 
 /// Says on stderr each problem reading the files in scope (every file when `touched` is
-/// `None`), and returns how many files had one.
-fn warn_unparsed(project: &Project, touched: Option<&FxHashSet<String>>) -> usize {
-    let mut files = FxHashSet::default();
-    for problem in &project.diagnostics {
-        if touched.is_none_or(|touched| touched.contains(&problem.path)) {
-            eprintln!(
-                "warning: {}:{}: {} (findings there may be incomplete)",
-                problem.path, problem.line, problem.message
-            );
-            files.insert(problem.path.as_str());
-        }
+/// `None`), and returns them with how many files had one.
+fn warn_unparsed(
+    project: &Project,
+    touched: Option<&FxHashSet<String>>,
+) -> (usize, Vec<FileDiagnostic>) {
+    let problems: Vec<FileDiagnostic> = (project.diagnostics.iter())
+        .filter(|problem| touched.is_none_or(|touched| touched.contains(&problem.path)))
+        .cloned()
+        .collect();
+    for problem in &problems {
+        eprintln!(
+            "warning: {}:{}: {} (findings there may be incomplete)",
+            problem.path, problem.line, problem.message
+        );
     }
-    files.len()
+    let files: FxHashSet<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+    (files.len(), problems)
 }
 
 /// `query NAME`: one rule's findings over the whole repository; the baseline is ignored.
@@ -334,7 +342,7 @@ pub fn query(project: &Project, config: &Config, name: &str) -> Result<Check> {
     let (mut findings, rules, _) = all_findings(project, config, Only::Rule(name), None)?;
     sort(&mut findings);
     let suppressed = suppress::apply(project, &mut findings);
-    let unparsed = warn_unparsed(project, None);
+    let (unparsed, unreadable) = warn_unparsed(project, None);
     Ok(Check {
         schema: "ssot-graph/check/v1",
         summary: Summary {
@@ -358,6 +366,7 @@ pub fn query(project: &Project, config: &Config, name: &str) -> Result<Check> {
         since: None,
         rules,
         root: project.root.display().to_string(),
+        unreadable,
     })
 }
 
@@ -591,11 +600,24 @@ fn github(out: &mut dyn Write, check: &Check) -> std::io::Result<()> {
             )?;
         }
     }
+    for problem in check.unreadable.iter().take(10) {
+        writeln!(
+            out,
+            "::warning file={},line={},title=not parsed::{} (findings there may be incomplete)",
+            property(&problem.path),
+            problem.line.max(1),
+            escape(&problem.message)
+        )?;
+    }
     let s = &check.summary;
     let shown = |n: usize| if n > 10 { " (10 shown)" } else { "" };
+    let unparsed = match s.unparsed {
+        0 => String::new(),
+        n => format!(", {} not parsed", count(n, "file")),
+    };
     writeln!(
         out,
-        "ssot-graph: {}{}, {}{}",
+        "ssot-graph: {}{}, {}{}{unparsed}",
         count(s.errors, "error"),
         shown(s.errors),
         count(s.warnings, "warning"),
@@ -663,6 +685,21 @@ fn sarif(check: &Check) -> serde_json::Value {
             result
         })
         .collect();
+    // A file that could not be parsed was not fully checked: said, not silently passed.
+    let notifications: Vec<serde_json::Value> = (check.unreadable.iter())
+        .map(|problem| {
+            serde_json::json!({
+                "level": "warning",
+                "message": {"text": format!("{} (findings there may be incomplete)", problem.message)},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": uri_path(&problem.path), "uriBaseId": "SRCROOT"},
+                        "region": {"startLine": problem.line.max(1)},
+                    }
+                }],
+            })
+        })
+        .collect();
     serde_json::json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -673,6 +710,10 @@ fn sarif(check: &Check) -> serde_json::Value {
                 "rules": rules,
             }},
             "originalUriBaseIds": {"SRCROOT": {"uri": format!("file://{}/", uri_path(&check.root))}},
+            "invocations": [{
+                "executionSuccessful": true,
+                "toolExecutionNotifications": notifications,
+            }],
             "results": results,
         }]
     })

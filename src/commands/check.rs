@@ -329,12 +329,19 @@ fn warn_unparsed(
         .collect();
     for problem in &problems {
         eprintln!(
-            "warning: {}:{}: {} (findings there may be incomplete)",
-            problem.path, problem.line, problem.message
+            "warning: {}:{}: {}",
+            problem.path,
+            problem.line,
+            incomplete(problem)
         );
     }
     let files: FxHashSet<&str> = problems.iter().map(|p| p.path.as_str()).collect();
     (files.len(), problems)
+}
+
+/// What every output says of a file that could not be read or parsed.
+fn incomplete(problem: &FileDiagnostic) -> String {
+    format!("{} (findings there may be incomplete)", problem.message)
 }
 
 /// `query NAME`: one rule's findings over the whole repository; the baseline is ignored.
@@ -603,10 +610,10 @@ fn github(out: &mut dyn Write, check: &Check) -> std::io::Result<()> {
     for problem in check.unreadable.iter().take(10) {
         writeln!(
             out,
-            "::warning file={},line={},title=not parsed::{} (findings there may be incomplete)",
+            "::warning file={},line={},title=not parsed::{}",
             property(&problem.path),
             problem.line.max(1),
-            escape(&problem.message)
+            escape(&incomplete(problem))
         )?;
     }
     let s = &check.summary;
@@ -690,7 +697,7 @@ fn sarif(check: &Check) -> serde_json::Value {
         .map(|problem| {
             serde_json::json!({
                 "level": "warning",
-                "message": {"text": format!("{} (findings there may be incomplete)", problem.message)},
+                "message": {"text": incomplete(problem)},
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": {"uri": uri_path(&problem.path), "uriBaseId": "SRCROOT"},

@@ -9,7 +9,7 @@ use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 use crate::index::{EverySite, ModuleId, ModuleRef, Project, SiteOutcome};
 use crate::rows::Rows;
 use crate::summary::{
-    AllChange, AllPart, Binding, BindingKind, BranchRule, ImportFlag, StarImport,
+    AllChange, AllPart, Binding, BindingKind, BranchRule, ImportFlag, Name, StarImport,
 };
 
 const ABOVE_TOP: &str = "relative import climbs above the top-level package";
@@ -792,7 +792,7 @@ impl<'p> Resolver<'p> {
             } => self
                 .project
                 .absolute_module(module, from.as_deref(), *level),
-            BindingKind::Import { module } => Some(module.clone()),
+            BindingKind::Import { module } => Some(module.to_string()),
             _ => return false,
         };
         target.is_some_and(|t| self.project.module_ref(&t) == ModuleRef::Missing)
@@ -976,8 +976,8 @@ impl<'p> Resolver<'p> {
 
     /// Whether the function `path` names in `module` is one of the repository's that
     /// returns its argument unchanged.
-    fn returns_its_argument(&mut self, module: ModuleId, path: &[String]) -> bool {
-        let parts: Vec<&str> = path.iter().map(String::as_str).collect();
+    fn returns_its_argument(&mut self, module: ModuleId, path: &[Name]) -> bool {
+        let parts: Vec<&str> = path.iter().map(|part| part.as_str()).collect();
         let (resolution, _) = self.resolve_attributes(module, &parts);
         let Resolution::Definition { module, binding } = resolution else {
             return false;
@@ -987,7 +987,7 @@ impl<'p> Resolver<'p> {
             && self
                 .project
                 .module_summary(module)
-                .is_some_and(|s| s.identity_functions.contains(&binding.name))
+                .is_some_and(|s| s.identity_functions.iter().any(|f| *f == binding.name))
     }
 
     /// What an import binding (`from m import x`, `import m`) of `name` in `module` binds;
@@ -1117,7 +1117,7 @@ impl<'p> Resolver<'p> {
         &mut self,
         module: ModuleId,
         own_name: &str,
-        path: &[String],
+        path: &[Name],
         at: u32,
     ) -> Option<(Resolution, Option<Key>)> {
         let first = path[0].as_str();
@@ -1152,7 +1152,7 @@ impl<'p> Resolver<'p> {
                 }
                 Resolution::External { module, name: None } => Resolution::External {
                     module,
-                    name: Some(attribute.clone()),
+                    name: Some(attribute.to_string()),
                 },
                 Resolution::External {
                     module,
@@ -1198,7 +1198,7 @@ impl<'p> Resolver<'p> {
                     .bindings(module)
                     .iter()
                     .filter(|b| !b.name.starts_with('_'))
-                    .map(|b| b.name.clone())
+                    .map(|b| b.name.to_string())
                     .collect();
                 // A name the module deletes (`del X` the last word on it) is not exported.
                 names.retain(|name| {

@@ -10,6 +10,12 @@ use serde::{Deserialize, Serialize};
 /// Shared source text: one import statement's text serves all its names and bindings.
 pub type Text = Arc<str>;
 
+/// An identifier or dotted module path, interned once for the whole run: the same names
+/// recur in thousands of files (`annotations`, `HomeAssistant`, `homeassistant.const`),
+/// and a repository's summaries are all held at once. 8 bytes, `Copy`, compares and
+/// orders as its text; never freed (the process is short-lived).
+pub type Name = ustr::Ustr;
+
 /// A 1-based line and column (columns count characters, as editors do).
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
@@ -64,12 +70,12 @@ impl Context {
 pub struct ImportSite {
     pub position: Position,
     /// The module as written, without leading dots (`None` for `from . import x`).
-    pub module: Option<String>,
+    pub module: Option<Name>,
     /// Leading dots of a relative import; 0 for absolute imports.
     pub level: u32,
     /// The imported name for `from` imports (`*` for a star import); `None` for `import a.b`.
-    pub name: Option<String>,
-    pub alias: Option<String>,
+    pub name: Option<Name>,
+    pub alias: Option<Name>,
     pub context: Context,
     /// The statement's source text, whitespace collapsed onto one line.
     pub statement: Text,
@@ -101,16 +107,16 @@ pub enum BindingKind {
     /// Any other value: `X = 1`, `X: int = f()`.
     Variable,
     /// `X = Y` or `X = mod.Y`: a dotted name path, first element looked up in this module.
-    Alias(Vec<String>),
+    Alias(Vec<Name>),
     /// `from module import name [as X]` (relative: `level` dots).
     FromImport {
-        module: Option<String>,
+        module: Option<Name>,
         level: u32,
-        name: String,
+        name: Name,
     },
     /// `import a.b as X` binds X to `a.b`; plain `import a.b` binds `a` to `a`.
     Import {
-        module: String,
+        module: Name,
     },
     /// `del X` at module level: from here on the name is unbound.
     Deleted,
@@ -119,7 +125,7 @@ pub enum BindingKind {
 /// A top-level name binding, in source order within its file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Binding {
-    pub name: String,
+    pub name: Name,
     pub kind: BindingKind,
     pub position: Position,
     /// False when the binding sits in a branch Python does not take by default: an
@@ -140,8 +146,8 @@ pub struct Binding {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Wrapped {
-    pub function: Vec<String>,
-    pub argument: Vec<String>,
+    pub function: Vec<Name>,
+    pub argument: Vec<Name>,
 }
 
 /// A binding's place in an `if` decided at run time: branch `branch` of decision
@@ -192,7 +198,7 @@ pub enum BranchRule {
 /// `from module import *` at module level, in source order with the bindings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StarImport {
-    pub module: Option<String>,
+    pub module: Option<Name>,
     pub level: u32,
     pub position: Position,
     pub taken: bool,
@@ -283,7 +289,7 @@ pub struct UseAttribute {
 pub struct Member {
     /// The class's index in `FileSummary::bindings`.
     pub class: u32,
-    pub name: String,
+    pub name: Name,
     /// `Function` or `Variable`.
     pub kind: BindingKind,
     pub position: Position,
@@ -396,7 +402,7 @@ pub struct FileSummary {
     #[serde(with = "crate::packed::attributes")]
     pub use_attributes: Vec<UseAttribute>,
     /// The names `uses` and `use_attributes` refer to, each once.
-    pub use_names: Vec<String>,
+    pub use_names: Vec<Name>,
     /// String literals that name a dotted path, in source order.
     pub strings: Vec<StringTarget>,
     /// The members of top-level classes, class by class in source order.

@@ -120,7 +120,7 @@ pub fn compute(project: &Project) -> Export {
             ) {
                 definitions.push(DefinitionView {
                     module: file.module.clone(),
-                    name: binding.name.clone(),
+                    name: binding.name.to_string(),
                     kind: view::binding_kind(binding),
                     path: file.rel.clone(),
                     line: binding.position.line,

@@ -158,7 +158,7 @@ fn places(project: &Project, hops: &[Hop], resolution: &Resolution) -> Vec<(u32,
     if let Resolution::Definition { module, binding } = resolution {
         places.push((
             *module,
-            view::binding(project, *module, *binding).name.clone(),
+            view::binding(project, *module, *binding).name.to_string(),
         ));
     }
     places

@@ -17,8 +17,8 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::summary::{
     AllChange, AllPart, Binding, BindingKind, BranchRef, BranchRule, Context, Decision, Diagnostic,
-    FileSummary, ImportFlag, ImportSite, Member, ModuleSwap, Position, SixMove, StarImport, Text,
-    Wrapped,
+    FileSummary, ImportFlag, ImportSite, Member, ModuleSwap, Name, Position, SixMove, StarImport,
+    Text, Wrapped,
 };
 
 /// Longest statement text kept for display.
@@ -435,7 +435,7 @@ impl Walker<'_> {
         deprecated: Option<String>,
     ) {
         self.summary.bindings.push(Binding {
-            name: name.to_string(),
+            name: Name::from(name),
             kind,
             position,
             taken: scope.taken,
@@ -645,18 +645,18 @@ impl Walker<'_> {
         let position = self.position(import.range);
         let statement = self.statement_text(import.range);
         for alias in &import.names {
-            let module = alias.name.as_str().to_string();
-            let asname = alias.asname.as_ref().map(|a| a.as_str().to_string());
+            let module = Name::from(alias.name.as_str());
+            let asname = alias.asname.as_ref().map(|a| Name::from(a.as_str()));
             if scope.top_level {
-                let (bound, bound_module) = match &asname {
-                    Some(asname) => (asname.clone(), module.clone()),
+                let (bound, bound_module) = match asname {
+                    Some(asname) => (asname, module),
                     None => {
-                        let top = module.split('.').next().unwrap_or_default().to_string();
-                        (top.clone(), top)
+                        let top = Name::from(module.split('.').next().unwrap_or_default());
+                        (top, top)
                     }
                 };
                 if module == "warnings" {
-                    self.warnings_modules.push(bound.clone());
+                    self.warnings_modules.push(bound.to_string());
                 }
                 let kind = BindingKind::Import {
                     module: bound_module,
@@ -681,10 +681,10 @@ impl Walker<'_> {
     fn visit_import_from(&mut self, import: &ruff_python_ast::StmtImportFrom, scope: Scope) {
         let position = self.position(import.range);
         let statement = self.statement_text(import.range);
-        let module = import.module.as_ref().map(|m| m.as_str().to_string());
+        let module = import.module.as_ref().map(|m| Name::from(m.as_str()));
         for alias in &import.names {
-            let name = alias.name.as_str().to_string();
-            let asname = alias.asname.as_ref().map(|a| a.as_str().to_string());
+            let name = Name::from(alias.name.as_str());
+            let asname = alias.asname.as_ref().map(|a| Name::from(a.as_str()));
             if scope.top_level {
                 if name == "*" {
                     self.summary.stars.push(StarImport {
@@ -697,17 +697,17 @@ impl Walker<'_> {
                         branch: None,
                     });
                 } else {
-                    let bound = asname.clone().unwrap_or_else(|| name.clone());
+                    let bound = asname.unwrap_or(name);
                     if bound == "__all__" {
                         self.summary
                             .all
                             .push(AllChange::Set(vec![AllPart::ImportedAll {
-                                module: module.clone(),
+                                module: module.map(String::from),
                                 level: import.level,
                             }]));
                     }
                     if module.as_deref() == Some("warnings") && name == "warn" {
-                        self.warn_functions.push(bound.clone());
+                        self.warn_functions.push(bound.to_string());
                     }
                     let kind = BindingKind::FromImport {
                         module: module.clone(),
@@ -771,7 +771,7 @@ impl Walker<'_> {
                     self.string_collections.insert(name.to_string(), strings);
                 }
                 let kind = match value.and_then(dotted_path) {
-                    Some(path) => BindingKind::Alias(path),
+                    Some(path) => BindingKind::Alias(names(&path)),
                     None => BindingKind::Variable,
                 };
                 self.bind(scope, name, kind, range);
@@ -784,7 +784,10 @@ impl Walker<'_> {
                     && let Some(argument) = dotted_path(argument)
                     && let Some(binding) = self.summary.bindings.last_mut()
                 {
-                    binding.wraps = Some(Box::new(Wrapped { function, argument }));
+                    binding.wraps = Some(Box::new(Wrapped {
+                        function: names(&function),
+                        argument: names(&argument),
+                    }));
                 }
             }
             Expr::Tuple(tuple) => {
@@ -848,9 +851,9 @@ impl Walker<'_> {
                 for (submodule, name) in attributes {
                     all.push(name.clone());
                     let kind = BindingKind::FromImport {
-                        module: Some(submodule),
+                        module: Some(Name::from(submodule.as_str())),
                         level: 1,
-                        name: name.clone(),
+                        name: Name::from(name.as_str()),
                     };
                     self.push_lazy_import(name, kind, position, statement.clone());
                 }
@@ -951,7 +954,7 @@ impl Walker<'_> {
                         level,
                         name,
                     } if name == "__all__" => Some(vec![AllPart::ImportedAll {
-                        module: module.clone(),
+                        module: module.map(String::from),
                         level: *level,
                     }]),
                     _ => Some(vec![AllPart::Names(
@@ -1090,7 +1093,7 @@ impl Walker<'_> {
             };
             self.summary.members.push(Member {
                 class: index,
-                name: name.to_string(),
+                name: Name::from(name),
                 kind,
                 position,
                 statement,
@@ -1107,7 +1110,7 @@ impl Walker<'_> {
         statement: Text,
     ) {
         self.summary.getattr_imports.push(Binding {
-            name,
+            name: Name::from(name.as_str()),
             kind,
             position,
             taken: false,
@@ -1129,9 +1132,9 @@ impl Walker<'_> {
                     let statement = self.statement_text(import.range);
                     for alias in import.names.iter().filter(|a| a.name.as_str() != "*") {
                         let kind = BindingKind::FromImport {
-                            module: import.module.as_ref().map(|m| m.as_str().to_string()),
+                            module: import.module.as_ref().map(|m| Name::from(m.as_str())),
                             level: import.level,
-                            name: alias.name.as_str().to_string(),
+                            name: Name::from(alias.name.as_str()),
                         };
                         let name = alias.name.as_str().to_string();
                         self.push_lazy_import(name, kind, position, statement.clone());
@@ -1209,7 +1212,9 @@ impl Walker<'_> {
                     let imported = self.summary.imports[start as usize..end as usize]
                         .iter()
                         .any(|site| {
-                            site.alias.as_ref().or(site.name.as_ref()) == Some(&name.id.to_string())
+                            site.alias
+                                .or(site.name)
+                                .is_some_and(|bound| bound == name.id.as_str())
                         });
                     if imported {
                         let flag = ImportFlag {
@@ -1660,6 +1665,11 @@ fn is_name(expr: &Expr, wanted: &str) -> bool {
 }
 
 /// `a.b.c` as `["a", "b", "c"]`; `None` for anything that is not a plain dotted name.
+/// A dotted path's parts, interned.
+fn names(path: &[String]) -> Vec<Name> {
+    path.iter().map(|part| Name::from(part.as_str())).collect()
+}
+
 fn dotted_path(expr: &Expr) -> Option<Vec<String>> {
     match expr {
         Expr::Name(name) => Some(vec![name.id.as_str().to_string()]),

@@ -15,7 +15,7 @@ use ruff_python_ast::{
 use ruff_text_size::{Ranged, TextSize};
 
 use super::LineIndex;
-use crate::summary::{FileSummary, Position, StringKind, StringTarget, Use, UseAttribute};
+use crate::summary::{FileSummary, Name, Position, StringKind, StringTarget, Use, UseAttribute};
 
 /// Names Python finds in `builtins` when a module binds no such name.
 const BUILTINS: &[&str] = &[
@@ -184,7 +184,8 @@ const BUILTINS: &[&str] = &[
 pub fn collect(source: &str, body: &[Stmt], lines: &LineIndex, summary: &mut FileSummary) {
     // A name only a function binds (through `global`) is no binding the resolver knows:
     // its reads reference nothing and are not recorded.
-    let module: FxHashSet<String> = summary.bindings.iter().map(|b| b.name.clone()).collect();
+    let module: FxHashSet<&'static str> =
+        summary.bindings.iter().map(|b| b.name.as_str()).collect();
     let walrus = source.contains(":=");
     let import_at = import_index(summary);
     let imported_in_functions = import_at
@@ -264,7 +265,7 @@ struct Collector<'a, 's> {
     import_at: FxHashMap<TextSize, Vec<(String, u32)>>,
     lines: &'a LineIndex<'a>,
     /// The names the module binds at module level.
-    module: FxHashSet<String>,
+    module: FxHashSet<&'static str>,
     /// A star import may bind any name.
     any_star: bool,
     /// The names imports inside functions bind.
@@ -314,7 +315,7 @@ impl<'a> Collector<'a, '_> {
             return index;
         }
         let index = self.summary.use_names.len() as u32;
-        self.summary.use_names.push(name.to_string());
+        self.summary.use_names.push(Name::from(name));
         self.names.insert(name.to_string(), index);
         index
     }

@@ -701,5 +701,10 @@ fn read_before(
                 offset < at && layout.runs_at_import(offset as u32) && !in_removed
             })
         })
-        .map(|u| (summary.use_names[u.name as usize].clone(), u.position.line))
+        .map(|u| {
+            (
+                summary.use_names[u.name as usize].to_string(),
+                u.position.line,
+            )
+        })
 }

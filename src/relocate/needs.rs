@@ -117,7 +117,12 @@ pub fn read_outside(
                 .is_some_and(|o| !blocks.iter().any(|b| b.start <= o && o < b.end));
             moved.contains(name) && outside
         })
-        .map(|u| (summary.use_names[u.name as usize].clone(), u.position.line))
+        .map(|u| {
+            (
+                summary.use_names[u.name as usize].to_string(),
+                u.position.line,
+            )
+        })
 }
 
 /// Sorts each read into an import to carry, a name of the old module, or nothing (a
@@ -210,8 +215,8 @@ pub fn needs(
             };
             let carried = Carried {
                 module: module.to_string(),
-                name: import.name.clone(),
-                alias: import.alias.clone(),
+                name: import.name.map(String::from),
+                alias: import.alias.map(String::from),
                 type_checking: binding.type_checking,
             };
             if !needs.carried.contains(&carried) {

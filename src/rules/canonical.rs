@@ -36,7 +36,7 @@ impl<'p> Evaluator<'p> {
                 rule.at()
             ));
         };
-        let name = view::binding(project, module, binding).name.clone();
+        let name = view::binding(project, module, binding).name.to_string();
         let canonical_name = canonical
             .unwrap_or(&project.modules[module as usize].name)
             .to_string();

@@ -46,7 +46,7 @@ impl<'p> Evaluator<'p> {
                 && let Some(module) = project.internal(target)
                 && project
                     .module_summary(module)
-                    .is_some_and(|s| s.deprecated_names.contains(name))
+                    .is_some_and(|s| s.deprecated_names.iter().any(|n| *n == *name))
             {
                 found.push((format!("`{target}.{name}` is deprecated"), Vec::new()));
             }

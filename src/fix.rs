@@ -442,10 +442,10 @@ fn same_imports(a: &crate::summary::FileSummary, b: &crate::summary::FileSummary
                 (
                     i.statement_span,
                     i.alias_span,
-                    i.module.clone(),
+                    i.module,
                     i.level,
-                    i.name.clone(),
-                    i.alias.clone(),
+                    i.name,
+                    i.alias,
                 )
             })
             .collect()

@@ -730,7 +730,7 @@ impl<'p> Resolver<'p> {
     /// The value of the flag binding `binding` of `module` imports from another module;
     /// `None` when it is not an import flag there.
     pub fn imported_flag(&mut self, module: ModuleId, binding: u32) -> Option<bool> {
-        let name = self.bindings(module).get(binding as usize)?.name.clone();
+        let name = self.bindings(module).get(binding as usize)?.name;
         let Resolution::Definition {
             module: home,
             binding,

@@ -688,7 +688,7 @@ impl Walker<'_> {
             if scope.top_level {
                 if name == "*" {
                     self.summary.stars.push(StarImport {
-                        module: module.clone(),
+                        module,
                         level: import.level,
                         position,
                         taken: scope.taken,
@@ -710,16 +710,16 @@ impl Walker<'_> {
                         self.warn_functions.push(bound.to_string());
                     }
                     let kind = BindingKind::FromImport {
-                        module: module.clone(),
+                        module,
                         level: import.level,
-                        name: name.clone(),
+                        name,
                     };
                     self.push_binding(scope, &bound, kind, position, statement.clone(), None);
                 }
             }
             self.summary.imports.push(ImportSite {
                 position,
-                module: module.clone(),
+                module,
                 level: import.level,
                 name: Some(name),
                 alias: asname,

@@ -207,7 +207,7 @@ fn attribute_edit(
         .bindings
         .iter()
         .filter(|b| !b.conditional)
-        .map(|b| b.name.clone())
+        .map(|b| b.name)
         .find(|b| resolver.resolve_name(module, b) == Resolution::Module(dest));
     let Some(binding) = binding else {
         return Err(format!(

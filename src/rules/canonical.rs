@@ -89,7 +89,7 @@ impl<'p> Evaluator<'p> {
                 let used = project.sites[s].target.clone().unwrap_or_default();
                 let text = format!("{message} (imported from `{used}`)");
                 let via = self.via(s);
-                let imported = project.import_site(s).name.clone();
+                let imported = project.import_site(s).name;
                 let bound = canonical_id.and_then(|module| {
                     self.canonical_binding(module, imported.as_deref(), name, &definition)
                 });

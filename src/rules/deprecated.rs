@@ -59,7 +59,7 @@ impl<'p> Evaluator<'p> {
                 if let Some(replacement) = replacement {
                     text.push_str(&format!("; import `{replacement}` instead"));
                 }
-                let name = self.project.import_site(site).name.clone();
+                let name = self.project.import_site(site).name;
                 let (edit, same_object) = match (replacement, name) {
                     (Some(r), _) if symbol_level => (Some(r.to_string()), false),
                     (Some(r), Some(name)) if to_module => (Some(format!("{r}.{name}")), true),

@@ -346,30 +346,6 @@ pub struct Diagnostic {
 }
 
 impl FileSummary {
-    /// Gives back what growing the lists left unused: a repository's summaries are all
-    /// held at once, and a list doubled as it grew is up to half empty.
-    pub fn shrink_to_fit(&mut self) {
-        self.imports.shrink_to_fit();
-        self.bindings.shrink_to_fit();
-        self.stars.shrink_to_fit();
-        self.all.shrink_to_fit();
-        self.decisions.shrink_to_fit();
-        self.import_flags.shrink_to_fit();
-        self.static_flags.shrink_to_fit();
-        self.uses.shrink_to_fit();
-        self.use_attributes.shrink_to_fit();
-        self.use_names.shrink_to_fit();
-        self.strings.shrink_to_fit();
-        self.members.shrink_to_fit();
-        self.identity_functions.shrink_to_fit();
-        self.registers.shrink_to_fit();
-        self.six_moves.shrink_to_fit();
-        self.getattr_imports.shrink_to_fit();
-        self.deprecated_names.shrink_to_fit();
-        self.suppressions.shrink_to_fit();
-        self.diagnostics.shrink_to_fit();
-    }
-
     /// The classes, functions and values the file binds (what `stats` counts).
     pub fn definition_count(&self) -> u32 {
         self.bindings

@@ -270,8 +270,13 @@ pub fn summarize(source: &str, is_stub: bool, target: &Target) -> FileSummary {
             message: format!("syntax error: {}{suffix}", first.error),
         });
     }
-    walker.summary.shrink_to_fit();
-    walker.summary
+    // A repository's summaries are all held at once. Copied after the tree is freed, a
+    // summary's lists are exactly as long as they are and packed together, not spread
+    // among the parser's freed temporaries (which keeps those pages resident).
+    let summary = std::mem::take(&mut walker.summary);
+    drop(walker);
+    drop(parsed);
+    summary.clone()
 }
 
 /// Maps byte offsets to 1-based line and character columns.

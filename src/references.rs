@@ -555,7 +555,7 @@ enum IndexSource {
 }
 
 /// The cache file next to the snapshot; the last byte is the layout version.
-const MAGIC: &[u8; 8] = b"SSOTR\x00\x00\x01";
+const MAGIC: &[u8; 8] = b"SSOTR\x00\x00\x02";
 const FILE_NAME: &str = "references.bin";
 
 /// A definition, as stored (module ids are stable for one cache state).
@@ -640,15 +640,15 @@ impl ReferenceIndex {
             keys.push(key);
             blobs.push(bincode::serialize(rows)?);
         }
-        let placed = snapshot::place_blobs(blobs.iter().map(Vec::as_slice));
-        let header = IndexHeader {
-            tool: env!("CARGO_PKG_VERSION").to_string(),
-            state,
-            environment,
-            keys: keys.into_iter().zip(placed).collect(),
-        };
-        let header = bincode::serialize(&header)?;
-        snapshot::write_container(&path, MAGIC, &header, blobs.iter().map(Vec::as_slice))
+        snapshot::write_container(&path, MAGIC, blobs.into_iter(), |placed| {
+            let header = IndexHeader {
+                tool: env!("CARGO_PKG_VERSION").to_string(),
+                state,
+                environment,
+                keys: keys.into_iter().zip(placed).collect(),
+            };
+            Ok(bincode::serialize(&header)?)
+        })
     }
 
     /// The references of `resolution`, tests left out unless `include_tests`; `None`

@@ -195,11 +195,12 @@ fn a_damaged_or_foreign_cache_is_rebuilt_never_trusted() {
     run(repo.path(), CHECK);
     let good = std::fs::read(&snapshot).unwrap();
     let half = good[..good.len() / 2].to_vec();
+    // The summaries follow the 24-byte prefix; the header is last.
     let mut header_flipped = good.clone();
-    header_flipped[40] ^= 0xff;
+    let last = header_flipped.len() - 3;
+    header_flipped[last] ^= 0xff;
     let mut summary_flipped = good.clone();
-    let last = summary_flipped.len() - 3;
-    summary_flipped[last] ^= 0xff;
+    summary_flipped[40] ^= 0xff;
     let damaged: [(&str, Vec<u8>); 5] = [
         ("empty", Vec::new()),
         ("truncated", half),

@@ -3,10 +3,11 @@
 //! position (not through a memory map: a file truncated in place while a run reads it is
 //! a short read and a rebuild, never a SIGBUS).
 //!
-//! Layout: `MAGIC`, header length (u64 LE), header checksum (u64 LE), the header
-//! (bincode, zstd-compressed), then every file's summary (bincode, zstd-compressed),
-//! each with its own checksum. Checksums cover the compressed bytes, so nothing is
-//! decompressed before it checks out.
+//! Layout: `MAGIC`, header length (u64 LE), header checksum (u64 LE), every file's
+//! summary (bincode, zstd-compressed, each with its own checksum), then the header
+//! (bincode, zstd-compressed) at the end: the summaries are written as they are encoded,
+//! and the header, which says where each one is, after them. Checksums cover the
+//! compressed bytes, so nothing is decompressed before it checks out.
 //! Checksums are keyed by this build of the tool (its version and executable): a snapshot
 //! that another build wrote, or that was edited and checksummed again, does not check
 //! out. Anything that does not check out is not trusted: the snapshot (or that one
@@ -48,7 +49,7 @@ fn checksum(bytes: &[u8]) -> u64 {
 }
 
 /// The last byte is the layout version: a snapshot of another layout is rebuilt.
-const MAGIC: &[u8; 8] = b"SSOTG\x00\x00\x0b";
+const MAGIC: &[u8; 8] = b"SSOTG\x00\x00\x0c";
 const PREFIX: usize = 24;
 
 /// A directory the walk entered: its modification time and what it listed, so a
@@ -260,16 +261,17 @@ impl Container {
         if header_len > size - PREFIX as u64 {
             bail!("truncated");
         }
+        let blobs_len = size - PREFIX as u64 - header_len;
         let mut header = vec![0u8; header_len as usize];
-        read_at(&file, &mut header, PREFIX as u64).context("truncated")?;
+        read_at(&file, &mut header, PREFIX as u64 + blobs_len).context("truncated")?;
         if checksum(&header) != stored_checksum {
             bail!("checksum mismatch (damaged, or written by another build)");
         }
         Ok(Some(Container {
             header,
             file,
-            blobs_start: PREFIX as u64 + header_len,
-            blobs_len: size - PREFIX as u64 - header_len,
+            blobs_start: PREFIX as u64,
+            blobs_len,
         }))
     }
 
@@ -309,15 +311,6 @@ fn read_at(file: &std::fs::File, buffer: &mut [u8], offset: u64) -> std::io::Res
             done += n;
         }
         Ok(())
-    }
-}
-
-/// Summary bytes for a new snapshot: copied from the old one, or encoded anew.
-pub struct Blob(pub Vec<u8>);
-
-impl Blob {
-    fn bytes(&self) -> &[u8] {
-        &self.0
     }
 }
 
@@ -379,14 +372,16 @@ fn decompress(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
 
 /// Writes a snapshot to `path` atomically; `header.files[i].blob` is filled in from
 /// `blobs[i]`. Concurrent writers each replace the file whole.
-pub fn write(path: &Path, mut header: Header, blobs: &[Blob]) -> Result<()> {
-    let refs = place_blobs(blobs.iter().map(Blob::bytes));
-    for (file, blob) in header.files.iter_mut().zip(&refs) {
-        file.blob = *blob;
-    }
-    header.blobs_len = refs.last().map_or(0, |b| b.offset + b.len);
-    let header_bytes = encode_header(&header)?;
-    write_container(path, MAGIC, &header_bytes, blobs.iter().map(Blob::bytes))
+/// Writes a snapshot: `blobs` are the files' summary bytes in file order (copied from
+/// the old snapshot, or encoded anew), each written as it comes.
+pub fn write(path: &Path, mut header: Header, blobs: impl Iterator<Item = Vec<u8>>) -> Result<()> {
+    write_container(path, MAGIC, blobs, |refs| {
+        for (file, blob) in header.files.iter_mut().zip(&refs) {
+            file.blob = *blob;
+        }
+        header.blobs_len = refs.last().map_or(0, |b| b.offset + b.len);
+        encode_header(&header)
+    })
 }
 
 /// The header's bytes: the lengths of all parts but the last (u64 LE each), then the
@@ -434,30 +429,17 @@ fn decode_header(bytes: &[u8]) -> Result<Header> {
     Ok(header)
 }
 
-/// Where each of `blobs` goes in a blob area written in order.
-pub fn place_blobs<'b>(blobs: impl Iterator<Item = &'b [u8]>) -> Vec<BlobRef> {
-    let mut offset = 0u64;
-    blobs
-        .map(|bytes| {
-            let blob = BlobRef {
-                offset,
-                len: bytes.len() as u64,
-                checksum: checksum(bytes),
-            };
-            offset += bytes.len() as u64;
-            blob
-        })
-        .collect()
-}
-
-/// Writes a cache file atomically: `magic`, the header and the blobs in order, in the
-/// cache folder (created, with a `.gitignore`, when missing).
-pub fn write_container<'b>(
+/// Writes a cache file atomically in the cache folder (created, with a `.gitignore`,
+/// when missing): `magic`, the blobs in order as they come, then the header that
+/// `header` makes of where each blob went; the header's length and checksum, which
+/// follow `magic`, are filled in last.
+pub fn write_container(
     path: &Path,
     magic: &[u8; 8],
-    header: &[u8],
-    blobs: impl Iterator<Item = &'b [u8]>,
+    blobs: impl Iterator<Item = Vec<u8>>,
+    header: impl FnOnce(Vec<BlobRef>) -> Result<Vec<u8>>,
 ) -> Result<()> {
+    use std::io::{Seek, SeekFrom, Write};
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let ignore = dir.join(".gitignore");
@@ -468,15 +450,25 @@ pub fn write_container<'b>(
         )?;
     }
     let mut out = std::io::BufWriter::with_capacity(1 << 20, tempfile::NamedTempFile::new_in(dir)?);
-    use std::io::Write;
     out.write_all(magic)?;
-    out.write_all(&(header.len() as u64).to_le_bytes())?;
-    out.write_all(&checksum(header).to_le_bytes())?;
-    out.write_all(header)?;
-    for blob in blobs {
-        out.write_all(blob)?;
+    out.write_all(&[0u8; PREFIX - 8])?;
+    let mut refs = Vec::new();
+    let mut offset = 0u64;
+    for bytes in blobs {
+        out.write_all(&bytes)?;
+        refs.push(BlobRef {
+            offset,
+            len: bytes.len() as u64,
+            checksum: checksum(&bytes),
+        });
+        offset += bytes.len() as u64;
     }
-    let file = out.into_inner().map_err(|e| e.into_error())?;
+    let header = header(refs)?;
+    out.write_all(&header)?;
+    let mut file = out.into_inner().map_err(|e| e.into_error())?;
+    file.seek(SeekFrom::Start(8))?;
+    file.write_all(&(header.len() as u64).to_le_bytes())?;
+    file.write_all(&checksum(&header).to_le_bytes())?;
     file.persist(path)?;
     Ok(())
 }
@@ -516,7 +508,7 @@ mod tests {
             getattr: Some(3),
             ..FileSummary::default()
         };
-        write(&path, header, &[Blob(encode(&summary))]).unwrap();
+        write(&path, header, std::iter::once(encode(&summary))).unwrap();
         path
     }
 
@@ -544,8 +536,8 @@ mod tests {
         let path = written(dir.path());
         let bytes = std::fs::read(&path).unwrap();
         let header_len = u64::from_le_bytes(bytes[8..16].try_into().unwrap()) as usize;
-        let stored = &bytes[PREFIX..PREFIX + header_len];
-        let mut header = decode_header(stored).unwrap();
+        let blobs_end = bytes.len() - header_len;
+        let mut header = decode_header(&bytes[blobs_end..]).unwrap();
         header.files[0].module = "pkg.bad".to_string();
         let edited = encode_header(&header).unwrap();
         // The checksum as a plain content hash would be: no key.
@@ -554,8 +546,8 @@ mod tests {
             &bytes[..8],
             &(edited.len() as u64).to_le_bytes(),
             &plain.to_le_bytes(),
+            &bytes[PREFIX..blobs_end],
             &edited,
-            &bytes[PREFIX + header_len..],
         ]
         .concat();
         std::fs::write(&path, &bytes).unwrap();

@@ -7,9 +7,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::cache::snapshot::{
-    self, Blob, BlobRef, Header, Snapshot, StoredFile, StoredNode, StoredSite,
-};
+use crate::cache::snapshot::{self, BlobRef, Header, Snapshot, StoredFile, StoredNode, StoredSite};
 use crate::cache::tree;
 use crate::discover::{self, FileDiagnostic};
 use crate::fingerprint::Stamp;
@@ -82,6 +80,9 @@ impl PendingSave {
     }
 }
 
+/// Files whose summaries are encoded together before they are written.
+const BLOB_BATCH: usize = 1024;
+
 fn save(
     project: &Project,
     written: &Written,
@@ -149,18 +150,19 @@ fn save(
     }
     header.index.environment = project.environment.fingerprint();
     header.index.graph = crate::graph::figures(project).clone();
-    let encoded: Vec<Blob> = (0..project.files.len())
-        .into_par_iter()
-        .map(|file| {
-            let raw = states[file]
-                .stored
-                .and_then(|blob| old.and_then(|snapshot| snapshot.blob(blob)));
-            match raw {
-                Some(bytes) => Blob(bytes),
-                None => Blob(snapshot::encode(project.summary(file))),
-            }
-        })
-        .collect();
+    // Encoded in parallel a batch at a time and written as they come: never all held.
+    let files: Vec<usize> = (0..project.files.len()).collect();
+    let blobs = files.chunks(BLOB_BATCH).flat_map(|batch| {
+        batch
+            .par_iter()
+            .map(|&file| {
+                states[file]
+                    .stored
+                    .and_then(|blob| old.and_then(|snapshot| snapshot.blob(blob)))
+                    .unwrap_or_else(|| snapshot::encode(project.summary(file)))
+            })
+            .collect::<Vec<_>>()
+    });
     header.parse_diagnostics = match &reused {
         Some(reused) => reused.parse_diagnostics.to_vec(),
         None => (project.files.iter().enumerate())
@@ -198,7 +200,7 @@ fn save(
         });
     }
     let path = written.path.as_path();
-    match snapshot::write(path, header, &encoded) {
+    match snapshot::write(path, header, blobs) {
         Ok(()) => note(
             written.verbose,
             format!("{} written in {:.1?}", path.display(), started.elapsed()),

@@ -576,6 +576,8 @@ impl Project {
                     .collect()
             })
             .collect();
+        // Held for the whole run: grown by doubling, the list would be up to half empty.
+        self.sites.reserve_exact(planned.iter().map(Vec::len).sum());
         for (&file, sites) in files.iter().zip(planned) {
             let importer = self.by_name[&self.files[file].module];
             for (import, planned) in sites.into_iter().enumerate() {
@@ -640,6 +642,9 @@ impl Project {
                     graph[implicit].implicit_sites.push(id);
                 }
             }
+            // Reserved for one edge a site; sites of a file that import the same module
+            // share one.
+            graph.shrink_to_fit();
             graph
         })
     }

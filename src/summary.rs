@@ -107,7 +107,7 @@ pub enum BindingKind {
     /// Any other value: `X = 1`, `X: int = f()`.
     Variable,
     /// `X = Y` or `X = mod.Y`: a dotted name path, first element looked up in this module.
-    Alias(Vec<Name>),
+    Alias(Box<[Name]>),
     /// `from module import name [as X]` (relative: `level` dots).
     FromImport {
         module: Option<Name>,
@@ -135,7 +135,7 @@ pub struct Binding {
     pub conditional: bool,
     pub type_checking: bool,
     /// Set by `@deprecated(...)` on a class or function.
-    pub deprecated: Option<String>,
+    pub deprecated: Option<Box<str>>,
     pub statement: Text,
     /// In a branch of an `if` whose test only the run time decides (see `Decision`).
     pub branch: Option<BranchRef>,

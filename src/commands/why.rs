@@ -128,7 +128,7 @@ fn deprecations(project: &Project, hops: &[Hop], resolution: &Resolution) -> Vec
                         "{}.{}",
                         project.modules[*module as usize].name, binding.name
                     ),
-                    message: message.clone(),
+                    message: message.to_string(),
                 });
             }
         }

@@ -446,7 +446,7 @@ impl Walker<'_> {
             taken: scope.taken,
             conditional: scope.conditional,
             type_checking: scope.context.type_checking,
-            deprecated,
+            deprecated: deprecated.map(String::into_boxed_str),
             statement,
             branch: None,
             wraps: None,
@@ -776,7 +776,7 @@ impl Walker<'_> {
                     self.string_collections.insert(name.to_string(), strings);
                 }
                 let kind = match value.and_then(dotted_path) {
-                    Some(path) => BindingKind::Alias(names(&path)),
+                    Some(path) => BindingKind::Alias(names(&path).into()),
                     None => BindingKind::Variable,
                 };
                 self.bind(scope, name, kind, range);

@@ -3,12 +3,12 @@
 //! A `FileSummary` is plain data: `parse` produces it, `index` consumes it, and it never
 //! refers to the parser's AST types.
 
-use std::sync::Arc;
-
 use serde::{Deserialize, Serialize};
 
-/// Shared source text: one import statement's text serves all its names and bindings.
-pub type Text = Arc<str>;
+/// A statement's text, interned like names: one statement's text serves all its names
+/// and bindings, and the same statements recur across files (`import logging`,
+/// `_LOGGER = logging.getLogger(__name__)`).
+pub type Text = Name;
 
 /// An identifier or dotted module path, interned once for the whole run: the same names
 /// recur in thousands of files (`annotations`, `HomeAssistant`, `homeassistant.const`),

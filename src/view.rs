@@ -120,7 +120,7 @@ pub fn resolved(project: &Project, resolution: &Resolution) -> ResolvedView {
                 path: module.path.clone(),
                 line: Some(binding.position.line),
                 col: Some(binding.position.col),
-                statement: Some(binding.statement.clone()),
+                statement: Some(binding.statement),
                 ..empty
             }
         }
@@ -155,7 +155,7 @@ pub fn resolved(project: &Project, resolution: &Resolution) -> ResolvedView {
                 path: record.path.clone(),
                 line: Some(member.position.line),
                 col: Some(member.position.col),
-                statement: Some(member.statement.clone()),
+                statement: Some(member.statement),
                 ..empty
             }
         }
@@ -211,12 +211,12 @@ pub fn hop(project: &Project, hop: &Hop) -> HopView {
                 }
                 _ => unreachable!("matched above"),
             };
-            (path, binding.position, binding.statement.clone())
+            (path, binding.position, binding.statement)
         }
         HopSource::Star(index) => {
             let file = module.file.expect("star imports live in files");
             let star = &project.summary(file).stars[index as usize];
-            (module.path.clone(), star.position, star.statement.clone())
+            (module.path.clone(), star.position, star.statement)
         }
         HopSource::Swap => {
             let file = module.file.expect("a swap lives in a file");
@@ -225,7 +225,7 @@ pub fn hop(project: &Project, hop: &Hop) -> HopView {
                 .replaced_by
                 .as_ref()
                 .expect("a swap hop has its swap");
-            (module.path.clone(), swap.position, swap.statement.clone())
+            (module.path.clone(), swap.position, swap.statement)
         }
         HopSource::Submodule(id) => {
             let submodule = &project.modules[id as usize];
@@ -271,7 +271,7 @@ pub fn site(resolver: &mut Resolver, index: usize) -> (SiteView, Resolution) {
         context: import.context.labels(),
         resolved: resolved(project, &resolution),
         chain: chain(project, &hops),
-        statement: import.statement.clone(),
+        statement: import.statement,
         text: import_text(import),
     };
     (view, resolution)

@@ -263,7 +263,7 @@ fn alternatives(
                 path: project.files[file].rel.clone(),
                 line: position.line,
                 col: position.col,
-                statement: statement.clone(),
+                statement: *statement,
                 why_not: if missing {
                     "imports a module the repository does not have"
                 } else if type_checking {

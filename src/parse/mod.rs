@@ -666,7 +666,7 @@ impl Walker<'_> {
                 let kind = BindingKind::Import {
                     module: bound_module,
                 };
-                self.push_binding(scope, &bound, kind, position, statement.clone(), None);
+                self.push_binding(scope, &bound, kind, position, statement, None);
             }
             self.summary.imports.push(ImportSite {
                 position,
@@ -675,7 +675,7 @@ impl Walker<'_> {
                 name: None,
                 alias: asname,
                 context: scope.context,
-                statement: statement.clone(),
+                statement,
                 statement_span: span(import.range),
                 alias_span: span(alias.range),
                 names_in_statement: import.names.len() as u32,
@@ -697,7 +697,7 @@ impl Walker<'_> {
                         level: import.level,
                         position,
                         taken: scope.taken,
-                        statement: statement.clone(),
+                        statement,
                         order: self.summary.bindings.len(),
                         branch: None,
                     });
@@ -719,7 +719,7 @@ impl Walker<'_> {
                         level: import.level,
                         name,
                     };
-                    self.push_binding(scope, &bound, kind, position, statement.clone(), None);
+                    self.push_binding(scope, &bound, kind, position, statement, None);
                 }
             }
             self.summary.imports.push(ImportSite {
@@ -729,7 +729,7 @@ impl Walker<'_> {
                 name: Some(name),
                 alias: asname,
                 context: scope.context,
-                statement: statement.clone(),
+                statement,
                 statement_span: span(import.range),
                 alias_span: span(alias.range),
                 names_in_statement: import.names.len() as u32,
@@ -860,7 +860,7 @@ impl Walker<'_> {
                         level: 1,
                         name: Name::from(name.as_str()),
                     };
-                    self.push_lazy_import(name, kind, position, statement.clone());
+                    self.push_lazy_import(name, kind, position, statement);
                 }
                 if binds_all {
                     all.sort();
@@ -1142,7 +1142,7 @@ impl Walker<'_> {
                             name: Name::from(alias.name.as_str()),
                         };
                         let name = alias.name.as_str().to_string();
-                        self.push_lazy_import(name, kind, position, statement.clone());
+                        self.push_lazy_import(name, kind, position, statement);
                     }
                 }
                 Stmt::If(stmt_if) => {

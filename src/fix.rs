@@ -172,7 +172,7 @@ pub fn plan(evaluator: &mut Evaluator, findings: &[Finding], unsafe_fixes: bool)
             continue;
         }
         by_file
-            .entry(project.sites[site].file)
+            .entry(project.sites[site].file as usize)
             .or_default()
             .push(Retarget {
                 site,
@@ -300,7 +300,7 @@ pub(crate) fn fix_file(
     // Every site of the file, grouped by statement.
     let mut statements: BTreeMap<(u32, u32), Vec<usize>> = BTreeMap::new();
     for (site, record) in project.sites.iter().enumerate() {
-        if record.file == file {
+        if record.file == (file as u32) {
             let span = project.import_site(site).statement_span;
             statements
                 .entry((span.start, span.end))

@@ -38,7 +38,7 @@ impl Default for EdgeFilter {
 impl EdgeFilter {
     pub fn keeps_site(&self, project: &Project, site: usize) -> bool {
         let record = &project.sites[site];
-        (self.tests || !project.files[record.file].is_test)
+        (self.tests || !project.files[record.file as usize].is_test)
             && (self.type_checking || !project.sites[site].context.type_checking)
     }
 }

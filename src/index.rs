@@ -1,7 +1,7 @@
 //! The module graph and per-module symbol tables, built from every file's summary.
 
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -13,7 +13,7 @@ use crate::environment::Environment;
 use crate::fingerprint::content_hash;
 use crate::rows::Rows;
 use crate::summaries::Summaries;
-use crate::summary::{BindingKind, Context, FileSummary, ImportSite};
+use crate::summary::{BindingKind, Context, FileSummary, ImportSite, Name};
 
 pub type ModuleId = u32;
 
@@ -49,34 +49,17 @@ pub enum ModuleRef {
 /// An import site with its absolute target module.
 #[derive(Debug)]
 pub struct Site {
-    pub file: usize,
+    pub file: u32,
     /// Index into the file summary's `imports`.
-    pub import: usize,
+    pub import: u32,
     pub importer: ModuleId,
     /// The absolute imported module; `None` when a relative import climbs above the top.
     /// Interned: many sites name the same module.
-    pub target: Option<Arc<str>>,
+    pub target: Option<Name>,
     /// The graph node the site's edge points at (see `site_edges`).
     pub node: Option<ModuleId>,
     /// Copied from the import: graph filters read it without the file's summary.
     pub context: Context,
-}
-
-/// One shared string per distinct site target.
-#[derive(Default)]
-pub struct Interner(FxHashSet<Arc<str>>);
-
-impl Interner {
-    pub fn intern(&mut self, text: &str) -> Arc<str> {
-        match self.0.get(text) {
-            Some(shared) => shared.clone(),
-            None => {
-                let shared: Arc<str> = text.into();
-                self.0.insert(shared.clone());
-                shared
-            }
-        }
-    }
 }
 
 /// An import site looked up, before it is added to the project.
@@ -269,7 +252,7 @@ impl Project {
         let mut project = Project::new(root, source_roots, files, summaries, diagnostics);
         project.index_modules();
         let all: Vec<usize> = (0..project.files.len()).collect();
-        project.index_sites(&all, &mut Interner::default());
+        project.index_sites(&all);
         project.timings.push(("index", started.elapsed()));
         project
     }
@@ -386,7 +369,7 @@ impl Project {
 
     pub fn import_site(&self, site: usize) -> &ImportSite {
         let site = &self.sites[site];
-        &self.summary(site.file).imports[site.import]
+        &self.summary(site.file as usize).imports[site.import as usize]
     }
 
     /// Sites whose chain went through one of `modules` when the cache was written;
@@ -432,9 +415,9 @@ impl Project {
     /// The project site of import `import` of `file` (sites are indexed file by file, one
     /// per import).
     pub fn site_of(&self, file: usize, import: usize) -> Option<usize> {
-        let first = self.sites.partition_point(|s| s.file < file);
+        let first = self.sites.partition_point(|s| s.file < (file as u32));
         let site = first + import;
-        (self.sites.get(site)?.file == file).then_some(site)
+        (self.sites.get(site)?.file == (file as u32)).then_some(site)
     }
 
     /// Every module read from a file (companion stubs are files of no module of their own).
@@ -548,7 +531,7 @@ impl Project {
     }
 
     /// Indexes the import sites of `files` (in order), appending them and their edges.
-    pub fn index_sites(&mut self, files: &[usize], interner: &mut Interner) {
+    pub fn index_sites(&mut self, files: &[usize]) {
         // The lookups are pure and run per file in parallel; adding edges is sequential.
         let planned: Vec<Vec<PlannedSite>> = files
             .par_iter()
@@ -586,14 +569,14 @@ impl Project {
                     edges,
                     context,
                 } = planned;
-                let target = target.map(|t| interner.intern(&t));
+                let target = target.map(|t| Name::from(t.as_str()));
                 let (node, implicit) = match edges {
                     Some(edges) => (Some(self.node_for(&edges.imported)), edges.implicit_parents),
                     None => (None, Vec::new()),
                 };
                 let site = Site {
-                    file,
-                    import,
+                    file: file as u32,
+                    import: import as u32,
                     importer,
                     target,
                     node,
@@ -624,8 +607,8 @@ impl Project {
                 FxHashMap::default();
             let mut file = usize::MAX;
             for (id, site) in self.sites.iter().enumerate() {
-                if site.file != file {
-                    file = site.file;
+                if site.file != (file as u32) {
+                    file = site.file as usize;
                     file_edges.clear();
                 }
                 let Some(node) = site.node else { continue };

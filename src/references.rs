@@ -118,9 +118,9 @@ pub fn uses_of_site(project: &Project, site: usize) -> usize {
     let Some(bound) = import.bound_name() else {
         return 0;
     };
-    let summary = project.summary(record.file);
+    let summary = project.summary(record.file as usize);
     let own = if import.context.function {
-        record.import as u32
+        record.import
     } else {
         u32::MAX
     };
@@ -330,7 +330,8 @@ fn walk<S: Sink + Sync>(project: &Project, include_tests: bool, sink: &mut S) {
     let mut passed_through: FxHashSet<(ModuleId, String, Resolution)> = FxHashSet::default();
     let wanted: Vec<usize> = (0..project.sites.len())
         .filter(|&site| {
-            filter.keeps_site(project, site) && !sink.skips(project, project.sites[site].file)
+            filter.keeps_site(project, site)
+                && !sink.skips(project, project.sites[site].file as usize)
         })
         .collect();
     let size = wanted
@@ -365,10 +366,10 @@ fn walk<S: Sink + Sync>(project: &Project, include_tests: bool, sink: &mut S) {
         let bound = import.bound_name().unwrap_or_default().to_string();
         let reexport = passed_through.contains(&(record.importer, bound, resolution.clone()));
         let kind = if reexport { "reexport" } else { "import" };
-        let via = record.target.clone();
+        let via = record.target.map(|t| t.as_str().into());
         let row = Row {
             offset: Some(import.alias_span.start),
-            ..Row::new(record.file, import.position, kind, via)
+            ..Row::new(record.file as usize, import.position, kind, via)
         };
         sink.found(&resolution, row);
     }

@@ -261,7 +261,7 @@ pub fn site(resolver: &mut Resolver, index: usize) -> (SiteView, Resolution) {
     let import = project.import_site(index);
     let (resolution, hops) = resolver.resolve_site(index);
     let view = SiteView {
-        path: project.files[record.file].rel.clone(),
+        path: project.files[record.file as usize].rel.clone(),
         line: import.position.line,
         col: import.position.col,
         module: record.target.as_deref().map(str::to_string),
@@ -333,7 +333,9 @@ pub fn link(project: &Project, link: &Link) -> LinkView {
     LinkView {
         from: project.modules[link.from as usize].name.clone(),
         to: project.modules[link.to as usize].name.clone(),
-        path: project.files[project.sites[link.site].file].rel.clone(),
+        path: project.files[project.sites[link.site].file as usize]
+            .rel
+            .clone(),
         line: import.position.line,
         col: import.position.col,
         statement: import_text(import),

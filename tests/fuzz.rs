@@ -181,7 +181,7 @@ fn observable(project: &Project) -> Vec<String> {
         };
         seen.push(format!(
             "{} #{} {:?} -> {:?} = {resolution} {:?}",
-            project.files[site.file].rel,
+            project.files[site.file as usize].rel,
             site.import,
             site.target,
             site.node.map(name),

@@ -162,7 +162,9 @@ pub fn compute(project: &Project, config: &Config, depth: Depth) -> Result<Repor
     let mut to_migrate: BTreeMap<usize, usize> = BTreeMap::new();
     let follow = |site: usize, to_migrate: &mut BTreeMap<usize, usize>| {
         let n = 1 + references::uses_of_site(project, site);
-        *to_migrate.entry(project.sites[site].file).or_default() += n;
+        *to_migrate
+            .entry(project.sites[site].file as usize)
+            .or_default() += n;
         n
     };
     for rule in &rules {
@@ -180,7 +182,7 @@ pub fn compute(project: &Project, config: &Config, depth: Depth) -> Result<Repor
                         .entry(record.target.as_deref().unwrap_or_default().to_string())
                         .or_default();
                     entry.0 += 1;
-                    entry.1.insert(record.file);
+                    entry.1.insert(record.file as usize);
                 }
                 let canonical_sites = paths.get(&scope.canonical).map_or(0, |p| p.0);
                 let off_canonical_references = scope

@@ -100,7 +100,10 @@ pub fn compute(project: &Project) -> Stats {
             chains.longest = reexports;
             let record = &project.sites[site];
             let line = project.import_site(site).position.line;
-            chains.longest_at = Some(format!("{}:{line}", project.files[record.file].rel));
+            chains.longest_at = Some(format!(
+                "{}:{line}",
+                project.files[record.file as usize].rel
+            ));
         }
     }
     let resolve_time = started.elapsed();

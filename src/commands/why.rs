@@ -86,7 +86,7 @@ pub fn compute(project: &Project, rules: &[Rule], target: &str) -> Result<Why> {
     if canonical.is_some() {
         for site in 0..project.sites.len() {
             if resolver.resolve_site(site).0 == resolution {
-                let module = project.sites[site].target.clone().unwrap_or_default();
+                let module = project.sites[site].target.unwrap_or_default();
                 *sites_by_module.entry(module.to_string()).or_insert(0) += 1;
             }
         }

@@ -34,7 +34,7 @@ pub fn build(project: &Project, target: &str) -> Result<Diagram> {
         for site in 0..project.sites.len() {
             let (found, site_hops) = resolver.resolve_site(site);
             if found == resolution {
-                let module = project.sites[site].target.clone().unwrap_or_default();
+                let module = project.sites[site].target.unwrap_or_default();
                 let entry = paths.entry(module.to_string()).or_insert((0, site_hops));
                 entry.0 += 1;
             }

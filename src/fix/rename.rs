@@ -27,7 +27,7 @@ pub fn uses_to_rename(
     // A function's own import is read in that function only; a module-level one may be
     // read by anything that imports the module.
     let own = match import.context.function {
-        true => project.sites[site].import as u32,
+        true => project.sites[site].import,
         false => {
             module_level_checks(project, file, site, old)?;
             u32::MAX

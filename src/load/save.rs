@@ -110,7 +110,7 @@ fn save(
     // Sites are indexed in file order.
     let mut site_offsets = vec![0u32; project.files.len() + 1];
     for site in &project.sites {
-        site_offsets[site.file + 1] += 1;
+        site_offsets[site.file as usize + 1] += 1;
     }
     for file in 0..project.files.len() {
         site_offsets[file + 1] += site_offsets[file];
@@ -125,7 +125,7 @@ fn save(
             Some(node) => StoredNode::Internal(node),
         };
         header.index.table.sites.push(StoredSite {
-            import: site.import as u32,
+            import: site.import,
             target: site.target.as_deref().map_or(u32::MAX, |t| strings.id(t)),
             node,
             context: site.context,

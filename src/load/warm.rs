@@ -16,12 +16,12 @@ use crate::cache::snapshot::{Snapshot, StoredFile, StoredIndex, StoredNode, Stor
 use crate::cache::tree;
 use crate::discover::{FileDiagnostic, SourceFile};
 use crate::fingerprint::{Stamps, source_hash};
-use crate::index::{Interner, ModuleId, Project, Site, parse_diagnostics};
+use crate::index::{ModuleId, Project, Site, parse_diagnostics};
 use crate::parse::{self, Target};
 use crate::rows::Rows;
 use crate::staged::StagedTree;
 use crate::summaries::{Summaries, SummarySource};
-use crate::summary::FileSummary;
+use crate::summary::{FileSummary, Name};
 
 /// Files parsed again on every run before the snapshot is rewritten.
 const MAX_DRIFT: usize = 32;
@@ -344,8 +344,7 @@ fn restore(
         graph,
     } = index;
     project.sites.reserve(sites.len());
-    let mut interner = Interner::default();
-    let strings: Vec<Arc<str>> = strings.into_iter().map(|s| interner.intern(&s)).collect();
+    let strings: Vec<Name> = strings.iter().map(|s| Name::from(s.as_str())).collect();
     // External modules are numbered in the order sites first name them, as when indexing.
     let mut external: Vec<Option<ModuleId>> = vec![None; strings.len()];
     // Old site id -> new one (sites of changed files have none); only when files changed.
@@ -361,7 +360,7 @@ fn restore(
     }
     for (file, &is_changed) in is_changed.iter().enumerate() {
         if is_changed {
-            project.index_sites(&[file], &mut interner);
+            project.index_sites(&[file]);
             continue;
         }
         let importer = project.by_name[&project.files[file].module];
@@ -377,10 +376,10 @@ fn restore(
                 }
             };
             let site = Site {
-                file,
-                import: stored.import as usize,
+                file: file as u32,
+                import: stored.import,
                 importer,
-                target: strings.get(stored.target as usize).cloned(),
+                target: strings.get(stored.target as usize).copied(),
                 node,
                 context: stored.context,
             };

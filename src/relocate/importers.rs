@@ -44,12 +44,13 @@ pub fn rewrite(
         reason,
     };
     for (site, record) in project.sites.iter().enumerate() {
-        if record.target.as_deref() != Some(old_name.as_str()) || skip_files.contains(&record.file)
+        if record.target.as_deref() != Some(old_name.as_str())
+            || skip_files.contains(&(record.file as usize))
         {
             continue;
         }
         let import = project.import_site(site);
-        let path = &project.files[record.file].rel;
+        let path = &project.files[record.file as usize].rel;
         match import.name.as_deref() {
             Some("*") => {
                 if let Some(public) = moved.iter().find(|m| !m.name.starts_with('_')) {
@@ -63,14 +64,17 @@ pub fn rewrite(
                 }
             }
             Some(name) if moved.iter().any(|m| m.name == name) => {
-                retargets.entry(record.file).or_default().push(Retarget {
-                    site,
-                    module: dest_name.to_string(),
-                    name: name.to_string(),
-                    line: import.position.line,
-                    col: import.position.col,
-                    rule: "import".to_string(),
-                });
+                retargets
+                    .entry(record.file as usize)
+                    .or_default()
+                    .push(Retarget {
+                        site,
+                        module: dest_name.to_string(),
+                        name: name.to_string(),
+                        line: import.position.line,
+                        col: import.position.col,
+                        rule: "import".to_string(),
+                    });
             }
             _ => {}
         }

@@ -79,12 +79,12 @@ impl<'p> Evaluator<'p> {
     fn broken_uses(&self, site: usize) -> Vec<Finding> {
         let project = self.project;
         let record = &project.sites[site];
-        let summary = project.summary(record.file);
-        let import = &summary.imports[record.import];
+        let summary = project.summary(record.file as usize);
+        let import = &summary.imports[record.import as usize];
         let Some(bound) = import.bound_name() else {
             return Vec::new();
         };
-        let path = &project.files[record.file].rel;
+        let path = &project.files[record.file as usize].rel;
         summary
             .uses
             .iter()
@@ -92,7 +92,7 @@ impl<'p> Evaluator<'p> {
                 summary.use_names[used.name as usize] == bound
                     && match used.import {
                         u32::MAX => !import.context.function,
-                        index => index as usize == record.import,
+                        index => index == record.import,
                     }
             })
             .map(|used| {

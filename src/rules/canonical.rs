@@ -86,7 +86,7 @@ impl<'p> Evaluator<'p> {
             .copied()
             .filter(|&s| project.sites[s].target.as_deref() != Some(canonical_name.as_str()))
             .map(|s| {
-                let used = project.sites[s].target.clone().unwrap_or_default();
+                let used = project.sites[s].target.unwrap_or_default();
                 let text = format!("{message} (imported from `{used}`)");
                 let via = self.via(s);
                 let imported = project.import_site(s).name;

@@ -116,7 +116,7 @@ impl<'p> Evaluator<'p> {
         self.in_scope
             .iter()
             .copied()
-            .filter(move |&s| !allow.is_match(&project.files[project.sites[s].file].rel))
+            .filter(move |&s| !allow.is_match(&project.files[project.sites[s].file as usize].rel))
     }
 
     fn sites_resolving_to(

@@ -74,7 +74,7 @@ impl<'p> Evaluator<'p> {
     pub fn new(project: &'p Project, scope: Option<FxHashSet<usize>>) -> Self {
         let in_scope: Vec<usize> = match &scope {
             Some(files) => (0..project.sites.len())
-                .filter(|&s| files.contains(&project.sites[s].file))
+                .filter(|&s| files.contains(&(project.sites[s].file as usize)))
                 .collect(),
             None => (0..project.sites.len()).collect(),
         };
@@ -196,7 +196,7 @@ impl<'p> Evaluator<'p> {
         Finding {
             rule: rule.to_string(),
             severity,
-            path: project.files[project.sites[site].file].rel.clone(),
+            path: project.files[project.sites[site].file as usize].rel.clone(),
             line: import.position.line,
             col: import.position.col,
             message,

@@ -59,7 +59,7 @@ impl<'p> Evaluator<'p> {
                 let Some(first) = graph.link(chain[0], chain[1]) else {
                     continue;
                 };
-                if !self.in_scope_file(project.sites[first.site].file) {
+                if !self.in_scope_file(project.sites[first.site].file as usize) {
                     continue;
                 }
                 let modules: Vec<String> = chain.iter().map(|&m| name(m).to_string()).collect();

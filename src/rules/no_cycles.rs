@@ -33,7 +33,7 @@ impl<'p> Evaluator<'p> {
             let Some(first) = graph.links(&cycle.chain).first().copied() else {
                 continue;
             };
-            if !self.in_scope_file(project.sites[first.site].file) {
+            if !self.in_scope_file(project.sites[first.site].file as usize) {
                 continue;
             }
             let modules: Vec<String> = cycle

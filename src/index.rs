@@ -64,7 +64,7 @@ pub struct Site {
 
 /// An import site looked up, before it is added to the project.
 struct PlannedSite {
-    target: Option<String>,
+    target: Option<Name>,
     edges: Option<SiteEdges>,
     context: Context,
 }
@@ -551,7 +551,8 @@ impl Project {
                             .as_deref()
                             .map(|t| self.site_edges(importer, t, site.name.as_deref()));
                         PlannedSite {
-                            target,
+                            // Interned here, in parallel, not in the sequential loop.
+                            target: target.map(|t| Name::from(t.as_str())),
                             edges,
                             context: site.context,
                         }
@@ -569,7 +570,6 @@ impl Project {
                     edges,
                     context,
                 } = planned;
-                let target = target.map(|t| Name::from(t.as_str()));
                 let (node, implicit) = match edges {
                     Some(edges) => (Some(self.node_for(&edges.imported)), edges.implicit_parents),
                     None => (None, Vec::new()),

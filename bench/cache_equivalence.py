@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The cache must never change an answer: on a real tree, edits sampled files (a comment
 appended; the first one-line `from` import dropped, which breaks or reroutes imports)
-and compares `check FILE` and `stats` (timings aside) with and without the cache.
+and compares `check FILE`, `check` of a file beside it (which may read the edit without
+naming it) and `stats` (timings aside) with and without the cache.
 Each file is restored afterwards. Run one at a time on a tree: it edits files.
 
     python3 bench/cache_equivalence.py TREE [--rules DIR] [--files 14] [--seed 1]
@@ -60,7 +61,14 @@ def main():
             for edited in edits(original.decode("utf-8", "replace")):
                 with open(path, "w", encoding="utf-8") as handle:
                     handle.write(edited)
-                for command in (["check", file, "--format", "json"], ["stats", "--format", "json"]):
+                # A sibling in the same package often imports the edited file: `check`
+                # of it reads the edit without having compared the edited file up front.
+                siblings = sorted(f for f in files
+                                  if os.path.dirname(f) == os.path.dirname(file) and f != file)
+                commands = [["check", file, "--format", "json"], ["stats", "--format", "json"]]
+                if siblings:
+                    commands.append(["check", random.choice(siblings), "--format", "json"])
+                for command in commands:
                     compared += 1
                     if answer(tree, config.name, command) != answer(tree, config.name, ["--no-cache", *command]):
                         differ += 1

@@ -596,6 +596,11 @@ impl Project {
 
     /// The module graph: an edge from each importer to each module its sites run, with
     /// the sites that make it.
+    /// Whether the graph has been built (from every file's sites).
+    pub fn graph_built(&self) -> bool {
+        self.graph.get().is_some()
+    }
+
     pub fn graph(&self) -> &DiGraph<ModuleId, Edge, u32> {
         self.graph.get_or_init(|| {
             let mut graph = DiGraph::with_capacity(self.modules.len(), self.sites.len());

@@ -138,14 +138,62 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
         }
         _ => None,
     };
-    let options = load::OpenOptions {
+    let mut options = load::OpenOptions {
         progress: !cli.quiet && std::io::stderr().is_terminal(),
         cache: !cli.no_cache,
         verbose: cli.verbose,
         staged: staged.clone(),
         hash_all: matches!(cli.command, Command::Fix { .. }),
+        compare_only: compare_only(&cli.command, &cwd),
     };
-    let (mut project, mut pending_save) = load::open_deferred(root, &config, &options)?;
+    match open_and_dispatch(cli, &config, root.clone(), why_root, &options, out) {
+        Err(error)
+            if options.compare_only.is_some()
+                && error.is::<commands::check::ReadChangedFiles>() =>
+        {
+            if cli.verbose {
+                eprintln!("cache: {error}: every file is compared");
+            }
+            options.compare_only = None;
+            open_and_dispatch(cli, &config, root, why_root, &options, out)
+        }
+        result => result,
+    }
+}
+
+/// `check FILES` (not staged, not writing a baseline): the files and folders named, which
+/// alone are compared with the cache snapshot up front. `None` when one cannot be found
+/// (the check says so).
+fn compare_only(command: &Command, cwd: &std::path::Path) -> Option<Vec<std::path::PathBuf>> {
+    let Command::Check {
+        files,
+        staged: false,
+        update_baseline: false,
+        ..
+    } = command
+    else {
+        return None;
+    };
+    if files.is_empty() {
+        return None;
+    }
+    files
+        .iter()
+        .map(|file| cwd.join(file).canonicalize().ok())
+        .collect()
+}
+
+/// Reads the project and runs the command on it.
+fn open_and_dispatch(
+    cli: &Cli,
+    config: &Config,
+    root: std::path::PathBuf,
+    why_root: &str,
+    options: &load::OpenOptions,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    let staged = &options.staged;
+    let (mut project, mut pending_save) = load::open_deferred(root, config, options)?;
     if staged.as_ref().is_some_and(|s| s.differs()) {
         // The files read were the commit's, not the working tree's: keep the snapshot.
         pending_save = None;
@@ -180,7 +228,7 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
                 eprintln!("warning: cache not written: {error}");
             }
         }
-        dispatch(cli, &config, &project, out)
+        dispatch(cli, config, &project, out)
     })?;
 
     // The graph is large and the process ends here: skip freeing it piece by piece.

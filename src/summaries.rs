@@ -10,6 +10,13 @@ use crate::summary::FileSummary;
 pub trait SummarySource: Send + Sync {
     /// The summary of file `file`; never fails (a damaged entry is parsed again).
     fn load(&self, file: usize) -> FileSummary;
+
+    /// Of `files`, those whose summary this source lends without having compared the
+    /// file with it (`check FILES` compares only its files up front) and whose content
+    /// has changed since.
+    fn changed_unseen(&self, _files: &[usize]) -> Vec<usize> {
+        Vec::new()
+    }
 }
 
 /// Each summary is shared (`Arc`): a project read from one commit lends the next commit
@@ -70,6 +77,22 @@ impl Summaries {
                     .unwrap_or_default(),
             )
         })
+    }
+
+    /// The files whose summary was read: parsed in this run, or loaded since.
+    pub fn loaded(&self) -> Vec<usize> {
+        (0..self.len())
+            .filter(|&file| self.cells[file].get().is_some())
+            .collect()
+    }
+
+    /// Of `files`, those whose summary came from the cache without the file being
+    /// compared with it first, and that have changed since: an answer that read them
+    /// does not describe the tree.
+    pub fn changed_unseen(&self, files: &[usize]) -> Vec<usize> {
+        self.source
+            .as_ref()
+            .map_or_else(Vec::new, |source| source.changed_unseen(files))
     }
 
     pub fn all_loaded(&self) -> bool {

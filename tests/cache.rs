@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{age, run, seed_repo};
+use common::{age, run, seed_repo, write_file};
 
 const SNAPSHOT: &str = ".ssot-graph-cache/snapshot.bin";
 
@@ -74,7 +74,7 @@ fn an_edited_file_is_parsed_again_and_answers_match_a_run_without_cache() {
     let file = &agent.display().to_string();
     assert_eq!(
         cache_notes(repo.path(), &["check", file]),
-        ["cache: 1 of 20 files parsed again"]
+        ["cache: 1 of 20 files compared, 1 parsed again; the others are compared when read"]
     );
     let (cached, uncached) = answers(repo.path(), &["check", "--format", "json", file]);
     assert_eq!(cached, uncached);
@@ -435,4 +435,62 @@ fn a_snapshot_rewritten_after_a_walk_that_found_the_same_files_answers_as_before
     assert_eq!(notes, ["cache: 0 of 20 files parsed again"]);
     assert_eq!(stats(repo.path(), true), stats(repo.path(), false));
     assert_repository_answers_same_as_without_cache(repo.path());
+}
+
+/// A package whose `main` imports `X` from `old`, its snapshot taken.
+fn two_module_repo() -> tempfile::TempDir {
+    let repo = tempfile::tempdir().unwrap();
+    write_file(repo.path(), "app/__init__.py", "");
+    write_file(repo.path(), "app/old.py", "X = 1\n");
+    write_file(
+        repo.path(),
+        "app/main.py",
+        "from app.old import X\n\nprint(X)\n",
+    );
+    write_file(repo.path(), "app/other.py", "Y = 2\n");
+    age(repo.path());
+    run(repo.path(), CHECK);
+    repo
+}
+
+#[test]
+fn check_of_a_file_compares_only_that_file_until_an_answer_reads_another() {
+    let repo = two_module_repo();
+    // Unread by the check of `main`: not compared, so not noticed, and not needed.
+    write_file(repo.path(), "app/other.py", "Y = 3\n");
+    let main = repo.path().join("app/main.py").display().to_string();
+    assert_eq!(
+        cache_notes(repo.path(), &["check", &main]),
+        ["cache: 1 of 4 files compared, 0 parsed again; the others are compared when read"]
+    );
+    assert_same_as_without_cache(repo.path(), &["check", "--format", "json", &main]);
+    // A folder names every file under it.
+    let app = repo.path().join("app").display().to_string();
+    assert_eq!(
+        cache_notes(repo.path(), &["check", &app]),
+        ["cache: 4 of 4 files compared, 1 parsed again; the others are compared when read"]
+    );
+}
+
+#[test]
+fn a_changed_file_the_answer_read_makes_check_compare_every_file() {
+    let repo = two_module_repo();
+    // `old` now marks itself deprecated: its importer's finding comes from reading it.
+    write_file(
+        repo.path(),
+        "app/old.py",
+        "import warnings\n\nwarnings.warn(\"use app.new\", DeprecationWarning)\nX = 1\n",
+    );
+    let main = repo.path().join("app/main.py").display().to_string();
+    assert_eq!(
+        cache_notes(repo.path(), &["check", &main]),
+        [
+            "cache: 1 of 4 files compared, 0 parsed again; the others are compared when read",
+            "cache: 1 file(s) the answer read changed since the snapshot: every file is compared",
+            "cache: 1 of 4 files parsed again",
+        ]
+    );
+    let (cached, uncached) = answers(repo.path(), &["check", "--format", "json", &main]);
+    assert_eq!(cached, uncached);
+    assert!(cached.1.contains("use app.new"), "{}", cached.1);
 }

@@ -182,9 +182,6 @@ fn all_findings<'p>(
             "mock.patch / import_module string targets that name nothing".to_string(),
         ));
     }
-    for warning in &evaluator.warnings {
-        eprintln!("warning: {warning}");
-    }
     Ok((findings, described, evaluator))
 }
 
@@ -196,8 +193,16 @@ fn sort(findings: &mut [Finding]) {
     });
 }
 
+fn say(warnings: &[String]) {
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+}
+
 pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<Check> {
-    let scope = scope(project, options)?;
+    // Said once the answer is known to stand (see `verify_reads`).
+    let mut warnings = Vec::new();
+    let scope = scope(project, options, &mut warnings)?;
     let checked = scope
         .as_ref()
         .map_or(project.files.len(), |(touched, deleted)| {
@@ -228,11 +233,16 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
                 .is_none_or(|(touched, _)| touched.contains(&project.files[f].rel))
         })
         .collect();
-    for warning in suppress::unknown_ids(project, &in_scope, &known) {
-        eprintln!("warning: {warning}");
-    }
-    let (unparsed, unreadable) = warn_unparsed(project, scope.as_ref().map(|(touched, _)| touched));
+    warnings.append(&mut evaluator.warnings);
+    warnings.extend(suppress::unknown_ids(project, &in_scope, &known));
+    let (unparsed, unreadable) = unparsed(project, scope.as_ref().map(|(touched, _)| touched));
+    warnings.extend(unreadable.iter().map(unparsed_warning));
     let suppressed = suppress::apply(project, &mut findings);
+    let deletes = scope
+        .as_ref()
+        .is_some_and(|(_, deleted)| !deleted.is_empty());
+    verify_reads(project, &in_scope, deletes || evaluator.reads_every_file())?;
+    say(&warnings);
     let baseline_path = match &options.baseline {
         Some(path) => path.clone(),
         None => project.root.join(config.baseline_path()),
@@ -317,9 +327,48 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
     })
 }
 
-/// Says on stderr each problem reading the files in scope (every file when `touched` is
-/// `None`), and returns them with how many files had one.
-fn warn_unparsed(
+/// With `check FILES`, files outside them were taken from the snapshot without being
+/// compared with it: the answer stands only if each file it read (`every` file, when it
+/// read the whole index) is still as stored. Otherwise it is computed again
+/// ([`ReadChangedFiles`]).
+fn verify_reads(project: &Project, in_scope: &[usize], every: bool) -> Result<()> {
+    let read: Vec<usize> = if every {
+        (0..project.files.len()).collect()
+    } else {
+        let mut read = project.summaries.loaded();
+        read.extend_from_slice(in_scope);
+        read
+    };
+    let changed = project.summaries.changed_unseen(&read);
+    if changed.is_empty() {
+        return Ok(());
+    }
+    Err(ReadChangedFiles(changed.len()).into())
+}
+
+/// `check FILES` read files it had not compared with the snapshot, and some had changed.
+#[derive(Debug)]
+pub struct ReadChangedFiles(pub usize);
+
+impl std::fmt::Display for ReadChangedFiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(
+            f,
+            "{} file(s) the answer read changed since the snapshot",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for ReadChangedFiles {}
+
+fn unparsed_warning(problem: &FileDiagnostic) -> String {
+    format!("{}:{}: {}", problem.path, problem.line, incomplete(problem))
+}
+
+/// The problems reading the files in scope (every file when `touched` is `None`), with
+/// how many files had one.
+fn unparsed(
     project: &Project,
     touched: Option<&FxHashSet<String>>,
 ) -> (usize, Vec<FileDiagnostic>) {
@@ -327,14 +376,6 @@ fn warn_unparsed(
         .filter(|problem| touched.is_none_or(|touched| touched.contains(&problem.path)))
         .cloned()
         .collect();
-    for problem in &problems {
-        eprintln!(
-            "warning: {}:{}: {}",
-            problem.path,
-            problem.line,
-            incomplete(problem)
-        );
-    }
     let files: FxHashSet<&str> = problems.iter().map(|p| p.path.as_str()).collect();
     (files.len(), problems)
 }
@@ -346,10 +387,12 @@ fn incomplete(problem: &FileDiagnostic) -> String {
 
 /// `query NAME`: one rule's findings over the whole repository; the baseline is ignored.
 pub fn query(project: &Project, config: &Config, name: &str) -> Result<Check> {
-    let (mut findings, rules, _) = all_findings(project, config, Only::Rule(name), None)?;
+    let (mut findings, rules, evaluator) = all_findings(project, config, Only::Rule(name), None)?;
+    say(&evaluator.warnings);
     sort(&mut findings);
     let suppressed = suppress::apply(project, &mut findings);
-    let (unparsed, unreadable) = warn_unparsed(project, None);
+    let (unparsed, unreadable) = unparsed(project, None);
+    say(&unreadable.iter().map(unparsed_warning).collect::<Vec<_>>());
     Ok(Check {
         schema: "ssot-graph/check/v1",
         summary: Summary {
@@ -386,6 +429,7 @@ pub fn unsuppressed<'p>(
     only: Only,
 ) -> Result<(Vec<Finding>, Evaluator<'p>)> {
     let (mut findings, _, evaluator) = all_findings(project, config, only, None)?;
+    say(&evaluator.warnings);
     sort(&mut findings);
     suppress::apply(project, &mut findings);
     Ok((findings, evaluator))
@@ -393,7 +437,11 @@ pub fn unsuppressed<'p>(
 
 /// With FILES (or `--staged`): the root-relative paths to report on, and the modules the
 /// index deletes or renames away.
-fn scope(project: &Project, options: &Options) -> Result<Option<(FxHashSet<String>, Vec<String>)>> {
+fn scope(
+    project: &Project,
+    options: &Options,
+    warnings: &mut Vec<String>,
+) -> Result<Option<(FxHashSet<String>, Vec<String>)>> {
     if options.files.is_empty() && !options.staged {
         return Ok(None);
     }
@@ -403,9 +451,7 @@ fn scope(project: &Project, options: &Options) -> Result<Option<(FxHashSet<Strin
         Strictness::User
     };
     let selection = files::select(project, &options.files, strictness)?;
-    for skipped in &selection.skipped {
-        eprintln!("warning: {skipped}");
-    }
+    warnings.extend(selection.skipped);
     let mut touched = selection.rels;
     if options.staged {
         let staged = staged::git(

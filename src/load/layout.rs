@@ -26,6 +26,10 @@ pub struct OpenOptions {
     /// Trust no file's stamp: hash every file against the cache (`fix` edits bytes at the
     /// positions the summaries give, so they must be those of the files as they are).
     pub hash_all: bool,
+    /// `check FILES`: compare only the files under these paths (canonical) with the
+    /// snapshot up front; the others are taken as stored, and those an answer reads are
+    /// compared after it (`Summaries::changed_unseen`).
+    pub compare_only: Option<Vec<PathBuf>>,
 }
 
 /// What to read and how, from the configuration.

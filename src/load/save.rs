@@ -23,6 +23,17 @@ pub(super) struct FileState {
     pub(super) stored: Option<BlobRef>,
 }
 
+impl FileState {
+    /// As `stored` recorded it.
+    pub(super) fn stored(stored: &snapshot::StoredFile) -> FileState {
+        FileState {
+            stamp: Some(stored.stamp),
+            hash: stored.hash,
+            stored: Some(stored.blob),
+        }
+    }
+}
+
 /// What the walk depended on when the snapshot was taken.
 pub(super) struct Tree {
     pub(super) dirs: Vec<snapshot::DirStamp>,

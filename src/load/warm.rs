@@ -1,7 +1,7 @@
 //! A run with a snapshot: each file compared with its stored entry, only changed files
 //! parsed, and the project restored from the snapshot when the set of files is the same.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -15,7 +15,7 @@ use crate::cache::RACY_NS;
 use crate::cache::snapshot::{Snapshot, StoredFile, StoredIndex, StoredNode, StoredSites};
 use crate::cache::tree;
 use crate::discover::{FileDiagnostic, SourceFile};
-use crate::fingerprint::{Stamps, source_hash};
+use crate::fingerprint::{Stamp, Stamps, source_hash};
 use crate::index::{ModuleId, Project, Site, parse_diagnostics};
 use crate::parse::{self, Target};
 use crate::rows::Rows;
@@ -35,18 +35,11 @@ fn compare(
     target: &Target,
     stamps: &Stamps,
 ) -> (FileState, Option<FileSummary>) {
-    let racy = created_ns.saturating_sub(RACY_NS);
     let stamp = stamps.read(&file.path);
     if let (Some(stored), Some(stamp)) = (stored, stamp)
-        && stored.stamp == stamp
-        && stamp.mtime_ns < racy
+        && vouches(stored, stamp, created_ns)
     {
-        let state = FileState {
-            stamp: Some(stamp),
-            hash: stored.hash,
-            stored: Some(stored.blob),
-        };
-        return (state, None);
+        return (FileState::stored(stored), None);
     }
     let Ok(source) = parse::read_source(&file.path) else {
         // Unreadable: the summary carries the diagnostic; never taken as unchanged.
@@ -75,6 +68,33 @@ fn compare(
         },
         Some(summary),
     )
+}
+
+/// Whether a file's stamp says it still holds what `stored` recorded: the same stamp, not
+/// taken within the clock's resolution of the snapshot.
+fn vouches(stored: &StoredFile, stamp: Stamp, created_ns: u64) -> bool {
+    stored.stamp == stamp && stamp.mtime_ns < created_ns.saturating_sub(RACY_NS)
+}
+
+/// Whether the file at `path` still holds what `stored` recorded: by its stamp, or when
+/// the stamp moved, by its content's hash.
+fn unchanged(path: &Path, stored: &StoredFile, created_ns: u64, stamps: &Stamps) -> bool {
+    match stamps.read(path) {
+        Some(stamp) if vouches(stored, stamp, created_ns) => true,
+        Some(_) => parse::read_source(path).is_ok_and(|source| source_hash(&source) == stored.hash),
+        None => false,
+    }
+}
+
+/// Whether `path` is `folder` or below it, comparing bytes (`Path::starts_with` parses
+/// every component: a fifth of a warm check on a large tree).
+fn is_under(path: &Path, folder: &Path) -> bool {
+    let (path, folder) = (
+        path.as_os_str().as_encoded_bytes(),
+        folder.as_os_str().as_encoded_bytes(),
+    );
+    path.strip_prefix(folder)
+        .is_some_and(|rest| rest.is_empty() || rest[0] == b'/' || folder.ends_with(b"/"))
 }
 
 fn same_file(file: &SourceFile, stored: &StoredFile) -> bool {
@@ -142,12 +162,29 @@ pub fn open(
             .map(|f| by_rel.get(f.rel.as_str()).copied())
             .collect(),
     };
+    // With `check FILES` only the files named are compared up front; the others are
+    // taken as stored, and those the answer reads are compared after it.
+    let compared_up_front: Option<Vec<bool>> = match &options.compare_only {
+        Some(paths) if same_files => Some(
+            files
+                .par_iter()
+                .map(|file| paths.iter().any(|path| is_under(&file.path, path)))
+                .collect(),
+        ),
+        _ => None,
+    };
     let compared: Vec<(FileState, Option<FileSummary>)> = files
         .par_iter()
         .zip(&entries)
-        .map(|(file, entry)| {
+        .enumerate()
+        .map(|(index, (file, entry))| {
             let stored = entry.map(|entry| &header.files[entry]);
-            compare(file, stored, trusted_before, &layout.target, &stamps)
+            match (stored, &compared_up_front) {
+                (Some(stored), Some(up_front)) if !up_front[index] => {
+                    (FileState::stored(stored), None)
+                }
+                _ => compare(file, stored, trusted_before, &layout.target, &stamps),
+            }
         })
         .collect();
     let mut states = Vec::with_capacity(compared.len());
@@ -166,14 +203,23 @@ pub fn open(
     }
     let changed: Vec<usize> = fresh.iter().map(|(index, _)| *index).collect();
     let parsing = started.elapsed();
+    let scoped = compared_up_front.is_some();
     note(
         options.verbose,
-        format!(
-            "{} of {} files parsed again{}",
-            changed.len(),
-            files.len(),
-            if walk.is_some() { ", tree walked" } else { "" }
-        ),
+        match &compared_up_front {
+            Some(up_front) => format!(
+                "{} of {} files compared, {} parsed again; the others are compared when read",
+                up_front.iter().filter(|&&compared| compared).count(),
+                files.len(),
+                changed.len()
+            ),
+            None => format!(
+                "{} of {} files parsed again{}",
+                changed.len(),
+                files.len(),
+                if walk.is_some() { ", tree walked" } else { "" }
+            ),
+        },
     );
     let source = StoredSummaries {
         snapshot: snapshot.clone(),
@@ -181,6 +227,11 @@ pub fn open(
         root: root.clone(),
         staged: layout.staged.clone(),
         target: layout.target.clone(),
+        unseen: compared_up_front.map(|compared| Unseen {
+            compared,
+            created_ns: trusted_before,
+            stamps,
+        }),
     };
     let summaries = Summaries::lazy(files.len(), fresh, Box::new(source));
     let walk_diagnostics = match &walk {
@@ -216,6 +267,8 @@ pub fn open(
     );
     project.cache = Some(super::save::cache_state(&written, &project, &states));
     let tree = match walk {
+        // Files not compared are not known to be as stored: no snapshot is made of them.
+        _ if scoped => None,
         // The tree changed: record it as it is now, so the next run need not walk.
         Some(walk) => Some(Tree::of(&root, &walk, written.read_at)),
         None if project.changed_files.len() > MAX_DRIFT => Some(Tree {
@@ -249,9 +302,36 @@ struct StoredSummaries {
     /// checked out.
     staged: Option<Arc<StagedTree>>,
     target: Target,
+    /// With `check FILES`: the files not compared up front.
+    unseen: Option<Unseen>,
+}
+
+/// Which files were compared with the snapshot up front, and what compares the others.
+struct Unseen {
+    compared: Vec<bool>,
+    created_ns: u64,
+    stamps: Stamps,
 }
 
 impl SummarySource for StoredSummaries {
+    fn changed_unseen(&self, files: &[usize]) -> Vec<usize> {
+        let Some(unseen) = &self.unseen else {
+            return Vec::new();
+        };
+        files
+            .par_iter()
+            .copied()
+            .filter(|&file| !unseen.compared[file])
+            .filter(|&file| {
+                self.entries[file].is_some_and(|entry| {
+                    let stored = &self.snapshot.header.files[entry];
+                    let path = stored.source_file(&self.root).path;
+                    !unchanged(&path, stored, unseen.created_ns, &unseen.stamps)
+                })
+            })
+            .collect()
+    }
+
     fn load(&self, file: usize) -> FileSummary {
         let Some(entry) = self.entries[file].map(|e| &self.snapshot.header.files[e]) else {
             return FileSummary::default();

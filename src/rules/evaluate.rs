@@ -66,6 +66,8 @@ pub struct Evaluator<'p> {
     pub(super) scope: Option<FxHashSet<usize>>,
     /// Problems with rules that do not stop the run (a target that matches nothing).
     pub warnings: Vec<String>,
+    /// Set once a rule consulted an index of every file (the definitions by name).
+    read_every_file: bool,
 }
 
 impl<'p> Evaluator<'p> {
@@ -85,6 +87,7 @@ impl<'p> Evaluator<'p> {
             in_scope,
             scope,
             warnings: Vec::new(),
+            read_every_file: false,
         };
         for index in 0..evaluator.in_scope.len() {
             evaluator.ensure_resolved(evaluator.in_scope[index]);
@@ -160,6 +163,7 @@ impl<'p> Evaluator<'p> {
                 symbol, canonical, ..
             } => self.canonical(rule, symbol, canonical.as_deref()),
             RuleKind::SingleDefinition { names, paths, .. } => {
+                self.read_every_file = true;
                 let names = path_globs(rule, "names", names)?;
                 let paths = path_globs(rule, "paths", paths)?;
                 Ok(self.single_definition(&id, severity, message, &names, &paths))
@@ -179,6 +183,15 @@ impl<'p> Evaluator<'p> {
                 Ok(self.no_cycles(&id, severity, message, &within))
             }
         }
+    }
+
+    /// Whether the findings so far depend on every file, not only on those whose summary
+    /// was read: an index of every file was consulted, or the graph or every site's
+    /// resolution was built.
+    pub fn reads_every_file(&self) -> bool {
+        self.read_every_file
+            || self.project.graph_built()
+            || self.project.every_site.get().is_some()
     }
 
     pub(super) fn site_finding(

@@ -9,14 +9,15 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
 
 use crate::config::Config;
+use crate::shared::Shared;
 
 /// A Python file that is part of the module graph.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
     pub path: PathBuf,
     /// Relative to the repository root, `/`-separated.
-    pub rel: String,
-    pub module: String,
+    pub rel: Shared,
+    pub module: Shared,
     pub is_package: bool,
     pub is_stub: bool,
     /// Matches the configured `tests` globs.
@@ -415,8 +416,8 @@ fn name_modules(
         };
         let file = SourceFile {
             path,
-            rel,
-            module: module.clone(),
+            rel: rel.into(),
+            module: module.as_str().into(),
             is_package,
             is_stub: suffix == Suffix::Stub,
             is_test: false,
@@ -522,7 +523,7 @@ fn beside(stub: &SourceFile, file: &SourceFile) -> bool {
 
 fn shadowed(loser: &SourceFile, winner: &SourceFile) -> FileDiagnostic {
     FileDiagnostic {
-        path: loser.rel.clone(),
+        path: loser.rel.to_string(),
         line: 0,
         message: format!(
             "module `{}` is also {}; that file wins",

@@ -296,7 +296,7 @@ pub(crate) fn fix_file(
         return Err("changed since the graph was read: left alone, run fix again".to_string());
     }
     let newline = if old.contains("\r\n") { "\r\n" } else { "\n" };
-    let path = project.files[file].rel.clone();
+    let path = project.files[file].rel.to_string();
     // Every site of the file, grouped by statement.
     let mut statements: BTreeMap<(u32, u32), Vec<usize>> = BTreeMap::new();
     for (site, record) in project.sites.iter().enumerate() {

@@ -12,6 +12,7 @@ use crate::discover::{FileDiagnostic, SourceFile};
 use crate::environment::Environment;
 use crate::fingerprint::content_hash;
 use crate::rows::Rows;
+use crate::shared::Shared;
 use crate::summaries::Summaries;
 use crate::summary::{BindingKind, Context, FileSummary, ImportSite, Name};
 
@@ -19,11 +20,11 @@ pub type ModuleId = u32;
 
 #[derive(Debug)]
 pub struct Module {
-    pub name: String,
+    pub name: Shared,
     /// Index into `Project::files`; `None` for namespace packages and external modules.
     pub file: Option<usize>,
     /// Relative path of the file, or of the directory of a namespace package.
-    pub path: Option<String>,
+    pub path: Option<Shared>,
     pub is_package: bool,
     pub external: bool,
     /// An extension module: `file` holds no Python (see `stub`).
@@ -92,7 +93,7 @@ pub fn parse_diagnostics<'a>(
     summary: &'a FileSummary,
 ) -> impl Iterator<Item = FileDiagnostic> + 'a {
     summary.diagnostics.iter().map(|d| FileDiagnostic {
-        path: file.rel.clone(),
+        path: file.rel.to_string(),
         line: d.line,
         message: d.message.clone(),
     })
@@ -104,7 +105,7 @@ pub struct Project {
     pub files: Vec<SourceFile>,
     pub summaries: Summaries,
     pub modules: Vec<Module>,
-    pub by_name: FxHashMap<String, ModuleId>,
+    pub by_name: FxHashMap<Shared, ModuleId>,
     /// Built from the sites on first use: a `check` of a few files rarely needs it.
     graph: OnceLock<DiGraph<ModuleId, Edge, u32>>,
     pub sites: Vec<Site>,
@@ -300,9 +301,9 @@ impl Project {
                 dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
                 if !self.by_name.contains_key(parent) {
                     self.add_module(Module {
-                        name: parent.to_string(),
+                        name: parent.into(),
                         file: None,
-                        path: Some(dir.to_string()),
+                        path: Some(dir.into()),
                         is_package: true,
                         external: false,
                         compiled: false,
@@ -684,11 +685,11 @@ impl Project {
                 name = name.rsplit_once('.').map_or(name, |(up, _)| up);
             }
         }
-        let top = module.split('.').next().unwrap_or(module).to_string();
-        match self.by_name.get(&top) {
+        let top = module.split('.').next().unwrap_or(module);
+        match self.by_name.get(top) {
             Some(&id) => id,
             None => self.add_module(Module {
-                name: top,
+                name: top.into(),
                 file: None,
                 path: None,
                 is_package: false,

@@ -29,6 +29,7 @@ pub mod resolve;
 pub mod rows;
 pub mod rules;
 pub mod schema;
+pub mod shared;
 pub mod staged;
 pub mod suggest;
 pub mod summaries;

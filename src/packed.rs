@@ -209,41 +209,50 @@ pub mod numbers {
 }
 
 /// The snapshot's import sites: each field a varint, the context flags one byte.
+/// Import sites, packed one after another (their count is the site offsets' last): the
+/// snapshot keeps them packed, and a restore decodes them one at a time into the sites
+/// they become, never all at once beside them.
 pub mod sites {
     use super::*;
     use crate::cache::snapshot::{StoredNode, StoredSite};
     use crate::summary::Context;
 
-    pub fn serialize<S: Serializer>(
-        sites: &[StoredSite],
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        pack(sites, 6, serializer, |out, site| {
-            put(out, u64::from(site.import));
-            put(out, u64::from(site.target.wrapping_add(1)));
-            put(
-                out,
-                match site.node {
-                    StoredNode::None => 0,
-                    StoredNode::Internal(id) => 1 + 2 * u64::from(id),
-                    StoredNode::External(name) => 2 + 2 * u64::from(name),
-                },
-            );
-            let c = site.context;
-            out.push(
-                u8::from(c.type_checking)
-                    | u8::from(c.try_import) << 1
-                    | u8::from(c.function) << 2
-                    | u8::from(c.conditional) << 3,
-            );
-        })
+    /// Appends `site` to `out`.
+    pub fn put_site(out: &mut Vec<u8>, site: StoredSite) {
+        put(out, u64::from(site.import));
+        put(out, u64::from(site.target.wrapping_add(1)));
+        put(
+            out,
+            match site.node {
+                StoredNode::None => 0,
+                StoredNode::Internal(id) => 1 + 2 * u64::from(id),
+                StoredNode::External(name) => 2 + 2 * u64::from(name),
+            },
+        );
+        let c = site.context;
+        out.push(
+            u8::from(c.type_checking)
+                | u8::from(c.try_import) << 1
+                | u8::from(c.function) << 2
+                | u8::from(c.conditional) << 3,
+        );
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Vec<StoredSite>, D::Error> {
-        let bytes = deserializer.deserialize_bytes(Bytes)?;
-        unpack(&bytes, 4, "sites", |reader| {
+    /// Reads packed sites in order.
+    pub struct SiteReader<'b> {
+        reader: Reader<'b>,
+    }
+
+    impl<'b> SiteReader<'b> {
+        pub fn new(bytes: &'b [u8]) -> Self {
+            SiteReader {
+                reader: Reader { bytes },
+            }
+        }
+
+        /// The next site; `None` at the end or where the bytes are damaged.
+        pub fn next_site(&mut self) -> Option<StoredSite> {
+            let reader = &mut self.reader;
             let import = reader.get_u32()?;
             let target = reader.get_u32()?.wrapping_sub(1);
             let node = match reader.get()? {
@@ -274,7 +283,31 @@ pub mod sites {
                 node,
                 context,
             })
-        })
+        }
+    }
+
+    /// Whether `bytes` are exactly `count` sites whose string indices are below
+    /// `strings`: what a restore may then decode without checking again.
+    pub fn valid(bytes: &[u8], count: usize, strings: usize) -> bool {
+        let mut reader = SiteReader::new(bytes);
+        let known = |index: u32| index == u32::MAX || (index as usize) < strings;
+        (0..count).all(|_| {
+            reader.next_site().is_some_and(|site| {
+                known(site.target)
+                    && match site.node {
+                        StoredNode::External(name) => (name as usize) < strings,
+                        _ => true,
+                    }
+            })
+        }) && reader.reader.bytes.is_empty()
+    }
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(bytes)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
+        deserializer.deserialize_bytes(Bytes)
     }
 }
 
@@ -382,8 +415,6 @@ mod tests {
 
     #[derive(serde::Serialize, serde::Deserialize, Debug)]
     struct Index {
-        #[serde(with = "sites")]
-        sites: Vec<crate::cache::snapshot::StoredSite>,
         #[serde(with = "outcomes")]
         outcomes: Vec<crate::index::SiteOutcome>,
         #[serde(with = "numbers")]
@@ -401,30 +432,42 @@ mod tests {
             node,
             context,
         };
+        let stored = vec![
+            site(0, u32::MAX, StoredNode::None, Context::default()),
+            site(
+                3,
+                0,
+                StoredNode::Internal(u32::MAX),
+                Context {
+                    type_checking: true,
+                    conditional: true,
+                    ..Context::default()
+                },
+            ),
+            site(
+                u32::MAX,
+                7,
+                StoredNode::External(u32::MAX),
+                Context {
+                    try_import: true,
+                    function: true,
+                    ..Context::default()
+                },
+            ),
+        ];
+        let mut packed = Vec::new();
+        for &site in &stored {
+            sites::put_site(&mut packed, site);
+        }
+        let mut reader = sites::SiteReader::new(&packed);
+        let back: Vec<_> = std::iter::from_fn(|| reader.next_site()).collect();
+        assert_eq!(format!("{back:?}"), format!("{stored:?}"));
+        // Index 7 and `u32::MAX` name strings: valid only with that many strings.
+        assert!(!sites::valid(&packed, 3, 8));
+        assert!(!sites::valid(&packed, 2, usize::MAX));
+        assert!(!sites::valid(&packed[..packed.len() - 1], 3, usize::MAX));
+        assert!(sites::valid(&packed, 3, usize::MAX));
         let index = Index {
-            sites: vec![
-                site(0, u32::MAX, StoredNode::None, Context::default()),
-                site(
-                    3,
-                    0,
-                    StoredNode::Internal(u32::MAX),
-                    Context {
-                        type_checking: true,
-                        conditional: true,
-                        ..Context::default()
-                    },
-                ),
-                site(
-                    u32::MAX,
-                    7,
-                    StoredNode::External(u32::MAX),
-                    Context {
-                        try_import: true,
-                        function: true,
-                        ..Context::default()
-                    },
-                ),
-            ],
             outcomes: vec![
                 SiteOutcome {
                     outcome: Outcome::Cycle,

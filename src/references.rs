@@ -84,7 +84,7 @@ impl Row {
     fn reference(self, project: &Project) -> Option<(usize, Reference)> {
         let file = self.file as usize;
         let reference = Reference {
-            path: project.files.get(file)?.rel.clone(),
+            path: project.files.get(file)?.rel.to_string(),
             line: self.line,
             col: self.col,
             kind: KINDS.get(self.kind as usize)?,

@@ -78,7 +78,7 @@ impl StagedTree {
     /// Points `file` at the index's copy when its working copy differs; says whether it
     /// did.
     pub fn place(&self, file: &mut SourceFile) -> bool {
-        match self.checked_out.get(&file.rel) {
+        match self.checked_out.get(file.rel.as_str()) {
             // Deleted from the working tree but staged: there is no copy to read.
             Some(copy) if copy.is_file() => {
                 file.path = copy.clone();
@@ -90,7 +90,7 @@ impl StagedTree {
 
     pub fn apply(&self, files: &mut Vec<SourceFile>) {
         let before = files.len();
-        files.retain(|f| self.tracked.contains(&f.rel));
+        files.retain(|f| self.tracked.contains(f.rel.as_str()));
         let mut changed = files.len() != before;
         for file in files.iter_mut() {
             changed |= self.place(file);

@@ -115,9 +115,9 @@ pub fn resolved(project: &Project, resolution: &Resolution) -> ResolvedView {
             let module = &project.modules[*module as usize];
             ResolvedView {
                 kind: binding_kind(binding),
-                module: Some(module.name.clone()),
+                module: Some(module.name.to_string()),
                 name: Some(binding.name.to_string()),
-                path: module.path.clone(),
+                path: module.path.as_deref().map(String::from),
                 line: Some(binding.position.line),
                 col: Some(binding.position.col),
                 statement: Some(binding.statement),
@@ -132,8 +132,8 @@ pub fn resolved(project: &Project, resolution: &Resolution) -> ResolvedView {
                 } else {
                     "module"
                 },
-                module: Some(module.name.clone()),
-                path: module.path.clone(),
+                module: Some(module.name.to_string()),
+                path: module.path.as_deref().map(String::from),
                 line: module.file.map(|_| 1),
                 ..empty
             }
@@ -150,9 +150,9 @@ pub fn resolved(project: &Project, resolution: &Resolution) -> ResolvedView {
                     BindingKind::Function => "function",
                     _ => "variable",
                 },
-                module: Some(record.name.clone()),
+                module: Some(record.name.to_string()),
                 name: Some(format!("{}.{}", class.name, member.name)),
-                path: record.path.clone(),
+                path: record.path.as_deref().map(String::from),
                 line: Some(member.position.line),
                 col: Some(member.position.col),
                 statement: Some(member.statement),
@@ -163,9 +163,9 @@ pub fn resolved(project: &Project, resolution: &Resolution) -> ResolvedView {
             let module = &project.modules[*module as usize];
             ResolvedView {
                 kind: "compiled",
-                module: Some(module.name.clone()),
+                module: Some(module.name.to_string()),
                 name: Some(name.clone()),
-                path: module.path.clone(),
+                path: module.path.as_deref().map(String::from),
                 ..empty
             }
         }
@@ -241,9 +241,9 @@ pub fn hop(project: &Project, hop: &Hop) -> HopView {
         }
     };
     HopView {
-        module: module.name.clone(),
+        module: module.name.to_string(),
         name: hop.name.clone(),
-        path: path.unwrap_or_default(),
+        path: path.as_deref().unwrap_or_default().to_string(),
         line: position.line,
         col: position.col,
         via: hop.via.as_str(),
@@ -261,7 +261,7 @@ pub fn site(resolver: &mut Resolver, index: usize) -> (SiteView, Resolution) {
     let import = project.import_site(index);
     let (resolution, hops) = resolver.resolve_site(index);
     let view = SiteView {
-        path: project.files[record.file as usize].rel.clone(),
+        path: project.files[record.file as usize].rel.to_string(),
         line: import.position.line,
         col: import.position.col,
         module: record.target.as_deref().map(str::to_string),
@@ -331,11 +331,11 @@ pub struct LinkView {
 pub fn link(project: &Project, link: &Link) -> LinkView {
     let import = project.import_site(link.site);
     LinkView {
-        from: project.modules[link.from as usize].name.clone(),
-        to: project.modules[link.to as usize].name.clone(),
+        from: project.modules[link.from as usize].name.to_string(),
+        to: project.modules[link.to as usize].name.to_string(),
         path: project.files[project.sites[link.site].file as usize]
             .rel
-            .clone(),
+            .to_string(),
         line: import.position.line,
         col: import.position.col,
         statement: import_text(import),

@@ -176,7 +176,7 @@ fn observable(project: &Project) -> Vec<String> {
                 name(module),
                 project.module_summary(module).unwrap().bindings[binding as usize].name
             ),
-            Resolution::Module(m) => name(m),
+            Resolution::Module(m) => name(m).to_string(),
             other => format!("{other:?}"),
         };
         seen.push(format!(

@@ -23,6 +23,7 @@ use crate::exact::{self, exact};
 use crate::fingerprint::Stamp;
 use crate::index::{GraphFigures, SiteOutcome};
 use crate::rows::Rows;
+use crate::shared::Shared;
 use crate::summary::{Context, FileSummary};
 
 /// The checksum of `bytes` under this build's key.
@@ -49,7 +50,7 @@ fn checksum(bytes: &[u8]) -> u64 {
 }
 
 /// The last byte is the layout version: a snapshot of another layout is rebuilt.
-const MAGIC: &[u8; 8] = b"SSOTG\x00\x00\x0c";
+const MAGIC: &[u8; 8] = b"SSOTG\x00\x00\x0d";
 const PREFIX: usize = 24;
 
 /// A directory the walk entered: its modification time and what it listed, so a
@@ -70,10 +71,10 @@ pub struct IgnoreStamp {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct StoredFile {
-    pub rel: String,
+    pub rel: Shared,
     /// The real root-relative path, as bytes, when `rel` (its printable form) is not it.
     pub path: Vec<u8>,
-    pub module: String,
+    pub module: Shared,
     pub is_package: bool,
     pub is_stub: bool,
     pub is_test: bool,
@@ -186,8 +187,9 @@ pub struct StoredSites {
     /// Sites per file: file `f` owns `sites[offsets[f]..offsets[f + 1]]`.
     #[serde(with = "crate::packed::numbers")]
     pub offsets: Vec<u32>,
+    /// `packed::sites`, as many as the last offset says (checked when read).
     #[serde(with = "crate::packed::sites")]
-    pub sites: Vec<StoredSite>,
+    pub sites: Vec<u8>,
 }
 
 /// A snapshot read from disk: its header, and the file its summaries are read from.
@@ -418,7 +420,17 @@ fn decode_header(bytes: &[u8]) -> Result<Header> {
         || decode::<Header>(rest),
         || {
             rayon::join(
-                || decode::<StoredSites>(table),
+                || {
+                    let table = decode::<StoredSites>(table)?;
+                    let count = table.offsets.last().copied().unwrap_or(0) as usize;
+                    let sorted = table.offsets.is_sorted();
+                    if !sorted
+                        || !crate::packed::sites::valid(&table.sites, count, table.strings.len())
+                    {
+                        bail!("damaged packed sites");
+                    }
+                    Ok(table)
+                },
                 || decode::<StoredIndex>(index),
             )
         },
@@ -483,9 +495,9 @@ mod tests {
             tool: env!("CARGO_PKG_VERSION").to_string(),
             key: 7,
             files: vec![StoredFile {
-                rel: "pkg/mod.py".to_string(),
+                rel: "pkg/mod.py".into(),
                 path: b"pkg/mod.py".to_vec(),
-                module: "pkg.mod".to_string(),
+                module: "pkg.mod".into(),
                 is_package: false,
                 is_stub: false,
                 is_test: false,
@@ -538,7 +550,7 @@ mod tests {
         let header_len = u64::from_le_bytes(bytes[8..16].try_into().unwrap()) as usize;
         let blobs_end = bytes.len() - header_len;
         let mut header = decode_header(&bytes[blobs_end..]).unwrap();
-        header.files[0].module = "pkg.bad".to_string();
+        header.files[0].module = "pkg.bad".into();
         let edited = encode_header(&header).unwrap();
         // The checksum as a plain content hash would be: no key.
         let plain = crate::fingerprint::content_hash(&edited);

@@ -210,7 +210,7 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
         });
     let scope_files = scope.as_ref().map(|(touched, _)| {
         (0..project.files.len())
-            .filter(|&f| touched.contains(&project.files[f].rel))
+            .filter(|&f| touched.contains(project.files[f].rel.as_str()))
             .collect()
     });
     let (mut findings, mut rules, mut evaluator) =
@@ -230,7 +230,7 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
         .filter(|&f| {
             scope
                 .as_ref()
-                .is_none_or(|(touched, _)| touched.contains(&project.files[f].rel))
+                .is_none_or(|(touched, _)| touched.contains(project.files[f].rel.as_str()))
         })
         .collect();
     warnings.append(&mut evaluator.warnings);

@@ -29,7 +29,7 @@ pub struct CycleView {
 
 pub fn compute(project: &Project, filter: EdgeFilter) -> Cycles {
     let graph = Graph::new(project, filter);
-    let name = |m: &u32| project.modules[*m as usize].name.clone();
+    let name = |m: &u32| project.modules[*m as usize].name.to_string();
     let cycles = graph
         .cycles()
         .into_iter()

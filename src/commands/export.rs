@@ -88,12 +88,12 @@ pub fn compute(project: &Project) -> Export {
         .map(|module| {
             let summary = module.file.map(|f| project.summary(f));
             ModuleView {
-                name: module.name.clone(),
-                path: module.path.clone(),
+                name: module.name.to_string(),
+                path: module.path.as_deref().map(String::from),
                 package: module.is_package,
                 external: module.external,
                 compiled: module.compiled,
-                stub: module.stub.map(|file| project.files[file].rel.clone()),
+                stub: module.stub.map(|file| project.files[file].rel.to_string()),
                 deprecated: summary.and_then(|s| s.deprecated.clone()),
                 diagnostics: summary
                     .map(|s| {
@@ -119,10 +119,10 @@ pub fn compute(project: &Project) -> Export {
                 BindingKind::Class | BindingKind::Function | BindingKind::Variable
             ) {
                 definitions.push(DefinitionView {
-                    module: file.module.clone(),
+                    module: file.module.to_string(),
                     name: binding.name.to_string(),
                     kind: view::binding_kind(binding),
-                    path: file.rel.clone(),
+                    path: file.rel.to_string(),
                     line: binding.position.line,
                     col: binding.position.col,
                 });
@@ -134,7 +134,7 @@ pub fn compute(project: &Project) -> Export {
     let imports = (0..project.sites.len())
         .map(|site| view::site(&mut resolver, site).0)
         .collect();
-    let name = |node: petgraph::graph::NodeIndex| project.modules[node.index()].name.clone();
+    let name = |node: petgraph::graph::NodeIndex| project.modules[node.index()].name.to_string();
     let mut edges: Vec<EdgeView> = project
         .graph()
         .edge_references()

@@ -165,7 +165,7 @@ fn transitive_importers(
         .into_iter()
         .filter(|chain| Some(chain[0]) != target)
         .map(|chain| TransitiveImporter {
-            module: project.modules[chain[0] as usize].name.clone(),
+            module: project.modules[chain[0] as usize].name.to_string(),
             links: graph
                 .links(&chain)
                 .iter()
@@ -173,7 +173,7 @@ fn transitive_importers(
                 .collect(),
             chain: chain
                 .iter()
-                .map(|&m| project.modules[m as usize].name.clone())
+                .map(|&m| project.modules[m as usize].name.to_string())
                 .collect(),
         })
         .collect()

@@ -56,7 +56,7 @@ pub fn compute(
         .map(|s| view::site(&mut resolver, s).0)
         .collect();
     let graph = Graph::new(project, filter);
-    let name = |m: u32| project.modules[m as usize].name.clone();
+    let name = |m: u32| project.modules[m as usize].name.to_string();
     let external = |m: u32| project.modules[m as usize].external;
     let modules = graph
         .neighbors(id, Direction::Outgoing)
@@ -88,7 +88,10 @@ pub fn compute(
     Ok(Imports {
         schema: "ssot-graph/imports/v1",
         module: name(id),
-        path: project.modules[id as usize].path.clone(),
+        path: project.modules[id as usize]
+            .path
+            .as_deref()
+            .map(String::from),
         sites,
         modules,
         transitive,

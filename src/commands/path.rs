@@ -49,7 +49,7 @@ pub fn compute(
         .map(|modules| Chain {
             modules: modules
                 .iter()
-                .map(|&m| project.modules[m as usize].name.clone())
+                .map(|&m| project.modules[m as usize].name.to_string())
                 .collect(),
             links: graph
                 .links(modules)
@@ -60,8 +60,8 @@ pub fn compute(
         .collect();
     Ok(Path {
         schema: "ssot-graph/path/v1",
-        from: project.modules[from_id as usize].name.clone(),
-        to: project.modules[to_id as usize].name.clone(),
+        from: project.modules[from_id as usize].name.to_string(),
+        to: project.modules[to_id as usize].name.to_string(),
         truncated: chains.len() >= MAX_CHAINS,
         chains,
     })

@@ -319,7 +319,7 @@ fn files_to_migrate(project: &Project, counts: BTreeMap<usize, usize>) -> Vec<Fi
     let mut files: Vec<FileToMigrate> = counts
         .into_iter()
         .map(|(file, references)| FileToMigrate {
-            path: project.files[file].rel.clone(),
+            path: project.files[file].rel.to_string(),
             references,
         })
         .collect();
@@ -367,7 +367,7 @@ fn duplicates(project: &Project, resolver: &mut Resolver) -> Duplicates {
             let mut modules: Vec<String> = d
                 .definitions
                 .iter()
-                .map(|def| project.modules[def.module as usize].name.clone())
+                .map(|def| project.modules[def.module as usize].name.to_string())
                 .collect();
             modules.sort();
             (d.name.clone(), modules)

@@ -59,7 +59,7 @@ pub fn compute(project: &Project, rules: &[Rule], target: &str) -> Result<Why> {
     let (resolution, hops) = resolve_target(&mut resolver, target)?;
     let mut canonical = match &resolution {
         Resolution::Definition { module, .. } | Resolution::Module(module) => {
-            Some(project.modules[*module as usize].name.clone())
+            Some(project.modules[*module as usize].name.to_string())
         }
         _ => None,
     };
@@ -143,7 +143,7 @@ fn deprecations(project: &Project, hops: &[Hop], resolution: &Resolution) -> Vec
             found.insert(
                 0,
                 Deprecation {
-                    target: module.name.clone(),
+                    target: module.name.to_string(),
                     message: message.clone(),
                 },
             );
@@ -258,9 +258,9 @@ fn alternatives(
                 }
             };
             found.push(Alternative {
-                module: project.modules[module as usize].name.clone(),
+                module: project.modules[module as usize].name.to_string(),
                 name: name.clone(),
-                path: project.files[file].rel.clone(),
+                path: project.files[file].rel.to_string(),
                 line: position.line,
                 col: position.col,
                 statement: *statement,

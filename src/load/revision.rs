@@ -55,7 +55,7 @@ impl CommitReader {
         let keys: Vec<(BlobId, bool)> = walk
             .files
             .iter()
-            .map(|f| (blobs[&f.rel], f.is_stub))
+            .map(|f| (blobs[f.rel.as_str()], f.is_stub))
             .collect();
         let discovered = started.elapsed();
 
@@ -111,7 +111,7 @@ impl CommitReader {
             return;
         };
         for (file, source) in project.files.iter().enumerate() {
-            if let Some(&blob) = blobs.get(&source.rel) {
+            if let Some(&blob) = blobs.get(source.rel.as_str()) {
                 self.by_blob
                     .entry((blob, source.is_stub))
                     .or_insert_with(|| project.summaries.share(file));

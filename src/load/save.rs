@@ -135,12 +135,13 @@ fn save(
             }
             Some(node) => StoredNode::Internal(node),
         };
-        header.index.table.sites.push(StoredSite {
+        let stored = StoredSite {
             import: site.import,
             target: site.target.as_deref().map_or(u32::MAX, |t| strings.id(t)),
             node,
             context: site.context,
-        });
+        };
+        crate::packed::sites::put_site(&mut header.index.table.sites, stored);
     }
     header.index.table.offsets = site_offsets;
     header.index.table.strings = strings.strings;

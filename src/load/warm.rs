@@ -17,6 +17,7 @@ use crate::cache::tree;
 use crate::discover::{FileDiagnostic, SourceFile};
 use crate::fingerprint::{Stamp, Stamps, source_hash};
 use crate::index::{ModuleId, Project, Site, parse_diagnostics};
+use crate::packed::sites::SiteReader;
 use crate::parse::{self, Target};
 use crate::rows::Rows;
 use crate::staged::StagedTree;
@@ -423,7 +424,9 @@ fn restore(
         definitions,
         graph,
     } = index;
-    project.sites.reserve(sites.len());
+    project
+        .sites
+        .reserve(offsets.last().copied().unwrap_or(0) as usize);
     let strings: Vec<Name> = strings.iter().map(|s| Name::from(s.as_str())).collect();
     // External modules are numbered in the order sites first name them, as when indexing.
     let mut external: Vec<Option<ModuleId>> = vec![None; strings.len()];
@@ -431,22 +434,27 @@ fn restore(
     let mut renumbered = if changed.is_empty() {
         Vec::new()
     } else {
-        vec![u32::MAX; sites.len()]
+        vec![u32::MAX; offsets.last().copied().unwrap_or(0) as usize]
     };
     if changed.is_empty() {
         project.implicit = std::mem::take(&mut implicit);
     } else {
         project.implicit.items.reserve(implicit.items.len());
     }
+    // The packed sites were checked when the snapshot was read.
+    let mut packed = SiteReader::new(&sites);
     for (file, &is_changed) in is_changed.iter().enumerate() {
+        let range = offsets[file] as usize..offsets[file + 1] as usize;
         if is_changed {
+            range.for_each(|_| _ = packed.next_site());
             project.index_sites(&[file]);
             continue;
         }
         let importer = project.by_name[&project.files[file].module];
-        let range = offsets[file] as usize..offsets[file + 1] as usize;
         for old in range.clone() {
-            let stored = sites[old];
+            let Some(stored) = packed.next_site() else {
+                break;
+            };
             let node = match stored.node {
                 StoredNode::None => None,
                 StoredNode::Internal(id) => Some(id),

@@ -42,7 +42,7 @@ impl Destination {
         }) {
             bail!("--to {dest:?}: not a dotted module name");
         }
-        if dest == project.modules[old as usize].name {
+        if project.modules[old as usize].name == dest {
             bail!("--to {dest}: the definitions are there already");
         }
         if let Some(id) = project.internal(dest) {
@@ -58,7 +58,7 @@ impl Destination {
                 name: dest.to_string(),
                 module: Some(id),
                 file: Some(file),
-                rel: source.rel.clone(),
+                rel: source.rel.to_string(),
                 path: source.path.clone(),
                 packages: Vec::new(),
             });
@@ -125,8 +125,8 @@ impl Destination {
         let first = parts.len() - 1 - self.packages.len();
         let file = |path: &Path, module: String, is_package: bool| SourceFile {
             path: path.to_path_buf(),
-            rel: rel_of(project, path),
-            module,
+            rel: rel_of(project, path).into(),
+            module: module.into(),
             is_package,
             is_stub: false,
             is_test,

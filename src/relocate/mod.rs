@@ -63,7 +63,7 @@ pub struct Plan {
 pub fn plan(project: &Project, target: &parse::Target, request: &Request) -> Result<Plan> {
     let mut resolver = Resolver::new(project);
     let (old, names) = symbols(project, request)?;
-    let old_module = project.modules[old as usize].name.clone();
+    let old_module = project.modules[old as usize].name.to_string();
     let Some(old_file) = project.modules[old as usize].file else {
         bail!("`{old_module}` is a namespace package: it defines nothing");
     };
@@ -167,7 +167,7 @@ pub fn plan(project: &Project, target: &parse::Target, request: &Request) -> Res
         },
     )?;
     let mut files = vec![FileFix {
-        path: old_source.rel.clone(),
+        path: old_source.rel.to_string(),
         real: old_source.path.clone(),
         old: source::with_bom(old_bom, &old_text),
         new: source::with_bom(old_bom, &old_new),
@@ -211,7 +211,7 @@ pub fn plan(project: &Project, target: &parse::Target, request: &Request) -> Res
                 .files
                 .iter()
                 .filter_map(|f| project.files.iter().find(|s| s.rel == f.path))
-                .map(|s| s.module.clone()),
+                .map(|s| s.module.to_string()),
         )
         .collect();
     files.extend(rewrites.files);
@@ -254,12 +254,12 @@ pub fn plan(project: &Project, target: &parse::Target, request: &Request) -> Res
         .collect();
     Ok(Plan {
         old_module,
-        old_path: old_source.rel.clone(),
+        old_path: old_source.rel.to_string(),
         dest_module: request.dest.clone(),
         dest_path: dest.rel.clone(),
         moved,
         carried: carried_lines,
-        created: created_files.iter().map(|f| f.rel.clone()).collect(),
+        created: created_files.iter().map(|f| f.rel.to_string()).collect(),
         files,
         rewritten: rewrites.rewritten,
         left,

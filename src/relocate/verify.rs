@@ -40,7 +40,7 @@ pub fn after(
         }
     }
     let summary_of = |file: &SourceFile| {
-        changes.iter().find(|c| c.path == file.rel).map(|change| {
+        changes.iter().find(|c| file.rel == c.path).map(|change| {
             let text = change.new.strip_prefix('\u{feff}').unwrap_or(&change.new);
             parse::summarize(text, file.is_stub, target)
         })
@@ -177,7 +177,7 @@ fn new_cycle(before: &Project, after: &Project, touched: &[String]) -> Result<()
     let now = Graph::new(after, filter);
     let names = |project: &Project, ids: Vec<ModuleId>| -> FxHashSet<String> {
         ids.into_iter()
-            .map(|m| project.modules[m as usize].name.clone())
+            .map(|m| project.modules[m as usize].name.to_string())
             .collect()
     };
     for module in touched {
@@ -190,7 +190,9 @@ fn new_cycle(before: &Project, after: &Project, touched: &[String]) -> Result<()
             .unwrap_or_default();
         for imported in now.imported_during_import(id) {
             let imported_name = &after.modules[imported as usize].name;
-            if earlier.contains(imported_name) || !now.runs_during_import(imported).contains(&id) {
+            if earlier.contains(imported_name.as_str())
+                || !now.runs_during_import(imported).contains(&id)
+            {
                 continue;
             }
             let chain = now
@@ -202,7 +204,7 @@ fn new_cycle(before: &Project, after: &Project, touched: &[String]) -> Result<()
             text.extend(
                 chain
                     .iter()
-                    .map(|&m| after.modules[m as usize].name.clone()),
+                    .map(|&m| after.modules[m as usize].name.to_string()),
             );
             return Err(format!(
                 "it would make an import-time cycle: {}",

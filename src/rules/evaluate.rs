@@ -209,7 +209,9 @@ impl<'p> Evaluator<'p> {
         Finding {
             rule: rule.to_string(),
             severity,
-            path: project.files[project.sites[site].file as usize].rel.clone(),
+            path: project.files[project.sites[site].file as usize]
+                .rel
+                .to_string(),
             line: import.position.line,
             col: import.position.col,
             message,
@@ -242,7 +244,7 @@ impl<'p> Evaluator<'p> {
         modules.dedup();
         modules
             .iter()
-            .map(|&m| self.project.modules[m as usize].name.clone())
+            .map(|&m| self.project.modules[m as usize].name.to_string())
             .collect()
     }
 }

@@ -39,7 +39,7 @@ impl<'p> Evaluator<'p> {
             let modules: Vec<String> = cycle
                 .chain
                 .iter()
-                .map(|&m| project.modules[m as usize].name.clone())
+                .map(|&m| project.modules[m as usize].name.to_string())
                 .collect();
             let deferred = if cycle.deferred {
                 " (deferred: TYPE_CHECKING or function-level)"

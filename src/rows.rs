@@ -41,6 +41,25 @@ impl Rows {
         );
     }
 
+    /// Each item replaced by what `f` maps it to, or dropped where `f` says `None`, in
+    /// place: no second table beside the first.
+    pub fn filter_map_items(&mut self, mut f: impl FnMut(u32) -> Option<u32>) {
+        let mut kept = 0;
+        let mut start = 0;
+        for row in 0..self.len() {
+            let end = self.offsets[row + 1] as usize;
+            for read in start..end {
+                if let Some(item) = f(self.items[read]) {
+                    self.items[kept] = item;
+                    kept += 1;
+                }
+            }
+            start = end;
+            self.offsets[row + 1] = kept as u32;
+        }
+        self.items.truncate(kept);
+    }
+
     /// Row `r`, empty when there is no such row.
     pub fn row(&self, r: usize) -> &[u32] {
         match (self.offsets.get(r), self.offsets.get(r + 1)) {
@@ -64,6 +83,17 @@ impl Rows {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn items_filtered_in_place_keep_their_rows() {
+        let mut rows = Rows::default();
+        for row in [vec![1, 2], vec![], vec![3], vec![4, 5, 6]] {
+            rows.push_row(row.into_iter());
+        }
+        rows.filter_map_items(|item| (item % 2 == 0).then_some(item * 10));
+        let each: Vec<&[u32]> = (0..rows.len()).map(|r| rows.row(r)).collect();
+        assert_eq!(each, [&[20][..], &[], &[], &[40, 60]]);
+    }
 
     #[test]
     fn rows_appended_in_one_copy_are_those_pushed_one_by_one() {

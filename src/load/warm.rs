@@ -19,7 +19,6 @@ use crate::fingerprint::{Stamp, Stamps, source_hash};
 use crate::index::{ModuleId, Project, Site, parse_diagnostics};
 use crate::packed::sites::SiteReader;
 use crate::parse::{self, Target};
-use crate::rows::Rows;
 use crate::staged::StagedTree;
 use crate::summaries::{Summaries, SummarySource};
 use crate::summary::{FileSummary, Name};
@@ -352,22 +351,23 @@ impl SummarySource for StoredSummaries {
 }
 
 /// Two sorted lists as one: the few definitions of changed files joined to the many
-/// kept, without sorting the many again.
-fn merge_sorted<T: Ord + Copy>(many: Vec<T>, few: Vec<T>) -> Vec<T> {
-    if few.is_empty() {
-        return many;
-    }
-    let mut merged = Vec::with_capacity(many.len() + few.len());
-    let mut few = few.into_iter().peekable();
-    for item in many {
-        while let Some(&next) = few.peek().filter(|&&next| next < item) {
-            merged.push(next);
-            few.next();
+/// kept, without sorting the many again, in place from the back (the many were just
+/// filtered: their allocation has room for the few it lost).
+fn merge_sorted<T: Ord + Copy>(many: &mut Vec<T>, few: &[T]) {
+    let (mut from_many, mut from_few) = (many.len(), few.len());
+    many.extend_from_slice(few);
+    for at in (0..many.len()).rev() {
+        if from_few == 0 {
+            break;
         }
-        merged.push(item);
+        if from_many > 0 && many[from_many - 1] > few[from_few - 1] {
+            many[at] = many[from_many - 1];
+            from_many -= 1;
+        } else {
+            many[at] = few[from_few - 1];
+            from_few -= 1;
+        }
     }
-    merged.extend(few);
-    merged
 }
 
 /// The project from the snapshot: modules indexed again (cheap), sites and edges of
@@ -483,17 +483,8 @@ fn restore(
     // The stored table is restored: its memory goes before the chains are renumbered.
     drop((sites, offsets, strings, external, implicit));
     if !changed.is_empty() {
-        let mut renumbered_chains = Rows::default();
-        for module in 0..chains.len() {
-            renumbered_chains.push_row(
-                chains
-                    .row(module)
-                    .iter()
-                    .map(|&old| renumbered[old as usize])
-                    .filter(|&new| new != u32::MAX),
-            );
-        }
-        chains = renumbered_chains;
+        chains
+            .filter_map_items(|old| Some(renumbered[old as usize]).filter(|&new| new != u32::MAX));
         let changed_modules: Vec<ModuleId> = changed
             .iter()
             .map(|&f| project.by_name[&project.files[f].module])
@@ -501,7 +492,7 @@ fn restore(
         binders.retain(|(_, m)| !changed_modules.contains(m));
         let mut new = project.binders_of(&changed_modules);
         new.sort_unstable();
-        binders = merge_sorted(binders, new);
+        merge_sorted(&mut binders, &new);
     }
     project.chains = Some(chains);
     // With a file changed, a site's resolution can change through any module it consults
@@ -523,4 +514,26 @@ fn restore(
     project.changed_files = changed;
     project.timings.push(("restore", started.elapsed()));
     project
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge_sorted;
+
+    #[test]
+    fn merged_in_place_the_lists_are_one_sorted_list() {
+        for (many, few) in [
+            (vec![2, 4, 6], vec![1, 5, 7]),
+            (vec![], vec![3]),
+            (vec![1, 2], vec![]),
+            (vec![5, 6], vec![1, 2, 5]),
+        ] {
+            let mut expected = [many.clone(), few.clone()].concat();
+            expected.sort_unstable();
+            let mut merged = many;
+            merged.shrink_to_fit();
+            merge_sorted(&mut merged, &few);
+            assert_eq!(merged, expected);
+        }
+    }
 }

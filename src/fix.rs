@@ -111,7 +111,7 @@ pub fn plan(evaluator: &mut Evaluator, findings: &[Finding], unsafe_fixes: bool)
             rule: finding.rule.clone(),
             reason: reason.to_string(),
         };
-        if layers.contains(&project.sites[site].importer) {
+        if layers.contains(&project.importer(site)) {
             plan.skipped.push(skip(
                 "a re-export module: other modules import through it, also after this fix",
             ));
@@ -158,7 +158,7 @@ pub fn plan(evaluator: &mut Evaluator, findings: &[Finding], unsafe_fixes: bool)
         }
         let import = project.import_site(site);
         let eager = !(import.context.function || import.context.type_checking);
-        let importer = project.sites[site].importer;
+        let importer = project.importer(site);
         if eager
             && running
                 .entry(target)
@@ -243,7 +243,7 @@ fn settled_layers(
         let next: rustc_hash::FxHashSet<usize> = candidates
             .iter()
             .map(|(site, _)| *site)
-            .filter(|&site| !layers.contains(&project.sites[site].importer))
+            .filter(|&site| !layers.contains(&project.importer(site)))
             .collect();
         if next == moving {
             return layers;

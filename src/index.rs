@@ -1,5 +1,6 @@
 //! The module graph and per-module symbol tables, built from every file's summary.
 
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -53,14 +54,38 @@ pub struct Site {
     pub file: u32,
     /// Index into the file summary's `imports`.
     pub import: u32,
-    pub importer: ModuleId,
     /// The absolute imported module; `None` when a relative import climbs above the top.
     /// Interned: many sites name the same module.
     pub target: Option<Name>,
-    /// The graph node the site's edge points at (see `site_edges`).
-    pub node: Option<ModuleId>,
+    /// The graph node the site's edge points at (see `site_edges`), plus one. The
+    /// importer is its file's module (`Project::importer`): a site is 24 bytes, and a
+    /// large tree has millions.
+    node: Option<NonZeroU32>,
     /// Copied from the import: graph filters read it without the file's summary.
     pub context: Context,
+}
+
+impl Site {
+    pub fn new(
+        file: u32,
+        import: u32,
+        target: Option<Name>,
+        node: Option<ModuleId>,
+        context: Context,
+    ) -> Site {
+        Site {
+            file,
+            import,
+            target,
+            node: node.and_then(|node| NonZeroU32::new(node.wrapping_add(1))),
+            context,
+        }
+    }
+
+    /// The graph node the site's edge points at (see `site_edges`).
+    pub fn node(&self) -> Option<ModuleId> {
+        self.node.map(|node| node.get() - 1)
+    }
 }
 
 /// An import site looked up, before it is added to the project.
@@ -106,6 +131,8 @@ pub struct Project {
     pub summaries: Summaries,
     pub modules: Vec<Module>,
     pub by_name: FxHashMap<Shared, ModuleId>,
+    /// Per file, its module (a companion stub's is the module it accompanies).
+    pub file_module: Vec<ModuleId>,
     /// Built from the sites on first use: a `check` of a few files rarely needs it.
     graph: OnceLock<DiGraph<ModuleId, Edge, u32>>,
     pub sites: Vec<Site>,
@@ -125,6 +152,9 @@ pub struct Project {
     /// Which modules bind a definition (class, function, value or alias) to which name;
     /// built on first use or restored from the cache.
     pub binders: OnceLock<Binders>,
+    /// What makes `binders` from the cache snapshot, when a run restored one: its stored
+    /// binders are decoded only if something asks.
+    pub stored_binders: StoredBinders,
     /// Each module's place in name order; built on first use.
     name_ranks: OnceLock<Vec<u32>>,
     /// Every site resolved, once per run: `stats` and the snapshot writer (which runs
@@ -203,6 +233,13 @@ pub struct Known {
 /// by hash, so a lookup may yield a module that binds another name (callers check).
 pub type Binders = Vec<(u64, ModuleId)>;
 
+/// Makes the binders of a project on first use (`None`: make them from every summary).
+#[derive(Default)]
+#[allow(clippy::type_complexity)]
+pub struct StoredBinders(
+    pub std::sync::Mutex<Option<Box<dyn FnOnce(&Project) -> Option<Binders> + Send>>>,
+);
+
 impl Project {
     /// An empty project over `files`, before any module or site is indexed.
     pub fn new(
@@ -219,6 +256,7 @@ impl Project {
             summaries,
             modules: Vec::new(),
             by_name: FxHashMap::default(),
+            file_module: Vec::new(),
             graph: OnceLock::new(),
             sites: Vec::new(),
             implicit: Rows::default(),
@@ -229,6 +267,7 @@ impl Project {
             changed_files: Vec::new(),
             known: Known::default(),
             binders: OnceLock::new(),
+            stored_binders: StoredBinders::default(),
             name_ranks: OnceLock::new(),
             every_site: OnceLock::new(),
             graph_figures: OnceLock::new(),
@@ -314,7 +353,18 @@ impl Project {
                 package = parent;
             }
         }
+        self.file_module = files.iter().map(|f| self.by_name[&f.module]).collect();
         self.files = files;
+    }
+
+    /// The module whose file holds site `site`.
+    pub fn importer(&self, site: usize) -> ModuleId {
+        self.importer_of(&self.sites[site])
+    }
+
+    /// The module whose file holds `site`.
+    pub fn importer_of(&self, site: &Site) -> ModuleId {
+        self.file_module[site.file as usize]
     }
 
     /// The package a relative import in `importer` is relative to, `level` dots up.
@@ -400,11 +450,25 @@ impl Project {
         ranks.get(module as usize).copied().unwrap_or(u32::MAX)
     }
 
+    /// Every module's definitions by name hash (see `Binders`): the snapshot's, or made
+    /// from every summary.
+    pub fn all_binders(&self) -> &Binders {
+        self.binders.get_or_init(|| {
+            let stored = self
+                .stored_binders
+                .0
+                .lock()
+                .ok()
+                .and_then(|mut make| make.take());
+            stored
+                .and_then(|make| make(self))
+                .unwrap_or_else(|| self.binders_of(&self.file_modules()))
+        })
+    }
+
     /// Modules that may bind a definition to `name` (all that do, in module order).
     pub fn binders(&self, name: &str) -> impl Iterator<Item = ModuleId> + '_ {
-        let binders = self
-            .binders
-            .get_or_init(|| self.binders_of(&self.file_modules()));
+        let binders = self.all_binders();
         let hash = content_hash(name.as_bytes());
         let start = binders.partition_point(|&(h, _)| h < hash);
         binders[start..]
@@ -564,7 +628,6 @@ impl Project {
         // Held for the whole run: grown by doubling, the list would be up to half empty.
         self.sites.reserve_exact(planned.iter().map(Vec::len).sum());
         for (&file, sites) in files.iter().zip(planned) {
-            let importer = self.by_name[&self.files[file].module];
             for (import, planned) in sites.into_iter().enumerate() {
                 let PlannedSite {
                     target,
@@ -575,14 +638,7 @@ impl Project {
                     Some(edges) => (Some(self.node_for(&edges.imported)), edges.implicit_parents),
                     None => (None, Vec::new()),
                 };
-                let site = Site {
-                    file: file as u32,
-                    import: import as u32,
-                    importer,
-                    target,
-                    node,
-                    context,
-                };
+                let site = Site::new(file as u32, import as u32, target, node, context);
                 self.add_site(site, &implicit);
             }
         }
@@ -595,13 +651,13 @@ impl Project {
         self.implicit.push_row(implicit.iter().copied());
     }
 
-    /// The module graph: an edge from each importer to each module its sites run, with
-    /// the sites that make it.
     /// Whether the graph has been built (from every file's sites).
     pub fn graph_built(&self) -> bool {
         self.graph.get().is_some()
     }
 
+    /// The module graph: an edge from each importer to each module its sites run, with
+    /// the sites that make it.
     pub fn graph(&self) -> &DiGraph<ModuleId, Edge, u32> {
         self.graph.get_or_init(|| {
             let mut graph = DiGraph::with_capacity(self.modules.len(), self.sites.len());
@@ -617,8 +673,8 @@ impl Project {
                     file = site.file as usize;
                     file_edges.clear();
                 }
-                let Some(node) = site.node else { continue };
-                let importer = NodeIndex::new(site.importer as usize);
+                let Some(node) = site.node() else { continue };
+                let importer = NodeIndex::new(self.importer_of(site) as usize);
                 let mut edge_to = |graph: &mut DiGraph<ModuleId, Edge, u32>, to: ModuleId| {
                     *file_edges.entry(to).or_insert_with(|| {
                         graph.add_edge(importer, NodeIndex::new(to as usize), Edge::default())

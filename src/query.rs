@@ -51,7 +51,7 @@ pub fn reaches_module(
     mut hop_modules: impl Iterator<Item = ModuleId>,
     is_target: impl Fn(ModuleId) -> bool,
 ) -> bool {
-    project.sites[site].node.is_some_and(&is_target)
+    project.sites[site].node().is_some_and(&is_target)
         || resolution_module(resolution).is_some_and(&is_target)
         || hop_modules.any(&is_target)
 }

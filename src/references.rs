@@ -346,7 +346,7 @@ fn walk<S: Sink + Sync>(project: &Project, include_tests: bool, sink: &mut S) {
                 .iter()
                 .filter_map(|&site| {
                     let (reached, hops) = resolver.resolve_site(site);
-                    let wants = sink.wants(&reached, &hops, project.sites[site].node);
+                    let wants = sink.wants(&reached, &hops, project.sites[site].node());
                     wants.then_some((site, reached, hops))
                 })
                 .collect()
@@ -364,7 +364,8 @@ fn walk<S: Sink + Sync>(project: &Project, include_tests: bool, sink: &mut S) {
         let record = &project.sites[site];
         let import = project.import_site(site);
         let bound = import.bound_name().unwrap_or_default().to_string();
-        let reexport = passed_through.contains(&(record.importer, bound, resolution.clone()));
+        let reexport =
+            passed_through.contains(&(project.importer_of(record), bound, resolution.clone()));
         let kind = if reexport { "reexport" } else { "import" };
         let via = record.target.map(|t| t.as_str().into());
         let row = Row {

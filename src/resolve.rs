@@ -243,7 +243,8 @@ impl<'p> Resolver<'p> {
         match import.name.as_deref() {
             None | Some("*") => (self.module_resolution(target), Vec::new()),
             Some(name) => {
-                let (resolution, next) = self.resolve_from_import(record.importer, target, name);
+                let (resolution, next) =
+                    self.resolve_from_import(project.importer_of(record), target, name);
                 (
                     resolution,
                     next.map(|k| self.chain_from(k)).unwrap_or_default(),

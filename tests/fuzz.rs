@@ -184,7 +184,7 @@ fn observable(project: &Project) -> Vec<String> {
             project.files[site.file as usize].rel,
             site.import,
             site.target,
-            site.node.map(name),
+            site.node().map(name),
             site.context
         ));
     }

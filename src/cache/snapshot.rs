@@ -50,7 +50,7 @@ fn checksum(bytes: &[u8]) -> u64 {
 }
 
 /// The last byte is the layout version: a snapshot of another layout is rebuilt.
-const MAGIC: &[u8; 8] = b"SSOTG\x00\x00\x0d";
+const MAGIC: &[u8; 8] = b"SSOTG\x00\x00\x0f";
 const PREFIX: usize = 24;
 
 /// A directory the walk entered: its modification time and what it listed, so a
@@ -165,9 +165,26 @@ pub struct StoredIndex {
     pub implicit: Rows,
     /// Per internal module, the sites whose chain passes through it.
     pub chains: Rows,
-    /// Which modules define which names (see `index::Binders`).
-    #[serde(deserialize_with = "exact")]
+    /// Which modules define which names (see `index::Binders`), written as a part of
+    /// its own...
+    #[serde(skip)]
     pub binders: Vec<(u64, u32)>,
+    /// ...and read as its compressed bytes: only a rule or query about duplicate
+    /// definitions decodes them (`Project::binders`).
+    #[serde(skip)]
+    pub later_binders: LaterPart,
+    /// What the whole-repository resolution found, written as a part of its own...
+    #[serde(skip)]
+    pub results: StoredResults,
+    /// ...and read as its compressed bytes: decoded only when no file changed (a run
+    /// after a change works them out again).
+    #[serde(skip)]
+    pub later_results: LaterPart,
+}
+
+/// What the whole-repository resolution of the snapshot's sites found.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct StoredResults {
     /// Per site, what it resolved to, in the environment of this fingerprint.
     #[serde(with = "crate::packed::outcomes")]
     pub outcomes: Vec<SiteOutcome>,
@@ -177,6 +194,28 @@ pub struct StoredIndex {
     pub definitions: Vec<u32>,
     /// The graph of these sites in figures.
     pub graph: GraphFigures,
+}
+
+/// A part of the header kept compressed until something asks for it.
+#[derive(Debug, Default)]
+pub struct LaterPart(Vec<u8>);
+
+impl LaterPart {
+    pub fn decode<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
+        decode_part(&self.0)
+    }
+}
+
+/// Binders as stored (see `index::Binders`).
+#[derive(Deserialize)]
+#[serde(transparent)]
+struct StoredBinders(#[serde(deserialize_with = "exact")] Vec<(u64, u32)>);
+
+impl LaterPart {
+    /// The binders this part holds.
+    pub fn binders(&self) -> Result<Vec<(u64, u32)>> {
+        self.decode::<StoredBinders>().map(|stored| stored.0)
+    }
 }
 
 /// Every import site, in file order.
@@ -386,42 +425,54 @@ pub fn write(path: &Path, mut header: Header, blobs: impl Iterator<Item = Vec<u8
     })
 }
 
+fn decode_part<T: serde::de::DeserializeOwned>(part: &[u8]) -> Result<T> {
+    let part = decompress(part).context("cannot decompress")?;
+    exact::within(part.len(), || bincode::deserialize(&part)).context("cannot decode")
+}
+
 /// The header's bytes: the lengths of all parts but the last (u64 LE each), then the
 /// parts, each compressed on its own: the header without its index, the index's sites,
-/// and the rest of the index.
+/// the binders, the resolution's results, and the rest of the index.
 fn encode_header(header: &Header) -> Result<Vec<u8>> {
     fn encode<T: Serialize>(part: &T) -> Result<Vec<u8>> {
         Ok(compress(&bincode::serialize(part)?))
     }
-    let (rest, (table, index)) = rayon::join(
-        || encode(header),
-        || rayon::join(|| encode(&header.index.table), || encode(&header.index)),
+    let index = &header.index;
+    let ((rest, binders), (table, (results, index))) = rayon::join(
+        || rayon::join(|| encode(header), || encode(&index.binders)),
+        || {
+            rayon::join(
+                || encode(&index.table),
+                || rayon::join(|| encode(&index.results), || encode(index)),
+            )
+        },
     );
-    let (rest, table, index) = (rest?, table?, index?);
-    let lengths = [rest.len() as u64, table.len() as u64].map(u64::to_le_bytes);
-    Ok([&lengths[0][..], &lengths[1], &rest, &table, &index].concat())
+    let parts = [rest?, table?, binders?, results?, index?];
+    let lengths: Vec<u8> = parts[..4]
+        .iter()
+        .flat_map(|part| (part.len() as u64).to_le_bytes())
+        .collect();
+    Ok([lengths, parts.concat()].concat())
 }
 
 fn decode_header(bytes: &[u8]) -> Result<Header> {
-    fn decode<T: serde::de::DeserializeOwned>(part: &[u8]) -> Result<T> {
-        let part = decompress(part).context("cannot decompress")?;
-        exact::within(part.len(), || bincode::deserialize(&part)).context("cannot decode")
-    }
     fn split<'b>(bytes: &'b [u8], len: &[u8]) -> Result<(&'b [u8], &'b [u8])> {
         let len = u64::from_le_bytes(len.try_into()?);
         bytes
             .split_at_checked(usize::try_from(len)?)
             .context("truncated")
     }
-    let (lengths, parts) = bytes.split_at_checked(16).context("truncated")?;
+    let (lengths, parts) = bytes.split_at_checked(32).context("truncated")?;
     let (rest, parts) = split(parts, &lengths[..8])?;
-    let (table, index) = split(parts, &lengths[8..])?;
+    let (table, parts) = split(parts, &lengths[8..16])?;
+    let (binders, parts) = split(parts, &lengths[16..24])?;
+    let (results, index) = split(parts, &lengths[24..])?;
     let (header, (table, index)) = rayon::join(
-        || decode::<Header>(rest),
+        || decode_part::<Header>(rest),
         || {
             rayon::join(
                 || {
-                    let table = decode::<StoredSites>(table)?;
+                    let table = decode_part::<StoredSites>(table)?;
                     let count = table.offsets.last().copied().unwrap_or(0) as usize;
                     let sorted = table.offsets.is_sorted();
                     if !sorted
@@ -431,13 +482,15 @@ fn decode_header(bytes: &[u8]) -> Result<Header> {
                     }
                     Ok(table)
                 },
-                || decode::<StoredIndex>(index),
+                || decode_part::<StoredIndex>(index),
             )
         },
     );
     let mut header = header?;
     header.index = index?;
     header.index.table = table?;
+    header.index.later_binders = LaterPart(binders.to_vec());
+    header.index.later_results = LaterPart(results.to_vec());
     Ok(header)
 }
 

@@ -153,7 +153,7 @@ fn transitive_importers(
     filter: EdgeFilter,
 ) -> Vec<TransitiveImporter> {
     let graph = Graph::new(project, filter);
-    let mut direct: Vec<ModuleId> = sites.iter().map(|&s| project.sites[s].importer).collect();
+    let mut direct: Vec<ModuleId> = sites.iter().map(|&s| project.importer(s)).collect();
     direct.sort_unstable();
     direct.dedup();
     let target = match resolution {

@@ -52,7 +52,7 @@ pub fn compute(
     let mut resolver = Resolver::new(project);
     let id = resolve_module(&mut resolver, module)?;
     let sites: Vec<SiteView> = (0..project.sites.len())
-        .filter(|&s| project.sites[s].importer == id && filter.keeps_site(project, s))
+        .filter(|&s| project.importer(s) == id && filter.keeps_site(project, s))
         .map(|s| view::site(&mut resolver, s).0)
         .collect();
     let graph = Graph::new(project, filter);

@@ -93,7 +93,7 @@ fn module_level_checks(
             "`{old}` is bound more than once in this module (or at run time)"
         ));
     }
-    let module = project.sites[site].importer;
+    let module = project.importer(site);
     let name = &project.modules[module as usize].name;
     if project
         .graph()

@@ -128,7 +128,7 @@ fn save(
     }
     header.index.implicit = project.implicit.clone();
     for site in &project.sites {
-        let node = match site.node {
+        let node = match site.node() {
             None => StoredNode::None,
             Some(node) if project.modules[node as usize].external => {
                 StoredNode::External(strings.id(&project.modules[node as usize].name))
@@ -148,20 +148,20 @@ fn save(
     match &reused {
         Some(reused) => {
             header.index.chains = reused.chains.clone();
-            header.index.outcomes = reused.outcomes.to_vec();
-            header.index.definitions = reused.definitions.clone();
+            header.index.results.outcomes = reused.outcomes.to_vec();
+            header.index.results.definitions = reused.definitions.clone();
             header.index.binders = reused.binders.clone();
         }
         None => {
-            (header.index.chains, header.index.outcomes) = resolve_all(project);
-            header.index.definitions = (0..project.files.len())
+            (header.index.chains, header.index.results.outcomes) = resolve_all(project);
+            header.index.results.definitions = (0..project.files.len())
                 .map(|file| project.summary(file).definition_count())
                 .collect();
             header.index.binders = project.binders_of(&project.file_modules());
         }
     }
-    header.index.environment = project.environment.fingerprint();
-    header.index.graph = crate::graph::figures(project).clone();
+    header.index.results.environment = project.environment.fingerprint();
+    header.index.results.graph = crate::graph::figures(project).clone();
     // Encoded in parallel a batch at a time and written as they come: never all held.
     let files: Vec<usize> = (0..project.files.len()).collect();
     let blobs = files.chunks(BLOB_BATCH).flat_map(|batch| {
@@ -250,7 +250,7 @@ fn reusable<'p>(project: &'p Project, old: Option<&'p Snapshot>) -> Option<Reuse
         chains: project.chains.as_ref()?,
         outcomes: &project.known.outcomes,
         definitions,
-        binders: project.binders.get()?,
+        binders: project.all_binders(),
         parse_diagnostics: &old.header.parse_diagnostics,
     })
 }

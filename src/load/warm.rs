@@ -12,11 +12,13 @@ use super::cold::{parse_file, summarize};
 use super::layout::{Layout, OpenOptions};
 use super::save::{FileState, PendingSave, Tree, Written, note};
 use crate::cache::RACY_NS;
-use crate::cache::snapshot::{Snapshot, StoredFile, StoredIndex, StoredNode, StoredSites};
+use crate::cache::snapshot::{
+    Snapshot, StoredFile, StoredIndex, StoredNode, StoredResults, StoredSites,
+};
 use crate::cache::tree;
 use crate::discover::{FileDiagnostic, SourceFile};
 use crate::fingerprint::{Stamp, Stamps, source_hash};
-use crate::index::{ModuleId, Project, Site, parse_diagnostics};
+use crate::index::{ModuleId, Project, Site, StoredBinders, parse_diagnostics};
 use crate::packed::sites::SiteReader;
 use crate::parse::{self, Target};
 use crate::staged::StagedTree;
@@ -27,14 +29,14 @@ use crate::summary::{FileSummary, Name};
 const MAX_DRIFT: usize = 32;
 
 /// A file compared with its stored entry: the same content (maybe a new stamp), or
-/// parsed anew.
+/// parsed anew (boxed: most files are not, and a summary is half a kilobyte inline).
 fn compare(
     file: &SourceFile,
     stored: Option<&StoredFile>,
     created_ns: u64,
     target: &Target,
     stamps: &Stamps,
-) -> (FileState, Option<FileSummary>) {
+) -> (FileState, Option<Box<FileSummary>>) {
     let stamp = stamps.read(&file.path);
     if let (Some(stored), Some(stamp)) = (stored, stamp)
         && vouches(stored, stamp, created_ns)
@@ -48,7 +50,10 @@ fn compare(
             hash: 0,
             stored: None,
         };
-        return (state, Some(parse_file(file, target, true).summary));
+        return (
+            state,
+            Some(Box::new(parse_file(file, target, true).summary)),
+        );
     };
     let hash = source_hash(&source);
     if let Some(stored) = stored.filter(|s| s.hash == hash) {
@@ -66,7 +71,7 @@ fn compare(
             hash,
             stored: None,
         },
-        Some(summary),
+        Some(Box::new(summary)),
     )
 }
 
@@ -173,7 +178,7 @@ pub fn open(
         ),
         _ => None,
     };
-    let compared: Vec<(FileState, Option<FileSummary>)> = files
+    let compared: Vec<(FileState, Option<Box<FileSummary>>)> = files
         .par_iter()
         .zip(&entries)
         .enumerate()
@@ -195,7 +200,7 @@ pub fn open(
         // A file parsed again has its summary; one that was not is its snapshot entry's.
         kept.push(match summary {
             Some(summary) => {
-                fresh.push((index, summary));
+                fresh.push((index, *summary));
                 None
             }
             None => entries[index],
@@ -418,11 +423,10 @@ fn restore(
         },
         mut implicit,
         mut chains,
-        mut binders,
-        outcomes,
-        environment,
-        definitions,
-        graph,
+        binders: _,
+        later_binders,
+        results: _,
+        later_results,
     } = index;
     project
         .sites
@@ -450,7 +454,6 @@ fn restore(
             project.index_sites(&[file]);
             continue;
         }
-        let importer = project.by_name[&project.files[file].module];
         for old in range.clone() {
             let Some(stored) = packed.next_site() else {
                 break;
@@ -463,14 +466,8 @@ fn restore(
                     Some(*known.get_or_insert_with(|| project.node_for(&strings[name as usize])))
                 }
             };
-            let site = Site {
-                file: file as u32,
-                import: stored.import,
-                importer,
-                target: strings.get(stored.target as usize).copied(),
-                node,
-                context: stored.context,
-            };
+            let target = strings.get(stored.target as usize).copied();
+            let site = Site::new(file as u32, stored.import, target, node, stored.context);
             if !changed.is_empty() {
                 renumbered[old] = project.sites.len() as u32;
             }
@@ -485,32 +482,34 @@ fn restore(
     if !changed.is_empty() {
         chains
             .filter_map_items(|old| Some(renumbered[old as usize]).filter(|&new| new != u32::MAX));
-        let changed_modules: Vec<ModuleId> = changed
-            .iter()
-            .map(|&f| project.by_name[&project.files[f].module])
-            .collect();
-        binders.retain(|(_, m)| !changed_modules.contains(m));
-        let mut new = project.binders_of(&changed_modules);
-        new.sort_unstable();
-        merge_sorted(&mut binders, &new);
     }
+    let changed_modules: Vec<ModuleId> = changed.iter().map(|&f| project.file_module[f]).collect();
+    // Decoded when a rule or query first asks, with the changed modules' own.
+    let make_binders = move |project: &Project| {
+        let mut binders = later_binders.binders().ok()?;
+        if !changed_modules.is_empty() {
+            binders.retain(|(_, m)| !changed_modules.contains(m));
+            let mut new = project.binders_of(&changed_modules);
+            new.sort_unstable();
+            merge_sorted(&mut binders, &new);
+        }
+        Some(binders)
+    };
+    project.stored_binders = StoredBinders(std::sync::Mutex::new(Some(Box::new(make_binders))));
     project.chains = Some(chains);
     // With a file changed, a site's resolution can change through any module it consults
     // (the chains index records the hops, not every module looked into): keep none.
-    if changed.is_empty() {
-        project.known.outcomes = outcomes;
-        project.known.environment = environment;
+    // (A run after a change resolves every site it needs, reading their summaries: the
+    // definitions of unchanged files are worked out again as cheaply.)
+    if changed.is_empty()
+        && let Ok(results) = later_results.decode::<StoredResults>()
+    {
+        project.known.outcomes = results.outcomes;
+        project.known.environment = results.environment;
+        project.known.definitions = results.definitions.into_iter().map(Some).collect();
         // The same sites make the same graph.
-        let _ = project.graph_figures.set(graph);
+        let _ = project.graph_figures.set(results.graph);
     }
-    project.known.definitions = (0..project.files.len())
-        .map(|file| {
-            (!is_changed[file])
-                .then(|| definitions.get(file).copied())
-                .flatten()
-        })
-        .collect();
-    let _ = project.binders.set(binders);
     project.changed_files = changed;
     project.timings.push(("restore", started.elapsed()));
     project

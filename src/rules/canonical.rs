@@ -58,7 +58,7 @@ impl<'p> Evaluator<'p> {
             .iter()
             .copied()
             .filter(|&s| self.resolved(s).resolution == definition)
-            .filter(|&s| !plumbing.contains(&project.sites[s].importer))
+            .filter(|&s| !plumbing.contains(&project.importer(s)))
             .collect();
         Ok(CanonicalScope {
             name,

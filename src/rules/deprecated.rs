@@ -138,7 +138,7 @@ impl<'p> Evaluator<'p> {
     ) -> Vec<(usize, Vec<String>)> {
         let project = self.project;
         self.not_allowed(allow)
-            .filter(|&s| !modules.contains(&project.sites[s].importer))
+            .filter(|&s| !modules.contains(&project.importer(s)))
             .filter(|&s| {
                 let resolved = self.resolved(s);
                 query::reaches_module(
@@ -151,7 +151,9 @@ impl<'p> Evaluator<'p> {
             })
             .map(|s| {
                 // A direct import needs no chain; one through a re-export shows it.
-                let direct = project.sites[s].node.is_some_and(|n| modules.contains(&n));
+                let direct = project.sites[s]
+                    .node()
+                    .is_some_and(|n| modules.contains(&n));
                 (s, if direct { Vec::new() } else { self.via(s) })
             })
             .collect()

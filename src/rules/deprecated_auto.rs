@@ -18,14 +18,17 @@ impl<'p> Evaluator<'p> {
             let record = &project.sites[site];
             let import = project.import_site(site);
             let resolved = self.resolved(site);
-            let mut reached: Vec<ModuleId> = record.node.into_iter().collect();
+            let mut reached: Vec<ModuleId> = record.node().into_iter().collect();
             reached.extend(query::resolution_module(&resolved.resolution));
             reached.extend(resolved.hops.iter().copied());
             reached.sort_unstable();
             reached.dedup();
             // (message, chain) of each reason the site is deprecated.
             let mut found: Vec<(String, Vec<String>)> = Vec::new();
-            for &module in reached.iter().filter(|&&m| m != record.importer) {
+            for &module in reached
+                .iter()
+                .filter(|&&m| m != project.importer_of(record))
+            {
                 let Some(warning) = project
                     .module_summary(module)
                     .and_then(|s| s.deprecated.as_ref())
@@ -39,7 +42,7 @@ impl<'p> Evaluator<'p> {
                     }
                     _ => format!("`{module_name}` is deprecated: {warning}"),
                 };
-                let direct = record.node == Some(module);
+                let direct = record.node() == Some(module);
                 found.push((text, if direct { Vec::new() } else { self.via(site) }));
             }
             if let (Some(target), Some(name)) = (&record.target, &import.name)

@@ -24,15 +24,15 @@ impl<'p> Evaluator<'p> {
         let mut findings = Vec::new();
         for &site in &self.in_scope {
             let record = &project.sites[site];
-            let Some(node) = record.node else { continue };
-            if node != record.importer
-                && any_matches(from, name(record.importer))
+            let Some(node) = record.node() else { continue };
+            if node != project.importer_of(record)
+                && any_matches(from, name(project.importer_of(record)))
                 && any_matches(to, name(node))
             {
                 let text = message.clone().unwrap_or_else(|| {
                     format!(
                         "`{}` must not import `{}`",
-                        name(record.importer),
+                        name(project.importer_of(record)),
                         name(node)
                     )
                 });

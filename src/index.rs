@@ -152,6 +152,9 @@ pub struct Project {
     /// Which modules bind a definition (class, function, value or alias) to which name;
     /// built on first use or restored from the cache.
     pub binders: OnceLock<Binders>,
+    /// Only some files' sites were restored (`check FILES` from the cache snapshot): an
+    /// answer that walks every site must be worked out again from all of them.
+    pub partial: bool,
     /// What makes `binders` from the cache snapshot, when a run restored one: its stored
     /// binders are decoded only if something asks.
     pub stored_binders: StoredBinders,
@@ -268,6 +271,7 @@ impl Project {
             known: Known::default(),
             binders: OnceLock::new(),
             stored_binders: StoredBinders::default(),
+            partial: false,
             name_ranks: OnceLock::new(),
             every_site: OnceLock::new(),
             graph_figures: OnceLock::new(),
@@ -651,9 +655,9 @@ impl Project {
         self.implicit.push_row(implicit.iter().copied());
     }
 
-    /// Whether the graph has been built (from every file's sites).
-    pub fn graph_built(&self) -> bool {
-        self.graph.get().is_some()
+    /// Whether every site has been walked: the graph built from them, or each resolved.
+    pub fn walked_every_site(&self) -> bool {
+        self.graph.get().is_some() || self.every_site.get().is_some()
     }
 
     /// The module graph: an edge from each importer to each module its sites run, with

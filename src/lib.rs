@@ -148,10 +148,7 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
         compare_only: compare_only(&cli.command, &cwd),
     };
     match open_and_dispatch(cli, &config, root.clone(), why_root, &options, out) {
-        Err(error)
-            if options.compare_only.is_some()
-                && error.is::<commands::check::ReadChangedFiles>() =>
-        {
+        Err(error) if options.compare_only.is_some() && error.is::<commands::check::Recheck>() => {
             if cli.verbose {
                 eprintln!("cache: {error}: every file is compared");
             }

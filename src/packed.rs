@@ -250,6 +250,19 @@ pub mod sites {
             }
         }
 
+        /// Passes over `count` sites: each ends in four bytes below 0x80 (three varints'
+        /// last bytes and the flags), so no number is decoded.
+        pub fn skip(&mut self, count: usize) {
+            let mut ends = 4 * count;
+            let bytes = self.reader.bytes;
+            let mut at = 0;
+            while ends > 0 && at < bytes.len() {
+                ends -= usize::from(bytes[at] < 0x80);
+                at += 1;
+            }
+            self.reader.bytes = &bytes[at..];
+        }
+
         /// The next site; `None` at the end or where the bytes are damaged.
         pub fn next_site(&mut self) -> Option<StoredSite> {
             let reader = &mut self.reader;
@@ -462,6 +475,14 @@ mod tests {
         let mut reader = sites::SiteReader::new(&packed);
         let back: Vec<_> = std::iter::from_fn(|| reader.next_site()).collect();
         assert_eq!(format!("{back:?}"), format!("{stored:?}"));
+        let mut skipping = sites::SiteReader::new(&packed);
+        skipping.skip(2);
+        assert_eq!(
+            format!("{:?}", skipping.next_site()),
+            format!("{:?}", Some(stored[2]))
+        );
+        skipping.skip(5);
+        assert!(skipping.next_site().is_none());
         // Index 7 and `u32::MAX` name strings: valid only with that many strings.
         assert!(!sites::valid(&packed, 3, 8));
         assert!(!sites::valid(&packed, 2, usize::MAX));

@@ -241,7 +241,14 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
     let deletes = scope
         .as_ref()
         .is_some_and(|(_, deleted)| !deleted.is_empty());
-    verify_reads(project, &in_scope, deletes || evaluator.reads_every_file())?;
+    // A staged deletion breaks imports anywhere: every site is looked at.
+    let every_site = deletes || project.walked_every_site();
+    verify_reads(
+        project,
+        &in_scope,
+        every_site || evaluator.reads_every_file(),
+        every_site,
+    )?;
     say(&warnings);
     let baseline_path = match &options.baseline {
         Some(path) => path.clone(),
@@ -329,9 +336,14 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
 
 /// With `check FILES`, files outside them were taken from the snapshot without being
 /// compared with it: the answer stands only if each file it read (`every` file, when it
-/// read the whole index) is still as stored. Otherwise it is computed again
-/// ([`ReadChangedFiles`]).
-fn verify_reads(project: &Project, in_scope: &[usize], every: bool) -> Result<()> {
+/// read the whole index) is still as stored, and it did not walk `every_site` when only
+/// some were restored (`Project::partial`). Otherwise it is computed again ([`Recheck`]).
+fn verify_reads(
+    project: &Project,
+    in_scope: &[usize],
+    every: bool,
+    every_site: bool,
+) -> Result<()> {
     let read: Vec<usize> = if every {
         (0..project.files.len()).collect()
     } else {
@@ -339,28 +351,40 @@ fn verify_reads(project: &Project, in_scope: &[usize], every: bool) -> Result<()
         read.extend_from_slice(in_scope);
         read
     };
+    if every_site && project.partial {
+        return Err(Recheck::NeedsEverySite.into());
+    }
     let changed = project.summaries.changed_unseen(&read);
     if changed.is_empty() {
         return Ok(());
     }
-    Err(ReadChangedFiles(changed.len()).into())
+    Err(Recheck::ReadChangedFiles(changed.len()).into())
 }
 
-/// `check FILES` read files it had not compared with the snapshot, and some had changed.
+/// `check FILES` must work out its answer again from every file.
 #[derive(Debug)]
-pub struct ReadChangedFiles(pub usize);
+pub enum Recheck {
+    /// It read files it had not compared with the snapshot, and some had changed.
+    ReadChangedFiles(usize),
+    /// It walked every site, and only some were restored.
+    NeedsEverySite,
+}
 
-impl std::fmt::Display for ReadChangedFiles {
+impl std::fmt::Display for Recheck {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        write!(
-            f,
-            "{} file(s) the answer read changed since the snapshot",
-            self.0
-        )
+        match self {
+            Recheck::ReadChangedFiles(count) => {
+                write!(
+                    f,
+                    "{count} file(s) the answer read changed since the snapshot"
+                )
+            }
+            Recheck::NeedsEverySite => write!(f, "the answer reads every site"),
+        }
     }
 }
 
-impl std::error::Error for ReadChangedFiles {}
+impl std::error::Error for Recheck {}
 
 fn unparsed_warning(problem: &FileDiagnostic) -> String {
     format!("{}:{}: {}", problem.path, problem.line, incomplete(problem))

@@ -21,6 +21,7 @@ use crate::fingerprint::{Stamp, Stamps, source_hash};
 use crate::index::{ModuleId, Project, Site, StoredBinders, parse_diagnostics};
 use crate::packed::sites::SiteReader;
 use crate::parse::{self, Target};
+use crate::rows::Rows;
 use crate::staged::StagedTree;
 use crate::summaries::{Summaries, SummarySource};
 use crate::summary::{FileSummary, Name};
@@ -209,6 +210,7 @@ pub fn open(
     let changed: Vec<usize> = fresh.iter().map(|(index, _)| *index).collect();
     let parsing = started.elapsed();
     let scoped = compared_up_front.is_some();
+    let partial = compared_up_front.clone();
     note(
         options.verbose,
         match &compared_up_front {
@@ -252,6 +254,7 @@ pub fn open(
             summaries,
             walk_diagnostics,
             changed,
+            partial.as_deref(),
         )
     } else {
         Project::build(
@@ -377,6 +380,7 @@ fn merge_sorted<T: Ord + Copy>(many: &mut Vec<T>, few: &[T]) {
 
 /// The project from the snapshot: modules indexed again (cheap), sites and edges of
 /// unchanged files restored, those of `changed` files indexed from their new summaries.
+#[allow(clippy::too_many_arguments)] // each is a part of the run handed over once
 fn restore(
     layout: Layout,
     snapshot: &Snapshot,
@@ -385,6 +389,7 @@ fn restore(
     summaries: Summaries,
     mut diagnostics: Vec<FileDiagnostic>,
     changed: Vec<usize>,
+    compared_only: Option<&[bool]>,
 ) -> Project {
     let started = Instant::now();
     let header = &snapshot.header;
@@ -428,33 +433,65 @@ fn restore(
         results: _,
         later_results,
     } = index;
-    project
-        .sites
-        .reserve(offsets.last().copied().unwrap_or(0) as usize);
+    let site_count = offsets.last().copied().unwrap_or(0) as usize;
+    let owner = |site: u32| offsets.partition_point(|&offset| offset <= site) - 1;
+    // With `check FILES`: the sites of the files compared, and of the files with a site
+    // whose chain goes through their modules (what a change to them can break). An
+    // answer that needs more is computed again from every site (`Project::partial`).
+    let restored: Option<Vec<bool>> = compared_only.map(|compared| {
+        let mut restored = compared.to_vec();
+        for file in (0..compared.len()).filter(|&file| compared[file]) {
+            for &site in chains.row(project.file_module[file] as usize) {
+                if (site as usize) < site_count {
+                    restored[owner(site)] = true;
+                }
+            }
+        }
+        restored
+    });
+    let renumber = !changed.is_empty() || restored.is_some();
+    project.sites.reserve(match &restored {
+        Some(restored) => (0..restored.len())
+            .filter(|&file| restored[file])
+            .map(|file| (offsets[file + 1] - offsets[file]) as usize)
+            .sum(),
+        None => site_count,
+    });
     let strings: Vec<Name> = strings.iter().map(|s| Name::from(s.as_str())).collect();
     // External modules are numbered in the order sites first name them, as when indexing.
     let mut external: Vec<Option<ModuleId>> = vec![None; strings.len()];
-    // Old site id -> new one (sites of changed files have none); only when files changed.
-    let mut renumbered = if changed.is_empty() {
+    // Per file, the id its first site has now (`u32::MAX`: not restored); only when
+    // files changed or only some are restored.
+    let mut first_site = if renumber {
+        vec![u32::MAX; is_changed.len()]
+    } else {
         Vec::new()
-    } else {
-        vec![u32::MAX; offsets.last().copied().unwrap_or(0) as usize]
     };
-    if changed.is_empty() {
-        project.implicit = std::mem::take(&mut implicit);
+    if renumber {
+        project.implicit.items.reserve(match restored {
+            Some(_) => 0,
+            None => implicit.items.len(),
+        });
     } else {
-        project.implicit.items.reserve(implicit.items.len());
+        project.implicit = std::mem::take(&mut implicit);
     }
     // The packed sites were checked when the snapshot was read.
     let mut packed = SiteReader::new(&sites);
     for (file, &is_changed) in is_changed.iter().enumerate() {
         let range = offsets[file] as usize..offsets[file + 1] as usize;
         if is_changed {
-            range.for_each(|_| _ = packed.next_site());
+            packed.skip(range.len());
             project.index_sites(&[file]);
             continue;
         }
-        for old in range.clone() {
+        if restored.as_ref().is_some_and(|restored| !restored[file]) {
+            packed.skip(range.len());
+            continue;
+        }
+        if renumber {
+            first_site[file] = project.sites.len() as u32;
+        }
+        for _ in range.clone() {
             let Some(stored) = packed.next_site() else {
                 break;
             };
@@ -468,21 +505,40 @@ fn restore(
             };
             let target = strings.get(stored.target as usize).copied();
             let site = Site::new(file as u32, stored.import, target, node, stored.context);
-            if !changed.is_empty() {
-                renumbered[old] = project.sites.len() as u32;
-            }
             project.sites.push(site);
         }
-        if !changed.is_empty() {
+        if renumber {
             project.implicit.extend_rows(&implicit, range);
         }
     }
-    // The stored table is restored: its memory goes before the chains are renumbered.
-    drop((sites, offsets, strings, external, implicit));
-    if !changed.is_empty() {
-        chains
-            .filter_map_items(|old| Some(renumbered[old as usize]).filter(|&new| new != u32::MAX));
+    let renumbered = |site: u32| {
+        let file = owner(site);
+        (first_site.get(file).copied())
+            .filter(|&first| first != u32::MAX)
+            .map(|first| first + (site - offsets[file]))
+    };
+    if let Some(restored) = &restored {
+        // Only the rows of the modules of the files compared are read (`dependents`).
+        let scope_modules: FxHashSet<ModuleId> = (0..restored.len())
+            .filter(|&file| compared_only.is_some_and(|compared| compared[file]))
+            .map(|file| project.file_module[file])
+            .collect();
+        let mut kept = Rows::default();
+        for module in 0..chains.len() {
+            let row = chains.row(module);
+            let row = scope_modules.contains(&(module as ModuleId)).then_some(row);
+            kept.push_row(
+                row.unwrap_or(&[])
+                    .iter()
+                    .filter_map(|&site| renumbered(site)),
+            );
+        }
+        chains = kept;
+    } else if !changed.is_empty() {
+        chains.filter_map_items(renumbered);
     }
+    // The stored table is restored: its memory goes.
+    drop((sites, strings, external, implicit, first_site));
     let changed_modules: Vec<ModuleId> = changed.iter().map(|&f| project.file_module[f]).collect();
     // Decoded when a rule or query first asks, with the changed modules' own.
     let make_binders = move |project: &Project| {
@@ -497,11 +553,13 @@ fn restore(
     };
     project.stored_binders = StoredBinders(std::sync::Mutex::new(Some(Box::new(make_binders))));
     project.chains = Some(chains);
+    project.partial = restored.is_some();
     // With a file changed, a site's resolution can change through any module it consults
     // (the chains index records the hops, not every module looked into): keep none.
     // (A run after a change resolves every site it needs, reading their summaries: the
     // definitions of unchanged files are worked out again as cheaply.)
     if changed.is_empty()
+        && !project.partial
         && let Ok(results) = later_results.decode::<StoredResults>()
     {
         project.known.outcomes = results.outcomes;

@@ -189,9 +189,7 @@ impl<'p> Evaluator<'p> {
     /// was read: an index of every file was consulted, or the graph or every site's
     /// resolution was built.
     pub fn reads_every_file(&self) -> bool {
-        self.read_every_file
-            || self.project.graph_built()
-            || self.project.every_site.get().is_some()
+        self.read_every_file || self.project.walked_every_site()
     }
 
     pub(super) fn site_finding(

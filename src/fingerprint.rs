@@ -65,24 +65,46 @@ impl Stamps {
     /// The stamp of the file at `path` (under the root or not), as `Stamp::read` says it.
     pub fn read(&self, path: &std::path::Path) -> Option<Stamp> {
         #[cfg(unix)]
-        if let (Some(dir), Some(relative)) = (&self.dir, self.relative(path)) {
-            use rustix::fs::{AtFlags, StatxFlags, statx};
-            let wanted = StatxFlags::SIZE | StatxFlags::MTIME;
-            // What `std::fs::metadata` reads (it follows symbolic links too); on a kernel
-            // without statx, or any failure, the plain read decides.
-            if let Ok(stat) = statx(dir, relative, AtFlags::empty(), wanted)
-                && stat.stx_mask & wanted.bits() == wanted.bits()
-            {
-                let mtime_ns = u64::try_from(stat.stx_mtime.tv_sec).map_or(0, |secs| {
-                    secs * 1_000_000_000 + u64::from(stat.stx_mtime.tv_nsec)
-                });
-                return Some(Stamp {
-                    size: stat.stx_size,
-                    mtime_ns,
-                });
-            }
+        if let Some(stamp) = self
+            .relative(path)
+            .and_then(|relative| self.statx(relative))
+        {
+            return Some(stamp);
         }
         Stamp::read(path)
+    }
+
+    /// The stamp of `rel` below the root (`""`: the root), without making its path.
+    pub fn read_below(&self, rel: &str) -> Option<Stamp> {
+        #[cfg(unix)]
+        if let Some(stamp) = Some(rel)
+            .filter(|rel| !rel.is_empty())
+            .and_then(|rel| self.statx(std::path::Path::new(rel)))
+        {
+            return Some(stamp);
+        }
+        Stamp::read(&self.root.join(rel))
+    }
+
+    /// `relative`'s stamp, looked up from the root's directory; `None` on any failure
+    /// (the plain read then decides).
+    #[cfg(unix)]
+    fn statx(&self, relative: &std::path::Path) -> Option<Stamp> {
+        use rustix::fs::{AtFlags, StatxFlags, statx};
+        let wanted = StatxFlags::SIZE | StatxFlags::MTIME;
+        // What `std::fs::metadata` reads (it follows symbolic links too); on a kernel
+        // without statx, the plain read decides.
+        let stat = statx(self.dir.as_ref()?, relative, AtFlags::empty(), wanted).ok()?;
+        if stat.stx_mask & wanted.bits() != wanted.bits() {
+            return None;
+        }
+        let mtime_ns = u64::try_from(stat.stx_mtime.tv_sec).map_or(0, |secs| {
+            secs * 1_000_000_000 + u64::from(stat.stx_mtime.tv_nsec)
+        });
+        Some(Stamp {
+            size: stat.stx_size,
+            mtime_ns,
+        })
     }
 }
 

@@ -116,14 +116,14 @@ fn under(root: &Path, relative: &Path) -> PathBuf {
 pub fn unchanged(root: &Path, header: &Header) -> bool {
     let racy = header.created_ns.saturating_sub(crate::cache::RACY_NS);
     let stamps = Stamps::under(root);
-    let dirs_same = header.dirs.par_iter().all(|dir| {
-        let path = root.join(&dir.rel);
-        match stamps.read(&path).map(|s| s.mtime_ns) {
-            Some(mtime) if mtime == dir.mtime_ns && mtime < racy => true,
-            Some(_) => listing(&path) == Some(dir.listing),
-            None => false,
-        }
-    });
+    let dirs_same =
+        header.dirs.par_iter().all(
+            |dir| match stamps.read_below(&dir.rel).map(|s| s.mtime_ns) {
+                Some(mtime) if mtime == dir.mtime_ns && mtime < racy => true,
+                Some(_) => listing(&root.join(&dir.rel)) == Some(dir.listing),
+                None => false,
+            },
+        );
     dirs_same
         && header.ignore_files.par_iter().all(|ignore| {
             let path = under(root, &ignore.path);

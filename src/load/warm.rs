@@ -380,6 +380,8 @@ fn merge_sorted<T: Ord + Copy>(many: &mut Vec<T>, few: &[T]) {
 
 /// The project from the snapshot: modules indexed again (cheap), sites and edges of
 /// unchanged files restored, those of `changed` files indexed from their new summaries.
+/// With `compared_only` (`check FILES`), only the sites an answer about those files
+/// reads are restored (`Project::partial`).
 #[allow(clippy::too_many_arguments)] // each is a part of the run handed over once
 fn restore(
     layout: Layout,

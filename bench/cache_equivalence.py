@@ -6,6 +6,9 @@ naming it) and `stats` (timings aside) with and without the cache.
 Each file is restored afterwards. Run one at a time on a tree: it edits files.
 
     python3 bench/cache_equivalence.py TREE [--rules DIR] [--files 14] [--seed 1]
+
+On the renamed copies of bench/real_copies.py, pass `--rules bench/ha01-rules` (the rules
+of bench/ha-rules, which name `homeassistant`, would match nothing there).
 """
 import argparse
 import glob

@@ -333,14 +333,21 @@ impl Project {
         }
         // Implicit namespace packages: every ancestor package without an `__init__`. The
         // files are set aside while modules are added, rather than each name copied.
+        // Files come folder by folder: once a package's ancestors are known to be there,
+        // the next file in it need not look them up again.
         let files = std::mem::take(&mut self.files);
+        let mut ensured = "";
         for file in &files {
             let mut dir = file.rel.as_str();
             let mut package = file.module.as_str();
             if file.is_package {
                 dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
             }
+            let first_parent = package.rsplit_once('.').map(|(parent, _)| parent);
             while let Some((parent, _)) = package.rsplit_once('.') {
+                if parent == ensured {
+                    break;
+                }
                 dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
                 if !self.by_name.contains_key(parent) {
                     self.add_module(Module {
@@ -355,6 +362,9 @@ impl Project {
                     });
                 }
                 package = parent;
+            }
+            if let Some(parent) = first_parent {
+                ensured = parent;
             }
         }
         self.file_module = files.iter().map(|f| self.by_name[&f.module]).collect();

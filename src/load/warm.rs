@@ -139,11 +139,13 @@ pub fn open(
             files
         }
     };
-    let same_files = files.len() == header.files.len()
-        && files
-            .par_iter()
-            .zip(&header.files)
-            .all(|(f, s)| same_file(f, s));
+    // Files made from the snapshot's own list are its files.
+    let same_files = (walk.is_none() && layout.staged.is_none())
+        || files.len() == header.files.len()
+            && files
+                .par_iter()
+                .zip(&header.files)
+                .all(|(f, s)| same_file(f, s));
     let by_rel: FxHashMap<&str, usize> = if same_files {
         FxHashMap::default()
     } else {

@@ -38,7 +38,11 @@ pub struct Module {
     pub names: OnceLock<Names>,
 }
 
-pub type Names = FxHashMap<Box<str>, Vec<u32>>;
+/// Keyed by the bindings' interned names: no string of its own per name.
+pub type Names = FxHashMap<&'static str, smallvec::SmallVec<[u32; 1]>>;
+
+/// Files whose sites are planned at once (see `Project::index_sites`).
+const PLAN_BATCH: usize = 4096;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ModuleRef {
@@ -600,7 +604,7 @@ impl Project {
             if let Some(summary) = self.module_summary(module) {
                 for (i, binding) in summary.bindings.iter().enumerate() {
                     names
-                        .entry(binding.name.as_str().into())
+                        .entry(binding.name.as_str())
                         .or_default()
                         .push(i as u32);
                 }
@@ -611,6 +615,20 @@ impl Project {
 
     /// Indexes the import sites of `files` (in order), appending them and their edges.
     pub fn index_sites(&mut self, files: &[usize]) {
+        // Held for the whole run: grown by doubling, the list would be up to half empty.
+        let count = (files.iter())
+            .filter(|&&file| !self.files[file].companion)
+            .map(|&file| self.summary(file).imports.len())
+            .sum();
+        self.sites.reserve_exact(count);
+        // A slice of files at a time: the plans of every file at once, each edge's module
+        // name a string of its own, were a tenth of a cold run's memory.
+        for files in files.chunks(PLAN_BATCH) {
+            self.index_batch(files);
+        }
+    }
+
+    fn index_batch(&mut self, files: &[usize]) {
         // The lookups are pure and run per file in parallel; adding edges is sequential.
         let planned: Vec<Vec<PlannedSite>> = files
             .par_iter()
@@ -639,8 +657,6 @@ impl Project {
                     .collect()
             })
             .collect();
-        // Held for the whole run: grown by doubling, the list would be up to half empty.
-        self.sites.reserve_exact(planned.iter().map(Vec::len).sum());
         for (&file, sites) in files.iter().zip(planned) {
             for (import, planned) in sites.into_iter().enumerate() {
                 let PlannedSite {

@@ -539,7 +539,19 @@ fn restore(
         }
         chains = kept;
     } else if !changed.is_empty() {
-        chains.filter_map_items(renumbered);
+        // Every site's new id laid out at once: a lookup per chain entry, not a search.
+        let mut new_ids = vec![u32::MAX; site_count];
+        for (file, &first) in first_site.iter().enumerate() {
+            if first != u32::MAX {
+                let old = offsets[file] as usize..offsets[file + 1] as usize;
+                for (new, old) in (first..).zip(old) {
+                    new_ids[old] = new;
+                }
+            }
+        }
+        chains.filter_map_items(|old| {
+            (new_ids.get(old as usize).copied()).filter(|&new| new != u32::MAX)
+        });
     }
     // The stored table is restored: its memory goes.
     drop((sites, strings, external, implicit, first_site));

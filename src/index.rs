@@ -41,6 +41,26 @@ pub struct Module {
 /// Keyed by the bindings' interned names: no string of its own per name.
 pub type Names = FxHashMap<&'static str, smallvec::SmallVec<[u32; 1]>>;
 
+/// Two sorted lists as one: the few definitions of changed files joined to the many
+/// kept, without sorting the many again, in place from the back (the many were just
+/// filtered: their allocation has room for the few it lost).
+pub fn merge_sorted<T: Ord + Copy>(many: &mut Vec<T>, few: &[T]) {
+    let (mut from_many, mut from_few) = (many.len(), few.len());
+    many.extend_from_slice(few);
+    for at in (0..many.len()).rev() {
+        if from_few == 0 {
+            break;
+        }
+        if from_many > 0 && many[from_many - 1] > few[from_few - 1] {
+            many[at] = many[from_many - 1];
+            from_many -= 1;
+        } else {
+            many[at] = few[from_few - 1];
+            from_few -= 1;
+        }
+    }
+}
+
 /// Files whose sites are planned at once (see `Project::index_sites`).
 const PLAN_BATCH: usize = 4096;
 
@@ -800,5 +820,27 @@ impl Project {
             .iter()
             .position(|f| f.rel == path.trim_start_matches("./") || f.path == absolute)?;
         self.by_name.get(&self.files[file].module).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merged_in_place_the_lists_are_one_sorted_list() {
+        for (many, few) in [
+            (vec![2, 4, 6], vec![1, 5, 7]),
+            (vec![], vec![3]),
+            (vec![1, 2], vec![]),
+            (vec![5, 6], vec![1, 2, 5]),
+        ] {
+            let mut expected = [many.clone(), few.clone()].concat();
+            expected.sort_unstable();
+            let mut merged = many;
+            merged.shrink_to_fit();
+            merge_sorted(&mut merged, &few);
+            assert_eq!(merged, expected);
+        }
     }
 }

@@ -214,8 +214,27 @@ pub mod numbers {
 /// they become, never all at once beside them.
 pub mod sites {
     use super::*;
-    use crate::cache::snapshot::{StoredNode, StoredSite};
     use crate::summary::Context;
+
+    /// An import site without its text: enough to rebuild the graph.
+    #[derive(Clone, Copy, Debug)]
+    pub struct StoredSite {
+        pub import: u32,
+        /// Index into the snapshot's site strings, `u32::MAX` when the import climbs
+        /// above the top.
+        pub target: u32,
+        pub node: StoredNode,
+        pub context: Context,
+    }
+
+    #[derive(Clone, Copy, Debug)]
+    pub enum StoredNode {
+        None,
+        Internal(u32),
+        /// A top-level package outside the repository (index into the site strings):
+        /// external modules are numbered again in the order sites name them.
+        External(u32),
+    }
 
     /// Appends `site` to `out`.
     pub fn put_site(out: &mut Vec<u8>, site: StoredSite) {
@@ -436,9 +455,9 @@ mod tests {
 
     #[test]
     fn the_snapshot_index_survives_packing_and_damage_is_an_error() {
-        use crate::cache::snapshot::{StoredNode, StoredSite};
         use crate::index::{Outcome, SiteOutcome};
         use crate::summary::Context;
+        use sites::{StoredNode, StoredSite};
         let site = |import, target, node, context| StoredSite {
             import,
             target,

@@ -24,7 +24,7 @@ use crate::fingerprint::Stamp;
 use crate::index::{GraphFigures, SiteOutcome};
 use crate::rows::Rows;
 use crate::shared::Shared;
-use crate::summary::{Context, FileSummary};
+use crate::summary::FileSummary;
 
 /// The checksum of `bytes` under this build's key.
 fn checksum(bytes: &[u8]) -> u64 {
@@ -112,24 +112,7 @@ pub struct BlobRef {
     pub checksum: u64,
 }
 
-/// An import site without its text: enough to rebuild the graph.
-#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
-pub struct StoredSite {
-    pub import: u32,
-    /// Index into `Header::strings`, `u32::MAX` when the import climbs above the top.
-    pub target: u32,
-    pub node: StoredNode,
-    pub context: Context,
-}
-
-#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
-pub enum StoredNode {
-    None,
-    Internal(u32),
-    /// A top-level package outside the repository (index into `Header::strings`):
-    /// external modules are numbered again in the order sites name them.
-    External(u32),
-}
+pub use crate::packed::sites::{StoredNode, StoredSite};
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Header {

@@ -18,7 +18,7 @@ use crate::cache::snapshot::{
 use crate::cache::tree;
 use crate::discover::{FileDiagnostic, SourceFile};
 use crate::fingerprint::{Stamp, Stamps, source_hash};
-use crate::index::{ModuleId, Project, Site, StoredBinders, parse_diagnostics};
+use crate::index::{ModuleId, Project, Site, StoredBinders, merge_sorted, parse_diagnostics};
 use crate::packed::sites::SiteReader;
 use crate::parse::{self, Target};
 use crate::rows::Rows;
@@ -360,26 +360,6 @@ impl SummarySource for StoredSummaries {
     }
 }
 
-/// Two sorted lists as one: the few definitions of changed files joined to the many
-/// kept, without sorting the many again, in place from the back (the many were just
-/// filtered: their allocation has room for the few it lost).
-fn merge_sorted<T: Ord + Copy>(many: &mut Vec<T>, few: &[T]) {
-    let (mut from_many, mut from_few) = (many.len(), few.len());
-    many.extend_from_slice(few);
-    for at in (0..many.len()).rev() {
-        if from_few == 0 {
-            break;
-        }
-        if from_many > 0 && many[from_many - 1] > few[from_few - 1] {
-            many[at] = many[from_many - 1];
-            from_many -= 1;
-        } else {
-            many[at] = few[from_few - 1];
-            from_few -= 1;
-        }
-    }
-}
-
 /// The project from the snapshot: modules indexed again (cheap), sites and edges of
 /// unchanged files restored, those of `changed` files indexed from their new summaries.
 /// With `compared_only` (`check FILES`), only the sites an answer about those files
@@ -587,26 +567,4 @@ fn restore(
     project.changed_files = changed;
     project.timings.push(("restore", started.elapsed()));
     project
-}
-
-#[cfg(test)]
-mod tests {
-    use super::merge_sorted;
-
-    #[test]
-    fn merged_in_place_the_lists_are_one_sorted_list() {
-        for (many, few) in [
-            (vec![2, 4, 6], vec![1, 5, 7]),
-            (vec![], vec![3]),
-            (vec![1, 2], vec![]),
-            (vec![5, 6], vec![1, 2, 5]),
-        ] {
-            let mut expected = [many.clone(), few.clone()].concat();
-            expected.sort_unstable();
-            let mut merged = many;
-            merged.shrink_to_fit();
-            merge_sorted(&mut merged, &few);
-            assert_eq!(merged, expected);
-        }
-    }
 }

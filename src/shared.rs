@@ -27,12 +27,6 @@ impl Deref for Shared {
     }
 }
 
-impl AsRef<str> for Shared {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
 impl AsRef<std::path::Path> for Shared {
     fn as_ref(&self) -> &std::path::Path {
         std::path::Path::new(&*self.0)
@@ -67,12 +61,6 @@ impl From<String> for Shared {
 impl From<&str> for Shared {
     fn from(text: &str) -> Shared {
         Shared(text.into())
-    }
-}
-
-impl From<&Shared> for String {
-    fn from(text: &Shared) -> String {
-        text.0.to_string()
     }
 }
 

@@ -87,13 +87,18 @@ pub struct StoredFile {
 }
 
 impl StoredFile {
+    /// Where the file is under `root`.
+    pub fn path_under(&self, root: &Path) -> PathBuf {
+        match self.path.as_slice() {
+            [] => root.join(&*self.rel),
+            path => root.join(crate::discover::path_from_bytes(path)),
+        }
+    }
+
     /// The file as the walk under `root` found it.
     pub fn source_file(&self, root: &Path) -> SourceFile {
         SourceFile {
-            path: match self.path.as_slice() {
-                [] => root.join(&self.rel),
-                path => root.join(crate::discover::path_from_bytes(path)),
-            },
+            path: self.path_under(root),
             rel: self.rel.clone(),
             module: self.module.clone(),
             is_package: self.is_package,
@@ -183,21 +188,19 @@ pub struct StoredResults {
 #[derive(Debug, Default)]
 pub struct LaterPart(Vec<u8>);
 
+/// Binders as stored (see `index::Binders`), no longer than their bytes allow.
+#[derive(Deserialize)]
+#[serde(transparent)]
+struct BinderList(#[serde(deserialize_with = "exact")] Vec<(u64, u32)>);
+
 impl LaterPart {
     pub fn decode<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
         decode_part(&self.0)
     }
-}
 
-/// Binders as stored (see `index::Binders`).
-#[derive(Deserialize)]
-#[serde(transparent)]
-struct StoredBinders(#[serde(deserialize_with = "exact")] Vec<(u64, u32)>);
-
-impl LaterPart {
     /// The binders this part holds.
     pub fn binders(&self) -> Result<Vec<(u64, u32)>> {
-        self.decode::<StoredBinders>().map(|stored| stored.0)
+        self.decode::<BinderList>().map(|stored| stored.0)
     }
 }
 

@@ -246,7 +246,7 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
     verify_reads(
         project,
         &in_scope,
-        every_site || evaluator.reads_every_file(),
+        deletes || evaluator.reads_every_file(),
         every_site,
     )?;
     say(&warnings);
@@ -344,6 +344,9 @@ fn verify_reads(
     every: bool,
     every_site: bool,
 ) -> Result<()> {
+    if every_site && project.partial {
+        return Err(Recheck::NeedsEverySite.into());
+    }
     let read: Vec<usize> = if every {
         (0..project.files.len()).collect()
     } else {
@@ -351,9 +354,6 @@ fn verify_reads(
         read.extend_from_slice(in_scope);
         read
     };
-    if every_site && project.partial {
-        return Err(Recheck::NeedsEverySite.into());
-    }
     let changed = project.summaries.changed_unseen(&read);
     if changed.is_empty() {
         return Ok(());

@@ -211,7 +211,6 @@ pub fn open(
     }
     let changed: Vec<usize> = fresh.iter().map(|(index, _)| *index).collect();
     let parsing = started.elapsed();
-    let scoped = compared_up_front.is_some();
     let partial = compared_up_front.clone();
     note(
         options.verbose,
@@ -278,7 +277,7 @@ pub fn open(
     project.cache = Some(super::save::cache_state(&written, &project, &states));
     let tree = match walk {
         // Files not compared are not known to be as stored: no snapshot is made of them.
-        _ if scoped => None,
+        _ if partial.is_some() => None,
         // The tree changed: record it as it is now, so the next run need not walk.
         Some(walk) => Some(Tree::of(&root, &walk, written.read_at)),
         None if project.changed_files.len() > MAX_DRIFT => Some(Tree {
@@ -335,7 +334,7 @@ impl SummarySource for StoredSummaries {
             .filter(|&file| {
                 self.entries[file].is_some_and(|entry| {
                     let stored = &self.snapshot.header.files[entry];
-                    let path = stored.source_file(&self.root).path;
+                    let path = stored.path_under(&self.root);
                     !unchanged(&path, stored, unseen.created_ns, &unseen.stamps)
                 })
             })
@@ -422,10 +421,17 @@ fn restore(
     // With `check FILES`: the sites of the files compared, and of the files with a site
     // whose chain goes through their modules (what a change to them can break). An
     // answer that needs more is computed again from every site (`Project::partial`).
+    let scope_modules: FxHashSet<ModuleId> =
+        compared_only.map_or_else(FxHashSet::default, |compared| {
+            (0..compared.len())
+                .filter(|&file| compared[file])
+                .map(|file| project.file_module[file])
+                .collect()
+        });
     let restored: Option<Vec<bool>> = compared_only.map(|compared| {
         let mut restored = compared.to_vec();
-        for file in (0..compared.len()).filter(|&file| compared[file]) {
-            for &site in chains.row(project.file_module[file] as usize) {
+        for &module in &scope_modules {
+            for &site in chains.row(module as usize) {
                 if (site as usize) < site_count {
                     restored[owner(site)] = true;
                 }
@@ -501,12 +507,8 @@ fn restore(
             .filter(|&first| first != u32::MAX)
             .map(|first| first + (site - offsets[file]))
     };
-    if let Some(restored) = &restored {
+    if restored.is_some() {
         // Only the rows of the modules of the files compared are read (`dependents`).
-        let scope_modules: FxHashSet<ModuleId> = (0..restored.len())
-            .filter(|&file| compared_only.is_some_and(|compared| compared[file]))
-            .map(|file| project.file_module[file])
-            .collect();
         let mut kept = Rows::default();
         for module in 0..chains.len() {
             let row = chains.row(module);

@@ -70,7 +70,10 @@ pub fn figures(project: &Project) -> &GraphFigures {
     project.graph_figures.get_or_init(|| {
         let cycles = Graph::new(project, EdgeFilter::default()).cycles();
         let graph = project.graph();
-        let direct = graph.edge_weights().filter(|e| !e.sites.is_empty()).count();
+        let direct = graph
+            .edge_indices()
+            .filter(|&e| !graph.sites(e).is_empty())
+            .count();
         GraphFigures {
             direct_edges: direct as u32,
             implicit_edges: (graph.edge_count() - direct) as u32,
@@ -107,15 +110,15 @@ impl<'p> Graph<'p> {
 
     /// The kept sites of an edge, explicit ones first, each with whether it is implicit.
     fn sites(&self, edge: EdgeIndex) -> impl Iterator<Item = (usize, bool)> + '_ {
-        let weight = &self.project.graph()[edge];
-        let implicit: &[usize] = if self.filter.parents {
-            &weight.implicit_sites
+        let graph = self.project.graph();
+        let implicit = if self.filter.parents {
+            graph.implicit_sites(edge)
         } else {
             &[]
         };
-        let explicit = weight.sites.iter().map(|&s| (s, false));
+        let explicit = graph.sites(edge).iter().map(|&s| (s as usize, false));
         explicit
-            .chain(implicit.iter().map(|&s| (s, true)))
+            .chain(implicit.iter().map(|&s| (s as usize, true)))
             .filter(|&(s, _)| self.filter.keeps_site(self.project, s))
     }
 
@@ -368,7 +371,7 @@ impl<'p> Graph<'p> {
     pub fn cycles(&self) -> Vec<Cycle> {
         // Only the modules `within` are visited: a rule's cycles are found without a walk
         // of the whole graph.
-        let graph = NodeFiltered::from_fn(self.project.graph(), |n: NodeIndex| {
+        let graph = NodeFiltered::from_fn(&**self.project.graph(), |n: NodeIndex| {
             self.within
                 .as_ref()
                 .is_none_or(|w| w.contains(&(n.index() as ModuleId)))

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -125,15 +125,50 @@ struct SiteEdges {
     implicit_parents: Vec<ModuleId>,
 }
 
-/// Most edges are made by one or two sites: those are kept without an allocation.
-pub type SiteList = smallvec::SmallVec<[usize; 2]>;
+/// The module graph: an edge from each importer to each module its sites run. Edge
+/// `e`'s sites are row `e` of `sites` (those that only run the target as a parent
+/// package of what they import, of `implicit_sites`): a million edges cost a few
+/// numbers each, not a list each.
+pub struct ModuleGraph {
+    edges: DiGraph<ModuleId, (), u32>,
+    sites: Rows,
+    implicit_sites: Rows,
+}
 
-/// One edge of the module graph: the sites that make it.
-#[derive(Debug, Default)]
-pub struct Edge {
-    pub sites: SiteList,
-    /// Sites that only run the target as a parent package of what they import.
-    pub implicit_sites: SiteList,
+impl std::ops::Deref for ModuleGraph {
+    type Target = DiGraph<ModuleId, (), u32>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.edges
+    }
+}
+
+impl ModuleGraph {
+    /// The rows of the edges added since the last call, from their `(edge, implicit,
+    /// site)` entries, which are taken.
+    fn push_rows(&mut self, entries: &mut Vec<(u32, bool, u32)>) {
+        entries.sort_unstable();
+        for edge in self.sites.len()..self.edges.edge_count() {
+            let of_edge = |implicit: bool| {
+                let first = entries.partition_point(|e| (e.0, e.1) < (edge as u32, implicit));
+                let end = entries.partition_point(|e| (e.0, e.1) <= (edge as u32, implicit));
+                entries[first..end].iter().map(|e| e.2)
+            };
+            self.sites.push_row(of_edge(false));
+            self.implicit_sites.push_row(of_edge(true));
+        }
+        entries.clear();
+    }
+
+    /// The sites that import the edge's target (or a name of it).
+    pub fn sites(&self, edge: EdgeIndex) -> &[u32] {
+        self.sites.row(edge.index())
+    }
+
+    /// The sites that run the edge's target only as a parent package.
+    pub fn implicit_sites(&self, edge: EdgeIndex) -> &[u32] {
+        self.implicit_sites.row(edge.index())
+    }
 }
 
 /// The problems reading and parsing found in one file, as project diagnostics.
@@ -158,7 +193,7 @@ pub struct Project {
     /// Per file, its module (a companion stub's is the module it accompanies).
     pub file_module: Vec<ModuleId>,
     /// Built from the sites on first use: a `check` of a few files rarely needs it.
-    graph: OnceLock<DiGraph<ModuleId, Edge, u32>>,
+    graph: OnceLock<ModuleGraph>,
     pub sites: Vec<Site>,
     /// Per site, the parent packages Python runs first (edges of their own).
     pub implicit: Rows,
@@ -706,40 +741,46 @@ impl Project {
         self.graph.get().is_some() || self.every_site.get().is_some()
     }
 
-    /// The module graph: an edge from each importer to each module its sites run, with
-    /// the sites that make it.
-    pub fn graph(&self) -> &DiGraph<ModuleId, Edge, u32> {
+    /// The module graph, built on first use from the sites.
+    pub fn graph(&self) -> &ModuleGraph {
         self.graph.get_or_init(|| {
-            let mut graph = DiGraph::with_capacity(self.modules.len(), self.sites.len());
+            let mut edges = DiGraph::with_capacity(self.modules.len(), self.sites.len());
             for id in 0..self.modules.len() {
-                graph.add_node(id as ModuleId);
+                edges.add_node(id as ModuleId);
             }
-            // A module's edges all start in its file, and sites come file by file.
-            let mut file_edges: FxHashMap<ModuleId, petgraph::graph::EdgeIndex> =
-                FxHashMap::default();
-            let mut file = usize::MAX;
+            let mut graph = ModuleGraph {
+                edges,
+                sites: Rows::default(),
+                implicit_sites: Rows::default(),
+            };
+            // A module's edges all start in its file, and sites come file by file: each
+            // file's edges are new, and their rows are pushed when the file is done.
+            let mut file_edges: FxHashMap<ModuleId, EdgeIndex> = FxHashMap::default();
+            let mut file_sites: Vec<(u32, bool, u32)> = Vec::new();
+            let mut file = u32::MAX;
             for (id, site) in self.sites.iter().enumerate() {
-                if site.file != (file as u32) {
-                    file = site.file as usize;
+                if site.file != file {
+                    file = site.file;
+                    graph.push_rows(&mut file_sites);
                     file_edges.clear();
                 }
                 let Some(node) = site.node() else { continue };
                 let importer = NodeIndex::new(self.importer_of(site) as usize);
-                let mut edge_to = |graph: &mut DiGraph<ModuleId, Edge, u32>, to: ModuleId| {
-                    *file_edges.entry(to).or_insert_with(|| {
-                        graph.add_edge(importer, NodeIndex::new(to as usize), Edge::default())
-                    })
+                let mut edge_to = |edges: &mut DiGraph<ModuleId, (), u32>, to: ModuleId| {
+                    let edge = *file_edges.entry(to).or_insert_with(|| {
+                        edges.add_edge(importer, NodeIndex::new(to as usize), ())
+                    });
+                    edge.index() as u32
                 };
-                let direct = edge_to(&mut graph, node);
-                graph[direct].sites.push(id);
+                file_sites.push((edge_to(&mut graph.edges, node), false, id as u32));
                 for &parent in self.implicit.row(id) {
-                    let implicit = edge_to(&mut graph, parent);
-                    graph[implicit].implicit_sites.push(id);
+                    file_sites.push((edge_to(&mut graph.edges, parent), true, id as u32));
                 }
             }
+            graph.push_rows(&mut file_sites);
             // Reserved for one edge a site; sites of a file that import the same module
             // share one.
-            graph.shrink_to_fit();
+            graph.edges.shrink_to_fit();
             graph
         })
     }

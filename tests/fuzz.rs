@@ -188,15 +188,15 @@ fn observable(project: &Project) -> Vec<String> {
             site.context
         ));
     }
-    for edge in project.graph().edge_indices() {
-        let (a, b) = project.graph().edge_endpoints(edge).unwrap();
-        let weight = &project.graph()[edge];
+    let graph = project.graph();
+    for edge in graph.edge_indices() {
+        let (a, b) = graph.edge_endpoints(edge).unwrap();
         seen.push(format!(
             "{} -> {}: {:?} {:?}",
             name(a.index() as u32),
             name(b.index() as u32),
-            weight.sites,
-            weight.implicit_sites
+            graph.sites(edge),
+            graph.implicit_sites(edge)
         ));
     }
     seen.extend(project.diagnostics.iter().map(|d| format!("{d:?}")));

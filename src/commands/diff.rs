@@ -129,7 +129,7 @@ fn package_edges(project: &Project) -> BTreeSet<PackageEdge> {
     let internal = |m: usize| !project.modules[m].external && project.modules[m].path.is_some();
     let mut edges = BTreeSet::new();
     for edge in graph.edge_indices() {
-        if graph[edge].sites.is_empty() {
+        if graph.sites(edge).is_empty() {
             continue;
         }
         let (a, b) = graph.edge_endpoints(edge).expect("edge exists");

@@ -135,14 +135,14 @@ pub fn compute(project: &Project) -> Export {
         .map(|site| view::site(&mut resolver, site).0)
         .collect();
     let name = |node: petgraph::graph::NodeIndex| project.modules[node.index()].name.to_string();
-    let mut edges: Vec<EdgeView> = project
-        .graph()
+    let graph = project.graph();
+    let mut edges: Vec<EdgeView> = graph
         .edge_references()
         .map(|e| EdgeView {
             from: name(e.source()),
             to: name(e.target()),
-            sites: e.weight().sites.len(),
-            implicit_sites: e.weight().implicit_sites.len(),
+            sites: graph.sites(e.id()).len(),
+            implicit_sites: graph.implicit_sites(e.id()).len(),
         })
         .collect();
     edges.sort_by(|a, b| (&a.from, &a.to).cmp(&(&b.from, &b.to)));

@@ -87,11 +87,8 @@ pub fn build(project: &Project, options: &Options) -> Result<Diagram> {
         if !chosen.contains(&from) || !chosen.contains(&to) {
             continue;
         }
-        let sites: Vec<usize> = edge
-            .weight()
-            .sites
-            .iter()
-            .copied()
+        let sites: Vec<usize> = (project.graph().sites(edge.id()).iter())
+            .map(|&s| s as usize)
             .filter(|&s| options.filter.keeps_site(project, s))
             .collect();
         if sites.is_empty() {
@@ -212,10 +209,10 @@ fn worth_drawing(project: &Project, module: ModuleId) -> bool {
     let node = petgraph::graph::NodeIndex::new(module as usize);
     let m = &project.modules[module as usize];
     let imported = |direction| {
-        project
-            .graph()
+        let graph = project.graph();
+        graph
             .edges_directed(node, direction)
-            .any(|e| !e.weight().sites.is_empty())
+            .any(|e| !graph.sites(e.id()).is_empty())
     };
     (m.file.is_some() && !m.is_package)
         || imported(Direction::Incoming)

@@ -86,12 +86,11 @@ pub mod uses {
 
     pub fn serialize<S: Serializer>(uses: &[Use], serializer: S) -> Result<S::Ok, S::Error> {
         let (mut line, mut attributes) = (0, 0);
-        pack(uses, 7, serializer, |out, used| {
+        pack(uses, 6, serializer, |out, used| {
             put(out, u64::from(used.name));
             put_delta(out, used.position.line, line);
             put(out, u64::from(used.position.col));
             put_delta(out, used.attributes, attributes);
-            put(out, u64::from(used.attribute_count));
             // `u32::MAX` (a module-level name) is the common case: one byte.
             put(out, u64::from(used.import.wrapping_add(1)));
             (line, attributes) = (used.position.line, used.attributes);
@@ -100,20 +99,18 @@ pub mod uses {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Use>, D::Error> {
         let bytes = deserializer.deserialize_bytes(Bytes)?;
-        // Every use takes six bytes or more.
+        // Every use takes five bytes or more.
         let (mut line, mut attributes) = (0, 0);
-        unpack(&bytes, 6, "uses", |reader| {
+        unpack(&bytes, 5, "uses", |reader| {
             let name = reader.get_u32()?;
             line = reader.get_delta(line)?;
             let col = reader.get_u32()?;
             attributes = reader.get_delta(attributes)?;
-            let attribute_count = reader.get_u32()?;
             let import = reader.get_u32()?.wrapping_sub(1);
             Some(Use {
                 name,
                 position: Position { line, col },
                 attributes,
-                attribute_count,
                 import,
             })
         })
@@ -405,7 +402,6 @@ mod tests {
                     name: 3,
                     position: at(10, 5),
                     attributes: 0,
-                    attribute_count: 2,
                     import: u32::MAX,
                 },
                 // Out of source order (a decorator read after its function's body).
@@ -413,14 +409,12 @@ mod tests {
                     name: 0,
                     position: at(2, 1),
                     attributes: 2,
-                    attribute_count: 0,
                     import: 7,
                 },
                 Use {
                     name: u32::MAX - 1,
                     position: at(u32::MAX, u32::MAX),
                     attributes: u32::MAX,
-                    attribute_count: 0,
                     import: 0,
                 },
             ],

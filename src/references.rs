@@ -457,7 +457,7 @@ fn uses_in(resolver: &mut Resolver, module: ModuleId, file: usize, sink: &mut im
     let summary = project.summary(file);
     // A file reads the same few names again and again: each resolved once here.
     let mut module_names: FxHashMap<u32, (Resolution, Vec<Hop>)> = FxHashMap::default();
-    for used in &summary.uses {
+    for (used, attributes) in summary.uses_with_attributes() {
         let name = summary.use_names[used.name as usize].as_str();
         let (mut resolution, hops) = match used.import {
             u32::MAX => module_names
@@ -475,8 +475,6 @@ fn uses_in(resolver: &mut Resolver, module: ModuleId, file: usize, sink: &mut im
                 }
             }
         };
-        let start = used.attributes as usize;
-        let attributes = &summary.use_attributes[start..start + used.attribute_count as usize];
         // A name reached through a module breaks with it (`from m import f`, then `f()`);
         // a module read for an attribute is that attribute's access (`wmf.create()`).
         if sink.wants(&resolution, &hops, None) {

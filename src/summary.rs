@@ -135,7 +135,7 @@ pub struct Binding {
     pub conditional: bool,
     pub type_checking: bool,
     /// Set by `@deprecated(...)` on a class or function.
-    pub deprecated: Option<Box<str>>,
+    pub deprecated: Option<Name>,
     pub statement: Text,
     /// In a branch of an `if` whose test only the run time decides (see `Decision`).
     pub branch: Option<BranchRef>,
@@ -217,9 +217,9 @@ pub struct Use {
     pub name: u32,
     /// Of the name token.
     pub position: Position,
-    /// The attributes: `use_attributes[attributes..attributes + attribute_count]`.
+    /// Where its attributes start in `use_attributes`; they end where the next use's
+    /// start (see `FileSummary::uses_with_attributes`).
     pub attributes: u32,
-    pub attribute_count: u32,
     /// A name a function's own import binds: that import (index into `imports`);
     /// `u32::MAX` for a module-level name.
     pub import: u32,
@@ -346,6 +346,18 @@ pub struct Diagnostic {
 }
 
 impl FileSummary {
+    /// Every use with the attributes read on it, in source order.
+    pub fn uses_with_attributes(&self) -> impl Iterator<Item = (&Use, &[UseAttribute])> {
+        let ends = (self.uses.iter().skip(1).map(|next| next.attributes))
+            .chain([self.use_attributes.len() as u32]);
+        self.uses.iter().zip(ends).map(|(used, end)| {
+            let attributes = self
+                .use_attributes
+                .get(used.attributes as usize..end as usize);
+            (used, attributes.unwrap_or_default())
+        })
+    }
+
     /// The classes, functions and values the file binds (what `stats` counts).
     pub fn definition_count(&self) -> u32 {
         self.bindings

@@ -446,7 +446,7 @@ impl Walker<'_> {
             taken: scope.taken,
             conditional: scope.conditional,
             type_checking: scope.context.type_checking,
-            deprecated: deprecated.map(String::into_boxed_str),
+            deprecated: deprecated.map(|message| Name::from(message.as_str())),
             statement,
             branch: None,
             wraps: None,

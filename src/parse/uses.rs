@@ -339,7 +339,6 @@ impl<'a> Collector<'a, '_> {
             name: self.name_index(name),
             position: self.position(name_at),
             attributes: start,
-            attribute_count: attributes.len() as u32,
             import,
         };
         self.summary.uses.push(record);

@@ -147,7 +147,7 @@ pub fn duplicate_definitions<'p>(
                         .names(id)
                         .keys()
                         .filter(|n| wanted_name(n) && may_duplicate(id, n))
-                        .map(|n| (id, &**n)),
+                        .map(|n| (id, n)),
                 );
             }
         }
@@ -158,7 +158,7 @@ pub fn duplicate_definitions<'p>(
                         project
                             .binders(bound)
                             .filter(|&m| may_duplicate(m, bound))
-                            .map(|m| (m, &**bound)),
+                            .map(|m| (m, bound)),
                     );
                 }
             }

@@ -122,7 +122,7 @@ fn nearest_attribute(resolver: &mut Resolver, target: &str) -> String {
         .filter_map(|m| m.name.strip_prefix(&prefix))
         .filter(|rest| !rest.contains('.'));
     let exported = resolver.exports(module);
-    let names = project.names(module).keys().map(|k| &**k);
+    let names = project.names(module).keys().map(|k| -> &str { k });
     let record = &project.modules[module as usize];
     let summary = project.module_summary(module);
     let lazy = summary.map_or(&[][..], |s| &s.getattr_imports[..]);
@@ -176,7 +176,7 @@ fn bare_name(resolver: &mut Resolver, name: &str) -> Result<(Resolution, Vec<Hop
         [] => {
             let mut every: Vec<&str> = Vec::new();
             for id in 0..project.modules.len() {
-                every.extend(project.names(id as ModuleId).keys().map(|k| &**k));
+                every.extend(project.names(id as ModuleId).keys());
             }
             bail!(
                 "{name}: no class, function or value of that name is defined in the repository{}",

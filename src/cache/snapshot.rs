@@ -420,8 +420,18 @@ fn decode_part<T: serde::de::DeserializeOwned>(part: &[u8]) -> Result<T> {
 /// parts, each compressed on its own: the header without its index, the index's sites,
 /// the binders, the resolution's results, and the rest of the index.
 fn encode_header(header: &Header) -> Result<Vec<u8>> {
+    /// Compressed as it is serialized: a part's plain bytes (tens of megabytes on a
+    /// big tree, four parts at once) are never all held.
     fn encode<T: Serialize>(part: &T) -> Result<Vec<u8>> {
-        Ok(compress(&bincode::serialize(part)?))
+        use std::io::Write as _;
+        let mut encoder = zstd::stream::Encoder::new(Vec::new(), 1)?;
+        // The frame says its plain size: the reader allocates once.
+        encoder.set_pledged_src_size(Some(bincode::serialized_size(part)?))?;
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut encoder);
+        bincode::serialize_into(&mut buffered, part)?;
+        buffered.flush()?;
+        drop(buffered);
+        Ok(encoder.finish()?)
     }
     let index = &header.index;
     let ((rest, binders), (table, (results, index))) = rayon::join(

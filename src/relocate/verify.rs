@@ -106,7 +106,7 @@ pub fn check(
         let Some(later) = after.internal(name) else {
             return Err(format!("module `{name}` would be gone"));
         };
-        let mut bound: Vec<&str> = before.names(module).keys().map(|k| &**k).collect();
+        let mut bound: Vec<&str> = before.names(module).keys().collect();
         bound.sort_unstable();
         for binding in bound {
             if moving.unbound_in_old && name == moving.old && moving.names.contains(&binding) {

@@ -691,10 +691,12 @@ impl Project {
     /// The module's top-level bound names with their binding indices, in source order.
     pub fn names(&self, module: ModuleId) -> &Names {
         let module_record = &self.modules[module as usize];
-        module_record.names.get_or_init(|| match self.module_summary(module) {
-            Some(summary) => Names::of(&summary.bindings),
-            None => Names::default(),
-        })
+        module_record
+            .names
+            .get_or_init(|| match self.module_summary(module) {
+                Some(summary) => Names::of(&summary.bindings),
+                None => Names::default(),
+            })
     }
 
     /// Indexes the import sites of `files` (in order), appending them and their edges.

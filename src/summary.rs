@@ -4,6 +4,7 @@
 //! refers to the parser's AST types.
 
 use serde::{Deserialize, Serialize};
+use thin_vec::ThinVec;
 
 /// A statement's text, interned like names: one statement's text serves all its names
 /// and bindings, and the same statements recur across files (`import logging`,
@@ -372,18 +373,20 @@ impl FileSummary {
     }
 }
 
+/// Most files have none of most of these lists: the rare ones are `ThinVec`s, one word
+/// when empty (a repository's summaries are all held at once).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileSummary {
     pub imports: Vec<ImportSite>,
     pub bindings: Vec<Binding>,
-    pub stars: Vec<StarImport>,
-    pub all: Vec<AllChange>,
+    pub stars: ThinVec<StarImport>,
+    pub all: ThinVec<AllChange>,
     /// The `if`s at module level that the run time decides.
-    pub decisions: Vec<Decision>,
+    pub decisions: ThinVec<Decision>,
     /// The module's import flags by name (other modules' tests may import them).
-    pub import_flags: Vec<(String, ImportFlag)>,
+    pub import_flags: ThinVec<(String, ImportFlag)>,
     /// Names set to a test the target decides (`py311 = sys.version_info >= (3, 11)`).
-    pub static_flags: Vec<(String, bool)>,
+    pub static_flags: ThinVec<(String, bool)>,
     /// Every read of a module-level name, in source order (see `Use`).
     #[serde(with = "crate::packed::uses")]
     pub uses: Vec<Use>,
@@ -392,38 +395,38 @@ pub struct FileSummary {
     /// The names `uses` and `use_attributes` refer to, each once.
     pub use_names: Vec<Name>,
     /// String literals that name a dotted path, in source order.
-    pub strings: Vec<StringTarget>,
+    pub strings: ThinVec<StringTarget>,
     /// The members of top-level classes, class by class in source order.
-    pub members: Vec<Member>,
+    pub members: ThinVec<Member>,
     /// Module-level functions that return their first argument unchanged (`def
     /// export(obj): ...; return obj`).
-    pub identity_functions: Vec<String>,
+    pub identity_functions: ThinVec<String>,
     /// Line of a module-level `globals().update(...)` or `globals()[name] = ...`: names
     /// bound at run time.
     pub globals_update: Option<u32>,
     /// `sys.modules[__name__] = X` at module level, `X` a dotted name: importers of the
     /// module get `X` instead.
-    pub replaced_by: Option<ModuleSwap>,
+    pub replaced_by: Option<Box<ModuleSwap>>,
     /// `sys.modules["pkg.name"] = X` at module level: the module `pkg.name`, which no
     /// file holds, is `X`.
-    pub registers: Vec<(String, ModuleSwap)>,
+    pub registers: ThinVec<(String, ModuleSwap)>,
     /// A vendored `six`: its `MovedModule`/`MovedAttribute` tables, which make the
     /// modules `<six>.moves`, `<six>.moves.<name>` and `<six>.moves.urllib.*`.
-    pub six_moves: Vec<SixMove>,
+    pub six_moves: ThinVec<SixMove>,
     /// Line of a module-level `def __getattr__`.
     pub getattr: Option<u32>,
     /// `from m import N` inside a module `__getattr__`: how a lazy package provides `N`.
-    pub getattr_imports: Vec<Binding>,
+    pub getattr_imports: ThinVec<Binding>,
     /// The module calls `lazy_loader.attach_stub(__name__, __file__)`: the names its
     /// companion `.pyi` imports are bound on first access.
     pub lazy_stub: bool,
     /// Names for which the module's `__getattr__` emits a deprecation warning.
-    pub deprecated_names: Vec<String>,
+    pub deprecated_names: ThinVec<String>,
     /// Message of a module-level `warnings.warn(..., DeprecationWarning)`.
     pub deprecated: Option<String>,
     /// `# ssot-graph: ignore[...]` comments, by line.
-    pub suppressions: Vec<Suppression>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub suppressions: ThinVec<Suppression>,
+    pub diagnostics: ThinVec<Diagnostic>,
 }
 
 /// An inline suppression: `# ssot-graph: ignore[ID, ...]`, or a bare

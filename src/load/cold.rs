@@ -79,7 +79,7 @@ pub fn summarize(
 
 pub fn read_error(error: std::io::Error) -> FileSummary {
     FileSummary {
-        diagnostics: vec![crate::summary::Diagnostic {
+        diagnostics: thin_vec::thin_vec![crate::summary::Diagnostic {
             line: 0,
             message: format!("cannot read: {error}"),
         }],

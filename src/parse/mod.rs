@@ -54,7 +54,7 @@ pub fn summarize_bytes(bytes: Vec<u8>, is_stub: bool, target: &Target) -> FileSu
             None => summarize(&source, is_stub, target),
         },
         Err(diagnostic) => FileSummary {
-            diagnostics: vec![diagnostic],
+            diagnostics: thin_vec::thin_vec![diagnostic],
             ..FileSummary::default()
         },
     }
@@ -105,7 +105,7 @@ pub fn read_source(path: &std::path::Path) -> std::io::Result<SourceBytes> {
 
 fn only_diagnostic(line: u32, message: String) -> FileSummary {
     FileSummary {
-        diagnostics: vec![Diagnostic { line, message }],
+        diagnostics: thin_vec::thin_vec![Diagnostic { line, message }],
         ..FileSummary::default()
     }
 }
@@ -257,7 +257,7 @@ pub fn summarize(source: &str, is_stub: bool, target: &Target) -> FileSummary {
     };
     walker.visit_body(&parsed.syntax().body, Scope::module());
     uses::collect(source, &parsed.syntax().body, &lines, &mut walker.summary);
-    walker.summary.suppressions = crate::summary::Suppression::find_all(source);
+    walker.summary.suppressions = crate::summary::Suppression::find_all(source).into();
     if let Some(first) = parsed.errors().first() {
         let more = parsed.errors().len() - 1;
         let suffix = if more > 0 {
@@ -552,7 +552,7 @@ impl Walker<'_> {
                         statement: self.statement_text(assign.range),
                     };
                     if is_name(&subscript.slice, "__name__") {
-                        self.summary.replaced_by = Some(swap);
+                        self.summary.replaced_by = Some(Box::new(swap));
                     } else if let Some(key) = string_value(&subscript.slice) {
                         self.summary.registers.push((key, swap));
                     }
@@ -1071,7 +1071,7 @@ impl Walker<'_> {
         self.warnings_modules.truncate(outer);
         names.sort();
         names.dedup();
-        self.summary.deprecated_names = names;
+        self.summary.deprecated_names = names.into();
     }
 
     /// The `def`s and assigned names directly in a top-level class's body (the class is

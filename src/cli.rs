@@ -442,6 +442,11 @@ impl Command {
         ))
     }
 
+    /// A `check` of the files named or staged: a hook's run, which reads few files.
+    pub fn reads_few_files(&self) -> bool {
+        matches!(self, Command::Check { files, staged, .. } if !files.is_empty() || *staged)
+    }
+
     /// Whether the command reads (nearly) every file's summary, so they are decoded up
     /// front in parallel; `stats` reads them only to resolve what the snapshot does not
     /// already know (`outcomes_known`: every site's outcome is known).

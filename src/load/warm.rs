@@ -447,7 +447,12 @@ fn restore(
             .sum(),
         None => site_count,
     });
-    let strings: Vec<Name> = strings.iter().map(|s| Name::from(s.as_str())).collect();
+    // Interned as first met: a partial restore meets few of them.
+    let mut interned: Vec<Option<Name>> = vec![None; strings.len()];
+    let mut intern = |index: u32| {
+        let text = strings.get(index as usize)?;
+        Some(*interned[index as usize].get_or_insert_with(|| Name::from(text.as_str())))
+    };
     // External modules are numbered in the order sites first name them, as when indexing.
     let mut external: Vec<Option<ModuleId>> = vec![None; strings.len()];
     // Per file, the id its first site has now (`u32::MAX`: not restored); only when
@@ -493,7 +498,7 @@ fn restore(
                     Some(*known.get_or_insert_with(|| project.node_for(&strings[name as usize])))
                 }
             };
-            let target = strings.get(stored.target as usize).copied();
+            let target = intern(stored.target);
             let site = Site::new(file as u32, stored.import, target, node, stored.context);
             project.sites.push(site);
         }
@@ -536,7 +541,7 @@ fn restore(
         });
     }
     // The stored table is restored: its memory goes.
-    drop((sites, strings, external, implicit, first_site));
+    drop((sites, strings, interned, external, implicit, first_site));
     let changed_modules: Vec<ModuleId> = changed.iter().map(|&f| project.file_module[f]).collect();
     // Decoded when a rule or query first asks, with the changed modules' own.
     let make_binders = move |project: &Project| {

@@ -407,12 +407,17 @@ impl Project {
     pub fn index_modules(&mut self) {
         self.modules.reserve(self.files.len());
         self.by_name.reserve(self.files.len());
+        // Each file's module as it is added (a companion's, the module it accompanies,
+        // which comes before it): no second lookup of every name.
+        let mut file_module = Vec::with_capacity(self.files.len());
         for index in 0..self.files.len() {
             let file = &self.files[index];
             if file.companion {
-                if let Some(&id) = self.by_name.get(&file.module) {
+                let module = self.by_name.get(&file.module).copied();
+                if let Some(id) = module {
                     self.modules[id as usize].stub = Some(index);
                 }
+                file_module.push(module);
                 continue;
             }
             let module = Module {
@@ -425,7 +430,7 @@ impl Project {
                 stub: None,
                 names: OnceLock::new(),
             };
-            self.add_module(module);
+            file_module.push(Some(self.add_module(module)));
         }
         // Implicit namespace packages: every ancestor package without an `__init__`. The
         // files are set aside while modules are added, rather than each name copied.
@@ -463,7 +468,9 @@ impl Project {
                 ensured = parent;
             }
         }
-        self.file_module = files.iter().map(|f| self.by_name[&f.module]).collect();
+        self.file_module = (files.iter().zip(file_module))
+            .map(|(f, module)| module.unwrap_or_else(|| self.by_name[&f.module]))
+            .collect();
         self.files = files;
     }
 

@@ -33,6 +33,7 @@ pub struct OpenOptions {
 }
 
 /// What to read and how, from the configuration.
+#[derive(Clone)]
 pub struct Layout {
     pub root: PathBuf,
     pub source_roots: Vec<String>,

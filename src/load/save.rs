@@ -60,6 +60,7 @@ pub(super) fn note(verbose: bool, message: impl std::fmt::Display) {
 }
 
 /// Where a new snapshot goes and what it is stamped with.
+#[derive(Clone)]
 pub(super) struct Written {
     pub(super) path: PathBuf,
     pub(super) key: u64,

@@ -120,13 +120,59 @@ pub fn open(
     options: &OpenOptions,
     read_time: Duration,
 ) -> (Project, Option<PendingSave>) {
-    let started = Instant::now();
     // The stored graph is restored into the project, not copied: it leaves the snapshot.
-    let index = std::mem::take(&mut snapshot.header.index);
+    let mut index = Some(std::mem::take(&mut snapshot.header.index));
     let snapshot = Arc::new(snapshot);
+    // A folder that changed within the clock's resolution of the last walk was stored
+    // to be walked again (as the run after a cold one does).
+    let walks = snapshot.header.dirs.iter().any(|dir| dir.listing == 0);
+    // Otherwise no folder changed, usually: the project is made from the snapshot's own
+    // file list while the folders are checked (a path lookup each, tens of thousands on
+    // a big tree) on the other core, and made again from a walk when one did change
+    // (the stored graph, used up by then, is indexed again when the files are the same).
+    let (unchanged, assumed) = match walks {
+        true => (false, None),
+        false => rayon::join(
+            || tree::unchanged(&layout.root, &snapshot.header),
+            || {
+                let (layout, written) = (layout.clone(), written.clone());
+                Some(made(
+                    layout,
+                    &snapshot,
+                    index.take(),
+                    None,
+                    written,
+                    options,
+                ))
+            },
+        ),
+    };
+    let (mut project, pending, said) = match assumed {
+        Some(assumed) if unchanged => assumed,
+        _ => {
+            let walk = layout.walk();
+            made(layout, &snapshot, index, Some(walk), written, options)
+        }
+    };
+    note(options.verbose, said);
+    project.timings.insert(0, ("snapshot", read_time));
+    (project, pending)
+}
+
+/// The project made from the snapshot and the files a walk found (`None`: the
+/// snapshot's own), with the snapshot to write, if any, and what to say with `-v`.
+/// Without `index` nothing is restored: the sites are indexed again.
+fn made(
+    layout: Layout,
+    snapshot: &Arc<Snapshot>,
+    index: Option<StoredIndex>,
+    walk: Option<crate::discover::Walk>,
+    written: Written,
+    options: &OpenOptions,
+) -> (Project, Option<PendingSave>, String) {
+    let started = Instant::now();
     let header = &snapshot.header;
     let root = layout.root.clone();
-    let walk = (!tree::unchanged(&root, header)).then(|| layout.walk());
     let files: Vec<SourceFile> = match &walk {
         Some(walk) => walk.files.clone(),
         None => {
@@ -212,23 +258,20 @@ pub fn open(
     let changed: Vec<usize> = fresh.iter().map(|(index, _)| *index).collect();
     let parsing = started.elapsed();
     let partial = compared_up_front.clone();
-    note(
-        options.verbose,
-        match &compared_up_front {
-            Some(up_front) => format!(
-                "{} of {} files compared, {} parsed again; the others are compared when read",
-                up_front.iter().filter(|&&compared| compared).count(),
-                files.len(),
-                changed.len()
-            ),
-            None => format!(
-                "{} of {} files parsed again{}",
-                changed.len(),
-                files.len(),
-                if walk.is_some() { ", tree walked" } else { "" }
-            ),
-        },
-    );
+    let said = match &compared_up_front {
+        Some(up_front) => format!(
+            "{} of {} files compared, {} parsed again; the others are compared when read",
+            up_front.iter().filter(|&&compared| compared).count(),
+            files.len(),
+            changed.len()
+        ),
+        None => format!(
+            "{} of {} files parsed again{}",
+            changed.len(),
+            files.len(),
+            if walk.is_some() { ", tree walked" } else { "" }
+        ),
+    };
     let source = StoredSummaries {
         snapshot: snapshot.clone(),
         entries: kept,
@@ -246,10 +289,10 @@ pub fn open(
         Some(walk) => walk.diagnostics.clone(),
         None => header.walk_diagnostics.clone(),
     };
-    let mut project = if same_files {
+    let mut project = if let Some(index) = index.filter(|_| same_files) {
         restore(
             layout,
-            &snapshot,
+            snapshot,
             index,
             files,
             summaries,
@@ -266,14 +309,9 @@ pub fn open(
             walk_diagnostics,
         )
     };
-    project.timings.splice(
-        0..0,
-        [
-            ("snapshot", read_time),
-            ("discover", discovered),
-            ("parse", parsing),
-        ],
-    );
+    project
+        .timings
+        .splice(0..0, [("discover", discovered), ("parse", parsing)]);
     project.cache = Some(super::save::cache_state(&written, &project, &states));
     let tree = match walk {
         // Files not compared are not known to be as stored: no snapshot is made of them.
@@ -293,11 +331,11 @@ pub fn open(
                 written,
                 tree,
                 states,
-                old: Some(snapshot),
+                old: Some(snapshot.clone()),
             };
-            (project, Some(pending))
+            (project, Some(pending), said)
         }
-        None => (project, None),
+        None => (project, None, said),
     }
 }
 

@@ -31,7 +31,8 @@ pub enum Strictness {
 /// itself, a directory every project file below it.
 pub fn select(project: &Project, paths: &[PathBuf], strictness: Strictness) -> Result<Selection> {
     let cwd = std::env::current_dir()?;
-    let known: FxHashSet<&str> = project.files.iter().map(|f| f.rel.as_str()).collect();
+    // A few paths against every file: a pass each, not a set of every path.
+    let known = || project.files.iter().map(|f| f.rel.as_str());
     let mut selection = Selection::default();
     for path in paths {
         let absolute = cwd.join(path);
@@ -64,8 +65,7 @@ pub fn select(project: &Project, paths: &[PathBuf], strictness: Strictness) -> R
             } else {
                 format!("{rel}/")
             };
-            let below: Vec<String> = known
-                .iter()
+            let below: Vec<String> = known()
                 .filter(|r| r.starts_with(&prefix))
                 .map(|r| r.to_string())
                 .collect();
@@ -73,7 +73,7 @@ pub fn select(project: &Project, paths: &[PathBuf], strictness: Strictness) -> R
                 skip("no Python files of the project under it");
             }
             selection.rels.extend(below);
-        } else if known.contains(rel.as_str()) {
+        } else if known().any(|known| known == rel) {
             selection.rels.insert(rel);
         } else if !(rel.ends_with(".py") || rel.ends_with(".pyi")) {
             skip("not a Python file (.py or .pyi)");

@@ -2,7 +2,7 @@
 //! on the line a finding points at. The parser records them in each file's summary, so
 //! no file is read again here (nor a commit's blob).
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::index::Project;
 use crate::rules::evaluate::Finding;
@@ -32,9 +32,15 @@ pub fn unknown_ids(project: &Project, files: &[usize], known: &[&str]) -> Vec<St
 
 /// Removes the findings their line suppresses; returns how many.
 pub fn apply(project: &Project, findings: &mut Vec<Finding>) -> usize {
+    // The files of the findings (a hook's run has few or none), found in one pass.
+    let paths: FxHashSet<&str> = findings.iter().map(|f| f.path.as_str()).collect();
     let mut by_path: FxHashMap<&str, usize> = FxHashMap::default();
-    for (index, file) in project.files.iter().enumerate() {
-        by_path.entry(file.rel.as_str()).or_insert(index);
+    if !paths.is_empty() {
+        for (index, file) in project.files.iter().enumerate() {
+            if paths.contains(file.rel.as_str()) {
+                by_path.entry(file.rel.as_str()).or_insert(index);
+            }
+        }
     }
     let suppressions = |path: &str| -> &[Suppression] {
         by_path

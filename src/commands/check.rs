@@ -208,11 +208,14 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
         .map_or(project.files.len(), |(touched, deleted)| {
             touched.len() + deleted.len()
         });
-    let scope_files = scope.as_ref().map(|(touched, _)| {
-        (0..project.files.len())
-            .filter(|&f| touched.contains(project.files[f].rel.as_str()))
-            .collect()
-    });
+    let in_scope: Vec<usize> = (0..project.files.len())
+        .filter(|&f| {
+            scope
+                .as_ref()
+                .is_none_or(|(touched, _)| touched.contains(project.files[f].rel.as_str()))
+        })
+        .collect();
+    let scope_files = scope.as_ref().map(|_| in_scope.iter().copied().collect());
     let (mut findings, mut rules, mut evaluator) =
         all_findings(project, config, Only::Every, scope_files)?;
     if let Some((touched, deleted)) = &scope {
@@ -226,13 +229,6 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
     sort(&mut findings);
     let mut known: Vec<&str> = rules.iter().map(|(id, _, _)| id.as_str()).collect();
     known.extend([DEPRECATED_AUTO, BROKEN_IMPORT, STALE_STRING_TARGET]);
-    let in_scope: Vec<usize> = (0..project.files.len())
-        .filter(|&f| {
-            scope
-                .as_ref()
-                .is_none_or(|(touched, _)| touched.contains(project.files[f].rel.as_str()))
-        })
-        .collect();
     warnings.append(&mut evaluator.warnings);
     warnings.extend(suppress::unknown_ids(project, &in_scope, &known));
     let (unparsed, unreadable) = unparsed(project, scope.as_ref().map(|(touched, _)| touched));

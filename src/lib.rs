@@ -22,6 +22,7 @@ pub mod nesting;
 pub mod owners;
 pub mod packed;
 pub mod parse;
+pub mod purge;
 pub mod query;
 pub mod references;
 pub mod relocate;
@@ -72,14 +73,6 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
         out.write_all(&script)?;
         return Ok(0);
     }
-    // Workers parse and summarize: nesting up to `nesting`'s limits recurses deeper than
-    // the default 2 MiB stack allows.
-    let mut pool = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK_BYTES);
-    if let Some(jobs) = cli.jobs {
-        pool = pool.num_threads(jobs.max(1));
-    }
-    pool.build_global()
-        .context("cannot configure the worker threads")?;
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let (root, why_root) = match &cli.root {
         Some(root) => {
@@ -95,6 +88,20 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
         eprintln!("root: {} ({why_root})", root.display());
     }
     let config = Config::load(&root, cli.config.as_deref())?;
+    let snapshot = root.join(config.cache_dir()).join(cache::FILE_NAME);
+    purge::set_for(match () {
+        _ if cli.no_cache || !snapshot.is_file() => purge::Run::Cold,
+        _ if cli.command.reads_few_files() => purge::Run::CheckFew,
+        _ => purge::Run::Warm,
+    });
+    // Workers parse and summarize: nesting up to `nesting`'s limits recurses deeper than
+    // the default 2 MiB stack allows.
+    let mut pool = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK_BYTES);
+    if let Some(jobs) = cli.jobs {
+        pool = pool.num_threads(jobs.max(1));
+    }
+    pool.build_global()
+        .context("cannot configure the worker threads")?;
     if let Command::Init { hook } = &cli.command {
         return commands::init::run(&root, *hook, out).map(|()| 0);
     }

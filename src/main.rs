@@ -4,20 +4,8 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// mimalloc's `mi_option_purge_delay` (v3 numbering): how long freed memory is held
-/// before it goes back to the system. Its default, a second, outlasts a warm run, so
-/// the snapshot's decode buffers stayed resident: 0 cuts a warm 100k-file `stats`'s
-/// peak by an eighth. A `check` of a few files peaks at its end, with or without the
-/// freed buffers, and reusing them spares it a tenth of its time (pages the system
-/// hands out again are zeroed again): it keeps the default.
-const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
 fn main() -> ExitCode {
     let cli = ssot_graph::cli::Cli::parse_args();
-    if !cli.command.reads_few_files() {
-        // SAFETY: set before any other thread exists, as mimalloc's options require.
-        unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 0) };
-    }
     let worker = std::thread::Builder::new()
         .stack_size(ssot_graph::STACK_BYTES)
         .spawn(move || {
@@ -53,16 +41,4 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(code as u8)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_purge_delay_option_is_the_one_whose_default_is_a_second() {
-        // SAFETY: reading an option is a plain load.
-        assert_eq!(
-            unsafe { libmimalloc_sys::mi_option_get(super::PURGE_DELAY) },
-            1000
-        );
-    }
 }

@@ -13,7 +13,7 @@ use super::layout::{Layout, OpenOptions};
 use super::save::{FileState, PendingSave, Tree, Written, note};
 use crate::cache::RACY_NS;
 use crate::cache::snapshot::{
-    Snapshot, StoredFile, StoredIndex, StoredNode, StoredResults, StoredSites,
+    Header, Snapshot, StoredFile, StoredIndex, StoredNode, StoredResults, StoredSites,
 };
 use crate::cache::tree;
 use crate::discover::{FileDiagnostic, SourceFile};
@@ -121,55 +121,63 @@ pub fn open(
     read_time: Duration,
 ) -> (Project, Option<PendingSave>) {
     // The stored graph is restored into the project, not copied: it leaves the snapshot.
-    let mut index = Some(std::mem::take(&mut snapshot.header.index));
+    let index = std::mem::take(&mut snapshot.header.index);
     let snapshot = Arc::new(snapshot);
     // A folder that changed within the clock's resolution of the last walk was stored
     // to be walked again (as the run after a cold one does).
     let walks = snapshot.header.dirs.iter().any(|dir| dir.listing == 0);
-    // Otherwise no folder changed, usually: the project is made from the snapshot's own
-    // file list while the folders are checked (a path lookup each, tens of thousands on
-    // a big tree) on the other core, and made again from a walk when one did change
-    // (the stored graph, used up by then, is indexed again when the files are the same).
+    // Otherwise no folder changed, usually: the files are compared and the module table
+    // made from the snapshot's own file list while the folders are checked (a path
+    // lookup each, tens of thousands on a big tree) on the other core, and again from a
+    // walk when one did change.
     let (unchanged, assumed) = match walks {
         true => (false, None),
         false => rayon::join(
             || tree::unchanged(&layout.root, &snapshot.header),
-            || {
-                let (layout, written) = (layout.clone(), written.clone());
-                Some(made(
-                    layout,
-                    &snapshot,
-                    index.take(),
-                    None,
-                    written,
-                    options,
-                ))
-            },
+            || Some(compared(layout.clone(), &snapshot, None, &written, options)),
         ),
     };
-    let (mut project, pending, said) = match assumed {
+    let compared = match assumed {
         Some(assumed) if unchanged => assumed,
         _ => {
             let walk = layout.walk();
-            made(layout, &snapshot, index, Some(walk), written, options)
+            compared(layout, &snapshot, Some(walk), &written, options)
         }
     };
-    note(options.verbose, said);
+    note(options.verbose, compared.said.clone());
+    let (mut project, pending) = finish(compared, &snapshot, index, written);
     project.timings.insert(0, ("snapshot", read_time));
     (project, pending)
 }
 
-/// The project made from the snapshot and the files a walk found (`None`: the
-/// snapshot's own), with the snapshot to write, if any, and what to say with `-v`.
-/// Without `index` nothing is restored: the sites are indexed again.
-fn made(
+/// The files a walk found (`None`: the snapshot's own) compared with the snapshot, and
+/// the project as far as it is made without the stored index.
+struct Compared {
+    walk: Option<crate::discover::Walk>,
+    states: Vec<FileState>,
+    changed: Vec<usize>,
+    /// With `check FILES`: which files were compared up front.
+    partial: Option<Vec<bool>>,
+    /// What `-v` says of it.
+    said: String,
+    made: Made,
+    timings: Vec<(&'static str, Duration)>,
+}
+
+enum Made {
+    /// The snapshot's files: its module table made, its sites to restore.
+    SameFiles(Project),
+    /// Other files: everything is indexed again.
+    Other(Layout, Vec<SourceFile>, Summaries, Vec<FileDiagnostic>),
+}
+
+fn compared(
     layout: Layout,
     snapshot: &Arc<Snapshot>,
-    index: Option<StoredIndex>,
     walk: Option<crate::discover::Walk>,
-    written: Written,
+    written: &Written,
     options: &OpenOptions,
-) -> (Project, Option<PendingSave>, String) {
+) -> Compared {
     let started = Instant::now();
     let header = &snapshot.header;
     let root = layout.root.clone();
@@ -289,35 +297,66 @@ fn made(
         Some(walk) => walk.diagnostics.clone(),
         None => header.walk_diagnostics.clone(),
     };
-    let mut project = if let Some(index) = index.filter(|_| same_files) {
-        restore(
-            layout,
-            snapshot,
-            index,
-            files,
-            summaries,
-            walk_diagnostics,
-            changed,
-            partial.as_deref(),
-        )
-    } else {
-        Project::build(
-            layout.root,
-            layout.source_roots,
-            files,
-            summaries,
-            walk_diagnostics,
-        )
+    let mut timings = vec![("discover", discovered), ("parse", parsing)];
+    let made = match same_files {
+        true => {
+            let started = Instant::now();
+            let project =
+                restore_modules(layout, header, files, summaries, walk_diagnostics, &changed);
+            timings.push(("modules", started.elapsed()));
+            Made::SameFiles(project)
+        }
+        false => Made::Other(layout, files, summaries, walk_diagnostics),
     };
-    project
-        .timings
-        .splice(0..0, [("discover", discovered), ("parse", parsing)]);
+    Compared {
+        walk,
+        states,
+        changed,
+        partial,
+        said,
+        made,
+        timings,
+    }
+}
+
+/// The project from what was compared: the stored sites restored into the snapshot's
+/// module table, or everything indexed again; with the snapshot to write, if any.
+fn finish(
+    compared: Compared,
+    snapshot: &Arc<Snapshot>,
+    index: StoredIndex,
+    written: Written,
+) -> (Project, Option<PendingSave>) {
+    let header = &snapshot.header;
+    let Compared {
+        walk,
+        states,
+        changed,
+        partial,
+        made,
+        timings,
+        ..
+    } = compared;
+    let mut project = match made {
+        Made::SameFiles(project) => restore(project, index, changed, partial.as_deref()),
+        Made::Other(layout, files, summaries, walk_diagnostics) => {
+            let root = layout.root.clone();
+            Project::build(
+                root,
+                layout.source_roots,
+                files,
+                summaries,
+                walk_diagnostics,
+            )
+        }
+    };
+    project.timings.splice(0..0, timings);
     project.cache = Some(super::save::cache_state(&written, &project, &states));
     let tree = match walk {
         // Files not compared are not known to be as stored: no snapshot is made of them.
         _ if partial.is_some() => None,
         // The tree changed: record it as it is now, so the next run need not walk.
-        Some(walk) => Some(Tree::of(&root, &walk, written.read_at)),
+        Some(walk) => Some(Tree::of(&project.root, &walk, written.read_at)),
         None if project.changed_files.len() > MAX_DRIFT => Some(Tree {
             dirs: header.dirs.clone(),
             ignore_files: header.ignore_files.clone(),
@@ -333,9 +372,9 @@ fn made(
                 states,
                 old: Some(snapshot.clone()),
             };
-            (project, Some(pending), said)
+            (project, Some(pending))
         }
-        None => (project, None, said),
+        None => (project, None),
     }
 }
 
@@ -397,30 +436,16 @@ impl SummarySource for StoredSummaries {
     }
 }
 
-/// The project from the snapshot: modules indexed again (cheap), sites and edges of
-/// unchanged files restored, those of `changed` files indexed from their new summaries.
-/// With `compared_only` (`check FILES`), only the sites an answer about those files
-/// reads are restored (`Project::partial`).
-#[allow(clippy::too_many_arguments)] // each is a part of the run handed over once
-fn restore(
+/// The project of the snapshot's files, its modules indexed again (cheap), with the
+/// stored parse diagnostics of unchanged files and those of the `changed` ones.
+fn restore_modules(
     layout: Layout,
-    snapshot: &Snapshot,
-    index: StoredIndex,
+    header: &Header,
     files: Vec<SourceFile>,
     summaries: Summaries,
     mut diagnostics: Vec<FileDiagnostic>,
-    changed: Vec<usize>,
-    compared_only: Option<&[bool]>,
+    changed: &[usize],
 ) -> Project {
-    let started = Instant::now();
-    let header = &snapshot.header;
-    let is_changed = {
-        let mut flags = vec![false; files.len()];
-        for &file in &changed {
-            flags[file] = true;
-        }
-        flags
-    };
     let changed_paths: FxHashSet<&str> = changed.iter().map(|&f| files[f].rel.as_str()).collect();
     diagnostics.extend(
         header
@@ -429,7 +454,7 @@ fn restore(
             .filter(|d| !changed_paths.contains(d.path.as_str()))
             .cloned(),
     );
-    for &file in &changed {
+    for &file in changed {
         diagnostics.extend(parse_diagnostics(&files[file], summaries.get(file)));
     }
     diagnostics.sort();
@@ -441,6 +466,27 @@ fn restore(
         diagnostics,
     );
     project.index_modules();
+    project
+}
+
+/// The sites and edges of unchanged files restored into `project` (made by
+/// `restore_modules`), those of `changed` files indexed from their new summaries. With
+/// `compared_only` (`check FILES`), only the sites an answer about those files reads are
+/// restored (`Project::partial`).
+fn restore(
+    mut project: Project,
+    index: StoredIndex,
+    changed: Vec<usize>,
+    compared_only: Option<&[bool]>,
+) -> Project {
+    let started = Instant::now();
+    let is_changed = {
+        let mut flags = vec![false; project.files.len()];
+        for &file in &changed {
+            flags[file] = true;
+        }
+        flags
+    };
     let StoredIndex {
         table: StoredSites {
             strings,

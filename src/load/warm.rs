@@ -166,9 +166,16 @@ struct Compared {
 
 enum Made {
     /// The snapshot's files: its module table made, its sites to restore.
-    SameFiles(Project),
+    SameFiles(Box<Project>),
     /// Other files: everything is indexed again.
-    Other(Layout, Vec<SourceFile>, Summaries, Vec<FileDiagnostic>),
+    Other(Box<OtherFiles>),
+}
+
+struct OtherFiles {
+    layout: Layout,
+    files: Vec<SourceFile>,
+    summaries: Summaries,
+    walk_diagnostics: Vec<FileDiagnostic>,
 }
 
 fn compared(
@@ -304,9 +311,14 @@ fn compared(
             let project =
                 restore_modules(layout, header, files, summaries, walk_diagnostics, &changed);
             timings.push(("modules", started.elapsed()));
-            Made::SameFiles(project)
+            Made::SameFiles(Box::new(project))
         }
-        false => Made::Other(layout, files, summaries, walk_diagnostics),
+        false => Made::Other(Box::new(OtherFiles {
+            layout,
+            files,
+            summaries,
+            walk_diagnostics,
+        })),
     };
     Compared {
         walk,
@@ -338,11 +350,16 @@ fn finish(
         ..
     } = compared;
     let mut project = match made {
-        Made::SameFiles(project) => restore(project, index, changed, partial.as_deref()),
-        Made::Other(layout, files, summaries, walk_diagnostics) => {
-            let root = layout.root.clone();
+        Made::SameFiles(project) => restore(*project, index, changed, partial.as_deref()),
+        Made::Other(other) => {
+            let OtherFiles {
+                layout,
+                files,
+                summaries,
+                walk_diagnostics,
+            } = *other;
             Project::build(
-                root,
+                layout.root,
                 layout.source_roots,
                 files,
                 summaries,

@@ -60,6 +60,32 @@ impl Rows {
         self.items.truncate(kept);
     }
 
+    /// The rows turned the other way: row `item` of the result lists, in order, the rows
+    /// of `self` that hold `item`, for the `rows` first items (larger ones are left out).
+    /// Counted first and laid out once: no list per row.
+    pub fn transposed(&self, rows: usize) -> Rows {
+        let mut offsets = vec![0u32; rows + 1];
+        for &item in &self.items {
+            if (item as usize) < rows {
+                offsets[item as usize + 1] += 1;
+            }
+        }
+        for row in 0..rows {
+            offsets[row + 1] += offsets[row];
+        }
+        let mut next = offsets[..rows].to_vec();
+        let mut items = vec![0u32; offsets[rows] as usize];
+        for row in 0..self.len() {
+            for &item in self.row(row) {
+                if let Some(at) = next.get_mut(item as usize) {
+                    items[*at as usize] = row as u32;
+                    *at += 1;
+                }
+            }
+        }
+        Rows { offsets, items }
+    }
+
     /// Row `r`, empty when there is no such row.
     pub fn row(&self, r: usize) -> &[u32] {
         match (self.offsets.get(r), self.offsets.get(r + 1)) {
@@ -93,6 +119,17 @@ mod tests {
         rows.filter_map_items(|item| (item % 2 == 0).then_some(item * 10));
         let each: Vec<&[u32]> = (0..rows.len()).map(|r| rows.row(r)).collect();
         assert_eq!(each, [&[20][..], &[], &[], &[40, 60]]);
+    }
+
+    #[test]
+    fn transposed_rows_list_where_each_item_was_in_order() {
+        let mut rows = Rows::default();
+        for row in [vec![1, 0], vec![], vec![1, 7], vec![2, 1]] {
+            rows.push_row(row.into_iter());
+        }
+        let turned = rows.transposed(3);
+        let each: Vec<&[u32]> = (0..turned.len()).map(|r| turned.row(r)).collect();
+        assert_eq!(each, [&[0][..], &[0, 2, 3], &[3]]);
     }
 
     #[test]

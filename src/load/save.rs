@@ -279,18 +279,7 @@ impl StringTable {
 /// passes through it; and each site's outcome.
 fn resolve_all(project: &Project) -> (Rows, Vec<SiteOutcome>) {
     let every = crate::resolve::every_site(project);
-    let mut rows: Vec<Vec<u32>> = vec![Vec::new(); project.files.len()];
-    for site in 0..project.sites.len() {
-        for &module in every.through.row(site) {
-            if let Some(row) = rows.get_mut(module as usize) {
-                row.push(site as u32);
-            }
-        }
-    }
-    let mut dependents = Rows::default();
-    for row in rows {
-        dependents.push_row(row.into_iter());
-    }
+    let dependents = every.through.transposed(project.files.len());
     (dependents, every.outcomes.clone())
 }
 

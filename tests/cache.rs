@@ -494,3 +494,31 @@ fn a_changed_file_the_answer_read_makes_check_compare_every_file() {
     assert_eq!(cached, uncached);
     assert!(cached.1.contains("use app.new"), "{}", cached.1);
 }
+
+#[test]
+fn a_folder_that_appeared_is_walked_and_the_stored_sites_are_still_restored() {
+    let repo = two_module_repo();
+    // The listing of `app` changed, its files did not: walked, then restored as before.
+    std::fs::create_dir(repo.path().join("app/empty")).unwrap();
+    let main = repo.path().join("app/main.py").display().to_string();
+    let verbose = run(repo.path(), &["-v", "check", &main]).stderr;
+    let notes: Vec<&str> = verbose
+        .lines()
+        .filter(|l| l.starts_with("cache: "))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "cache: 1 of 4 files compared, 0 parsed again, tree walked; the others are compared when read"
+        ]
+    );
+    let phases: Vec<&str> = (verbose.lines())
+        .filter_map(|l| l.split_whitespace().next().filter(|_| l.ends_with(" ms")))
+        .collect();
+    assert_eq!(
+        phases,
+        ["snapshot", "discover", "parse", "modules", "restore"]
+    );
+    assert_same_as_without_cache(repo.path(), &["check", "--format", "json", &main]);
+    assert_repository_answers_same_as_without_cache(repo.path());
+}

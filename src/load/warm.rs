@@ -178,6 +178,8 @@ struct OtherFiles {
     walk_diagnostics: Vec<FileDiagnostic>,
 }
 
+/// Compares the files with the snapshot's entries (only those named, with `check
+/// FILES`) and, when they are the snapshot's files, makes their module table.
 fn compared(
     layout: Layout,
     snapshot: &Arc<Snapshot>,
@@ -273,18 +275,18 @@ fn compared(
     let changed: Vec<usize> = fresh.iter().map(|(index, _)| *index).collect();
     let parsing = started.elapsed();
     let partial = compared_up_front.clone();
+    let walked = if walk.is_some() { ", tree walked" } else { "" };
     let said = match &compared_up_front {
         Some(up_front) => format!(
-            "{} of {} files compared, {} parsed again; the others are compared when read",
+            "{} of {} files compared, {} parsed again{walked}; the others are compared when read",
             up_front.iter().filter(|&&compared| compared).count(),
             files.len(),
             changed.len()
         ),
         None => format!(
-            "{} of {} files parsed again{}",
+            "{} of {} files parsed again{walked}",
             changed.len(),
             files.len(),
-            if walk.is_some() { ", tree walked" } else { "" }
         ),
     };
     let source = StoredSummaries {

@@ -70,7 +70,7 @@ impl Names {
     }
 
     /// Every bound name once, in order.
-    pub fn keys(&self) -> impl Iterator<Item = &'static str> + '_ {
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
         let firsts = self.names.iter().enumerate();
         firsts
             .filter(|&(i, name)| i == 0 || self.names[i - 1] != *name)
@@ -726,7 +726,7 @@ impl Project {
         let planned: Vec<Vec<PlannedSite>> = files
             .par_iter()
             .map(|&file| {
-                let importer = self.by_name[&self.files[file].module];
+                let importer = self.file_module[file];
                 if self.files[file].companion {
                     // A stub beside a module is not run as an import of its own.
                     return Vec::new();
@@ -898,7 +898,7 @@ impl Project {
             .files
             .iter()
             .position(|f| f.rel == path.trim_start_matches("./") || f.path == absolute)?;
-        self.by_name.get(&self.files[file].module).copied()
+        self.file_module.get(file).copied()
     }
 }
 

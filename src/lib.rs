@@ -88,7 +88,7 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
         eprintln!("root: {} ({why_root})", root.display());
     }
     let config = Config::load(&root, cli.config.as_deref())?;
-    let snapshot = root.join(config.cache_dir()).join(cache::FILE_NAME);
+    let snapshot = cache::snapshot_path(&root, config.cache_dir());
     purge::set_for(match () {
         _ if cli.no_cache || !snapshot.is_file() => purge::Run::Cold,
         _ if cli.command.reads_few_files() => purge::Run::CheckFew,

@@ -264,8 +264,7 @@ impl Sink for TargetSink {
 
     /// Deleting a module deletes its own uses (and its submodules').
     fn skips(&self, project: &Project, file: usize) -> bool {
-        self.target
-            .in_package(project.by_name[&project.files[file].module])
+        self.target.in_package(project.file_module[file])
     }
 
     fn found(&mut self, _: &Resolution, row: Row) {
@@ -391,7 +390,7 @@ fn walk<S: Sink + Sync>(project: &Project, include_tests: bool, sink: &mut S) {
             let mut resolver = Resolver::new(project);
             let mut part = sink.part();
             for &file in chunk {
-                let module = project.by_name[&project.files[file].module];
+                let module = project.file_module[file];
                 uses_in(&mut resolver, module, file, &mut part);
                 strings_in(&mut resolver, file, &mut part);
             }

@@ -122,7 +122,7 @@ fn nearest_attribute(resolver: &mut Resolver, target: &str) -> String {
         .filter_map(|m| m.name.strip_prefix(&prefix))
         .filter(|rest| !rest.contains('.'));
     let exported = resolver.exports(module);
-    let names = project.names(module).keys().map(|k| -> &str { k });
+    let names = project.names(module).keys();
     let record = &project.modules[module as usize];
     let summary = project.module_summary(module);
     let lazy = summary.map_or(&[][..], |s| &s.getattr_imports[..]);

@@ -11,3 +11,8 @@ pub const RACY_NS: u64 = 2_000_000_000;
 
 /// The snapshot's name in the cache folder.
 pub const FILE_NAME: &str = "snapshot.bin";
+
+/// Where the snapshot of the repository at `root` is, with the configured cache folder.
+pub fn snapshot_path(root: &std::path::Path, cache_dir: &str) -> std::path::PathBuf {
+    root.join(cache_dir).join(FILE_NAME)
+}

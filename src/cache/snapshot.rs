@@ -5,8 +5,8 @@
 //!
 //! Layout: `MAGIC`, header length (u64 LE), header checksum (u64 LE), every file's
 //! summary (bincode, zstd-compressed, each with its own checksum), then the header
-//! (bincode, in parts, see `encode_header`) at the end: the summaries are written as they are encoded,
-//! and the header, which says where each one is, after them. Checksums cover the
+//! (bincode, in parts, see `encode_header`) at the end: the summaries are written as
+//! they are encoded, and the header, which says where each one is, after them. Checksums cover the
 //! compressed bytes, so nothing is decompressed before it checks out.
 //! Checksums are keyed by this build of the tool (its version and executable): a snapshot
 //! that another build wrote, or that was edited and checksummed again, does not check

@@ -73,10 +73,7 @@ fn through_cache(
     config: &Config,
     options: &OpenOptions,
 ) -> (Project, Option<PendingSave>) {
-    let path = layout
-        .root
-        .join(config.cache_dir())
-        .join(crate::cache::FILE_NAME);
+    let path = crate::cache::snapshot_path(&layout.root, config.cache_dir());
     let key = layout.key(config);
     let started = Instant::now();
     // Files are read after this: one changed since is hashed on the next run even when

@@ -190,7 +190,7 @@ fn attribute_edit(
     dest: Option<ModuleId>,
 ) -> Result<Edit, String> {
     let project = resolver.project();
-    let module = project.by_name[&project.files[file].module];
+    let module = project.file_module[file];
     let Some((prefix, name)) = chain.rsplit_once('.') else {
         return Err("not an attribute read".to_string());
     };

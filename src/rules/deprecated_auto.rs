@@ -25,10 +25,8 @@ impl<'p> Evaluator<'p> {
             reached.dedup();
             // (message, chain) of each reason the site is deprecated.
             let mut found: Vec<(String, Vec<String>)> = Vec::new();
-            for &module in reached
-                .iter()
-                .filter(|&&m| m != project.importer_of(record))
-            {
+            let importer = project.importer_of(record);
+            for &module in reached.iter().filter(|&&m| m != importer) {
                 let Some(warning) = project
                     .module_summary(module)
                     .and_then(|s| s.deprecated.as_ref())

@@ -25,16 +25,11 @@ impl<'p> Evaluator<'p> {
         for &site in &self.in_scope {
             let record = &project.sites[site];
             let Some(node) = record.node() else { continue };
-            if node != project.importer_of(record)
-                && any_matches(from, name(project.importer_of(record)))
-                && any_matches(to, name(node))
+            let importer = project.importer_of(record);
+            if node != importer && any_matches(from, name(importer)) && any_matches(to, name(node))
             {
                 let text = message.clone().unwrap_or_else(|| {
-                    format!(
-                        "`{}` must not import `{}`",
-                        name(project.importer_of(record)),
-                        name(node)
-                    )
+                    format!("`{}` must not import `{}`", name(importer), name(node))
                 });
                 findings.push(self.site_finding(id, severity, site, text, Vec::new(), None));
             }

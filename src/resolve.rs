@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 use std::rc::Rc;
 
+use rayon::prelude::*;
 use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 
 use crate::index::{EverySite, ModuleId, ModuleRef, Project, SiteOutcome};
@@ -182,35 +183,51 @@ pub struct Resolver<'p> {
 }
 
 /// Every site of `project` resolved, computed on first call and kept on the project.
+/// Sites resolve in parallel, a resolver (and its memo) per batch: what a site resolves
+/// to does not depend on what was resolved before it.
 pub fn every_site(project: &Project) -> &EverySite {
     project.every_site.get_or_init(|| {
-        let mut resolver = Resolver::new(project);
+        let resolved: Vec<(SiteOutcome, Vec<ModuleId>)> = (0..project.sites.len())
+            .into_par_iter()
+            .with_min_len(4096)
+            .map_init(
+                || Resolver::new(project),
+                |resolver, site| site_outcome(resolver, site),
+            )
+            .collect();
         let mut every = EverySite {
-            outcomes: Vec::with_capacity(project.sites.len()),
+            outcomes: Vec::with_capacity(resolved.len()),
             through: Rows::default(),
         };
-        for site in 0..project.sites.len() {
-            let (resolution, hops) = resolver.resolve_site(site);
-            every.outcomes.push(SiteOutcome {
-                outcome: resolution.outcome(),
-                hops: hops.len() as u32,
-            });
-            let mut modules: Vec<ModuleId> = hops.iter().map(|h| h.module).collect();
-            modules.extend(
-                project.sites[site]
-                    .target
-                    .as_deref()
-                    .and_then(|t| project.internal(t)),
-            );
-            if let Resolution::Definition { module, .. } | Resolution::Module(module) = resolution {
-                modules.push(module);
-            }
-            modules.sort_unstable();
-            modules.dedup();
+        for (outcome, modules) in resolved {
+            every.outcomes.push(outcome);
             every.through.push_row(modules.into_iter());
         }
         every
     })
+}
+
+/// What `site` resolves to, and the modules its resolution goes through (sorted).
+fn site_outcome(resolver: &mut Resolver, site: usize) -> (SiteOutcome, Vec<ModuleId>) {
+    let project = resolver.project;
+    let (resolution, hops) = resolver.resolve_site(site);
+    let outcome = SiteOutcome {
+        outcome: resolution.outcome(),
+        hops: hops.len() as u32,
+    };
+    let mut modules: Vec<ModuleId> = hops.iter().map(|h| h.module).collect();
+    modules.extend(
+        project.sites[site]
+            .target
+            .as_deref()
+            .and_then(|t| project.internal(t)),
+    );
+    if let Resolution::Definition { module, .. } | Resolution::Module(module) = resolution {
+        modules.push(module);
+    }
+    modules.sort_unstable();
+    modules.dedup();
+    (outcome, modules)
 }
 
 impl<'p> Resolver<'p> {

@@ -18,7 +18,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 use crate::summary::{
     AllChange, AllPart, Binding, BindingKind, BranchRef, BranchRule, Context, Decision, Diagnostic,
     FileSummary, ImportFlag, ImportSite, Member, ModuleSwap, Name, Position, SixMove, StarImport,
-    Text, Wrapped,
+    Text, Wrapped, intern,
 };
 
 /// Longest statement text kept for display.
@@ -285,6 +285,8 @@ struct LineIndex<'a> {
     starts: Vec<usize>,
     /// Columns are byte offsets in an ASCII file: no characters to count.
     ascii: bool,
+    /// The line of the last offset asked for: the walks ask in source order, mostly.
+    last: std::cell::Cell<usize>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -295,12 +297,13 @@ impl<'a> LineIndex<'a> {
             source,
             starts,
             ascii: source.is_ascii(),
+            last: std::cell::Cell::new(0),
         }
     }
 
     fn position(&self, offset: TextSize) -> Position {
         let offset = usize::from(offset).min(self.source.len());
-        let line = self.starts.partition_point(|&start| start <= offset) - 1;
+        let line = self.line_of(offset);
         let col = match self.ascii {
             true => offset - self.starts[line],
             false => self.source[self.starts[line]..offset].chars().count(),
@@ -310,6 +313,66 @@ impl<'a> LineIndex<'a> {
             col: col as u32 + 1,
         }
     }
+
+    /// The 0-based line holding `offset`: the last one asked for or one of the next two,
+    /// else a binary search.
+    fn line_of(&self, offset: usize) -> usize {
+        let starts_after =
+            |line: usize| self.starts.get(line + 1).is_none_or(|&next| offset < next);
+        let last = self.last.get();
+        let line = if self.starts[last] > offset {
+            self.starts.partition_point(|&start| start <= offset) - 1
+        } else if let Some(line) = (last..(last + 3).min(self.starts.len()))
+            .find(|&line| self.starts[line] <= offset && starts_after(line))
+        {
+            line
+        } else {
+            self.starts.partition_point(|&start| start <= offset) - 1
+        };
+        self.last.set(line);
+        line
+    }
+}
+
+/// A statement's text on one line, whitespace and line continuations collapsed, cut
+/// after `STATEMENT_CHARS` bytes (an assignment may span a whole data table).
+fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if is_one_line(text) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len().min(STATEMENT_CHARS + 4));
+    let mut pending_space = false;
+    for c in text.chars() {
+        if c.is_whitespace() || c == '\\' {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space && !out.ends_with('(') && c != ')' {
+            out.push(' ');
+        }
+        pending_space = false;
+        if out.len() >= STATEMENT_CHARS {
+            out.push_str(" …");
+            break;
+        }
+        out.push(c);
+    }
+    out.into()
+}
+
+/// Whether `text` is already as `one_line` writes it (most statements are): short,
+/// ASCII, single spaces, none after `(` or before `)`, none at either end.
+fn is_one_line(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() <= STATEMENT_CHARS
+        && bytes.first().is_some_and(|&b| b != b' ')
+        && bytes.last().is_some_and(|&b| b != b' ')
+        && bytes
+            .iter()
+            .all(|&b| b.is_ascii_graphic() && b != b'\\' || b == b' ')
+        && !bytes
+            .windows(2)
+            .any(|pair| pair[0] == b' ' && matches!(pair[1], b' ' | b')') || pair == b"( ")
 }
 
 /// Where the walker is, relative to what runs when the module is imported.
@@ -389,39 +452,20 @@ impl Walker<'_> {
         self.lines.position(range.start())
     }
 
-    /// The statement's text on one line, whitespace and line continuations collapsed,
-    /// cut after `STATEMENT_CHARS` bytes (an assignment may span a whole data table).
+    /// The statement's text on one line (see `one_line`).
     fn statement_text(&self, range: TextRange) -> Text {
-        let text = &self.source[range];
-        let mut out = String::with_capacity(text.len().min(STATEMENT_CHARS + 4));
-        let mut pending_space = false;
-        for c in text.chars() {
-            if c.is_whitespace() || c == '\\' {
-                pending_space = !out.is_empty();
-                continue;
-            }
-            if pending_space && !out.ends_with('(') && c != ')' {
-                out.push(' ');
-            }
-            pending_space = false;
-            if out.len() >= STATEMENT_CHARS {
-                out.push_str(" …");
-                break;
-            }
-            out.push(c);
-        }
-        out.into()
+        intern(&one_line(&self.source[range]))
     }
 
     /// The first line of a compound statement (`class Foo(Base):`), from its keyword.
     fn header_text(&self, keyword_line: u32) -> Text {
         let start = self.lines.starts[keyword_line as usize - 1];
-        self.source[start..]
+        let line = self.source[start..]
             .lines()
             .next()
             .unwrap_or_default()
-            .trim()
-            .into()
+            .trim();
+        intern(line)
     }
 
     fn bind(&mut self, scope: Scope, name: &str, kind: BindingKind, range: TextRange) {
@@ -440,13 +484,13 @@ impl Walker<'_> {
         deprecated: Option<String>,
     ) {
         self.summary.bindings.push(Binding {
-            name: Name::from(name),
+            name: intern(name),
             kind,
             position,
             taken: scope.taken,
             conditional: scope.conditional,
             type_checking: scope.context.type_checking,
-            deprecated: deprecated.map(|message| Name::from(message.as_str())),
+            deprecated: deprecated.map(|message| intern(message.as_str())),
             statement,
             branch: None,
             wraps: None,
@@ -650,13 +694,13 @@ impl Walker<'_> {
         let position = self.position(import.range);
         let statement = self.statement_text(import.range);
         for alias in &import.names {
-            let module = Name::from(alias.name.as_str());
-            let asname = alias.asname.as_ref().map(|a| Name::from(a.as_str()));
+            let module = intern(alias.name.as_str());
+            let asname = alias.asname.as_ref().map(|a| intern(a.as_str()));
             if scope.top_level {
                 let (bound, bound_module) = match asname {
                     Some(asname) => (asname, module),
                     None => {
-                        let top = Name::from(module.split('.').next().unwrap_or_default());
+                        let top = intern(module.split('.').next().unwrap_or_default());
                         (top, top)
                     }
                 };
@@ -686,10 +730,10 @@ impl Walker<'_> {
     fn visit_import_from(&mut self, import: &ruff_python_ast::StmtImportFrom, scope: Scope) {
         let position = self.position(import.range);
         let statement = self.statement_text(import.range);
-        let module = import.module.as_ref().map(|m| Name::from(m.as_str()));
+        let module = import.module.as_ref().map(|m| intern(m.as_str()));
         for alias in &import.names {
-            let name = Name::from(alias.name.as_str());
-            let asname = alias.asname.as_ref().map(|a| Name::from(a.as_str()));
+            let name = intern(alias.name.as_str());
+            let asname = alias.asname.as_ref().map(|a| intern(a.as_str()));
             if scope.top_level {
                 if name == "*" {
                     self.summary.stars.push(StarImport {
@@ -856,9 +900,9 @@ impl Walker<'_> {
                 for (submodule, name) in attributes {
                     all.push(name.clone());
                     let kind = BindingKind::FromImport {
-                        module: Some(Name::from(submodule.as_str())),
+                        module: Some(intern(submodule.as_str())),
                         level: 1,
-                        name: Name::from(name.as_str()),
+                        name: intern(name.as_str()),
                     };
                     self.push_lazy_import(name, kind, position, statement);
                 }
@@ -1098,7 +1142,7 @@ impl Walker<'_> {
             };
             self.summary.members.push(Member {
                 class: index,
-                name: Name::from(name),
+                name: intern(name),
                 kind,
                 position,
                 statement,
@@ -1115,7 +1159,7 @@ impl Walker<'_> {
         statement: Text,
     ) {
         self.summary.getattr_imports.push(Binding {
-            name: Name::from(name.as_str()),
+            name: intern(name.as_str()),
             kind,
             position,
             taken: false,
@@ -1137,9 +1181,9 @@ impl Walker<'_> {
                     let statement = self.statement_text(import.range);
                     for alias in import.names.iter().filter(|a| a.name.as_str() != "*") {
                         let kind = BindingKind::FromImport {
-                            module: import.module.as_ref().map(|m| Name::from(m.as_str())),
+                            module: import.module.as_ref().map(|m| intern(m.as_str())),
                             level: import.level,
-                            name: Name::from(alias.name.as_str()),
+                            name: intern(alias.name.as_str()),
                         };
                         let name = alias.name.as_str().to_string();
                         self.push_lazy_import(name, kind, position, statement);
@@ -1672,7 +1716,7 @@ fn is_name(expr: &Expr, wanted: &str) -> bool {
 /// `a.b.c` as `["a", "b", "c"]`; `None` for anything that is not a plain dotted name.
 /// A dotted path's parts, interned.
 fn names(path: &[String]) -> Vec<Name> {
-    path.iter().map(|part| Name::from(part.as_str())).collect()
+    path.iter().map(|part| intern(part.as_str())).collect()
 }
 
 fn dotted_path(expr: &Expr) -> Option<Vec<String>> {
@@ -1807,6 +1851,33 @@ mod tests {
 
     fn summary(source: &str) -> FileSummary {
         summarize(source, false, &Target::default())
+    }
+
+    #[test]
+    fn statements_are_written_on_one_line_and_already_tidy_ones_as_they_are() {
+        let long = format!("x = [{}]", "1, ".repeat(100));
+        let cases = [
+            ("import os.path as p", "import os.path as p"),
+            (
+                "from a import (\n    b,\n    c,\n)",
+                "from a import (b, c,)",
+            ),
+            ("x = f( a )", "x = f(a)"),
+            ("x  =\t1", "x = 1"),
+            ("x = 1 + \\\n    2", "x = 1 + 2"),
+            ("name = 'caf\u{e9}'", "name = 'caf\u{e9}'"),
+            ("x = '\u{a0}'", "x = ' '"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(one_line(text), expected, "{text:?}");
+            assert_eq!(one_line(expected), expected, "{expected:?} again");
+        }
+        let cut = format!("{}  …", &long[..STATEMENT_CHARS]);
+        assert_eq!(one_line(&long), cut);
+        assert!(matches!(
+            one_line("import os"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

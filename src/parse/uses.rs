@@ -15,7 +15,7 @@ use ruff_python_ast::{
 use ruff_text_size::{Ranged, TextSize};
 
 use super::LineIndex;
-use crate::summary::{FileSummary, Name, Position, StringKind, StringTarget, Use, UseAttribute};
+use crate::summary::{FileSummary, Position, StringKind, StringTarget, Use, UseAttribute, intern};
 
 /// Names Python finds in `builtins` when a module binds no such name.
 const BUILTINS: &[&str] = &[
@@ -184,23 +184,22 @@ const BUILTINS: &[&str] = &[
 pub fn collect(source: &str, body: &[Stmt], lines: &LineIndex, summary: &mut FileSummary) {
     // A name only a function binds (through `global`) is no binding the resolver knows:
     // its reads reference nothing and are not recorded.
-    let module: FxHashSet<&'static str> =
-        summary.bindings.iter().map(|b| b.name.as_str()).collect();
-    let walrus = source.contains(":=");
     let import_at = import_index(summary);
-    let imported_in_functions = import_at
-        .values()
-        .flatten()
-        .map(|(name, _)| name.clone())
-        .collect();
+    let tracked = Tracked {
+        module: summary.bindings.iter().map(|b| b.name.as_str()).collect(),
+        any_star: !summary.stars.is_empty(),
+        imported_in_functions: import_at
+            .values()
+            .flatten()
+            .map(|&(name, _)| name)
+            .collect(),
+        walrus: source.contains(":="),
+    };
     let mut collector = Collector {
         source,
         import_at,
         lines,
-        module,
-        any_star: !summary.stars.is_empty(),
-        imported_in_functions,
-        walrus,
+        tracked: &tracked,
         scopes: Vec::new(),
         names: FxHashMap::default(),
         summary,
@@ -211,15 +210,15 @@ pub fn collect(source: &str, body: &[Stmt], lines: &LineIndex, summary: &mut Fil
 }
 
 /// Each import inside a function, by where its statement starts and the name it binds.
-fn import_index(summary: &FileSummary) -> FxHashMap<TextSize, Vec<(String, u32)>> {
-    let mut index: FxHashMap<TextSize, Vec<(String, u32)>> = FxHashMap::default();
+fn import_index(summary: &FileSummary) -> FxHashMap<TextSize, Vec<(&'static str, u32)>> {
+    let mut index: FxHashMap<TextSize, Vec<(&'static str, u32)>> = FxHashMap::default();
     let sites = summary
         .imports
         .iter()
         .enumerate()
         .filter(|(_, site)| site.context.function)
         .filter_map(|(index, site)| {
-            let bound = site.bound_name()?.to_string();
+            let bound = site.bound_name()?;
             Some((
                 TextSize::new(site.statement_span.start),
                 bound,
@@ -258,23 +257,41 @@ enum ScopeKind {
     Other,
 }
 
-struct Collector<'a, 's> {
-    source: &'a str,
-    /// Each import inside a function by its statement's start: the names it binds, with
-    /// their index in `imports`.
-    import_at: FxHashMap<TextSize, Vec<(String, u32)>>,
-    lines: &'a LineIndex<'a>,
+/// What the file binds that a read may reach: only these names need their scopes
+/// followed (any other name read is a local or a builtin).
+struct Tracked {
     /// The names the module binds at module level.
     module: FxHashSet<&'static str>,
     /// A star import may bind any name.
     any_star: bool,
     /// The names imports inside functions bind.
-    imported_in_functions: FxHashSet<String>,
+    imported_in_functions: FxHashSet<&'static str>,
     /// The file has a `:=` somewhere.
     walrus: bool,
+}
+
+impl Tracked {
+    /// Whether a read of `name` could reach a module-level binding.
+    fn module(&self, name: &str) -> bool {
+        self.module.contains(name) || (self.any_star && BUILTINS.binary_search(&name).is_err())
+    }
+
+    /// Whether a read of `name` could reach a module-level binding or a function's import.
+    fn contains(&self, name: &str) -> bool {
+        self.module(name) || self.imported_in_functions.contains(name)
+    }
+}
+
+struct Collector<'a, 's> {
+    source: &'a str,
+    /// Each import inside a function by its statement's start: the names it binds, with
+    /// their index in `imports`.
+    import_at: FxHashMap<TextSize, Vec<(&'static str, u32)>>,
+    lines: &'a LineIndex<'a>,
+    tracked: &'a Tracked,
     scopes: Vec<Scope<'a>>,
     /// Each name of `summary.use_names` with its index.
-    names: FxHashMap<String, u32>,
+    names: FxHashMap<&'a str, u32>,
     summary: &'s mut FileSummary,
 }
 
@@ -283,9 +300,8 @@ impl<'a> Collector<'a, '_> {
     /// import, or something else (a local, a builtin).
     fn reads(&self, name: &str) -> Read {
         // Most reads are of locals and builtins: one lookup says so.
-        let module =
-            self.module.contains(name) || (self.any_star && BUILTINS.binary_search(&name).is_err());
-        if !module && !self.imported_in_functions.contains(name) {
+        let module = self.tracked.module(name);
+        if !module && !self.tracked.imported_in_functions.contains(name) {
             return Read::Other;
         }
         for (depth, scope) in self.scopes.iter().enumerate().rev() {
@@ -310,18 +326,18 @@ impl<'a> Collector<'a, '_> {
         self.lines.position(offset)
     }
 
-    fn name_index(&mut self, name: &str) -> u32 {
+    fn name_index(&mut self, name: &'a str) -> u32 {
         if let Some(&index) = self.names.get(name) {
             return index;
         }
         let index = self.summary.use_names.len() as u32;
-        self.summary.use_names.push(Name::from(name));
-        self.names.insert(name.to_string(), index);
+        self.summary.use_names.push(intern(name));
+        self.names.insert(name, index);
         index
     }
 
     /// Records `name.attr1.attr2…` read at `name_at`.
-    fn record(&mut self, name: &str, name_at: TextSize, attributes: &[(&str, TextSize)]) {
+    fn record(&mut self, name: &'a str, name_at: TextSize, attributes: &[(&'a str, TextSize)]) {
         let import = match self.reads(name) {
             Read::Module => u32::MAX,
             Read::Import(import) => import,
@@ -354,7 +370,7 @@ impl<'a> Collector<'a, '_> {
     }
 
     fn function_body(&mut self, parameters: Option<&'a Parameters>, body: FunctionBody<'a>) {
-        let mut declared = Declared::new(self.walrus);
+        let mut declared = Declared::new(self.tracked);
         if let Some(parameters) = parameters {
             declared.parameters(parameters);
         }
@@ -372,7 +388,7 @@ impl<'a> Collector<'a, '_> {
             .imports
             .iter()
             .filter_map(|&(name, at)| {
-                let (_, site) = self.import_at.get(&at)?.iter().find(|(n, _)| n == name)?;
+                let (_, site) = self.import_at.get(&at)?.iter().find(|(n, _)| *n == name)?;
                 Some((name, *site))
             })
             .collect();
@@ -539,13 +555,16 @@ fn chain_root(mut expr: &Expr) -> Option<&str> {
     }
 }
 
+/// The attributes read on a name, each with where its token starts.
+type AttributeChain<'a> = smallvec::SmallVec<[(&'a str, TextSize); 4]>;
+
 /// A name and the attributes read on it, each with where its token starts.
-type Chain<'a> = (&'a str, TextSize, Vec<(&'a str, TextSize)>);
+type Chain<'a> = (&'a str, TextSize, AttributeChain<'a>);
 
 /// `a.b.c` read as `a` with the attributes `b`, `c` (and where each is).
 fn attribute_chain(expr: &Expr) -> Option<Chain<'_>> {
     match expr {
-        Expr::Name(name) => Some((name.id.as_str(), name.range.start(), Vec::new())),
+        Expr::Name(name) => Some((name.id.as_str(), name.range.start(), AttributeChain::new())),
         Expr::Attribute(attribute) => {
             let (root, at, mut chain) = attribute_chain(&attribute.value)?;
             chain.push((attribute.attr.as_str(), attribute.attr.range.start()));
@@ -586,7 +605,7 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
                 self.push(ScopeKind::Class, Names::default(), Names::default());
                 for stmt in &class.body {
                     self.visit_stmt(stmt);
-                    let mut declared = Declared::new(self.walrus);
+                    let mut declared = Declared::new(self.tracked);
                     declared.visit_stmt(stmt);
                     if let Some(scope) = self.scopes.last_mut() {
                         scope.bound.extend(declared.bound.iter());
@@ -824,7 +843,7 @@ impl<'a> Collector<'a, '_> {
             return;
         };
         self.visit_expr(&first.iter);
-        let mut targets = Declared::new(self.walrus);
+        let mut targets = Declared::new(self.tracked);
         for generator in generators {
             targets.targets(&generator.target);
         }
@@ -846,11 +865,9 @@ impl<'a> Collector<'a, '_> {
 
 /// The names a function (or module) body binds, and its `global` declarations; nested
 /// function and class bodies are not entered (their names are), comprehensions only for
-/// walrus targets.
-#[derive(Default)]
+/// walrus targets. Only tracked names are kept: no other name's read needs its scope.
 struct Declared<'a> {
-    /// The file has a `:=` somewhere: expressions must be searched for it.
-    walrus: bool,
+    tracked: &'a Tracked,
     bound: Names<'a>,
     globals: Names<'a>,
     /// Names the body's imports bind, with where the import statement starts.
@@ -858,25 +875,31 @@ struct Declared<'a> {
 }
 
 impl<'a> Declared<'a> {
-    fn new(walrus: bool) -> Self {
+    fn new(tracked: &'a Tracked) -> Self {
         Declared {
-            walrus,
-            ..Declared::default()
+            tracked,
+            bound: Names::default(),
+            globals: Names::default(),
+            imports: Vec::new(),
+        }
+    }
+
+    fn bind(&mut self, name: &'a str) {
+        if self.tracked.contains(name) {
+            self.bound.insert(name);
         }
     }
 
     fn parameters(&mut self, parameters: &'a Parameters) {
         for parameter in parameters.iter() {
-            self.bound.insert(parameter.name().as_str());
+            self.bind(parameter.name().as_str());
         }
     }
 
     /// Every name a target expression binds.
     fn targets(&mut self, target: &'a Expr) {
         match target {
-            Expr::Name(name) => {
-                self.bound.insert(name.id.as_str());
-            }
+            Expr::Name(name) => self.bind(name.id.as_str()),
             Expr::Tuple(tuple) => tuple.elts.iter().for_each(|e| self.targets(e)),
             Expr::List(list) => list.elts.iter().for_each(|e| self.targets(e)),
             Expr::Starred(starred) => self.targets(&starred.value),
@@ -889,18 +912,24 @@ impl<'a> Visitor<'a> for Declared<'a> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         match stmt {
             Stmt::FunctionDef(function) => {
-                self.bound.insert(function.name.as_str());
+                self.bind(function.name.as_str());
             }
             Stmt::ClassDef(class) => {
-                self.bound.insert(class.name.as_str());
+                self.bind(class.name.as_str());
             }
             Stmt::Global(global) => {
-                self.globals.extend(global.names.iter().map(|n| n.as_str()));
+                for name in &global.names {
+                    if self.tracked.contains(name) {
+                        self.globals.insert(name.as_str());
+                    }
+                }
             }
             Stmt::Nonlocal(nonlocal) => {
                 // Bound in an enclosing function: local to this one as far as the module
                 // is concerned.
-                self.bound.extend(nonlocal.names.iter().map(|n| n.as_str()));
+                for name in &nonlocal.names {
+                    self.bind(name.as_str());
+                }
             }
             Stmt::Import(import) => {
                 for alias in &import.names {
@@ -909,7 +938,7 @@ impl<'a> Visitor<'a> for Declared<'a> {
                         None => alias.name.split('.').next().unwrap_or_default(),
                     };
                     self.imports.push((bound, import.range.start()));
-                    self.bound.insert(bound);
+                    self.bind(bound);
                 }
             }
             Stmt::ImportFrom(import) => {
@@ -917,7 +946,7 @@ impl<'a> Visitor<'a> for Declared<'a> {
                     if alias.name.as_str() != "*" {
                         let bound = alias.asname.as_ref().unwrap_or(&alias.name).as_str();
                         self.imports.push((bound, import.range.start()));
-                        self.bound.insert(bound);
+                        self.bind(bound);
                     }
                 }
             }
@@ -930,7 +959,7 @@ impl<'a> Visitor<'a> for Declared<'a> {
             }
             Stmt::TypeAlias(alias) => {
                 if let Expr::Name(name) = alias.name.as_ref() {
-                    self.bound.insert(name.id.as_str());
+                    self.bind(name.id.as_str());
                 }
             }
             _ => walk_stmt(self, stmt),
@@ -940,7 +969,7 @@ impl<'a> Visitor<'a> for Declared<'a> {
     fn visit_expr(&mut self, expr: &'a Expr) {
         match expr {
             Expr::Name(name) if name.ctx != ExprContext::Load => {
-                self.bound.insert(name.id.as_str());
+                self.bind(name.id.as_str());
             }
             Expr::Named(named) => {
                 self.targets(&named.target);
@@ -949,7 +978,7 @@ impl<'a> Visitor<'a> for Declared<'a> {
             // Unpacking targets (`a, *b = …`).
             Expr::Tuple(_) | Expr::List(_) | Expr::Starred(_) => walk_expr(self, expr),
             // Without `:=` in the file no other expression binds a name.
-            _ if !self.walrus => {}
+            _ if !self.tracked.walrus => {}
             // Their own scopes: only walrus targets leak out.
             Expr::Lambda(_) => {}
             Expr::ListComp(_) | Expr::SetComp(_) | Expr::DictComp(_) | Expr::Generator(_) => {
@@ -962,7 +991,7 @@ impl<'a> Visitor<'a> for Declared<'a> {
     fn visit_except_handler(&mut self, handler: &'a ExceptHandler) {
         let ExceptHandler::ExceptHandler(handler) = handler;
         if let Some(name) = &handler.name {
-            self.bound.insert(name.as_str());
+            self.bind(name.as_str());
         }
         for stmt in &handler.body {
             self.visit_stmt(stmt);
@@ -973,17 +1002,17 @@ impl<'a> Visitor<'a> for Declared<'a> {
         match pattern {
             Pattern::MatchAs(p) => {
                 if let Some(name) = &p.name {
-                    self.bound.insert(name.as_str());
+                    self.bind(name.as_str());
                 }
             }
             Pattern::MatchStar(p) => {
                 if let Some(name) = &p.name {
-                    self.bound.insert(name.as_str());
+                    self.bind(name.as_str());
                 }
             }
             Pattern::MatchMapping(p) => {
                 if let Some(rest) = &p.rest {
-                    self.bound.insert(rest.as_str());
+                    self.bind(rest.as_str());
                 }
             }
             _ => {}
@@ -1019,7 +1048,16 @@ impl<'b> Visitor<'b> for InAnnotation<'_, '_, '_> {
     fn visit_expr(&mut self, expr: &'b Expr) {
         match expr {
             Expr::Name(_) | Expr::Attribute(_) => match attribute_chain(expr) {
-                Some((root, at, chain)) => self.0.record(root, at, &chain),
+                Some((root, _, _)) if matches!(self.0.reads(root), Read::Other) => {}
+                // The annotation's tree is dropped before the file's: its names are
+                // interned to be kept.
+                Some((root, at, chain)) => {
+                    let chain: AttributeChain = chain
+                        .iter()
+                        .map(|&(attribute, at)| (intern(attribute).as_str(), at))
+                        .collect();
+                    self.0.record(intern(root).as_str(), at, &chain);
+                }
                 None => walk_expr(self, expr),
             },
             _ => walk_expr(self, expr),

@@ -4,7 +4,9 @@
 //!
 //! One pass over the bytes, no recursion: strings (prefixes, triple quotes, escapes,
 //! f-strings with their replacement fields, nested as PEP 701 allows) and comments are
-//! skipped; brackets, indentation and chains of operators are counted.
+//! skipped; brackets, indentation and chains of operators are counted. Operators are
+//! counted only on logical lines long enough to nest past the limit: on the others the
+//! scan skips from one bracket, quote or line end to the next.
 
 /// CPython's tokenizer refuses more nested brackets than this ("too many nested
 /// parentheses").
@@ -28,10 +30,47 @@ const IDENTIFIER: [bool; 256] = {
     table
 };
 
+/// A logical line this short cannot nest an expression past `MAX_CHAIN`: every level
+/// counted is a byte of the line, a bracket two. Longer ones are scanned counting.
+const SHORT_LINE: usize = (MAX_CHAIN - 1) / 2;
+
+/// The bytes that change what the fast scan is inside: line ends, continuations,
+/// comments, quotes and brackets (and, in a replacement field, the spec's colon).
+const BOUNDARY: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = matches!(
+            b as u8,
+            b'\n' | b'\\' | b'#' | b'\'' | b'"' | b'(' | b')' | b'[' | b']' | b'{' | b'}'
+        );
+        b += 1;
+    }
+    table
+};
+
 /// Why `source` nests too deeply to parse, with the 1-based line where it does.
+///
+/// Scanned fast, brackets, strings and indentation only, while each logical line is
+/// short; a long line, or a failure, is scanned again from its start counting every
+/// operator, as the failure is found in the exact order.
 pub fn too_deep(source: &str) -> Option<(u32, String)> {
+    let bytes = source.as_bytes();
     let mut scan = Scan::default();
-    scan.run(source.as_bytes()).or(scan.failure)
+    scan.frames.push(Frame::Code {
+        chain: 0,
+        field: false,
+    });
+    scan.line = 1;
+    scan.logical_line = 1;
+    scan.at_line_start = true;
+    loop {
+        match scan.run(bytes) {
+            Ok(()) => return None,
+            Err(Stop::Failed) => return scan.failure.take(),
+            Err(Stop::Recount) => scan.rescan_line(),
+        }
+    }
 }
 
 /// What the scanner is inside, innermost last.
@@ -50,6 +89,16 @@ enum Frame {
     Spec,
 }
 
+/// Why a scan stopped before the end.
+enum Stop {
+    /// A limit was passed (`Scan::failure`), the first one as the counting scan finds.
+    Failed,
+    /// The current logical line is to be scanned again, counting: it is too long to
+    /// skip counting, passed a limit (a count may pass another first), or a word before a
+    /// quote may end a number.
+    Recount,
+}
+
 #[derive(Default)]
 struct Scan {
     frames: Vec<Frame>,
@@ -57,154 +106,208 @@ struct Scan {
     line: u32,
     /// Set when a limit is passed.
     failure: Option<(u32, String)>,
+    /// Operators, keywords and calls are counted (else only brackets, strings and
+    /// indentation are followed).
+    counting: bool,
+    /// The next byte to read.
+    at: usize,
+    at_line_start: bool,
+    /// Where the current logical line starts, and its line number.
+    logical_start: usize,
+    logical_line: u32,
 }
 
 impl Scan {
-    fn run(&mut self, bytes: &[u8]) -> Option<(u32, String)> {
-        self.frames.push(Frame::Code {
-            chain: 0,
-            field: false,
-        });
-        self.line = 1;
-        let mut at_line_start = true;
-        let mut i = 0;
-        while i < bytes.len() {
-            let top = *self.frames.last().expect("the statement level");
-            let (in_field, at_statement) = match top {
-                Frame::Code { field, .. } => (field, self.frames.len() == 1),
-                Frame::Text {
-                    quote,
-                    triple,
-                    format,
-                } => {
-                    i = self.text_byte(bytes, i, quote, triple, format);
-                    continue;
+    /// Scans the current logical line again from its start, counting. At its start
+    /// only the statement level is open, and indentation read again changes nothing.
+    fn rescan_line(&mut self) {
+        self.counting = true;
+        self.failure = None;
+        self.at = self.logical_start;
+        self.line = self.logical_line;
+        self.at_line_start = true;
+        self.frames.truncate(1);
+        self.reset_chain();
+    }
+
+    /// Scans from where the scan is to the end.
+    fn run(&mut self, bytes: &[u8]) -> Result<(), Stop> {
+        while self.at < bytes.len() {
+            self.at = self.step(bytes, self.at)?;
+        }
+        // A string's replacement field nested too deep ends the scan at once.
+        if self.failure.is_some() {
+            return Err(self.stop());
+        }
+        if !self.counting && bytes.len() - self.logical_start > SHORT_LINE {
+            return Err(Stop::Recount);
+        }
+        Ok(())
+    }
+
+    /// How a scan stops at a limit: as it is when counting, else to count.
+    fn stop(&self) -> Stop {
+        match self.counting {
+            true => Stop::Failed,
+            false => Stop::Recount,
+        }
+    }
+
+    /// Reads from `i` to the next place worth stopping at, and says where that is.
+    fn step(&mut self, bytes: &[u8], mut i: usize) -> Result<usize, Stop> {
+        let top = *self.frames.last().expect("the statement level");
+        let (in_field, at_statement) = match top {
+            Frame::Code { field, .. } => (field, self.frames.len() == 1),
+            Frame::Text {
+                quote,
+                triple,
+                format,
+            } => return Ok(self.text_byte(bytes, i, quote, triple, format)),
+            Frame::Spec => return Ok(self.spec_byte(bytes, i)),
+        };
+        if self.at_line_start && at_statement {
+            self.at_line_start = false;
+            let (width, next) = indentation(bytes, i);
+            let blank = matches!(bytes.get(next), None | Some(b'\n' | b'\r' | b'#'));
+            if !blank {
+                while self.indents.last().is_some_and(|&top| top > width) {
+                    self.indents.pop();
                 }
-                Frame::Spec => {
-                    i = self.spec_byte(bytes, i);
-                    continue;
-                }
-            };
-            if at_line_start && at_statement {
-                at_line_start = false;
-                let (width, next) = indentation(bytes, i);
-                let blank = matches!(bytes.get(next), None | Some(b'\n' | b'\r' | b'#'));
-                if !blank {
-                    while self.indents.last().is_some_and(|&top| top > width) {
-                        self.indents.pop();
+                if width > self.indents.last().copied().unwrap_or(0) {
+                    self.indents.push(width);
+                    if self.indents.len() >= MAX_INDENT {
+                        self.failure = Some((
+                            self.line,
+                            format!(
+                                "{} levels of indentation: CPython refuses {MAX_INDENT} or more",
+                                self.indents.len()
+                            ),
+                        ));
+                        // The first thing read on its logical line: nothing counted
+                        // before it there.
+                        return Err(Stop::Failed);
                     }
-                    if width > self.indents.last().copied().unwrap_or(0) {
-                        self.indents.push(width);
-                        if self.indents.len() >= MAX_INDENT {
-                            return Some((
-                                self.line,
-                                format!(
-                                    "{} levels of indentation: CPython refuses {MAX_INDENT} or more",
-                                    self.indents.len()
-                                ),
-                            ));
-                        }
-                    }
                 }
-                i = next;
-                continue;
             }
-            let c = bytes[i];
-            match c {
-                b'\n' => {
-                    self.line += 1;
-                    if at_statement {
-                        at_line_start = true;
-                        self.reset_chain();
-                    }
-                    i += 1;
-                }
-                b'\\' => {
-                    // A line continuation: the logical line goes on.
-                    i += 1;
-                    if bytes.get(i) == Some(&b'\r') {
-                        i += 1;
-                    }
-                    if bytes.get(i) == Some(&b'\n') {
-                        self.line += 1;
-                        i += 1;
-                    }
-                }
-                b'#' => {
-                    i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |at| i + at);
-                }
-                b' ' | b'\t' => {
-                    i += 1;
-                    while matches!(bytes.get(i), Some(b' ' | b'\t')) {
-                        i += 1;
-                    }
-                }
-                b'\'' | b'"' => i = self.open_text(bytes, i, i)?,
-                b'(' | b'[' | b'{' => {
-                    self.count()?;
-                    self.open_code(false)?;
-                    i += 1;
-                }
-                b'}' if in_field => {
-                    self.frames.pop();
-                    i += 1;
-                }
-                b')' | b']' | b'}' => {
-                    if self.frames.len() > 1 {
-                        self.frames.pop();
-                    }
-                    i += 1;
-                }
-                b':' if in_field => {
-                    self.frames.push(Frame::Spec);
-                    i += 1;
-                }
-                b',' | b';' => {
-                    self.reset_chain();
-                    i += 1;
-                }
-                c if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
-                    let start = i;
-                    i += bytes[i..]
-                        .iter()
-                        .position(|&b| !IDENTIFIER[b as usize])
-                        .unwrap_or(bytes.len() - i);
-                    let word = &bytes[start..i];
-                    if matches!(bytes.get(i), Some(b'\'' | b'"')) && is_prefix(word) {
-                        i = self.open_text(bytes, i, start)?;
-                    } else if matches!(word, b"lambda" | b"not" | b"await" | b"if" | b"else") {
-                        self.count()?;
-                    }
-                }
-                c if c.is_ascii_digit() => {
-                    // A number, dots and exponents included: no attribute access.
-                    while i < bytes.len() && (IDENTIFIER[bytes[i] as usize] || bytes[i] == b'.') {
-                        i += 1;
-                    }
-                }
-                b'.' | b'+' | b'-' | b'*' | b'/' | b'%' | b'@' | b'&' | b'|' | b'^' | b'~'
-                | b'<' | b'>' | b'=' | b'!' => {
-                    // One operator, however many characters it is written with. Comparisons
-                    // and assignments are flat (one node for the whole chain): not counted.
-                    let start = i;
-                    i += 1;
-                    while i < bytes.len() && c != b'.' && b"+-*/%@&|^~<>=!".contains(&bytes[i]) {
-                        i += 1;
-                    }
-                    let operator = &bytes[start..i];
-                    let flat =
-                        operator.ends_with(b"=") || matches!(operator, b"<" | b">" | b"->" | b"!");
-                    if !flat {
-                        // `---x` nests three unary operators.
-                        for _ in operator {
-                            self.count()?;
-                        }
-                    }
-                }
-                _ => i += 1,
+            return Ok(next);
+        }
+        if !self.counting {
+            i += bytes[i..]
+                .iter()
+                .position(|&b| BOUNDARY[b as usize] || (in_field && b == b':'))
+                .unwrap_or(bytes.len() - i);
+            if i == bytes.len() {
+                return Ok(i);
             }
         }
-        None
+        let c = bytes[i];
+        match c {
+            b'\n' => {
+                self.line += 1;
+                if at_statement {
+                    self.at_line_start = true;
+                    self.reset_chain();
+                    if !self.counting && i - self.logical_start > SHORT_LINE {
+                        return Err(Stop::Recount);
+                    }
+                    self.counting = false;
+                    self.logical_start = i + 1;
+                    self.logical_line = self.line;
+                }
+                i += 1;
+            }
+            b'\\' => {
+                // A line continuation: the logical line goes on.
+                i += 1;
+                if bytes.get(i) == Some(&b'\r') {
+                    i += 1;
+                }
+                if bytes.get(i) == Some(&b'\n') {
+                    self.line += 1;
+                    i += 1;
+                }
+            }
+            b'#' => {
+                i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |at| i + at);
+            }
+            b' ' | b'\t' => {
+                i += 1;
+                while matches!(bytes.get(i), Some(b' ' | b'\t')) {
+                    i += 1;
+                }
+            }
+            b'\'' | b'"' => {
+                let start = match self.counting {
+                    true => i,
+                    false => prefix_start(bytes, i).ok_or(Stop::Recount)?,
+                };
+                i = self.open_text(bytes, i, start).ok_or(Stop::Failed)?;
+            }
+            b'(' | b'[' | b'{' => {
+                self.count().ok_or(Stop::Failed)?;
+                let opened = self.open_code(false);
+                opened.ok_or(self.stop())?;
+                i += 1;
+            }
+            b'}' if in_field => {
+                self.frames.pop();
+                i += 1;
+            }
+            b')' | b']' | b'}' => {
+                if self.frames.len() > 1 {
+                    self.frames.pop();
+                }
+                i += 1;
+            }
+            b':' if in_field => {
+                self.frames.push(Frame::Spec);
+                i += 1;
+            }
+            b',' | b';' => {
+                self.reset_chain();
+                i += 1;
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
+                let start = i;
+                i += bytes[i..]
+                    .iter()
+                    .position(|&b| !IDENTIFIER[b as usize])
+                    .unwrap_or(bytes.len() - i);
+                let word = &bytes[start..i];
+                if matches!(bytes.get(i), Some(b'\'' | b'"')) && is_prefix(word) {
+                    i = self.open_text(bytes, i, start).ok_or(Stop::Failed)?;
+                } else if matches!(word, b"lambda" | b"not" | b"await" | b"if" | b"else") {
+                    self.count().ok_or(Stop::Failed)?;
+                }
+            }
+            c if c.is_ascii_digit() => {
+                // A number, dots and exponents included: no attribute access.
+                while i < bytes.len() && (IDENTIFIER[bytes[i] as usize] || bytes[i] == b'.') {
+                    i += 1;
+                }
+            }
+            b'.' | b'+' | b'-' | b'*' | b'/' | b'%' | b'@' | b'&' | b'|' | b'^' | b'~' | b'<'
+            | b'>' | b'=' | b'!' => {
+                // One operator, however many characters it is written with. Comparisons
+                // and assignments are flat (one node for the whole chain): not counted.
+                let start = i;
+                i += 1;
+                while i < bytes.len() && c != b'.' && b"+-*/%@&|^~<>=!".contains(&bytes[i]) {
+                    i += 1;
+                }
+                let operator = &bytes[start..i];
+                let flat =
+                    operator.ends_with(b"=") || matches!(operator, b"<" | b">" | b"->" | b"!");
+                if !flat {
+                    // `---x` nests three unary operators.
+                    for _ in operator {
+                        self.count().ok_or(Stop::Failed)?;
+                    }
+                }
+            }
+            _ => i += 1,
+        }
+        Ok(i)
     }
 
     fn reset_chain(&mut self) {
@@ -326,6 +429,9 @@ impl Scan {
 
     /// One more nesting step in the innermost code frame; fails past the limit.
     fn count(&mut self) -> Option<()> {
+        if !self.counting {
+            return Some(());
+        }
         if let Some(Frame::Code { chain, .. }) = self.frames.last_mut() {
             *chain += 1;
         }
@@ -348,6 +454,24 @@ impl Scan {
             return None;
         }
         Some(())
+    }
+}
+
+/// Where the string whose quote is at `quote_at` starts, its prefix included, read
+/// backwards as the fast scan skipped the word before it; `None` when a `.` before the
+/// word leaves unclear whether it ends a number (`1.f"…"`): the counting scan decides.
+fn prefix_start(bytes: &[u8], quote_at: usize) -> Option<usize> {
+    let mut start = quote_at;
+    while start > 0 && quote_at - start <= 2 && IDENTIFIER[bytes[start - 1] as usize] {
+        start -= 1;
+    }
+    let word = &bytes[start..quote_at];
+    if word.is_empty() || word.len() > 2 || !is_prefix(word) {
+        return Some(quote_at);
+    }
+    match start.checked_sub(1).map(|before| bytes[before]) {
+        Some(b'.') => None,
+        _ => Some(start),
     }
 }
 
@@ -475,6 +599,35 @@ mod tests {
         ] {
             assert_eq!(deep(&flat), None, "{}", &flat[..20]);
         }
+    }
+
+    #[test]
+    fn a_long_line_is_counted_and_its_first_failure_is_the_one_said() {
+        // Skipped fast, the brackets fail first; counted, the minus signs do.
+        let both = format!(
+            "y = 1\nx = {}1 + {}\n",
+            "-".repeat(MAX_CHAIN + 1),
+            "(".repeat(250)
+        );
+        assert!(deep(&both).is_some_and(|m| m.starts_with("2: an expression nested")));
+        let lines = format!(
+            "{}x = {}1\n",
+            "y = [\n    1,\n]\n".repeat(50),
+            "-".repeat(MAX_CHAIN + 1)
+        );
+        assert!(deep(&lines).is_some_and(|m| m.starts_with("151: an expression nested")));
+        let wide = format!("x = [{}]\n", vec!["-1"; 2 * SHORT_LINE].join(", "));
+        assert_eq!(deep(&wide), None, "a long line that does not nest");
+    }
+
+    #[test]
+    fn a_prefix_after_a_number_is_read_as_the_tokenizer_reads_it() {
+        // `1.f` is one number, so the string after it is no f-string: its braces are text.
+        let fields = |before: &str| format!("x = {before}\"{{{}\"\n", "(".repeat(250));
+        assert_eq!(deep(&fields("1.f")), None);
+        assert!(deep(&fields("a.f")).is_some_and(|m| m.contains("brackets nested")));
+        assert!(deep(&fields("f")).is_some_and(|m| m.contains("brackets nested")));
+        assert_eq!(deep(&fields("rb")), None);
     }
 
     #[test]

@@ -447,6 +447,18 @@ impl Command {
         matches!(self, Command::Check { files, staged, .. } if !files.is_empty() || *staged)
     }
 
+    /// Whether the command reads the uses of names or string targets (references): only
+    /// the commands about imports and the module graph do without them.
+    pub fn reads_uses(&self) -> bool {
+        !matches!(
+            self,
+            Command::Stats
+                | Command::Imports { .. }
+                | Command::Path { .. }
+                | Command::Cycles { .. }
+        )
+    }
+
     /// Whether the command reads (nearly) every file's summary, so they are decoded up
     /// front in parallel; `stats` reads them only to resolve what the snapshot does not
     /// already know (`outcomes_known`: every site's outcome is known).

@@ -290,7 +290,12 @@ pub(crate) fn fix_file(
     // The spans below come from the project's summary (maybe the cache's): edit only
     // the text they were taken from.
     if !same_imports(
-        &parse::summarize(&old, project.files[file].is_stub, &Default::default()),
+        &parse::summarize(
+            &old,
+            project.files[file].is_stub,
+            &Default::default(),
+            parse::Detail::Full,
+        ),
         project.summary(file),
     ) {
         return Err("changed since the graph was read: left alone, run fix again".to_string());

@@ -126,6 +126,26 @@ fn stats_from_what_the_snapshot_knows_match_a_run_without_cache_after_edits() {
 }
 
 #[test]
+fn commands_about_imports_answer_the_same_from_a_run_that_leaves_out_references() {
+    // Without the cache these commands parse no uses of names; with it, every file is
+    // summarized in full for the snapshot.
+    let repo = seed_repo();
+    let chat = "netra_backend.app.agents.chat_agent";
+    for args in [
+        &["imports", chat, "--format", "json"][..],
+        &["imports", chat, "--transitive"],
+        &["path", chat, "netra_backend.app.services"],
+        &["cycles", "--format", "json"],
+    ] {
+        let (cached, uncached) = answers(repo.path(), args);
+        assert_eq!(cached.0, 0, "{args:?}: {}", cached.1);
+        assert!(!cached.1.is_empty(), "{args:?}");
+        assert_eq!(cached, uncached, "{args:?}");
+    }
+    assert_eq!(stats(repo.path(), true), stats(repo.path(), false));
+}
+
+#[test]
 fn a_dropped_re_export_breaks_its_importers_with_the_cache_as_without() {
     let repo = seed_repo();
     run(repo.path(), CHECK);

@@ -14,7 +14,7 @@ use ssot_graph::config::Config;
 use ssot_graph::graph::{EdgeFilter, Graph};
 use ssot_graph::index::Project;
 use ssot_graph::load::{self, OpenOptions};
-use ssot_graph::parse::{Target, summarize_bytes};
+use ssot_graph::parse::{Detail, Target, summarize_bytes};
 use ssot_graph::query::{self, DefinitionKind};
 use ssot_graph::resolve::{Resolution, Resolver};
 
@@ -277,7 +277,7 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
-        summarize_bytes(bytes, false, &Target::default());
+        summarize_bytes(bytes, false, &Target::default(), Detail::Full);
     }
 
     #[test]
@@ -288,7 +288,7 @@ proptest! {
     ) {
         let corpus = corpus();
         let source = corpus[index.index(corpus.len())].clone();
-        summarize_bytes(apply(source, &mutations), stub, &Target::default());
+        summarize_bytes(apply(source, &mutations), stub, &Target::default(), Detail::Full);
     }
 
     #[test]
@@ -357,7 +357,7 @@ proptest! {
         );
         let summary = std::thread::Builder::new()
             .stack_size(ssot_graph::WORKER_STACK_BYTES)
-            .spawn(move || summarize_bytes(source.into_bytes(), false, &Target::default()))
+            .spawn(move || summarize_bytes(source.into_bytes(), false, &Target::default(), Detail::Full))
             .unwrap()
             .join()
             .expect("summarizing never panics");

@@ -49,12 +49,17 @@ pub struct Parsed {
 
 /// Reads and summarizes one file; with `fingerprint`, also takes its stamp and hash
 /// for the cache.
-pub fn parse_file(file: &SourceFile, target: &parse::Target, fingerprint: bool) -> Parsed {
+pub fn parse_file(
+    file: &SourceFile,
+    target: &parse::Target,
+    fingerprint: bool,
+    detail: parse::Detail,
+) -> Parsed {
     let stamp = fingerprint.then(|| Stamp::read(&file.path)).flatten();
     match parse::read_source(&file.path) {
         Ok(source) => Parsed {
             hash: if fingerprint { source_hash(&source) } else { 0 },
-            summary: summarize(file, source, target),
+            summary: summarize(file, source, target, detail),
             stamp,
         },
         Err(error) => Parsed {
@@ -70,11 +75,12 @@ pub fn summarize(
     file: &SourceFile,
     source: parse::SourceBytes,
     target: &parse::Target,
+    detail: parse::Detail,
 ) -> FileSummary {
     if file.compiled {
         return FileSummary::default();
     }
-    source.summarize(file.is_stub, target)
+    source.summarize(file.is_stub, target, detail)
 }
 
 pub fn read_error(error: std::io::Error) -> FileSummary {
@@ -103,10 +109,15 @@ fn summarize_all(
     } else {
         ProgressBar::hidden()
     };
+    // A snapshot serves any later question: it holds everything.
+    let detail = match options.skip_uses && !options.cache {
+        true => parse::Detail::WithoutUses,
+        false => parse::Detail::Full,
+    };
     let summaries = files
         .par_iter()
         .progress_with(bar.clone())
-        .map(|file| parse_file(file, target, options.cache))
+        .map(|file| parse_file(file, target, options.cache, detail))
         .collect();
     bar.finish_and_clear();
     summaries

@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::environment::Environment;
 use crate::git::{BlobId, Commit, Repository};
 use crate::index::Project;
+use crate::parse::Detail;
 use crate::summaries::Summaries;
 use crate::summary::FileSummary;
 
@@ -71,7 +72,9 @@ impl CommitReader {
         let ids: Vec<BlobId> = missing.iter().map(|(blob, _)| *blob).collect();
         let target = &layout.target;
         let parsed = self.repository.map_blobs(&ids, |index, bytes| match bytes {
-            Ok(bytes) => crate::parse::summarize_bytes(bytes, missing[index].1, target),
+            Ok(bytes) => {
+                crate::parse::summarize_bytes(bytes, missing[index].1, target, Detail::Full)
+            }
             Err(error) => super::cold::read_error(error),
         });
         self.parsed = missing.len();

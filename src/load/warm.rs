@@ -20,6 +20,7 @@ use crate::discover::{FileDiagnostic, SourceFile};
 use crate::fingerprint::{Stamp, Stamps, source_hash};
 use crate::index::{ModuleId, Project, Site, StoredBinders, merge_sorted, parse_diagnostics};
 use crate::packed::sites::SiteReader;
+use crate::parse::Detail;
 use crate::parse::{self, Target};
 use crate::rows::Rows;
 use crate::staged::StagedTree;
@@ -53,7 +54,9 @@ fn compare(
         };
         return (
             state,
-            Some(Box::new(parse_file(file, target, true).summary)),
+            Some(Box::new(
+                parse_file(file, target, true, Detail::Full).summary,
+            )),
         );
     };
     let hash = source_hash(&source);
@@ -65,7 +68,7 @@ fn compare(
         };
         return (state, None);
     }
-    let summary = summarize(file, source, target);
+    let summary = summarize(file, source, target, Detail::Full);
     (
         FileState {
             stamp,
@@ -449,7 +452,7 @@ impl SummarySource for StoredSummaries {
             staged.place(&mut file);
         }
         match parse::read_source(&file.path) {
-            Ok(source) => summarize(&file, source, &self.target),
+            Ok(source) => summarize(&file, source, &self.target, Detail::Full),
             Err(_) => FileSummary::default(),
         }
     }

@@ -43,15 +43,30 @@ impl Default for Target {
     }
 }
 
+/// How much of a file a summary records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// Everything, the uses of names (references) and string targets included.
+    Full,
+    /// All but the uses of names and string targets: for a run that keeps no snapshot and
+    /// answers nothing about references.
+    WithoutUses,
+}
+
 /// Summarizes a file's bytes; decoding and syntax problems become diagnostics.
-pub fn summarize_bytes(bytes: Vec<u8>, is_stub: bool, target: &Target) -> FileSummary {
+pub fn summarize_bytes(
+    bytes: Vec<u8>,
+    is_stub: bool,
+    target: &Target,
+    detail: Detail,
+) -> FileSummary {
     if bytes.len() > MAX_FILE_BYTES {
         return oversize(bytes.len() as u64);
     }
     match decode(bytes) {
         Ok(source) => match crate::nesting::too_deep(&source) {
             Some((line, message)) => only_diagnostic(line, message),
-            None => summarize(&source, is_stub, target),
+            None => summarize(&source, is_stub, target, detail),
         },
         Err(diagnostic) => FileSummary {
             diagnostics: thin_vec::thin_vec![diagnostic],
@@ -80,9 +95,9 @@ pub enum SourceBytes {
 
 impl SourceBytes {
     /// The file's summary.
-    pub fn summarize(self, is_stub: bool, target: &Target) -> FileSummary {
+    pub fn summarize(self, is_stub: bool, target: &Target, detail: Detail) -> FileSummary {
         match self {
-            SourceBytes::Bytes(bytes) => summarize_bytes(bytes, is_stub, target),
+            SourceBytes::Bytes(bytes) => summarize_bytes(bytes, is_stub, target, detail),
             SourceBytes::Oversize(size) => oversize(size),
         }
     }
@@ -232,7 +247,7 @@ fn coding_declaration(bytes: &[u8]) -> Option<String> {
 
 /// Summarizes decoded source. Syntax errors become one diagnostic; what the recovered
 /// tree shows is still summarized.
-pub fn summarize(source: &str, is_stub: bool, target: &Target) -> FileSummary {
+pub fn summarize(source: &str, is_stub: bool, target: &Target, detail: Detail) -> FileSummary {
     let source_type = if is_stub {
         PySourceType::Stub
     } else {
@@ -256,7 +271,9 @@ pub fn summarize(source: &str, is_stub: bool, target: &Target) -> FileSummary {
         function_imports: HashMap::new(),
     };
     walker.visit_body(&parsed.syntax().body, Scope::module());
-    uses::collect(source, &parsed.syntax().body, &lines, &mut walker.summary);
+    if detail == Detail::Full {
+        uses::collect(source, &parsed.syntax().body, &lines, &mut walker.summary);
+    }
     walker.summary.suppressions = crate::summary::Suppression::find_all(source).into();
     if let Some(first) = parsed.errors().first() {
         let more = parsed.errors().len() - 1;
@@ -1850,7 +1867,21 @@ mod tests {
     use super::*;
 
     fn summary(source: &str) -> FileSummary {
-        summarize(source, false, &Target::default())
+        summarize(source, false, &Target::default(), Detail::Full)
+    }
+
+    #[test]
+    fn a_summary_without_uses_is_the_full_one_less_its_uses_and_string_targets() {
+        let source = "import os\nfrom a import b as c\nX = os.path.join('a', 'b')\n\n\
+                      def f():\n    return c.d(X, 'pkg.mod.Name')\n";
+        let mut full = summary(source);
+        assert!(!full.uses.is_empty() && !full.strings.is_empty());
+        full.uses.clear();
+        full.use_attributes.clear();
+        full.use_names.clear();
+        full.strings.clear();
+        let without = summarize(source, false, &Target::default(), Detail::WithoutUses);
+        assert_eq!(without, full);
     }
 
     #[test]

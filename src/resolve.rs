@@ -183,25 +183,39 @@ pub struct Resolver<'p> {
 }
 
 /// Every site of `project` resolved, computed on first call and kept on the project.
-/// Sites resolve in parallel, a resolver (and its memo) per batch: what a site resolves
-/// to does not depend on what was resolved before it.
+/// Sites resolve in parallel batches, a resolver (and its memo) per batch: what a site
+/// resolves to does not depend on what was resolved before it.
 pub fn every_site(project: &Project) -> &EverySite {
     project.every_site.get_or_init(|| {
-        let resolved: Vec<(SiteOutcome, Vec<ModuleId>)> = (0..project.sites.len())
+        let sites = project.sites.len();
+        // A few batches per core: each memo serves many sites, and the cores stay busy.
+        let batch = (sites / (4 * rayon::current_num_threads())).max(4096);
+        let batches: Vec<EverySite> = (0..sites.div_ceil(batch))
             .into_par_iter()
-            .with_min_len(4096)
-            .map_init(
-                || Resolver::new(project),
-                |resolver, site| site_outcome(resolver, site),
-            )
+            .map(|index| {
+                let mut resolver = Resolver::new(project);
+                let sites = index * batch..((index + 1) * batch).min(sites);
+                let mut resolved = EverySite {
+                    outcomes: Vec::with_capacity(sites.len()),
+                    through: Rows::default(),
+                };
+                for site in sites {
+                    let (outcome, modules) = site_outcome(&mut resolver, site);
+                    resolved.outcomes.push(outcome);
+                    resolved.through.push_row(modules.into_iter());
+                }
+                resolved
+            })
             .collect();
         let mut every = EverySite {
-            outcomes: Vec::with_capacity(resolved.len()),
+            outcomes: Vec::with_capacity(sites),
             through: Rows::default(),
         };
-        for (outcome, modules) in resolved {
-            every.outcomes.push(outcome);
-            every.through.push_row(modules.into_iter());
+        for resolved in batches {
+            every
+                .through
+                .extend_rows(&resolved.through, 0..resolved.outcomes.len());
+            every.outcomes.extend(resolved.outcomes);
         }
         every
     })

@@ -140,8 +140,8 @@ pub fn syntax_error(source: &str, is_stub: bool) -> Option<(u32, String)> {
 
 /// Decodes source as Python does: UTF-8 by default, a BOM, or a PEP 263 coding line.
 pub fn decode(bytes: Vec<u8>) -> Result<String, Diagnostic> {
-    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
-        let line = bytes[..nul].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+    if let Some(nul) = memchr::memchr(0, &bytes) {
+        let line = memchr::memchr_iter(b'\n', &bytes[..nul]).count() as u32 + 1;
         return Err(Diagnostic {
             line,
             message: "binary file: source contains a NUL byte".to_string(),

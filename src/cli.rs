@@ -447,16 +447,21 @@ impl Command {
         matches!(self, Command::Check { files, staged, .. } if !files.is_empty() || *staged)
     }
 
-    /// Whether the command reads the uses of names or string targets (references): only
-    /// the commands about imports and the module graph do without them.
-    pub fn reads_uses(&self) -> bool {
-        !matches!(
-            self,
-            Command::Stats
-                | Command::Imports { .. }
-                | Command::Path { .. }
-                | Command::Cycles { .. }
-        )
+    /// What of each file the command reads: the commands about imports and the module
+    /// graph read no uses of names (references), and `stats` shows no statement either.
+    pub fn summary_detail(&self) -> crate::parse::Detail {
+        use crate::parse::Detail;
+        match self {
+            Command::Stats => Detail {
+                uses: false,
+                statements: false,
+            },
+            Command::Imports { .. } | Command::Path { .. } | Command::Cycles { .. } => Detail {
+                uses: false,
+                statements: true,
+            },
+            _ => Detail::FULL,
+        }
     }
 
     /// Whether the command reads (nearly) every file's summary, so they are decoded up

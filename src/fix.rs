@@ -294,7 +294,7 @@ pub(crate) fn fix_file(
             &old,
             project.files[file].is_stub,
             &Default::default(),
-            parse::Detail::Full,
+            parse::Detail::FULL,
         ),
         project.summary(file),
     ) {

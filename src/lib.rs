@@ -153,7 +153,7 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
         staged: staged.clone(),
         hash_all: matches!(cli.command, Command::Fix { .. }),
         compare_only: compare_only(&cli.command, &cwd),
-        skip_uses: !cli.command.reads_uses(),
+        detail: cli.command.summary_detail(),
     };
     match open_and_dispatch(cli, &config, root.clone(), why_root, &options, out) {
         Err(error) if options.compare_only.is_some() && error.is::<commands::check::Recheck>() => {

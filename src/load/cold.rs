@@ -110,9 +110,9 @@ fn summarize_all(
         ProgressBar::hidden()
     };
     // A snapshot serves any later question: it holds everything.
-    let detail = match options.skip_uses && !options.cache {
-        true => parse::Detail::WithoutUses,
-        false => parse::Detail::Full,
+    let detail = match options.cache {
+        true => parse::Detail::FULL,
+        false => options.detail,
     };
     let summaries = files
         .par_iter()

@@ -30,9 +30,9 @@ pub struct OpenOptions {
     /// snapshot up front; the others are taken as stored, and those an answer reads are
     /// compared after it (`Summaries::changed_unseen`).
     pub compare_only: Option<Vec<PathBuf>>,
-    /// Leave out the files' uses of names and string targets: the command reads no
-    /// references. Ignored with `cache`: a snapshot holds everything.
-    pub skip_uses: bool,
+    /// What each file's summary records (ignored with `cache`: a snapshot holds
+    /// everything).
+    pub detail: parse::Detail,
 }
 
 /// What to read and how, from the configuration.

@@ -55,7 +55,7 @@ fn compare(
         return (
             state,
             Some(Box::new(
-                parse_file(file, target, true, Detail::Full).summary,
+                parse_file(file, target, true, Detail::FULL).summary,
             )),
         );
     };
@@ -68,7 +68,7 @@ fn compare(
         };
         return (state, None);
     }
-    let summary = summarize(file, source, target, Detail::Full);
+    let summary = summarize(file, source, target, Detail::FULL);
     (
         FileState {
             stamp,
@@ -452,7 +452,7 @@ impl SummarySource for StoredSummaries {
             staged.place(&mut file);
         }
         match parse::read_source(&file.path) {
-            Ok(source) => summarize(&file, source, &self.target, Detail::Full),
+            Ok(source) => summarize(&file, source, &self.target, Detail::FULL),
             Err(_) => FileSummary::default(),
         }
     }

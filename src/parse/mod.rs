@@ -43,14 +43,28 @@ impl Default for Target {
     }
 }
 
-/// How much of a file a summary records.
+/// What a summary records beyond imports and bindings: a run that keeps no snapshot
+/// records only what its answer reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Detail {
-    /// Everything, the uses of names (references) and string targets included.
-    Full,
-    /// All but the uses of names and string targets: for a run that keeps no snapshot and
-    /// answers nothing about references.
-    WithoutUses,
+pub struct Detail {
+    /// The uses of names (references) and string targets.
+    pub uses: bool,
+    /// The text of statements (of imports, bindings, the conditions of branches), to
+    /// show them.
+    pub statements: bool,
+}
+
+impl Detail {
+    pub const FULL: Detail = Detail {
+        uses: true,
+        statements: true,
+    };
+}
+
+impl Default for Detail {
+    fn default() -> Self {
+        Detail::FULL
+    }
 }
 
 /// Summarizes a file's bytes; decoding and syntax problems become diagnostics.
@@ -260,6 +274,7 @@ pub fn summarize(source: &str, is_stub: bool, target: &Target, detail: Detail) -
         lines: &lines,
         target,
         is_stub,
+        statements: detail.statements,
         summary: FileSummary::default(),
         warnings_modules: Vec::new(),
         warn_functions: Vec::new(),
@@ -271,7 +286,7 @@ pub fn summarize(source: &str, is_stub: bool, target: &Target, detail: Detail) -
         function_imports: HashMap::new(),
     };
     walker.visit_body(&parsed.syntax().body, Scope::module());
-    if detail == Detail::Full {
+    if detail.uses {
         uses::collect(source, &parsed.syntax().body, &lines, &mut walker.summary);
     }
     walker.summary.suppressions = crate::summary::Suppression::find_all(source).into();
@@ -420,6 +435,8 @@ struct Walker<'a> {
     lines: &'a LineIndex<'a>,
     target: &'a Target,
     is_stub: bool,
+    /// Statements' texts are recorded (else each is empty).
+    statements: bool,
     summary: FileSummary,
     /// Names bound to the `warnings` module (`import warnings as w`).
     warnings_modules: Vec<String>,
@@ -471,11 +488,17 @@ impl Walker<'_> {
 
     /// The statement's text on one line (see `one_line`).
     fn statement_text(&self, range: TextRange) -> Text {
-        intern(&one_line(&self.source[range]))
+        match self.statements {
+            true => intern(&one_line(&self.source[range])),
+            false => Text::default(),
+        }
     }
 
     /// The first line of a compound statement (`class Foo(Base):`), from its keyword.
     fn header_text(&self, keyword_line: u32) -> Text {
+        if !self.statements {
+            return Text::default();
+        }
         let start = self.lines.starts[keyword_line as usize - 1];
         let line = self.source[start..]
             .lines()
@@ -1867,11 +1890,11 @@ mod tests {
     use super::*;
 
     fn summary(source: &str) -> FileSummary {
-        summarize(source, false, &Target::default(), Detail::Full)
+        summarize(source, false, &Target::default(), Detail::FULL)
     }
 
     #[test]
-    fn a_summary_without_uses_is_the_full_one_less_its_uses_and_string_targets() {
+    fn a_summary_without_uses_or_statements_is_the_full_one_less_them() {
         let source = "import os\nfrom a import b as c\nX = os.path.join('a', 'b')\n\n\
                       def f():\n    return c.d(X, 'pkg.mod.Name')\n";
         let mut full = summary(source);
@@ -1880,8 +1903,25 @@ mod tests {
         full.use_attributes.clear();
         full.use_names.clear();
         full.strings.clear();
-        let without = summarize(source, false, &Target::default(), Detail::WithoutUses);
-        assert_eq!(without, full);
+        let imports_only = Detail {
+            uses: false,
+            statements: true,
+        };
+        assert_eq!(
+            summarize(source, false, &Target::default(), imports_only),
+            full
+        );
+        for import in &mut full.imports {
+            import.statement = Text::default();
+        }
+        for binding in &mut full.bindings {
+            binding.statement = Text::default();
+        }
+        let counts = Detail {
+            uses: false,
+            statements: false,
+        };
+        assert_eq!(summarize(source, false, &Target::default(), counts), full);
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub fn read_module(
     let rel = &project.files[file].rel;
     let (bom, text) =
         crate::fix::read_utf8(project, file).map_err(|r| anyhow::anyhow!("{rel}: {r}"))?;
-    if crate::parse::summarize(&text, false, target, crate::parse::Detail::Full)
+    if crate::parse::summarize(&text, false, target, crate::parse::Detail::FULL)
         != *project.summary(file)
     {
         anyhow::bail!("{rel}: changed since the graph was read; run move again");

@@ -42,7 +42,7 @@ pub fn after(
     let summary_of = |file: &SourceFile| {
         changes.iter().find(|c| file.rel == c.path).map(|change| {
             let text = change.new.strip_prefix('\u{feff}').unwrap_or(&change.new);
-            parse::summarize(text, file.is_stub, target, parse::Detail::Full)
+            parse::summarize(text, file.is_stub, target, parse::Detail::FULL)
         })
     };
     let companions = project

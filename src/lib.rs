@@ -78,7 +78,11 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
         Some(root) => {
             let root = cwd.join(root);
             if !root.is_dir() {
-                anyhow::bail!("--root {}: not a directory", root.display());
+                let why = match root.exists() {
+                    true => "not a directory",
+                    false => "no such directory",
+                };
+                anyhow::bail!("--root {}: {why}", root.display());
             }
             (root.canonicalize().unwrap_or(root), "given with --root")
         }

@@ -259,6 +259,32 @@ fn root_is_found_from_a_subdirectory() {
 }
 
 #[test]
+fn a_root_that_is_a_file_or_missing_is_a_one_line_error_saying_which() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.py"), "x = 1\n").unwrap();
+    let error = |root: &Path| {
+        let output = Command::cargo_bin("ssot-graph")
+            .unwrap()
+            .arg("--root")
+            .arg(root)
+            .arg("stats")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+        stderr.replace(&dir.path().display().to_string(), "[DIR]")
+    };
+    assert_eq!(
+        error(&dir.path().join("a.py")),
+        "error: --root [DIR]/a.py: not a directory\n"
+    );
+    assert_eq!(
+        error(&dir.path().join("srcc")),
+        "error: --root [DIR]/srcc: no such directory\n"
+    );
+}
+
+#[test]
 fn a_bad_config_is_a_one_line_error_naming_file_and_key() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(

@@ -277,7 +277,7 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
-        summarize_bytes(bytes, false, &Target::default(), Detail::FULL);
+        summarize_bytes(&bytes, false, &Target::default(), Detail::FULL);
     }
 
     #[test]
@@ -288,7 +288,7 @@ proptest! {
     ) {
         let corpus = corpus();
         let source = corpus[index.index(corpus.len())].clone();
-        summarize_bytes(apply(source, &mutations), stub, &Target::default(), Detail::FULL);
+        summarize_bytes(&apply(source, &mutations), stub, &Target::default(), Detail::FULL);
     }
 
     #[test]
@@ -357,7 +357,7 @@ proptest! {
         );
         let summary = std::thread::Builder::new()
             .stack_size(ssot_graph::WORKER_STACK_BYTES)
-            .spawn(move || summarize_bytes(source.into_bytes(), false, &Target::default(), Detail::FULL))
+            .spawn(move || summarize_bytes(source.as_bytes(), false, &Target::default(), Detail::FULL))
             .unwrap()
             .join()
             .expect("summarizing never panics");

@@ -93,7 +93,7 @@ fn fill_text(project: &Project, found: &mut [(usize, Reference)]) {
                 0
             };
             if crate::parse::declares_other_encoding(&buffer[bom..]) {
-                let Ok(text) = crate::parse::decode(buffer.clone()) else {
+                let Ok(text) = crate::parse::decode(buffer) else {
                     return;
                 };
                 place_all(references, text.as_bytes());

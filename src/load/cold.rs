@@ -55,13 +55,21 @@ pub fn parse_file(
     fingerprint: bool,
     detail: parse::Detail,
 ) -> Parsed {
+    thread_local! {
+        /// The thread's last file's bytes: the next file is read into them.
+        static BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+    }
     let stamp = fingerprint.then(|| Stamp::read(&file.path)).flatten();
-    match parse::read_source(&file.path) {
-        Ok(source) => Parsed {
-            hash: if fingerprint { source_hash(&source) } else { 0 },
-            summary: summarize(file, source, target, detail),
-            stamp,
-        },
+    match parse::read_source_into(&file.path, BUFFER.take()) {
+        Ok(source) => {
+            let parsed = Parsed {
+                hash: if fingerprint { source_hash(&source) } else { 0 },
+                summary: summarize(file, &source, target, detail),
+                stamp,
+            };
+            BUFFER.set(source.into_buffer());
+            parsed
+        }
         Err(error) => Parsed {
             summary: read_error(error),
             stamp: None,
@@ -73,7 +81,7 @@ pub fn parse_file(
 /// The summary of a file as read; an extension module's bytes are not Python.
 pub fn summarize(
     file: &SourceFile,
-    source: parse::SourceBytes,
+    source: &parse::SourceBytes,
     target: &parse::Target,
     detail: parse::Detail,
 ) -> FileSummary {

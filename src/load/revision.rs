@@ -73,7 +73,7 @@ impl CommitReader {
         let target = &layout.target;
         let parsed = self.repository.map_blobs(&ids, |index, bytes| match bytes {
             Ok(bytes) => {
-                crate::parse::summarize_bytes(bytes, missing[index].1, target, Detail::FULL)
+                crate::parse::summarize_bytes(&bytes, missing[index].1, target, Detail::FULL)
             }
             Err(error) => super::cold::read_error(error),
         });

@@ -68,7 +68,7 @@ fn compare(
         };
         return (state, None);
     }
-    let summary = summarize(file, source, target, Detail::FULL);
+    let summary = summarize(file, &source, target, Detail::FULL);
     (
         FileState {
             stamp,
@@ -452,7 +452,7 @@ impl SummarySource for StoredSummaries {
             staged.place(&mut file);
         }
         match parse::read_source(&file.path) {
-            Ok(source) => summarize(&file, source, &self.target, Detail::FULL),
+            Ok(source) => summarize(&file, &source, &self.target, Detail::FULL),
             Err(_) => FileSummary::default(),
         }
     }

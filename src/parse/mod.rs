@@ -69,7 +69,7 @@ impl Default for Detail {
 
 /// Summarizes a file's bytes; decoding and syntax problems become diagnostics.
 pub fn summarize_bytes(
-    bytes: Vec<u8>,
+    bytes: &[u8],
     is_stub: bool,
     target: &Target,
     detail: Detail,
@@ -109,10 +109,18 @@ pub enum SourceBytes {
 
 impl SourceBytes {
     /// The file's summary.
-    pub fn summarize(self, is_stub: bool, target: &Target, detail: Detail) -> FileSummary {
+    pub fn summarize(&self, is_stub: bool, target: &Target, detail: Detail) -> FileSummary {
         match self {
             SourceBytes::Bytes(bytes) => summarize_bytes(bytes, is_stub, target, detail),
-            SourceBytes::Oversize(size) => oversize(size),
+            SourceBytes::Oversize(size) => oversize(*size),
+        }
+    }
+
+    /// The buffer the bytes were read into, to read the next file into.
+    pub fn into_buffer(self) -> Vec<u8> {
+        match self {
+            SourceBytes::Bytes(bytes) => bytes,
+            SourceBytes::Oversize(_) => Vec::new(),
         }
     }
 }
@@ -120,16 +128,26 @@ impl SourceBytes {
 /// Reads the file at `path`: its size is checked before it is read, and no more than the
 /// limit is ever read (a file may grow while it is read; a sparse one may be huge).
 pub fn read_source(path: &std::path::Path) -> std::io::Result<SourceBytes> {
+    read_source_into(path, Vec::new())
+}
+
+/// `read_source` into `buffer` (emptied first): a thread reading file after file reuses
+/// one buffer instead of memory the system must hand over and zero for each.
+pub fn read_source_into(
+    path: &std::path::Path,
+    mut buffer: Vec<u8>,
+) -> std::io::Result<SourceBytes> {
     use std::io::Read as _;
     let file = std::fs::File::open(path)?;
     let size = file.metadata()?.len();
     if size > MAX_FILE_BYTES as u64 {
         return Ok(SourceBytes::Oversize(size));
     }
-    let mut bytes = Vec::with_capacity(size as usize);
+    buffer.clear();
+    buffer.reserve(size as usize);
     file.take(MAX_FILE_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)?;
-    Ok(SourceBytes::Bytes(bytes))
+        .read_to_end(&mut buffer)?;
+    Ok(SourceBytes::Bytes(buffer))
 }
 
 fn only_diagnostic(line: u32, message: String) -> FileSummary {
@@ -153,8 +171,8 @@ pub fn syntax_error(source: &str, is_stub: bool) -> Option<(u32, String)> {
 }
 
 /// Decodes source as Python does: UTF-8 by default, a BOM, or a PEP 263 coding line.
-pub fn decode(bytes: Vec<u8>) -> Result<String, Diagnostic> {
-    if let Some(nul) = memchr::memchr(0, &bytes) {
+pub fn decode(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
+    if let Some(nul) = memchr::memchr(0, bytes) {
         let line = memchr::memchr_iter(b'\n', &bytes[..nul]).count() as u32 + 1;
         return Err(Diagnostic {
             line,
@@ -174,9 +192,9 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, Diagnostic> {
                 ),
             });
         }
-        return decode_utf8(bytes[3..].to_vec());
+        return decode_utf8(&bytes[3..]);
     }
-    match coding_declaration(&bytes) {
+    match coding_declaration(bytes) {
         Some(label) if !is_utf8_label(&label) => {
             let normalized = label.to_ascii_lowercase().replace('_', "-");
             if matches!(
@@ -184,7 +202,11 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, Diagnostic> {
                 "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" | "cp819"
             ) {
                 // Python's latin-1 maps every byte to the code point of the same value.
-                return Ok(bytes.iter().map(|&b| char::from(b)).collect());
+                return Ok(bytes
+                    .iter()
+                    .map(|&b| char::from(b))
+                    .collect::<String>()
+                    .into());
             }
             let normalized = normalized.replace("iso8859-", "iso-8859-");
             let Some(encoding) = encoding_rs::Encoding::for_label(normalized.as_bytes()) else {
@@ -193,23 +215,22 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, Diagnostic> {
                     message: format!("unknown encoding `{label}` in coding declaration"),
                 });
             };
-            let (text, _, had_errors) = encoding.decode(&bytes);
+            let (text, _, had_errors) = encoding.decode(bytes);
             if had_errors {
                 return Err(Diagnostic {
                     line: 1,
                     message: format!("bytes not valid in declared encoding `{label}`"),
                 });
             }
-            Ok(text.into_owned())
+            Ok(text.into_owned().into())
         }
         _ => decode_utf8(bytes),
     }
 }
 
-fn decode_utf8(bytes: Vec<u8>) -> Result<String, Diagnostic> {
-    String::from_utf8(bytes).map_err(|error| {
-        let at = error.utf8_error().valid_up_to();
-        let bytes = error.as_bytes();
+fn decode_utf8(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
+    std::str::from_utf8(bytes).map(Into::into).map_err(|error| {
+        let at = error.valid_up_to();
         let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
         Diagnostic {
             line,
@@ -1955,19 +1976,33 @@ mod tests {
     fn latin1_coding_declaration_is_honoured() {
         let bytes = b"# -*- coding: latin-1 -*-\nname = '\xe9'\n";
         assert_eq!(
-            decode(bytes.to_vec()).unwrap(),
+            decode(bytes).unwrap(),
             "# -*- coding: latin-1 -*-\nname = '\u{e9}'\n"
         );
     }
 
     #[test]
+    fn a_file_read_into_a_used_buffer_is_that_file_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let (long, short) = (dir.path().join("long.py"), dir.path().join("short.py"));
+        std::fs::write(&long, "x = 1\n".repeat(1000)).unwrap();
+        std::fs::write(&short, "y = 2\n").unwrap();
+        let buffer = read_source_into(&long, Vec::new()).unwrap().into_buffer();
+        assert_eq!(buffer.len(), 6000);
+        let SourceBytes::Bytes(bytes) = read_source_into(&short, buffer).unwrap() else {
+            panic!("a small file is read");
+        };
+        assert_eq!(bytes, b"y = 2\n");
+    }
+
+    #[test]
     fn bom_is_stripped() {
-        assert_eq!(decode(b"\xef\xbb\xbfx = 1\n".to_vec()).unwrap(), "x = 1\n");
+        assert_eq!(decode(b"\xef\xbb\xbfx = 1\n").unwrap(), "x = 1\n");
     }
 
     #[test]
     fn invalid_utf8_is_a_diagnostic_with_its_line() {
-        let error = decode(b"x = 1\ny = '\xff'\n".to_vec()).unwrap_err();
+        let error = decode(b"x = 1\ny = '\xff'\n").unwrap_err();
         assert_eq!(error.line, 2);
         assert!(
             error.message.starts_with("not valid UTF-8"),

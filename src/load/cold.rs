@@ -60,7 +60,8 @@ pub fn parse_file(
         static BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
     }
     let stamp = fingerprint.then(|| Stamp::read(&file.path)).flatten();
-    match parse::read_source_into(&file.path, BUFFER.take()) {
+    match open_in_folder(&file.path).and_then(|opened| parse::read_file_into(opened, BUFFER.take()))
+    {
         Ok(source) => {
             let parsed = Parsed {
                 hash: if fingerprint { source_hash(&source) } else { 0 },
@@ -76,6 +77,38 @@ pub fn parse_file(
             hash: 0,
         },
     }
+}
+
+/// Opens the file at `path` by its name in its folder, kept open from the thread's last
+/// file: the walk lists a folder's files one after another, and the system then walks
+/// the folder's path once rather than once a file.
+#[cfg(unix)]
+fn open_in_folder(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    use rustix::fs::{Mode, OFlags};
+    thread_local! {
+        static FOLDER: std::cell::RefCell<Option<(std::path::PathBuf, rustix::fd::OwnedFd)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    let (Some(folder), Some(name)) = (path.parent(), path.file_name()) else {
+        return std::fs::File::open(path);
+    };
+    FOLDER.with_borrow_mut(|open| {
+        let fd = match open {
+            Some((open_path, fd)) if open_path == folder => fd,
+            _ => {
+                let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+                let fd = rustix::fs::open(folder, flags, Mode::empty())?;
+                &open.insert((folder.to_path_buf(), fd)).1
+            }
+        };
+        let file = rustix::fs::openat(fd, name, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
+        Ok(std::fs::File::from(file))
+    })
+}
+
+#[cfg(not(unix))]
+fn open_in_folder(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
 }
 
 /// The summary of a file as read; an extension module's bytes are not Python.

@@ -133,12 +133,13 @@ pub fn read_source(path: &std::path::Path) -> std::io::Result<SourceBytes> {
 
 /// `read_source` into `buffer` (emptied first): a thread reading file after file reuses
 /// one buffer instead of memory the system must hand over and zero for each.
-pub fn read_source_into(
-    path: &std::path::Path,
-    mut buffer: Vec<u8>,
-) -> std::io::Result<SourceBytes> {
+pub fn read_source_into(path: &std::path::Path, buffer: Vec<u8>) -> std::io::Result<SourceBytes> {
+    read_file_into(std::fs::File::open(path)?, buffer)
+}
+
+/// `read_source_into` for a file already open.
+pub fn read_file_into(file: std::fs::File, mut buffer: Vec<u8>) -> std::io::Result<SourceBytes> {
     use std::io::Read as _;
-    let file = std::fs::File::open(path)?;
     let size = file.metadata()?.len();
     if size > MAX_FILE_BYTES as u64 {
         return Ok(SourceBytes::Oversize(size));

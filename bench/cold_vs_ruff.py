@@ -12,16 +12,10 @@ ruff comes from bench/venv (bench/run.sh installs it), the binary from target/re
 import argparse
 import os
 import statistics
-import subprocess
-import time
+
+from ab import timed
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def timed(command):
-    started = time.perf_counter()
-    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - started
 
 
 def main():

@@ -333,10 +333,7 @@ fn walk<S: Sink + Sync>(project: &Project, include_tests: bool, sink: &mut S) {
                 && !sink.skips(project, project.sites[site].file as usize)
         })
         .collect();
-    let size = wanted
-        .len()
-        .div_ceil(4 * rayon::current_num_threads())
-        .max(1);
+    let size = crate::resolve::part_size(wanted.len());
     let resolved: Vec<Vec<(usize, Resolution, Vec<Hop>)>> = wanted
         .par_chunks(size)
         .map(|chunk| {
@@ -379,11 +376,7 @@ fn walk<S: Sink + Sync>(project: &Project, include_tests: bool, sink: &mut S) {
             (include_tests || !source.is_test) && !source.companion && !sink.skips(project, file)
         })
         .collect();
-    // A few parts per thread, each with a resolver of its own (its memo is not shared).
-    let size = files
-        .len()
-        .div_ceil(4 * rayon::current_num_threads())
-        .max(1);
+    let size = crate::resolve::part_size(files.len());
     let parts: Vec<S> = files
         .par_chunks(size)
         .map(|chunk| {

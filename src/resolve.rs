@@ -182,19 +182,25 @@ pub struct Resolver<'p> {
     depth: usize,
 }
 
+/// How many of `items` one part of a parallel walk takes: a few parts per thread, each
+/// with a resolver of its own (its memo is not shared), so that each memo serves many
+/// items and every core stays busy.
+pub fn part_size(items: usize) -> usize {
+    items.div_ceil(4 * rayon::current_num_threads()).max(1)
+}
+
 /// Every site of `project` resolved, computed on first call and kept on the project.
-/// Sites resolve in parallel batches, a resolver (and its memo) per batch: what a site
-/// resolves to does not depend on what was resolved before it.
+/// Sites resolve in parallel parts (`part_size`): what a site resolves to does not
+/// depend on what was resolved before it.
 pub fn every_site(project: &Project) -> &EverySite {
     project.every_site.get_or_init(|| {
         let sites = project.sites.len();
-        // A few batches per core: each memo serves many sites, and the cores stay busy.
-        let batch = (sites / (4 * rayon::current_num_threads())).max(4096);
-        let batches: Vec<EverySite> = (0..sites.div_ceil(batch))
+        let size = part_size(sites);
+        let batches: Vec<EverySite> = (0..sites.div_ceil(size))
             .into_par_iter()
-            .map(|index| {
+            .map(|part| {
                 let mut resolver = Resolver::new(project);
-                let sites = index * batch..((index + 1) * batch).min(sites);
+                let sites = part * size..((part + 1) * size).min(sites);
                 let mut resolved = EverySite {
                     outcomes: Vec::with_capacity(sites.len()),
                     through: Rows::default(),

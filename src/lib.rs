@@ -93,10 +93,12 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
     }
     let config = Config::load(&root, cli.config.as_deref())?;
     let snapshot = cache::snapshot_path(&root, config.cache_dir());
-    purge::set_for(match () {
-        _ if cli.no_cache || !snapshot.is_file() => purge::Run::Cold,
-        _ if cli.command.reads_few_files() => purge::Run::CheckFew,
-        _ => purge::Run::Warm,
+    purge::set_for(if cli.no_cache || !snapshot.is_file() {
+        purge::Run::Cold
+    } else if cli.command.reads_few_files() {
+        purge::Run::CheckFew
+    } else {
+        purge::Run::Warm
     });
     // Workers parse and summarize: nesting up to `nesting`'s limits recurses deeper than
     // the default 2 MiB stack allows.

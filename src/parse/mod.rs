@@ -128,16 +128,12 @@ impl SourceBytes {
 /// Reads the file at `path`: its size is checked before it is read, and no more than the
 /// limit is ever read (a file may grow while it is read; a sparse one may be huge).
 pub fn read_source(path: &std::path::Path) -> std::io::Result<SourceBytes> {
-    read_source_into(path, Vec::new())
+    read_file_into(std::fs::File::open(path)?, Vec::new())
 }
 
-/// `read_source` into `buffer` (emptied first): a thread reading file after file reuses
-/// one buffer instead of memory the system must hand over and zero for each.
-pub fn read_source_into(path: &std::path::Path, buffer: Vec<u8>) -> std::io::Result<SourceBytes> {
-    read_file_into(std::fs::File::open(path)?, buffer)
-}
-
-/// `read_source_into` for a file already open.
+/// `read_source` of a file already open, into `buffer` (emptied first): a thread reading
+/// file after file reuses one buffer instead of memory the system must hand over and
+/// zero for each.
 pub fn read_file_into(file: std::fs::File, mut buffer: Vec<u8>) -> std::io::Result<SourceBytes> {
     use std::io::Read as _;
     let size = file.metadata()?.len();
@@ -174,9 +170,8 @@ pub fn syntax_error(source: &str, is_stub: bool) -> Option<(u32, String)> {
 /// Decodes source as Python does: UTF-8 by default, a BOM, or a PEP 263 coding line.
 pub fn decode(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
     if let Some(nul) = memchr::memchr(0, bytes) {
-        let line = memchr::memchr_iter(b'\n', &bytes[..nul]).count() as u32 + 1;
         return Err(Diagnostic {
-            line,
+            line: line_at(bytes, nul),
             message: "binary file: source contains a NUL byte".to_string(),
         });
     }
@@ -232,14 +227,18 @@ pub fn decode(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
 fn decode_utf8(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
     std::str::from_utf8(bytes).map(Into::into).map_err(|error| {
         let at = error.valid_up_to();
-        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
         Diagnostic {
-            line,
+            line: line_at(bytes, at),
             message: format!(
                 "not valid UTF-8 (byte offset {at}) and no coding declaration says otherwise"
             ),
         }
     })
+}
+
+/// The 1-based line of byte offset `at`.
+fn line_at(bytes: &[u8], at: usize) -> u32 {
+    memchr::memchr_iter(b'\n', &bytes[..at]).count() as u32 + 1
 }
 
 /// The file declares an encoding other than UTF-8 (`# -*- coding: latin-1 -*-`): its
@@ -371,18 +370,13 @@ impl<'a> LineIndex<'a> {
     /// The 0-based line holding `offset`: the last one asked for or one of the next two,
     /// else a binary search.
     fn line_of(&self, offset: usize) -> usize {
-        let starts_after =
-            |line: usize| self.starts.get(line + 1).is_none_or(|&next| offset < next);
         let last = self.last.get();
-        let line = if self.starts[last] > offset {
-            self.starts.partition_point(|&start| start <= offset) - 1
-        } else if let Some(line) = (last..(last + 3).min(self.starts.len()))
-            .find(|&line| self.starts[line] <= offset && starts_after(line))
-        {
-            line
-        } else {
-            self.starts.partition_point(|&start| start <= offset) - 1
-        };
+        let ends_after = |line: usize| self.starts.get(line + 1).is_none_or(|&next| offset < next);
+        let near = (self.starts[last] <= offset)
+            .then(|| (last..(last + 3).min(self.starts.len())).find(|&line| ends_after(line)))
+            .flatten();
+        let line =
+            near.unwrap_or_else(|| self.starts.partition_point(|&start| start <= offset) - 1);
         self.last.set(line);
         line
     }
@@ -1988,9 +1982,12 @@ mod tests {
         let (long, short) = (dir.path().join("long.py"), dir.path().join("short.py"));
         std::fs::write(&long, "x = 1\n".repeat(1000)).unwrap();
         std::fs::write(&short, "y = 2\n").unwrap();
-        let buffer = read_source_into(&long, Vec::new()).unwrap().into_buffer();
+        let open = |path| std::fs::File::open(path).unwrap();
+        let buffer = read_file_into(open(&long), Vec::new())
+            .unwrap()
+            .into_buffer();
         assert_eq!(buffer.len(), 6000);
-        let SourceBytes::Bytes(bytes) = read_source_into(&short, buffer).unwrap() else {
+        let SourceBytes::Bytes(bytes) = read_file_into(open(&short), buffer).unwrap() else {
             panic!("a small file is read");
         };
         assert_eq!(bytes, b"y = 2\n");

@@ -134,6 +134,9 @@ pub fn read_error(error: std::io::Error) -> FileSummary {
     }
 }
 
+/// The most files a parallel part of the parse takes before it can be split.
+const PARSE_PART: usize = 16;
+
 /// Every file's summary, parsed in parallel, with a progress bar on big trees.
 fn summarize_all(
     files: &[SourceFile],
@@ -155,8 +158,12 @@ fn summarize_all(
         true => parse::Detail::FULL,
         false => options.detail,
     };
+    // Small parts: a core that runs out of files takes some from the other's part, so
+    // both finish together (rayon's default parts are ~an eighth of the files, which one
+    // core could be left parsing alone for the last tenth of the run).
     let summaries = files
         .par_iter()
+        .with_max_len(PARSE_PART)
         .progress_with(bar.clone())
         .map(|file| parse_file(file, target, options.cache, detail))
         .collect();

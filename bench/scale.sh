@@ -12,7 +12,7 @@
 # steady state, back to back (milliseconds, median of 3 per round): on this machine's
 # virtual CPUs, memory a process touches first after an idle pause costs several times
 # more, whatever the tool (see docs/benchmarks.md):
-#   bench/scale.sh --real [COPIES...]   default: 1 5 15
+#   bench/scale.sh --real [COPIES...]   default: 1 5 15 (BIN=PATH times that binary instead)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--real" ]; then
@@ -22,8 +22,8 @@ if [ "${1:-}" = "--real" ]; then
   runs=${RUNS:-3}
   package=bench/corpus/homeassistant/homeassistant
   [ -d "$package" ] || { echo "run bench/run.sh homeassistant first"; exit 2; }
-  cargo build --release -q
-  bin=$PWD/target/release/ssot-graph
+  bin=${BIN:-}
+  [ -n "$bin" ] || { cargo build --release -q; bin=$PWD/target/release/ssot-graph; }
   median() { sort -n | sed -n "$(( (runs + 1) / 2 ))p"; }
   timed() {  # prints "seconds peak_kb" for one run of the binary with ARGS
     /usr/bin/time -o /tmp/scale-time.txt -f "%e %M" "$bin" "$@" > /dev/null 2>&1 || true

@@ -16,7 +16,6 @@ pub mod fingerprint;
 pub mod fix;
 pub mod git;
 pub mod graph;
-pub mod huge_pages;
 pub mod index;
 pub mod load;
 pub mod nesting;

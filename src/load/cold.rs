@@ -22,7 +22,6 @@ pub fn read(
     let started = Instant::now();
     let mut walk = layout.walk();
     let discovered = started.elapsed();
-    crate::huge_pages::for_cold_run(walk.files.len());
     let started = Instant::now();
     let parsed = summarize_all(&walk.files, &layout.target, options);
     let fingerprints = parsed.iter().map(|p| (p.stamp, p.hash)).collect();

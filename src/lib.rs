@@ -18,6 +18,7 @@ pub mod git;
 pub mod graph;
 pub mod index;
 pub mod load;
+pub mod name;
 pub mod nesting;
 pub mod owners;
 pub mod packed;

@@ -11,39 +11,9 @@ use thin_vec::ThinVec;
 /// `_LOGGER = logging.getLogger(__name__)`).
 pub type Text = Name;
 
-/// An identifier or dotted module path, interned once for the whole run: the same names
-/// recur in thousands of files (`annotations`, `HomeAssistant`, `homeassistant.const`),
-/// and a repository's summaries are all held at once. 8 bytes, `Copy`, compares and
-/// orders as its text; never freed (the process is short-lived).
-pub type Name = ustr::Ustr;
-
-/// Slots of a thread's cache of recently interned names.
-const RECENT_NAMES: usize = 4096;
-
-thread_local! {
-    /// The names a thread interned lately, by a hash of their text: the same names and
-    /// statements recur file after file, and a hit here takes neither the global table's
-    /// lock nor its probe (which misses the processor's caches at a repository's size).
-    static RECENT: std::cell::RefCell<[Option<Name>; RECENT_NAMES]> =
-        const { std::cell::RefCell::new([None; RECENT_NAMES]) };
-}
-
-/// `text` interned: the same `Name` as `Name::from(text)`, found sooner when the thread
-/// interned it lately.
-pub fn intern(text: &str) -> Name {
-    use std::hash::Hasher as _;
-    let mut hasher = rustc_hash::FxHasher::default();
-    hasher.write(text.as_bytes());
-    let slot = hasher.finish() as usize % RECENT_NAMES;
-    RECENT.with_borrow_mut(|recent| match recent[slot] {
-        Some(name) if name.as_str() == text => name,
-        _ => {
-            let name = Name::from(text);
-            recent[slot] = Some(name);
-            name
-        }
-    })
-}
+/// An identifier or dotted module path (`annotations`, `HomeAssistant`,
+/// `homeassistant.const`), interned once for the whole run.
+pub use crate::name::{Name, intern};
 
 /// A 1-based line and column (columns count characters, as editors do).
 #[derive(
@@ -507,23 +477,5 @@ impl Suppression {
 
     pub fn covers(&self, rule: &str) -> bool {
         self.rules.is_empty() || self.rules.iter().any(|r| r == rule)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_recently_interned_name_is_the_name_of_its_own_text() {
-        // More texts than the cache has slots: every slot is shared and overwritten.
-        let texts: Vec<String> = (0..3 * RECENT_NAMES).map(|i| format!("name_{i}")).collect();
-        for _ in 0..2 {
-            for text in &texts {
-                let name = intern(text);
-                assert_eq!(name.as_str(), text);
-                assert_eq!(name, Name::from(text.as_str()));
-            }
-        }
     }
 }

@@ -49,6 +49,51 @@ const BOUNDARY: [bool; 256] = {
     table
 };
 
+/// The bytes `BOUNDARY` holds, for the vector search.
+const BOUNDARY_BYTES: [u8; 11] = [
+    b'\n', b'\\', b'#', b'\'', b'"', b'(', b')', b'[', b']', b'{', b'}',
+];
+
+/// Where the first `BOUNDARY` byte of `bytes` is (`bytes.len()` when none is): sixteen
+/// bytes compared at a time, as most of a line is none of them.
+#[cfg(target_arch = "x86_64")]
+fn next_boundary(bytes: &[u8]) -> usize {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+        _mm_setzero_si128,
+    };
+    let mut at = 0;
+    // SAFETY: SSE2 is part of every x86_64 processor; each load reads the 16 bytes at
+    // `at`, all inside `bytes`, unaligned.
+    unsafe {
+        let targets = BOUNDARY_BYTES.map(|b| _mm_set1_epi8(b as i8));
+        while at + 16 <= bytes.len() {
+            let chunk = _mm_loadu_si128(bytes.as_ptr().add(at).cast::<__m128i>());
+            let mut hits = _mm_setzero_si128();
+            for target in targets {
+                hits = _mm_or_si128(hits, _mm_cmpeq_epi8(chunk, target));
+            }
+            let mask = _mm_movemask_epi8(hits);
+            if mask != 0 {
+                return at + mask.trailing_zeros() as usize;
+            }
+            at += 16;
+        }
+    }
+    at + next_boundary_bytewise(&bytes[at..])
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn next_boundary(bytes: &[u8]) -> usize {
+    next_boundary_bytewise(bytes)
+}
+
+fn next_boundary_bytewise(bytes: &[u8]) -> usize {
+    (bytes.iter())
+        .position(|&b| BOUNDARY[b as usize])
+        .unwrap_or(bytes.len())
+}
+
 /// Why `source` nests too deeply to parse, with the 1-based line where it does.
 ///
 /// Scanned fast, brackets, strings and indentation only, while each logical line is
@@ -192,10 +237,12 @@ impl Scan {
             return Ok(next);
         }
         if !self.counting {
-            i += bytes[i..]
-                .iter()
-                .position(|&b| BOUNDARY[b as usize] || (in_field && b == b':'))
-                .unwrap_or(bytes.len() - i);
+            i += match in_field {
+                false => next_boundary(&bytes[i..]),
+                true => (bytes[i..].iter())
+                    .position(|&b| BOUNDARY[b as usize] || b == b':')
+                    .unwrap_or(bytes.len() - i),
+            };
             if i == bytes.len() {
                 return Ok(i);
             }
@@ -505,6 +552,31 @@ mod tests {
 
     fn deep(text: &str) -> Option<String> {
         too_deep(text).map(|(line, message)| format!("{line}: {message}"))
+    }
+
+    #[test]
+    fn the_vector_search_finds_the_boundary_the_bytewise_one_finds() {
+        for byte in 0..=255u8 {
+            assert_eq!(BOUNDARY[byte as usize], BOUNDARY_BYTES.contains(&byte));
+        }
+        // Every boundary byte and a few others, at every offset of lines up to 70 bytes
+        // long (past four vectors), and non-ASCII bytes beside them.
+        let fillers = [b"a".as_slice(), b" ", b"\xc3\xa9", b":", b"=", b"\t"];
+        for boundary in BOUNDARY_BYTES.iter().map(|b| vec![*b]).chain([vec![]]) {
+            for length in 0..70 {
+                for filler in fillers {
+                    let mut line: Vec<u8> = filler.iter().copied().cycle().take(length).collect();
+                    line.extend(&boundary);
+                    line.extend(b"tail(");
+                    assert_eq!(
+                        next_boundary(&line),
+                        next_boundary_bytewise(&line),
+                        "{:?}",
+                        String::from_utf8_lossy(&line)
+                    );
+                }
+            }
+        }
     }
 
     #[test]

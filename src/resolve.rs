@@ -699,7 +699,7 @@ impl<'p> Resolver<'p> {
         let (taken, branch) = match candidate {
             Candidate::Binding(i) => {
                 let binding = &self.bindings(module)[i as usize];
-                (binding.taken, binding.branch)
+                (binding.taken, binding.branch())
             }
             Candidate::Star(i) => {
                 let star = &self.stars(module)[i as usize];
@@ -975,7 +975,7 @@ impl<'p> Resolver<'p> {
         let source = HopSource::Binding(index);
         let binding = &self.bindings(module)[index as usize];
         match &binding.kind {
-            BindingKind::Variable => match binding.wraps.clone() {
+            BindingKind::Variable => match binding.wraps().cloned() {
                 Some(wrapped) if self.returns_its_argument(module, &wrapped.function) => {
                     match self.follow_alias(module, name, &wrapped.argument, index) {
                         Some((resolution, next)) => Entry {

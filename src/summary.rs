@@ -127,20 +127,47 @@ pub struct Binding {
     pub name: Name,
     pub kind: BindingKind,
     pub position: Position,
+    pub statement: Text,
+    /// What few bindings have, apart: a repository has millions of bindings (64 bytes
+    /// each with it boxed, 80 without).
+    pub uncommon: Option<Box<Uncommon>>,
     /// False when the binding sits in a branch Python does not take by default: an
     /// `except` handler, an `if TYPE_CHECKING:` body, a branch statically false.
     pub taken: bool,
     /// Inside any `if`/`try` at module level: there may be other ways the name is bound.
     pub conditional: bool,
     pub type_checking: bool,
+}
+
+/// The parts of a `Binding` that few bindings have.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Uncommon {
     /// Set by `@deprecated(...)` on a class or function.
     pub deprecated: Option<Name>,
-    pub statement: Text,
     /// In a branch of an `if` whose test only the run time decides (see `Decision`).
     pub branch: Option<BranchRef>,
     /// `X = f(Y)` with dotted names: `f` and `Y`. When `f` returns its argument
     /// unchanged (`identity_functions`), `X` is `Y`; otherwise a value defined here.
-    pub wraps: Option<Box<Wrapped>>,
+    pub wraps: Option<Wrapped>,
+}
+
+impl Binding {
+    pub fn deprecated(&self) -> Option<Name> {
+        self.uncommon.as_ref().and_then(|u| u.deprecated)
+    }
+
+    pub fn branch(&self) -> Option<BranchRef> {
+        self.uncommon.as_ref().and_then(|u| u.branch)
+    }
+
+    pub fn wraps(&self) -> Option<&Wrapped> {
+        self.uncommon.as_ref().and_then(|u| u.wraps.as_ref())
+    }
+
+    /// The uncommon parts, made on first use.
+    pub fn uncommon_mut(&mut self) -> &mut Uncommon {
+        self.uncommon.get_or_insert_default()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -477,5 +504,14 @@ impl Suppression {
 
     pub fn covers(&self, rule: &str) -> bool {
         self.rules.is_empty() || self.rules.iter().any(|r| r == rule)
+    }
+}
+
+#[cfg(all(test, target_pointer_width = "64"))]
+mod tests {
+    #[test]
+    fn a_binding_takes_64_bytes() {
+        // Millions are held at once on a large repository: a field more is megabytes.
+        assert_eq!(std::mem::size_of::<super::Binding>(), 64);
     }
 }

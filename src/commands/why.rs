@@ -122,7 +122,7 @@ fn deprecations(project: &Project, hops: &[Hop], resolution: &Resolution) -> Vec
         Resolution::Definition { module, binding } => {
             modules.push(*module);
             let binding = view::binding(project, *module, *binding);
-            if let Some(message) = &binding.deprecated {
+            if let Some(message) = binding.deprecated() {
                 found.push(Deprecation {
                     target: format!(
                         "{}.{}",
@@ -176,7 +176,7 @@ fn decisions(resolver: &mut Resolver, hops: &[Hop], resolution: &Resolution) -> 
         let Some(summary) = project.module_summary(module) else {
             continue;
         };
-        let Some(place) = summary.bindings[index as usize].branch else {
+        let Some(place) = summary.bindings[index as usize].branch() else {
             continue;
         };
         let decision = &summary.decisions[place.decision as usize];
@@ -249,7 +249,7 @@ fn alternatives(
                 Candidate::Binding(i) => {
                     let b = &summary.bindings[i as usize];
                     let missing = resolver.imports_missing_module(module, &b.kind);
-                    let decided = b.branch.is_some();
+                    let decided = b.branch().is_some();
                     (b.position, &b.statement, decided, b.type_checking, missing)
                 }
                 Candidate::Star(i) => {

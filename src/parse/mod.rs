@@ -18,7 +18,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 use crate::summary::{
     AllChange, AllPart, Binding, BindingKind, BranchRef, BranchRule, Context, Decision, Diagnostic,
     FileSummary, ImportFlag, ImportSite, Member, ModuleSwap, Name, Position, SixMove, StarImport,
-    Text, Wrapped, intern,
+    Text, Uncommon, Wrapped, intern,
 };
 
 /// Longest statement text kept for display.
@@ -539,17 +539,21 @@ impl Walker<'_> {
         statement: Text,
         deprecated: Option<String>,
     ) {
+        let uncommon = deprecated.map(|message| {
+            Box::new(Uncommon {
+                deprecated: Some(intern(message.as_str())),
+                ..Uncommon::default()
+            })
+        });
         self.summary.bindings.push(Binding {
             name: intern(name),
             kind,
             position,
+            statement,
+            uncommon,
             taken: scope.taken,
             conditional: scope.conditional,
             type_checking: scope.context.type_checking,
-            deprecated: deprecated.map(|message| intern(message.as_str())),
-            statement,
-            branch: None,
-            wraps: None,
         });
     }
 
@@ -889,10 +893,10 @@ impl Walker<'_> {
                     && let Some(argument) = dotted_path(argument)
                     && let Some(binding) = self.summary.bindings.last_mut()
                 {
-                    binding.wraps = Some(Box::new(Wrapped {
+                    binding.uncommon_mut().wraps = Some(Wrapped {
                         function: names(&function),
                         argument: names(&argument),
-                    }));
+                    });
                 }
             }
             Expr::Tuple(tuple) => {
@@ -1218,13 +1222,11 @@ impl Walker<'_> {
             name: intern(name.as_str()),
             kind,
             position,
+            statement,
+            uncommon: None,
             taken: false,
             conditional: true,
             type_checking: false,
-            deprecated: None,
-            statement,
-            branch: None,
-            wraps: None,
         });
     }
 
@@ -1530,7 +1532,9 @@ impl Walker<'_> {
             });
             // A nested decision keeps its own (innermost) place.
             for binding in &mut self.summary.bindings[b_start..b_end] {
-                binding.branch = binding.branch.or(place);
+                if binding.branch().is_none() {
+                    binding.uncommon_mut().branch = place;
+                }
             }
             for star in &mut self.summary.stars[s_start..s_end] {
                 star.branch = star.branch.or(place);

@@ -53,7 +53,7 @@ impl<'p> Evaluator<'p> {
             }
             if let Resolution::Definition { module, binding } = resolved.resolution {
                 let definition = view::binding(project, module, binding);
-                if let Some(warning) = &definition.deprecated
+                if let Some(warning) = definition.deprecated()
                     && matches!(definition.kind, BindingKind::Class | BindingKind::Function)
                 {
                     let module_name = &project.modules[module as usize].name;

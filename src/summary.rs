@@ -127,16 +127,16 @@ pub struct Binding {
     pub name: Name,
     pub kind: BindingKind,
     pub position: Position,
-    pub statement: Text,
-    /// What few bindings have, apart: a repository has millions of bindings (64 bytes
-    /// each with it boxed, 80 without).
-    pub uncommon: Option<Box<Uncommon>>,
     /// False when the binding sits in a branch Python does not take by default: an
     /// `except` handler, an `if TYPE_CHECKING:` body, a branch statically false.
     pub taken: bool,
     /// Inside any `if`/`try` at module level: there may be other ways the name is bound.
     pub conditional: bool,
     pub type_checking: bool,
+    /// What few bindings have, apart: a repository has millions of bindings (64 bytes
+    /// each with it boxed, 80 without).
+    pub uncommon: Option<Box<Uncommon>>,
+    pub statement: Text,
 }
 
 /// The parts of a `Binding` that few bindings have.

@@ -64,28 +64,7 @@ pub struct ChainCounts {
 }
 
 pub fn compute(project: &Project) -> Stats {
-    // The module graph's cycles do not depend on what sites resolve to: both are found
-    // at once, each on a core when both are to be found.
-    let timed = |work: &dyn Fn()| {
-        let started = Instant::now();
-        work();
-        started.elapsed()
-    };
-    let outcomes_known = project.known.outcomes.len() == project.sites.len();
-    let (resolve_time, cycles_time) = rayon::join(
-        || {
-            timed(&|| {
-                if !outcomes_known {
-                    every_site(project);
-                }
-            })
-        },
-        || {
-            timed(&|| {
-                graph::figures(project);
-            })
-        },
-    );
+    let started = Instant::now();
     let mut counts = ResolutionCounts {
         definition: 0,
         module: 0,
@@ -127,8 +106,11 @@ pub fn compute(project: &Project) -> Stats {
             ));
         }
     }
+    let resolve_time = started.elapsed();
+    let started = Instant::now();
     let graph = graph::figures(project);
     let import_cycles = CycleCounts::of(graph.cycles.iter().map(|&(n, d)| (n as usize, d)));
+    let cycles_time = started.elapsed();
 
     let internal = project.modules.iter().filter(|m| !m.external);
     let definitions: usize = (0..project.files.len())

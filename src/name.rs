@@ -165,12 +165,6 @@ impl From<&str> for Name {
     }
 }
 
-impl From<&String> for Name {
-    fn from(text: &String) -> Name {
-        Name::from(text.as_str())
-    }
-}
-
 impl From<String> for Name {
     fn from(text: String) -> Name {
         Name::from(text.as_str())
@@ -183,12 +177,6 @@ impl From<Name> for String {
     }
 }
 
-impl From<Name> for &'static str {
-    fn from(name: Name) -> &'static str {
-        name.as_str()
-    }
-}
-
 impl Default for Name {
     fn default() -> Name {
         Name::from("")
@@ -198,12 +186,6 @@ impl Default for Name {
 impl std::ops::Deref for Name {
     type Target = str;
     fn deref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl AsRef<str> for Name {
-    fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
@@ -237,18 +219,6 @@ impl PartialEq<String> for Name {
 impl PartialEq<Name> for String {
     fn eq(&self, other: &Name) -> bool {
         self == other.as_str()
-    }
-}
-
-impl PartialEq<Name> for str {
-    fn eq(&self, other: &Name) -> bool {
-        self == other.as_str()
-    }
-}
-
-impl PartialEq<Name> for &str {
-    fn eq(&self, other: &Name) -> bool {
-        *self == other.as_str()
     }
 }
 

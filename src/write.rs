@@ -1,70 +1,221 @@
-//! Writing files: whole or not at all, never through a half-written state, and never
-//! turning a device or a link into a regular file.
+//! Writing files: all of a change or none of it, never through a half-written state,
+//! never turning a device or a link into a regular file, keeping each replaced file's
+//! mode, owner and group.
 
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result, anyhow, bail};
 
-/// Puts `bytes` at `path`. A regular file (or a new one) is replaced through a temporary
-/// file in the same folder and a rename, so a reader never sees half a file, keeping
-/// the replaced file's permissions (a new one gets 0644). A link is followed and its
-/// target written; a device, FIFO or other special file is opened and written through
-/// (`-o /dev/stdout` stays a device).
+/// One file of a change: its new bytes, and whether it is created (then it must not
+/// exist when the change is written).
+pub struct NewFile<'a> {
+    pub path: &'a Path,
+    pub bytes: &'a [u8],
+    pub create: bool,
+}
+
+/// Puts `bytes` at `path`: a regular file (or a new one) is replaced whole, as by
+/// `replace_all`; a link to a regular file writes its target; a device, FIFO or other
+/// special file is opened and written through (`-o /dev/stdout` stays a device).
 pub fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    if path.is_dir() {
-        bail!("{}: is a directory", path.display());
+    if let Ok(target) = std::fs::metadata(path)
+        && !target.is_file()
+        && !target.is_dir()
+    {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .with_context(|| format!("{}: cannot write", path.display()))?;
+        return file
+            .write_all(bytes)
+            .with_context(|| format!("{}: cannot write", path.display()));
     }
-    if !dir.is_dir() {
+    replace_all(&[NewFile {
+        path,
+        bytes,
+        create: false,
+    }])
+}
+
+/// Writes every file or none. Each file's new content goes first to a temporary file
+/// beside its target (created exclusively, never through a link); only when all of them
+/// are written whole are they renamed into place. A failure before that removes the
+/// temporaries and the folders made for them and changes nothing; a rename that fails
+/// says which files were already replaced.
+pub fn replace_all(files: &[NewFile]) -> Result<()> {
+    let mut made_dirs = Vec::new();
+    let staged = stage_all(files, &mut made_dirs);
+    let staged = match staged {
+        Ok(staged) => staged,
+        Err(error) => {
+            remove_dirs(&made_dirs);
+            return Err(match files.len() {
+                1 => error,
+                _ => error.context("nothing was written"),
+            });
+        }
+    };
+    let mut replaced: Vec<String> = Vec::new();
+    for file in staged {
+        let shown = file.target.display().to_string();
+        let placed = if file.create {
+            file.temp.persist_noclobber(&file.target).map(drop)
+        } else {
+            file.temp.persist(&file.target).map(drop)
+        };
+        if let Err(error) = placed {
+            // The temporaries not yet renamed are removed as `staged` drops.
+            let done = match replaced.is_empty() {
+                true => "no file was replaced".to_string(),
+                false => format!("already replaced: {}", replaced.join(", ")),
+            };
+            return Err(anyhow!(
+                "{shown}: cannot put in place: {}; {done}",
+                error.error
+            ));
+        }
+        replaced.push(shown);
+    }
+    Ok(())
+}
+
+/// A file's new content, written whole to a temporary file beside its target.
+struct Staged {
+    target: PathBuf,
+    temp: tempfile::NamedTempFile,
+    create: bool,
+}
+
+fn stage_all(files: &[NewFile], made_dirs: &mut Vec<PathBuf>) -> Result<Vec<Staged>> {
+    files.iter().map(|file| stage(file, made_dirs)).collect()
+}
+
+fn stage(file: &NewFile, made_dirs: &mut Vec<PathBuf>) -> Result<Staged> {
+    let cannot = || format!("{}: cannot write", file.path.display());
+    let target = target_of(file)?;
+    let dir = match target.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let existing = match file.create {
+        true => None,
+        false => std::fs::metadata(&target).ok(),
+    };
+    if file.create {
+        make_dirs(&dir, made_dirs).with_context(cannot)?;
+    } else if !dir.is_dir() {
         bail!(
             "{}: cannot write: {} does not exist",
-            path.display(),
+            file.path.display(),
             dir.display()
         );
     }
-    let cannot = || format!("{}: cannot write", path.display());
-    let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-    match std::fs::metadata(path) {
-        Ok(target) if link && target.is_file() => {
-            let real = path.canonicalize().with_context(cannot)?;
-            return replace(&real, bytes);
-        }
-        Ok(target) if !target.is_file() => {
-            let mut file = std::fs::OpenOptions::new()
-                .write(true)
-                .open(path)
-                .with_context(cannot)?;
-            return file.write_all(bytes).with_context(cannot);
-        }
-        _ => {}
-    }
-    let mut file = tempfile::NamedTempFile::new_in(dir).with_context(cannot)?;
-    file.write_all(bytes).with_context(cannot)?;
-    // Keep the permissions of the file being replaced; a new file gets the usual 0644
-    // instead of the temporary file's private 0600.
-    let permissions = match std::fs::metadata(path) {
-        Ok(existing) => existing.permissions(),
-        Err(_) => {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                std::fs::Permissions::from_mode(0o644)
-            }
-            #[cfg(not(unix))]
-            {
-                file.as_file().metadata()?.permissions()
-            }
-        }
-    };
-    file.as_file()
-        .set_permissions(permissions)
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".ssot-graph-tmp")
+        .tempfile_in(&dir)
         .with_context(cannot)?;
-    file.persist(path).with_context(cannot)?;
+    temp.write_all(file.bytes).with_context(cannot)?;
+    // A full disk or a quota can stay unreported until the data reaches the disk.
+    temp.as_file().sync_all().with_context(cannot)?;
+    keep_metadata(temp.as_file(), existing.as_ref()).with_context(cannot)?;
+    Ok(Staged {
+        target,
+        temp,
+        create: file.create,
+    })
+}
+
+/// Where a file's content goes: a link to a regular file is followed (the link stays a
+/// link); a link to nothing, a folder, a special file or a read-only file is refused.
+fn target_of(file: &NewFile) -> Result<PathBuf> {
+    let path = file.path;
+    let link = std::fs::symlink_metadata(path).ok();
+    if file.create {
+        return match link {
+            Some(_) => Err(anyhow!("{}: already exists", path.display())),
+            None => Ok(path.to_path_buf()),
+        };
+    }
+    let Some(link) = link else {
+        return Ok(path.to_path_buf());
+    };
+    let target = match std::fs::metadata(path) {
+        Ok(target) => target,
+        Err(_) => bail!(
+            "{}: a link to a file that does not exist: not written",
+            path.display()
+        ),
+    };
+    if target.is_dir() {
+        bail!("{}: is a directory", path.display());
+    }
+    if !target.is_file() {
+        bail!("{}: not a regular file: not written", path.display());
+    }
+    if target.permissions().readonly() {
+        bail!("{}: read-only: not replaced", path.display());
+    }
+    match link.file_type().is_symlink() {
+        true => path
+            .canonicalize()
+            .with_context(|| format!("{}: cannot write", path.display())),
+        false => Ok(path.to_path_buf()),
+    }
+}
+
+/// The replaced file's mode, owner and group on its replacement (a new file gets the
+/// usual 0644 instead of a temporary file's private 0600). Changing the owner takes
+/// privileges a user may not have: then the replacement is the user's, as any editor's
+/// save would leave it.
+fn keep_metadata(temp: &std::fs::File, existing: Option<&std::fs::Metadata>) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let mode = existing.map_or(0o644, |m| m.permissions().mode() & 0o7777);
+        temp.set_permissions(std::fs::Permissions::from_mode(mode))?;
+        if let Some(existing) = existing {
+            let ours = temp.metadata()?;
+            if (ours.uid(), ours.gid()) != (existing.uid(), existing.gid()) {
+                let owner = rustix::fs::Uid::from_raw(existing.uid());
+                let group = rustix::fs::Gid::from_raw(existing.gid());
+                if rustix::fs::fchown(temp, Some(owner), Some(group)).is_ok() {
+                    // A change of owner clears the set-id bits: put the mode back.
+                    temp.set_permissions(std::fs::Permissions::from_mode(mode))?;
+                }
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    if let Some(existing) = existing {
+        temp.set_permissions(existing.permissions())?;
+    }
     Ok(())
+}
+
+/// Makes `dir` and the folders above it that are missing, remembering each one made.
+fn make_dirs(dir: &Path, made: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let missing: Vec<&Path> = dir
+        .ancestors()
+        .take_while(|d| !d.as_os_str().is_empty() && std::fs::symlink_metadata(d).is_err())
+        .collect();
+    for dir in missing.into_iter().rev() {
+        std::fs::create_dir(dir)?;
+        made.push(dir.to_path_buf());
+    }
+    Ok(())
+}
+
+/// Removes the folders a failed change made, deepest first (only while empty).
+fn remove_dirs(made: &[PathBuf]) {
+    for dir in made.iter().rev() {
+        let _ = std::fs::remove_dir(dir);
+    }
 }
 
 /// Why a source file may not be rewritten: a read-only file, or a link whose target is

@@ -411,7 +411,9 @@ fn fix_keeps_links_and_leaves_read_only_files() {
     std::os::unix::fs::symlink("../.shared/real.py", root.join("app/linked.py")).unwrap();
     let alias = root.join("app/alias.py");
     fs::set_permissions(&alias, fs::Permissions::from_mode(0o444)).unwrap();
-    let output = ok(root, &["fix"]);
+    let output = run(root, &["fix"]);
+    assert_eq!(output.code, 1, "a file left unfixed fails the run");
+    let output = output.stdout;
     assert!(
         output.contains("app/alias.py: not fixed: read-only: left alone\n"),
         "{output}"

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 
 use crate::commands::check::{Only, unsuppressed};
 use crate::commands::count;
@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::files::{self, Strictness};
 use crate::fix;
 use crate::index::Project;
+use crate::write;
 
 pub struct Options {
     pub files: Vec<PathBuf>,
@@ -22,7 +23,8 @@ pub struct Options {
     pub unsafe_fixes: bool,
 }
 
-/// Returns the exit code: 1 with `--check` when something would change.
+/// Returns the exit code: 1 with `--check` when something would change, and when a file
+/// could not be written.
 pub fn run(
     project: &Project,
     config: &Config,
@@ -59,14 +61,29 @@ pub fn run(
             )?;
         }
     } else {
+        // A file that may not be written is left alone and said; the others are written
+        // together or, when one of them cannot be, not at all.
+        let mut writable = Vec::new();
         for file in &plan.files {
-            // One file that cannot be written does not stop the others.
-            if let Err(reason) = fix::write(&project.root, file) {
-                unwritten += file.fixed;
-                files_done -= 1;
-                writeln!(out, "{}: not fixed: {reason}", file.path)?;
-                continue;
+            match fix::refuses(&project.root, file) {
+                Some(reason) => {
+                    unwritten += file.fixed;
+                    files_done -= 1;
+                    writeln!(out, "{}: not fixed: {reason}", file.path)?;
+                }
+                None => writable.push(file),
             }
+        }
+        let new_files: Vec<write::NewFile> = writable
+            .iter()
+            .map(|file| write::NewFile {
+                path: &file.real,
+                bytes: file.new.as_bytes(),
+                create: false,
+            })
+            .collect();
+        write::replace_all(&new_files).context("fix")?;
+        for file in writable {
             writeln!(
                 out,
                 "fixed {} in {}{}",
@@ -111,7 +128,7 @@ pub fn run(
         count(files_done, "file"),
         left.len() + unwritten
     )?;
-    Ok(i32::from(options.check && fixed > 0))
+    Ok(i32::from((options.check && fixed > 0) || unwritten > 0))
 }
 
 /// `, renamed 3 uses` when the fix renamed uses of a deprecated name.

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use anyhow::{Result, bail};
+use anyhow::{Context as _, Result, bail};
 use serde::Serialize;
 
 use crate::cli::Format;
@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::fix::{self, FileFix};
 use crate::index::Project;
 use crate::relocate::{self, Plan, Request};
+use crate::write;
 
 pub struct Options {
     pub diff: bool,
@@ -127,32 +128,27 @@ fn is_created(plan: &Plan, file: &FileFix) -> bool {
 }
 
 /// Writes every file, or none: each is checked first (unchanged since planned, not
-/// read-only, inside the root), then created or replaced.
+/// read-only, inside the root), then all are created or replaced together.
 fn apply(project: &Project, plan: &Plan) -> Result<()> {
     for file in &plan.files {
         if is_created(plan, file) {
-            if file.real.exists() {
+            if std::fs::symlink_metadata(&file.real).is_ok() {
                 bail!("{}: appeared while move ran; nothing written", file.path);
             }
-        } else if std::fs::read(&file.real).ok().as_deref() != Some(file.old.as_bytes()) {
-            bail!("{}: changed while move ran; nothing written", file.path);
-        } else if let Some(reason) = crate::write::refuses(&file.real, &project.root) {
+        } else if let Some(reason) = fix::refuses(&project.root, file) {
             bail!("{}: {reason}; nothing written", file.path);
         }
     }
-    for file in &plan.files {
-        if is_created(plan, file) {
-            if let Some(parent) = file.real.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            crate::write::replace(&file.real, file.new.as_bytes())?;
-        } else {
-            fix::write(&project.root, file).map_err(|reason| {
-                anyhow::anyhow!("{}: {reason} (the files before it are written)", file.path)
-            })?;
-        }
-    }
-    Ok(())
+    let new_files: Vec<write::NewFile> = plan
+        .files
+        .iter()
+        .map(|file| write::NewFile {
+            path: &file.real,
+            bytes: file.new.as_bytes(),
+            create: is_created(plan, file),
+        })
+        .collect();
+    write::replace_all(&new_files).context("move")
 }
 
 fn text(out: &mut dyn Write, plan: &Plan, request: &Request, written: bool) -> Result<()> {

@@ -4,12 +4,22 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use anyhow::{Result, anyhow};
+use anyhow::{Result, anyhow, bail};
 use serde::{Deserialize, Serialize};
 
 use crate::rules::evaluate::Finding;
 
 const SCHEMA: &str = "ssot-graph/baseline/v1";
+
+/// The most a baseline may hold (about 400,000 entries).
+const MAX_BYTES: u64 = 64 << 20;
+
+/// Whether `text`, which is no baseline now, was one: it names a baseline schema (a
+/// merge left conflict markers in it, an edit broke its JSON). Only such a file, or none,
+/// is replaced by `--update-baseline`.
+fn is_damaged(text: &str) -> bool {
+    text.contains("\"ssot-graph/baseline/")
+}
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -41,17 +51,22 @@ impl Baseline {
     /// The baseline at `path`; `None` when there is none. A file that is not a baseline is
     /// an error naming it.
     pub fn load(path: &Path) -> Result<Option<Baseline>> {
-        let text = match std::fs::read_to_string(path) {
+        let text = match crate::read::small_text(path, MAX_BYTES) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(anyhow!("{}: cannot read baseline: {e}", path.display())),
         };
-        let baseline: Baseline = serde_json::from_str(&text).map_err(|e| {
-            anyhow!(
-                "{}: not a ssot-graph baseline ({e}); --update-baseline rewrites it",
-                path.display()
-            )
-        })?;
+        let baseline: Baseline =
+            serde_json::from_str(&text).map_err(|e| match is_damaged(&text) {
+                true => anyhow!(
+                    "{}: a damaged ssot-graph baseline ({e}); --update-baseline rewrites it",
+                    path.display()
+                ),
+                false => anyhow!(
+                    "{}: not a ssot-graph baseline ({e}); set `baseline` to the baseline's path",
+                    path.display()
+                ),
+            })?;
         if baseline.schema != SCHEMA {
             return Err(anyhow!(
                 "{}: baseline schema {:?}, expected {SCHEMA:?}",
@@ -108,7 +123,19 @@ impl Baseline {
         self.entries.iter().map(|e| e.count).sum()
     }
 
+    /// Writes the baseline at `path`, over a baseline or nothing: any other file there
+    /// (a `baseline` setting naming a source file by mistake) is refused.
     pub fn save(&self, path: &Path) -> Result<()> {
+        match crate::read::small_text(path, MAX_BYTES) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Ok(text) if text.trim().is_empty() || is_damaged(&text) => {}
+            Ok(_) => bail!(
+                "{}: not a ssot-graph baseline: refusing to overwrite it; set `baseline` to \
+                 another path",
+                path.display()
+            ),
+            Err(e) => bail!("{}: cannot write baseline: {e}", path.display()),
+        }
         let mut text = serde_json::to_string_pretty(self)?;
         text.push('\n');
         crate::write::replace(path, text.as_bytes())

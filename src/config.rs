@@ -64,11 +64,11 @@ impl Config {
             );
         }
         let own = root.join("ssot-graph.toml");
-        if own.is_file() {
+        if own.exists() {
             return Self::from_file(&own, false);
         }
         let pyproject = root.join("pyproject.toml");
-        if pyproject.is_file() {
+        if pyproject.exists() {
             return Self::from_file(&pyproject, true);
         }
         Ok(Config::default())
@@ -76,7 +76,7 @@ impl Config {
 
     fn from_file(path: &Path, is_pyproject: bool) -> Result<Config> {
         use toml::de::{DeTable, ValueDeserializer};
-        let text = std::fs::read_to_string(path)
+        let text = crate::read::small_text(path, crate::read::MAX_SETTINGS_BYTES)
             .with_context(|| format!("{}: cannot read config", path.display()))?;
         let fail = |context: &str, error: &toml::de::Error| {
             anyhow!("{}:{}", path.display(), located(&text, error, context))

@@ -46,7 +46,7 @@ pub fn find_root(start: &Path) -> (PathBuf, &'static str) {
         let pyproject = dir.join("pyproject.toml");
         let reason = if dir.join("ssot-graph.toml").is_file() {
             "chosen because it holds ssot-graph.toml"
-        } else if std::fs::read_to_string(&pyproject)
+        } else if crate::read::small_text(&pyproject, crate::read::MAX_SETTINGS_BYTES)
             .is_ok_and(|text| text.lines().any(|l| l.trim() == "[tool.ssot-graph]"))
         {
             "chosen because its pyproject.toml has [tool.ssot-graph]"
@@ -101,7 +101,7 @@ pub fn source_roots(root: &Path, config: &Config) -> Result<Vec<String>> {
 /// Source directories declared by packaging metadata (setuptools, poetry, hatch, pdm, uv).
 fn packaging_roots(root: &Path) -> Option<Vec<String>> {
     let mut roots = Vec::new();
-    if let Ok(text) = std::fs::read_to_string(root.join("pyproject.toml"))
+    if let Some(text) = crate::read::optional_text(&root.join("pyproject.toml"))
         && let Ok(doc) = text.parse::<toml::Table>()
     {
         let get = |path: &[&str]| -> Option<&toml::Value> {
@@ -150,7 +150,7 @@ fn packaging_roots(root: &Path) -> Option<Vec<String>> {
             }
         }
     }
-    if let Ok(text) = std::fs::read_to_string(root.join("setup.cfg")) {
+    if let Some(text) = crate::read::optional_text(&root.join("setup.cfg")) {
         let ini = parse_ini(&text);
         if let Some(value) = ini.get(&("options".to_string(), "package_dir".to_string())) {
             // `package_dir = =lib` or a list of `name = dir` lines; the unnamed entry is the root.
@@ -244,8 +244,16 @@ pub fn walk(root: &Path, roots: &[String], exclude: &GlobSet) -> Walk {
     // Links are followed inside the repository only: one to `/`, `/proc` or another
     // checkout would walk (and index) what is not the repository's.
     let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let real_roots: Arc<Vec<PathBuf>> = Arc::new(
+        roots
+            .iter()
+            .filter_map(|r| root.join(r).canonicalize().ok())
+            .collect(),
+    );
+    let links = Arc::new(Links::default());
     for (index, source_root) in roots.iter().enumerate() {
         let start = root.join(source_root);
+        let (own_ignores, parent_ignores) = unreadable_ignore_files(&start, &diagnostics, &rel_of);
         let other_roots: Vec<PathBuf> = roots
             .iter()
             .filter(|r| *r != source_root)
@@ -253,7 +261,9 @@ pub fn walk(root: &Path, roots: &[String], exclude: &GlobSet) -> Walk {
             .collect();
         let walker = WalkBuilder::new(&start)
             .hidden(true)
-            .git_ignore(true)
+            .git_ignore(own_ignores)
+            .ignore(own_ignores)
+            .parents(parent_ignores)
             .git_exclude(true)
             .require_git(false)
             .follow_links(true)
@@ -261,6 +271,8 @@ pub fn walk(root: &Path, roots: &[String], exclude: &GlobSet) -> Walk {
                 let exclude = exclude.clone();
                 let root = root.to_path_buf();
                 let real_root = real_root.clone();
+                let real_roots = real_roots.clone();
+                let links = links.clone();
                 let diagnostics = diagnostics.clone();
                 move |entry| {
                     let path = entry.path();
@@ -289,7 +301,26 @@ pub fn walk(root: &Path, roots: &[String], exclude: &GlobSet) -> Walk {
                         }
                     }
                     let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-                    !(is_dir && (is_skipped_dir(path) || other_roots.iter().any(|r| r == path)))
+                    if !is_dir {
+                        return true;
+                    }
+                    if is_skipped_dir(path) || other_roots.iter().any(|r| r == path) {
+                        return false;
+                    }
+                    if entry.path_is_symlink() && !links.follow(path, &real_roots) {
+                        return false;
+                    }
+                    match ignore_file_refused(path) {
+                        Some((file, why)) => {
+                            diagnostics.lock().unwrap().push(FileDiagnostic {
+                                path: slash_path(file.strip_prefix(&root).unwrap_or(&file)),
+                                line: 0,
+                                message: format!("{why}; its folder is not walked"),
+                            });
+                            false
+                        }
+                        None => true,
+                    }
                 }
             })
             .build_parallel();
@@ -327,7 +358,8 @@ pub fn walk(root: &Path, roots: &[String], exclude: &GlobSet) -> Walk {
         });
     }
     let found = found.into_inner().unwrap();
-    let diagnostics = std::mem::take(&mut *diagnostics.lock().unwrap());
+    let mut diagnostics = std::mem::take(&mut *diagnostics.lock().unwrap());
+    diagnostics.extend(links.diagnostic(&rel_of));
     let mut dirs = dirs.into_inner().unwrap();
     dirs.sort();
     dirs.dedup();
@@ -337,6 +369,123 @@ pub fn walk(root: &Path, roots: &[String], exclude: &GlobSet) -> Walk {
         diagnostics,
         dirs,
     }
+}
+
+/// Which linked folders a walk follows: each real folder once. A link to a folder that
+/// the walk reaches anyway (inside a source root, not hidden) is not followed, nor is a
+/// second link to a folder already followed; so links to each other's folders (a link
+/// bomb: 35 of them make 244,141 paths) cost one walk of each real folder.
+#[derive(Default)]
+struct Links {
+    followed: Mutex<rustc_hash::FxHashSet<(u64, u64)>>,
+    /// The links not followed, as `link -> target`.
+    unfollowed: Mutex<Vec<(PathBuf, PathBuf)>>,
+}
+
+impl Links {
+    fn follow(&self, link: &Path, real_roots: &[PathBuf]) -> bool {
+        let Ok(target) = link.canonicalize() else {
+            return true;
+        };
+        // A link back to a folder above it: the walk reports the loop.
+        if link.parent().is_some_and(|p| p.starts_with(&target)) {
+            return true;
+        }
+        let walked_anyway = real_roots.iter().any(|r| {
+            target.strip_prefix(r).is_ok_and(|within| {
+                within
+                    .components()
+                    .all(|c| !c.as_os_str().to_string_lossy().starts_with('.'))
+                    && !within.components().any(|c| skipped_name(Path::new(&c)))
+            })
+        });
+        let first = !walked_anyway && {
+            let id = std::fs::metadata(&target).ok().map(|m| folder_id(&m));
+            id.is_none_or(|id| self.followed.lock().unwrap().insert(id))
+        };
+        if !first {
+            self.unfollowed
+                .lock()
+                .unwrap()
+                .push((link.to_path_buf(), target));
+        }
+        first
+    }
+
+    /// One diagnostic for every link not followed, at the first of them.
+    fn diagnostic(&self, rel_of: &dyn Fn(&Path) -> String) -> Option<FileDiagnostic> {
+        let mut unfollowed = std::mem::take(&mut *self.unfollowed.lock().unwrap());
+        unfollowed.sort();
+        let (link, target) = unfollowed.first()?;
+        let others = match unfollowed.len() {
+            1 => String::new(),
+            n => format!(" (and {} more links)", n - 1),
+        };
+        Some(FileDiagnostic {
+            path: rel_of(link),
+            line: 0,
+            message: format!(
+                "a link to {}, a folder walked once already{others}; not followed",
+                match rel_of(target) {
+                    rel if rel.is_empty() => "the root".to_string(),
+                    rel => rel,
+                }
+            ),
+        })
+    }
+}
+
+#[cfg(unix)]
+fn folder_id(metadata: &std::fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (metadata.dev(), metadata.ino())
+}
+
+#[cfg(not(unix))]
+fn folder_id(_: &std::fs::Metadata) -> (u64, u64) {
+    (0, 0)
+}
+
+/// Why the walk must not enter `dir`: its `.gitignore` or `.ignore` is not a regular
+/// file of a readable size (a link to `/dev/zero` or a FIFO would exhaust memory or
+/// block the walk as it reads it).
+fn ignore_file_refused(dir: &Path) -> Option<(PathBuf, String)> {
+    [".gitignore", ".ignore"].iter().find_map(|name| {
+        let file = dir.join(name);
+        crate::read::refuses(&file, crate::read::MAX_SETTINGS_BYTES).map(|why| (file, why))
+    })
+}
+
+/// Whether the walk from `start` may read ignore files in `start` itself and in the
+/// folders above it: not where one of them is not a regular file of a readable size
+/// (each such file is one diagnostic).
+fn unreadable_ignore_files(
+    start: &Path,
+    diagnostics: &Mutex<Vec<FileDiagnostic>>,
+    rel_of: &dyn Fn(&Path) -> String,
+) -> (bool, bool) {
+    let mut readable = (true, true);
+    for (depth, dir) in start.ancestors().enumerate() {
+        let Some((file, why)) = ignore_file_refused(dir) else {
+            continue;
+        };
+        let unread = match depth {
+            0 => {
+                readable.0 = false;
+                "no ignore file is read under it"
+            }
+            _ => {
+                readable.1 = false;
+                "no ignore file above the source root is read"
+            }
+        };
+        diagnostics.lock().unwrap().push(FileDiagnostic {
+            path: rel_of(&file),
+            line: 0,
+            message: format!("{why}; {unread}"),
+        });
+    }
+    readable
 }
 
 /// The Python files of a commit under the source roots, as a walk of its checkout would

@@ -52,7 +52,7 @@ pub fn read(project: &Project) -> (Vec<EntryPoint>, Vec<String>) {
                 .unwrap_or(&path)
                 .to_string_lossy()
                 .replace('\\', "/");
-            let declared = std::fs::read_to_string(&path)
+            let declared = crate::read::small_text(&path, crate::read::MAX_SETTINGS_BYTES)
                 .map_err(|e| e.to_string())
                 .and_then(|text| Ok((parse(&text)?, text)));
             match declared {

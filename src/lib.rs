@@ -25,6 +25,7 @@ pub mod packed;
 pub mod parse;
 pub mod purge;
 pub mod query;
+pub mod read;
 pub mod references;
 pub mod relocate;
 pub mod resolve;
@@ -93,6 +94,9 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
         eprintln!("root: {} ({why_root})", root.display());
     }
     let config = Config::load(&root, cli.config.as_deref())?;
+    if !cli.no_cache {
+        cache::folder::check(&root, config.cache_dir())?;
+    }
     let snapshot = cache::snapshot_path(&root, config.cache_dir());
     purge::set_for(if cli.no_cache || !snapshot.is_file() {
         purge::Run::Cold

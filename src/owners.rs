@@ -43,7 +43,7 @@ impl Owners {
         };
         for place in [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"] {
             let path = top.join(place);
-            let Ok(text) = std::fs::read_to_string(&path) else {
+            let Some(text) = crate::read::optional_text(&path) else {
                 continue;
             };
             let up = "../".repeat(prefix.matches('/').count());

@@ -548,7 +548,7 @@ enum IndexSource {
 
 /// The cache file next to the snapshot; the last byte is the layout version.
 const MAGIC: &[u8; 8] = b"SSOTR\x00\x00\x02";
-const FILE_NAME: &str = "references.bin";
+pub const FILE_NAME: &str = "references.bin";
 
 /// A definition, as stored (module ids are stable for one cache state).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -218,3 +218,204 @@ fn output_never_replaces_a_read_only_file_or_a_dangling_link() {
             .is_symlink()
     );
 }
+
+#[test]
+fn update_baseline_never_overwrites_a_file_that_is_not_a_baseline() {
+    let repo = big_class_repo();
+    let root = repo.path();
+    write_file(root, "ssot-graph.toml", "baseline = \"pkg/old.py\"\n");
+    let before = contents(root);
+    let output = run(root, &["check", "--update-baseline"]);
+    assert_eq!(output.code, 2);
+    assert_eq!(
+        output.stderr,
+        "error: [ROOT]/pkg/old.py: not a ssot-graph baseline: refusing to overwrite it; set \
+         `baseline` to another path\n"
+    );
+    assert_eq!(contents(root), before);
+    let output = run(root, &["check"]);
+    assert_eq!(output.code, 2);
+    assert!(
+        output
+            .stderr
+            .starts_with("error: [ROOT]/pkg/old.py: not a ssot-graph baseline (")
+            && output
+                .stderr
+                .ends_with("); set `baseline` to the baseline's path\n"),
+        "never suggests --update-baseline: {}",
+        output.stderr
+    );
+}
+
+#[test]
+fn a_cache_dir_naming_a_folder_of_the_users_is_refused() {
+    let repo = big_class_repo();
+    let root = repo.path();
+    write_file(root, "ssot-graph.toml", "cache-dir = \"pkg\"\n");
+    let before = contents(root);
+    let output = run(root, &["check"]);
+    assert_eq!(output.code, 2);
+    assert_eq!(
+        output.stderr,
+        "error: [ROOT]/pkg: holds `__init__.py`, which ssot-graph did not write: cache-dir \
+         must name a folder of the cache's own (such as \".ssot-graph-cache\")\n"
+    );
+    assert_eq!(contents(root), before, "no .gitignore written into pkg/");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_linked_cache_folder_or_cache_file_is_refused_and_nothing_is_written_through_it() {
+    let repo = big_class_repo();
+    let root = repo.path();
+    let outside = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), root.join(".ssot-graph-cache")).unwrap();
+    let output = run(root, &["check"]);
+    assert_eq!(output.code, 2);
+    assert!(
+        output
+            .stderr
+            .starts_with("error: [ROOT]/.ssot-graph-cache: a link (to "),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0);
+
+    fs::remove_file(root.join(".ssot-graph-cache")).unwrap();
+    fs::create_dir(root.join(".ssot-graph-cache")).unwrap();
+    let ignore = outside.path().join("ignore");
+    fs::write(&ignore, "mine\n").unwrap();
+    std::os::unix::fs::symlink(&ignore, root.join(".ssot-graph-cache/.gitignore")).unwrap();
+    let output = run(root, &["check"]);
+    assert_eq!(output.code, 2);
+    assert_eq!(
+        output.stderr,
+        "error: [ROOT]/.ssot-graph-cache/.gitignore: not a regular file (a link or a folder): \
+         the cache folder holds only ssot-graph's own files; remove it\n"
+    );
+    assert_eq!(fs::read_to_string(&ignore).unwrap(), "mine\n");
+}
+
+#[cfg(unix)]
+#[test]
+fn settings_files_that_are_devices_fifos_or_huge_are_one_line_errors() {
+    let repo = big_class_repo();
+    let root = repo.path();
+    let fifo = root.join("fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let huge = root.join("huge.toml");
+    fs::File::create(&huge).unwrap().set_len(100 << 20).unwrap();
+    for (name, to, why) in [
+        (
+            "ssot-graph.toml",
+            Path::new("/dev/zero"),
+            "not a regular file (a device)",
+        ),
+        (
+            "pyproject.toml",
+            fifo.as_path(),
+            "not a regular file (a FIFO)",
+        ),
+        ("ssot-graph.toml", huge.as_path(), "larger than 8 MiB"),
+    ] {
+        std::os::unix::fs::symlink(to, root.join(name)).unwrap();
+        let output = run(root, &["stats"]);
+        assert_eq!(output.code, 2, "{name}");
+        assert_eq!(
+            output.stderr,
+            format!("error: [ROOT]/{name}: cannot read config: {why}\n")
+        );
+        fs::remove_file(root.join(name)).unwrap();
+    }
+    fs::create_dir(root.join("queries")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", root.join("queries/zero.toml")).unwrap();
+    let output = run(root, &["check"]);
+    assert_eq!(output.code, 2);
+    assert_eq!(
+        output.stderr,
+        "error: [ROOT]/queries/zero.toml: cannot read: not a regular file (a device)\n"
+    );
+    fs::remove_file(root.join("queries/zero.toml")).unwrap();
+    write_file(root, "ssot-graph.toml", "baseline = \"fifo\"\n");
+    let output = run(root, &["check"]);
+    assert_eq!(output.code, 2);
+    assert_eq!(
+        output.stderr,
+        "error: [ROOT]/fifo: cannot read baseline: not a regular file (a FIFO)\n"
+    );
+}
+
+/// The diagnostics of `stats --format json`, as `path: message`.
+fn diagnostics(root: &Path) -> Vec<String> {
+    let stats = common::json(root, &["stats"]);
+    stats["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}: {}",
+                d["path"].as_str().unwrap(),
+                d["message"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_bomb_walks_each_real_folder_once_and_says_so_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let names = ["a", "b", "c", "d", "e", "f", "g"];
+    write_file(root, "pkg/__init__.py", "");
+    for name in names {
+        write_file(root, &format!("pkg/{name}/__init__.py"), "X = 1\n");
+    }
+    for from in names {
+        for to in names.iter().filter(|to| **to != from) {
+            std::os::unix::fs::symlink(format!("../{to}"), root.join(format!("pkg/{from}/l{to}")))
+                .unwrap();
+        }
+    }
+    let started = std::time::Instant::now();
+    let stats = common::json(root, &["--no-cache", "stats"]);
+    assert!(started.elapsed().as_secs() < 5);
+    assert_eq!(stats["files"], 8, "{stats:#}");
+    assert_eq!(
+        diagnostics(root),
+        [
+            "pkg/a/lb: a link to pkg/b, a folder walked once already (and 41 more links); not followed"
+        ]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_ignore_file_that_is_a_device_or_a_fifo_is_never_read() {
+    let repo = big_class_repo();
+    let root = repo.path();
+    write_file(root, "lib/__init__.py", "");
+    write_file(root, "lib/ok.py", "from pkg.old import Big\n");
+    std::os::unix::fs::symlink("/dev/zero", root.join("lib/.gitignore")).unwrap();
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(root.join(".ignore"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert_eq!(
+        diagnostics(root),
+        [
+            ".ignore: not a regular file (a FIFO); no ignore file is read under it",
+            "lib/.gitignore: not a regular file (a device); its folder is not walked",
+        ]
+    );
+}

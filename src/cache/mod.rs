@@ -2,6 +2,7 @@
 //! (`snapshot`) and the stamps that tell, without walking, whether the set of files can
 //! have changed (`tree`). How a run uses the snapshot is `load`'s job.
 
+pub mod folder;
 pub mod snapshot;
 pub mod tree;
 

@@ -522,11 +522,13 @@ pub fn write_container(
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let ignore = dir.join(".gitignore");
-    if !ignore.exists() {
-        std::fs::write(
-            &ignore,
-            "# Written by ssot-graph: the cache is not source.\n*\n",
-        )?;
+    if std::fs::symlink_metadata(&ignore).is_err() {
+        // Created, never opened through a link that appeared since the folder's check.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&ignore)?
+            .write_all(b"# Written by ssot-graph: the cache is not source.\n*\n")?;
     }
     let mut out = std::io::BufWriter::with_capacity(1 << 20, tempfile::NamedTempFile::new_in(dir)?);
     out.write_all(magic)?;

@@ -97,8 +97,8 @@ fn create(out: &mut dyn Write, root: &Path, rel: &str, text: &str, executable: b
 }
 
 pub fn run(root: &Path, hook: bool, out: &mut dyn Write) -> Result<()> {
-    let pyproject_has_table = std::fs::read_to_string(root.join("pyproject.toml"))
-        .is_ok_and(|text| text.contains("[tool.ssot-graph]"));
+    let pyproject_has_table = crate::read::optional_text(&root.join("pyproject.toml"))
+        .is_some_and(|text| text.contains("[tool.ssot-graph]"));
     if pyproject_has_table {
         writeln!(out, "kept pyproject.toml [tool.ssot-graph] (exists)")?;
     } else {

@@ -229,7 +229,7 @@ pub fn load(dir: &Path) -> Result<Vec<Rule>> {
     files.sort();
     let mut rules: Vec<Rule> = Vec::new();
     for file in files {
-        let text = std::fs::read_to_string(&file)
+        let text = crate::read::small_text(&file, crate::read::MAX_SETTINGS_BYTES)
             .map_err(|e| anyhow!("{}: cannot read: {e}", file.display()))?;
         let parsed = parse_rules(&text).map_err(|e| anyhow!("{}:{e}", file.display()))?;
         for (kind, line) in parsed {

@@ -1,14 +1,20 @@
-//! How a file is known again: its stamp (size and modification time) and a hash of its
-//! bytes.
+//! How a file is known again: its stamp (size, modification and change times, inode)
+//! and a hash of its bytes.
 
 use crate::parse::SourceBytes;
 
-/// A file's size and modification time: unchanged stamps mean unchanged content (unless
-/// the file changed within the clock's resolution of being read, which the cache checks).
+/// A file's size, modification time, change time and inode, as git compares them: an
+/// unchanged stamp means unchanged content (unless the file changed within the clock's
+/// resolution of being read, which the cache checks by the modification time, set with
+/// the change time by every write). The modification time alone is not enough: `cp -a`,
+/// `rsync -a`, `tar` and a rename over the file put it back, but the change time (which
+/// no program can set) and the inode move.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Stamp {
     pub size: u64,
     pub mtime_ns: u64,
+    pub ctime_ns: u64,
+    pub ino: u64,
 }
 
 impl Stamp {
@@ -18,9 +24,21 @@ impl Stamp {
             .ok()
             .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
             .map_or(0, |d| d.as_nanos() as u64);
+        #[cfg(unix)]
+        let (ctime_ns, ino) = {
+            use std::os::unix::fs::MetadataExt;
+            let ctime = u64::try_from(metadata.ctime()).map_or(0, |secs| {
+                secs * 1_000_000_000 + metadata.ctime_nsec() as u64
+            });
+            (ctime, metadata.ino())
+        };
+        #[cfg(not(unix))]
+        let (ctime_ns, ino) = (mtime, 0);
         Stamp {
             size: metadata.len(),
             mtime_ns: mtime,
+            ctime_ns,
+            ino,
         }
     }
 
@@ -91,19 +109,22 @@ impl Stamps {
     #[cfg(unix)]
     fn statx(&self, relative: &std::path::Path) -> Option<Stamp> {
         use rustix::fs::{AtFlags, StatxFlags, statx};
-        let wanted = StatxFlags::SIZE | StatxFlags::MTIME;
+        let wanted = StatxFlags::SIZE | StatxFlags::MTIME | StatxFlags::CTIME | StatxFlags::INO;
         // What `std::fs::metadata` reads (it follows symbolic links too); on a kernel
         // without statx, the plain read decides.
         let stat = statx(self.dir.as_ref()?, relative, AtFlags::empty(), wanted).ok()?;
         if stat.stx_mask & wanted.bits() != wanted.bits() {
             return None;
         }
-        let mtime_ns = u64::try_from(stat.stx_mtime.tv_sec).map_or(0, |secs| {
-            secs * 1_000_000_000 + u64::from(stat.stx_mtime.tv_nsec)
-        });
+        let ns = |time: rustix::fs::StatxTimestamp| {
+            u64::try_from(time.tv_sec)
+                .map_or(0, |secs| secs * 1_000_000_000 + u64::from(time.tv_nsec))
+        };
         Some(Stamp {
             size: stat.stx_size,
-            mtime_ns,
+            mtime_ns: ns(stat.stx_mtime),
+            ctime_ns: ns(stat.stx_ctime),
+            ino: stat.stx_ino,
         })
     }
 }

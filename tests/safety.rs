@@ -419,3 +419,50 @@ fn an_ignore_file_that_is_a_device_or_a_fifo_is_never_read() {
         ]
     );
 }
+
+/// Puts `path`'s modification time back to `time`, as `cp -a`, `rsync -a` and `tar` do.
+fn set_mtime(path: &Path, time: std::time::SystemTime) {
+    fs::File::open(path).unwrap().set_modified(time).unwrap();
+}
+
+#[test]
+fn the_cache_sees_edits_that_keep_size_and_modification_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_file(root, "pkg/__init__.py", "");
+    write_file(root, "pkg/a.py", "X = 1\n");
+    write_file(root, "app/u.py", "from pkg.a import X\n");
+    age(root);
+    assert_eq!(
+        common::ok(root, &["why", "pkg.a.X"])
+            .lines()
+            .nth(1)
+            .unwrap()
+            .trim(),
+        "is variable X defined in pkg.a"
+    );
+    let module = root.join("pkg/a.py");
+    let old_time = fs::metadata(&module).unwrap().modified().unwrap();
+    // Same size, same modification time: only the change time and the inode tell.
+    let replacement = root.join("pkg/a.py.new");
+    fs::write(&replacement, "Y = 1\n").unwrap();
+    set_mtime(&replacement, old_time);
+    fs::rename(&replacement, &module).unwrap();
+    let package = root.join("pkg");
+    let package_time = fs::metadata(&package).unwrap().modified().unwrap();
+    set_mtime(&package, package_time);
+    let output = run(root, &["why", "pkg.a.X"]);
+    assert_eq!(output.code, 2, "{}", output.stdout);
+
+    // A new module in a folder whose modification time is put back.
+    write_file(root, "pkg/b.py", "Z = 2\n");
+    set_mtime(&package, package_time);
+    assert_eq!(
+        common::ok(root, &["why", "pkg.b.Z"])
+            .lines()
+            .nth(1)
+            .unwrap()
+            .trim(),
+        "is variable Z defined in pkg.b"
+    );
+}

@@ -50,7 +50,7 @@ fn checksum(bytes: &[u8]) -> u64 {
 }
 
 /// The last byte is the layout version: a snapshot of another layout is rebuilt.
-const MAGIC: &[u8; 8] = b"SSOTG\x00\x00\x11";
+const MAGIC: &[u8; 8] = b"SSOTG\x00\x00\x12";
 const PREFIX: usize = 24;
 
 /// A directory the walk entered: its modification time and what it listed, so a
@@ -59,6 +59,9 @@ const PREFIX: usize = 24;
 pub struct DirStamp {
     pub rel: String,
     pub mtime_ns: u64,
+    /// Moves when an entry is added or removed, even when the modification time is put
+    /// back.
+    pub ctime_ns: u64,
     pub listing: u64,
 }
 
@@ -575,6 +578,8 @@ mod tests {
                 stamp: Stamp {
                     size: 1,
                     mtime_ns: 1,
+                    ctime_ns: 1,
+                    ino: 1,
                 },
                 hash: 1,
                 blob: BlobRef {

@@ -47,11 +47,16 @@ pub fn dir_stamps(root: &Path, dirs: &[String], walked_ns: u64) -> Vec<DirStamp>
     dirs.par_iter()
         .filter_map(|rel| {
             let path = root.join(rel);
-            let mtime_ns = stamps.read(&path)?.mtime_ns;
-            let listing = if mtime_ns >= racy { 0 } else { listing(&path)? };
+            let stamp = stamps.read(&path)?;
+            let listing = if stamp.mtime_ns >= racy {
+                0
+            } else {
+                listing(&path)?
+            };
             Some(DirStamp {
                 rel: rel.clone(),
-                mtime_ns,
+                mtime_ns: stamp.mtime_ns,
+                ctime_ns: stamp.ctime_ns,
                 listing,
             })
         })
@@ -116,14 +121,19 @@ fn under(root: &Path, relative: &Path) -> PathBuf {
 pub fn unchanged(root: &Path, header: &Header) -> bool {
     let racy = header.created_ns.saturating_sub(crate::cache::RACY_NS);
     let stamps = Stamps::under(root);
-    let dirs_same =
-        header.dirs.par_iter().all(
-            |dir| match stamps.read_below(&dir.rel).map(|s| s.mtime_ns) {
-                Some(mtime) if mtime == dir.mtime_ns && mtime < racy => true,
-                Some(_) => listing(&root.join(&dir.rel)) == Some(dir.listing),
-                None => false,
-            },
-        );
+    let dirs_same = header
+        .dirs
+        .par_iter()
+        .all(|dir| match stamps.read_below(&dir.rel) {
+            Some(now)
+                if (now.mtime_ns, now.ctime_ns) == (dir.mtime_ns, dir.ctime_ns)
+                    && now.mtime_ns < racy =>
+            {
+                true
+            }
+            Some(_) => listing(&root.join(&dir.rel)) == Some(dir.listing),
+            None => false,
+        });
     dirs_same
         && header.ignore_files.par_iter().all(|ignore| {
             let path = under(root, &ignore.path);

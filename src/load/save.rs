@@ -203,6 +203,8 @@ fn save(
             stamp: state.stamp.unwrap_or(Stamp {
                 size: u64::MAX,
                 mtime_ns: 0,
+                ctime_ns: 0,
+                ino: 0,
             }),
             hash: state.hash,
             blob: BlobRef {

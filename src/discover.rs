@@ -63,6 +63,29 @@ pub fn find_root(start: &Path) -> (PathBuf, &'static str) {
     )
 }
 
+/// Folders that are never a repository: indexing them would walk the whole system, or
+/// pseudo file systems whose files never end (`/proc`, `/sys`, `/dev`).
+const SYSTEM_FOLDERS: &[&str] = &[
+    "/", "/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/proc", "/run", "/sbin",
+    "/sys", "/usr", "/var",
+];
+
+/// Refuses a root that is `/` or a system folder, or lies in a pseudo file system.
+pub fn refuse_system_root(root: &Path) -> Result<()> {
+    let real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let pseudo = ["/proc", "/sys", "/dev"]
+        .iter()
+        .any(|p| real.starts_with(p));
+    if pseudo || SYSTEM_FOLDERS.iter().any(|s| real == Path::new(s)) {
+        bail!(
+            "{}: a system folder, not a repository: run ssot-graph inside a repository, or \
+             name one with --root",
+            real.display()
+        );
+    }
+    Ok(())
+}
+
 /// Source roots relative to `root` (`""` is the root itself), in priority order.
 pub fn source_roots(root: &Path, config: &Config) -> Result<Vec<String>> {
     let roots = match &config.roots {

@@ -93,6 +93,7 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
     if cli.verbose {
         eprintln!("root: {} ({why_root})", root.display());
     }
+    discover::refuse_system_root(&root)?;
     let config = Config::load(&root, cli.config.as_deref())?;
     if !cli.no_cache {
         cache::folder::check(&root, config.cache_dir())?;
@@ -153,7 +154,12 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
     }
     let staged = match &cli.command {
         Command::Check { staged: true, .. } => {
-            Some(std::sync::Arc::new(staged::StagedTree::read(&root)?))
+            let staged = staged::StagedTree::read(&root)?;
+            if staged.nothing_staged && cli.format == Format::Text {
+                writeln!(out, "Nothing staged: no files checked.")?;
+                return Ok(0);
+            }
+            Some(std::sync::Arc::new(staged))
         }
         _ => None,
     };

@@ -21,6 +21,8 @@ pub struct StagedTree {
     /// Set once the walked files differed from the commit's: a cache snapshot of such
     /// a run would describe neither the working tree nor the commit.
     differs: std::sync::atomic::AtomicBool,
+    /// No change is staged under the root: a commit of the index records nothing here.
+    pub nothing_staged: bool,
     /// Keeps the checked-out copies while the run reads them.
     _dir: tempfile::TempDir,
 }
@@ -28,8 +30,17 @@ pub struct StagedTree {
 impl StagedTree {
     /// Reads the index of the git repository holding `root`.
     pub fn read(root: &Path) -> Result<StagedTree> {
+        // Files of submodules too: they are read from each submodule's checkout.
         let tracked: FxHashSet<String> =
-            git(root, &["ls-files", "-z"], None)?.into_iter().collect();
+            git(root, &["ls-files", "-z", "--recurse-submodules"], None)?
+                .into_iter()
+                .collect();
+        let nothing_staged = git(
+            root,
+            &["diff", "--cached", "--name-only", "-z", "--relative"],
+            None,
+        )?
+        .is_empty();
         // Tracked files whose working copy is not what is staged (edited or deleted).
         let differing = git(root, &["diff", "--name-only", "-z", "--relative"], None)?;
         let dir = tempfile::Builder::new()
@@ -64,6 +75,7 @@ impl StagedTree {
             tracked,
             checked_out,
             differs: Default::default(),
+            nothing_staged,
             _dir: dir,
         })
     }
@@ -88,12 +100,35 @@ impl StagedTree {
         }
     }
 
-    pub fn apply(&self, files: &mut Vec<SourceFile>) {
+    /// `files` as the commit holds them: untracked ones dropped, those whose working copy
+    /// differs read from the index's copy, and those staged but deleted from the working
+    /// tree (`git add f; rm f`) brought back by `restore` from their paths.
+    pub fn apply(
+        &self,
+        files: &mut Vec<SourceFile>,
+        restore: impl FnOnce(&[&str]) -> Vec<SourceFile>,
+    ) {
         let before = files.len();
         files.retain(|f| self.tracked.contains(f.rel.as_str()));
         let mut changed = files.len() != before;
         for file in files.iter_mut() {
             changed |= self.place(file);
+        }
+        let walked: FxHashSet<&str> = files.iter().map(|f| f.rel.as_str()).collect();
+        let mut missing: Vec<&str> = self
+            .checked_out
+            .iter()
+            .filter(|(rel, copy)| !walked.contains(rel.as_str()) && copy.is_file())
+            .map(|(rel, _)| rel.as_str())
+            .collect();
+        missing.sort_unstable();
+        if !missing.is_empty() {
+            let mut restored = restore(&missing);
+            restored.retain_mut(|file| self.place(file));
+            changed |= !restored.is_empty();
+            // Module files by path, then the companion stubs (as a walk orders them).
+            files.extend(restored);
+            files.sort_by(|a, b| (a.companion, &a.rel).cmp(&(b.companion, &b.rel)));
         }
         if changed {
             self.differs
@@ -127,12 +162,17 @@ pub fn git(root: &Path, args: &[&str], input: Option<&[u8]>) -> Result<Vec<Strin
         .wait_with_output()
         .context("--staged: cannot run git")?;
     if !output.status.success() {
-        let reason = String::from_utf8_lossy(&output.stderr);
-        bail!(
-            "--staged: git {}: {}",
-            args[0],
-            reason.lines().next().unwrap_or("failed").trim()
-        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let command = format!("git {}", args[0]);
+        // Some git commands name themselves in their messages already.
+        let reason = stderr.lines().next().unwrap_or("failed").trim();
+        let reason = reason
+            .strip_prefix(&format!("{command}: "))
+            .unwrap_or(reason);
+        if reason.ends_with(" is unmerged") {
+            bail!("--staged: {reason}: resolve the conflict and stage it first");
+        }
+        bail!("--staged: {command}: {reason}");
     }
     Ok(String::from_utf8_lossy(&output.stdout)
         .split('\0')

@@ -466,3 +466,139 @@ fn the_cache_sees_edits_that_keep_size_and_modification_time() {
         "is variable Z defined in pkg.b"
     );
 }
+
+#[test]
+fn the_root_is_never_the_whole_system_or_a_pseudo_file_system() {
+    for root in ["/", "/proc", "/proc/1", "/sys", "/usr"] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_ssot-graph"))
+            .args(["--root", root, "stats"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{root}");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            format!(
+                "error: {}: a system folder, not a repository: run ssot-graph inside a \
+                 repository, or name one with --root\n",
+                Path::new(root).canonicalize().unwrap().display()
+            )
+        );
+    }
+}
+
+const DEPRECATED_OLD: &str =
+    "[[rule]]\nid = \"no-old\"\nkind = \"deprecated\"\ntarget = \"vendorpkg.core.Old\"\n";
+
+/// A repository whose first commit holds `pkg/` and the rule `no-old`.
+fn committed_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_file(root, "pkg/__init__.py", "");
+    write_file(root, "vendorpkg/__init__.py", "");
+    write_file(root, "vendorpkg/core.py", "class Old:\n    pass\n");
+    write_file(root, "queries/rules.toml", DEPRECATED_OLD);
+    common::git(root, &["init", "-q"]);
+    common::git(root, &["add", "-A"]);
+    common::git(root, &["commit", "-qm", "first"]);
+    dir
+}
+
+#[test]
+fn check_staged_judges_a_staged_file_deleted_from_the_working_tree() {
+    let repo = committed_repo();
+    let root = repo.path();
+    write_file(root, "pkg/user.py", "from vendorpkg.core import Old\n");
+    common::git(root, &["add", "pkg/user.py"]);
+    fs::remove_file(root.join("pkg/user.py")).unwrap();
+    let output = run(root, &["check", "--staged", "--format", "concise"]);
+    assert_eq!(output.code, 1, "{}{}", output.stdout, output.stderr);
+    assert_eq!(
+        output.stdout,
+        "pkg/user.py:1:1: no-old `vendorpkg.core.Old` is deprecated\nFound 1 error and 0 warnings.\n"
+    );
+}
+
+#[test]
+fn check_staged_with_nothing_staged_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    common::git(dir.path(), &["init", "-q"]);
+    let output = run(dir.path(), &["check", "--staged"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert_eq!(output.stdout, "Nothing staged: no files checked.\n");
+    let repo = committed_repo();
+    let output = run(repo.path(), &["check", "--staged"]);
+    assert_eq!(output.stdout, "Nothing staged: no files checked.\n");
+}
+
+#[test]
+fn check_staged_in_a_merge_with_conflicts_says_so_once() {
+    let repo = committed_repo();
+    let root = repo.path();
+    write_file(root, "pkg/a.py", "X = 1\n");
+    common::git(root, &["add", "-A"]);
+    common::git(root, &["commit", "-qm", "a"]);
+    common::git(root, &["checkout", "-qb", "other"]);
+    write_file(root, "pkg/a.py", "X = 2\n");
+    common::git(root, &["commit", "-qam", "b"]);
+    common::git(root, &["checkout", "-q", "-"]);
+    write_file(root, "pkg/a.py", "X = 3\n");
+    common::git(root, &["commit", "-qam", "c"]);
+    let merge = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "merge",
+            "-q",
+            "other",
+        ])
+        .output()
+        .unwrap();
+    assert!(!merge.status.success(), "the merge conflicts");
+    let output = run(root, &["check", "--staged"]);
+    assert_eq!(output.code, 2);
+    assert_eq!(
+        output.stderr,
+        "error: --staged: pkg/a.py is unmerged: resolve the conflict and stage it first\n"
+    );
+}
+
+#[test]
+fn check_staged_reads_modules_of_a_submodule_from_its_checkout() {
+    let outer = tempfile::tempdir().unwrap();
+    let vendor = outer.path().join("vendor");
+    write_file(&vendor, "__init__.py", "");
+    write_file(&vendor, "core.py", "class Old:\n    pass\n");
+    common::git(&vendor, &["init", "-q"]);
+    common::git(&vendor, &["add", "-A"]);
+    common::git(&vendor, &["commit", "-qm", "vendor"]);
+    let root = outer.path().join("app");
+    write_file(&root, "pkg/__init__.py", "");
+    write_file(&root, "queries/rules.toml", DEPRECATED_OLD);
+    common::git(&root, &["init", "-q"]);
+    common::git(
+        &root,
+        &[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            "../vendor",
+            "vendorpkg",
+        ],
+    );
+    common::git(&root, &["add", "-A"]);
+    common::git(&root, &["commit", "-qm", "first"]);
+    write_file(&root, "pkg/user.py", "from vendorpkg.core import Old\n");
+    common::git(&root, &["add", "pkg/user.py"]);
+    let output = run(&root, &["check", "--staged", "--format", "concise"]);
+    assert_eq!(output.code, 1, "{}{}", output.stdout, output.stderr);
+    assert_eq!(
+        output.stdout,
+        "pkg/user.py:1:1: no-old `vendorpkg.core.Old` is deprecated\nFound 1 error and 0 warnings.\n"
+    );
+}

@@ -84,7 +84,9 @@ impl Layout {
     /// With `--staged`, `files` as the commit holds them.
     pub fn as_staged(&self, files: &mut Vec<SourceFile>) {
         if let Some(staged) = &self.staged {
-            staged.apply(files);
+            staged.apply(files, |missing| {
+                self.tree_walk(missing.iter().copied()).files
+            });
         }
     }
 

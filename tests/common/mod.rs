@@ -115,3 +115,27 @@ pub fn seed_repo() -> tempfile::TempDir {
     age(dir.path());
     dir
 }
+
+/// Runs `git ARGS` in `root` as a user with no settings of their own; fails the test
+/// when git does.
+pub fn git(root: &Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}

@@ -633,20 +633,27 @@ fn name_modules(
 /// are not UTF-8 read `\xNN` and control characters are escaped, so a diagnostic about
 /// such a file stays one line (such files are never indexed: see `unimportable`).
 pub fn slash_path(rel: &Path) -> String {
-    let mut text = String::new();
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStrExt;
-        for chunk in rel.as_os_str().as_bytes().utf8_chunks() {
-            text.push_str(chunk.valid());
-            for byte in chunk.invalid() {
-                text.push_str(&format!("\\x{byte:02x}"));
-            }
-        }
+        path_text(rel.as_os_str().as_bytes())
     }
     #[cfg(not(unix))]
     {
-        text = rel.to_string_lossy().replace('\\', "/");
+        path_text(rel.to_string_lossy().replace('\\', "/").as_bytes())
+    }
+}
+
+/// A `/`-separated path's bytes (as git stores them) as text: bytes that are not UTF-8
+/// read `\xNN`, and control characters are escaped, so a name holding a newline stays on
+/// its line of any output.
+pub fn path_text(bytes: &[u8]) -> String {
+    let mut text = String::new();
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            text.push_str(&format!("\\x{byte:02x}"));
+        }
     }
     if text.chars().any(char::is_control) {
         text = text.chars().flat_map(char::escape_default).collect();

@@ -117,7 +117,7 @@ impl Repository {
             .into_iter()
             .filter(|entry| entry.mode.is_blob())
             .map(|entry| TreeFile {
-                rel: String::from_utf8_lossy(&entry.filepath).into_owned(),
+                rel: crate::discover::path_text(&entry.filepath),
                 blob: BlobId(entry.oid),
             })
             .collect();

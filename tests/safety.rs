@@ -602,3 +602,29 @@ fn check_staged_reads_modules_of_a_submodule_from_its_checkout() {
         "pkg/user.py:1:1: no-old `vendorpkg.core.Old` is deprecated\nFound 1 error and 0 warnings.\n"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn diff_as_markdown_keeps_every_file_name_inside_its_block() {
+    use std::os::unix::ffi::OsStrExt;
+    let repo = committed_repo();
+    let root = repo.path();
+    write_file(
+        root,
+        "pkg/x\n```\n# Injected\n.py",
+        "from vendorpkg.core import Old\n",
+    );
+    let name = std::ffi::OsStr::from_bytes(b"pkg/l\xe9gacy.py");
+    fs::write(root.join(name), "from vendorpkg.core import Old\n").unwrap();
+    common::git(root, &["add", "-A"]);
+    common::git(root, &["commit", "-qm", "second"]);
+    let output = common::ok(root, &["diff", "HEAD~1", "HEAD", "--format", "md"]);
+    let findings = output.split("### Findings\n\n").nth(1).unwrap();
+    assert_eq!(
+        findings,
+        "````diff\n\
+         + pkg/l\\xe9gacy.py:1:1 no-old `vendorpkg.core.Old` is deprecated\n\
+         + pkg/x\\n```\\n# Injected\\n.py:1:1 no-old `vendorpkg.core.Old` is deprecated\n\
+         ````\n"
+    );
+}

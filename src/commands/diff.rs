@@ -312,11 +312,13 @@ pub fn write(out: &mut dyn Write, diff: &Diff, markdown: bool) -> std::io::Resul
             return Ok(());
         }
         if markdown {
-            writeln!(out, "\n### {title}\n\n```diff")?;
+            // Longer than any run of backticks a line holds: no name can close the block.
+            let fence = table::fence(&lines);
+            writeln!(out, "\n### {title}\n\n{fence}diff")?;
             for line in lines {
-                writeln!(out, "{line}")?;
+                writeln!(out, "{}", table::one_line(&line))?;
             }
-            writeln!(out, "```")
+            writeln!(out, "{fence}")
         } else {
             writeln!(out, "\n{title}:")?;
             for line in lines {

@@ -124,6 +124,30 @@ pub fn code(value: &str) -> String {
     format!("{fence}{pad}{}{pad}{fence}", value.replace('|', "\\|"))
 }
 
+/// The fence of a Markdown code block holding `lines`: three backticks, or one more than
+/// the longest run of them in a line.
+pub fn fence(lines: &[String]) -> String {
+    let longest = lines
+        .iter()
+        .flat_map(|line| line.split(|c| c != '`').map(str::len))
+        .max()
+        .unwrap_or(0);
+    "`".repeat((longest + 1).max(3))
+}
+
+/// `text` with its control characters escaped (a newline reads `\n`): one line.
+pub fn one_line(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let escaped: Vec<char> = match c.is_control() {
+                true => c.escape_default().collect(),
+                false => vec![c],
+            };
+            escaped
+        })
+        .collect()
+}
+
 /// `value` as plain Markdown text in a table cell: `|` and the characters that start
 /// markup mid-word escaped (GitHub leaves `_` inside words alone).
 pub fn text(value: &str) -> String {

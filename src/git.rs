@@ -82,9 +82,15 @@ impl Repository {
             walk = walk.with_hidden([base]);
         }
         let mut commits = Vec::new();
+        let boundary = shallow_boundary(&repo);
+        let mut cut = false;
         for info in walk.all().context("walking the history")? {
             let info = info.context("walking the history")?;
+            cut |= boundary.contains(&info.id);
             commits.push(describe(&repo, info.id)?);
+        }
+        if cut && let Some(note) = shallow_note(&repo) {
+            eprintln!("warning: {note}");
         }
         Ok(commits)
     }
@@ -166,11 +172,7 @@ fn resolve(repo: &gix::Repository, rev: &str) -> Result<gix::ObjectId> {
     }
     let id = repo.rev_parse_single(rev).map_err(|_| {
         let names = ref_names(repo);
-        let shallow = if repo.is_shallow().unwrap_or(false) {
-            " (this clone is shallow: `git fetch --unshallow` brings the rest of the history)"
-        } else {
-            ""
-        };
+        let shallow = shallow_note(repo).map_or(String::new(), |note| format!(" ({note})"));
         anyhow!(
             "`{rev}`: not a revision of this repository{}{shallow}",
             crate::suggest::did_you_mean(rev, names.iter().map(String::as_str))
@@ -181,6 +183,31 @@ fn resolve(repo: &gix::Repository, rev: &str) -> Result<gix::ObjectId> {
         .peel_to_commit()
         .map_err(|_| anyhow!("`{rev}`: not a commit"))?;
     Ok(commit.id)
+}
+
+/// The commits whose parents a shallow clone does not hold (none in a full clone).
+fn shallow_boundary(repo: &gix::Repository) -> Vec<gix::ObjectId> {
+    match repo.shallow_commits() {
+        Ok(Some(commits)) => commits.iter().copied().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Where a shallow clone's history stops, and how to get the rest.
+fn shallow_note(repo: &gix::Repository) -> Option<String> {
+    let mut boundary: Vec<String> = shallow_boundary(repo)
+        .iter()
+        .map(|id| id.to_hex_with_len(7).to_string())
+        .collect();
+    boundary.sort();
+    let first = boundary.first()?;
+    let more = match boundary.len() {
+        1 => String::new(),
+        n => format!(" and {} other commits", n - 1),
+    };
+    Some(format!(
+        "shallow clone: history before {first}{more} is not available; fetch with `git fetch --unshallow`"
+    ))
 }
 
 /// Branch, remote branch and tag names, short (`main`, `origin/main`, `v1.0`).

@@ -628,3 +628,44 @@ fn diff_as_markdown_keeps_every_file_name_inside_its_block() {
          ````\n"
     );
 }
+
+#[test]
+fn a_shallow_clone_says_where_its_history_stops() {
+    let repo = committed_repo();
+    let origin = repo.path();
+    for n in 1..=2 {
+        write_file(origin, "pkg/a.py", &format!("X = {n}\n"));
+        common::git(origin, &["add", "-A"]);
+        common::git(origin, &["commit", "-qm", "next"]);
+    }
+    let outer = tempfile::tempdir().unwrap();
+    let clone = outer.path().join("clone");
+    let url = format!("file://{}", origin.display());
+    common::git(
+        outer.path(),
+        &["clone", "-q", "--depth", "1", &url, clone.to_str().unwrap()],
+    );
+    let head = std::process::Command::new("git")
+        .args([
+            "-C",
+            clone.to_str().unwrap(),
+            "rev-parse",
+            "--short=7",
+            "HEAD",
+        ])
+        .output()
+        .unwrap();
+    let head = String::from_utf8(head.stdout).unwrap().trim().to_string();
+    let note = format!(
+        "shallow clone: history before {head} is not available; fetch with `git fetch --unshallow`"
+    );
+    let output = run(&clone, &["diff", "HEAD~2", "HEAD"]);
+    assert_eq!(output.code, 2);
+    assert_eq!(
+        output.stderr,
+        format!("error: `HEAD~2`: not a revision of this repository ({note})\n")
+    );
+    let output = run(&clone, &["report", "--history"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert_eq!(output.stderr, format!("warning: {note}\n"));
+}

@@ -257,11 +257,15 @@ fn a_shallow_clone_has_the_history_it_holds_and_says_why_older_commits_are_missi
     let root = clone.path().join("shallow");
     let history = json(&root, &["report", "--history"]);
     assert_eq!(history["commits"], 2);
+    // Where the history stops: the older of the two commits the clone holds.
+    let note = "shallow clone: history before 6c97e1c is not available; fetch with `git fetch \
+                --unshallow`";
+    let report = run(&root, &["report", "--history"]);
+    assert_eq!(report.stderr, format!("warning: {note}\n"));
     let old = run(&root, &["diff", "HEAD~3"]);
     assert_eq!(old.code, 2);
-    assert!(
-        old.stderr.contains("this clone is shallow"),
-        "{}",
-        old.stderr
+    assert_eq!(
+        old.stderr,
+        format!("error: `HEAD~3`: not a revision of this repository ({note})\n")
     );
 }

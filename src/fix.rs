@@ -256,6 +256,39 @@ fn settled_layers(
     seen
 }
 
+/// Clears `fixable` on the findings in files `fix` leaves alone whatever the rewrite
+/// (one that is not UTF-8 or declares another encoding, one that does not parse now), so
+/// that `[*]` marks only what `fix` will rewrite.
+pub fn mark_unrewritable(project: &Project, findings: &mut [Finding]) {
+    let wanted: rustc_hash::FxHashSet<&str> = findings
+        .iter()
+        .filter(|f| f.fixable)
+        .map(|f| f.path.as_str())
+        .collect();
+    if wanted.is_empty() {
+        return;
+    }
+    let mut why_not: rustc_hash::FxHashMap<String, Option<String>> = Default::default();
+    for (file, source) in project.files.iter().enumerate() {
+        if !wanted.contains(source.rel.as_str()) {
+            continue;
+        }
+        let problem = project
+            .diagnostics
+            .iter()
+            .find(|d| d.path == source.rel.as_str())
+            .map(|d| format!("{}: left alone", d.message));
+        let reason = problem.or_else(|| read_utf8(project, file).err());
+        why_not.insert(source.rel.to_string(), reason);
+    }
+    for finding in findings.iter_mut().filter(|f| f.fixable) {
+        if let Some(Some(reason)) = why_not.get(&finding.path) {
+            finding.fixable = false;
+            finding.why_not_fixable = Some(reason.clone());
+        }
+    }
+}
+
 /// The source of a file as the parser saw it (without a BOM); `None` unless it is UTF-8.
 pub(crate) fn read_utf8(project: &Project, file: usize) -> Result<(bool, String), String> {
     let bytes =

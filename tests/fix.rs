@@ -562,3 +562,41 @@ fn fix_renames_every_use_of_a_deprecated_name_or_keeps_an_alias_and_says_why() {
         String::from_utf8_lossy(&imports.stderr)
     );
 }
+
+#[test]
+fn only_what_fix_will_rewrite_is_marked_fixable() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |rel: &str, bytes: &[u8]| {
+        fs::create_dir_all(root.join(rel).parent().unwrap()).unwrap();
+        fs::write(root.join(rel), bytes).unwrap();
+    };
+    write("pkg/__init__.py", b"from pkg.core import Engine\n");
+    write("pkg/core.py", b"class Engine:\n    pass\n");
+    write(
+        "queries/rules.toml",
+        b"[[rule]]\nid = \"canonical-engine\"\nkind = \"canonical\"\nsymbol = \"pkg.core.Engine\"\n",
+    );
+    write(
+        "app/latin.py",
+        b"# -*- coding: latin-1 -*-\nfrom pkg import Engine\nname = '\xe9'\n",
+    );
+    write("app/vt.py", b"from pkg import Engine\n\x0bX = 1\n");
+    write("app/plain.py", b"from pkg import Engine\n");
+    let check = run(root, &["check", "--format", "concise"]);
+    assert_eq!(
+        check.stdout,
+        "app/latin.py:2:1: canonical-engine import `Engine` from `pkg.core` (imported from `pkg`)\n\
+         app/plain.py:1:1: canonical-engine [*] import `Engine` from `pkg.core` (imported from `pkg`)\n\
+         app/vt.py:1:1: canonical-engine import `Engine` from `pkg.core` (imported from `pkg`)\n\
+         Found 3 errors and 0 warnings.\n"
+    );
+    let fix = run(root, &["fix", "--check"]);
+    assert_eq!(
+        fix.stdout,
+        "would fix 1 import in app/plain.py\n\
+         app/latin.py:2:1: canonical-engine not fixed: not UTF-8: left alone\n\
+         app/vt.py:1:1: canonical-engine not fixed: syntax error: Got unexpected token \u{b}: left alone\n\
+         Would fix 1 finding in 1 file; 2 left for a person.\n"
+    );
+}

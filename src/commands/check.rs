@@ -182,6 +182,7 @@ fn all_findings<'p>(
             "mock.patch / import_module string targets that name nothing".to_string(),
         ));
     }
+    crate::fix::mark_unrewritable(project, &mut findings);
     Ok((findings, described, evaluator))
 }
 

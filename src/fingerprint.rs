@@ -44,7 +44,33 @@ impl Stamp {
 
     /// The stamp of the file at `path`, `None` when it cannot be read.
     pub fn read(path: &std::path::Path) -> Option<Stamp> {
-        std::fs::metadata(path).ok().map(|m| Stamp::of(&m))
+        match std::fs::metadata(path) {
+            Ok(metadata) => Some(Stamp::of(&metadata)),
+            #[cfg(unix)]
+            Err(error)
+                if error.raw_os_error() == Some(rustix::io::Errno::NAMETOOLONG.raw_os_error()) =>
+            {
+                Self::read_in_folder(path)
+            }
+            Err(_) => None,
+        }
+    }
+
+    /// The stamp of a file whose path is too long for the system to look up whole (a
+    /// package path thousands of folders deep), from its folder, as the walk reads it.
+    #[cfg(unix)]
+    fn read_in_folder(path: &std::path::Path) -> Option<Stamp> {
+        use rustix::fs::{Mode, OFlags, openat};
+        let folder = std::fs::File::open(path.parent()?).ok()?;
+        let file = openat(
+            &folder,
+            path.file_name()?,
+            OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .ok()?;
+        let metadata = std::fs::File::from(file).metadata().ok()?;
+        Some(Stamp::of(&metadata))
     }
 }
 

@@ -628,3 +628,73 @@ fn diff_as_markdown_keeps_every_file_name_inside_its_block() {
          ````\n"
     );
 }
+
+/// A package path `depth` folders deep under `root/pkg` (far past the longest path the
+/// system opens whole), each folder a package, a module at the bottom.
+#[cfg(unix)]
+fn deep_package(root: &Path, depth: usize) {
+    use std::ffi::CString;
+    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+    write_file(root, "pkg/__init__.py", "");
+    let open = |dir: i32, name: &str, flags: i32| -> OwnedFd {
+        let name = CString::new(name).unwrap();
+        // SAFETY: a valid folder descriptor and a NUL-terminated name.
+        let fd = unsafe { libc::openat(dir, name.as_ptr(), flags, 0o644) };
+        assert!(fd >= 0, "{}", std::io::Error::last_os_error());
+        // SAFETY: a descriptor just opened, owned from here on.
+        unsafe { OwnedFd::from_raw_fd(fd) }
+    };
+    let mut dir: OwnedFd = fs::File::open(root.join("pkg")).unwrap().into();
+    for _ in 0..depth {
+        let name = CString::new("d").unwrap();
+        // SAFETY: as above.
+        assert_eq!(
+            unsafe { libc::mkdirat(AsRawFd::as_raw_fd(&dir), name.as_ptr(), 0o755) },
+            0
+        );
+        dir = open(dir.as_raw_fd(), "d", libc::O_RDONLY | libc::O_DIRECTORY);
+        drop(open(
+            dir.as_raw_fd(),
+            "__init__.py",
+            libc::O_WRONLY | libc::O_CREAT,
+        ));
+    }
+    drop(open(
+        dir.as_raw_fd(),
+        "leaf.py",
+        libc::O_WRONLY | libc::O_CREAT,
+    ));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_package_path_thousands_of_folders_deep_is_walked_once_and_then_read_from_the_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    deep_package(root, 3_000);
+    // Older than the clock's resolution when the snapshot is taken: a hook runs seconds
+    // after the last edit, and `age` cannot reach folders this deep to move their times.
+    std::thread::sleep(std::time::Duration::from_millis(2_100));
+    let cold = run(root, &["-v", "stats"]);
+    assert_eq!(cold.code, 0, "{}", cold.stderr);
+    assert!(
+        cold.stderr.contains("snapshot.bin written"),
+        "{}",
+        cold.stderr
+    );
+    for _ in 0..2 {
+        let warm = run(root, &["-v", "stats"]);
+        assert_eq!(warm.code, 0);
+        assert!(
+            warm.stderr
+                .contains("cache: 0 of 2039 files parsed again\n"),
+            "{}",
+            warm.stderr
+        );
+        let answer = |stdout: &str| -> String {
+            let lines = stdout.lines().filter(|l| !l.starts_with("time "));
+            lines.collect::<Vec<_>>().join("\n")
+        };
+        assert_eq!(answer(&warm.stdout), answer(&cold.stdout));
+    }
+}

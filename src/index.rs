@@ -38,6 +38,14 @@ pub struct Module {
     pub names: OnceLock<Names>,
 }
 
+impl Module {
+    /// A module the repository holds: a file or a namespace package's folder (not a
+    /// name that is only imported, such as one a change deletes).
+    pub fn in_repository(&self) -> bool {
+        !self.external && (self.file.is_some() || self.path.is_some())
+    }
+}
+
 /// A module's bound names: its bindings' indices ordered by name (then source order),
 /// beside their interned names. One name's bindings are a run found by binary search:
 /// 12 bytes a binding, where a hash map of small lists took over 40.

@@ -773,3 +773,73 @@ fn check_speaks_ruffs_output_formats() {
         "error: --format junit: `why` prints text, json, dot, svg or mermaid\n"
     );
 }
+
+/// The seed with `queries/websocket.toml` edited by `edit` (old text, new text).
+fn seed_with_rules(old: &str, new: &str) -> tempfile::TempDir {
+    let repo = seed_repo();
+    let rules = repo.path().join("queries/websocket.toml");
+    let text = fs::read_to_string(&rules).unwrap();
+    assert!(text.contains(old), "{old}");
+    fs::write(&rules, text.replacen(old, new, 1)).unwrap();
+    repo
+}
+
+#[test]
+fn a_rule_that_matches_nothing_is_an_error_with_the_nearest_match() {
+    for (old, new, expected) in [
+        (
+            "names = [\"WebSocketNotifier\"",
+            "names = [\"WebSocketNotifer\"",
+            "websocket.toml:26: rule `one-notifier`: names `WebSocketNotifer` matches nothing \
+             in the repository; did you mean `WebSocketNotifier`?",
+        ),
+        (
+            "from = [\"netra_backend.app.agents.**\"]",
+            "from = [\"netra_backend.app.agnts.**\"]",
+            "websocket.toml:33: rule `agents-use-public-layer`: from `netra_backend.app.agnts.**` \
+             matches nothing in the repository; did you mean `netra_backend.app.agents.**`?",
+        ),
+        (
+            "within = [\"netra_backend.app.websocket_core.**\"]",
+            "within = [\"netra_backend.app.websocket_cor.**\"]",
+            "websocket.toml:42: rule `websocket-acyclic`: within \
+             `netra_backend.app.websocket_cor.**` matches nothing in the repository; did you \
+             mean `netra_backend.app.websocket_core.**`?",
+        ),
+        (
+            "allow = [\"tests/**\"]",
+            "allow = [\"test/**\"]",
+            "websocket.toml:8: rule `no-websocket-factory`: allow `test/**` matches nothing in \
+             the repository; did you mean `tests/**`?",
+        ),
+        (
+            "target = \"netra_backend.app.websocket_core.websocket_manager_factory\"",
+            "target = \"netra_backend.app.websocket_core.websocket_manager_factry\"",
+            "websocket.toml:8: rule `no-websocket-factory`: target \
+             `netra_backend.app.websocket_core.websocket_manager_factry` matches nothing in the \
+             repository; did you mean `websocket_manager_factory`?",
+        ),
+        (
+            "to = [\"netra_backend.app.websocket_core.unified_manager\"]",
+            "to = [\"netra_backend.app.legacy.**\"]",
+            "websocket.toml:33: rule `agents-use-public-layer`: to `netra_backend.app.legacy.**` \
+             matches nothing in the repository (allow-empty = true accepts a rule that matches \
+             nothing yet)",
+        ),
+    ] {
+        let repo = seed_with_rules(old, new);
+        let output = run(repo.path(), &["check"]);
+        assert_eq!(output.code, 2, "{new}: {}", output.stdout);
+        assert_eq!(
+            output.stderr,
+            format!("error: [ROOT]/queries/{expected}\n"),
+            "{new}"
+        );
+    }
+    // Nothing yet, by design: said so, the rule runs and finds nothing.
+    let repo = seed_with_rules(
+        "to = [\"netra_backend.app.websocket_core.unified_manager\"]",
+        "to = [\"netra_backend.app.legacy.**\"]\nallow-empty = true",
+    );
+    assert_eq!(run(repo.path(), &["check"]).code, 1);
+}

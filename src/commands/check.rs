@@ -114,12 +114,14 @@ impl Only<'_> {
     }
 }
 
-/// Every rule's findings about the files `scope` (file indices) or the whole repository.
+/// Every rule's findings about the files `scope` (file indices) or the whole repository;
+/// `removed`: the modules the change being checked deletes or renames away.
 fn all_findings<'p>(
     project: &'p Project,
     config: &Config,
     only: Only,
     scope: Option<FxHashSet<usize>>,
+    removed: &[String],
 ) -> Result<(Vec<Finding>, RuleList, Evaluator<'p>)> {
     let rules = rules::load_configured(&project.root, config)?;
     if let Only::Rule(name) = only
@@ -138,6 +140,7 @@ fn all_findings<'p>(
         );
     }
     let mut evaluator = Evaluator::new(project, scope);
+    evaluator.removed = removed.to_vec();
     let mut findings = Vec::new();
     let mut described = Vec::new();
     // Sites a saved `deprecated` rule reports: the built-in rule stays quiet about them.
@@ -217,8 +220,9 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
         })
         .collect();
     let scope_files = scope.as_ref().map(|_| in_scope.iter().copied().collect());
+    let removed = scope.as_ref().map_or(&[][..], |(_, deleted)| &deleted[..]);
     let (mut findings, mut rules, mut evaluator) =
-        all_findings(project, config, Only::Every, scope_files)?;
+        all_findings(project, config, Only::Every, scope_files, removed)?;
     if let Some((touched, deleted)) = &scope {
         findings.extend(evaluator.broken_imports(touched, deleted));
         rules.push((
@@ -303,7 +307,11 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
         stale.clear();
     }
     if let Some((touched, _)) = &scope {
-        new.retain(|f| f.rule == BROKEN_IMPORT || touched.contains(&f.path));
+        // Findings at a rule (the change removed what it names) stay with the breakage.
+        let rules_dir = format!("{}/", config.queries_dir().trim_end_matches('/'));
+        new.retain(|f| {
+            f.rule == BROKEN_IMPORT || touched.contains(&f.path) || f.path.starts_with(&rules_dir)
+        });
         stale.retain(|e| touched.contains(&e.path));
     }
     let summary = Summary {
@@ -408,7 +416,8 @@ fn incomplete(problem: &FileDiagnostic) -> String {
 
 /// `query NAME`: one rule's findings over the whole repository; the baseline is ignored.
 pub fn query(project: &Project, config: &Config, name: &str) -> Result<Check> {
-    let (mut findings, rules, evaluator) = all_findings(project, config, Only::Rule(name), None)?;
+    let (mut findings, rules, evaluator) =
+        all_findings(project, config, Only::Rule(name), None, &[])?;
     say(&evaluator.warnings);
     sort(&mut findings);
     let suppressed = suppress::apply(project, &mut findings);
@@ -449,7 +458,7 @@ pub fn unsuppressed<'p>(
     config: &Config,
     only: Only,
 ) -> Result<(Vec<Finding>, Evaluator<'p>)> {
-    let (mut findings, _, evaluator) = all_findings(project, config, only, None)?;
+    let (mut findings, _, evaluator) = all_findings(project, config, only, None, &[])?;
     say(&evaluator.warnings);
     sort(&mut findings);
     suppress::apply(project, &mut findings);

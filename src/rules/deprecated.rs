@@ -33,11 +33,21 @@ impl<'p> Evaluator<'p> {
         let pattern =
             ModulePattern::new(target).map_err(|e| anyhow!("{}: target: {e}", rule.at()))?;
         let found = self.deprecated(&pattern, &allow);
-        if found.is_none() {
-            self.warnings.push(format!(
-                "{}: target `{target}` matches nothing in the repository",
-                rule.at()
-            ));
+        if found.is_none() && !rule.allow_empty() {
+            // Why it names nothing, with the nearest name, as `why` says it.
+            let hint = match pattern.is_glob() {
+                true => String::new(),
+                false => crate::target::resolve_target(&mut self.resolver, target)
+                    .err()
+                    .and_then(|e| {
+                        let e = e.to_string();
+                        e.find("; did you mean").map(|at| e[at..].to_string())
+                    })
+                    .unwrap_or_default(),
+            };
+            return self
+                .unmatched(rule, "target", target, &hint)
+                .map(|f| vec![f]);
         }
         let default = format!("`{target}` is deprecated");
         // A deprecated name's replacement is a declared mapping (applied only as an
@@ -91,13 +101,15 @@ impl<'p> Evaluator<'p> {
         let modules: FxHashSet<ModuleId> = if pattern.is_glob() {
             (0..project.modules.len() as ModuleId)
                 .filter(|&m| {
-                    !project.modules[m as usize].external
+                    project.modules[m as usize].in_repository()
                         && pattern.matches(&project.modules[m as usize].name)
                 })
                 .collect()
         } else {
             match self.resolver.resolve_path(pattern.text()).0 {
-                Resolution::Module(m) => FxHashSet::from_iter([m]),
+                Resolution::Module(m) if project.modules[m as usize].in_repository() => {
+                    FxHashSet::from_iter([m])
+                }
                 symbol @ Resolution::Definition { .. } => {
                     return Some(self.sites_resolving_to(&symbol, allow));
                 }

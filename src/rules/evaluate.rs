@@ -68,6 +68,9 @@ pub struct Evaluator<'p> {
     pub warnings: Vec<String>,
     /// Set once a rule consulted an index of every file (the definitions by name).
     read_every_file: bool,
+    /// The modules the change being checked deletes or renames away (`check --staged`):
+    /// a rule that matches nothing because of them is a finding, not a typo.
+    pub removed: Vec<String>,
 }
 
 impl<'p> Evaluator<'p> {
@@ -88,6 +91,7 @@ impl<'p> Evaluator<'p> {
             scope,
             warnings: Vec::new(),
             read_every_file: false,
+            removed: Vec::new(),
         };
         for index in 0..evaluator.in_scope.len() {
             evaluator.ensure_resolved(evaluator.in_scope[index]);
@@ -152,6 +156,9 @@ impl<'p> Evaluator<'p> {
         let id = rule.id().to_string();
         let severity = rule.severity();
         let message = rule.message().map(str::to_string);
+        if let Some(unmatched) = self.require_matches(rule)? {
+            return Ok(vec![unmatched]);
+        }
         match &rule.kind {
             RuleKind::Deprecated {
                 target,

@@ -6,6 +6,7 @@ mod deprecated;
 mod deprecated_auto;
 pub mod evaluate;
 mod forbidden;
+mod matches;
 mod no_cycles;
 pub mod pattern;
 mod single_definition;
@@ -61,6 +62,9 @@ pub enum RuleKind {
         #[serde(default)]
         severity: Severity,
         message: Option<String>,
+        /// A rule whose patterns may match nothing yet, by design (otherwise an error).
+        #[serde(default, rename = "allow-empty")]
+        allow_empty: bool,
         target: String,
         /// `module.Name` to import instead (used by `fix`).
         replacement: Option<String>,
@@ -74,6 +78,9 @@ pub enum RuleKind {
         #[serde(default)]
         severity: Severity,
         message: Option<String>,
+        /// A rule whose patterns may match nothing yet, by design (otherwise an error).
+        #[serde(default, rename = "allow-empty")]
+        allow_empty: bool,
         symbol: String,
         /// Default: the module that defines it.
         canonical: Option<String>,
@@ -84,6 +91,9 @@ pub enum RuleKind {
         #[serde(default)]
         severity: Severity,
         message: Option<String>,
+        /// A rule whose patterns may match nothing yet, by design (otherwise an error).
+        #[serde(default, rename = "allow-empty")]
+        allow_empty: bool,
         names: Vec<String>,
         /// Path globs the definitions are looked for in (default: everywhere).
         #[serde(default)]
@@ -95,6 +105,9 @@ pub enum RuleKind {
         #[serde(default)]
         severity: Severity,
         message: Option<String>,
+        /// A rule whose patterns may match nothing yet, by design (otherwise an error).
+        #[serde(default, rename = "allow-empty")]
+        allow_empty: bool,
         from: Vec<String>,
         to: Vec<String>,
         /// Also through chains of other modules.
@@ -107,6 +120,9 @@ pub enum RuleKind {
         #[serde(default)]
         severity: Severity,
         message: Option<String>,
+        /// A rule whose patterns may match nothing yet, by design (otherwise an error).
+        #[serde(default, rename = "allow-empty")]
+        allow_empty: bool,
         within: Vec<String>,
     },
 }
@@ -143,38 +159,47 @@ impl Rule {
         self.common().2
     }
 
-    fn common(&self) -> (&str, Severity, Option<&str>) {
+    pub fn allow_empty(&self) -> bool {
+        self.common().3
+    }
+
+    fn common(&self) -> (&str, Severity, Option<&str>, bool) {
         match &self.kind {
             RuleKind::Deprecated {
                 id,
                 severity,
                 message,
+                allow_empty,
                 ..
             }
             | RuleKind::Canonical {
                 id,
                 severity,
                 message,
+                allow_empty,
                 ..
             }
             | RuleKind::SingleDefinition {
                 id,
                 severity,
                 message,
+                allow_empty,
                 ..
             }
             | RuleKind::Forbidden {
                 id,
                 severity,
                 message,
+                allow_empty,
                 ..
             }
             | RuleKind::NoCycles {
                 id,
                 severity,
                 message,
+                allow_empty,
                 ..
-            } => (id, *severity, message.as_deref()),
+            } => (id, *severity, message.as_deref(), *allow_empty),
         }
     }
 
@@ -375,7 +400,7 @@ names = ["Thing"]
         assert_eq!(
             error,
             "/rules.toml:5: rule `c`: unknown key `target`, expected one of `id`, `severity`, \
-             `message`, `symbol`, `canonical`"
+             `message`, `allow-empty`, `symbol`, `canonical`"
         );
     }
 
@@ -391,7 +416,8 @@ names = ["Thing"]
         assert_eq!(
             error,
             "/rules.toml:11: rule `old`: unknown key `replacment`, expected one of `id`, \
-             `severity`, `message`, `target`, `replacement`, `allow`; did you mean `replacement`?"
+             `severity`, `message`, `allow-empty`, `target`, `replacement`, `allow`; did you \
+             mean `replacement`?"
         );
     }
 

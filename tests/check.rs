@@ -75,7 +75,7 @@ fn a_file_that_cannot_be_parsed_is_named_and_never_called_passed() {
     let output = run(root, &["check", clean.to_str().unwrap()]);
     assert_eq!(
         (output.stdout.as_str(), output.stderr.as_str()),
-        ("All checks passed.\n", "")
+        ("All checks passed (5 rules and 3 built-in rules).\n", "")
     );
 }
 
@@ -125,7 +125,7 @@ fn a_clean_file_passes_and_warnings_alone_do_not_fail() {
     let output = run(repo.path(), &["check", clean.to_str().unwrap()]);
     assert_eq!(
         (output.code, output.stdout.as_str()),
-        (0, "All checks passed.\n")
+        (0, "All checks passed (5 rules and 3 built-in rules).\n")
     );
     let warned = repo
         .path()
@@ -176,7 +176,7 @@ fn the_baseline_accepts_old_findings_survives_line_shifts_and_catches_new_ones()
     );
     assert_eq!(
         ok(root, &["check"]),
-        "All checks passed (10 accepted by the baseline).\n"
+        "All checks passed (5 rules and 2 built-in rules; 10 accepted by the baseline).\n"
     );
 
     // Unrelated edits shift every line: nothing changes.
@@ -185,7 +185,7 @@ fn the_baseline_accepts_old_findings_survives_line_shifts_and_catches_new_ones()
     fs::write(&engine, format!("\"\"\"Runs agents.\"\"\"\n\n\n{text}")).unwrap();
     assert_eq!(
         ok(root, &["check"]),
-        "All checks passed (10 accepted by the baseline).\n"
+        "All checks passed (5 rules and 2 built-in rules; 10 accepted by the baseline).\n"
     );
 
     // A new import of the deprecated factory is new, even beside an accepted one.
@@ -460,7 +460,7 @@ fn init_writes_starter_files_once_and_installs_the_git_hook() {
         (empty.code, empty.stdout.as_str(), empty.stderr.as_str()),
         (
             0,
-            "No Python files checked.\n",
+            "No rules configured: only the 2 built-in rules ran.\nNo Python files checked.\n",
             "warning: no Python files found under [ROOT]\n"
         )
     );
@@ -485,7 +485,7 @@ fn color_always_styles_findings_and_never_is_plain() {
     assert_eq!(
         first,
         "\x1b[1mnetra_backend/app/agents/chat_agent.py:1:1:\x1b[0m \x1b[1;33mdeprecated-auto\x1b[0m \
-         `WebSocketManager` comes from deprecated `netra_backend.app.websocket_core.manager`: \
+         warning: `WebSocketManager` comes from deprecated `netra_backend.app.websocket_core.manager`: \
          netra_backend.app.websocket_core.manager is deprecated; import from \
          netra_backend.app.websocket_core.websocket_manager"
     );
@@ -594,7 +594,7 @@ fn update_baseline_with_files_replaces_only_their_entries() {
     );
     assert_eq!(
         ok(root, &["check"]),
-        "All checks passed (8 accepted by the baseline).\n"
+        "All checks passed (5 rules and 2 built-in rules; 8 accepted by the baseline).\n"
     );
 }
 
@@ -673,7 +673,10 @@ fn staged_judges_the_index_not_the_working_tree() {
     // A clean file staged, with a violation only in the working copy, commits clean.
     git(root, &["add", "netra_backend/app/agents/new_agent.py"]);
     fs::write(&agent, violation).unwrap();
-    assert_eq!(ok(root, &["check", "--staged"]), "All checks passed.\n");
+    assert_eq!(
+        ok(root, &["check", "--staged"]),
+        "All checks passed (5 rules and 3 built-in rules).\n"
+    );
     // The working tree itself is judged as it is, and the cache still answers for it.
     assert_eq!(run(root, &["check", agent.to_str().unwrap()]).code, 1);
     // A module removed from the index but left on disk is not in the commit.

@@ -55,6 +55,9 @@ pub struct Check {
     /// The problems reading or parsing the files in scope (SARIF's tool notifications).
     #[serde(skip)]
     pub unreadable: Vec<FileDiagnostic>,
+    /// `query ID`: the one rule asked about.
+    #[serde(skip)]
+    pub query: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -288,6 +291,7 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
             rules,
             root,
             unreadable,
+            query: None,
         });
     }
     let from_file;
@@ -336,6 +340,7 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
         rules,
         root,
         unreadable,
+        query: None,
     })
 }
 
@@ -447,6 +452,7 @@ pub fn query(project: &Project, config: &Config, name: &str) -> Result<Check> {
         rules,
         root: project.root.display().to_string(),
         unreadable,
+        query: Some(name.to_string()),
     })
 }
 
@@ -557,6 +563,10 @@ pub fn write(
     Ok(())
 }
 
+fn is_built_in(id: &str) -> bool {
+    [DEPRECATED_AUTO, BROKEN_IMPORT, STALE_STRING_TARGET].contains(&id)
+}
+
 fn formats(check: &Check) -> finding_formats::Check<'_> {
     finding_formats::Check {
         findings: &check.findings,
@@ -586,7 +596,17 @@ fn text(out: &mut dyn Write, check: &Check, paint: Paint) -> std::io::Result<()>
             Severity::Warning => paint.yellow(&f.rule),
         };
         let place = format!("{}:{}:{}:", f.path, f.line, f.col);
-        writeln!(out, "{} {rule}{fix} {}", paint.bold(&place), f.message)?;
+        // Colour is not the only sign of a warning (a log, a pipe, NO_COLOR).
+        let severity = match f.severity {
+            Severity::Error => "",
+            Severity::Warning => "warning: ",
+        };
+        writeln!(
+            out,
+            "{} {rule}{fix} {severity}{}",
+            paint.bold(&place),
+            f.message
+        )?;
         if !f.chain.is_empty() {
             writeln!(
                 out,
@@ -612,6 +632,7 @@ fn text(out: &mut dyn Write, check: &Check, paint: Paint) -> std::io::Result<()>
     if s.suppressed > 0 {
         extra.push(format!("{} suppressed", s.suppressed));
     }
+    let extras = extra.clone();
     let extra = if extra.is_empty() {
         String::new()
     } else {
@@ -622,10 +643,36 @@ fn text(out: &mut dyn Write, check: &Check, paint: Paint) -> std::io::Result<()>
         1 => "; 1 file could not be parsed and was not fully checked (see above)".to_string(),
         n => format!("; {n} files could not be parsed and were not fully checked (see above)"),
     };
+    let built_in = check
+        .rules
+        .iter()
+        .filter(|(id, _, _)| is_built_in(id))
+        .count();
+    let configured = check.rules.len() - built_in;
+    if configured == 0 && check.query.is_none() {
+        writeln!(
+            out,
+            "No rules configured: only the {} ran.",
+            count(built_in, "built-in rule")
+        )?;
+    }
+    let ran = match configured {
+        0 => count(built_in, "built-in rule"),
+        n => format!(
+            "{} and {}",
+            count(n, "rule"),
+            count(built_in, "built-in rule")
+        ),
+    };
     if s.files == 0 {
         writeln!(out, "No Python files checked.")?;
+    } else if let Some(id) = check.query.as_ref().filter(|_| check.findings.is_empty()) {
+        writeln!(out, "No findings for `{id}`{extra}{unparsed}.")?;
     } else if check.findings.is_empty() && s.unparsed == 0 {
-        writeln!(out, "All checks passed{extra}.")?;
+        let said: Vec<&str> = std::iter::once(ran.as_str())
+            .chain(extras.iter().map(String::as_str))
+            .collect();
+        writeln!(out, "All checks passed ({}).", said.join("; "))?;
     } else if check.findings.is_empty() {
         writeln!(out, "No findings{extra}{unparsed}.")?;
     } else {

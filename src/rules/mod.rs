@@ -247,10 +247,23 @@ pub fn load(dir: &Path) -> Result<Vec<Rule>> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Ok(Vec::new());
     };
-    let mut files: Vec<PathBuf> = entries
+    let (mut files, others): (Vec<PathBuf>, Vec<PathBuf>) = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
+        .filter(|p| !p.is_dir())
+        .partition(|p| p.extension().is_some_and(|e| e == "toml"));
+    for other in others {
+        let name = other
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        // Editor backups and hidden files are nobody's rules.
+        if !name.starts_with('.') && !name.ends_with('~') {
+            eprintln!(
+                "warning: {}: not read: rule files end in .toml",
+                other.display()
+            );
+        }
+    }
     files.sort();
     let mut rules: Vec<Rule> = Vec::new();
     for file in files {
@@ -288,7 +301,14 @@ pub fn load(dir: &Path) -> Result<Vec<Rule>> {
 fn parse_rules(text: &str) -> std::result::Result<Vec<(RuleKind, usize)>, String> {
     use toml::de::{DeTable, DeValue, ValueDeserializer};
     let at = |span: std::ops::Range<usize>| line_of(text, span.start);
-    let document = DeTable::parse(text).map_err(|e| located(text, &e, ""))?;
+    let document = DeTable::parse(text).map_err(|e| {
+        let error = located(text, &e, "");
+        // `[rule]` twice: TOML's own word for it says nothing about the fix.
+        match error.ends_with(": duplicate key") && text.lines().any(|l| l.trim() == "[rule]") {
+            true => format!("{error} `rule`: use [[rule]] for each rule"),
+            false => error,
+        }
+    })?;
     let mut rules = Vec::new();
     for (key, value) in document.get_ref().iter() {
         if key.get_ref() != "rule" {
@@ -301,7 +321,7 @@ fn parse_rules(text: &str) -> std::result::Result<Vec<(RuleKind, usize)>, String
         }
         let Some(tables) = value.get_ref().as_array() else {
             return Err(format!(
-                "{}: `rule` must be [[rule]] tables",
+                "{}: `rule` must be [[rule]] tables: use [[rule]] for each rule",
                 at(value.span())
             ));
         };

@@ -39,9 +39,35 @@ pub struct FileDiagnostic {
     pub message: String,
 }
 
+/// Why the current directory is the root when nothing above it marks a project: a
+/// guess, so no cache is written there.
+pub const GUESSED_ROOT: &str = "the current directory, as no ssot-graph.toml, [tool.ssot-graph], .git, pyproject.toml, \
+     setup.cfg or setup.py is above it; no cache is written";
+
 /// The first directory from `start` upwards holding `ssot-graph.toml`, a `pyproject.toml`
-/// with `[tool.ssot-graph]`, or `.git`; `start` itself when there is none. Also says why.
+/// with `[tool.ssot-graph]`, or `.git`; else the first holding a `pyproject.toml`,
+/// `setup.cfg` or `setup.py` (a project outside git, run from one of its folders);
+/// `start` itself when there is none (`GUESSED_ROOT`). Also says why.
 pub fn find_root(start: &Path) -> (PathBuf, &'static str) {
+    if let Some(found) = marked_root(start) {
+        return found;
+    }
+    for dir in start.ancestors() {
+        for (marker, reason) in [
+            ("pyproject.toml", "chosen because it holds pyproject.toml"),
+            ("setup.cfg", "chosen because it holds setup.cfg"),
+            ("setup.py", "chosen because it holds setup.py"),
+        ] {
+            if dir.join(marker).is_file() {
+                return (dir.to_path_buf(), reason);
+            }
+        }
+    }
+    (start.to_path_buf(), GUESSED_ROOT)
+}
+
+/// The first directory from `start` upwards that says it is the repository's root.
+fn marked_root(start: &Path) -> Option<(PathBuf, &'static str)> {
     for dir in start.ancestors() {
         let pyproject = dir.join("pyproject.toml");
         let reason = if dir.join("ssot-graph.toml").is_file() {
@@ -55,12 +81,9 @@ pub fn find_root(start: &Path) -> (PathBuf, &'static str) {
         } else {
             continue;
         };
-        return (dir.to_path_buf(), reason);
+        return Some((dir.to_path_buf(), reason));
     }
-    (
-        start.to_path_buf(),
-        "the current directory, as no ssot-graph.toml, [tool.ssot-graph] or .git is above it",
-    )
+    None
 }
 
 /// Folders that are never a repository: indexing them would walk the whole system, or

@@ -94,12 +94,14 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
         eprintln!("root: {} ({why_root})", root.display());
     }
     discover::refuse_system_root(&root)?;
+    // A root that is only a guess gets no cache folder written into it.
+    let no_cache = cli.no_cache || why_root == discover::GUESSED_ROOT;
     let config = Config::load(&root, cli.config.as_deref())?;
-    if !cli.no_cache {
+    if !no_cache {
         cache::folder::check(&root, config.cache_dir())?;
     }
     let snapshot = cache::snapshot_path(&root, config.cache_dir());
-    purge::set_for(if cli.no_cache || !snapshot.is_file() {
+    purge::set_for(if no_cache || !snapshot.is_file() {
         purge::Run::Cold
     } else if cli.command.reads_few_files() {
         purge::Run::CheckFew
@@ -165,7 +167,7 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
     };
     let mut options = load::OpenOptions {
         progress: !cli.quiet && std::io::stderr().is_terminal(),
-        cache: !cli.no_cache,
+        cache: !no_cache,
         verbose: cli.verbose,
         staged: staged.clone(),
         hash_all: matches!(cli.command, Command::Fix { .. }),

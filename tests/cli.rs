@@ -505,3 +505,50 @@ fn each_commands_help_lists_the_formats_it_prints_and_others_are_refused() {
         "error: --format sarif: `export` prints json\n"
     );
 }
+
+/// Runs the binary in `cwd` with no `--root`, as a user in a terminal does.
+fn run_in(cwd: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_ssot-graph"))
+        .env_remove("VIRTUAL_ENV")
+        .current_dir(cwd)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn outside_git_a_packaging_file_marks_the_root_and_a_guess_writes_no_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().canonicalize().unwrap().join("project");
+    common::write_file(&project, "pyproject.toml", "[project]\nname = \"p\"\n");
+    common::write_file(&project, "src/pkg/__init__.py", "");
+    common::write_file(&project, "src/pkg/a.py", "from pkg.b import B\n");
+    common::write_file(&project, "src/pkg/b.py", "class B:\n    pass\n");
+    let (code, _, stderr) = run_in(&project.join("src/pkg"), &["-v", "why", "pkg.a.B"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.starts_with(&format!(
+            "root: {} (chosen because it holds pyproject.toml)\n",
+            project.display()
+        )),
+        "{stderr}"
+    );
+    std::fs::remove_file(project.join("pyproject.toml")).unwrap();
+    let loose = project.join("src/pkg");
+    let (code, _, stderr) = run_in(&loose, &["-v", "stats"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.starts_with(&format!(
+            "root: {} (the current directory, as no ssot-graph.toml, [tool.ssot-graph], .git, \
+             pyproject.toml, setup.cfg or setup.py is above it; no cache is written)\n",
+            loose.display()
+        )),
+        "{stderr}"
+    );
+    assert!(!loose.join(".ssot-graph-cache").exists());
+}

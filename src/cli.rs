@@ -137,7 +137,13 @@ impl Cli {
     /// Parses the command line; each command's `--help` ends with the formats it prints.
     pub fn parse_args() -> Cli {
         use clap::{CommandFactory as _, FromArgMatches as _};
-        let mut command = Cli::command();
+        use std::io::IsTerminal as _;
+        // Help wraps at the terminal's width (at most 100 columns), at 80 in a pipe or a
+        // file.
+        let mut command = match std::io::stdout().is_terminal() {
+            true => Cli::command().max_term_width(100),
+            false => Cli::command().term_width(80),
+        };
         let names: Vec<String> = command
             .get_subcommands()
             .map(|c| c.get_name().to_string())

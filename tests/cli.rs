@@ -552,3 +552,19 @@ fn outside_git_a_packaging_file_marks_the_root_and_a_guess_writes_no_cache() {
     );
     assert!(!loose.join(".ssot-graph-cache").exists());
 }
+
+#[test]
+fn help_wraps_at_80_columns_in_a_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["--help"][..],
+        &["check", "--help"],
+        &["move", "--help"],
+        &["refs", "--help"],
+    ] {
+        let (code, stdout, _) = run_in(dir.path(), args);
+        assert_eq!(code, 0);
+        let long: Vec<&str> = stdout.lines().filter(|l| l.chars().count() > 80).collect();
+        assert!(long.is_empty(), "{args:?}: {long:#?}");
+    }
+}

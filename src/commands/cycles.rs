@@ -50,24 +50,41 @@ pub fn compute(project: &Project, filter: EdgeFilter) -> Cycles {
     }
 }
 
+/// Each cycle with its length first, its modules one per line, each followed by the
+/// import that leads on, shortest first (the longest, usually the one to look at, ends
+/// beside the summary).
 pub fn text(out: &mut dyn Write, cycles: &Cycles) -> std::io::Result<()> {
-    for cycle in &cycles.cycles {
+    let mut order: Vec<&CycleView> = cycles.cycles.iter().collect();
+    order.sort_by_key(|c| c.cycle.len());
+    for cycle in order {
         let when = if cycle.deferred {
-            "deferred: TYPE_CHECKING or function-level, cannot fail at import time"
+            "deferred (TYPE_CHECKING or function-level: cannot fail at import time)"
         } else {
-            "import time"
+            "at import time"
         };
-        writeln!(out, "{}  ({when})", view::arrows(&cycle.cycle))?;
-        for link in &cycle.links {
-            writeln!(out, "  {}", link.text())?;
+        let modules = cycle.cycle.len().saturating_sub(1);
+        writeln!(out, "{modules}-module cycle, {when}:")?;
+        for (module, link) in cycle.cycle.iter().zip(&cycle.links) {
+            writeln!(out, "  {module}")?;
+            writeln!(out, "      {}", link.text())?;
         }
-        if cycle.members.len() + 1 > cycle.cycle.len() {
+        if let Some(first) = cycle.cycle.first() {
+            writeln!(out, "  {first}")?;
+        }
+        let others: Vec<&String> = cycle
+            .members
+            .iter()
+            .filter(|m| !cycle.cycle.contains(m))
+            .collect();
+        if !others.is_empty() {
             writeln!(
                 out,
-                "  in a group of {}: {}",
-                count(cycle.members.len(), "module"),
-                cycle.members.join(", ")
+                "  also in its group of {}:",
+                count(cycle.members.len(), "module")
             )?;
+            for module in others {
+                writeln!(out, "    {module}")?;
+            }
         }
         writeln!(out)?;
     }

@@ -339,7 +339,9 @@ fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) 
         } => {
             let filter = commands::edge_filter(filter, parents.include_parents);
             let path = commands::path::compute(project, from, to, filter, *all)?;
-            commands::emit(out, format, &path, commands::path::text, project)
+            commands::emit(out, format, &path, commands::path::text, project)?;
+            // No chain is an answer, as grep's no match is: exit 1.
+            return Ok(i32::from(path.chains.is_empty()));
         }
         Command::Cycles { filter, parents } => {
             let filter = commands::edge_filter(filter, parents.include_parents);

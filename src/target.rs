@@ -24,13 +24,18 @@ pub fn resolve_target(resolver: &mut Resolver, target: &str) -> Result<(Resoluti
                 project.root.display()
             );
         };
-        return Ok(match name {
-            Some(name) => {
-                let attributes: Vec<&str> = name.split('.').collect();
-                resolver.resolve_attributes(module, &attributes)
-            }
-            None => (Resolution::Module(module), Vec::new()),
-        });
+        let Some(name) = name else {
+            return Ok((Resolution::Module(module), Vec::new()));
+        };
+        let attributes: Vec<&str> = name.split('.').collect();
+        let (resolution, chain) = resolver.resolve_attributes(module, &attributes);
+        if let Resolution::Unresolved(reason) = &resolution
+            && chain.is_empty()
+        {
+            let dotted = format!("{}.{name}", project.modules[module as usize].name);
+            bail!("{target}: {reason}{}", nearest_attribute(resolver, &dotted));
+        }
+        return Ok((resolution, chain));
     }
     let folder = target.trim_end_matches(['/', '\\']);
     if !folder.is_empty()

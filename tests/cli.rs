@@ -486,7 +486,7 @@ fn each_commands_help_lists_the_formats_it_prints_and_others_are_refused() {
     let help = |command: &str| ok(&root, &[command, "--help"]);
     assert!(help("why").ends_with("Formats (--format): text, json, dot, svg, mermaid\n"));
     assert!(help("check").ends_with(
-        "Formats (--format): text, concise, full, json, json-lines, sarif, github, gitlab, junit\n"
+        "Formats (--format): text, concise, full, json, json-lines, sarif, github,\ngitlab, junit\n"
     ));
     assert!(help("report").ends_with("Formats (--format): md, json, html\n"));
     assert!(help("refs").ends_with("Formats (--format): text, json\n"));
@@ -567,4 +567,76 @@ fn help_wraps_at_80_columns_in_a_pipe() {
         let long: Vec<&str> = stdout.lines().filter(|l| l.chars().count() > 80).collect();
         assert!(long.is_empty(), "{args:?}: {long:#?}");
     }
+}
+
+#[test]
+fn every_target_form_of_a_name_a_module_does_not_bind_exits_2_with_the_nearest_name() {
+    let seed = common::fixture("seed");
+    for target in [
+        "netra_backend.app.websocket_core.manager.WebSocketManagr",
+        "netra_backend/app/websocket_core/manager.py:WebSocketManagr",
+    ] {
+        let output = common::run(&seed, &["why", target]);
+        assert_eq!(output.code, 2, "{target}: {}", output.stdout);
+        assert_eq!(
+            output.stderr,
+            format!(
+                "error: {target}: `netra_backend.app.websocket_core.manager` does not bind \
+                 `WebSocketManagr`; did you mean `WebSocketManager`?\n"
+            )
+        );
+    }
+}
+
+#[test]
+fn path_without_a_chain_exits_1_as_grep_does_without_a_match() {
+    let seed = common::fixture("seed");
+    let output = common::run(
+        &seed,
+        &[
+            "path",
+            "netra_backend.app.websocket_core.unified_manager",
+            "netra_backend.app.agents.chat_agent",
+        ],
+    );
+    assert_eq!(output.code, 1);
+    assert_eq!(
+        output.stdout,
+        "no import chain from netra_backend.app.websocket_core.unified_manager to \
+         netra_backend.app.agents.chat_agent\n"
+    );
+}
+
+#[test]
+fn report_with_nothing_governed_says_so_instead_of_a_perfect_score() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write_file(dir.path(), "pkg/a.py", "X = 1\n");
+    let report = common::ok(dir.path(), &["report"]);
+    assert!(
+        report.starts_with(
+            "# SSOT report\n\n**SSOT compliance: nothing governed** (no import site reaches a \
+             protected symbol or a deprecated target; add `canonical` or `deprecated` rules to \
+             queries/)\n"
+        ),
+        "{report}"
+    );
+}
+
+#[test]
+fn init_beside_a_pre_commit_config_of_ones_own_prints_the_hook_to_paste() {
+    let dir = tempfile::tempdir().unwrap();
+    let own = "repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n    rev: v0.6.0\n";
+    common::write_file(dir.path(), ".pre-commit-config.yaml", own);
+    let said = common::ok(dir.path(), &["init"]);
+    assert!(
+        said.contains(
+            "kept .pre-commit-config.yaml (exists): add the hook under its `repos:`\n\n  \
+             - repo: local\n    hooks:\n      - id: ssot-graph\n"
+        ),
+        "{said}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(".pre-commit-config.yaml")).unwrap(),
+        own
+    );
 }

@@ -17,11 +17,25 @@ const COLORS: [&str; 6] = [
 pub fn html(report: &Report, trend: Option<&History>) -> String {
     let mut body = String::new();
     let s = &report.score;
+    let (score, what) = match s.governed {
+        0 => (
+            "–".to_string(),
+            "SSOT compliance<br>nothing governed yet: no canonical or deprecated rule reaches an \
+             import site"
+                .to_string(),
+        ),
+        _ => (
+            format!("{:.1}%", s.percent),
+            format!(
+                "SSOT compliance<br>{} of {} governed import sites",
+                s.compliant, s.governed
+            ),
+        ),
+    };
     let _ = write!(
         body,
-        "<header><h1>SSOT report</h1><div class=\"headline\"><div class=\"score\">{:.1}%</div>\
-         <div class=\"what\">SSOT compliance<br>{} of {} governed import sites</div></div>",
-        s.percent, s.compliant, s.governed
+        "<header><h1>SSOT report</h1><div class=\"headline\"><div class=\"score\">{score}</div>\
+         <div class=\"what\">{what}</div></div>"
     );
     if let Some(history) = trend.filter(|h| !h.points.is_empty()) {
         body.push_str(&chart(history));

@@ -51,14 +51,17 @@ const EXAMPLE_RULES: &str = r#"# Rules that `ssot-graph check` runs. Uncomment a
 # within = ["mypkg.core.**"]
 "#;
 
-const PRE_COMMIT: &str = r#"# ssot-graph as a pre-commit hook (https://pre-commit.com), using the installed binary.
+const PRE_COMMIT_HEAD: &str = r#"# ssot-graph as a pre-commit hook (https://pre-commit.com), using the installed binary.
 # With the hook repository instead of a local install:
 #   - repo: <ssot-graph repository URL>
 #     rev: <tag>
 #     hooks:
 #       - id: ssot-graph
 repos:
-  - repo: local
+"#;
+
+/// The hook's entry under `repos:`: the whole of what a configuration of one's own needs.
+const PRE_COMMIT_REPO: &str = r#"  - repo: local
     hooks:
       - id: ssot-graph
         name: ssot-graph
@@ -115,7 +118,24 @@ pub fn run(root: &Path, hook: bool, out: &mut dyn Write) -> Result<()> {
     } else {
         create(out, root, "queries/example.toml", EXAMPLE_RULES, false)?;
     }
-    create(out, root, ".pre-commit-config.yaml", PRE_COMMIT, false)?;
+    let pre_commit = root.join(".pre-commit-config.yaml");
+    match crate::read::optional_text(&pre_commit) {
+        Some(text) if text.contains("id: ssot-graph") => {
+            writeln!(
+                out,
+                "kept .pre-commit-config.yaml (has the ssot-graph hook)"
+            )?;
+        }
+        Some(_) => writeln!(
+            out,
+            "kept .pre-commit-config.yaml (exists): add the hook under its `repos:`\n\n\
+             {PRE_COMMIT_REPO}"
+        )?,
+        None => {
+            let text = format!("{PRE_COMMIT_HEAD}{PRE_COMMIT_REPO}");
+            create(out, root, ".pre-commit-config.yaml", &text, false)?;
+        }
+    }
     if hook {
         if !root.join(".git").is_dir() {
             anyhow::bail!(

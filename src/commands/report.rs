@@ -403,10 +403,18 @@ fn markdown(report: &Report) -> String {
     let mut md = String::new();
     let s = &report.score;
     md.push_str("# SSOT report\n\n");
-    md.push_str(&format!(
-        "**SSOT compliance: {:.1}%** ({} of {} governed import sites)\n\n> {}\n\n",
-        s.percent, s.compliant, s.governed, report.definition
-    ));
+    match s.governed {
+        0 => md.push_str(&format!(
+            "**SSOT compliance: nothing governed** (no import site reaches a protected \
+             symbol or a deprecated target; add `canonical` or `deprecated` rules to \
+             queries/)\n\n> {}\n\n",
+            report.definition
+        )),
+        _ => md.push_str(&format!(
+            "**SSOT compliance: {:.1}%** ({} of {} governed import sites)\n\n> {}\n\n",
+            s.percent, s.compliant, s.governed, report.definition
+        )),
+    }
     md.push_str("## Protected symbols\n\n");
     if report.canonical.is_empty() {
         md.push_str("No `canonical` rules.\n\n");

@@ -278,6 +278,44 @@ pub fn site(resolver: &mut Resolver, index: usize) -> (SiteView, Resolution) {
 }
 
 /// One imported name as the statement that imports only it: `from ..a import X as Y`.
+/// Where the name an import site imports is written: the statement's position for a
+/// statement of one name, else the name's own line and column (`from m import a, b`:
+/// `b`'s column), so two findings on one statement point at two places.
+pub fn name_position(project: &Project, site: usize) -> crate::summary::Position {
+    let import = project.import_site(site);
+    let at = import.position;
+    let (start, name) = (import.statement_span.start, import.alias_span.start);
+    if import.names_in_statement <= 1 || name < start {
+        return at;
+    }
+    let before = (name - start) as usize;
+    // A statement on one line is its own text: count within it.
+    let text = import.statement.as_str();
+    if text.len() == (import.statement_span.end - start) as usize && text.is_char_boundary(before) {
+        let col = at.col + text[..before].chars().count() as u32;
+        return crate::summary::Position { line: at.line, col };
+    }
+    // Written over several lines: count in the file as it is now.
+    let file = project.sites[site].file as usize;
+    let Ok(bytes) = std::fs::read(&project.files[file].path) else {
+        return at;
+    };
+    let source = String::from_utf8_lossy(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes));
+    let Some(between) = source.get(start as usize..name as usize) else {
+        return at;
+    };
+    match between.rfind('\n') {
+        None => crate::summary::Position {
+            line: at.line,
+            col: at.col + between.chars().count() as u32,
+        },
+        Some(last) => crate::summary::Position {
+            line: at.line + between.matches('\n').count() as u32,
+            col: between[last + 1..].chars().count() as u32 + 1,
+        },
+    }
+}
+
 pub fn import_text(import: &ImportSite) -> String {
     let alias = import
         .alias

@@ -452,7 +452,7 @@ fn init_writes_starter_files_once_and_installs_the_git_hook() {
     assert_eq!(
         ok(root, &["init", "--hook"]),
         "kept ssot-graph.toml (exists)\nkept queries/ (has rule files)\n\
-         kept .pre-commit-config.yaml (exists)\nkept .git/hooks/pre-commit (exists)\n"
+         kept .pre-commit-config.yaml (has the ssot-graph hook)\nkept .git/hooks/pre-commit (exists)\n"
     );
     // The starter files are valid; an empty repository is not called a pass.
     let empty = run(root, &["check"]);

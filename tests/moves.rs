@@ -413,7 +413,8 @@ fn the_deprecate_shim_warns_on_the_old_path_and_check_flags_it() {
     let late = root.join("app/late.py").display().to_string();
     let found = ok(root, &["check", &late]);
     assert!(
-        found.contains("app/late.py:1:1: deprecated-auto `pkg.tools.helper` is deprecated"),
+        found
+            .contains("app/late.py:1:1: deprecated-auto warning: `pkg.tools.helper` is deprecated"),
         "{found}"
     );
 }

@@ -211,14 +211,24 @@ impl<'p> Evaluator<'p> {
         let project = self.project;
         let import = project.import_site(site);
         let is_name_import = import.name.as_deref().is_some_and(|n| n != "*");
+        let position = view::name_position(project, site);
+        // One statement, several names: each finding says which it is about.
+        let message = match import.name.as_deref() {
+            Some(name)
+                if import.names_in_statement > 1 && !message.contains(&format!("`{name}`")) =>
+            {
+                format!("{message} (`{name}`)")
+            }
+            _ => message,
+        };
         Finding {
             rule: rule.to_string(),
             severity,
             path: project.files[project.sites[site].file as usize]
                 .rel
                 .to_string(),
-            line: import.position.line,
-            col: import.position.col,
+            line: position.line,
+            col: position.col,
             message,
             chain,
             fixable: is_name_import && replacement.is_some() && !import.context.try_import,

@@ -507,7 +507,14 @@ fn scope(
     }
     // pre-commit never passes deleted files: ask git which modules the commit removes.
     let mut deleted = Vec::new();
-    // Outside a git repository there are none.
+    // Outside a git repository there are none, and no git process is started to say so.
+    if !project
+        .root
+        .ancestors()
+        .any(|dir| dir.join(".git").exists())
+    {
+        return Ok(Some((touched, deleted)));
+    }
     let status = staged::git(
         &project.root,
         &[

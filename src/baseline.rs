@@ -118,6 +118,17 @@ impl Baseline {
         }
     }
 
+    /// This baseline with the entries of each renamed file (old path, new path) moved to
+    /// its new path.
+    pub fn renamed(mut self, renames: &[(String, String)]) -> Baseline {
+        for entry in &mut self.entries {
+            if let Some((_, new)) = renames.iter().find(|(old, _)| *old == entry.path) {
+                entry.path = new.clone();
+            }
+        }
+        self
+    }
+
     /// How many findings the entries accept.
     pub fn accepted(&self) -> usize {
         self.entries.iter().map(|e| e.count).sum()

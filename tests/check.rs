@@ -846,3 +846,27 @@ fn a_rule_that_matches_nothing_is_an_error_with_the_nearest_match() {
     );
     assert_eq!(run(repo.path(), &["check"]).code, 1);
 }
+
+#[test]
+fn a_staged_rename_keeps_the_moved_files_accepted_findings() {
+    let repo = seed_repo();
+    let root = repo.path();
+    git(root, &["init", "-q"]);
+    ok(root, &["check", "--update-baseline"]);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "seed with its baseline"]);
+    git(
+        root,
+        &[
+            "mv",
+            "netra_backend/app/routes/websocket.py",
+            "netra_backend/app/routes/websocket_routes.py",
+        ],
+    );
+    let output = run(root, &["check", "--staged"]);
+    assert_eq!(output.code, 0, "{}", output.stdout);
+    assert_eq!(
+        output.stdout,
+        "All checks passed (5 rules and 3 built-in rules; 1 accepted by the baseline).\n"
+    );
+}

@@ -209,7 +209,8 @@ fn say(warnings: &[String]) {
 pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<Check> {
     // Said once the answer is known to stand (see `verify_reads`).
     let mut warnings = Vec::new();
-    let scope = scope(project, options, &mut warnings)?;
+    let mut renamed = Vec::new();
+    let scope = scope(project, options, &mut warnings, &mut renamed)?;
     let checked = scope
         .as_ref()
         .map_or(project.files.len(), |(touched, deleted)| {
@@ -298,7 +299,8 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
     let accepted = match &options.since {
         Some((_, at_since)) => Some(at_since),
         None => {
-            from_file = Baseline::load(&baseline_path)?;
+            // A renamed file keeps its accepted findings: a rename alone never blocks.
+            from_file = Baseline::load(&baseline_path)?.map(|b| b.renamed(&renamed));
             from_file.as_ref()
         }
     };
@@ -473,10 +475,12 @@ pub fn unsuppressed<'p>(
 
 /// With FILES (or `--staged`): the root-relative paths to report on, and the modules the
 /// index deletes or renames away.
+/// Also fills `renamed` with the files the index renames, as (old path, new path).
 fn scope(
     project: &Project,
     options: &Options,
     warnings: &mut Vec<String>,
+    renamed: &mut Vec<(String, String)>,
 ) -> Result<Option<(FxHashSet<String>, Vec<String>)>> {
     if options.files.is_empty() && !options.staged {
         return Ok(None);
@@ -531,8 +535,10 @@ fn scope(
     let mut tokens = status.iter();
     while let Some(kind) = tokens.next() {
         let Some(old) = tokens.next() else { break };
-        if kind.starts_with('R') {
-            tokens.next();
+        if kind.starts_with('R')
+            && let Some(new) = tokens.next()
+        {
+            renamed.push((old.clone(), new.clone()));
         }
         if let Some(module) = discover::module_of_path(old, &project.source_roots) {
             deleted.push(module);

@@ -4,6 +4,7 @@
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context as _, Result, anyhow, bail};
 
@@ -38,12 +39,48 @@ pub fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
     }])
 }
 
+/// Set while a change is being written: Ctrl-C then waits for a safe point.
+static WRITING: AtomicBool = AtomicBool::new(false);
+/// Ctrl-C came while a change was being written.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Whether Ctrl-C came while a change was being written: the command says what it wrote
+/// and exits 130.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
+/// From the first change written on, Ctrl-C outside a write ends the run at once (as it
+/// would without a handler) and during one is kept for the next safe point: no
+/// temporary file is left in the repository and no change is left half done.
+fn handle_interrupts() {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let _ = ctrlc::set_handler(|| {
+            if WRITING.load(Ordering::SeqCst) {
+                INTERRUPTED.store(true, Ordering::SeqCst);
+            } else {
+                std::process::exit(130);
+            }
+        });
+    });
+}
+
 /// Writes every file or none. Each file's new content goes first to a temporary file
 /// beside its target (created exclusively, never through a link); only when all of them
 /// are written whole are they renamed into place. A failure before that removes the
-/// temporaries and the folders made for them and changes nothing; a rename that fails
-/// says which files were already replaced.
+/// temporaries and the folders made for them and changes nothing, and so does Ctrl-C
+/// (`interrupted`); a rename that fails says which files were already replaced. Once the
+/// renames begin they all happen, Ctrl-C or not.
 pub fn replace_all(files: &[NewFile]) -> Result<()> {
+    handle_interrupts();
+    WRITING.store(true, Ordering::SeqCst);
+    let written = write_all_or_none(files);
+    WRITING.store(false, Ordering::SeqCst);
+    written
+}
+
+fn write_all_or_none(files: &[NewFile]) -> Result<()> {
     let mut made_dirs = Vec::new();
     let staged = stage_all(files, &mut made_dirs);
     let staged = match staged {
@@ -88,7 +125,13 @@ struct Staged {
 }
 
 fn stage_all(files: &[NewFile], made_dirs: &mut Vec<PathBuf>) -> Result<Vec<Staged>> {
-    files.iter().map(|file| stage(file, made_dirs)).collect()
+    files
+        .iter()
+        .map(|file| match interrupted() {
+            true => Err(anyhow!("interrupted")),
+            false => stage(file, made_dirs),
+        })
+        .collect()
 }
 
 fn stage(file: &NewFile, made_dirs: &mut Vec<PathBuf>) -> Result<Staged> {
@@ -233,4 +276,35 @@ pub fn refuses(path: &Path, root: &Path) -> Option<String> {
         .permissions()
         .readonly()
         .then(|| "read-only: left alone".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ctrl_c_before_the_renames_leaves_every_file_as_it_was_and_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.py"), dir.path().join("b.py"));
+        std::fs::write(&a, "old a\n").unwrap();
+        std::fs::write(&b, "old b\n").unwrap();
+        INTERRUPTED.store(true, Ordering::SeqCst);
+        let written = write_all_or_none(&[
+            NewFile {
+                path: &a,
+                bytes: b"new a\n",
+                create: false,
+            },
+            NewFile {
+                path: &b,
+                bytes: b"new b\n",
+                create: false,
+            },
+        ]);
+        INTERRUPTED.store(false, Ordering::SeqCst);
+        assert_eq!(written.unwrap_err().to_string(), "nothing was written");
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "old a\n");
+        assert_eq!(std::fs::read_to_string(&b).unwrap(), "old b\n");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
 }

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 
 use crate::commands::check::{Only, unsuppressed};
 use crate::commands::count;
@@ -82,7 +82,13 @@ pub fn run(
                 create: false,
             })
             .collect();
-        write::replace_all(&new_files).context("fix")?;
+        if let Err(error) = write::replace_all(&new_files) {
+            if write::interrupted() {
+                writeln!(out, "Interrupted: nothing was written.")?;
+                return Ok(INTERRUPTED);
+            }
+            return Err(error.context("fix"));
+        }
         for file in writable {
             writeln!(
                 out,
@@ -128,8 +134,15 @@ pub fn run(
         count(files_done, "file"),
         left.len() + unwritten
     )?;
+    if write::interrupted() {
+        // Ctrl-C once the files were being put in place: all of them were.
+        return Ok(INTERRUPTED);
+    }
     Ok(i32::from((options.check && fixed > 0) || unwritten > 0))
 }
+
+/// The exit code after Ctrl-C, as a shell reports a command it interrupted.
+pub const INTERRUPTED: i32 = 130;
 
 /// `, renamed 3 uses` when the fix renamed uses of a deprecated name.
 fn renamed(file: &fix::FileFix) -> String {

@@ -82,8 +82,12 @@ pub fn run(
             )?;
         }
     }
-    if write {
-        apply(project, &plan)?;
+    if write && let Err(error) = apply(project, &plan) {
+        if crate::write::interrupted() {
+            writeln!(out, "Interrupted: nothing was written.")?;
+            return Ok(crate::commands::fix::INTERRUPTED);
+        }
+        return Err(error);
     }
     if format == Format::Json {
         let report = Report {
@@ -119,6 +123,9 @@ pub fn run(
         crate::commands::write_json(out, &report, project)?;
     } else if !options.diff {
         text(out, &plan, request, write)?;
+    }
+    if crate::write::interrupted() {
+        return Ok(crate::commands::fix::INTERRUPTED);
     }
     Ok(i32::from(options.check))
 }

@@ -870,3 +870,42 @@ fn a_staged_rename_keeps_the_moved_files_accepted_findings() {
         "All checks passed (5 rules and 3 built-in rules; 1 accepted by the baseline).\n"
     );
 }
+
+#[test]
+fn a_staged_rename_of_a_protected_symbols_module_is_findings_not_a_configuration_error() {
+    let repo = seed_repo();
+    let root = repo.path();
+    git(root, &["init", "-q"]);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "seed"]);
+    git(
+        root,
+        &[
+            "mv",
+            "netra_backend/app/services/agent_websocket_bridge.py",
+            "netra_backend/app/services/bridge2.py",
+        ],
+    );
+    let output = run(root, &["check", "--staged", "--format", "concise"]);
+    assert_eq!(output.code, 1, "{}", output.stderr);
+    let at_rule: Vec<&str> = output
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("queries/"))
+        .collect();
+    assert_eq!(
+        at_rule,
+        ["queries/websocket.toml:18:1: canonical-notifier symbol \
+          `netra_backend.app.services.agent_websocket_bridge.WebSocketNotifier` no longer \
+          resolves to a definition: the change removes \
+          `netra_backend.app.services.agent_websocket_bridge`"]
+    );
+    assert_eq!(
+        output
+            .stdout
+            .lines()
+            .filter(|l| l.contains(": broken-import "))
+            .count(),
+        5
+    );
+}

@@ -74,7 +74,10 @@ impl<'p> Evaluator<'p> {
         canonical: Option<&str>,
     ) -> Result<Vec<Finding>> {
         let project = self.project;
-        let scope = self.canonical_scope(rule, symbol, canonical)?;
+        let scope = match self.canonical_scope(rule, symbol, canonical) {
+            Ok(scope) => scope,
+            Err(error) => return self.unresolved_symbol(rule, symbol, error),
+        };
         let (name, canonical_name) = (&scope.name, &scope.canonical);
         let canonical_id = project.internal(canonical_name);
         let definition = self.resolver.resolve_path(symbol).0;

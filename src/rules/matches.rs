@@ -55,24 +55,54 @@ impl<'p> Evaluator<'p> {
         let Some(removed) = removed else {
             return Err(nothing(rule, key, pattern, hint));
         };
+        Ok(self.rule_finding(
+            rule,
+            format!("{key} {pattern}"),
+            format!("{key} `{pattern}` no longer matches anything: the change removes `{removed}`"),
+        ))
+    }
+
+    /// A protected symbol that no longer resolves to a definition: a finding at the rule
+    /// when the change being checked removes modules (the symbol, or a module its chain
+    /// went through, among them); otherwise the rule's error, `error`.
+    pub(super) fn unresolved_symbol(
+        &self,
+        rule: &Rule,
+        symbol: &str,
+        error: anyhow::Error,
+    ) -> Result<Vec<Finding>> {
+        if self.removed.is_empty() {
+            return Err(error);
+        }
+        let removed: Vec<String> = self.removed.iter().map(|m| format!("`{m}`")).collect();
+        Ok(vec![self.rule_finding(
+            rule,
+            format!("symbol {symbol}"),
+            format!(
+                "symbol `{symbol}` no longer resolves to a definition: the change removes {}",
+                removed.join(", ")
+            ),
+        )])
+    }
+
+    /// A finding at the rule itself (its file and line), about what the rule names.
+    fn rule_finding(&self, rule: &Rule, target: String, message: String) -> Finding {
         let root = &self.project.root;
-        Ok(Finding {
+        Finding {
             rule: rule.id().to_string(),
             severity: rule.severity(),
             path: crate::discover::slash_path(rule.file.strip_prefix(root).unwrap_or(&rule.file)),
             line: rule.line as u32,
             col: 1,
-            message: format!(
-                "{key} `{pattern}` no longer matches anything: the change removes `{removed}`"
-            ),
+            message,
             chain: Vec::new(),
             fixable: false,
-            target: format!("{key} {pattern}"),
+            target,
             site: None,
             replacement: None,
             same_object: false,
             why_not_fixable: Some("the rule itself must change".to_string()),
-        })
+        }
     }
 
     fn modules_match(&self, key: &'static str, patterns: &[String]) -> Checked {

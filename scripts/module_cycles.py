@@ -2,7 +2,9 @@
 """Lists the import cycles among the crate's source modules (one module per file).
 
 A module uses another when its text names a path into it: `crate::a::b`, `super::x`,
-or a child declared with `mod x;` named as `x::`. Exit 1 when there is a cycle.
+or a child declared with `mod x;` named as `x::`, in code or in a string the compiler
+reads as a path (`#[serde(with = "crate::a")]`), at any depth (a `use` inside a
+function counts). Exit 1 when there is a cycle.
 
     scripts/module_cycles.py [--edges]
 """
@@ -22,9 +24,43 @@ def module_of(path):
     return tuple(parts)
 
 
+CHAR = re.compile(r"b?'(?:\\u\{[0-9a-fA-F]+\}|\\.|[^'\\\n])'")
+RAW = re.compile(r'b?r(#*)"')
+
+
 def strip_comments(text):
-    text = re.sub(r"//[^\n]*", "", text)
-    return re.sub(r'"(?:\\.|[^"\\])*"', '""', text)
+    """The code without comments, strings and character literals (each string left as
+    `""`), read token by token so that no quote inside one hides the code after it; the
+    paths that strings name for the compiler (`#[serde(with = "crate::packed::uses")]`)
+    are kept as code."""
+    out, named, i, n = [], [], 0, len(text)
+    while i < n:
+        if text.startswith("//", i):
+            i = text.find("\n", i)
+            i = n if i < 0 else i
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+        elif (raw := RAW.match(text, i)) and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")):
+            end = text.find('"' + raw.group(1), raw.end())
+            i = n if end < 0 else end + 1 + len(raw.group(1))
+            out.append('""')
+        elif text[i] == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            content = text[i + 1:j]
+            if re.fullmatch(r"(?:crate|super)::[\w:]+", content):
+                named.append(content)
+            out.append('""')
+            i = j + 1
+        elif text[i] == "'" and (char := CHAR.match(text, i)):
+            out.append("' '")
+            i = char.end()
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out) + "".join(f"\n{path};" for path in named)
 
 
 def paths_after(text, start):

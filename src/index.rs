@@ -12,6 +12,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::discover::{FileDiagnostic, SourceFile};
 use crate::environment::Environment;
 use crate::fingerprint::content_hash;
+use crate::outcome::SiteOutcome;
 use crate::rows::Rows;
 use crate::shared::Shared;
 use crate::summaries::Summaries;
@@ -284,25 +285,6 @@ pub struct Project {
 pub struct CacheState {
     pub dir: PathBuf,
     pub state: u64,
-}
-
-/// What kind of thing a site resolved to, without the particulars: what `stats` counts,
-/// and what the snapshot keeps of each site's resolution.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Outcome {
-    Definition,
-    Module,
-    Compiled,
-    External,
-    Unresolved,
-    Cycle,
-}
-
-/// A site's outcome and how many re-export hops its chain took.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct SiteOutcome {
-    pub outcome: Outcome,
-    pub hops: u32,
 }
 
 /// The module graph in figures: its edges, and each cycle's size and whether it is

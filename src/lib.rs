@@ -20,6 +20,7 @@ pub mod index;
 pub mod load;
 pub mod name;
 pub mod nesting;
+pub mod outcome;
 pub mod owners;
 pub mod packed;
 pub mod parse;
@@ -493,7 +494,7 @@ fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) 
                 )?),
                 None => None,
             };
-            commands::report::write(out, format, &report, trend.as_ref(), project)
+            commands::dashboard::write(out, format, &report, trend.as_ref(), project)
         }
         Command::Diff { base, head: None } => {
             let (base_project, commit) = load::revision::at(project.root.clone(), config, base)?;

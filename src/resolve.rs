@@ -7,7 +7,8 @@ use std::rc::Rc;
 use rayon::prelude::*;
 use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 
-use crate::index::{EverySite, ModuleId, ModuleRef, Project, SiteOutcome};
+use crate::index::{EverySite, ModuleId, ModuleRef, Project};
+use crate::outcome::SiteOutcome;
 use crate::rows::Rows;
 use crate::summary::{
     AllChange, AllPart, Binding, BindingKind, BranchRule, ImportFlag, Name, StarImport,
@@ -60,8 +61,8 @@ pub enum Resolution {
 }
 
 impl Resolution {
-    pub fn outcome(&self) -> crate::index::Outcome {
-        use crate::index::Outcome;
+    pub fn outcome(&self) -> crate::outcome::Outcome {
+        use crate::outcome::Outcome;
         match self {
             Resolution::Definition { .. } | Resolution::Member { .. } => Outcome::Definition,
             Resolution::Module(_) => Outcome::Module,

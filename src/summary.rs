@@ -413,9 +413,9 @@ pub struct FileSummary {
     /// Names set to a test the target decides (`py311 = sys.version_info >= (3, 11)`).
     pub static_flags: ThinVec<(String, bool)>,
     /// Every read of a module-level name, in source order (see `Use`).
-    #[serde(with = "crate::packed::uses")]
+    #[serde(with = "packed_uses")]
     pub uses: Vec<Use>,
-    #[serde(with = "crate::packed::attributes")]
+    #[serde(with = "packed_attributes")]
     pub use_attributes: Vec<UseAttribute>,
     /// The names `uses` and `use_attributes` refer to, each once.
     pub use_names: Vec<Name>,
@@ -513,5 +513,141 @@ mod tests {
     fn a_binding_takes_64_bytes() {
         // Millions are held at once on a large repository: a field more is megabytes.
         assert_eq!(std::mem::size_of::<super::Binding>(), 64);
+    }
+}
+
+/// `uses` packed (`crate::packed`): a use takes 6 or 7 bytes.
+mod packed_uses {
+    use serde::{Deserializer, Serializer};
+
+    use super::{Position, Use};
+    use crate::packed::{Bytes, pack, put, put_delta, unpack};
+
+    pub fn serialize<S: Serializer>(uses: &[Use], serializer: S) -> Result<S::Ok, S::Error> {
+        let (mut line, mut attributes) = (0, 0);
+        pack(uses, 6, serializer, |out, used| {
+            put(out, u64::from(used.name));
+            put_delta(out, used.position.line, line);
+            put(out, u64::from(used.position.col));
+            put_delta(out, used.attributes, attributes);
+            // `u32::MAX` (a module-level name) is the common case: one byte.
+            put(out, u64::from(used.import.wrapping_add(1)));
+            (line, attributes) = (used.position.line, used.attributes);
+        })
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Use>, D::Error> {
+        let bytes = deserializer.deserialize_bytes(Bytes)?;
+        // Every use takes five bytes or more.
+        let (mut line, mut attributes) = (0, 0);
+        unpack(&bytes, 5, "uses", |reader| {
+            let name = reader.get_u32()?;
+            line = reader.get_delta(line)?;
+            let col = reader.get_u32()?;
+            attributes = reader.get_delta(attributes)?;
+            let import = reader.get_u32()?.wrapping_sub(1);
+            Some(Use {
+                name,
+                position: Position { line, col },
+                attributes,
+                import,
+            })
+        })
+    }
+}
+
+/// `use_attributes` packed (`crate::packed`).
+mod packed_attributes {
+    use serde::{Deserializer, Serializer};
+
+    use super::{Position, UseAttribute};
+    use crate::packed::{Bytes, pack, put, put_delta, unpack};
+
+    pub fn serialize<S: Serializer>(
+        attributes: &[UseAttribute],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut line = 0;
+        pack(attributes, 4, serializer, |out, attribute| {
+            put(out, u64::from(attribute.name));
+            put_delta(out, attribute.position.line, line);
+            put(out, u64::from(attribute.position.col));
+            line = attribute.position.line;
+        })
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<UseAttribute>, D::Error> {
+        let bytes = deserializer.deserialize_bytes(Bytes)?;
+        let mut line = 0;
+        unpack(&bytes, 3, "attributes", |reader| {
+            let name = reader.get_u32()?;
+            line = reader.get_delta(line)?;
+            let col = reader.get_u32()?;
+            Some(UseAttribute {
+                name,
+                position: Position { line, col },
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod packing_tests {
+    use super::*;
+
+    #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+    struct Table {
+        #[serde(with = "packed_uses")]
+        uses: Vec<Use>,
+        #[serde(with = "packed_attributes")]
+        attributes: Vec<UseAttribute>,
+    }
+
+    #[test]
+    fn uses_and_attributes_survive_packing_and_damage_is_an_error() {
+        let at = |line, col| Position { line, col };
+        let table = Table {
+            uses: vec![
+                Use {
+                    name: 3,
+                    position: at(10, 5),
+                    attributes: 0,
+                    import: u32::MAX,
+                },
+                // Out of source order (a decorator read after its function's body).
+                Use {
+                    name: 0,
+                    position: at(2, 1),
+                    attributes: 2,
+                    import: 7,
+                },
+                Use {
+                    name: u32::MAX - 1,
+                    position: at(u32::MAX, u32::MAX),
+                    attributes: u32::MAX,
+                    import: 0,
+                },
+            ],
+            attributes: vec![
+                UseAttribute {
+                    name: 1,
+                    position: at(10, 9),
+                },
+                UseAttribute {
+                    name: 2,
+                    position: at(11, 1),
+                },
+            ],
+        };
+        let bytes = bincode::serialize(&table).unwrap();
+        assert_eq!(bincode::deserialize::<Table>(&bytes).unwrap(), table);
+        for cut in [8, 12, bytes.len() - 1] {
+            assert!(
+                bincode::deserialize::<Table>(&bytes[..cut]).is_err(),
+                "{cut}"
+            );
+        }
     }
 }

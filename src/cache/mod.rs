@@ -4,6 +4,7 @@
 
 pub mod folder;
 pub mod snapshot;
+pub mod tables;
 pub mod tree;
 
 /// Files modified this close to (or after) the snapshot may have changed again within

@@ -21,7 +21,8 @@ use serde::{Deserialize, Serialize};
 use crate::discover::{FileDiagnostic, SourceFile};
 use crate::exact::{self, exact};
 use crate::fingerprint::Stamp;
-use crate::index::{GraphFigures, SiteOutcome};
+use crate::index::GraphFigures;
+use crate::outcome::SiteOutcome;
 use crate::rows::Rows;
 use crate::shared::Shared;
 use crate::summary::FileSummary;
@@ -120,7 +121,7 @@ pub struct BlobRef {
     pub checksum: u64,
 }
 
-pub use crate::packed::sites::{StoredNode, StoredSite};
+pub use crate::cache::tables::sites::{StoredNode, StoredSite};
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Header {
@@ -177,7 +178,7 @@ pub struct StoredIndex {
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct StoredResults {
     /// Per site, what it resolved to, in the environment of this fingerprint.
-    #[serde(with = "crate::packed::outcomes")]
+    #[serde(with = "crate::cache::tables::outcomes")]
     pub outcomes: Vec<SiteOutcome>,
     pub environment: u64,
     /// Per file, how many definitions it binds.
@@ -216,7 +217,7 @@ pub struct StoredSites {
     #[serde(with = "crate::packed::numbers")]
     pub offsets: Vec<u32>,
     /// `packed::sites`, as many as the last offset says (checked when read).
-    #[serde(with = "crate::packed::sites")]
+    #[serde(with = "crate::cache::tables::sites")]
     pub sites: Vec<u8>,
 }
 
@@ -493,7 +494,11 @@ fn decode_header(bytes: &[u8]) -> Result<Header> {
                     let count = table.offsets.last().copied().unwrap_or(0) as usize;
                     let sorted = table.offsets.is_sorted();
                     if !sorted
-                        || !crate::packed::sites::valid(&table.sites, count, table.strings.len())
+                        || !crate::cache::tables::sites::valid(
+                            &table.sites,
+                            count,
+                            table.strings.len(),
+                        )
                     {
                         bail!("damaged packed sites");
                     }

@@ -14,6 +14,25 @@ const COLORS: [&str; 6] = [
     "#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#c62828",
 ];
 
+/// Writes the report as Markdown, JSON or this HTML dashboard (with the history's
+/// line chart when there is one).
+pub fn write(
+    out: &mut dyn std::io::Write,
+    format: crate::cli::Format,
+    report: &Report,
+    trend: Option<&History>,
+    project: &crate::index::Project,
+) -> anyhow::Result<()> {
+    use crate::cli::Format;
+    match format {
+        Format::Json => crate::commands::write_json(out, report, project)?,
+        Format::Html => out.write_all(html(report, trend).as_bytes())?,
+        Format::Text | Format::Md => out.write_all(report::markdown(report).as_bytes())?,
+        other => anyhow::bail!("--format {}: report is md, json or html", other.name()),
+    }
+    Ok(())
+}
+
 pub fn html(report: &Report, trend: Option<&History>) -> String {
     let mut body = String::new();
     let s = &report.score;

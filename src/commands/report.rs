@@ -3,12 +3,10 @@
 //! defined twice; one repository-wide SSOT compliance score.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
 
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::cli::Format;
 use crate::commands::check::{Only, unsuppressed};
 use crate::commands::count;
 use crate::commands::table::{Cell, Row, Table, code, escape, text};
@@ -381,25 +379,8 @@ fn duplicates(project: &Project, resolver: &mut Resolver) -> Duplicates {
     }
 }
 
-pub fn write(
-    out: &mut dyn Write,
-    format: Format,
-    report: &Report,
-    trend: Option<&crate::commands::history::History>,
-    project: &Project,
-) -> Result<()> {
-    match format {
-        Format::Json => crate::commands::write_json(out, report, project)?,
-        Format::Html => {
-            out.write_all(crate::commands::dashboard::html(report, trend).as_bytes())?
-        }
-        Format::Text | Format::Md => out.write_all(markdown(report).as_bytes())?,
-        other => anyhow::bail!("--format {}: report is md, json or html", other.name()),
-    }
-    Ok(())
-}
-
-fn markdown(report: &Report) -> String {
+/// The report as Markdown (`report`'s text form).
+pub fn markdown(report: &Report) -> String {
     let mut md = String::new();
     let s = &report.score;
     md.push_str("# SSOT report\n\n");

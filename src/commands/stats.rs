@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use crate::commands::cycles::CycleCounts;
 use crate::graph;
-use crate::index::{Outcome, Project, SiteOutcome};
+use crate::index::Project;
+use crate::outcome::{Outcome, SiteOutcome};
 use crate::resolve::every_site;
 
 #[derive(Serialize)]

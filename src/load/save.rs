@@ -11,7 +11,8 @@ use crate::cache::snapshot::{self, BlobRef, Header, Snapshot, StoredFile, Stored
 use crate::cache::tree;
 use crate::discover::{self, FileDiagnostic};
 use crate::fingerprint::Stamp;
-use crate::index::{CacheState, Project, SiteOutcome, parse_diagnostics};
+use crate::index::{CacheState, Project, parse_diagnostics};
+use crate::outcome::SiteOutcome;
 use crate::rows::Rows;
 
 /// How a file stands against the snapshot.
@@ -142,7 +143,7 @@ fn save(
             node,
             context: site.context,
         };
-        crate::packed::sites::put_site(&mut header.index.table.sites, stored);
+        crate::cache::tables::sites::put_site(&mut header.index.table.sites, stored);
     }
     header.index.table.offsets = site_offsets;
     header.index.table.strings = strings.strings;

@@ -15,11 +15,11 @@ use crate::cache::RACY_NS;
 use crate::cache::snapshot::{
     Header, Snapshot, StoredFile, StoredIndex, StoredNode, StoredResults, StoredSites,
 };
+use crate::cache::tables::sites::SiteReader;
 use crate::cache::tree;
 use crate::discover::{FileDiagnostic, SourceFile};
 use crate::fingerprint::{Stamp, Stamps, source_hash};
 use crate::index::{ModuleId, Project, Site, StoredBinders, merge_sorted, parse_diagnostics};
-use crate::packed::sites::SiteReader;
 use crate::parse::Detail;
 use crate::parse::{self, Target};
 use crate::rows::Rows;

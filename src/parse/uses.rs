@@ -14,7 +14,7 @@ use ruff_python_ast::{
 };
 use ruff_text_size::{Ranged, TextSize};
 
-use super::LineIndex;
+use super::lines::LineIndex;
 use crate::summary::{FileSummary, Position, StringKind, StringTarget, Use, UseAttribute, intern};
 
 /// Names Python finds in `builtins` when a module binds no such name.

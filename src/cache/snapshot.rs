@@ -531,12 +531,20 @@ pub fn write_container(
     std::fs::create_dir_all(dir)?;
     let ignore = dir.join(".gitignore");
     if std::fs::symlink_metadata(&ignore).is_err() {
-        // Created, never opened through a link that appeared since the folder's check.
-        std::fs::OpenOptions::new()
+        // Created, never opened through a link that appeared since the folder's check;
+        // another write of the same run (the snapshot beside the reference index) may
+        // have just made it.
+        match std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .open(&ignore)?
-            .write_all(b"# Written by ssot-graph: the cache is not source.\n*\n")?;
+            .open(&ignore)
+        {
+            Ok(mut file) => {
+                file.write_all(b"# Written by ssot-graph: the cache is not source.\n*\n")?
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(error) => return Err(error.into()),
+        }
     }
     let mut out = std::io::BufWriter::with_capacity(1 << 20, tempfile::NamedTempFile::new_in(dir)?);
     out.write_all(magic)?;

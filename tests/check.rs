@@ -233,13 +233,24 @@ fn a_corrupt_baseline_is_a_one_line_error_naming_it() {
     assert_eq!(output.stderr.lines().count(), 1);
 }
 
-#[test]
-fn a_staged_deletion_reports_the_imports_it_breaks_elsewhere() {
+/// The seed with its rules, committed to a new git repository (with its baseline when
+/// `baseline`).
+fn committed_seed(baseline: bool) -> tempfile::TempDir {
     let repo = seed_repo();
     let root = repo.path();
     git(root, &["init", "-q"]);
+    if baseline {
+        ok(root, &["check", "--update-baseline"]);
+    }
     git(root, &["add", "-A"]);
     git(root, &["commit", "-q", "-m", "seed"]);
+    repo
+}
+
+#[test]
+fn a_staged_deletion_reports_the_imports_it_breaks_elsewhere() {
+    let repo = committed_seed(false);
+    let root = repo.path();
     git(
         root,
         &[
@@ -485,9 +496,8 @@ fn color_always_styles_findings_and_never_is_plain() {
     assert_eq!(
         first,
         "\x1b[1mnetra_backend/app/agents/chat_agent.py:1:1:\x1b[0m \x1b[1;33mdeprecated-auto\x1b[0m \
-         warning: `WebSocketManager` comes from deprecated `netra_backend.app.websocket_core.manager`: \
-         netra_backend.app.websocket_core.manager is deprecated; import from \
-         netra_backend.app.websocket_core.websocket_manager"
+         warning: `WebSocketManager`: netra_backend.app.websocket_core.manager is deprecated; \
+         import from netra_backend.app.websocket_core.websocket_manager"
     );
     assert!(
         colored
@@ -849,12 +859,8 @@ fn a_rule_that_matches_nothing_is_an_error_with_the_nearest_match() {
 
 #[test]
 fn a_staged_rename_keeps_the_moved_files_accepted_findings() {
-    let repo = seed_repo();
+    let repo = committed_seed(true);
     let root = repo.path();
-    git(root, &["init", "-q"]);
-    ok(root, &["check", "--update-baseline"]);
-    git(root, &["add", "-A"]);
-    git(root, &["commit", "-q", "-m", "seed with its baseline"]);
     git(
         root,
         &[
@@ -873,11 +879,8 @@ fn a_staged_rename_keeps_the_moved_files_accepted_findings() {
 
 #[test]
 fn a_staged_rename_of_a_protected_symbols_module_is_findings_not_a_configuration_error() {
-    let repo = seed_repo();
+    let repo = committed_seed(false);
     let root = repo.path();
-    git(root, &["init", "-q"]);
-    git(root, &["add", "-A"]);
-    git(root, &["commit", "-q", "-m", "seed"]);
     git(
         root,
         &[

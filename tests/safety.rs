@@ -543,20 +543,7 @@ fn check_staged_in_a_merge_with_conflicts_says_so_once() {
     common::git(root, &["checkout", "-q", "-"]);
     write_file(root, "pkg/a.py", "X = 3\n");
     common::git(root, &["commit", "-qam", "c"]);
-    let merge = std::process::Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "merge",
-            "-q",
-            "other",
-        ])
-        .output()
-        .unwrap();
+    let merge = common::git_output(root, &["merge", "-q", "other"]);
     assert!(!merge.status.success(), "the merge conflicts");
     let output = run(root, &["check", "--staged"]);
     assert_eq!(output.code, 2);

@@ -34,11 +34,15 @@ impl<'p> Evaluator<'p> {
                     continue;
                 };
                 let module_name = &project.modules[module as usize].name;
-                let text = match import.name.as_deref() {
-                    Some(name) if name != "*" => {
+                // The module's own words usually name it: not a second and third time.
+                let named = warning.contains(module_name.as_str());
+                let text = match (import.name.as_deref(), named) {
+                    (Some(name), true) if name != "*" => format!("`{name}`: {warning}"),
+                    (Some(name), false) if name != "*" => {
                         format!("`{name}` comes from deprecated `{module_name}`: {warning}")
                     }
-                    _ => format!("`{module_name}` is deprecated: {warning}"),
+                    (_, true) => warning.to_string(),
+                    (_, false) => format!("`{module_name}` is deprecated: {warning}"),
                 };
                 let direct = record.node() == Some(module);
                 found.push((text, if direct { Vec::new() } else { self.via(site) }));

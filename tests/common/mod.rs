@@ -116,10 +116,9 @@ pub fn seed_repo() -> tempfile::TempDir {
     dir
 }
 
-/// Runs `git ARGS` in `root` as a user with no settings of their own; fails the test
-/// when git does.
-pub fn git(root: &Path, args: &[&str]) {
-    let status = std::process::Command::new("git")
+/// Runs `git ARGS` in `root` as a user with no settings of their own.
+pub fn git_output(root: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("git")
         .arg("-C")
         .arg(root)
         .args([
@@ -132,7 +131,12 @@ pub fn git(root: &Path, args: &[&str]) {
         ])
         .args(args)
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+/// `git_output`, failing the test when git fails.
+pub fn git(root: &Path, args: &[&str]) {
+    let status = git_output(root, args);
     assert!(
         status.status.success(),
         "git {args:?}: {}",

@@ -912,3 +912,45 @@ fn a_staged_rename_of_a_protected_symbols_module_is_findings_not_a_configuration
         5
     );
 }
+
+#[test]
+fn a_forbidden_rule_may_name_a_third_party_module_the_code_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::write_file(root, "core/__init__.py", "");
+    common::write_file(root, "core/net.py", "import requests\n");
+    common::write_file(
+        root,
+        "queries/rules.toml",
+        "[[rule]]\nid = \"no-requests-in-core\"\nkind = \"forbidden\"\nfrom = [\"core.**\"]\n\
+         to = [\"requests\"]\n",
+    );
+    let output = run(root, &["check", "--format", "concise"]);
+    assert_eq!(output.code, 1, "{}", output.stderr);
+    assert_eq!(
+        output.stdout,
+        "core/net.py:1:1: no-requests-in-core `core.net` must not import `requests`\n\
+         Found 1 error and 0 warnings.\n"
+    );
+}
+
+#[test]
+fn a_rule_file_saved_without_the_toml_extension_is_named_and_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::write_file(root, "pkg/a.py", "X = 1\n");
+    common::write_file(root, "queries/README.md", "Our rules.\n");
+    common::write_file(root, "queries/rules.tml", "[[rule]]\n");
+    let output = run(root, &["check"]);
+    assert_eq!(output.code, 0);
+    assert_eq!(
+        output.stderr,
+        "warning: [ROOT]/queries/rules.tml: not read: rule files end in .toml\n"
+    );
+    assert_eq!(
+        output.stdout,
+        "No rules configured: only the 2 built-in rules ran.\nAll checks passed (2 built-in rules).\n"
+    );
+    let query = run(root, &["query", "deprecated-auto"]);
+    assert_eq!(query.stdout, "No findings for `deprecated-auto`.\n");
+}

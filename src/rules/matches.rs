@@ -105,12 +105,14 @@ impl<'p> Evaluator<'p> {
         }
     }
 
+    /// Each pattern matches a module of the repository, or for `to` (what may not be
+    /// imported), also a third-party module the repository imports.
     fn modules_match(&self, key: &'static str, patterns: &[String]) -> Checked {
         let modules = || {
             self.project
                 .modules
                 .iter()
-                .filter(|m| m.in_repository())
+                .filter(|m| m.in_repository() || (key == "to" && m.external))
                 .map(|m| m.name.as_str())
         };
         for text in patterns {

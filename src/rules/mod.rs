@@ -256,8 +256,9 @@ pub fn load(dir: &Path) -> Result<Vec<Rule>> {
             .file_name()
             .map(|n| n.to_string_lossy())
             .unwrap_or_default();
-        // Editor backups and hidden files are nobody's rules.
-        if !name.starts_with('.') && !name.ends_with('~') {
+        // Editor backups, hidden files and a folder's notes are nobody's rules.
+        let notes = name.starts_with("README") || name.ends_with(".md");
+        if !name.starts_with('.') && !name.ends_with('~') && !notes {
             eprintln!(
                 "warning: {}: not read: rule files end in .toml",
                 other.display()

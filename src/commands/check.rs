@@ -576,6 +576,31 @@ pub fn write(
     Ok(())
 }
 
+/// The columns a finding's text stays within in a terminal.
+const TEXT_WIDTH: usize = 100;
+
+/// `message` in lines of at most `TEXT_WIDTH` columns, broken between words: the first
+/// after `first` columns already written, the others after an indent of four. A word
+/// longer than a line gets one of its own.
+fn wrap(message: &str, first: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    let mut room = TEXT_WIDTH.saturating_sub(first);
+    for word in message.split(' ') {
+        let line = lines.last_mut().expect("one line at least");
+        let width = word.chars().count();
+        if !line.is_empty() && line.chars().count() + 1 + width > room {
+            lines.push(word.to_string());
+            room = TEXT_WIDTH - 4;
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines
+}
+
 fn is_built_in(id: &str) -> bool {
     [DEPRECATED_AUTO, BROKEN_IMPORT, STALE_STRING_TARGET].contains(&id)
 }
@@ -614,18 +639,25 @@ fn text(out: &mut dyn Write, check: &Check, paint: Paint) -> std::io::Result<()>
             Severity::Error => "",
             Severity::Warning => "warning: ",
         };
+        let head = format!(
+            "{place} {}{} {severity}",
+            f.rule,
+            if f.fixable { " [*]" } else { "" }
+        );
+        let mut lines = wrap(&f.message, head.chars().count()).into_iter();
         writeln!(
             out,
             "{} {rule}{fix} {severity}{}",
             paint.bold(&place),
-            f.message
+            lines.next().unwrap_or_default()
         )?;
-        if !f.chain.is_empty() {
-            writeln!(
-                out,
-                "    {}",
-                paint.dim(&format!("via {}", view::arrows(&f.chain)))
-            )?;
+        for line in lines {
+            writeln!(out, "    {line}")?;
+        }
+        // The chain one module a line: a chain of long module names stays readable.
+        for (hop, module) in f.chain.iter().enumerate() {
+            let lead = if hop == 0 { "    via " } else { "      → " };
+            writeln!(out, "{}", paint.dim(&format!("{lead}{module}")))?;
         }
     }
     let s = &check.summary;

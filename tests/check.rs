@@ -709,7 +709,7 @@ fn staged_judges_the_index_not_the_working_tree() {
     let broken: Vec<&str> = output
         .stdout
         .lines()
-        .filter(|l| l.contains(" broken-import "))
+        .filter(|l| l.contains(": broken-import"))
         .map(|l| l.split(": ").next().unwrap())
         .collect();
     assert_eq!(
@@ -953,4 +953,17 @@ fn a_rule_file_saved_without_the_toml_extension_is_named_and_not_read() {
     );
     let query = run(root, &["query", "deprecated-auto"]);
     assert_eq!(query.stdout, "No findings for `deprecated-auto`.\n");
+}
+
+#[test]
+fn every_line_of_a_text_check_fits_in_100_columns() {
+    let repo = seed_repo();
+    let output = run(repo.path(), &["check"]);
+    let long: Vec<&str> = output
+        .stdout
+        .lines()
+        .filter(|l| l.chars().count() > 100)
+        .collect();
+    assert!(long.is_empty(), "{long:#?}");
+    assert!(output.stdout.lines().count() > 20, "{}", output.stdout);
 }

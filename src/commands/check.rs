@@ -586,9 +586,15 @@ fn wrap(message: &str, first: usize) -> Vec<String> {
     let mut lines = vec![String::new()];
     let mut room = TEXT_WIDTH.saturating_sub(first);
     for word in message.split(' ') {
+        let starts_message = lines.len() == 1 && lines[0].is_empty();
         let line = lines.last_mut().expect("one line at least");
         let width = word.chars().count();
-        if !line.is_empty() && line.chars().count() + 1 + width > room {
+        // A word that does not fit after the first line's head starts the next line.
+        let fits = match line.is_empty() {
+            true => width <= room,
+            false => line.chars().count() + 1 + width <= room,
+        };
+        if !fits && (!line.is_empty() || starts_message) {
             lines.push(word.to_string());
             room = TEXT_WIDTH - 4;
         } else {
@@ -645,12 +651,12 @@ fn text(out: &mut dyn Write, check: &Check, paint: Paint) -> std::io::Result<()>
             if f.fixable { " [*]" } else { "" }
         );
         let mut lines = wrap(&f.message, head.chars().count()).into_iter();
-        writeln!(
-            out,
+        let first = format!(
             "{} {rule}{fix} {severity}{}",
             paint.bold(&place),
             lines.next().unwrap_or_default()
-        )?;
+        );
+        writeln!(out, "{}", first.trim_end())?;
         for line in lines {
             writeln!(out, "    {line}")?;
         }

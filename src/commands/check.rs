@@ -493,23 +493,8 @@ fn scope(
     let selection = files::select(project, &options.files, strictness)?;
     warnings.extend(selection.skipped);
     let mut touched = selection.rels;
-    if options.staged {
-        let staged = staged::git(
-            &project.root,
-            &[
-                "diff",
-                "--cached",
-                "--name-only",
-                "--diff-filter=ACMR",
-                "--relative",
-                "-z",
-            ],
-            None,
-        )?;
-        let known: FxHashSet<&str> = project.files.iter().map(|f| f.rel.as_str()).collect();
-        touched.extend(staged.into_iter().filter(|p| known.contains(p.as_str())));
-    }
-    // pre-commit never passes deleted files: ask git which modules the commit removes.
+    // pre-commit never passes deleted files: ask git which modules the commit removes
+    // (and, with --staged, which files it adds or changes), in one look at the index.
     let mut deleted = Vec::new();
     // Outside a git repository there are none, and no git process is started to say so.
     if !project
@@ -519,29 +504,36 @@ fn scope(
     {
         return Ok(Some((touched, deleted)));
     }
-    let status = staged::git(
-        &project.root,
-        &[
-            "diff",
-            "--cached",
-            "--name-status",
-            "--diff-filter=DR",
-            "--relative",
-            "-z",
-        ],
-        None,
-    )
-    .unwrap_or_default();
+    let args = ["diff", "--cached", "--name-status", "--relative", "-z"];
+    let status = match options.staged {
+        true => staged::git(&project.root, &args, None)?,
+        false => staged::git(&project.root, &args, None).unwrap_or_default(),
+    };
+    let known: FxHashSet<&str> = project.files.iter().map(|f| f.rel.as_str()).collect();
     let mut tokens = status.iter();
     while let Some(kind) = tokens.next() {
-        let Some(old) = tokens.next() else { break };
+        let Some(path) = tokens.next() else { break };
+        // A rename or a copy names the old path, then the new one.
+        let new = match kind.starts_with(['R', 'C']) {
+            true => tokens.next(),
+            false => None,
+        };
         if kind.starts_with('R')
-            && let Some(new) = tokens.next()
+            && let Some(new) = new
         {
-            renamed.push((old.clone(), new.clone()));
+            renamed.push((path.clone(), new.clone()));
         }
-        if let Some(module) = discover::module_of_path(old, &project.source_roots) {
+        if kind.starts_with(['D', 'R'])
+            && let Some(module) = discover::module_of_path(path, &project.source_roots)
+        {
             deleted.push(module);
+        }
+        let added = new.unwrap_or(path);
+        if options.staged
+            && kind.starts_with(['A', 'C', 'M', 'R'])
+            && known.contains(added.as_str())
+        {
+            touched.insert(added.clone());
         }
     }
     Ok(Some((touched, deleted)))

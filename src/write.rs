@@ -136,14 +136,10 @@ fn stage_all(files: &[NewFile], made_dirs: &mut Vec<PathBuf>) -> Result<Vec<Stag
 
 fn stage(file: &NewFile, made_dirs: &mut Vec<PathBuf>) -> Result<Staged> {
     let cannot = || format!("{}: cannot write", file.path.display());
-    let target = target_of(file)?;
+    let (target, existing) = target_of(file)?;
     let dir = match target.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
         _ => PathBuf::from("."),
-    };
-    let existing = match file.create {
-        true => None,
-        false => std::fs::metadata(&target).ok(),
     };
     if file.create {
         make_dirs(&dir, made_dirs).with_context(cannot)?;
@@ -174,19 +170,20 @@ fn stage(file: &NewFile, made_dirs: &mut Vec<PathBuf>) -> Result<Staged> {
     })
 }
 
-/// Where a file's content goes: a link to a regular file is followed (the link stays a
-/// link); a link to nothing, a folder, a special file or a read-only file is refused.
-fn target_of(file: &NewFile) -> Result<PathBuf> {
+/// Where a file's content goes, with what is there now (nothing for a new file): a link
+/// to a regular file is followed (the link stays a link); a link to nothing, a folder,
+/// a special file or a read-only file is refused.
+fn target_of(file: &NewFile) -> Result<(PathBuf, Option<std::fs::Metadata>)> {
     let path = file.path;
     let link = std::fs::symlink_metadata(path).ok();
     if file.create {
         return match link {
             Some(_) => Err(anyhow!("{}: already exists", path.display())),
-            None => Ok(path.to_path_buf()),
+            None => Ok((path.to_path_buf(), None)),
         };
     }
     let Some(link) = link else {
-        return Ok(path.to_path_buf());
+        return Ok((path.to_path_buf(), None));
     };
     let target = match std::fs::metadata(path) {
         Ok(target) => target,
@@ -204,12 +201,13 @@ fn target_of(file: &NewFile) -> Result<PathBuf> {
     if target.permissions().readonly() {
         bail!("{}: read-only: not replaced", path.display());
     }
-    match link.file_type().is_symlink() {
+    let real = match link.file_type().is_symlink() {
         true => path
             .canonicalize()
-            .with_context(|| format!("{}: cannot write", path.display())),
-        false => Ok(path.to_path_buf()),
-    }
+            .with_context(|| format!("{}: cannot write", path.display()))?,
+        false => path.to_path_buf(),
+    };
+    Ok((real, Some(target)))
 }
 
 /// The replaced file's mode, owner and group on its replacement (a new file gets the

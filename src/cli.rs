@@ -167,222 +167,53 @@ pub enum Command {
     Stats,
     /// The true definition of a symbol or module and the chain of hops that reaches it
     /// (drawn with --format dot, svg or mermaid)
-    Why {
-        /// `pkg.mod.Name`, `pkg.mod`, `path/to/file.py[:Name]`, or a bare `Name`
-        target: String,
-    },
+    Why(WhyArgs),
     /// Every import site that reaches a symbol's definition or a module, through any
     /// re-export path
-    Importers {
-        /// A symbol (`pkg.mod.Name`, `path.py:Name`, bare `Name`) or a module
-        target: String,
-        /// Also list modules that reach TARGET through other modules, with one shortest
-        /// chain each
-        #[arg(long)]
-        transitive: bool,
-        /// List the sites under one heading per imported module path or per file
-        #[arg(long, value_enum, value_name = "KEY")]
-        group_by: Option<GroupBy>,
-        #[command(flatten)]
-        filter: SiteFilterArgs,
-    },
+    Importers(ImportersArgs),
     /// Every reference to a definition or module: imports through any chain, re-exports,
     /// uses of the names they bind, attribute accesses
-    Refs {
-        /// A symbol (`pkg.mod.Name`, `path.py:Name`, bare `Name`) or a module
-        target: String,
-        /// Only these kinds of reference (comma-separated)
-        #[arg(long, value_enum, value_delimiter = ',', value_name = "KINDS")]
-        kind: Vec<RefKind>,
-        /// List the references under one heading per file, module path or kind
-        #[arg(long, value_enum, value_name = "KEY")]
-        group_by: Option<RefsGroupBy>,
-        /// Count references in test files (the `tests` globs)
-        #[arg(long, value_name = "BOOL", default_value_t = true, action = ArgAction::Set,
-              num_args = 0..=1, default_missing_value = "true")]
-        include_tests: bool,
-    },
+    Refs(RefsArgs),
     /// What a module imports, each name resolved to its true definition
-    Imports {
-        /// `pkg.mod` or `path/to/mod.py`
-        module: String,
-        /// Every module reached through other modules, with one shortest chain each
-        #[arg(long)]
-        transitive: bool,
-        #[command(flatten)]
-        filter: SiteFilterArgs,
-    },
+    Imports(ImportsArgs),
     /// The shortest import chain from one module to another, each hop with its site
-    Path {
-        /// The importing module
-        from: String,
-        /// The imported module
-        to: String,
-        /// Every chain of the shortest length (at most 1000)
-        #[arg(long)]
-        all: bool,
-        #[command(flatten)]
-        filter: SiteFilterArgs,
-        #[command(flatten)]
-        parents: ParentsArg,
-    },
+    Path(PathArgs),
     /// Import cycles: strongly connected groups of modules, each with one concrete cycle
-    Cycles {
-        #[command(flatten)]
-        filter: SiteFilterArgs,
-        #[command(flatten)]
-        parents: ParentsArg,
-    },
+    Cycles(CyclesArgs),
     /// Names with more than one true definition (re-exports of one object do not count)
-    Duplicates {
-        /// Which definitions to compare (`any`: classes and functions)
-        #[arg(long, value_enum, default_value_t = DuplicateKind::Any)]
-        kind: DuplicateKind,
-        /// Only names matching this glob (`*Manager`)
-        #[arg(long, value_name = "GLOB")]
-        name: Option<String>,
-        /// Count definitions and import sites in test files (the `tests` globs)
-        #[arg(long, value_name = "BOOL", default_value_t = true, action = ArgAction::Set,
-              num_args = 0..=1, default_missing_value = "true")]
-        include_tests: bool,
-        /// Also names starting with `_`
-        #[arg(long)]
-        include_private: bool,
-        /// Only names whose definitions at least N import sites reach
-        #[arg(long, default_value_t = 0, value_name = "N")]
-        min_importers: usize,
-    },
+    Duplicates(DuplicatesArgs),
     /// Draw the module graph or the neighbourhood of modules (DOT by default; --format
     /// svg, mermaid or json)
-    Graph {
-        /// Modules or packages to draw around (a package brings its submodules);
-        /// none: the whole repository
-        targets: Vec<String>,
-        /// Import steps followed out of the targets
-        #[arg(long, default_value_t = 1, value_name = "N")]
-        depth: usize,
-        /// Follow importers instead of imports
-        #[arg(long)]
-        reverse: bool,
-        /// Draw modules deeper than LEVEL name components as one node (`a.b.*`)
-        #[arg(long, value_name = "LEVEL", value_parser = clap::value_parser!(u16).range(1..))]
-        collapse: Option<u16>,
-        /// Leave out modules outside the repository
-        #[arg(long)]
-        exclude_external: bool,
-        /// Refuse drawings with more nodes than this
-        #[arg(long, default_value_t = 300, value_name = "N")]
-        max_nodes: usize,
-        #[command(flatten)]
-        filter: SiteFilterArgs,
-    },
+    Graph(GraphArgs),
     /// Run the rules of the queries folder; with FILES, report only findings in them
     /// (resolution still covers the whole repository)
-    Check {
-        /// Files or directories to report on (as pre-commit passes staged files)
-        files: Vec<PathBuf>,
-        /// Judge what is staged in git: the staged Python files as the index holds them,
-        /// and the imports that staged deletions and renames break
-        #[arg(long, conflicts_with = "files")]
-        staged: bool,
-        /// Skip FILES outside the root or not part of the project without a word (for
-        /// hooks that pass every staged file of a monorepo)
-        #[arg(long)]
-        force_exclude: bool,
-        /// Baseline file (default: the config's `baseline`, ssot-graph-baseline.json)
-        #[arg(long, value_name = "FILE")]
-        baseline: Option<PathBuf>,
-        /// Accept every current finding: rewrite the baseline and exit 0
-        #[arg(long)]
-        update_baseline: bool,
-        /// Report only findings that are new since the commit REV (`main`, `HEAD~1`,
-        /// `origin/main`): a ratchet with no baseline file
-        #[arg(long, value_name = "REV", conflicts_with_all = ["baseline", "update_baseline"])]
-        since: Option<String>,
-    },
+    Check(CheckArgs),
     /// Rewrite imports of fixable findings to the canonical path (or a deprecated name's
     /// replacement); every rewritten file must still parse
-    Fix {
-        /// Only findings in these files
-        files: Vec<PathBuf>,
-        /// Only this rule's findings
-        #[arg(long, value_name = "ID")]
-        rule: Option<String>,
-        /// Print a unified diff and write nothing
-        #[arg(long)]
-        diff: bool,
-        /// Write nothing; exit 1 when something would change
-        #[arg(long)]
-        check: bool,
-        /// Also apply fixes that split a statement (comments inside it are lost)
-        #[arg(long)]
-        unsafe_fixes: bool,
-    },
+    Fix(FixArgs),
     /// Move top-level definitions to another module byte for byte, with the imports
     /// they need; leave a shim so old paths keep working; rewrite every importer
     #[command(name = "move")]
-    Move {
-        /// Definitions of one module: `pkg.mod.Name` or `path/mod.py:Name`
-        #[arg(required = true, value_name = "SYMBOL")]
-        symbols: Vec<String>,
-        /// The module they go to (created, with its packages, when missing)
-        #[arg(long, value_name = "MODULE")]
-        to: String,
-        /// What stays at the old path
-        #[arg(long, value_enum, default_value_t = crate::relocate::Shim::Alias)]
-        shim: crate::relocate::Shim,
-        /// Another name of the same module to move along (a helper the code needs)
-        #[arg(long = "with", value_name = "NAME")]
-        with: Vec<String>,
-        /// Print the whole change as one patch and write nothing
-        #[arg(long)]
-        diff: bool,
-        /// Write nothing; exit 1 when something would change
-        #[arg(long)]
-        check: bool,
-    },
+    Move(MoveArgs),
     /// The migration dashboard: share of import sites on each protected symbol's
     /// canonical path, deprecated-layer usage, duplicates, and one compliance score
     /// (--format md, json or html)
-    Report {
-        /// The score at each commit of RANGE (`A..B`, or a revision for all its history;
-        /// default HEAD), read from git's object store, oldest first; first parents only
-        #[arg(long, value_name = "RANGE", num_args = 0..=1, default_missing_value = "HEAD")]
-        history: Option<String>,
-        /// With --history: every Nth commit, counting from the newest
-        #[arg(long, value_name = "N", requires = "history", value_parser = clap::value_parser!(u32).range(1..))]
-        every: Option<u32>,
-        /// With --history: at most N commits, the newest
-        #[arg(long, value_name = "N", requires = "history", value_parser = clap::value_parser!(u32).range(1..))]
-        max_count: Option<u32>,
-    },
+    Report(ReportArgs),
     /// What a change does to the architecture between commit BASE and HEAD (default: the
     /// working tree): package edges, import paths to protected symbols, deprecated uses,
     /// cycles, duplicate definitions, and findings added and fixed (--format text, json
     /// or md)
-    Diff {
-        /// The commit to compare with (`main`, `origin/main`, `HEAD~3`)
-        base: String,
-        /// The commit to compare (default: the files as they are now)
-        head: Option<String>,
-    },
+    Diff(DiffArgs),
     /// Every finding of one saved rule over the whole repository, ignoring the baseline
-    Query {
-        /// A rule id from the queries folder, or `deprecated-auto`
-        name: String,
-    },
+    Query(QueryArgs),
     /// Write a starter ssot-graph.toml, an example rule file and the pre-commit config,
     /// never overwriting existing files
-    Init {
-        /// Also install the plain git pre-commit hook into .git/hooks
-        #[arg(long)]
-        hook: bool,
-    },
+    Init(InitArgs),
     /// The whole graph as JSON (schema ssot-graph/export/v1)
     Export,
     /// Print a shell completion script: `ssot-graph completions bash >
     /// ~/.local/share/bash-completion/completions/ssot-graph`
-    Completions { shell: clap_complete::Shell },
+    Completions(CompletionsArgs),
 }
 
 impl Command {
@@ -403,23 +234,23 @@ impl Command {
     pub fn name(&self) -> &'static str {
         match self {
             Command::Stats => "stats",
-            Command::Why { .. } => "why",
-            Command::Importers { .. } => "importers",
-            Command::Refs { .. } => "refs",
-            Command::Imports { .. } => "imports",
-            Command::Path { .. } => "path",
-            Command::Cycles { .. } => "cycles",
-            Command::Duplicates { .. } => "duplicates",
-            Command::Graph { .. } => "graph",
-            Command::Check { .. } => "check",
-            Command::Fix { .. } => "fix",
-            Command::Move { .. } => "move",
-            Command::Report { .. } => "report",
-            Command::Diff { .. } => "diff",
-            Command::Query { .. } => "query",
-            Command::Init { .. } => "init",
+            Command::Why(_) => "why",
+            Command::Importers(_) => "importers",
+            Command::Refs(_) => "refs",
+            Command::Imports(_) => "imports",
+            Command::Path(_) => "path",
+            Command::Cycles(_) => "cycles",
+            Command::Duplicates(_) => "duplicates",
+            Command::Graph(_) => "graph",
+            Command::Check(_) => "check",
+            Command::Fix(_) => "fix",
+            Command::Move(_) => "move",
+            Command::Report(_) => "report",
+            Command::Diff(_) => "diff",
+            Command::Query(_) => "query",
+            Command::Init(_) => "init",
             Command::Export => "export",
-            Command::Completions { .. } => "completions",
+            Command::Completions(_) => "completions",
         }
     }
 
@@ -450,7 +281,7 @@ impl Command {
 
     /// A `check` of the files named or staged: a hook's run, which reads few files.
     pub fn reads_few_files(&self) -> bool {
-        matches!(self, Command::Check { files, staged, .. } if !files.is_empty() || *staged)
+        matches!(self, Command::Check(CheckArgs { files, staged, .. }) if !files.is_empty() || *staged)
     }
 
     /// What of each file the command reads: the commands about imports and the module
@@ -462,7 +293,7 @@ impl Command {
                 uses: false,
                 statements: false,
             },
-            Command::Imports { .. } | Command::Path { .. } | Command::Cycles { .. } => Detail {
+            Command::Imports(_) | Command::Path(_) | Command::Cycles(_) => Detail {
                 uses: false,
                 statements: true,
             },
@@ -475,15 +306,15 @@ impl Command {
     /// already know (`outcomes_known`: every site's outcome is known).
     pub fn reads_every_file(&self, outcomes_known: bool) -> bool {
         match self {
-            Command::Check { files, staged, .. } => files.is_empty() && !staged,
+            Command::Check(CheckArgs { files, staged, .. }) => files.is_empty() && !staged,
             Command::Stats => !outcomes_known,
-            Command::Imports { .. }
-            | Command::Path { .. }
-            | Command::Cycles { .. }
-            | Command::Refs { .. }
-            | Command::Why { .. }
-            | Command::Init { .. }
-            | Command::Completions { .. } => false,
+            Command::Imports(_)
+            | Command::Path(_)
+            | Command::Cycles(_)
+            | Command::Refs(_)
+            | Command::Why(_)
+            | Command::Init(_)
+            | Command::Completions(_) => false,
             _ => true,
         }
     }
@@ -564,4 +395,223 @@ pub enum DuplicateKind {
     Any,
     /// Module-level values
     Variable,
+}
+
+#[derive(Debug, Args)]
+pub struct WhyArgs {
+    /// `pkg.mod.Name`, `pkg.mod`, `path/to/file.py[:Name]`, or a bare `Name`
+    pub target: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportersArgs {
+    /// A symbol (`pkg.mod.Name`, `path.py:Name`, bare `Name`) or a module
+    pub target: String,
+    /// Also list modules that reach TARGET through other modules, with one shortest
+    /// chain each
+    #[arg(long)]
+    pub transitive: bool,
+    /// List the sites under one heading per imported module path or per file
+    #[arg(long, value_enum, value_name = "KEY")]
+    pub group_by: Option<GroupBy>,
+    #[command(flatten)]
+    pub filter: SiteFilterArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RefsArgs {
+    /// A symbol (`pkg.mod.Name`, `path.py:Name`, bare `Name`) or a module
+    pub target: String,
+    /// Only these kinds of reference (comma-separated)
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "KINDS")]
+    pub kind: Vec<RefKind>,
+    /// List the references under one heading per file, module path or kind
+    #[arg(long, value_enum, value_name = "KEY")]
+    pub group_by: Option<RefsGroupBy>,
+    /// Count references in test files (the `tests` globs)
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = ArgAction::Set,
+          num_args = 0..=1, default_missing_value = "true")]
+    pub include_tests: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportsArgs {
+    /// `pkg.mod` or `path/to/mod.py`
+    pub module: String,
+    /// Every module reached through other modules, with one shortest chain each
+    #[arg(long)]
+    pub transitive: bool,
+    #[command(flatten)]
+    pub filter: SiteFilterArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PathArgs {
+    /// The importing module
+    pub from: String,
+    /// The imported module
+    pub to: String,
+    /// Every chain of the shortest length (at most 1000)
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub filter: SiteFilterArgs,
+    #[command(flatten)]
+    pub parents: ParentsArg,
+}
+
+#[derive(Debug, Args)]
+pub struct CyclesArgs {
+    #[command(flatten)]
+    pub filter: SiteFilterArgs,
+    #[command(flatten)]
+    pub parents: ParentsArg,
+}
+
+#[derive(Debug, Args)]
+pub struct DuplicatesArgs {
+    /// Which definitions to compare (`any`: classes and functions)
+    #[arg(long, value_enum, default_value_t = DuplicateKind::Any)]
+    pub kind: DuplicateKind,
+    /// Only names matching this glob (`*Manager`)
+    #[arg(long, value_name = "GLOB")]
+    pub name: Option<String>,
+    /// Count definitions and import sites in test files (the `tests` globs)
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = ArgAction::Set,
+          num_args = 0..=1, default_missing_value = "true")]
+    pub include_tests: bool,
+    /// Also names starting with `_`
+    #[arg(long)]
+    pub include_private: bool,
+    /// Only names whose definitions at least N import sites reach
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub min_importers: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// Modules or packages to draw around (a package brings its submodules);
+    /// none: the whole repository
+    pub targets: Vec<String>,
+    /// Import steps followed out of the targets
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub depth: usize,
+    /// Follow importers instead of imports
+    #[arg(long)]
+    pub reverse: bool,
+    /// Draw modules deeper than LEVEL name components as one node (`a.b.*`)
+    #[arg(long, value_name = "LEVEL", value_parser = clap::value_parser!(u16).range(1..))]
+    pub collapse: Option<u16>,
+    /// Leave out modules outside the repository
+    #[arg(long)]
+    pub exclude_external: bool,
+    /// Refuse drawings with more nodes than this
+    #[arg(long, default_value_t = 300, value_name = "N")]
+    pub max_nodes: usize,
+    #[command(flatten)]
+    pub filter: SiteFilterArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or directories to report on (as pre-commit passes staged files)
+    pub files: Vec<PathBuf>,
+    /// Judge what is staged in git: the staged Python files as the index holds them,
+    /// and the imports that staged deletions and renames break
+    #[arg(long, conflicts_with = "files")]
+    pub staged: bool,
+    /// Skip FILES outside the root or not part of the project without a word (for
+    /// hooks that pass every staged file of a monorepo)
+    #[arg(long)]
+    pub force_exclude: bool,
+    /// Baseline file (default: the config's `baseline`, ssot-graph-baseline.json)
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Accept every current finding: rewrite the baseline and exit 0
+    #[arg(long)]
+    pub update_baseline: bool,
+    /// Report only findings that are new since the commit REV (`main`, `HEAD~1`,
+    /// `origin/main`): a ratchet with no baseline file
+    #[arg(long, value_name = "REV", conflicts_with_all = ["baseline", "update_baseline"])]
+    pub since: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// Only findings in these files
+    pub files: Vec<PathBuf>,
+    /// Only this rule's findings
+    #[arg(long, value_name = "ID")]
+    pub rule: Option<String>,
+    /// Print a unified diff and write nothing
+    #[arg(long)]
+    pub diff: bool,
+    /// Write nothing; exit 1 when something would change
+    #[arg(long)]
+    pub check: bool,
+    /// Also apply fixes that split a statement (comments inside it are lost)
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MoveArgs {
+    /// Definitions of one module: `pkg.mod.Name` or `path/mod.py:Name`
+    #[arg(required = true, value_name = "SYMBOL")]
+    pub symbols: Vec<String>,
+    /// The module they go to (created, with its packages, when missing)
+    #[arg(long, value_name = "MODULE")]
+    pub to: String,
+    /// What stays at the old path
+    #[arg(long, value_enum, default_value_t = crate::relocate::Shim::Alias)]
+    pub shim: crate::relocate::Shim,
+    /// Another name of the same module to move along (a helper the code needs)
+    #[arg(long = "with", value_name = "NAME")]
+    pub with: Vec<String>,
+    /// Print the whole change as one patch and write nothing
+    #[arg(long)]
+    pub diff: bool,
+    /// Write nothing; exit 1 when something would change
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The score at each commit of RANGE (`A..B`, or a revision for all its history;
+    /// default HEAD), read from git's object store, oldest first; first parents only
+    #[arg(long, value_name = "RANGE", num_args = 0..=1, default_missing_value = "HEAD")]
+    pub history: Option<String>,
+    /// With --history: every Nth commit, counting from the newest
+    #[arg(long, value_name = "N", requires = "history", value_parser = clap::value_parser!(u32).range(1..))]
+    pub every: Option<u32>,
+    /// With --history: at most N commits, the newest
+    #[arg(long, value_name = "N", requires = "history", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_count: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The commit to compare with (`main`, `origin/main`, `HEAD~3`)
+    pub base: String,
+    /// The commit to compare (default: the files as they are now)
+    pub head: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// A rule id from the queries folder, or `deprecated-auto`
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Also install the plain git pre-commit hook into .git/hooks
+    #[arg(long)]
+    pub hook: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    pub shell: clap_complete::Shell,
 }

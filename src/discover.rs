@@ -39,18 +39,30 @@ pub struct FileDiagnostic {
     pub message: String,
 }
 
-/// Why the current directory is the root when nothing above it marks a project: a
-/// guess, so no cache is written there.
-pub const GUESSED_ROOT: &str = "the current directory, as no ssot-graph.toml, [tool.ssot-graph], .git, pyproject.toml, \
+/// The repository's root folder, and why it was chosen.
+pub struct Root {
+    pub path: PathBuf,
+    pub why: &'static str,
+    /// Nothing marked it: a guess, so no cache is written there.
+    pub guessed: bool,
+}
+
+/// Why the current directory is the root when nothing above it marks a project.
+const GUESSED_ROOT: &str = "the current directory, as no ssot-graph.toml, [tool.ssot-graph], .git, pyproject.toml, \
      setup.cfg or setup.py is above it; no cache is written";
 
 /// The first directory from `start` upwards holding `ssot-graph.toml`, a `pyproject.toml`
 /// with `[tool.ssot-graph]`, or `.git`; else the first holding a `pyproject.toml`,
 /// `setup.cfg` or `setup.py` (a project outside git, run from one of its folders);
-/// `start` itself when there is none (`GUESSED_ROOT`). Also says why.
-pub fn find_root(start: &Path) -> (PathBuf, &'static str) {
-    if let Some(found) = marked_root(start) {
-        return found;
+/// `start` itself when there is none (a guess).
+pub fn find_root(start: &Path) -> Root {
+    let found = |path: &Path, why| Root {
+        path: path.to_path_buf(),
+        why,
+        guessed: false,
+    };
+    if let Some((path, why)) = marked_root(start) {
+        return found(&path, why);
     }
     for dir in start.ancestors() {
         for (marker, reason) in [
@@ -59,11 +71,15 @@ pub fn find_root(start: &Path) -> (PathBuf, &'static str) {
             ("setup.py", "chosen because it holds setup.py"),
         ] {
             if dir.join(marker).is_file() {
-                return (dir.to_path_buf(), reason);
+                return found(dir, reason);
             }
         }
     }
-    (start.to_path_buf(), GUESSED_ROOT)
+    Root {
+        path: start.to_path_buf(),
+        why: GUESSED_ROOT,
+        guessed: true,
+    }
 }
 
 /// The first directory from `start` upwards that says it is the repository's root.

@@ -49,7 +49,6 @@ use anyhow::{Context as _, Result};
 
 use cli::{Cli, Command, Format};
 use config::Config;
-use index::Project;
 
 /// Runs one command line; returns the process exit code.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<i32> {
@@ -68,7 +67,7 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
     if let Some(refusal) = cli.command.refuses(cli.format) {
         anyhow::bail!(refusal);
     }
-    if let Command::Completions { shell } = &cli.command {
+    if let Command::Completions(cli::CompletionsArgs { shell }) = &cli.command {
         use clap::CommandFactory as _;
         // Written whole: `generate` panics on a write error (a closed pipe).
         let mut script = Vec::new();
@@ -77,7 +76,7 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
         return Ok(0);
     }
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let (root, why_root) = match &cli.root {
+    let root = match &cli.root {
         Some(root) => {
             let root = cwd.join(root);
             if !root.is_dir() {
@@ -87,21 +86,25 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
                 };
                 anyhow::bail!("--root {}: {why}", root.display());
             }
-            (root.canonicalize().unwrap_or(root), "given with --root")
+            discover::Root {
+                path: root.canonicalize().unwrap_or(root),
+                why: "given with --root",
+                guessed: false,
+            }
         }
         None => discover::find_root(&cwd),
     };
     if cli.verbose {
-        eprintln!("root: {} ({why_root})", root.display());
+        eprintln!("root: {} ({})", root.path.display(), root.why);
     }
-    discover::refuse_system_root(&root)?;
+    discover::refuse_system_root(&root.path)?;
     // A root that is only a guess gets no cache folder written into it.
-    let no_cache = cli.no_cache || why_root == discover::GUESSED_ROOT;
-    let config = Config::load(&root, cli.config.as_deref())?;
+    let no_cache = cli.no_cache || root.guessed;
+    let config = Config::load(&root.path, cli.config.as_deref())?;
     if !no_cache {
-        cache::folder::check(&root, config.cache_dir())?;
+        cache::folder::check(&root.path, config.cache_dir())?;
     }
-    let snapshot = cache::snapshot_path(&root, config.cache_dir());
+    let snapshot = cache::snapshot_path(&root.path, config.cache_dir());
     purge::set_for(if no_cache || !snapshot.is_file() {
         purge::Run::Cold
     } else if cli.command.reads_few_files() {
@@ -117,47 +120,28 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
     }
     pool.build_global()
         .context("cannot configure the worker threads")?;
-    if let Command::Init { hook } = &cli.command {
-        return commands::init::run(&root, *hook, out).map(|()| 0);
+    if let Some(code) = run_without_project(cli, &root.path, &config, out)? {
+        return Ok(code);
     }
-    if let Command::Report {
-        history: Some(range),
-        every,
-        max_count,
-    } = &cli.command
-        && cli.format != Format::Html
-    {
-        let sampling = commands::history::Sampling::new(*every, *max_count);
-        let history = commands::history::compute(&root, &config, range, sampling, cli.verbose)?;
-        match cli.format {
-            Format::Json => serde_json::to_writer_pretty(&mut *out, &history)?,
-            _ => commands::history::markdown(out, &history)?,
+    // A check of files or of the index asks git what the index changes: git answers on
+    // the other core while the project is read.
+    let index_changes = match &cli.command {
+        Command::Check(args)
+            if (args.staged || !args.files.is_empty()) && staged::in_repository(&root.path) =>
+        {
+            Some(staged::Running::start(&root.path, staged::INDEX_CHANGES))
         }
-        if cli.format == Format::Json {
-            writeln!(out)?;
-        }
-        return Ok(0);
-    }
-    if let Command::Diff {
-        base,
-        head: Some(head),
-    } = &cli.command
-    {
-        let mut reader = load::revision::CommitReader::open(root.clone(), &config)?;
-        let mut side = |rev: &str| -> Result<commands::diff::Side> {
-            let commit = reader.repository.commit(rev)?;
-            let project = reader.read(&commit)?;
-            let side = commands::diff::Side::of(&project, &config, commit.label(rev))?;
-            reader.keep(&project);
-            Ok(side)
-        };
-        let (before, after) = (side(base)?, side(head)?);
-        commands::diff::print(out, cli.format, &root, &before, &after)?;
-        return Ok(0);
-    }
+        _ => None,
+    };
     let staged = match &cli.command {
-        Command::Check { staged: true, .. } => {
-            let staged = staged::StagedTree::read(&root)?;
+        Command::Check(args) if args.staged => {
+            let Some(changes) = &index_changes else {
+                anyhow::bail!(
+                    "--staged: {} is not in a git repository",
+                    root.path.display()
+                );
+            };
+            let staged = staged::StagedTree::read(&root.path, changes)?;
             if staged.nothing_staged && cli.format == Format::Text {
                 writeln!(out, "Nothing staged: no files checked.")?;
                 return Ok(0);
@@ -171,32 +155,60 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
         cache: !no_cache,
         verbose: cli.verbose,
         staged: staged.clone(),
-        hash_all: matches!(cli.command, Command::Fix { .. }),
+        hash_all: matches!(cli.command, Command::Fix(_)),
         compare_only: compare_only(&cli.command, &cwd),
         detail: cli.command.summary_detail(),
     };
-    match open_and_dispatch(cli, &config, root.clone(), why_root, &options, out) {
+    let open = |options: &load::OpenOptions, out: &mut dyn Write| {
+        open_and_dispatch(cli, &config, &root, options, index_changes.as_ref(), out)
+    };
+    match open(&options, out) {
         Err(error) if options.compare_only.is_some() && error.is::<commands::check::Recheck>() => {
             if cli.verbose {
                 eprintln!("cache: {error}: every file is compared");
             }
             options.compare_only = None;
-            open_and_dispatch(cli, &config, root, why_root, &options, out)
+            open(&options, out)
         }
         result => result,
     }
+}
+
+/// The commands that need no project read from the working tree: `init`, and those
+/// that read commits from git alone. `None` for every other command.
+fn run_without_project(
+    cli: &Cli,
+    root: &std::path::Path,
+    config: &Config,
+    out: &mut dyn Write,
+) -> Result<Option<i32>> {
+    let code = match &cli.command {
+        Command::Init(args) => commands::init::run(root, args.hook, out).map(|()| 0)?,
+        Command::Report(args) if cli.format != Format::Html => match &args.history {
+            Some(range) => {
+                commands::history::run(root, config, args, range, cli.format, cli.verbose, out)?
+            }
+            None => return Ok(None),
+        },
+        Command::Diff(cli::DiffArgs {
+            base,
+            head: Some(head),
+        }) => commands::diff::run_commits(root, config, (base, head), cli.format, out)?,
+        _ => return Ok(None),
+    };
+    Ok(Some(code))
 }
 
 /// `check FILES` (not staged, not writing a baseline): the files and folders named, which
 /// alone are compared with the cache snapshot up front. `None` when one cannot be found
 /// (the check says so).
 fn compare_only(command: &Command, cwd: &std::path::Path) -> Option<Vec<std::path::PathBuf>> {
-    let Command::Check {
+    let Command::Check(cli::CheckArgs {
         files,
         staged: false,
         update_baseline: false,
         ..
-    } = command
+    }) = command
     else {
         return None;
     };
@@ -213,20 +225,20 @@ fn compare_only(command: &Command, cwd: &std::path::Path) -> Option<Vec<std::pat
 fn open_and_dispatch(
     cli: &Cli,
     config: &Config,
-    root: std::path::PathBuf,
-    why_root: &str,
+    root: &discover::Root,
     options: &load::OpenOptions,
+    index_changes: Option<&staged::Running>,
     out: &mut dyn Write,
 ) -> Result<i32> {
     let staged = &options.staged;
-    let (mut project, mut pending_save) = load::open_deferred(root, config, options)?;
+    let (mut project, mut pending_save) = load::open_deferred(root.path.clone(), config, options)?;
     if staged.as_ref().is_some_and(|s| s.differs()) {
         // The files read were the commit's, not the working tree's: keep the snapshot.
         pending_save = None;
     }
     if project.files.is_empty() {
         let hint = if cli.root.is_none() {
-            format!(" (root {why_root}); pass --root to choose another")
+            format!(" (root {}); pass --root to choose another", root.why)
         } else {
             String::new()
         };
@@ -254,7 +266,15 @@ fn open_and_dispatch(
                 eprintln!("warning: cache not written: {error}");
             }
         }
-        dispatch(cli, config, &project, out)
+        let ctx = commands::Context {
+            project: &project,
+            config,
+            format: cli.format,
+            paint: paint(cli),
+            verbose: cli.verbose,
+            index_changes,
+        };
+        dispatch(&cli.command, &ctx, out)
     })?;
 
     // The graph is large and the process ends here: skip freeing it piece by piece.
@@ -269,9 +289,8 @@ pub const STACK_BYTES: usize = 512 * 1024 * 1024;
 /// The stack of each parsing worker.
 pub const WORKER_STACK_BYTES: usize = 64 * 1024 * 1024;
 
-fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) -> Result<i32> {
-    let format = cli.format;
-    let paint = commands::Paint(match cli.color {
+fn paint(cli: &Cli) -> commands::Paint {
+    commands::Paint(match cli.color {
         cli::ColorChoice::Always => true,
         cli::ColorChoice::Never => false,
         cli::ColorChoice::Auto => {
@@ -279,244 +298,30 @@ fn dispatch(cli: &Cli, config: &Config, project: &Project, out: &mut dyn Write) 
                 && std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none()
         }
-    });
-    let done = match &cli.command {
-        Command::Stats => {
-            let stats = commands::stats::compute(project);
-            commands::emit(out, format, &stats, commands::stats::text, project)
-        }
-        Command::Why { target } if format.is_drawing() => {
-            let diagram = draw::chain::build(project, target)?;
-            commands::draw(out, format, &diagram, project)
-        }
-        Command::Why { target } => {
-            let rules = rules::load_configured(&project.root, config).unwrap_or_else(|error| {
-                eprintln!("warning: rules not read: {error:#}");
-                Vec::new()
-            });
-            let why = commands::why::compute(project, &rules, target)?;
-            commands::emit(out, format, &why, commands::why::text, project)
-        }
-        Command::Importers {
-            target,
-            transitive,
-            group_by,
-            filter,
-        } => {
-            let filter = commands::edge_filter(filter, false);
-            let importers =
-                commands::importers::compute(project, target, filter, *transitive, *group_by)?;
-            commands::emit(out, format, &importers, commands::importers::text, project)
-        }
-        Command::Refs {
-            target,
-            kind,
-            group_by,
-            include_tests,
-        } => {
-            let options = commands::refs::Options {
-                kinds: kind.clone(),
-                group_by: *group_by,
-                include_tests: *include_tests,
-            };
-            let refs = commands::refs::compute(project, target, &options)?;
-            commands::emit(out, format, &refs, commands::refs::text, project)
-        }
-        Command::Imports {
-            module,
-            transitive,
-            filter,
-        } => {
-            let filter = commands::edge_filter(filter, false);
-            let imports = commands::imports::compute(project, module, filter, *transitive)?;
-            commands::emit(out, format, &imports, commands::imports::text, project)
-        }
-        Command::Path {
-            from,
-            to,
-            all,
-            filter,
-            parents,
-        } => {
-            let filter = commands::edge_filter(filter, parents.include_parents);
-            let path = commands::path::compute(project, from, to, filter, *all)?;
-            commands::emit(out, format, &path, commands::path::text, project)?;
-            // No chain is an answer, as grep's no match is: exit 1.
-            return Ok(i32::from(path.chains.is_empty()));
-        }
-        Command::Cycles { filter, parents } => {
-            let filter = commands::edge_filter(filter, parents.include_parents);
-            let cycles = commands::cycles::compute(project, filter);
-            commands::emit(out, format, &cycles, commands::cycles::text, project)
-        }
-        Command::Duplicates {
-            kind,
-            name,
-            include_tests,
-            include_private,
-            min_importers,
-        } => {
-            let options = query::DuplicateOptions {
-                include_private: *include_private,
-                min_importers: *min_importers,
-            };
-            let duplicates = commands::duplicates::compute(
-                project,
-                *kind,
-                name.as_deref(),
-                *include_tests,
-                options,
-            )?;
-            commands::emit(
-                out,
-                format,
-                &duplicates,
-                commands::duplicates::text,
-                project,
-            )
-        }
-        Command::Graph {
-            targets,
-            depth,
-            reverse,
-            collapse,
-            exclude_external,
-            max_nodes,
-            filter,
-        } => {
-            let mut resolver = resolve::Resolver::new(project);
-            let targets = targets
-                .iter()
-                .map(|t| target::resolve_module(&mut resolver, t))
-                .collect::<Result<Vec<_>>>()?;
-            let options = draw::module_graph::Options {
-                targets,
-                depth: *depth,
-                reverse: *reverse,
-                collapse: collapse.map(usize::from),
-                exclude_external: *exclude_external,
-                max_nodes: *max_nodes,
-                filter: commands::edge_filter(filter, false),
-            };
-            let diagram = draw::module_graph::build(project, &options)?;
-            // The text form of a graph is its DOT source.
-            let format = if format == Format::Text {
-                Format::Dot
-            } else {
-                format
-            };
-            commands::draw(out, format, &diagram, project)
-        }
-        Command::Check {
-            files,
-            staged,
-            baseline,
-            update_baseline,
-            force_exclude,
-            since,
-        } => {
-            let since = match since {
-                Some(rev) => {
-                    let (at, _) = load::revision::at(project.root.clone(), config, rev)?;
-                    let (findings, _) =
-                        commands::check::unsuppressed(&at, config, commands::check::Only::Every)?;
-                    Some((rev.clone(), baseline::Baseline::of(&findings)))
-                }
-                None => None,
-            };
-            let options = commands::check::Options {
-                files: files.clone(),
-                staged: *staged,
-                baseline: baseline.clone(),
-                update_baseline: *update_baseline,
-                force_exclude: *force_exclude || *staged,
-                since,
-            };
-            let check = commands::check::compute(project, config, &options)?;
-            commands::check::write(out, format, &check, project, paint)?;
-            return Ok(check.code());
-        }
-        Command::Fix {
-            files,
-            rule,
-            diff,
-            check,
-            unsafe_fixes,
-        } => {
-            let options = commands::fix::Options {
-                files: files.clone(),
-                rule: rule.clone(),
-                diff: *diff,
-                check: *check,
-                unsafe_fixes: *unsafe_fixes,
-            };
-            return commands::fix::run(project, config, &options, out);
-        }
-        Command::Move {
-            symbols,
-            to,
-            shim,
-            with,
-            diff,
-            check,
-        } => {
-            let request = relocate::Request {
-                symbols: symbols.clone(),
-                with: with.clone(),
-                dest: to.clone(),
-                shim: *shim,
-            };
-            let options = commands::relocate::Options {
-                diff: *diff,
-                check: *check,
-            };
-            return commands::relocate::run(project, config, &request, &options, format, out);
-        }
-        Command::Report {
-            history,
-            every,
-            max_count,
-        } => {
-            let report = commands::report::compute(
-                project,
-                config,
-                commands::report::Depth::Full {
-                    drawings: format == Format::Html,
-                },
-            )?;
-            let trend = match history {
-                Some(range) => Some(commands::history::compute(
-                    &project.root,
-                    config,
-                    range,
-                    commands::history::Sampling::new(*every, *max_count),
-                    cli.verbose,
-                )?),
-                None => None,
-            };
-            commands::dashboard::write(out, format, &report, trend.as_ref(), project)
-        }
-        Command::Diff { base, head: None } => {
-            let (base_project, commit) = load::revision::at(project.root.clone(), config, base)?;
-            let before = commands::diff::Side::of(&base_project, config, commit.label(base))?;
-            let after = commands::diff::Side::of(project, config, "working tree".to_string())?;
-            commands::diff::print(out, format, &project.root, &before, &after)
-        }
-        Command::Diff { head: Some(_), .. } => {
-            unreachable!("read from git before the working tree")
-        }
-        Command::Query { name } => {
-            let check = commands::check::query(project, config, name)?;
-            commands::check::write(out, format, &check, project, paint)?;
-            return Ok(check.code());
-        }
-        Command::Init { .. } | Command::Completions { .. } => {
+    })
+}
+
+/// Runs a command on the project read: each command's own entry.
+fn dispatch(command: &Command, ctx: &commands::Context, out: &mut dyn Write) -> Result<i32> {
+    match command {
+        Command::Stats => commands::stats::run(ctx, out),
+        Command::Why(args) => commands::why::run(ctx, args, out),
+        Command::Importers(args) => commands::importers::run(ctx, args, out),
+        Command::Refs(args) => commands::refs::run(ctx, args, out),
+        Command::Imports(args) => commands::imports::run(ctx, args, out),
+        Command::Path(args) => commands::path::run(ctx, args, out),
+        Command::Cycles(args) => commands::cycles::run(ctx, args, out),
+        Command::Duplicates(args) => commands::duplicates::run(ctx, args, out),
+        Command::Graph(args) => commands::graph::run(ctx, args, out),
+        Command::Check(args) => commands::check::run(ctx, args, out),
+        Command::Fix(args) => commands::fix::run(ctx, args, out),
+        Command::Move(args) => commands::relocate::run(ctx, args, out),
+        Command::Report(args) => commands::report::run(ctx, args, out),
+        Command::Diff(args) => commands::diff::run(ctx, args, out),
+        Command::Query(args) => commands::check::run_query(ctx, args, out),
+        Command::Export => commands::export::run(ctx, out),
+        Command::Init(_) | Command::Completions(_) => {
             unreachable!("handled before the project is opened")
         }
-        Command::Export => {
-            let export = commands::export::compute(project);
-            commands::write_json(out, &export, project)
-        }
-    };
-    done.map(|()| 0)
+    }
 }

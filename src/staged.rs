@@ -5,7 +5,8 @@
 //! (the commit will not contain them); everything else is read where it is.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
 
 use anyhow::{Context as _, Result, bail};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -29,20 +30,15 @@ pub struct StagedTree {
 
 impl StagedTree {
     /// Reads the index of the git repository holding `root`.
-    pub fn read(root: &Path) -> Result<StagedTree> {
+    pub fn read(root: &Path, index_changes: &Running) -> Result<StagedTree> {
+        // Both run beside the index's changes, started earlier.
         // Files of submodules too: they are read from each submodule's checkout.
-        let tracked: FxHashSet<String> =
-            git(root, &["ls-files", "-z", "--recurse-submodules"], None)?
-                .into_iter()
-                .collect();
-        let nothing_staged = git(
-            root,
-            &["diff", "--cached", "--name-only", "-z", "--relative"],
-            None,
-        )?
-        .is_empty();
+        let tracked = Running::start(root, &["ls-files", "-z", "--recurse-submodules"]);
         // Tracked files whose working copy is not what is staged (edited or deleted).
-        let differing = git(root, &["diff", "--name-only", "-z", "--relative"], None)?;
+        let differing = Running::start(root, &["diff", "--name-only", "-z", "--relative"]);
+        let tracked: FxHashSet<String> = tracked.answer()?.iter().cloned().collect();
+        let nothing_staged = index_changes.answer()?.is_empty();
+        let differing = differing.answer()?.to_vec();
         let dir = tempfile::Builder::new()
             .prefix("ssot-graph-staged")
             .tempdir()
@@ -62,7 +58,10 @@ impl StagedTree {
             )?;
         }
         // checkout-index writes each file at its path from the top of the repository.
-        let above = git(root, &["rev-parse", "--show-prefix"], None)?;
+        let above = match python.is_empty() {
+            true => Vec::new(),
+            false => git(root, &["rev-parse", "--show-prefix"], None)?,
+        };
         let top = dir.path().join(above.first().map_or("", |p| p.trim_end()));
         let checked_out = python
             .into_iter()
@@ -139,25 +138,71 @@ impl StagedTree {
 
 /// NUL-separated output of `git ARGS` run at `root`, paths relative to it.
 pub fn git(root: &Path, args: &[&str], input: Option<&[u8]>) -> Result<Vec<String>> {
-    let mut child = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(args)
-        .stdin(if input.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .context("--staged needs git on PATH")?;
+    let mut child = spawn(root, args, input.is_some())?;
     if let (Some(bytes), Some(mut stdin)) = (input, child.stdin.take()) {
         use std::io::Write;
         stdin
             .write_all(bytes)
             .context("--staged: cannot talk to git")?;
     }
+    finish(child, args)
+}
+
+/// A git command started early and read when its answer is needed, so that it runs
+/// while the project is read.
+pub struct Running {
+    args: &'static [&'static str],
+    child: Mutex<Option<Result<Child, String>>>,
+    answer: OnceLock<Result<Vec<String>, String>>,
+}
+
+impl Running {
+    pub fn start(root: &Path, args: &'static [&'static str]) -> Running {
+        let child = spawn(root, args, false).map_err(|error| format!("{error:#}"));
+        Running {
+            args,
+            child: Mutex::new(Some(child)),
+            answer: OnceLock::new(),
+        }
+    }
+
+    /// The command's NUL-separated output, waiting for it the first time.
+    pub fn answer(&self) -> Result<&[String]> {
+        let answer = self.answer.get_or_init(|| {
+            let child = self.child.lock().ok().and_then(|mut child| child.take());
+            match child {
+                Some(Ok(child)) => finish(child, self.args).map_err(|e| format!("{e:#}")),
+                Some(Err(error)) => Err(error),
+                None => Err("--staged: git was already asked".to_string()),
+            }
+        });
+        answer
+            .as_deref()
+            .map_err(|error| anyhow::anyhow!("{error}"))
+    }
+}
+
+/// What the index changes against HEAD, under the root: `git diff --cached --name-status`.
+pub const INDEX_CHANGES: &[&str] = &["diff", "--cached", "--name-status", "--relative", "-z"];
+
+/// Whether `root` lies in a git repository (no git process is started to find out).
+pub fn in_repository(root: &Path) -> bool {
+    root.ancestors().any(|dir| dir.join(".git").exists())
+}
+
+fn spawn(root: &Path, args: &[&str], input: bool) -> Result<Child> {
+    Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .stdin(if input { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("--staged needs git on PATH")
+}
+
+fn finish(child: Child, args: &[&str]) -> Result<Vec<String>> {
     let output = child
         .wait_with_output()
         .context("--staged: cannot run git")?;

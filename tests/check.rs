@@ -736,12 +736,9 @@ fn staged_outside_a_git_repository_is_an_error() {
     let repo = seed_repo();
     let output = run(repo.path(), &["check", "--staged"]);
     assert_eq!(output.code, 2);
-    assert!(
-        output
-            .stderr
-            .starts_with("error: --staged: git ls-files: fatal: not a git repository"),
-        "{}",
-        output.stderr
+    assert_eq!(
+        output.stderr,
+        "error: --staged: [ROOT] is not in a git repository\n"
     );
 }
 

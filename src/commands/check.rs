@@ -9,7 +9,7 @@ use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 use crate::baseline::{Baseline, Entry};
-use crate::cli::Format;
+use crate::cli::{CheckArgs, Format, QueryArgs};
 use crate::commands::finding_formats;
 use crate::commands::{Paint, count};
 use crate::config::{AutoSeverity, Config};
@@ -22,7 +22,7 @@ use crate::staged;
 use crate::suppress;
 use crate::view;
 
-pub struct Options {
+pub struct Options<'a> {
     pub files: Vec<PathBuf>,
     /// Take FILES from the git index (staged Python files).
     pub staged: bool,
@@ -32,6 +32,9 @@ pub struct Options {
     pub force_exclude: bool,
     /// `--since REV`: the commit's name and its findings, accepted in place of a baseline.
     pub since: Option<(String, Baseline)>,
+    /// `git diff --cached --name-status`, started before the project was read; `None`
+    /// outside a git repository.
+    pub index_changes: Option<&'a staged::Running>,
 }
 
 #[derive(Serialize)]
@@ -421,6 +424,37 @@ fn incomplete(problem: &FileDiagnostic) -> String {
     format!("{} (findings there may be incomplete)", problem.message)
 }
 
+pub fn run(ctx: &super::Context, args: &CheckArgs, out: &mut dyn Write) -> Result<i32> {
+    let project = ctx.project;
+    let since = match &args.since {
+        Some(rev) => {
+            let (at, _) = crate::load::revision::at(project.root.clone(), ctx.config, rev)?;
+            let (findings, _) = unsuppressed(&at, ctx.config, Only::Every)?;
+            Some((rev.clone(), Baseline::of(&findings)))
+        }
+        None => None,
+    };
+    let options = Options {
+        files: args.files.clone(),
+        staged: args.staged,
+        baseline: args.baseline.clone(),
+        update_baseline: args.update_baseline,
+        force_exclude: args.force_exclude || args.staged,
+        since,
+        index_changes: ctx.index_changes,
+    };
+    let check = compute(project, ctx.config, &options)?;
+    write(out, ctx.format, &check, project, ctx.paint)?;
+    Ok(check.code())
+}
+
+/// `query NAME`'s entry.
+pub fn run_query(ctx: &super::Context, args: &QueryArgs, out: &mut dyn Write) -> Result<i32> {
+    let check = query(ctx.project, ctx.config, &args.name)?;
+    write(out, ctx.format, &check, ctx.project, ctx.paint)?;
+    Ok(check.code())
+}
+
 /// `query NAME`: one rule's findings over the whole repository; the baseline is ignored.
 pub fn query(project: &Project, config: &Config, name: &str) -> Result<Check> {
     let (mut findings, rules, evaluator) =
@@ -496,18 +530,11 @@ fn scope(
     // pre-commit never passes deleted files: ask git which modules the commit removes
     // (and, with --staged, which files it adds or changes), in one look at the index.
     let mut deleted = Vec::new();
-    // Outside a git repository there are none, and no git process is started to say so.
-    if !project
-        .root
-        .ancestors()
-        .any(|dir| dir.join(".git").exists())
-    {
-        return Ok(Some((touched, deleted)));
-    }
-    let args = ["diff", "--cached", "--name-status", "--relative", "-z"];
-    let status = match options.staged {
-        true => staged::git(&project.root, &args, None)?,
-        false => staged::git(&project.root, &args, None).unwrap_or_default(),
+    // Outside a git repository there are none, and no git process was started to say so.
+    let status = match (options.index_changes, options.staged) {
+        (None, _) => return Ok(Some((touched, deleted))),
+        (Some(changes), true) => changes.answer()?,
+        (Some(changes), false) => changes.answer().unwrap_or_default(),
     };
     let known: FxHashSet<&str> = project.files.iter().map(|f| f.rel.as_str()).collect();
     let mut tokens = status.iter();

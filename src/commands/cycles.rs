@@ -139,3 +139,12 @@ impl std::fmt::Display for CycleCounts {
         }
     }
 }
+
+pub fn run(
+    ctx: &super::Context,
+    args: &crate::cli::CyclesArgs,
+    out: &mut dyn Write,
+) -> anyhow::Result<i32> {
+    let filter = super::edge_filter(&args.filter, args.parents.include_parents);
+    ctx.emit(out, &compute(ctx.project, filter), text)
+}

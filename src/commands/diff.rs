@@ -483,3 +483,35 @@ pub fn print(
     }
     Ok(())
 }
+
+/// `diff BASE`: the commit against the working tree.
+pub fn run(ctx: &super::Context, args: &crate::cli::DiffArgs, out: &mut dyn Write) -> Result<i32> {
+    let project = ctx.project;
+    let (base_project, commit) =
+        crate::load::revision::at(project.root.clone(), ctx.config, &args.base)?;
+    let before = Side::of(&base_project, ctx.config, commit.label(&args.base))?;
+    let after = Side::of(project, ctx.config, "working tree".to_string())?;
+    print(out, ctx.format, &project.root, &before, &after)?;
+    Ok(0)
+}
+
+/// `diff BASE HEAD`: two commits, both read from git's object store (no working tree).
+pub fn run_commits(
+    root: &std::path::Path,
+    config: &Config,
+    (base, head): (&str, &str),
+    format: crate::cli::Format,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    let mut reader = crate::load::revision::CommitReader::open(root.to_path_buf(), config)?;
+    let mut side = |rev: &str| -> Result<Side> {
+        let commit = reader.repository.commit(rev)?;
+        let project = reader.read(&commit)?;
+        let side = Side::of(&project, config, commit.label(rev))?;
+        reader.keep(&project);
+        Ok(side)
+    };
+    let (before, after) = (side(base)?, side(head)?);
+    print(out, format, root, &before, &after)?;
+    Ok(0)
+}

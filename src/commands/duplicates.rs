@@ -283,3 +283,22 @@ pub fn text(out: &mut dyn Write, duplicates: &Duplicates) -> std::io::Result<()>
         ),
     }
 }
+
+pub fn run(
+    ctx: &super::Context,
+    args: &crate::cli::DuplicatesArgs,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    let options = crate::query::DuplicateOptions {
+        include_private: args.include_private,
+        min_importers: args.min_importers,
+    };
+    let duplicates = compute(
+        ctx.project,
+        args.kind,
+        args.name.as_deref(),
+        args.include_tests,
+        options,
+    )?;
+    ctx.emit(out, &duplicates, text)
+}

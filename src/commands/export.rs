@@ -156,3 +156,7 @@ pub fn compute(project: &Project) -> Export {
         diagnostics: diagnostics(project),
     }
 }
+
+pub fn run(ctx: &super::Context, out: &mut dyn std::io::Write) -> anyhow::Result<i32> {
+    super::write_json(out, &compute(ctx.project), ctx.project).map(|()| 0)
+}

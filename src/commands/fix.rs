@@ -3,36 +3,22 @@
 //! change.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use anyhow::Result;
 
+use crate::cli::FixArgs;
 use crate::commands::check::{Only, unsuppressed};
 use crate::commands::count;
-use crate::config::Config;
 use crate::files::{self, Strictness};
 use crate::fix;
-use crate::index::Project;
 use crate::write;
-
-pub struct Options {
-    pub files: Vec<PathBuf>,
-    pub rule: Option<String>,
-    pub diff: bool,
-    pub check: bool,
-    pub unsafe_fixes: bool,
-}
 
 /// Returns the exit code: 1 with `--check` when something would change, and when a file
 /// could not be written.
-pub fn run(
-    project: &Project,
-    config: &Config,
-    options: &Options,
-    out: &mut dyn Write,
-) -> Result<i32> {
+pub fn run(ctx: &super::Context, options: &FixArgs, out: &mut dyn Write) -> Result<i32> {
+    let project = ctx.project;
     let (mut findings, mut evaluator) =
-        unsuppressed(project, config, Only::of(options.rule.as_deref()))?;
+        unsuppressed(project, ctx.config, Only::of(options.rule.as_deref()))?;
     if !options.files.is_empty() {
         let wanted = files::select(project, &options.files, Strictness::User)?;
         for skipped in &wanted.skipped {

@@ -67,10 +67,10 @@ pub struct Sampling {
 
 impl Sampling {
     /// From `--every` and `--max-count`: every commit, all of them, when not given.
-    pub fn new(every: Option<u32>, max_count: Option<u32>) -> Sampling {
+    pub fn of(args: &crate::cli::ReportArgs) -> Sampling {
         Sampling {
-            every: every.unwrap_or(1) as usize,
-            max_count: max_count.map_or(usize::MAX, |n| n as usize),
+            every: args.every.unwrap_or(1) as usize,
+            max_count: args.max_count.map_or(usize::MAX, |n| n as usize),
         }
     }
 }
@@ -278,4 +278,26 @@ pub fn markdown(out: &mut dyn Write, history: &History) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `report --history` in any format but html: read from git alone, before (and without)
+/// the working tree.
+pub fn run(
+    root: &Path,
+    config: &Config,
+    args: &crate::cli::ReportArgs,
+    range: &str,
+    format: crate::cli::Format,
+    verbose: bool,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    let history = compute(root, config, range, Sampling::of(args), verbose)?;
+    match format {
+        crate::cli::Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &history)?;
+            writeln!(out)?;
+        }
+        _ => markdown(out, &history)?,
+    }
+    Ok(0)
 }

@@ -250,3 +250,19 @@ pub fn text(out: &mut dyn Write, importers: &Importers) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+pub fn run(
+    ctx: &super::Context,
+    args: &crate::cli::ImportersArgs,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    let filter = super::edge_filter(&args.filter, false);
+    let importers = compute(
+        ctx.project,
+        &args.target,
+        filter,
+        args.transitive,
+        args.group_by,
+    )?;
+    ctx.emit(out, &importers, text)
+}

@@ -120,3 +120,13 @@ pub fn text(out: &mut dyn Write, imports: &Imports) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+pub fn run(
+    ctx: &super::Context,
+    args: &crate::cli::ImportsArgs,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    let filter = super::edge_filter(&args.filter, false);
+    let imports = compute(ctx.project, &args.module, filter, args.transitive)?;
+    ctx.emit(out, &imports, text)
+}

@@ -8,6 +8,7 @@ pub mod duplicates;
 pub mod export;
 pub mod finding_formats;
 pub mod fix;
+pub mod graph;
 pub mod history;
 pub mod importers;
 pub mod imports;
@@ -146,5 +147,28 @@ impl Paint {
 
     pub fn dim(self, text: &str) -> String {
         self.style("2", text)
+    }
+}
+
+/// What a command's entry gets besides its own arguments.
+pub struct Context<'a> {
+    pub project: &'a Project,
+    pub config: &'a crate::config::Config,
+    pub format: Format,
+    pub paint: Paint,
+    pub verbose: bool,
+    /// `git diff --cached`, started before the project was read (`check` in a repository).
+    pub index_changes: Option<&'a crate::staged::Running>,
+}
+
+impl Context<'_> {
+    /// Writes `value` in the chosen format: JSON, or text through `text`.
+    pub fn emit<T: Serialize>(
+        &self,
+        out: &mut dyn Write,
+        value: &T,
+        text: impl FnOnce(&mut dyn Write, &T) -> std::io::Result<()>,
+    ) -> Result<i32> {
+        emit(out, self.format, value, text, self.project).map(|()| 0)
     }
 }

@@ -92,3 +92,11 @@ pub fn text(out: &mut dyn Write, path: &Path) -> std::io::Result<()> {
         }
     }
 }
+
+pub fn run(ctx: &super::Context, args: &crate::cli::PathArgs, out: &mut dyn Write) -> Result<i32> {
+    let filter = super::edge_filter(&args.filter, args.parents.include_parents);
+    let path = compute(ctx.project, &args.from, &args.to, filter, args.all)?;
+    ctx.emit(out, &path, text)?;
+    // No chain is an answer, as grep's no match is: exit 1.
+    Ok(i32::from(path.chains.is_empty()))
+}

@@ -272,3 +272,12 @@ pub fn text(out: &mut dyn Write, refs: &Refs) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+pub fn run(ctx: &super::Context, args: &crate::cli::RefsArgs, out: &mut dyn Write) -> Result<i32> {
+    let options = Options {
+        kinds: args.kind.clone(),
+        group_by: args.group_by,
+        include_tests: args.include_tests,
+    };
+    ctx.emit(out, &compute(ctx.project, &args.target, &options)?, text)
+}

@@ -6,18 +6,12 @@ use std::io::Write;
 use anyhow::{Context as _, Result, bail};
 use serde::Serialize;
 
-use crate::cli::Format;
+use crate::cli::{Format, MoveArgs};
 use crate::commands::count;
-use crate::config::Config;
 use crate::fix::{self, FileFix};
 use crate::index::Project;
 use crate::relocate::{self, Plan, Request};
 use crate::write;
-
-pub struct Options {
-    pub diff: bool,
-    pub check: bool,
-}
 
 #[derive(Serialize)]
 struct Report<'a> {
@@ -50,17 +44,17 @@ struct Left<'a> {
 }
 
 /// Returns the exit code: 1 with `--check` when something would change.
-pub fn run(
-    project: &Project,
-    config: &Config,
-    request: &Request,
-    options: &Options,
-    format: Format,
-    out: &mut dyn Write,
-) -> Result<i32> {
+pub fn run(ctx: &super::Context, options: &MoveArgs, out: &mut dyn Write) -> Result<i32> {
+    let (project, config, format) = (ctx.project, ctx.config, ctx.format);
     if !matches!(format, Format::Text | Format::Json) {
         bail!("--format {}: move prints text or json", format.name());
     }
+    let request = &Request {
+        symbols: options.symbols.clone(),
+        with: options.with.clone(),
+        dest: options.to.clone(),
+        shim: options.shim,
+    };
     project.summaries.load_all();
     let plan = relocate::plan(project, &config.target()?, request).map_err(|error| {
         let names = request.symbols.join(" ");

@@ -215,3 +215,7 @@ pub fn text(out: &mut dyn Write, stats: &Stats) -> std::io::Result<()> {
     writeln!(out, "time          {}", timings.join(", "))?;
     Ok(())
 }
+
+pub fn run(ctx: &super::Context, out: &mut dyn Write) -> anyhow::Result<i32> {
+    ctx.emit(out, &compute(ctx.project), text)
+}

@@ -6,7 +6,7 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{copy_dir, fixture, git, json, ok, run, seed_repo};
+use common::{copy_dir, fixture, git, json, ok, run, seed_repo, write_file};
 
 fn append(path: PathBuf, text: &str) {
     let mut content = fs::read_to_string(&path).unwrap_or_default();
@@ -963,4 +963,46 @@ fn every_line_of_a_text_check_fits_in_100_columns() {
         .collect();
     assert!(long.is_empty(), "{long:#?}");
     assert!(output.stdout.lines().count() > 20, "{}", output.stdout);
+}
+
+#[test]
+fn a_third_party_module_can_be_deprecated_with_a_replacement_outside_the_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_file(root, "ssot-graph.toml", "queries = \"queries\"\n");
+    write_file(root, "pkg/__init__.py", "");
+    write_file(
+        root,
+        "pkg/a.py",
+        "import six\nfrom six.moves import urllib\nfrom mock import patch\nimport os\n",
+    );
+    write_file(
+        root,
+        "queries/third_party.toml",
+        "[[rule]]\nid = \"no-six\"\nkind = \"deprecated\"\ntarget = \"six\"\n\n\
+         [[rule]]\nid = \"no-mock\"\nkind = \"deprecated\"\ntarget = \"mock\"\n\
+         replacement = \"unittest.mock\"\n",
+    );
+    let output = run(root, &["check", "--format", "concise"]);
+    assert_eq!(output.code, 1, "{}", output.stderr);
+    assert_eq!(
+        output.stdout,
+        "pkg/a.py:1:1: no-six `six` is deprecated\n\
+         pkg/a.py:2:1: no-six `six` is deprecated\n\
+         pkg/a.py:3:1: no-mock `mock` is deprecated; import `unittest.mock` instead\n\
+         Found 3 errors and 0 warnings.\n"
+    );
+    // A third-party name the code never imports is still a typo.
+    write_file(
+        root,
+        "queries/third_party.toml",
+        "[[rule]]\nid = \"no-six\"\nkind = \"deprecated\"\ntarget = \"sixx\"\n",
+    );
+    let output = run(root, &["check"]);
+    assert_eq!(output.code, 2);
+    assert_eq!(
+        output.stderr,
+        "error: [ROOT]/queries/third_party.toml:2: rule `no-six`: target `sixx` matches \
+         nothing in the repository; did you mean `six`?\n"
+    );
 }

@@ -26,9 +26,20 @@ impl<'p> Evaluator<'p> {
         let severity = rule.severity();
         let message = rule.message().map(str::to_string);
         let allow = path_globs(rule, "allow", allow)?;
-        if let Some(replacement) = replacement {
-            crate::target::resolve_target(&mut self.resolver, replacement)
-                .map_err(|e| anyhow!("{}: replacement {e}", rule.at()))?;
+        if let Some(replacement) = replacement
+            && let Err(e) = crate::target::resolve_target(&mut self.resolver, replacement)
+        {
+            // A replacement outside the repository (`unittest.mock` for `mock`) is advice
+            // when the environment can import it; one under a package of the repository
+            // must resolve.
+            let top = replacement.split('.').next().unwrap_or(replacement);
+            let repository_package = matches!(
+                self.resolver.resolve_path(top).0,
+                Resolution::Module(m) if self.project.modules[m as usize].in_repository()
+            );
+            if repository_package || !self.project.environment.may_import(replacement) {
+                return Err(anyhow!("{}: replacement {e}", rule.at()));
+            }
         }
         let pattern =
             ModulePattern::new(target).map_err(|e| anyhow!("{}: target: {e}", rule.at()))?;
@@ -98,11 +109,18 @@ impl<'p> Evaluator<'p> {
         allow: &GlobSet,
     ) -> Option<Vec<(usize, Vec<String>)>> {
         let project = self.project;
+        // A third-party module the code imports may be deprecated too (`six`, `mock`):
+        // the target names it and its submodules.
+        let third_party = |m: ModuleId, within: &dyn Fn(&str) -> bool| {
+            let module = &project.modules[m as usize];
+            module.external && within(module.name.as_str())
+        };
         let modules: FxHashSet<ModuleId> = if pattern.is_glob() {
             (0..project.modules.len() as ModuleId)
                 .filter(|&m| {
-                    project.modules[m as usize].in_repository()
-                        && pattern.matches(&project.modules[m as usize].name)
+                    let name = project.modules[m as usize].name.as_str();
+                    (project.modules[m as usize].in_repository() && pattern.matches(name))
+                        || third_party(m, &|name| pattern.matches(name))
                 })
                 .collect()
         } else {
@@ -113,7 +131,16 @@ impl<'p> Evaluator<'p> {
                 symbol @ Resolution::Definition { .. } => {
                     return Some(self.sites_resolving_to(&symbol, allow));
                 }
-                _ => FxHashSet::default(),
+                _ => {
+                    let target = pattern.text();
+                    let under = |name: &str| {
+                        name.strip_prefix(target)
+                            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+                    };
+                    (0..project.modules.len() as ModuleId)
+                        .filter(|&m| third_party(m, &under))
+                        .collect()
+                }
             }
         };
         if modules.is_empty() {

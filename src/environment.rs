@@ -408,7 +408,8 @@ impl Environment {
         hasher.finish()
     }
 
-    fn in_stdlib(&self, top: &str) -> bool {
+    /// Whether `top` is a top-level module of the standard library of the target version.
+    pub fn in_stdlib(&self, top: &str) -> bool {
         STDLIB.binary_search(&top).is_ok()
             && !REMOVED
                 .iter()

@@ -183,14 +183,14 @@ pub fn plan(evaluator: &mut Evaluator, findings: &[Finding], unsafe_fixes: bool)
                 rule: finding.rule.clone(),
             });
     }
+    let rewriting = Rewriting::new(project, unsafe_fixes);
     for (file, moves) in by_file {
         let mut aliased = Vec::new();
         match fix_file(
-            project,
+            &rewriting,
             file,
             &moves,
             Vec::new(),
-            unsafe_fixes,
             &mut plan.skipped,
             &mut aliased,
         ) {
@@ -310,15 +310,34 @@ pub(crate) fn read_utf8(project: &Project, file: usize) -> Result<(bool, String)
     Ok((bom, text))
 }
 
+/// What every file's rewrite of one run shares.
+pub(crate) struct Rewriting<'a> {
+    pub project: &'a Project,
+    /// Sorted import blocks stay sorted.
+    pub style: crate::isort::Style<'a>,
+    /// Splitting a statement may move its comments.
+    pub unsafe_fixes: bool,
+}
+
+impl<'a> Rewriting<'a> {
+    pub fn new(project: &'a Project, unsafe_fixes: bool) -> Rewriting<'a> {
+        Rewriting {
+            project,
+            style: crate::isort::Style::read(&project.root, &project.environment),
+            unsafe_fixes,
+        }
+    }
+}
+
 pub(crate) fn fix_file(
-    project: &Project,
+    rewriting: &Rewriting,
     file: usize,
     moves: &[Retarget],
     extra: Vec<Edit>,
-    unsafe_fixes: bool,
     skipped: &mut Vec<Skipped>,
     aliased: &mut Vec<Skipped>,
 ) -> Result<Option<FileFix>, String> {
+    let project = rewriting.project;
     let (bom, old) = read_utf8(project, file)?;
     // The spans below come from the project's summary (maybe the cache's): edit only
     // the text they were taken from.
@@ -414,12 +433,13 @@ pub(crate) fn fix_file(
                     .iter()
                     .map(|m| m.left(&path, "shares its line with other code: left alone")),
             );
-        } else if !unsafe_fixes {
-            skipped.extend(
-                moving
-                    .iter()
-                    .map(|m| m.left(&path, "splits a statement: needs --unsafe-fixes")),
-            );
+        } else if !rewriting.unsafe_fixes && has_comment(&old, statement) {
+            skipped.extend(moving.iter().map(|m| {
+                m.left(
+                    &path,
+                    "splits a statement with comments in it: needs --unsafe-fixes",
+                )
+            }));
         } else {
             edits.push(split(project, &old, statement, sites, &moving, newline));
             fixed += moving.len();
@@ -436,7 +456,11 @@ pub(crate) fn fix_file(
     for edit in &edits {
         new.replace_range(edit.start..edit.end, &edit.text);
     }
-    if let Some((line, error)) = parse::syntax_error(&new, project.files[file].is_stub) {
+    let is_stub = project.files[file].is_stub;
+    let new = rewriting
+        .style
+        .keep_sorted(&project.files[file].path, &old, &new, is_stub);
+    if let Some((line, error)) = parse::syntax_error(&new, is_stub) {
         return Err(format!(
             "the rewritten file would not parse (line {line}: {error}): left alone"
         ));
@@ -491,6 +515,15 @@ fn same_imports(a: &crate::summary::FileSummary, b: &crate::summary::FileSummary
 
 /// Whether only indentation precedes the statement on its line (a split statement
 /// continues on new lines at that indentation).
+/// Whether a comment is inside the statement or after it on its last line (import
+/// statements hold no strings: a `#` starts a comment).
+fn has_comment(source: &str, statement: Span) -> bool {
+    let end = source[statement.end as usize..]
+        .find('\n')
+        .map_or(source.len(), |at| statement.end as usize + at);
+    source[statement.start as usize..end].contains('#')
+}
+
 fn starts_its_line(source: &str, statement: Span) -> bool {
     let before = &source[..statement.start as usize];
     let line_start = before.rfind('\n').map_or(0, |at| at + 1);

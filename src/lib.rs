@@ -17,6 +17,7 @@ pub mod fix;
 pub mod git;
 pub mod graph;
 pub mod index;
+pub mod isort;
 pub mod load;
 pub mod name;
 pub mod nesting;

@@ -32,6 +32,10 @@ const SHAPES: &[(&str, &str)] = &[
         "from pkg import (\n    Engine,  # the engine\n    Other,\n)\n",
     ),
     ("app/partial.py", "from pkg import Engine, VERSION\n"),
+    (
+        "app/partial_commented.py",
+        "from pkg import Engine, VERSION  # noqa: F401\n",
+    ),
     ("app/backslash.py", "from pkg \\\n    import Engine\n"),
     (
         "app/lazy.py",
@@ -598,5 +602,34 @@ fn only_what_fix_will_rewrite_is_marked_fixable() {
          app/latin.py:2:1: canonical-engine not fixed: not UTF-8: left alone\n\
          app/vt.py:1:1: canonical-engine not fixed: syntax error: Got unexpected token \u{b}: left alone\n\
          Would fix 1 finding in 1 file; 2 left for a person.\n"
+    );
+}
+
+#[test]
+fn a_fix_in_a_sorted_block_keeps_it_sorted_and_merges_into_the_existing_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |rel: &str, text: &str| common::write_file(root, rel, text);
+    write("pkg/__init__.py", "");
+    write(
+        "pkg/core.py",
+        "class Engine:\n    pass\n\n\nclass Other:\n    pass\n",
+    );
+    write("pkg/legacy.py", "from pkg.core import Engine\n");
+    write("queries/rules.toml", RULES);
+    let sorted = "import os\n\nimport requests\n\nfrom pkg.core import Other\nfrom pkg.legacy import Engine\n\nX = (os, requests, Other, Engine)\n";
+    write("app/user.py", sorted);
+    // The same imports in an order of the author's own: rewritten where they stand.
+    let unsorted =
+        "from pkg.legacy import Engine\nfrom pkg.core import Other\n\nX = (Other, Engine)\n";
+    write("app/own_order.py", unsorted);
+    ok(root, &["fix"]);
+    assert_eq!(
+        fs::read_to_string(root.join("app/user.py")).unwrap(),
+        "import os\n\nimport requests\n\nfrom pkg.core import Engine, Other\n\nX = (os, requests, Other, Engine)\n"
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("app/own_order.py")).unwrap(),
+        "from pkg.core import Engine\nfrom pkg.core import Other\n\nX = (Other, Engine)\n"
     );
 }

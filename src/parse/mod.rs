@@ -1,9 +1,13 @@
 //! Turns one file's bytes into a `FileSummary`. The only module that sees the Python AST.
 
+mod import_blocks;
 mod layout;
 mod lines;
 mod uses;
 
+pub use import_blocks::{
+    ImportBlock, ImportLayout, ImportStatement, ImportStatementKind, ImportedName, import_blocks,
+};
 use layout::span;
 pub use layout::{GlobalDeclaration, Layout, StatementKind, TopStatement, layout};
 use lines::LineIndex;

@@ -137,6 +137,7 @@ pub fn rewrite(
         }
     }
     let files: Vec<usize> = retargets.keys().chain(extras.keys()).copied().collect();
+    let rewriting = fix::Rewriting::new(project, true);
     let mut done = rustc_hash::FxHashSet::default();
     for file in files {
         if !done.insert(file) {
@@ -147,15 +148,7 @@ pub fn rewrite(
         let count = moves.len() + extra.len();
         let mut skipped = Vec::new();
         let mut aliased = Vec::new();
-        match fix::fix_file(
-            project,
-            file,
-            &moves,
-            extra,
-            true,
-            &mut skipped,
-            &mut aliased,
-        ) {
+        match fix::fix_file(&rewriting, file, &moves, extra, &mut skipped, &mut aliased) {
             Ok(Some(fix)) => {
                 rewrites.rewritten += count - skipped.len();
                 rewrites.files.push(fix);

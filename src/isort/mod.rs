@@ -1,0 +1,221 @@
+//! Import blocks kept as the project's import sorter wants them: a rewrite of a file
+//! whose imports were sorted (as ruff's `I001` sorts them, with the project's ruff
+//! settings) leaves them sorted, the rewritten statement merged into the one that already
+//! imports from its new module.
+
+mod block;
+mod key;
+mod settings;
+
+use std::path::{Path, PathBuf};
+
+pub use settings::Settings;
+
+use crate::environment::Environment;
+use crate::parse::{ImportLayout, import_blocks};
+use block::Section;
+
+/// The project's import style: its ruff settings and the standard library of its Python.
+pub struct Style<'a> {
+    settings: Settings,
+    environment: &'a Environment,
+}
+
+impl<'a> Style<'a> {
+    pub fn read(root: &Path, environment: &'a Environment) -> Style<'a> {
+        Style {
+            settings: Settings::read(root),
+            environment,
+        }
+    }
+
+    /// Whether blocks of `source` are sorted here: not with settings this does not model,
+    /// nor in a file that tells isort what to skip (`# isort: skip`, `off`, `split`).
+    fn applies(&self, source: &str) -> bool {
+        let exempt_file = source.lines().any(|line| {
+            let line = line.trim();
+            ["# ruff: noqa", "# flake8: noqa"]
+                .iter()
+                .any(|p| line.strip_prefix(p).is_some_and(silences_sorting))
+        });
+        self.settings.unsupported.is_none() && !source.contains("isort:") && !exempt_file
+    }
+
+    /// `new` (a rewrite of `old`, the file at `path`) with each import block that was
+    /// sorted in `old` sorted again. A block that was not sorted, a file with an
+    /// `isort:` directive, or settings not modelled here leave `new` as it is.
+    pub fn keep_sorted(&self, path: &Path, old: &str, new: &str, is_stub: bool) -> String {
+        if !self.applies(old) || !self.applies(new) {
+            return new.to_string();
+        }
+        let old_layout = import_blocks(old, is_stub);
+        let new_layout = import_blocks(new, is_stub);
+        if old_layout.blocks.len() != new_layout.blocks.len() {
+            return new.to_string();
+        }
+        let before = Sorter::of(self, path, &old_layout);
+        let after = Sorter::of(self, path, &new_layout);
+        let mut out = new.to_string();
+        for (old_block, new_block) in old_layout.blocks.iter().zip(&new_layout.blocks).rev() {
+            let sorted = !silenced(old, old_block)
+                && block::format(&before, old, old_block)
+                    .is_some_and(|(range, text)| old[range] == text);
+            if !sorted {
+                continue;
+            }
+            if let Some((range, text)) = block::format(&after, new, new_block) {
+                out.replace_range(range, &text);
+            }
+        }
+        out
+    }
+}
+
+/// What the style makes of each import block of a file: `Sorted`, `Unsorted` with the
+/// block as it would be written, or `NotModelled`.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Sorted,
+    Unsorted(std::ops::Range<usize>, String),
+    NotModelled,
+}
+
+impl Style<'_> {
+    /// Each import block of `source` (the file at `path`) judged (`bench/isort_agreement.py`
+    /// compares the verdicts with ruff's `I001`).
+    pub fn judge(&self, path: &Path, source: &str, is_stub: bool) -> Vec<Verdict> {
+        let layout = import_blocks(source, is_stub);
+        if !self.applies(source) {
+            return layout.blocks.iter().map(|_| Verdict::NotModelled).collect();
+        }
+        let sorter = Sorter::of(self, path, &layout);
+        layout
+            .blocks
+            .iter()
+            .map(
+                |b| match block::format(&sorter, source, b).filter(|_| !silenced(source, b)) {
+                    Some((range, text)) if source[range.clone()] == text => Verdict::Sorted,
+                    Some((range, text)) => Verdict::Unsorted(range, text),
+                    None => Verdict::NotModelled,
+                },
+            )
+            .collect()
+    }
+}
+
+/// Whether a `# noqa` on the block's first line silences ruff's `I001` there (ruff
+/// reports an unsorted block at its first line, and neither reports nor fixes it then).
+fn silenced(source: &str, block: &crate::parse::ImportBlock) -> bool {
+    let Some(first) = block.statements.first() else {
+        return false;
+    };
+    let line_end = source[first.start..]
+        .find('\n')
+        .map_or(source.len(), |at| first.start + at);
+    let line = &source[first.start..line_end];
+    line.match_indices('#').any(|(at, _)| {
+        let comment = line[at + 1..].trim_start();
+        comment
+            .get(..4)
+            .is_some_and(|w| w.eq_ignore_ascii_case("noqa"))
+            && silences_sorting(&comment[4..])
+    })
+}
+
+/// What follows `noqa` silences `I001`: nothing (every rule), or a list naming it.
+fn silences_sorting(rest: &str) -> bool {
+    let rest = rest.trim_start();
+    match rest.strip_prefix(':') {
+        Some(codes) => codes
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .take_while(|code| !code.starts_with('#'))
+            .any(|code| code == "I001"),
+        None => {
+            rest.is_empty() || rest.starts_with('#') || !rest.starts_with(char::is_alphanumeric)
+        }
+    }
+}
+
+/// The style as it applies to one file: its package (for ruff's same-package rule) and
+/// its indentation.
+pub struct Sorter<'a> {
+    settings: &'a Settings,
+    environment: &'a Environment,
+    /// The top folder of the packages holding the file.
+    package: Option<PathBuf>,
+    /// One level of the file's indentation.
+    indentation: String,
+}
+
+impl<'a> Sorter<'a> {
+    fn of(style: &'a Style, path: &Path, layout: &ImportLayout) -> Sorter<'a> {
+        let mut package = None;
+        let mut dir = path.parent();
+        while let Some(folder) = dir.filter(|d| d.join("__init__.py").is_file()) {
+            package = Some(folder.to_path_buf());
+            dir = folder.parent();
+        }
+        Sorter {
+            settings: &style.settings,
+            environment: style.environment,
+            package,
+            indentation: layout
+                .indentation
+                .clone()
+                .unwrap_or_else(|| "    ".to_string()),
+        }
+    }
+
+    /// The section of `module` (imported with `level` dots), as ruff categorizes it.
+    fn section(&self, module: &str, level: u32) -> Section {
+        let base = module.split('.').next().unwrap_or(module);
+        if level == 0 && base == "__future__" {
+            return Section::Future;
+        }
+        if level > 0 {
+            return Section::LocalFolder;
+        }
+        let settings = self.settings;
+        // The longest dotted prefix that a known-* pattern matches decides.
+        let prefixes = module
+            .match_indices('.')
+            .map(|(at, _)| &module[..at])
+            .chain([module])
+            .rev();
+        for prefix in prefixes {
+            for (patterns, section) in [
+                (&settings.known_first_party, Section::FirstParty),
+                (&settings.known_third_party, Section::ThirdParty),
+                (&settings.known_local_folder, Section::LocalFolder),
+                (&settings.extra_standard_library, Section::StandardLibrary),
+            ] {
+                if patterns.iter().any(|p| p.is_match(prefix)) {
+                    return section;
+                }
+            }
+        }
+        if self.environment.in_stdlib(base) {
+            return Section::StandardLibrary;
+        }
+        let same_package = self
+            .package
+            .as_ref()
+            .is_some_and(|p| p.file_name().is_some_and(|name| name == base));
+        // The whole module path, as ruff checks it: `SRC/a/b` a folder, or `SRC/a/b.py` or
+        // `.pyi` a file (an extension module of the repository is not first-party).
+        let relative: PathBuf = module.split('.').collect();
+        let in_sources = settings.src.iter().any(|dir| {
+            let path = dir.join(&relative);
+            path.is_dir()
+                || path.with_extension("py").is_file()
+                || path.with_extension("pyi").is_file()
+        });
+        if (settings.detect_same_package && same_package) || in_sources || module == "__main__" {
+            return Section::FirstParty;
+        }
+        Section::ThirdParty
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -31,6 +31,7 @@ def main():
     parser.add_argument("--limit", type=int, default=0, help="at most N files")
     parser.add_argument("--show", type=int, default=5)
     args = parser.parse_args()
+    args.ruff = os.path.abspath(args.ruff)
     subprocess.run(
         ["cargo", "build", "--release", "-q", "--example", "isort_judge"],
         cwd=os.path.join(HERE, ".."),

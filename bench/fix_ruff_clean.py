@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Does `fix` leave a tree as clean as ruff's import checks found it? On a copy of TREE:
+
+1. `ruff check --select I,F401 --fix` cleans what ruff fixes safely (with the ruff
+   settings the copy holds, or --config's); what it leaves is counted;
+2. `ssot-graph fix` with one `canonical` rule per --symbol;
+3. `ruff check --select I,F401` again: a finding (file, code, message) that was not there
+   before is one the rewrite introduced.
+
+    python3 bench/fix_ruff_clean.py TREE --symbol pkg.mod.Name [--symbol ...] [--config TOML]
+
+Prints what fix rewrote and ruff's findings after it; exits 1 when there are any.
+"""
+import argparse
+import collections
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("tree")
+    parser.add_argument("--symbol", action="append", required=True)
+    parser.add_argument("--config", help="ruff.toml text to put at the copy's root")
+    parser.add_argument("--ruff", default=os.path.join(HERE, "venv", "bin", "ruff"))
+    parser.add_argument(
+        "--binary", default=os.path.join(HERE, "..", "target", "release", "ssot-graph"))
+    args = parser.parse_args()
+    args.ruff = os.path.abspath(args.ruff)
+    work = tempfile.mkdtemp(prefix="fix-ruff-clean-")
+    try:
+        copy = os.path.join(work, "tree")
+        shutil.copytree(args.tree, copy, symlinks=True,
+                        ignore=shutil.ignore_patterns(".git", ".ssot-graph-cache", "__pycache__"))
+        if args.config:
+            with open(os.path.join(copy, "ruff.toml"), "w") as f:
+                f.write(args.config)
+        ruff = [args.ruff, "check", "--select", "I,F401", "--no-cache", "--quiet"]
+        subprocess.run([*ruff, "--fix", "--exit-zero", "."], cwd=copy, check=True,
+                       capture_output=True)
+
+        def findings():
+            out = subprocess.run([*ruff, "--output-format", "json", "."], cwd=copy,
+                                 capture_output=True, text=True).stdout
+            return collections.Counter(
+                (os.path.relpath(f["filename"], copy), f["code"], f["message"])
+                for f in json.loads(out or "[]"))
+
+        before_fix = findings()
+        os.makedirs(os.path.join(copy, "queries"))
+        with open(os.path.join(copy, "queries", "canonical.toml"), "w") as f:
+            for n, symbol in enumerate(args.symbol):
+                f.write(f'[[rule]]\nid = "canonical-{n}"\nkind = "canonical"\n'
+                        f'symbol = "{symbol}"\n\n')
+        with open(os.path.join(copy, "ssot-graph.toml"), "w") as f:
+            f.write('queries = "queries"\n')
+        before = {}
+        for dirpath, _, names in os.walk(copy):
+            for name in names:
+                if name.endswith(".py"):
+                    path = os.path.join(dirpath, name)
+                    before[path] = open(path, "rb").read()
+        fixed = subprocess.run([args.binary, "--root", copy, "fix"],
+                               capture_output=True, text=True)
+        print(fixed.stdout.strip().splitlines()[-1] if fixed.stdout.strip() else fixed.stderr)
+        touched = [p for p, b in before.items() if open(p, "rb").read() != b]
+        new = findings() - before_fix
+        print(f"{len(touched)} files rewritten; ruff I,F401 findings: "
+              f"{sum(before_fix.values())} before (not fixable by ruff), "
+              f"{sum(new.values())} new after the rewrite")
+        for (path, code, message), n in sorted(new.items())[:20]:
+            print(f"  {path}: {code} {message}" + (f" (x{n})" if n > 1 else ""))
+        return 1 if new else 0
+    finally:
+        shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -467,3 +467,72 @@ fn crlf_files_keep_their_line_endings_and_a_bom_stays_first() {
         "from pkg.new import sep\r\n"
     );
 }
+
+/// The scenario of the issue: `fetch` leaves `app.old` for a package that does not exist
+/// yet; `asyncio` and `helper` were imported for it alone.
+fn fetch_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_file(root, "app/__init__.py", "");
+    write_file(
+        root,
+        "app/old.py",
+        "\"\"\"Old module.\"\"\"\n\nimport asyncio\nimport json\nfrom typing import Any\n\n\
+         from app.helpers import helper\n\n\nasync def fetch(x: Any) -> str:\n    \
+         await asyncio.sleep(0)\n    return helper(x)\n\n\ndef dump(obj: Any) -> str:\n    \
+         return json.dumps(obj)\n",
+    );
+    write_file(
+        root,
+        "app/helpers.py",
+        "def helper(x):\n    return str(x)\n",
+    );
+    write_file(
+        root,
+        "app/user.py",
+        "import os\n\nfrom app.old import dump, fetch\n\nX = (os, dump, fetch)\n",
+    );
+    common::git(root, &["init", "-q"]);
+    common::git(root, &["add", "-A"]);
+    common::git(
+        root,
+        &[
+            "-c",
+            "user.email=a@b",
+            "-c",
+            "user.name=a",
+            "commit",
+            "-qm",
+            "base",
+        ],
+    );
+    dir
+}
+
+#[test]
+fn the_diff_of_a_move_is_a_patch_git_applies_to_exactly_what_the_move_writes() {
+    let repo = fetch_repo();
+    let root = repo.path();
+    let args = ["move", "app.old.fetch", "--to", "app.services.net"];
+    let diff = ok(root, &[&args[..], &["--diff"]].concat());
+    assert!(
+        diff.contains(
+            "diff --git a/app/services/__init__.py b/app/services/__init__.py\nnew file mode 100644\n"
+        ),
+        "{diff}"
+    );
+    fs::write(root.join("move.patch"), &diff).unwrap();
+    common::git(root, &["apply", "move.patch"]);
+    fs::remove_file(root.join("move.patch")).unwrap();
+    common::git(root, &["add", "-A"]);
+    let applied = common::git_output(root, &["diff", "--cached", "--stat"]).stdout;
+    common::git(root, &["stash", "-q"]);
+    ok(root, &args);
+    common::git(root, &["add", "-A"]);
+    let moved = common::git_output(root, &["diff", "--cached", "--stat"]).stdout;
+    assert_eq!(
+        String::from_utf8_lossy(&applied),
+        String::from_utf8_lossy(&moved)
+    );
+    assert!(String::from_utf8_lossy(&moved).contains("app/services/__init__.py"));
+}

@@ -62,13 +62,20 @@ pub fn run(ctx: &super::Context, options: &MoveArgs, out: &mut dyn Write) -> Res
     })?;
     let write = !(options.diff || options.check);
     if options.diff {
+        // A git patch (`git apply` takes it whole): a created package's empty
+        // `__init__.py` is a file of the change too, with no line to show.
         for file in &plan.files {
+            let created = is_created(&plan, file);
             let diff = similar::TextDiff::from_lines(&file.old, &file.new);
-            let old_header = match is_created(&plan, file) {
+            let old_header = match created {
                 true => "/dev/null".to_string(),
                 false => format!("a/{}", file.path),
             };
             let new_header = format!("b/{}", file.path);
+            writeln!(out, "diff --git a/{0} b/{0}", file.path)?;
+            if created {
+                writeln!(out, "new file mode 100644")?;
+            }
             write!(
                 out,
                 "{}",

@@ -74,11 +74,14 @@ enum Group {
 /// The bytes the block spans (whole lines, its last newline included) and the block as
 /// ruff would write them; `None` when the block holds what is not modelled here (a
 /// comment inside a statement, two statements on one line, a comment after a statement
-/// of several plain imports).
+/// of several plain imports). With `before` (the statements' texts before a rewrite), a
+/// statement the rewrite changed is written anew: its magic trailing comma does not keep
+/// it wrapped (moving a name back restores a line a first move had to wrap).
 pub fn format(
     sorter: &Sorter,
     source: &str,
     block: &ImportBlock,
+    before: Option<&[&str]>,
 ) -> Option<(Range<usize>, String)> {
     let newline = if source.contains("\r\n") {
         "\r\n"
@@ -141,10 +144,12 @@ pub fn format(
                 }
             }
             ImportStatementKind::From { module, level } => {
-                let trailing_comma = text
-                    .trim_end()
-                    .strip_suffix(')')
-                    .is_some_and(|inner| inner.trim_end().ends_with(','));
+                let unchanged = before.is_none_or(|texts| texts.contains(&text));
+                let trailing_comma = unchanged
+                    && text
+                        .trim_end()
+                        .strip_suffix(')')
+                        .is_some_and(|inner| inner.trim_end().ends_with(','));
                 let mut members: Vec<Member> = names
                     .iter()
                     .map(|name| Member {

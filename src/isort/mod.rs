@@ -58,12 +58,17 @@ impl<'a> Style<'a> {
         let mut out = new.to_string();
         for (old_block, new_block) in old_layout.blocks.iter().zip(&new_layout.blocks).rev() {
             let sorted = !silenced(old, old_block)
-                && block::format(&before, old, old_block)
+                && block::format(&before, old, old_block, None)
                     .is_some_and(|(range, text)| old[range] == text);
             if !sorted {
                 continue;
             }
-            if let Some((range, text)) = block::format(&after, new, new_block) {
+            let texts: Vec<&str> = old_block
+                .statements
+                .iter()
+                .map(|s| &old[s.start..s.end])
+                .collect();
+            if let Some((range, text)) = block::format(&after, new, new_block, Some(&texts)) {
                 out.replace_range(range, &text);
             }
         }
@@ -92,13 +97,13 @@ impl Style<'_> {
         layout
             .blocks
             .iter()
-            .map(
-                |b| match block::format(&sorter, source, b).filter(|_| !silenced(source, b)) {
+            .map(|b| {
+                match block::format(&sorter, source, b, None).filter(|_| !silenced(source, b)) {
                     Some((range, text)) if source[range.clone()] == text => Verdict::Sorted,
                     Some((range, text)) => Verdict::Unsorted(range, text),
                     None => Verdict::NotModelled,
-                },
-            )
+                }
+            })
             .collect()
     }
 }

@@ -123,7 +123,7 @@ pub fn run(ctx: &super::Context, options: &MoveArgs, out: &mut dyn Write) -> Res
         };
         crate::commands::write_json(out, &report, project)?;
     } else if !options.diff {
-        text(out, &plan, request, write)?;
+        text(out, &plan, write)?;
     }
     if crate::write::interrupted() {
         return Ok(crate::commands::fix::INTERRUPTED);
@@ -159,7 +159,7 @@ fn apply(project: &Project, plan: &Plan) -> Result<()> {
     write::replace_all(&new_files).context("move")
 }
 
-fn text(out: &mut dyn Write, plan: &Plan, request: &Request, written: bool) -> Result<()> {
+fn text(out: &mut dyn Write, plan: &Plan, written: bool) -> Result<()> {
     let verb = |done: &str, planned: &str| if written { done } else { planned }.to_string();
     for moved in &plan.moved {
         writeln!(
@@ -176,20 +176,20 @@ fn text(out: &mut dyn Write, plan: &Plan, request: &Request, written: bool) -> R
     for import in &plan.carried {
         writeln!(out, "  carried into {}: {import}", plan.dest_path)?;
     }
-    let shim = match request.shim {
-        relocate::Shim::Alias => format!(
-            "`from {} import {}`",
-            plan.dest_module,
-            plan.moved
-                .iter()
-                .map(|m| m.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        relocate::Shim::Deprecate => "a module `__getattr__` that warns".to_string(),
-        relocate::Shim::None => "nothing".to_string(),
-    };
-    writeln!(out, "  {} keeps {shim}", plan.old_path)?;
+    if !plan.dropped.is_empty() {
+        writeln!(
+            out,
+            "  {} no longer imports {} (only the moved code read {})",
+            plan.old_path,
+            plan.dropped.join(", "),
+            if plan.dropped.len() == 1 {
+                "it"
+            } else {
+                "them"
+            }
+        )?;
+    }
+    writeln!(out, "  {} keeps {}", plan.old_path, plan.kept)?;
     for file in plan.files.iter().skip(2) {
         let what = if is_created(plan, file) {
             "created"

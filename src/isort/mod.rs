@@ -42,7 +42,9 @@ impl<'a> Style<'a> {
     }
 
     /// `new` (a rewrite of `old`, the file at `path`) with each import block that was
-    /// sorted in `old` sorted again. A block that was not sorted, a file with an
+    /// sorted in `old` sorted again. When the rewrite added or removed blocks (a move
+    /// brings imports to a file that had none), every block is sorted if every block of
+    /// `old` was (a new file's too). A block that was not sorted, a file with an
     /// `isort:` directive, or settings not modelled here leave `new` as it is.
     pub fn keep_sorted(&self, path: &Path, old: &str, new: &str, is_stub: bool) -> String {
         if !self.applies(old) || !self.applies(new) {
@@ -50,25 +52,33 @@ impl<'a> Style<'a> {
         }
         let old_layout = import_blocks(old, is_stub);
         let new_layout = import_blocks(new, is_stub);
-        if old_layout.blocks.len() != new_layout.blocks.len() {
-            return new.to_string();
-        }
         let before = Sorter::of(self, path, &old_layout);
         let after = Sorter::of(self, path, &new_layout);
+        let sorted: Vec<bool> = old_layout
+            .blocks
+            .iter()
+            .map(|block| {
+                !silenced(old, block)
+                    && block::format(&before, old, block, None)
+                        .is_some_and(|(range, text)| old[range] == text)
+            })
+            .collect();
+        let texts: Vec<&str> = old_layout
+            .blocks
+            .iter()
+            .flat_map(|b| &b.statements)
+            .map(|s| &old[s.start..s.end])
+            .collect();
+        let same_blocks = old_layout.blocks.len() == new_layout.blocks.len();
+        if !same_blocks && sorted.contains(&false) {
+            return new.to_string();
+        }
         let mut out = new.to_string();
-        for (old_block, new_block) in old_layout.blocks.iter().zip(&new_layout.blocks).rev() {
-            let sorted = !silenced(old, old_block)
-                && block::format(&before, old, old_block, None)
-                    .is_some_and(|(range, text)| old[range] == text);
-            if !sorted {
+        for (index, block) in new_layout.blocks.iter().enumerate().rev() {
+            if same_blocks && !sorted[index] {
                 continue;
             }
-            let texts: Vec<&str> = old_block
-                .statements
-                .iter()
-                .map(|s| &old[s.start..s.end])
-                .collect();
-            if let Some((range, text)) = block::format(&after, new, new_block, Some(&texts)) {
+            if let Some((range, text)) = block::format(&after, new, block, Some(&texts)) {
                 out.replace_range(range, &text);
             }
         }

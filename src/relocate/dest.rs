@@ -596,7 +596,7 @@ impl Destination {
 }
 
 /// Removes `name [as alias]` and one comma beside it from an import statement.
-fn name_removal(text: &str, span: crate::summary::Span) -> Splice {
+pub(super) fn name_removal(text: &str, span: crate::summary::Span) -> Splice {
     let (start, end) = (span.start as usize, span.end as usize);
     let after = &text[end..];
     let spaces = after.len() - after.trim_start_matches([' ', '\t']).len();

@@ -9,6 +9,7 @@ mod importers;
 mod needs;
 mod shim;
 mod source;
+mod unused;
 mod verify;
 
 pub use shim::Shim;
@@ -49,6 +50,10 @@ pub struct Plan {
     pub moved: Vec<Moved>,
     /// The import statements written into the destination.
     pub carried: Vec<String>,
+    /// Names the old module imported for the moved code alone: no longer imported there.
+    pub dropped: Vec<String>,
+    /// What the old module keeps, in words.
+    pub kept: String,
     /// Every file changed or created (`old` is empty for a created one), old and
     /// destination first.
     pub files: Vec<FileFix>,
@@ -151,7 +156,25 @@ pub fn plan(project: &Project, target: &parse::Target, request: &Request) -> Res
         });
     }
     let blocks_text = joined_blocks(&old_text, &blocks);
-    let old_new = old_text_after(&old_text, &blocks, request, &old_module, &moved_names)?;
+    let all: Vec<String> = resolver.all(old).map(|a| a.to_vec()).unwrap_or_default();
+    let old_new = old_text_after(
+        &old_text,
+        &blocks,
+        request,
+        (&old_module, &moved_names),
+        &all,
+    )?;
+    let kept = match request.shim {
+        Shim::Alias => format!(
+            "`from {} import {}`",
+            request.dest,
+            shim::reexported(&moved_names, &all).join(", ")
+        ),
+        Shim::Deprecate => "a module `__getattr__` that warns".to_string(),
+        Shim::None => "nothing".to_string(),
+    };
+    let (old_new, dropped) =
+        unused::drop_unused(project, target, (old, &moved_names), &old_text, &old_new);
     let dest_change = dest.text_after(
         project,
         &mut resolver,
@@ -176,6 +199,17 @@ pub fn plan(project: &Project, target: &parse::Target, request: &Request) -> Res
     }];
     let carried_lines = dest_change.carried;
     files.push(dest_change.fix);
+    // The carried imports, and the shim, join sorted blocks where ruff would put them.
+    let style = crate::isort::Style::read(&project.root, &project.environment);
+    for file in &mut files {
+        let bom = file.new.starts_with('\u{feff}');
+        let (old, new) = (
+            source::without_bom(&file.old),
+            source::without_bom(&file.new),
+        );
+        let sorted = style.keep_sorted(&file.real, old, new, false);
+        file.new = source::with_bom(bom, &sorted);
+    }
     let created_files = dest.created_files(project, old_file);
     for package in &dest.packages {
         files.push(FileFix {
@@ -239,6 +273,7 @@ pub fn plan(project: &Project, target: &parse::Target, request: &Request) -> Res
             dest: &request.dest,
             names: &moved_names,
             unbound_in_old: request.shim == Shim::None,
+            dropped: &dropped,
         },
     )
     .map_err(|reason| anyhow!("the move would change what modules bind: {reason}"))?;
@@ -259,6 +294,8 @@ pub fn plan(project: &Project, target: &parse::Target, request: &Request) -> Res
         dest_path: dest.rel.clone(),
         moved,
         carried: carried_lines,
+        dropped,
+        kept,
         created: created_files.iter().map(|f| f.rel.to_string()).collect(),
         files,
         rewritten: rewrites.rewritten,
@@ -492,15 +529,21 @@ fn old_text_after(
     source: &str,
     blocks: &[Block],
     request: &Request,
-    old_module: &str,
-    names: &[&str],
+    (old_module, names): (&str, &[&str]),
+    all: &[String],
 ) -> Result<String> {
     let newline = if source.contains("\r\n") {
         "\r\n"
     } else {
         "\n"
     };
-    let shim = shim::text(request.shim, old_module, &request.dest, names, newline);
+    let shim = shim::text(
+        request.shim,
+        (old_module, &request.dest),
+        names,
+        all,
+        newline,
+    );
     let mut splices = Vec::new();
     for (index, block) in blocks.iter().enumerate() {
         if index == 0 && !shim.is_empty() {

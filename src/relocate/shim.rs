@@ -29,13 +29,30 @@ pub fn from_import(module: &str, names: &[String], newline: &str) -> String {
     lines.join(newline)
 }
 
-/// The text that takes the first moved block's place (empty for `Shim::None`).
-pub fn text(shim: Shim, old: &str, dest: &str, names: &[&str], newline: &str) -> String {
+/// The names an alias shim imports: `Name as Name`, the explicit re-export that linters
+/// (ruff's `F401`) and type checkers take as meant, unless the old module's `__all__`
+/// lists the name already.
+pub fn reexported(names: &[&str], all: &[String]) -> Vec<String> {
+    names
+        .iter()
+        .map(|name| match all.iter().any(|a| a == name) {
+            true => name.to_string(),
+            false => format!("{name} as {name}"),
+        })
+        .collect()
+}
+
+/// The text that takes the first moved block's place (empty for `Shim::None`); `all` is
+/// the old module's `__all__`.
+pub fn text(
+    shim: Shim,
+    (old, dest): (&str, &str),
+    names: &[&str],
+    all: &[String],
+    newline: &str,
+) -> String {
     match shim {
-        Shim::Alias => {
-            let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
-            from_import(dest, &names, newline)
-        }
+        Shim::Alias => from_import(dest, &reexported(names, all), newline),
         Shim::None => String::new(),
         Shim::Deprecate => {
             let mut lines = vec!["def __getattr__(name):".to_string()];

@@ -45,6 +45,11 @@ pub fn read_module(
 }
 
 /// `text` as written back: with the BOM it was read with.
+/// `text` without its byte order mark.
+pub fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
 pub fn with_bom(bom: bool, text: &str) -> String {
     match bom {
         true => format!("\u{feff}{text}"),

@@ -21,6 +21,8 @@ pub struct Moving<'a> {
     pub names: &'a [&'a str],
     /// The old module keeps no binding of the moved names (`--shim none`).
     pub unbound_in_old: bool,
+    /// Imports the old module no longer makes: only the moved code read them.
+    pub dropped: &'a [String],
 }
 
 /// The project as it would be after the changes (`created` are new files).
@@ -109,7 +111,9 @@ pub fn check(
         let mut bound: Vec<&str> = before.names(module).keys().collect();
         bound.sort_unstable();
         for binding in bound {
-            if moving.unbound_in_old && name == moving.old && moving.names.contains(&binding) {
+            let unbound = (moving.unbound_in_old && moving.names.contains(&binding))
+                || moving.dropped.iter().any(|d| d == binding);
+            if unbound && name == moving.old {
                 continue;
             }
             let old = describe(before, &was.resolve_name(module, binding), Some(moving));

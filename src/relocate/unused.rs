@@ -65,15 +65,7 @@ pub fn drop_unused(
     for (site, count) in &by_statement {
         let span = site.statement_span;
         if *count as u32 == site.names_in_statement {
-            let start = source::line_start(after, span.start as usize);
-            let end = source::line_end(after, span.end as usize);
-            let mut removal = source::removal(after, start, end);
-            if removal.start == 0 {
-                // At the top of the file: the blank lines below go too.
-                let rest = &after[removal.end..];
-                removal.end += rest.len() - rest.trim_start_matches(['\r', '\n']).len();
-            }
-            edits.push(removal);
+            edits.push(statement_removal(after, span));
         } else {
             edits.extend(
                 splices
@@ -107,4 +99,79 @@ fn reads(summary: &FileSummary, name: &str) -> bool {
                 .any(|p| matches!(p, AllPart::Names(names) if names.iter().any(|n| n == name))),
             AllChange::Remove(_) => false,
         })
+}
+
+/// The splice that removes a whole statement's lines. A statement alone between blank
+/// lines takes one gap with it, the one above (the one below at the top of the file),
+/// so the code around keeps its spacing.
+fn statement_removal(text: &str, span: crate::summary::Span) -> Splice {
+    let mut start = source::line_start(text, span.start as usize);
+    let end = source::line_end(text, span.end as usize);
+    let rest = &text[end..];
+    let newline = match (rest.starts_with("\r\n"), rest.starts_with('\n')) {
+        (true, _) => 2,
+        (false, true) => 1,
+        (false, false) => 0,
+    };
+    let mut end = end + newline;
+    let above = &text[..start];
+    let below = &text[end..];
+    let gap_below = below.len() - below.trim_start_matches(['\r', '\n']).len();
+    let blank_above = start == 0 || above.ends_with("\n\n") || above.ends_with("\n\r\n");
+    if blank_above && (gap_below > 0 || below.is_empty()) {
+        if start == 0 {
+            end += gap_below;
+        } else {
+            let code_end = above.trim_end_matches(['\r', '\n']).len();
+            start = code_end
+                + if text[code_end..].starts_with("\r\n") {
+                    2
+                } else {
+                    1
+                };
+        }
+    }
+    Splice {
+        start,
+        end,
+        text: String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::summary::Span;
+
+    fn remove(text: &str, statement: &str) -> String {
+        let start = text.find(statement).unwrap() as u32;
+        let span = Span {
+            start,
+            end: start + statement.len() as u32,
+        };
+        source::apply(text, vec![statement_removal(text, span)]).unwrap()
+    }
+
+    #[test]
+    fn a_removed_import_leaves_the_spacing_around_it_as_it_was() {
+        // The first of a block: the docstring's gap stays.
+        assert_eq!(
+            remove("\"\"\"Doc.\"\"\"\n\nimport a\nimport b\n", "import a"),
+            "\"\"\"Doc.\"\"\"\n\nimport b\n"
+        );
+        // Alone in its section: one gap goes, the one below (two lines before a def) stays.
+        assert_eq!(
+            remove("import a\n\nimport b\n\n\ndef f():\n    pass\n", "import b"),
+            "import a\n\n\ndef f():\n    pass\n"
+        );
+        // At the top of the file: the gap below goes.
+        assert_eq!(
+            remove("import a\r\n\r\n\r\nX = 1\r\n", "import a"),
+            "X = 1\r\n"
+        );
+        assert_eq!(
+            remove("X = 1\r\n\r\nimport a\r\n\r\nY = 2\r\n", "import a"),
+            "X = 1\r\n\r\nY = 2\r\n"
+        );
+    }
 }

@@ -3,11 +3,13 @@
 
 1. `ruff check --select I,F401 --fix` cleans what ruff fixes safely (with the ruff
    settings the copy holds, or --config's); what it leaves is counted;
-2. `ssot-graph fix` with one `canonical` rule per --symbol;
+2. `ssot-graph fix` with one `canonical` rule per --symbol, then each --command (any
+   ssot-graph command line: `move pkg.mod.Name --to pkg.other`), in order;
 3. `ruff check --select I,F401` again: a finding (file, code, message) that was not there
    before is one the rewrite introduced.
 
-    python3 bench/fix_ruff_clean.py TREE --symbol pkg.mod.Name [--symbol ...] [--config TOML]
+    python3 bench/fix_ruff_clean.py TREE [--symbol pkg.mod.Name ...] [--command "move ..." ...]
+        [--config TOML]
 
 Prints what fix rewrote and ruff's findings after it; exits 1 when there are any.
 """
@@ -26,7 +28,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("tree")
-    parser.add_argument("--symbol", action="append", required=True)
+    parser.add_argument("--symbol", action="append", default=[])
+    parser.add_argument("--command", action="append", default=[])
     parser.add_argument("--config", help="ruff.toml text to put at the copy's root")
     parser.add_argument("--ruff", default=os.path.join(HERE, "venv", "bin", "ruff"))
     parser.add_argument(
@@ -55,7 +58,7 @@ def main():
         before_fix = findings()
         os.makedirs(os.path.join(copy, "queries"))
         with open(os.path.join(copy, "queries", "canonical.toml"), "w") as f:
-            for n, symbol in enumerate(args.symbol):
+            for n, symbol in enumerate(args.symbol or []):
                 f.write(f'[[rule]]\nid = "canonical-{n}"\nkind = "canonical"\n'
                         f'symbol = "{symbol}"\n\n')
         with open(os.path.join(copy, "ssot-graph.toml"), "w") as f:
@@ -66,9 +69,16 @@ def main():
                 if name.endswith(".py"):
                     path = os.path.join(dirpath, name)
                     before[path] = open(path, "rb").read()
-        fixed = subprocess.run([args.binary, "--root", copy, "fix"],
-                               capture_output=True, text=True)
-        print(fixed.stdout.strip().splitlines()[-1] if fixed.stdout.strip() else fixed.stderr)
+        commands = (["fix"] if args.symbol else []) + args.command
+        failed = []
+        for command in commands:
+            words = command.split() if isinstance(command, str) else command
+            done = subprocess.run([args.binary, "--root", copy, *words],
+                                  capture_output=True, text=True)
+            last = done.stdout.strip().splitlines()[-1:] or done.stderr.strip().splitlines()[-1:]
+            print(f"{command}: {last[0] if last else ''}")
+            if done.returncode == 2:
+                failed.append(command)
         touched = [p for p, b in before.items() if open(p, "rb").read() != b]
         new = findings() - before_fix
         print(f"{len(touched)} files rewritten; ruff I,F401 findings: "
@@ -76,7 +86,9 @@ def main():
               f"{sum(new.values())} new after the rewrite")
         for (path, code, message), n in sorted(new.items())[:20]:
             print(f"  {path}: {code} {message}" + (f" (x{n})" if n > 1 else ""))
-        return 1 if new else 0
+        for command in failed:
+            print(f"  refused or failed: {command}")
+        return 1 if new or failed else 0
     finally:
         shutil.rmtree(work)
 

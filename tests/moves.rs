@@ -196,7 +196,7 @@ fn moving_back_restores_every_byte_but_the_imports_and_blank_lines_it_added() {
             "\"\"\"Middle layer: aliases the implementation and provides the factory function.\"\"\"\n\n\n\
              from netra_backend.app.websocket_core.unified_manager import UnifiedWebSocketManager\n\
              from netra_backend.app.websocket_core.unified_manager import (\n    \
-             _UnifiedWebSocketManagerImplementation as _UnifiedWebSocketManagerImplementation,\n)\n\n\n\
+             _UnifiedWebSocketManagerImplementation as _UnifiedWebSocketManagerImplementation,\n)\n\n\
              WebSocketManager = UnifiedWebSocketManager\n\n\n\
              def get_websocket_manager(user_id: str) -> WebSocketManager:\n    return WebSocketManager(user_id)\n\n\n\
              __all__ = [\"WebSocketManager\", \"UnifiedWebSocketManager\", \"get_websocket_manager\"]\n"

@@ -19,6 +19,8 @@ use block::Section;
 pub struct Style<'a> {
     settings: Settings,
     environment: &'a Environment,
+    /// Files the change being written creates: they count as there (first-party).
+    created: Vec<PathBuf>,
 }
 
 impl<'a> Style<'a> {
@@ -26,7 +28,26 @@ impl<'a> Style<'a> {
         Style {
             settings: Settings::read(root),
             environment,
+            created: Vec::new(),
         }
+    }
+
+    /// The style for a change that creates `files`.
+    pub fn creating(mut self, files: Vec<PathBuf>) -> Self {
+        self.created = files;
+        self
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        path.is_dir()
+            || self
+                .created
+                .iter()
+                .any(|f| f.starts_with(path) && f != path)
+    }
+
+    fn is_file(&self, path: &Path) -> bool {
+        path.is_file() || self.created.iter().any(|f| f == path)
     }
 
     /// Whether blocks of `source` are sorted here: not with settings this does not model,
@@ -79,10 +100,51 @@ impl<'a> Style<'a> {
                 continue;
             }
             if let Some((range, text)) = block::format(&after, new, block, Some(&texts)) {
+                let end = range.start + text.len();
+                let top_level = new[range.start..].starts_with(|c: char| !c.is_whitespace());
                 out.replace_range(range, &text);
+                if top_level {
+                    self.space_after(&mut out, end, is_stub);
+                }
             }
         }
         out
+    }
+}
+
+impl Style<'_> {
+    /// The blank lines after a top-level block at `end` of `text`, as ruff wants them:
+    /// one before a statement, two before a `def` or `class` (one in a stub), unless
+    /// `lines-after-imports` says how many; none are added at the end of the file.
+    fn space_after(&self, text: &mut String, end: usize, is_stub: bool) {
+        let rest = &text[end..];
+        let blank: usize = rest
+            .split_inclusive('\n')
+            .take_while(|line| line.trim().is_empty() && line.ends_with('\n'))
+            .map(str::len)
+            .sum();
+        if rest[blank..].trim().is_empty() {
+            return;
+        }
+        // A comment directly above a definition belongs to it; comments followed by a
+        // blank line stand alone, as a statement would.
+        let code = rest[blank..]
+            .lines()
+            .map(str::trim)
+            .find(|line| !line.starts_with('#'))
+            .filter(|line| !line.is_empty());
+        let definition = code.is_some_and(|l| {
+            ["def ", "async def ", "class ", "@"]
+                .iter()
+                .any(|p| l.starts_with(p))
+        });
+        let wanted = match self.settings.lines_after_imports {
+            n if n >= 0 => n as usize,
+            _ if definition && !is_stub => 2,
+            _ => 1,
+        };
+        let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        text.replace_range(end..end + blank, &newline.repeat(wanted));
     }
 }
 
@@ -154,6 +216,7 @@ fn silences_sorting(rest: &str) -> bool {
 /// The style as it applies to one file: its package (for ruff's same-package rule) and
 /// its indentation.
 pub struct Sorter<'a> {
+    style: &'a Style<'a>,
     settings: &'a Settings,
     environment: &'a Environment,
     /// The top folder of the packages holding the file.
@@ -171,6 +234,7 @@ impl<'a> Sorter<'a> {
             dir = folder.parent();
         }
         Sorter {
+            style,
             settings: &style.settings,
             environment: style.environment,
             package,
@@ -221,9 +285,9 @@ impl<'a> Sorter<'a> {
         let relative: PathBuf = module.split('.').collect();
         let in_sources = settings.src.iter().any(|dir| {
             let path = dir.join(&relative);
-            path.is_dir()
-                || path.with_extension("py").is_file()
-                || path.with_extension("pyi").is_file()
+            self.style.is_dir(&path)
+                || self.style.is_file(&path.with_extension("py"))
+                || self.style.is_file(&path.with_extension("pyi"))
         });
         if (settings.detect_same_package && same_package) || in_sources || module == "__main__" {
             return Section::FirstParty;

@@ -27,6 +27,9 @@ pub struct Settings {
     pub from_first: bool,
     pub lines_between_types: usize,
     pub force_wrap_aliases: bool,
+    /// Blank lines after a top-level block followed by code: -1, one before a
+    /// statement and two before a `def` or `class`.
+    pub lines_after_imports: i64,
     pub unsupported: Option<String>,
 }
 
@@ -51,6 +54,7 @@ impl Settings {
             from_first: false,
             lines_between_types: 0,
             force_wrap_aliases: false,
+            lines_after_imports: -1,
             unsupported: None,
         }
     }
@@ -125,8 +129,11 @@ impl Settings {
                         .and_then(|n| usize::try_from(n).ok())
                         .unwrap_or(0)
                 }
-                // What follows a block, and imports ruff adds: never changed here.
-                ("lines-after-imports" | "required-imports", _) => {}
+                ("lines-after-imports", _) => {
+                    self.lines_after_imports = value.as_integer().unwrap_or(-1)
+                }
+                // Imports ruff adds: never changed here.
+                ("required-imports", _) => {}
                 (other, _) => self.unsupported = Some(other.to_string()),
             }
         }

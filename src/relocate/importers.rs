@@ -25,11 +25,10 @@ pub struct MovedName<'a> {
 
 pub fn rewrite(
     resolver: &mut Resolver,
-    old: ModuleId,
-    dest_name: &str,
-    dest: Option<ModuleId>,
+    (old, dest_name, dest): (ModuleId, &str, Option<ModuleId>),
     moved: &[MovedName],
     skip_files: &[usize],
+    style: crate::isort::Style,
 ) -> Rewrites {
     let project = resolver.project();
     let old_name = project.modules[old as usize].name.clone();
@@ -137,7 +136,11 @@ pub fn rewrite(
         }
     }
     let files: Vec<usize> = retargets.keys().chain(extras.keys()).copied().collect();
-    let rewriting = fix::Rewriting::new(project, true);
+    let rewriting = fix::Rewriting {
+        project,
+        style,
+        unsafe_fixes: true,
+    };
     let mut done = rustc_hash::FxHashSet::default();
     for file in files {
         if !done.insert(file) {

@@ -199,17 +199,6 @@ pub fn plan(project: &Project, target: &parse::Target, request: &Request) -> Res
     }];
     let carried_lines = dest_change.carried;
     files.push(dest_change.fix);
-    // The carried imports, and the shim, join sorted blocks where ruff would put them.
-    let style = crate::isort::Style::read(&project.root, &project.environment);
-    for file in &mut files {
-        let bom = file.new.starts_with('\u{feff}');
-        let (old, new) = (
-            source::without_bom(&file.old),
-            source::without_bom(&file.new),
-        );
-        let sorted = style.keep_sorted(&file.real, old, new, false);
-        file.new = source::with_bom(bom, &sorted);
-    }
     let created_files = dest.created_files(project, old_file);
     for package in &dest.packages {
         files.push(FileFix {
@@ -230,13 +219,30 @@ pub fn plan(project: &Project, target: &parse::Target, request: &Request) -> Res
         .collect();
     let mut skip = vec![old_file];
     skip.extend(dest.file);
+    // The carried imports, the shim and the rewritten importers join sorted blocks
+    // where ruff would put them, the files this change creates counted as there.
+    let created: Vec<std::path::PathBuf> = (files.iter())
+        .filter(|f| f.old.is_empty())
+        .map(|f| f.real.clone())
+        .collect();
+    let style =
+        || crate::isort::Style::read(&project.root, &project.environment).creating(created.clone());
+    let sorting = style();
+    for file in &mut files[..2] {
+        let bom = file.new.starts_with('\u{feff}');
+        let (old, new) = (
+            source::without_bom(&file.old),
+            source::without_bom(&file.new),
+        );
+        let sorted = sorting.keep_sorted(&file.real, old, new, false);
+        file.new = source::with_bom(bom, &sorted);
+    }
     let rewrites = importers::rewrite(
         &mut resolver,
-        old,
-        &request.dest,
-        dest.module,
+        (old, &request.dest, dest.module),
         &moved_resolutions,
         &skip,
+        style(),
     );
     let touched: Vec<String> = std::iter::once(old_module.clone())
         .chain(std::iter::once(request.dest.clone()))

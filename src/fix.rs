@@ -149,6 +149,15 @@ pub fn plan(evaluator: &mut Evaluator, findings: &[Finding], unsafe_fixes: bool)
             )));
             continue;
         };
+        let stub_only = project.modules[target as usize].file.is_some_and(|file| {
+            project.files[file].is_stub && !project.modules[target as usize].compiled
+        });
+        if stub_only {
+            plan.skipped.push(skip(&format!(
+                "`{module}` exists only as a stub (.pyi): the new import would fail at run time"
+            )));
+            continue;
+        }
         if !resolver.bound_at_run_time(target, name) {
             plan.skipped.push(skip(&format!(
                 "`{module}` binds `{name}` only under TYPE_CHECKING or in a branch not taken: \

@@ -633,3 +633,94 @@ fn a_fix_in_a_sorted_block_keeps_it_sorted_and_merges_into_the_existing_import()
         "from pkg.core import Engine\nfrom pkg.core import Other\n\nX = (Other, Engine)\n"
     );
 }
+
+#[test]
+fn a_canonical_value_that_is_a_class_member_is_protected_and_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |rel: &str, text: &str| common::write_file(root, rel, text);
+    write("pkg/__init__.py", "from pkg.core import MISSING\n");
+    write(
+        "pkg/core.py",
+        "import enum\n\n\nclass _Sentinel(enum.Enum):\n    token = 0\n\n\nMISSING = _Sentinel.token\n",
+    );
+    write("pkg/user.py", "from pkg import MISSING\n\nX = MISSING\n");
+    write(
+        "queries/rules.toml",
+        "[[rule]]\nid = \"missing\"\nkind = \"canonical\"\nsymbol = \"pkg.core.MISSING\"\n",
+    );
+    let output = ok(root, &["fix"]);
+    assert!(
+        output.ends_with("Fixed 1 finding in 1 file; 0 left for a person.\n"),
+        "{output}"
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("pkg/user.py")).unwrap(),
+        "from pkg.core import MISSING\n\nX = MISSING\n"
+    );
+}
+
+#[test]
+fn a_canonical_module_that_binds_the_name_only_where_no_import_runs_is_refused() {
+    let refusal = "`pkg.api` binds `Engine` only under TYPE_CHECKING or in a branch not taken: \
+                   the new import would fail at run time";
+    let stub = "`pkg.api` exists only as a stub (.pyi): the new import would fail at run time";
+    for (file, api, reason) in [
+        (
+            "pkg/api.py",
+            "if __name__ == \"__main__\":\n    from pkg.core import Engine\n",
+            refusal,
+        ),
+        (
+            "pkg/api.py",
+            "if \"__main__\" == __name__:\n    from pkg.core import Engine\n",
+            refusal,
+        ),
+        (
+            "pkg/api.py",
+            "if False:\n    from pkg.core import Engine\n",
+            refusal,
+        ),
+        (
+            "pkg/api.py",
+            "if 0:\n    from pkg.core import Engine\n",
+            refusal,
+        ),
+        (
+            "pkg/api.py",
+            "while False:\n    from pkg.core import Engine\n",
+            refusal,
+        ),
+        (
+            "pkg/api.pyi",
+            "from pkg.core import Engine as Engine\n",
+            stub,
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |rel: &str, text: &str| common::write_file(root, rel, text);
+        write("pkg/__init__.py", "");
+        write("pkg/core.py", "class Engine:\n    pass\n");
+        write(file, api);
+        write("pkg/user.py", "from pkg.core import Engine\n");
+        write(
+            "queries/rules.toml",
+            "[[rule]]\nid = \"engine\"\nkind = \"canonical\"\nsymbol = \"pkg.core.Engine\"\n\
+             canonical = \"pkg.api\"\n",
+        );
+        let output = ok(root, &["fix"]);
+        assert_eq!(
+            output,
+            format!(
+                "pkg/user.py:1:1: engine not fixed: {reason}\n\
+                 Fixed 0 findings in 0 files; 1 left for a person.\n"
+            ),
+            "{api}"
+        );
+        assert_eq!(
+            fs::read_to_string(root.join("pkg/user.py")).unwrap(),
+            "from pkg.core import Engine\n"
+        );
+    }
+}

@@ -688,7 +688,15 @@ impl Walker<'_> {
                 self.visit_body(&stmt_for.orelse, scope);
             }
             Stmt::While(stmt_while) => {
-                self.visit_body(&stmt_while.body, scope);
+                // The body runs only if the test holds once; `while False:` never runs.
+                let truth = self.runtime_truth(&stmt_while.test);
+                let mut body = Scope {
+                    taken: scope.taken && truth != Truth::Known(false),
+                    conditional: scope.conditional || truth != Truth::Known(true),
+                    ..scope
+                };
+                body.context.conditional |= truth != Truth::Known(true);
+                self.visit_body(&stmt_while.body, body);
                 self.visit_body(&stmt_while.orelse, scope);
             }
             Stmt::Match(stmt_match) => {
@@ -1499,9 +1507,25 @@ impl Walker<'_> {
         self.summary.decisions.push(decision);
     }
 
-    /// Evaluates `sys.version_info` and `sys.platform` tests as the target would.
+    /// Evaluates `sys.version_info` and `sys.platform` tests as the target would, literals
+    /// (`if False:`, `if 0:`), and `__name__ == "__main__"`: false in a module being
+    /// imported.
     fn static_truth(&self, test: &Expr) -> Option<bool> {
         match test {
+            Expr::BooleanLiteral(literal) => Some(literal.value),
+            Expr::NoneLiteral(_) => Some(false),
+            Expr::NumberLiteral(number) => match &number.value {
+                Number::Int(int) => Some(int.as_u64() != Some(0)),
+                _ => None,
+            },
+            Expr::StringLiteral(string) => Some(!string.value.to_str().is_empty()),
+            Expr::Compare(compare)
+                if compare.ops.len() == 1
+                    && matches!(compare.ops[0], CmpOp::Eq | CmpOp::NotEq)
+                    && main_test(&compare.left, &compare.comparators[0]) =>
+            {
+                Some(compare.ops[0] == CmpOp::NotEq)
+            }
             Expr::UnaryOp(unary) if unary.op == UnaryOp::Not => {
                 self.static_truth(&unary.operand).map(|value| !value)
             }
@@ -1602,6 +1626,13 @@ impl Walker<'_> {
             _ => None,
         }
     }
+}
+
+/// `__name__` compared with `"__main__"`, either way round.
+fn main_test(left: &Expr, right: &Expr) -> bool {
+    let is_name = |e: &Expr| matches!(e, Expr::Name(name) if name.id.as_str() == "__name__");
+    let is_main = |e: &Expr| string_value(e).is_some_and(|s| s == "__main__");
+    (is_name(left) && is_main(right)) || (is_main(left) && is_name(right))
 }
 
 fn compare_ordering(op: CmpOp, ordering: std::cmp::Ordering) -> Option<bool> {

@@ -29,17 +29,29 @@ impl<'p> Evaluator<'p> {
     ) -> Result<CanonicalScope> {
         let project = self.project;
         let (definition, _) = self.resolver.resolve_path(symbol);
-        let Resolution::Definition { module, binding } = definition else {
-            let what = view::describe(&view::resolved(project, &definition));
-            return Err(anyhow!(
-                "{}: symbol `{symbol}` is not a definition in the repository ({what})",
-                rule.at()
-            ));
+        // A value that is a class's member (an enum member, a sentinel kept on a class)
+        // is protected under the name and module the rule gives it.
+        let (module, name, home) = match (&definition, symbol.rsplit_once('.')) {
+            (Resolution::Definition { module, binding }, _) => {
+                let name = view::binding(project, *module, *binding).name.to_string();
+                (
+                    *module,
+                    name,
+                    project.modules[*module as usize].name.to_string(),
+                )
+            }
+            (Resolution::Member { module, .. }, Some((home, name))) => {
+                (*module, name.to_string(), home.to_string())
+            }
+            _ => {
+                let what = view::describe(&view::resolved(project, &definition));
+                return Err(anyhow!(
+                    "{}: symbol `{symbol}` is not a definition in the repository ({what})",
+                    rule.at()
+                ));
+            }
         };
-        let name = view::binding(project, module, binding).name.to_string();
-        let canonical_name = canonical
-            .unwrap_or(&project.modules[module as usize].name)
-            .to_string();
+        let canonical_name = canonical.unwrap_or(&home).to_string();
         let Some(canonical_id) = project.internal(&canonical_name) else {
             return Err(anyhow!(
                 "{}: canonical module `{canonical_name}` is not in the repository",

@@ -571,3 +571,106 @@ fn a_move_takes_along_the_imports_only_its_code_read_and_sorts_what_it_writes() 
          async def fetch(x: Any) -> str:\n    await asyncio.sleep(0)\n    return helper(x)\n"
     );
 }
+
+#[test]
+fn moves_that_would_change_behaviour_are_refused_with_the_line_that_shows_why() {
+    let cases: &[(&[(&str, &str)], &[&str], &str)] = &[
+        (
+            &[(
+                "pkg/g.py",
+                "def reg():\n    return globals()[\"X\"]\n\n\nX = 1\n",
+            )],
+            &["pkg.g.reg", "--to", "pkg.new"],
+            "error: cannot move pkg.g.reg: the moved code calls `globals()` (line 2): in the \
+             new module it would see that module's names, not `pkg.g`'s\n",
+        ),
+        (
+            &[
+                (
+                    "pkg/d.py",
+                    "def __getattr__(name):\n    if name == \"thing\":\n        return 1\n    \
+                     raise AttributeError(name)\n",
+                ),
+                ("pkg/t.py", "def thing():\n    return 2\n"),
+            ],
+            &["pkg.t.thing", "--to", "pkg.d"],
+            "error: cannot move pkg.t.thing: `pkg.d` answers `thing` in its module \
+             `__getattr__` (line 1): defining `thing` there would bypass it; remove that case \
+             from `__getattr__` first\n",
+        ),
+        (
+            &[
+                ("pkg/w.py", "VALUE = 1\n"),
+                (
+                    "pkg/patcher.py",
+                    "import pkg.w as w\n\nsaved = w.VALUE\nw.VALUE = 5\nw.VALUE = saved\n",
+                ),
+            ],
+            &["pkg.w.VALUE", "--to", "pkg.new"],
+            "error: cannot move pkg.w.VALUE: pkg/patcher.py:4 assigns `w.VALUE`: code that \
+             reads `pkg.new.VALUE` would not see it; make it assign the new module's first\n",
+        ),
+        (
+            &[(
+                "pkg/f.py",
+                "from __future__ import annotations\n\n\ndef typed(x: int) -> int:\n    return x\n",
+            )],
+            &["pkg.f.typed", "--to", "pkg.new"],
+            "error: cannot move pkg.f.typed: `pkg.f` has `from __future__ import annotations` \
+             and `pkg.new` has not: the moved code would run differently there; add it to the \
+             destination first\n",
+        ),
+    ];
+    for (files, args, expected) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write_file(root, "pkg/__init__.py", "");
+        write_file(root, "pkg/new.py", "X = 1\n");
+        for (rel, text) in *files {
+            write_file(root, rel, text);
+        }
+        let output = run(root, &[&["move"][..], args].concat());
+        assert_eq!((output.code, output.stderr.as_str()), (2, *expected));
+    }
+}
+
+#[test]
+fn code_without_annotations_moves_out_of_a_future_annotations_module_and_shim_none_updates_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_file(root, "pkg/__init__.py", "");
+    write_file(root, "pkg/new.py", "X = 1\n");
+    write_file(
+        root,
+        "pkg/old.py",
+        "from __future__ import annotations\n\n__all__ = [\"helper\", \"other\"]\n\
+         __all__.append(\"helper\")\n\n\ndef helper(x):\n    return x\n\n\n\
+         def other() -> int:\n    return 2\n",
+    );
+    write_file(root, "pkg/user.py", "from pkg.old import helper\n");
+    ok(
+        root,
+        &[
+            "move",
+            "pkg.old.helper",
+            "--to",
+            "pkg.new",
+            "--shim",
+            "none",
+        ],
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("pkg/old.py")).unwrap(),
+        "from __future__ import annotations\n\n__all__ = [\"other\"]\n\n\n\
+         def other() -> int:\n    return 2\n"
+    );
+    let star = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "from pkg.old import *; from pkg.user import helper; print(other())",
+        ])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&star.stdout), "2\n");
+}

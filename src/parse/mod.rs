@@ -1,10 +1,14 @@
 //! Turns one file's bytes into a `FileSummary`. The only module that sees the Python AST.
 
+mod code_facts;
 mod import_blocks;
 mod layout;
 mod lines;
 mod uses;
 
+pub use code_facts::{
+    AllEntry, AttributeWrite, all_entries, attribute_writes, first_call, has_annotations,
+};
 pub use import_blocks::{
     ImportBlock, ImportLayout, ImportStatement, ImportStatementKind, ImportedName, import_blocks,
 };

@@ -259,15 +259,31 @@ impl Destination {
             ..*arriving
         };
         let theirs = futures(&layout);
+        // Of the `__future__` features Python 3 still has, only `annotations` changes
+        // what code does, and only code with annotations.
         if let Some(missing) = futures(arriving.old_layout)
             .into_iter()
             .find(|f| !theirs.contains(f))
+            .filter(|f| f != "annotations" || crate::parse::has_annotations(arriving.blocks))
         {
             bail!(
                 "`{}` has `from __future__ import {missing}` and `{}` has not: the moved code \
                  would run differently there; add it to the destination first",
                 arriving.old_module,
                 self.name
+            );
+        }
+        if theirs.iter().any(|f| f == "annotations")
+            && !futures(arriving.old_layout)
+                .iter()
+                .any(|f| f == "annotations")
+            && crate::parse::has_annotations(arriving.blocks)
+        {
+            bail!(
+                "`{}` has `from __future__ import annotations` and `{}` has not: the moved \
+                 code's annotations would no longer be evaluated where they are written",
+                self.name,
+                arriving.old_module
             );
         }
         let (mut splices, left, removed) =

@@ -5,6 +5,7 @@
 //! another thing, or close an import-time cycle, is refused with the reason.
 
 mod dest;
+mod guards;
 mod importers;
 mod needs;
 mod shim;
@@ -103,6 +104,9 @@ pub fn plan(project: &Project, target: &parse::Target, request: &Request) -> Res
         );
     }
     let dest = dest::Destination::find(project, &request.dest, old)?;
+    guards::reads_globals(&old_text, &blocks, &old_module)?;
+    guards::answered_by_getattr(project, &dest, &moved_names)?;
+    guards::written_from_outside(&mut resolver, (old, old_file), &moved_names, &request.dest)?;
     let reads = needs::reads(project, old_file, &old_text, &blocks, &moved_set);
     let needs = needs::needs(&mut resolver, old, dest.module, &reads)?;
     if request.shim == Shim::Alias && !needs.from_old.is_empty() {
@@ -175,6 +179,12 @@ pub fn plan(project: &Project, target: &parse::Target, request: &Request) -> Res
     };
     let (old_new, dropped) =
         unused::drop_unused(project, target, (old, &moved_names), &old_text, &old_new);
+    // Nothing binds the names in the old module any more: `__all__` stops listing them
+    // (`from old import *` would raise).
+    let old_new = match request.shim {
+        Shim::None => unused::drop_from_all(&old_new, &moved_names),
+        Shim::Alias | Shim::Deprecate => old_new,
+    };
     let dest_change = dest.text_after(
         project,
         &mut resolver,

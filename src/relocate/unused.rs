@@ -83,6 +83,22 @@ pub fn drop_unused(
     }
 }
 
+/// `text` with every `__all__` entry naming one of `names` removed (the whole
+/// `__all__.append("name")` statement).
+pub fn drop_from_all(text: &str, names: &[&str]) -> String {
+    let edits: Vec<Splice> = names
+        .iter()
+        .flat_map(|name| parse::all_entries(text, name))
+        .map(|entry| match entry.statement {
+            Some(statement) => statement_removal(text, statement),
+            None => super::dest::name_removal(text, entry.literal),
+        })
+        .collect();
+    source::apply(text, edits)
+        .filter(|new| parse::syntax_error(new, false).is_none())
+        .unwrap_or_else(|| text.to_string())
+}
+
 /// Whether the module reads `name` at module level or in any scope that sees it, or
 /// lists it in `__all__`.
 fn reads(summary: &FileSummary, name: &str) -> bool {

@@ -574,7 +574,9 @@ fn a_move_takes_along_the_imports_only_its_code_read_and_sorts_what_it_writes() 
 
 #[test]
 fn moves_that_would_change_behaviour_are_refused_with_the_line_that_shows_why() {
-    let cases: &[(&[(&str, &str)], &[&str], &str)] = &[
+    // The files a case adds, the move's arguments, the one-line refusal.
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str], &'a str);
+    let cases: &[Case] = &[
         (
             &[(
                 "pkg/g.py",

@@ -195,6 +195,9 @@ pub enum Command {
     /// they need; leave a shim so old paths keep working; rewrite every importer
     #[command(name = "move")]
     Move(MoveArgs),
+    /// Rename a definition and every reference to it (imports through any chain, uses,
+    /// attribute reads, strings, `__all__`); aliases a file gave it stay
+    Rename(RenameArgs),
     /// The migration dashboard: share of import sites on each protected symbol's
     /// canonical path, deprecated-layer usage, duplicates, and one compliance score
     /// (--format md, json or html)
@@ -245,6 +248,7 @@ impl Command {
             Command::Check(_) => "check",
             Command::Fix(_) => "fix",
             Command::Move(_) => "move",
+            Command::Rename(_) => "rename",
             Command::Report(_) => "report",
             Command::Diff(_) => "diff",
             Command::Query(_) => "query",
@@ -614,4 +618,24 @@ pub struct InitArgs {
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct RenameArgs {
+    /// The definition: `pkg.mod.Name` or `path/mod.py:Name`
+    #[arg(value_name = "SYMBOL")]
+    pub symbol: String,
+    /// Its new name
+    #[arg(value_name = "NEW_NAME")]
+    pub new_name: String,
+    /// Also bind the old name to it where it is defined (`Old = New`), for code outside
+    /// the repository
+    #[arg(long)]
+    pub keep_alias: bool,
+    /// Print the whole change as one patch and write nothing
+    #[arg(long)]
+    pub diff: bool,
+    /// Write nothing; exit 1 when something would change
+    #[arg(long)]
+    pub check: bool,
 }

@@ -16,6 +16,7 @@ pub mod init;
 pub mod path;
 pub mod refs;
 pub mod relocate;
+pub mod rename;
 pub mod report;
 pub mod stats;
 pub mod table;

@@ -62,28 +62,9 @@ pub fn run(ctx: &super::Context, options: &MoveArgs, out: &mut dyn Write) -> Res
     })?;
     let write = !(options.diff || options.check);
     if options.diff {
-        // A git patch (`git apply` takes it whole): a created package's empty
-        // `__init__.py` is a file of the change too, with no line to show.
-        for file in &plan.files {
-            let created = is_created(&plan, file);
-            let diff = similar::TextDiff::from_lines(&file.old, &file.new);
-            let old_header = match created {
-                true => "/dev/null".to_string(),
-                false => format!("a/{}", file.path),
-            };
-            let new_header = format!("b/{}", file.path);
-            writeln!(out, "diff --git a/{0} b/{0}", file.path)?;
-            if created {
-                writeln!(out, "new file mode 100644")?;
-            }
-            write!(
-                out,
-                "{}",
-                diff.unified_diff().header(&old_header, &new_header)
-            )?;
-        }
+        patch(out, &plan.files, &plan.created)?;
     }
-    if write && let Err(error) = apply(project, &plan) {
+    if write && let Err(error) = write_all(project, &plan.files, &plan.created, "move") {
         if crate::write::interrupted() {
             writeln!(out, "Interrupted: nothing was written.")?;
             return Ok(crate::commands::fix::INTERRUPTED);
@@ -135,28 +116,56 @@ fn is_created(plan: &Plan, file: &FileFix) -> bool {
     plan.created.contains(&file.path)
 }
 
+/// The change as one git patch (`git apply` takes it whole): a created package's empty
+/// `__init__.py` is a file of the change too, with no line to show.
+pub(crate) fn patch(out: &mut dyn Write, files: &[FileFix], created: &[String]) -> Result<()> {
+    for file in files {
+        let is_created = created.contains(&file.path);
+        let diff = similar::TextDiff::from_lines(&file.old, &file.new);
+        let old_header = match is_created {
+            true => "/dev/null".to_string(),
+            false => format!("a/{}", file.path),
+        };
+        let new_header = format!("b/{}", file.path);
+        writeln!(out, "diff --git a/{0} b/{0}", file.path)?;
+        if is_created {
+            writeln!(out, "new file mode 100644")?;
+        }
+        write!(
+            out,
+            "{}",
+            diff.unified_diff().header(&old_header, &new_header)
+        )?;
+    }
+    Ok(())
+}
+
 /// Writes every file, or none: each is checked first (unchanged since planned, not
 /// read-only, inside the root), then all are created or replaced together.
-fn apply(project: &Project, plan: &Plan) -> Result<()> {
-    for file in &plan.files {
-        if is_created(plan, file) {
+pub(crate) fn write_all(
+    project: &Project,
+    files: &[FileFix],
+    created: &[String],
+    what: &str,
+) -> Result<()> {
+    for file in files {
+        if created.contains(&file.path) {
             if std::fs::symlink_metadata(&file.real).is_ok() {
-                bail!("{}: appeared while move ran; nothing written", file.path);
+                bail!("{}: appeared while {what} ran; nothing written", file.path);
             }
         } else if let Some(reason) = fix::refuses(&project.root, file) {
             bail!("{}: {reason}; nothing written", file.path);
         }
     }
-    let new_files: Vec<write::NewFile> = plan
-        .files
+    let new_files: Vec<write::NewFile> = files
         .iter()
         .map(|file| write::NewFile {
             path: &file.real,
             bytes: file.new.as_bytes(),
-            create: is_created(plan, file),
+            create: created.contains(&file.path),
         })
         .collect();
-    write::replace_all(&new_files).context("move")
+    write::replace_all(&new_files).context(what.to_string())
 }
 
 fn text(out: &mut dyn Write, plan: &Plan, written: bool) -> Result<()> {

@@ -8,6 +8,7 @@ mod dest;
 mod guards;
 mod importers;
 mod needs;
+pub mod rename;
 mod shim;
 mod source;
 mod unused;

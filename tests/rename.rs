@@ -58,6 +58,8 @@ fn a_rename_reaches_every_reference_and_keeps_the_aliases_files_chose() {
         output,
         "  rewrote pkg/__init__.py\n  rewrote pkg/core.py\n  rewrote pkg/user.py\n  \
          rewrote tests/test_core.py\n\
+         warning: `Motor.__name__` is `Motor` now: reprs, pickles and text that spell \
+         `Engine` change\n\
          Renamed `pkg.core.Engine` to `Motor`; 9 names in 4 files, 0 left as they are.\n"
     );
     // The statement stays sorted as ruff sorts it: `Motor` now comes after `VALUE`.

@@ -19,6 +19,7 @@ struct Report<'a> {
     files: Vec<&'a str>,
     renamed: usize,
     left: &'a [String],
+    warnings: &'a [String],
     written: bool,
 }
 
@@ -55,6 +56,7 @@ pub fn run(ctx: &super::Context, args: &RenameArgs, out: &mut dyn Write) -> Resu
                 files: plan.files.iter().map(|f| f.path.as_str()).collect(),
                 renamed: plan.renamed,
                 left: &plan.left,
+                warnings: &plan.warnings,
                 written: write,
             };
             super::write_json(out, &report, project)?;
@@ -72,6 +74,9 @@ fn text(out: &mut dyn Write, plan: &Renaming, written: bool) -> Result<()> {
     }
     for left in &plan.left {
         writeln!(out, "{left}")?;
+    }
+    for warning in &plan.warnings {
+        writeln!(out, "warning: {warning}")?;
     }
     writeln!(
         out,

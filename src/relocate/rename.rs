@@ -13,6 +13,7 @@ use crate::index::{ModuleId, Project};
 use crate::parse;
 use crate::references::{self, NOT_A_SOURCE_FILE, Reference};
 use crate::resolve::{Resolution, Resolver};
+use crate::summary::BindingKind;
 use crate::target::resolve_target;
 
 pub struct Renaming {
@@ -24,6 +25,7 @@ pub struct Renaming {
     pub renamed: usize,
     /// References left as they are, with why (`path:line:col: reason`).
     pub left: Vec<String>,
+    pub warnings: Vec<String>,
 }
 
 /// Python's keywords: never a name.
@@ -166,7 +168,15 @@ pub fn plan(
     let after = verify::after(project, target, &files, &[]).map_err(|e| anyhow!(e))?;
     check_after(project, &after, &files, (&module_name, &old, new))
         .map_err(|reason| anyhow!("the rename would change what modules bind: {reason}"))?;
+    let warnings = match definition.kind {
+        BindingKind::Class | BindingKind::Function => vec![format!(
+            "`{new}.__name__` is `{new}` now: reprs, pickles and text that spell `{old}` \
+             change"
+        )],
+        _ => Vec::new(),
+    };
     Ok(Renaming {
+        warnings,
         module: module_name,
         old,
         new: new.to_string(),

@@ -100,6 +100,7 @@ pub fn plan(evaluator: &mut Evaluator, findings: &[Finding], unsafe_fixes: bool)
         Default::default();
     let mut plan = Plan::default();
     let mut by_file: BTreeMap<usize, Vec<Retarget>> = BTreeMap::new();
+    let mut called_at_import: rustc_hash::FxHashMap<usize, bool> = Default::default();
     for finding in findings.iter().filter(|f| f.fixable) {
         let (Some(site), Some(replacement)) = (finding.site, &finding.replacement) else {
             continue;
@@ -166,7 +167,17 @@ pub fn plan(evaluator: &mut Evaluator, findings: &[Finding], unsafe_fixes: bool)
             continue;
         }
         let import = project.import_site(site);
-        let eager = !(import.context.function || import.context.type_checking);
+        // A function-level import runs at import time too when its function does (a
+        // decorator, a function the module calls while it loads).
+        let file = project.sites[site].file as usize;
+        let eager = !import.context.type_checking
+            && (!import.context.function
+                || *called_at_import.entry(site).or_insert_with(|| {
+                    read_utf8(project, file).is_ok_and(|(_, text)| {
+                        let offset = import.statement_span.start as usize;
+                        parse::runs_at_import(&text, project.files[file].is_stub, offset)
+                    })
+                }));
         let importer = project.importer(site);
         if eager
             && running

@@ -724,3 +724,45 @@ fn a_canonical_module_that_binds_the_name_only_where_no_import_runs_is_refused()
         );
     }
 }
+
+#[test]
+fn a_function_level_import_that_runs_while_the_package_loads_is_not_moved_into_a_cycle() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |rel: &str, text: &str| common::write_file(root, rel, text);
+    write(
+        "pkg/__init__.py",
+        "from pkg.sub import Handler\nfrom pkg.core import Engine\n",
+    );
+    write("pkg/core.py", "class Engine:\n    pass\n");
+    write(
+        "pkg/sub.py",
+        "def register(cls):\n    from pkg.core import Engine\n\n    cls.engine = Engine\n    \
+         return cls\n\n\n@register\nclass Handler:\n    pass\n\n\n\
+         def later():\n    from pkg.core import Engine\n\n    return Engine\n",
+    );
+    write(
+        "queries/rules.toml",
+        "[[rule]]\nid = \"engine\"\nkind = \"canonical\"\nsymbol = \"pkg.core.Engine\"\n\
+         canonical = \"pkg\"\n",
+    );
+    let output = ok(root, &["fix"]);
+    // The decorator runs while `pkg` loads: `from pkg import Engine` there would fail.
+    assert_eq!(
+        output,
+        "fixed 1 import in pkg/sub.py\n\
+         pkg/sub.py:2:5: engine not fixed: this module runs while `pkg` is first imported: \
+         importing from it here would be an import-time cycle\n\
+         Fixed 1 finding in 1 file; 1 left for a person.\n"
+    );
+    let imported = std::process::Command::new("python3")
+        .args([
+            "-B",
+            "-c",
+            "import pkg; print(pkg.Handler.engine is pkg.sub.later())",
+        ])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&imported.stdout), "True\n");
+}

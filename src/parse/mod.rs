@@ -2,6 +2,7 @@
 
 mod code_facts;
 mod import_blocks;
+mod import_time;
 mod layout;
 mod lines;
 mod uses;
@@ -12,6 +13,7 @@ pub use code_facts::{
 pub use import_blocks::{
     ImportBlock, ImportLayout, ImportStatement, ImportStatementKind, ImportedName, import_blocks,
 };
+pub use import_time::runs_at_import;
 use layout::span;
 pub use layout::{GlobalDeclaration, Layout, StatementKind, TopStatement, layout};
 use lines::LineIndex;

@@ -130,7 +130,12 @@ pub fn source_roots(root: &Path, config: &Config) -> Result<Vec<String>> {
     let roots = match &config.roots {
         Some(roots) => roots.clone(),
         None => match packaging_roots(root) {
-            Some(roots) => roots,
+            // The package's folders first; the root too, for what imports the package
+            // from beside them (`tests/` beside `src/`: a move must see those imports).
+            Some(mut roots) => {
+                roots.push(String::new());
+                roots
+            }
             None => {
                 let mut roots = vec![String::new()];
                 if root.join("src").is_dir() {
@@ -887,6 +892,7 @@ mod tests {
         )
         .unwrap();
         let roots = source_roots(dir.path(), &Config::default()).unwrap();
-        assert_eq!(roots, vec!["lib".to_string()]);
+        // The root too: what imports the package from beside it (`tests/`).
+        assert_eq!(roots, vec!["lib".to_string(), String::new()]);
     }
 }

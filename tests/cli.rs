@@ -238,7 +238,10 @@ fn stats_counts_the_seed_repository() {
 #[test]
 fn stats_reads_source_roots_from_packaging_metadata() {
     let stats = ok(&fixture("constructs"), &["stats"]);
-    assert!(stats.lines().any(|l| l == "source roots  src"), "{stats}");
+    assert!(
+        stats.lines().any(|l| l == "source roots  src, ."),
+        "{stats}"
+    );
 }
 
 #[test]

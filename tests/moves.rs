@@ -676,3 +676,38 @@ fn code_without_annotations_moves_out_of_a_future_annotations_module_and_shim_no
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&star.stdout), "2\n");
 }
+
+#[test]
+fn in_a_src_layout_the_tests_beside_src_are_rewritten_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_file(
+        root,
+        "pyproject.toml",
+        "[project]\nname = \"pkg\"\nversion = \"0.1\"\n\n[tool.hatch.build.targets.wheel]\n\
+         packages = [\"src/pkg\"]\n",
+    );
+    write_file(root, "src/pkg/__init__.py", "");
+    write_file(root, "src/pkg/old.py", "def helper():\n    return 1\n");
+    write_file(root, "src/pkg/new.py", "X = 1\n");
+    write_file(
+        root,
+        "tests/test_old.py",
+        "from pkg.old import helper\n\n\ndef test_helper():\n    assert helper() == 1\n",
+    );
+    ok(
+        root,
+        &[
+            "move",
+            "pkg.old.helper",
+            "--to",
+            "pkg.new",
+            "--shim",
+            "none",
+        ],
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("tests/test_old.py")).unwrap(),
+        "from pkg.new import helper\n\n\ndef test_helper():\n    assert helper() == 1\n"
+    );
+}

@@ -247,6 +247,13 @@ fn layered_repo() -> tempfile::TempDir {
         "import pkg.impl\nfrom pkg.impl import Engine, VERSION\nfrom pkg import impl as implementation\n\n\n\
          def run():\n    return Engine().dump(), implementation.Engine, pkg.impl.Engine, VERSION\n",
     );
+    // A string naming the old path: not rewritten (what did it mean to patch?).
+    write_file(
+        root,
+        "app/test_main.py",
+        "from unittest import mock\n\n\n@mock.patch(\"pkg.impl.Engine\")\ndef test_run(engine):\n    \
+         pass\n",
+    );
     age(root);
     dir
 }
@@ -710,4 +717,45 @@ fn in_a_src_layout_the_tests_beside_src_are_rewritten_too() {
         fs::read_to_string(root.join("tests/test_old.py")).unwrap(),
         "from pkg.new import helper\n\n\ndef test_helper():\n    assert helper() == 1\n"
     );
+}
+
+#[test]
+fn attribute_reads_of_the_old_module_get_an_import_of_the_new_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_file(root, "pkg/__init__.py", "");
+    write_file(
+        root,
+        "pkg/old.py",
+        "def helper():\n    return 1\n\n\ndef other():\n    return 2\n",
+    );
+    write_file(root, "pkg/new.py", "X = 1\n");
+    write_file(
+        root,
+        "pkg/user.py",
+        "import pkg.old\nfrom pkg import old as o\n\nA = pkg.old.helper()\nB = o.helper()\n\
+         C = pkg.old.other()\n",
+    );
+    ok(
+        root,
+        &[
+            "move",
+            "pkg.old.helper",
+            "--to",
+            "pkg.new",
+            "--shim",
+            "none",
+        ],
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("pkg/user.py")).unwrap(),
+        "import pkg.new\nimport pkg.old\nfrom pkg import old as o\n\n\
+         A = pkg.new.helper()\nB = pkg.new.helper()\nC = pkg.old.other()\n"
+    );
+    let output = std::process::Command::new("python3")
+        .args(["-B", "-c", "import pkg.user as u; print(u.A, u.B, u.C)"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "1 1 2\n");
 }

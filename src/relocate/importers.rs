@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashSet;
+
 use crate::fix::{self, Edit, FileFix, LineStarts, Retarget, Skipped};
 use crate::index::ModuleId;
 use crate::references;
@@ -82,6 +84,8 @@ pub fn rewrite(
     let mut collected: Vec<&Resolution> = Vec::new();
     // Each file's text, read once for all its attribute reads.
     let mut sources: BTreeMap<usize, Result<String, String>> = BTreeMap::new();
+    // Files given an `import dest` for their attribute reads.
+    let mut imported: FxHashSet<usize> = FxHashSet::default();
     for moved_name in moved {
         if collected.contains(&&moved_name.resolution) {
             continue;
@@ -99,13 +103,18 @@ pub fn rewrite(
                         fix::read_utf8(resolver.project(), file).map(|(_, text)| text)
                     });
                     let edit = match source {
-                        Ok(text) => {
-                            attribute_edit(resolver, file, text, &reference, &chain, old, dest)
-                        }
+                        Ok(text) => attribute_edit(
+                            resolver,
+                            (file, text),
+                            &reference,
+                            &chain,
+                            (old, dest_name, dest),
+                            &mut imported,
+                        ),
                         Err(reason) => Err(reason.clone()),
                     };
                     match edit {
-                        Ok(edit) => extras.entry(file).or_default().push(edit),
+                        Ok(edits) => extras.entry(file).or_default().extend(edits),
                         Err(reason) => rewrites.left.push(left(
                             &reference.path,
                             reference.line,
@@ -178,13 +187,12 @@ pub fn rewrite(
 /// `chain` (`old.NAME`, `pkg.old.NAME`), or why there is none.
 fn attribute_edit(
     resolver: &mut Resolver,
-    file: usize,
-    source: &str,
+    (file, source): (usize, &str),
     reference: &references::Reference,
     chain: &str,
-    old: ModuleId,
-    dest: Option<ModuleId>,
-) -> Result<Edit, String> {
+    (old, dest_name, dest): (ModuleId, &str, Option<ModuleId>),
+    imported: &mut FxHashSet<usize>,
+) -> Result<Vec<Edit>, String> {
     let project = resolver.project();
     let module = project.file_module[file];
     let Some((prefix, name)) = chain.rsplit_once('.') else {
@@ -197,23 +205,15 @@ fn attribute_edit(
         ));
     }
     let keeps = format!("`{chain}` keeps working through the shim");
-    let Some(dest) = dest else {
-        return Err(format!(
-            "no name of this file is bound to the new module: {keeps}"
-        ));
-    };
     let summary = project.summary(file);
-    let binding = summary
-        .bindings
-        .iter()
-        .filter(|b| !b.conditional)
-        .map(|b| b.name)
-        .find(|b| resolver.resolve_name(module, b) == Resolution::Module(dest));
-    let Some(binding) = binding else {
-        return Err(format!(
-            "no name of this file is bound to the new module: {keeps}"
-        ));
-    };
+    let binding = dest.and_then(|dest| {
+        summary
+            .bindings
+            .iter()
+            .filter(|b| !b.conditional)
+            .map(|b| b.name.to_string())
+            .find(|b| resolver.resolve_name(module, b) == Resolution::Module(dest))
+    });
     let at = LineStarts::new(source)
         .offset(
             source,
@@ -229,9 +229,81 @@ fn attribute_edit(
     if source.get(start..at + name.len()) != Some(chain) {
         return Err(format!("`{chain}` is spread over lines: {keeps}"));
     }
-    Ok(Edit {
+    let mut edits = Vec::new();
+    // No name of the file binds the new module: `import dest` binds its top package,
+    // unless the file binds that name to something else.
+    let binding = match binding {
+        Some(binding) => binding,
+        None => {
+            let top = dest_name.split('.').next().unwrap_or(dest_name);
+            let bound = resolver.resolve_name(module, top);
+            let top_module = project.internal(top).map(Resolution::Module);
+            if !matches!(bound, Resolution::Unresolved(_)) && Some(&bound) != top_module.as_ref() {
+                return Err(format!(
+                    "this file binds `{top}` to something else than the package: {keeps}"
+                ));
+            }
+            if imported.insert(file) {
+                edits.push(import_edit(project, file, source, dest_name));
+            }
+            dest_name.to_string()
+        }
+    };
+    edits.push(Edit {
         start,
         end: at + name.len(),
         text: format!("{binding}.{name}"),
-    })
+    });
+    Ok(edits)
+}
+
+/// `import dest` after the file's last top-level import (after its docstring when it has
+/// none); a sorted block takes it to its place.
+fn import_edit(
+    project: &crate::index::Project,
+    file: usize,
+    source: &str,
+    dest_name: &str,
+) -> Edit {
+    let summary = project.summary(file);
+    let last = summary
+        .imports
+        .iter()
+        .filter(|i| !(i.context.function || i.context.conditional || i.context.try_import))
+        .filter(|i| !i.context.type_checking)
+        .map(|i| i.statement_span.end as usize)
+        .max();
+    let newline = if source.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    match last {
+        Some(end) => {
+            let at = super::source::line_end(source, end);
+            Edit {
+                start: at,
+                end: at,
+                text: format!("{newline}import {dest_name}"),
+            }
+        }
+        None => {
+            let layout = crate::parse::layout(source, project.files[file].is_stub);
+            let at = super::source::after_header(&layout.statements).map_or(0, |i| {
+                super::source::line_end(source, layout.statements[i].span.end as usize)
+            });
+            match at {
+                0 => Edit {
+                    start: 0,
+                    end: 0,
+                    text: format!("import {dest_name}{newline}{newline}"),
+                },
+                at => Edit {
+                    start: at,
+                    end: at,
+                    text: format!("{newline}{newline}import {dest_name}"),
+                },
+            }
+        }
+    }
 }

@@ -272,11 +272,16 @@ pub fn plan(project: &Project, target: &parse::Target, request: &Request) -> Res
         && let Some(first) = left.first()
     {
         bail!(
-            "--shim none: {}:{}:{} still needs the old path (an {} not rewritten); rewrite it \
+            "--shim none: {}:{}:{} still needs the old path ({} {} not rewritten); rewrite it \
              first or keep a shim",
             first.path,
             first.line,
             first.col,
+            if first.rule.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            },
             first.rule
         );
     }

@@ -142,7 +142,14 @@ fn describe(project: &Project, resolution: &Resolution, moving: Option<&Moving>)
             {
                 home = moving.dest;
             }
-            format!("`{home}.{}` ({})", found.name, found.statement)
+            // A value's statement may read names the move rewrote (`A = new.f()`): what
+            // must stay is that it is a value defined there.
+            match found.kind {
+                crate::summary::BindingKind::Class | crate::summary::BindingKind::Function => {
+                    format!("`{home}.{}` ({})", found.name, found.statement)
+                }
+                _ => format!("`{home}.{}` (a value)", found.name),
+            }
         }
         Resolution::Member { module, member } => {
             let summary = project.module_summary(*module);

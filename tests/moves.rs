@@ -759,3 +759,30 @@ fn attribute_reads_of_the_old_module_get_an_import_of_the_new_one() {
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&output.stdout), "1 1 2\n");
 }
+
+#[test]
+fn a_relative_import_stays_relative_and_moving_back_restores_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_file(root, "pkg/__init__.py", "");
+    write_file(root, "pkg/impl.py", "class Engine:\n    pass\n");
+    write_file(root, "pkg/core.py", "X = 1\n");
+    write_file(root, "pkg/sub/__init__.py", "");
+    write_file(
+        root,
+        "pkg/sub/user.py",
+        "from ..impl import Engine\n\nE = Engine\n",
+    );
+    let original = fs::read_to_string(root.join("pkg/sub/user.py")).unwrap();
+    ok(root, &["move", "pkg.impl.Engine", "--to", "pkg.core"]);
+    assert_eq!(
+        fs::read_to_string(root.join("pkg/sub/user.py")).unwrap(),
+        "from ..core import Engine\n\nE = Engine\n"
+    );
+    age(root);
+    ok(root, &["move", "pkg.core.Engine", "--to", "pkg.impl"]);
+    assert_eq!(
+        fs::read_to_string(root.join("pkg/sub/user.py")).unwrap(),
+        original
+    );
+}

@@ -70,7 +70,7 @@ pub fn rewrite(
                     .or_default()
                     .push(Retarget {
                         site,
-                        module: dest_name.to_string(),
+                        module: spelled_like(import, &old_name, dest_name),
                         name: name.to_string(),
                         line: import.position.line,
                         col: import.position.col,
@@ -185,6 +185,24 @@ pub fn rewrite(
 
 /// The edit that reads `NAME` from the destination instead of the old module in
 /// `chain` (`old.NAME`, `pkg.old.NAME`), or why there is none.
+/// The destination as the import spelled the old module: relative (same number of
+/// dots) when the destination lies under the package the dots reach, so a move and its
+/// move back leave a relative import relative; absolute otherwise.
+fn spelled_like(import: &crate::summary::ImportSite, old_name: &str, dest_name: &str) -> String {
+    if import.level == 0 {
+        return dest_name.to_string();
+    }
+    let written = import.module.as_deref().unwrap_or_default();
+    let base = match written {
+        "" => Some(old_name),
+        written => old_name.strip_suffix(&format!(".{written}")),
+    };
+    match base.and_then(|base| dest_name.strip_prefix(&format!("{base}."))) {
+        Some(rest) => format!("{}{rest}", ".".repeat(import.level as usize)),
+        None => dest_name.to_string(),
+    }
+}
+
 fn attribute_edit(
     resolver: &mut Resolver,
     (file, source): (usize, &str),

@@ -113,6 +113,11 @@ fn a_rename_that_would_collide_or_is_no_name_is_refused_and_writes_nothing() {
             "error: cannot rename pkg.core.Engine: `pkg.core` binds `VALUE` already\n",
         ),
         (
+            ["rename", "pkg.core.Engin", "Motor"],
+            "error: cannot rename pkg.core.Engin: `pkg.core` does not bind `Engin`; did you \
+             mean `Engine`?\n",
+        ),
+        (
             ["rename", "pkg.core.Engine", "class"],
             "error: cannot rename pkg.core.Engine: `class` is not a Python name\n",
         ),

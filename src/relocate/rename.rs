@@ -54,7 +54,13 @@ pub fn plan(
         bail!("`{new}` is not a Python name");
     }
     let mut resolver = Resolver::new(project);
-    let (resolution, _) = resolve_target(&mut resolver, symbol)?;
+    let (resolution, _) = resolve_target(&mut resolver, symbol).map_err(|error| {
+        let text = error.to_string();
+        anyhow!(
+            "{}",
+            text.strip_prefix(&format!("{symbol}: ")).unwrap_or(&text)
+        )
+    })?;
     let Resolution::Definition { module, binding } = resolution else {
         let what = crate::view::describe(&crate::view::resolved(project, &resolution));
         bail!("`{symbol}` is not a definition of the repository ({what})");

@@ -755,14 +755,11 @@ fn a_function_level_import_that_runs_while_the_package_loads_is_not_moved_into_a
          importing from it here would be an import-time cycle\n\
          Fixed 1 finding in 1 file; 1 left for a person.\n"
     );
-    let imported = std::process::Command::new("python3")
-        .args([
-            "-B",
-            "-c",
-            "import pkg; print(pkg.Handler.engine is pkg.sub.later())",
-        ])
-        .current_dir(root)
-        .output()
-        .unwrap();
-    assert_eq!(String::from_utf8_lossy(&imported.stdout), "True\n");
+    assert_eq!(
+        common::python(
+            root,
+            "import pkg; print(pkg.Handler.engine is pkg.sub.later())"
+        ),
+        "True\n"
+    );
 }

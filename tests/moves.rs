@@ -673,15 +673,13 @@ fn code_without_annotations_moves_out_of_a_future_annotations_module_and_shim_no
         "from __future__ import annotations\n\n__all__ = [\"other\"]\n\n\n\
          def other() -> int:\n    return 2\n"
     );
-    let star = std::process::Command::new("python3")
-        .args([
-            "-c",
-            "from pkg.old import *; from pkg.user import helper; print(other())",
-        ])
-        .current_dir(root)
-        .output()
-        .unwrap();
-    assert_eq!(String::from_utf8_lossy(&star.stdout), "2\n");
+    assert_eq!(
+        common::python(
+            root,
+            "from pkg.old import *; from pkg.user import helper; print(other())"
+        ),
+        "2\n"
+    );
 }
 
 #[test]
@@ -752,12 +750,11 @@ fn attribute_reads_of_the_old_module_get_an_import_of_the_new_one() {
         "import pkg.new\nimport pkg.old\nfrom pkg import old as o\n\n\
          A = pkg.new.helper()\nB = pkg.new.helper()\nC = pkg.old.other()\n"
     );
-    let output = std::process::Command::new("python3")
-        .args(["-B", "-c", "import pkg.user as u; print(u.A, u.B, u.C)"])
-        .current_dir(root)
-        .output()
-        .unwrap();
-    assert_eq!(String::from_utf8_lossy(&output.stdout), "1 1 2\n");
+    assert_eq!(
+        common::python(root, "import pkg.user as u; print(u.A, u.B, u.C)"),
+        "1 1 2
+"
+    );
 }
 
 #[test]

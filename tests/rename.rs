@@ -4,9 +4,8 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
 
-use common::{ok, run, write_file};
+use common::{ok, python, run, write_file};
 
 fn repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -34,19 +33,6 @@ fn repo() -> tempfile::TempDir {
          pass\n",
     );
     dir
-}
-
-fn python(root: &Path, code: &str) -> String {
-    let output = std::process::Command::new("python3")
-        .args(["-B", "-c", code])
-        .current_dir(root)
-        .output()
-        .unwrap();
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 #[test]

@@ -173,3 +173,9 @@ impl Context<'_> {
         emit(out, self.format, value, text, self.project).map(|()| 0)
     }
 }
+
+/// `N left as it is` / `N left as they are`: the references a rewrite did not change.
+pub fn left_as_they_are(n: usize) -> String {
+    let what = if n == 1 { "it is" } else { "they are" };
+    format!("{n} left as {what}")
+}

@@ -220,19 +220,14 @@ fn text(out: &mut dyn Write, plan: &Plan, written: bool) -> Result<()> {
     }
     writeln!(
         out,
-        "{} {}; {} {}, {} {}, {} left as {}.",
+        "{} {}; {} {}, {} {}, {}.",
         verb("Moved", "Would move"),
         count(plan.moved.len(), "definition"),
         verb("changed", "would change"),
         count(plan.files.len(), "file"),
         verb("rewrote", "would rewrite"),
         count(plan.rewritten, "reference"),
-        plan.left.len(),
-        if plan.left.len() == 1 {
-            "it is"
-        } else {
-            "they are"
-        }
+        super::left_as_they_are(plan.left.len())
     )?;
     Ok(())
 }

@@ -80,19 +80,14 @@ fn text(out: &mut dyn Write, plan: &Renaming, written: bool) -> Result<()> {
     }
     writeln!(
         out,
-        "{} `{}.{}` to `{}`; {} in {}, {} left as {}.",
+        "{} `{}.{}` to `{}`; {} in {}, {}.",
         if written { "Renamed" } else { "Would rename" },
         plan.module,
         plan.old,
         plan.new,
         count(plan.renamed, "name"),
         count(plan.files.len(), "file"),
-        plan.left.len(),
-        if plan.left.len() == 1 {
-            "it is"
-        } else {
-            "they are"
-        }
+        super::left_as_they_are(plan.left.len())
     )?;
     Ok(())
 }

@@ -38,6 +38,20 @@ pub fn run(root: &Path, args: &[&str]) -> Output {
     }
 }
 
+/// What `python3 -c CODE` prints (stdout, then stderr) in `root`.
+pub fn python(root: &Path, code: &str) -> String {
+    let output = std::process::Command::new("python3")
+        .args(["-B", "-c", code])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
 /// Runs and requires exit 0; returns stdout.
 pub fn ok(root: &Path, args: &[&str]) -> String {
     let output = run(root, args);

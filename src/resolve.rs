@@ -710,7 +710,9 @@ impl<'p> Resolver<'p> {
         match branch {
             None => taken,
             Some(place) => {
-                place.outer_taken && self.branch_taken(module, place.decision) == place.branch
+                taken
+                    && place.outer_taken
+                    && self.branch_taken(module, place.decision) == place.branch
             }
         }
     }

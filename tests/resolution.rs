@@ -147,3 +147,14 @@ fn names_bound_when_an_assignment_runs_none_fallbacks_and_modules_put_in_sys_mod
         ]
     ));
 }
+
+#[test]
+fn a_try_of_imports_inside_a_branch_the_run_time_decides_binds_from_its_body() {
+    // `if os.name:` is decided at run time; within it, the try's import binds `Widget`
+    // (python3 agrees: `accel.nested.Widget is accel._pure.Engine`), not the handler's.
+    let output = ok(&fixture("runtime"), &["why", "accel.nested.Widget"]);
+    assert!(
+        output.starts_with("accel.nested.Widget\n  is class Engine defined in accel._pure\n"),
+        "{output}"
+    );
+}

@@ -1451,7 +1451,13 @@ impl Walker<'_> {
             let taken = !taken_found && truth != Truth::Known(false);
             let open = !closed && (!taken_found || decision.is_some());
             taken_found |= taken;
-            branch.taken = scope.taken && taken;
+            // A branch the run time decides is taken or not as a whole (its place in the
+            // decision); within it, what Python skips (an `except` handler) stays skipped.
+            let joins_decision = open
+                && scope.top_level
+                && truth != Truth::Known(false)
+                && (!matches!(truth, Truth::Known(_)) || decision.is_some());
+            branch.taken = scope.taken && (taken || joins_decision);
             let (imports, bindings, stars) = (
                 self.summary.imports.len(),
                 self.summary.bindings.len(),

@@ -63,6 +63,23 @@ def strip_comments(text):
     return "".join(out) + "".join(f"\n{path};" for path in named)
 
 
+def without_test_modules(text):
+    """The code without its `#[cfg(test)] mod NAME { ... }` blocks: a test module's
+    `use super::*` names the file's own module, not its parent."""
+    out, i = [], 0
+    for match in re.finditer(r"#\[cfg\(test\)\]\s*mod\s+\w+\s*\{", text):
+        if match.start() < i:
+            continue
+        out.append(text[i:match.start()])
+        depth, j = 1, match.end()
+        while j < len(text) and depth:
+            depth += {"{": 1, "}": -1}.get(text[j], 0)
+            j += 1
+        i = j
+    out.append(text[i:])
+    return "".join(out)
+
+
 def paths_after(text, start):
     """Every path of a use tree written at `start` (after a `::`)."""
     paths = []
@@ -98,7 +115,7 @@ def main():
     modules = set(files)
     edges = {m: set() for m in modules}
     for module, path in files.items():
-        text = strip_comments(path.read_text())
+        text = without_test_modules(strip_comments(path.read_text()))
         children = set(re.findall(r"\bmod\s+(\w+)\s*;", text))
         starts = [(m.end(), ()) for m in re.finditer(r"\bcrate::", text)]
         starts += [(m.end(), module[:-1]) for m in re.finditer(r"(?<!::)\bsuper::", text)]

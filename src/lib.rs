@@ -318,7 +318,7 @@ fn dispatch(command: &Command, ctx: &commands::Context, out: &mut dyn Write) -> 
         Command::Fix(args) => commands::fix::run(ctx, args, out),
         Command::Move(args) => commands::relocate::run(ctx, args, out),
         Command::Rename(args) => commands::rename::run(ctx, args, out),
-        Command::Report(args) => commands::report::run(ctx, args, out),
+        Command::Report(args) => commands::dashboard::run(ctx, args, out),
         Command::Diff(args) => commands::diff::run(ctx, args, out),
         Command::Query(args) => commands::check::run_query(ctx, args, out),
         Command::Export => commands::export::run(ctx, out),

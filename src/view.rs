@@ -419,3 +419,23 @@ pub fn count(n: usize, noun: &str) -> String {
         format!("{n} {noun}s")
     }
 }
+
+#[derive(Serialize)]
+pub struct DiagnosticView {
+    pub path: String,
+    pub line: u32,
+    pub message: String,
+}
+
+/// The files that could not be read or parsed, as every JSON output lists them.
+pub fn diagnostics(project: &Project) -> Vec<DiagnosticView> {
+    project
+        .diagnostics
+        .iter()
+        .map(|d| DiagnosticView {
+            path: d.path.clone(),
+            line: d.line,
+            message: d.message.clone(),
+        })
+        .collect()
+}

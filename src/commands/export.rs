@@ -17,7 +17,7 @@ pub struct Export {
     pub imports: Vec<SiteView>,
     /// The module graph: one entry per importing module → imported module.
     pub edges: Vec<EdgeView>,
-    pub diagnostics: Vec<DiagnosticView>,
+    pub diagnostics: Vec<view::DiagnosticView>,
 }
 
 #[derive(Serialize)]
@@ -60,25 +60,6 @@ pub struct DefinitionView {
     pub path: String,
     pub line: u32,
     pub col: u32,
-}
-
-#[derive(Serialize)]
-pub struct DiagnosticView {
-    pub path: String,
-    pub line: u32,
-    pub message: String,
-}
-
-pub fn diagnostics(project: &Project) -> Vec<DiagnosticView> {
-    project
-        .diagnostics
-        .iter()
-        .map(|d| DiagnosticView {
-            path: d.path.clone(),
-            line: d.line,
-            message: d.message.clone(),
-        })
-        .collect()
 }
 
 pub fn compute(project: &Project) -> Export {
@@ -153,7 +134,7 @@ pub fn compute(project: &Project) -> Export {
         definitions,
         imports,
         edges,
-        diagnostics: diagnostics(project),
+        diagnostics: view::diagnostics(project),
     }
 }
 

@@ -41,7 +41,7 @@ pub fn write_json<T: Serialize>(out: &mut dyn Write, value: &T, project: &Projec
     {
         map.insert(
             "diagnostics".to_string(),
-            serde_json::to_value(export::diagnostics(project))?,
+            serde_json::to_value(crate::view::diagnostics(project))?,
         );
     }
     serde_json::to_writer_pretty(&mut *out, &json)?;

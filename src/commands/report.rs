@@ -550,26 +550,3 @@ pub(crate) fn duplicates_table(d: &Duplicates) -> Table {
             .collect(),
     }
 }
-
-/// `report`'s entry, on the working tree (with `--history`, the trend below it).
-pub fn run(
-    ctx: &super::Context,
-    args: &crate::cli::ReportArgs,
-    out: &mut dyn std::io::Write,
-) -> Result<i32> {
-    let project = ctx.project;
-    let drawings = ctx.format == crate::cli::Format::Html;
-    let report = compute(project, ctx.config, Depth::Full { drawings })?;
-    let trend = match &args.history {
-        Some(range) => Some(super::history::compute(
-            &project.root,
-            ctx.config,
-            range,
-            super::history::Sampling::of(args),
-            ctx.verbose,
-        )?),
-        None => None,
-    };
-    super::dashboard::write(out, ctx.format, &report, trend.as_ref(), project)?;
-    Ok(0)
-}

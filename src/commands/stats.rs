@@ -25,7 +25,7 @@ pub struct Stats {
     pub reexport_chains: ChainCounts,
     /// The module graph's import cycles, as `cycles` counts them.
     pub import_cycles: CycleCounts,
-    pub diagnostics: Vec<crate::commands::export::DiagnosticView>,
+    pub diagnostics: Vec<crate::view::DiagnosticView>,
     pub timings_ms: Vec<(&'static str, f64)>,
 }
 
@@ -150,7 +150,7 @@ pub fn compute(project: &Project) -> Stats {
         resolution: counts,
         reexport_chains: chains,
         import_cycles,
-        diagnostics: crate::commands::export::diagnostics(project),
+        diagnostics: crate::view::diagnostics(project),
         timings_ms: timings,
     }
 }

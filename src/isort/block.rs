@@ -5,19 +5,9 @@ use std::ops::Range;
 
 use unicode_width::UnicodeWidthStr;
 
-use super::Sorter;
 use super::key::{MemberKey, ModuleKey};
+use super::sorter::{Section, Sorter};
 use crate::parse::{ImportBlock, ImportStatementKind};
-
-/// The sections of a block, in ruff's default order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Section {
-    Future,
-    StandardLibrary,
-    ThirdParty,
-    FirstParty,
-    LocalFolder,
-}
 
 #[derive(Debug, Default)]
 struct Comments {

@@ -6,6 +6,7 @@
 mod block;
 mod key;
 mod settings;
+mod sorter;
 
 use std::path::{Path, PathBuf};
 
@@ -13,7 +14,7 @@ pub use settings::Settings;
 
 use crate::environment::Environment;
 use crate::parse::{ImportLayout, import_blocks};
-use block::Section;
+use sorter::Sorter;
 
 /// The project's import style: its ruff settings and the standard library of its Python.
 pub struct Style<'a> {
@@ -38,16 +39,24 @@ impl<'a> Style<'a> {
         self
     }
 
-    fn is_dir(&self, path: &Path) -> bool {
-        path.is_dir()
-            || self
-                .created
-                .iter()
-                .any(|f| f.starts_with(path) && f != path)
-    }
-
-    fn is_file(&self, path: &Path) -> bool {
-        path.is_file() || self.created.iter().any(|f| f == path)
+    /// The style as it applies to the file at `path`.
+    fn sorter(&self, path: &Path, layout: &ImportLayout) -> Sorter<'_> {
+        let mut package = None;
+        let mut dir = path.parent();
+        while let Some(folder) = dir.filter(|d| d.join("__init__.py").is_file()) {
+            package = Some(folder.to_path_buf());
+            dir = folder.parent();
+        }
+        Sorter {
+            settings: &self.settings,
+            environment: self.environment,
+            created: &self.created,
+            package,
+            indentation: layout
+                .indentation
+                .clone()
+                .unwrap_or_else(|| "    ".to_string()),
+        }
     }
 
     /// Whether blocks of `source` are sorted here: not with settings this does not model,
@@ -73,8 +82,8 @@ impl<'a> Style<'a> {
         }
         let old_layout = import_blocks(old, is_stub);
         let new_layout = import_blocks(new, is_stub);
-        let before = Sorter::of(self, path, &old_layout);
-        let after = Sorter::of(self, path, &new_layout);
+        let before = self.sorter(path, &old_layout);
+        let after = self.sorter(path, &new_layout);
         let sorted: Vec<bool> = old_layout
             .blocks
             .iter()
@@ -165,7 +174,7 @@ impl Style<'_> {
         if !self.applies(source) {
             return layout.blocks.iter().map(|_| Verdict::NotModelled).collect();
         }
-        let sorter = Sorter::of(self, path, &layout);
+        let sorter = self.sorter(path, &layout);
         layout
             .blocks
             .iter()
@@ -210,89 +219,6 @@ fn silences_sorting(rest: &str) -> bool {
         None => {
             rest.is_empty() || rest.starts_with('#') || !rest.starts_with(char::is_alphanumeric)
         }
-    }
-}
-
-/// The style as it applies to one file: its package (for ruff's same-package rule) and
-/// its indentation.
-pub struct Sorter<'a> {
-    style: &'a Style<'a>,
-    settings: &'a Settings,
-    environment: &'a Environment,
-    /// The top folder of the packages holding the file.
-    package: Option<PathBuf>,
-    /// One level of the file's indentation.
-    indentation: String,
-}
-
-impl<'a> Sorter<'a> {
-    fn of(style: &'a Style, path: &Path, layout: &ImportLayout) -> Sorter<'a> {
-        let mut package = None;
-        let mut dir = path.parent();
-        while let Some(folder) = dir.filter(|d| d.join("__init__.py").is_file()) {
-            package = Some(folder.to_path_buf());
-            dir = folder.parent();
-        }
-        Sorter {
-            style,
-            settings: &style.settings,
-            environment: style.environment,
-            package,
-            indentation: layout
-                .indentation
-                .clone()
-                .unwrap_or_else(|| "    ".to_string()),
-        }
-    }
-
-    /// The section of `module` (imported with `level` dots), as ruff categorizes it.
-    fn section(&self, module: &str, level: u32) -> Section {
-        let base = module.split('.').next().unwrap_or(module);
-        if level == 0 && base == "__future__" {
-            return Section::Future;
-        }
-        if level > 0 {
-            return Section::LocalFolder;
-        }
-        let settings = self.settings;
-        // The longest dotted prefix that a known-* pattern matches decides.
-        let prefixes = module
-            .match_indices('.')
-            .map(|(at, _)| &module[..at])
-            .chain([module])
-            .rev();
-        for prefix in prefixes {
-            for (patterns, section) in [
-                (&settings.known_first_party, Section::FirstParty),
-                (&settings.known_third_party, Section::ThirdParty),
-                (&settings.known_local_folder, Section::LocalFolder),
-                (&settings.extra_standard_library, Section::StandardLibrary),
-            ] {
-                if patterns.iter().any(|p| p.is_match(prefix)) {
-                    return section;
-                }
-            }
-        }
-        if self.environment.in_stdlib(base) {
-            return Section::StandardLibrary;
-        }
-        let same_package = self
-            .package
-            .as_ref()
-            .is_some_and(|p| p.file_name().is_some_and(|name| name == base));
-        // The whole module path, as ruff checks it: `SRC/a/b` a folder, or `SRC/a/b.py` or
-        // `.pyi` a file (an extension module of the repository is not first-party).
-        let relative: PathBuf = module.split('.').collect();
-        let in_sources = settings.src.iter().any(|dir| {
-            let path = dir.join(&relative);
-            self.style.is_dir(&path)
-                || self.style.is_file(&path.with_extension("py"))
-                || self.style.is_file(&path.with_extension("pyi"))
-        });
-        if (settings.detect_same_package && same_package) || in_sources || module == "__main__" {
-            return Section::FirstParty;
-        }
-        Section::ThirdParty
     }
 }
 

@@ -17,12 +17,12 @@ import argparse
 import collections
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from trees import scratch_copy  # noqa: E402
 
 
 def main():
@@ -36,14 +36,7 @@ def main():
         "--binary", default=os.path.join(HERE, "..", "target", "release", "ssot-graph"))
     args = parser.parse_args()
     args.ruff = os.path.abspath(args.ruff)
-    work = tempfile.mkdtemp(prefix="fix-ruff-clean-")
-    try:
-        copy = os.path.join(work, "tree")
-        shutil.copytree(args.tree, copy, symlinks=True,
-                        ignore=shutil.ignore_patterns(".git", ".ssot-graph-cache", "__pycache__"))
-        if args.config:
-            with open(os.path.join(copy, "ruff.toml"), "w") as f:
-                f.write(args.config)
+    with scratch_copy(args.tree, "fix-ruff-clean-", args.config) as copy:
         ruff = [args.ruff, "check", "--select", "I,F401", "--no-cache", "--quiet"]
         subprocess.run([*ruff, "--fix", "--exit-zero", "."], cwd=copy, check=True,
                        capture_output=True)
@@ -89,8 +82,6 @@ def main():
         for command in failed:
             print(f"  refused or failed: {command}")
         return 1 if new or failed else 0
-    finally:
-        shutil.rmtree(work)
 
 
 if __name__ == "__main__":

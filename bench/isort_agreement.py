@@ -15,12 +15,12 @@ import argparse
 import difflib
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from trees import scratch_copy  # noqa: E402
 
 
 def main():
@@ -38,14 +38,7 @@ def main():
         check=True,
     )
     judge = os.path.join(HERE, "..", "target", "release", "examples", "isort_judge")
-    work = tempfile.mkdtemp(prefix="isort-agreement-")
-    try:
-        copy = os.path.join(work, "tree")
-        shutil.copytree(args.tree, copy, symlinks=True,
-                        ignore=shutil.ignore_patterns(".git", ".ssot-graph-cache", "__pycache__"))
-        if args.config:
-            with open(os.path.join(copy, "ruff.toml"), "w") as f:
-                f.write(args.config)
+    with scratch_copy(args.tree, "isort-agreement-", args.config) as copy:
         files = []
         for dirpath, _, names in os.walk(copy):
             files += [os.path.join(dirpath, n) for n in names if n.endswith(".py")]
@@ -76,8 +69,6 @@ def main():
             print("".join(difflib.unified_diff(
                 text[start:end].splitlines(True), ours.splitlines(True), "ruff", "ssot-graph")))
         return 1 if wrong else 0
-    finally:
-        shutil.rmtree(work)
 
 
 if __name__ == "__main__":

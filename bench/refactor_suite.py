@@ -14,13 +14,13 @@ import argparse
 import collections
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from trees import scratch_copy  # noqa: E402
 
 
 def outcomes(python, tree, tests):
@@ -55,11 +55,7 @@ def main():
     parser.add_argument(
         "--binary", default=os.path.join(HERE, "..", "target", "release", "ssot-graph"))
     args = parser.parse_args()
-    work = tempfile.mkdtemp(prefix="refactor-suite-")
-    try:
-        copy = os.path.join(work, "tree")
-        shutil.copytree(args.tree, copy, symlinks=True,
-                        ignore=shutil.ignore_patterns(".git", ".ssot-graph-cache", "__pycache__"))
+    with scratch_copy(args.tree, "refactor-suite-", None) as copy:
         before = outcomes(args.python, copy, args.tests)
         ruff_before = ruff_findings(os.path.abspath(args.ruff), copy)
         refused = []
@@ -84,8 +80,6 @@ def main():
         for (path, code, message), n in sorted(new.items())[:20]:
             print(f"  {path}: {code} {message}")
         return 1 if broken or gone or new or refused else 0
-    finally:
-        shutil.rmtree(work)
 
 
 if __name__ == "__main__":

@@ -783,3 +783,110 @@ fn a_relative_import_stays_relative_and_moving_back_restores_it() {
         original
     );
 }
+
+fn notifier_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_file(root, "pkg/__init__.py", "");
+    write_file(root, "pkg/sub/__init__.py", "");
+    write_file(root, "pkg/helpers.py", "def h():\n    return 1\n");
+    write_file(
+        root,
+        "pkg/notifier.py",
+        "from . import helpers\nfrom .helpers import h\n\n\ndef notify():\n    return h()\n",
+    );
+    write_file(
+        root,
+        "pkg/sub/user.py",
+        "import pkg.notifier\nimport pkg.notifier as n2\nfrom pkg import notifier\n\
+         from pkg.notifier import notify\nfrom unittest import mock\n\n\
+         A = pkg.notifier.notify()\nB = n2.notify()\nC = notifier.notify()\nD = notify()\n\
+         P = mock.patch(\"pkg.notifier.notify\")\n",
+    );
+    dir
+}
+
+#[test]
+fn a_whole_module_moves_and_every_spelling_of_its_path_follows() {
+    let repo = notifier_repo();
+    let root = repo.path();
+    let output = ok(
+        root,
+        &["move", "pkg.notifier", "--to", "pkg.services.notifier"],
+    );
+    assert_eq!(
+        output,
+        "moved module pkg.notifier from pkg/notifier.py:1 to pkg/services/notifier.py\n  \
+         pkg/notifier.py keeps a module that is `pkg.services.notifier` (sys.modules)\n  \
+         created pkg/services/__init__.py\n  rewrote pkg/sub/user.py\n\
+         warning: `__name__` and `__file__` of the module become `pkg.services.notifier` and \
+         its new path\n\
+         Moved 1 module; changed 4 files, rewrote 6 references, 0 left as they are.\n"
+    );
+    // The relative imports are written absolute: their dots would count from the new place.
+    assert_eq!(
+        fs::read_to_string(root.join("pkg/services/notifier.py")).unwrap(),
+        "from pkg import helpers\nfrom pkg.helpers import h\n\n\ndef notify():\n    return h()\n"
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("pkg/sub/user.py")).unwrap(),
+        "import pkg.services.notifier\nimport pkg.services.notifier as n2\n\
+         from pkg.services import notifier\nfrom pkg.services.notifier import notify\n\
+         from unittest import mock\n\n\
+         A = pkg.services.notifier.notify()\nB = n2.notify()\nC = notifier.notify()\n\
+         D = notify()\nP = mock.patch(\"pkg.services.notifier.notify\")\n"
+    );
+    // The old path is the new module itself: code outside the repository keeps working.
+    assert_eq!(
+        common::python(
+            root,
+            "import pkg.notifier as old, pkg.services.notifier as new, pkg.sub.user as u\n\
+             print(old is new, u.A, u.B, u.C, u.D)"
+        ),
+        "True 1 1 1 1\n"
+    );
+}
+
+#[test]
+fn a_module_move_with_the_deprecate_shim_warns_on_the_old_path_and_refusals_say_why() {
+    let repo = notifier_repo();
+    let root = repo.path();
+    for (args, expected) in [
+        (
+            vec!["move", "pkg.sub", "--to", "pkg.other"],
+            "error: cannot move pkg.sub: `pkg.sub` is a package: move its modules one at a time\n",
+        ),
+        (
+            vec!["move", "pkg.notifier", "--to", "pkg.helpers"],
+            "error: cannot move pkg.notifier: --to pkg.helpers: exists already; a module moves \
+             to a new path\n",
+        ),
+        (
+            vec!["move", "pkg.notifier", "--to", "pkg.x", "--shim", "none"],
+            "error: cannot move pkg.notifier: --shim none for a module is not supported: move \
+             it with a shim, then delete the shim once nothing imports the old path\n",
+        ),
+    ] {
+        let output = run(root, &args);
+        assert_eq!((output.code, output.stderr.as_str()), (2, expected));
+    }
+    ok(
+        root,
+        &[
+            "move",
+            "pkg.notifier",
+            "--to",
+            "pkg.notify",
+            "--shim",
+            "deprecate",
+        ],
+    );
+    assert_eq!(
+        common::python(
+            root,
+            "import warnings\nwarnings.simplefilter('error')\n\
+             try:\n    import pkg.notifier\nexcept DeprecationWarning as w:\n    print(w)"
+        ),
+        "pkg.notifier has moved to pkg.notify\n"
+    );
+}

@@ -222,7 +222,13 @@ fn text(out: &mut dyn Write, plan: &Plan, written: bool) -> Result<()> {
         out,
         "{} {}; {} {}, {} {}, {}.",
         verb("Moved", "Would move"),
-        count(plan.moved.len(), "definition"),
+        count(
+            plan.moved.len(),
+            match plan.moved.first().map(|m| m.kind) {
+                Some("module") => "module",
+                _ => "definition",
+            },
+        ),
         verb("changed", "would change"),
         count(plan.files.len(), "file"),
         verb("rewrote", "would rewrite"),

@@ -188,7 +188,11 @@ pub fn rewrite(
 /// The destination as the import spelled the old module: relative (same number of
 /// dots) when the destination lies under the package the dots reach, so a move and its
 /// move back leave a relative import relative; absolute otherwise.
-fn spelled_like(import: &crate::summary::ImportSite, old_name: &str, dest_name: &str) -> String {
+pub(super) fn spelled_like(
+    import: &crate::summary::ImportSite,
+    old_name: &str,
+    dest_name: &str,
+) -> String {
     if import.level == 0 {
         return dest_name.to_string();
     }

@@ -7,6 +7,7 @@
 mod dest;
 mod guards;
 mod importers;
+mod module;
 mod needs;
 pub mod rename;
 mod shim;
@@ -68,6 +69,13 @@ pub struct Plan {
 }
 
 pub fn plan(project: &Project, target: &parse::Target, request: &Request) -> Result<Plan> {
+    // One SYMBOL naming a module of the repository: the whole module moves.
+    if let [symbol] = request.symbols.as_slice()
+        && let Some(module) = project.internal(symbol)
+        && project.modules[module as usize].in_repository()
+    {
+        return module::plan(project, target, module, request);
+    }
     let mut resolver = Resolver::new(project);
     let (old, names) = symbols(project, request)?;
     let old_module = project.modules[old as usize].name.to_string();

@@ -1,0 +1,431 @@
+//! `move pkg.old_module --to pkg.new.place`: the module's file moves whole (its relative
+//! imports made absolute), the old path keeps working through a shim that is the new
+//! module (`sys.modules[__name__] = ...`), and every importer is taken to the new path:
+//! `from old import X`, `from pkg import old`, `import pkg.old [as m]` with its
+//! `pkg.old.X` reads, and strings that spell the path.
+
+use anyhow::{Result, anyhow, bail};
+
+use super::dest::Destination;
+use super::importers::spelled_like;
+use super::shim::Shim;
+use super::source::{self, rel_of};
+use super::verify;
+use super::{Moved, Plan, Request};
+use crate::fix::{self, Edit, FileFix, Retarget, Skipped};
+use crate::index::{ModuleId, Project};
+use crate::parse;
+use crate::references;
+use crate::resolve::{Resolution, Resolver};
+
+pub fn plan(
+    project: &Project,
+    target: &parse::Target,
+    old: ModuleId,
+    request: &Request,
+) -> Result<Plan> {
+    let module = &project.modules[old as usize];
+    let old_name = module.name.to_string();
+    let dest_name = request.dest.as_str();
+    if module.is_package {
+        bail!("`{old_name}` is a package: move its modules one at a time");
+    }
+    let Some(old_file) = module.file else {
+        bail!("`{old_name}` is a namespace package: it has no file to move");
+    };
+    let old_source = &project.files[old_file];
+    if old_source.compiled || old_source.is_stub {
+        bail!(
+            "`{old_name}` is not a Python source file: {}",
+            old_source.rel
+        );
+    }
+    if !request.with.is_empty() {
+        bail!("--with names definitions to move along; a whole module moves with all of them");
+    }
+    if request.shim == Shim::None {
+        bail!(
+            "--shim none for a module is not supported: move it with a shim, then delete the \
+             shim once nothing imports the old path"
+        );
+    }
+    let dest = Destination::find(project, dest_name, old)?;
+    if dest.file.is_some() || project.internal(dest_name).is_some() {
+        bail!("--to {dest_name}: exists already; a module moves to a new path");
+    }
+    let mut resolver = Resolver::new(project);
+    let style = || crate::isort::Style::read(&project.root, &project.environment);
+    let rewriting = fix::Rewriting {
+        project,
+        style: style(),
+        unsafe_fixes: true,
+    };
+    // The moved text, its relative imports written absolute (their dots would count from
+    // the new place).
+    let (bom, old_text) = fix::read_utf8(project, old_file).map_err(|e| anyhow!(e))?;
+    let relative: Vec<Retarget> = sites_of(project, old_file)
+        .filter(|&s| project.import_site(s).level > 0)
+        .filter_map(|s| retarget(project, s, project.sites[s].target.as_deref()?.to_string()))
+        .collect();
+    let mut skipped = Vec::new();
+    let moved_text = match fix::fix_file(
+        &rewriting,
+        old_file,
+        &relative,
+        Vec::new(),
+        &mut skipped,
+        &mut Vec::new(),
+    ) {
+        Ok(Some(fixed)) => fixed.new,
+        Ok(None) => source::with_bom(bom, &old_text),
+        Err(reason) => bail!("{}: {reason}", old_source.rel),
+    };
+    if let Some(left) = skipped.first() {
+        bail!(
+            "{}:{}:{}: a relative import that cannot be written absolute ({})",
+            left.path,
+            left.line,
+            left.col,
+            left.reason
+        );
+    }
+    let newline = if old_text.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let shim = shim_text(request.shim, &old_name, dest_name, newline);
+    let mut files = vec![
+        FileFix {
+            path: old_source.rel.to_string(),
+            real: old_source.path.clone(),
+            old: source::with_bom(bom, &old_text),
+            new: shim,
+            fixed: 0,
+            renamed: 0,
+        },
+        FileFix {
+            path: dest.rel.clone(),
+            real: dest.path.clone(),
+            old: String::new(),
+            new: moved_text,
+            fixed: 0,
+            renamed: 0,
+        },
+    ];
+    for package in &dest.packages {
+        files.push(FileFix {
+            path: rel_of(project, package),
+            real: package.clone(),
+            old: String::new(),
+            new: String::new(),
+            fixed: 0,
+            renamed: 0,
+        });
+    }
+    let created_files = dest.created_files(project, old_file);
+    let created: Vec<std::path::PathBuf> = created_files.iter().map(|f| f.path.clone()).collect();
+    let rewriting = fix::Rewriting {
+        style: style().creating(created),
+        ..rewriting
+    };
+    let (rewritten, mut importers, left) = rewrite_importers(
+        &mut resolver,
+        &rewriting,
+        (old, old_file),
+        &old_name,
+        dest_name,
+    )?;
+    files.append(&mut importers);
+    let after = verify::after(project, target, &files, &created_files).map_err(|e| anyhow!(e))?;
+    same_bindings(project, &after, &files, (&old_name, dest_name))
+        .map_err(|reason| anyhow!("the move would change what modules bind: {reason}"))?;
+    let kept = match request.shim {
+        Shim::Deprecate => "a module that warns and is the new one".to_string(),
+        _ => format!("a module that is `{dest_name}` (sys.modules)"),
+    };
+    Ok(Plan {
+        old_module: old_name.clone(),
+        old_path: old_source.rel.to_string(),
+        dest_module: dest_name.to_string(),
+        dest_path: dest.rel.clone(),
+        moved: vec![Moved {
+            name: old_name.clone(),
+            kind: "module",
+            line: 1,
+        }],
+        carried: Vec::new(),
+        dropped: Vec::new(),
+        kept,
+        created: created_files.iter().map(|f| f.rel.to_string()).collect(),
+        files,
+        rewritten,
+        left,
+        warnings: vec![format!(
+            "`__name__` and `__file__` of the module become `{dest_name}` and its new path"
+        )],
+    })
+}
+
+fn sites_of(project: &Project, file: usize) -> impl Iterator<Item = usize> + '_ {
+    (0..project.sites.len()).filter(move |&s| project.sites[s].file as usize == file)
+}
+
+/// The site's import taken to `module`, the same name imported.
+fn retarget(project: &Project, site: usize, module: String) -> Option<Retarget> {
+    let import = project.import_site(site);
+    let name = import.name?;
+    (name.as_str() != "*").then(|| Retarget {
+        site,
+        module,
+        name: name.to_string(),
+        line: import.position.line,
+        col: import.position.col,
+        rule: "import".to_string(),
+    })
+}
+
+/// The old module's text: it is the new one, for code that still imports the old path.
+fn shim_text(shim: Shim, old: &str, dest: &str, newline: &str) -> String {
+    let mut lines = vec![
+        format!("\"\"\"`{old}` moved to `{dest}`: this module is that one.\"\"\""),
+        "import sys".to_string(),
+    ];
+    if shim == Shim::Deprecate {
+        lines.push("import warnings".to_string());
+    }
+    lines.extend([String::new(), format!("import {dest}"), String::new()]);
+    if shim == Shim::Deprecate {
+        lines.push(format!(
+            "warnings.warn(\"{old} has moved to {dest}\", DeprecationWarning, stacklevel=2)"
+        ));
+    }
+    lines.push(format!("sys.modules[__name__] = {dest}"));
+    lines.push(String::new());
+    lines.join(newline)
+}
+
+type Rewritten = (usize, Vec<FileFix>, Vec<Skipped>);
+
+/// Every import of the old module, and every read and string that spells its path,
+/// taken to the new one.
+fn rewrite_importers(
+    resolver: &mut Resolver,
+    rewriting: &fix::Rewriting,
+    (old, old_file): (ModuleId, usize),
+    old_name: &str,
+    dest_name: &str,
+) -> Result<Rewritten> {
+    let project = rewriting.project;
+    let (dest_parent, dest_last) = dest_name.rsplit_once('.').unwrap_or(("", dest_name));
+    let mut retargets: std::collections::BTreeMap<usize, Vec<Retarget>> = Default::default();
+    let mut extras: std::collections::BTreeMap<usize, Vec<Edit>> = Default::default();
+    let mut left = Vec::new();
+    let mut texts: std::collections::BTreeMap<usize, String> = Default::default();
+    let mut text_of = |file: usize| -> Result<String> {
+        if let Some(text) = texts.get(&file) {
+            return Ok(text.clone());
+        }
+        let (_, text) = fix::read_utf8(project, file)
+            .map_err(|reason| anyhow!("{}: {reason}", project.files[file].rel))?;
+        texts.insert(file, text.clone());
+        Ok(text)
+    };
+    for site in 0..project.sites.len() {
+        let file = project.sites[site].file as usize;
+        if file == old_file {
+            continue;
+        }
+        let import = project.import_site(site);
+        let imported_from = project.sites[site].target.as_deref();
+        if imported_from == Some(old_name) && import.name.is_some() {
+            // `from old import X`: the same name from the new module.
+            match retarget(project, site, spelled_like(import, old_name, dest_name)) {
+                Some(r) => retargets.entry(file).or_default().push(r),
+                None => left.push(skipped(
+                    project,
+                    site,
+                    "a star import: it works through the shim",
+                )),
+            }
+        } else if import.name.is_some() && resolver.resolve_site(site).0 == Resolution::Module(old)
+        {
+            // `from pkg import old`: the new module under the name the file used.
+            let mut r = retarget(project, site, dest_parent.to_string())
+                .ok_or_else(|| anyhow!("an import of the module without a name"))?;
+            r.name = dest_last.to_string();
+            retargets.entry(file).or_default().push(r);
+        } else if import.name.is_none() && import.module.is_some_and(|m| m.as_str() == old_name) {
+            // `import pkg.old [as m]`: the statement names the new path.
+            let text = text_of(file)?;
+            let span = import.statement_span;
+            let statement = &text[span.start as usize..span.end as usize];
+            let Some(at) = whole_path(statement, old_name) else {
+                left.push(skipped(
+                    project,
+                    site,
+                    "an import spelled over lines: rewrite it by hand",
+                ));
+                continue;
+            };
+            let start = span.start as usize + at;
+            extras.entry(file).or_default().push(Edit {
+                start,
+                end: start + old_name.len(),
+                text: dest_name.to_string(),
+            });
+        }
+    }
+    // Reads of `pkg.old.X` and strings spelling the path.
+    for (file, reference) in references::collect(resolver, &Resolution::Module(old), true) {
+        if file == references::NOT_A_SOURCE_FILE || file == old_file {
+            continue;
+        }
+        let through_path = reference
+            .via
+            .as_deref()
+            .is_some_and(|via| via == old_name || via.starts_with(&format!("{old_name}.")));
+        if !through_path || !matches!(reference.kind, "attribute" | "string") {
+            continue;
+        }
+        let text = text_of(file)?;
+        let line_start = text
+            .match_indices('\n')
+            .nth((reference.line as usize).saturating_sub(2))
+            .map_or(0, |(i, _)| i + 1);
+        let line_start = if reference.line <= 1 { 0 } else { line_start };
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |n| line_start + n);
+        match whole_path(&text[line_start..line_end], old_name) {
+            Some(at) => extras.entry(file).or_default().push(Edit {
+                start: line_start + at,
+                end: line_start + at + old_name.len(),
+                text: dest_name.to_string(),
+            }),
+            None => left.push(Skipped {
+                path: reference.path.clone(),
+                line: reference.line,
+                col: reference.col,
+                rule: reference.kind.to_string(),
+                reason: "does not spell the path on its line: rewrite it by hand".to_string(),
+            }),
+        }
+    }
+    let mut files: Vec<usize> = retargets.keys().chain(extras.keys()).copied().collect();
+    files.sort_unstable();
+    files.dedup();
+    let mut fixes = Vec::new();
+    let mut rewritten = 0;
+    for file in files {
+        let moves = retargets.remove(&file).unwrap_or_default();
+        let extra = extras.remove(&file).unwrap_or_default();
+        let mut edits: Vec<Edit> = Vec::new();
+        for edit in extra {
+            if !edits.iter().any(|e| e.start == edit.start) {
+                edits.push(edit);
+            }
+        }
+        let count = moves.len() + edits.len();
+        let mut skipped = Vec::new();
+        match fix::fix_file(
+            rewriting,
+            file,
+            &moves,
+            edits,
+            &mut skipped,
+            &mut Vec::new(),
+        ) {
+            Ok(Some(fix)) => {
+                rewritten += count - skipped.len();
+                fixes.push(fix);
+            }
+            Ok(None) => {}
+            Err(reason) => bail!("{}: {reason}", project.files[file].rel),
+        }
+        left.extend(skipped);
+    }
+    Ok((rewritten, fixes, left))
+}
+
+fn skipped(project: &Project, site: usize, reason: &str) -> Skipped {
+    let import = project.import_site(site);
+    Skipped {
+        path: project.files[project.sites[site].file as usize]
+            .rel
+            .to_string(),
+        line: import.position.line,
+        col: import.position.col,
+        rule: "import".to_string(),
+        reason: reason.to_string(),
+    }
+}
+
+/// Where `path` appears in `text` as a whole dotted path (not part of a longer name).
+fn whole_path(text: &str, path: &str) -> Option<usize> {
+    let word = |c: char| c == '_' || c.is_alphanumeric();
+    text.match_indices(path).map(|(i, _)| i).find(|&i| {
+        !text[..i].ends_with(|c: char| word(c) || c == '.')
+            && !text[i + path.len()..].starts_with(word)
+    })
+}
+
+/// Every changed module binds what it bound, with the old module's path read as the new
+/// one's.
+fn same_bindings(
+    before: &Project,
+    after: &Project,
+    files: &[FileFix],
+    (old, dest): (&str, &str),
+) -> Result<(), String> {
+    let mut was = Resolver::new(before);
+    let mut now = Resolver::new(after);
+    let describe = |project: &Project, resolution: &Resolution| -> String {
+        let module = |m: &ModuleId| project.modules[*m as usize].name.to_string();
+        match resolution {
+            Resolution::Definition { module: m, binding } => {
+                let binding = crate::view::binding(project, *m, *binding);
+                format!("{}.{}", module(m), binding.name)
+            }
+            Resolution::Module(m) => format!("module {}", module(m)),
+            other => crate::view::describe(&crate::view::resolved(project, other)),
+        }
+    };
+    let renamed = |text: String| match text.strip_prefix(old) {
+        Some(rest) if rest.is_empty() || rest.starts_with('.') => format!("{dest}{rest}"),
+        _ => match text
+            .strip_prefix("module ")
+            .and_then(|t| t.strip_prefix(old))
+        {
+            Some(rest) if rest.is_empty() || rest.starts_with('.') => {
+                format!("module {dest}{rest}")
+            }
+            _ => text,
+        },
+    };
+    for file in files.iter().skip(2) {
+        let Some(name) = before
+            .files
+            .iter()
+            .find(|f| f.rel == file.path)
+            .map(|f| &f.module)
+        else {
+            continue;
+        };
+        let (Some(m), Some(later)) = (before.internal(name), after.internal(name)) else {
+            return Err(format!("module `{name}` would be gone"));
+        };
+        let mut names: Vec<&str> = before.names(m).keys().collect();
+        names.sort_unstable();
+        for binding in names {
+            let expected = renamed(describe(before, &was.resolve_name(m, binding)));
+            let found = describe(after, &now.resolve_name(later, binding));
+            if found != expected {
+                return Err(format!(
+                    "`{name}.{binding}` would be {found} instead of {expected}"
+                ));
+            }
+        }
+    }
+    Ok(())
+}

@@ -837,6 +837,7 @@ fn a_whole_module_moves_and_every_spelling_of_its_path_follows() {
          D = notify()\nP = mock.patch(\"pkg.services.notifier.notify\")\n"
     );
     // The old path is the new module itself: code outside the repository keeps working.
+    // (The entry point of pyproject.toml names the new path too: see the next test.)
     assert_eq!(
         common::python(
             root,
@@ -888,5 +889,26 @@ fn a_module_move_with_the_deprecate_shim_warns_on_the_old_path_and_refusals_say_
              try:\n    import pkg.notifier\nexcept DeprecationWarning as w:\n    print(w)"
         ),
         "pkg.notifier has moved to pkg.notify\n"
+    );
+}
+
+#[test]
+fn a_module_move_takes_the_entry_points_along() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_file(root, "pkg/__init__.py", "");
+    write_file(root, "pkg/cli.py", "def main():\n    return 0\n");
+    write_file(
+        root,
+        "pyproject.toml",
+        "[project]\nname = \"pkg\"\nversion = \"0.1\"\n\n[project.scripts]\n\
+         pkg-cli = \"pkg.cli:main\"\n",
+    );
+    let output = ok(root, &["move", "pkg.cli", "--to", "pkg.commands.cli"]);
+    assert!(output.contains("  rewrote pyproject.toml\n"), "{output}");
+    assert_eq!(
+        fs::read_to_string(root.join("pyproject.toml")).unwrap(),
+        "[project]\nname = \"pkg\"\nversion = \"0.1\"\n\n[project.scripts]\n\
+         pkg-cli = \"pkg.commands.cli:main\"\n"
     );
 }

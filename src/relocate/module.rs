@@ -137,8 +137,20 @@ pub fn plan(
         dest_name,
     )?;
     files.append(&mut importers);
-    let after = verify::after(project, target, &files, &created_files).map_err(|e| anyhow!(e))?;
-    same_bindings(project, &after, &files, (&old_name, dest_name))
+    let python: Vec<FileFix> = files
+        .iter()
+        .filter(|f| f.path.ends_with(".py") || f.path.ends_with(".pyi"))
+        .map(|f| FileFix {
+            path: f.path.clone(),
+            real: f.real.clone(),
+            old: f.old.clone(),
+            new: f.new.clone(),
+            fixed: 0,
+            renamed: 0,
+        })
+        .collect();
+    let after = verify::after(project, target, &python, &created_files).map_err(|e| anyhow!(e))?;
+    same_bindings(project, &after, &python, (&old_name, dest_name))
         .map_err(|reason| anyhow!("the move would change what modules bind: {reason}"))?;
     let kept = match request.shim {
         Shim::Deprecate => "a module that warns and is the new one".to_string(),
@@ -277,8 +289,38 @@ fn rewrite_importers(
         }
     }
     // Reads of `pkg.old.X` and strings spelling the path.
+    let mut settings_files: std::collections::BTreeMap<String, Vec<Edit>> = Default::default();
     for (file, reference) in references::collect(resolver, &Resolution::Module(old), true) {
-        if file == references::NOT_A_SOURCE_FILE || file == old_file {
+        if file == old_file {
+            continue;
+        }
+        if file == references::NOT_A_SOURCE_FILE {
+            // An entry point of pyproject.toml or setup.cfg (`cli = "pkg.old:main"`).
+            let path = project.root.join(&reference.path);
+            let text = crate::read::small_text(&path, crate::read::MAX_SETTINGS_BYTES)
+                .map_err(|e| anyhow!("{}: {e}", reference.path))?;
+            let line = text
+                .lines()
+                .nth((reference.line as usize).saturating_sub(1));
+            let line_start = line.map_or(0, |l| l.as_ptr() as usize - text.as_ptr() as usize);
+            match line.and_then(|l| whole_path(l, old_name)) {
+                Some(at) => settings_files
+                    .entry(reference.path.clone())
+                    .or_default()
+                    .push(Edit {
+                        start: line_start + at,
+                        end: line_start + at + old_name.len(),
+                        text: dest_name.to_string(),
+                    }),
+                None => left.push(Skipped {
+                    path: reference.path.clone(),
+                    line: reference.line,
+                    col: reference.col,
+                    rule: "string".to_string(),
+                    reason: "an entry point that does not spell the path: rewrite it by hand"
+                        .to_string(),
+                }),
+            }
             continue;
         }
         let through_path = reference
@@ -344,6 +386,26 @@ fn rewrite_importers(
             Err(reason) => bail!("{}: {reason}", project.files[file].rel),
         }
         left.extend(skipped);
+    }
+    for (path, mut edits) in settings_files {
+        let real = project.root.join(&path);
+        let text = crate::read::small_text(&real, crate::read::MAX_SETTINGS_BYTES)
+            .map_err(|e| anyhow!("{path}: {e}"))?;
+        edits.sort_by_key(|e| std::cmp::Reverse(e.start));
+        edits.dedup_by_key(|e| e.start);
+        let mut new = text.clone();
+        for edit in &edits {
+            new.replace_range(edit.start..edit.end, &edit.text);
+        }
+        rewritten += edits.len();
+        fixes.push(FileFix {
+            path,
+            real,
+            old: text,
+            new,
+            fixed: 0,
+            renamed: 0,
+        });
     }
     Ok((rewritten, fixes, left))
 }

@@ -862,11 +862,6 @@ fn a_module_move_with_the_deprecate_shim_warns_on_the_old_path_and_refusals_say_
             "error: cannot move pkg.notifier: --to pkg.helpers: exists already; a module moves \
              to a new path\n",
         ),
-        (
-            vec!["move", "pkg.notifier", "--to", "pkg.x", "--shim", "none"],
-            "error: cannot move pkg.notifier: --shim none for a module is not supported: move \
-             it with a shim, then delete the shim once nothing imports the old path\n",
-        ),
     ] {
         let output = run(root, &args);
         assert_eq!((output.code, output.stderr.as_str()), (2, expected));
@@ -910,5 +905,59 @@ fn a_module_move_takes_the_entry_points_along() {
         fs::read_to_string(root.join("pyproject.toml")).unwrap(),
         "[project]\nname = \"pkg\"\nversion = \"0.1\"\n\n[project.scripts]\n\
          pkg-cli = \"pkg.commands.cli:main\"\n"
+    );
+}
+
+#[test]
+fn a_module_moved_with_shim_none_leaves_no_file_and_git_sees_a_rename() {
+    let repo = notifier_repo();
+    let root = repo.path();
+    // A module of some size: git tells a rename by how much of the text stayed.
+    let mut text = fs::read_to_string(root.join("pkg/notifier.py")).unwrap();
+    for n in 0..12 {
+        text.push_str(&format!(
+            "\n\ndef channel_{n}():\n    return \"channel {n}\"\n"
+        ));
+    }
+    write_file(root, "pkg/notifier.py", &text);
+    common::git(root, &["init", "-q"]);
+    common::git(root, &["add", "-A"]);
+    common::git(
+        root,
+        &[
+            "-c",
+            "user.email=a@b",
+            "-c",
+            "user.name=a",
+            "commit",
+            "-qm",
+            "base",
+        ],
+    );
+    let args = [
+        "move",
+        "pkg.notifier",
+        "--to",
+        "pkg.services.notifier",
+        "--shim",
+        "none",
+    ];
+    let diff = ok(root, &[&args[..], &["--diff"]].concat());
+    assert!(
+        diff.contains("diff --git a/pkg/notifier.py b/pkg/notifier.py\ndeleted file mode 100644\n"),
+        "{diff}"
+    );
+    ok(root, &args);
+    assert!(!root.join("pkg/notifier.py").exists());
+    common::git(root, &["add", "-A"]);
+    let status = common::git_output(root, &["diff", "--cached", "--name-status", "-M"]).stdout;
+    assert!(
+        String::from_utf8_lossy(&status).contains("pkg/notifier.py\tpkg/services/notifier.py"),
+        "{}",
+        String::from_utf8_lossy(&status)
+    );
+    assert_eq!(
+        common::python(root, "import pkg.sub.user as u; print(u.A, u.B, u.C, u.D)"),
+        "1 1 1 1\n"
     );
 }

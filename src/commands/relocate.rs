@@ -62,9 +62,11 @@ pub fn run(ctx: &super::Context, options: &MoveArgs, out: &mut dyn Write) -> Res
     })?;
     let write = !(options.diff || options.check);
     if options.diff {
-        patch(out, &plan.files, &plan.created)?;
+        patch(out, &plan.files, &plan.created, &plan.removed)?;
     }
-    if write && let Err(error) = write_all(project, &plan.files, &plan.created, "move") {
+    if write
+        && let Err(error) = write_all(project, &plan.files, (&plan.created, &plan.removed), "move")
+    {
         if crate::write::interrupted() {
             writeln!(out, "Interrupted: nothing was written.")?;
             return Ok(crate::commands::fix::INTERRUPTED);
@@ -118,18 +120,30 @@ fn is_created(plan: &Plan, file: &FileFix) -> bool {
 
 /// The change as one git patch (`git apply` takes it whole): a created package's empty
 /// `__init__.py` is a file of the change too, with no line to show.
-pub(crate) fn patch(out: &mut dyn Write, files: &[FileFix], created: &[String]) -> Result<()> {
+pub(crate) fn patch(
+    out: &mut dyn Write,
+    files: &[FileFix],
+    created: &[String],
+    removed: &[String],
+) -> Result<()> {
     for file in files {
         let is_created = created.contains(&file.path);
+        let is_removed = removed.contains(&file.path);
         let diff = similar::TextDiff::from_lines(&file.old, &file.new);
         let old_header = match is_created {
             true => "/dev/null".to_string(),
             false => format!("a/{}", file.path),
         };
-        let new_header = format!("b/{}", file.path);
+        let new_header = match is_removed {
+            true => "/dev/null".to_string(),
+            false => format!("b/{}", file.path),
+        };
         writeln!(out, "diff --git a/{0} b/{0}", file.path)?;
         if is_created {
             writeln!(out, "new file mode 100644")?;
+        }
+        if is_removed {
+            writeln!(out, "deleted file mode 100644")?;
         }
         write!(
             out,
@@ -145,7 +159,7 @@ pub(crate) fn patch(out: &mut dyn Write, files: &[FileFix], created: &[String]) 
 pub(crate) fn write_all(
     project: &Project,
     files: &[FileFix],
-    created: &[String],
+    (created, removed): (&[String], &[String]),
     what: &str,
 ) -> Result<()> {
     for file in files {
@@ -159,13 +173,21 @@ pub(crate) fn write_all(
     }
     let new_files: Vec<write::NewFile> = files
         .iter()
+        .filter(|file| !removed.contains(&file.path))
         .map(|file| write::NewFile {
             path: &file.real,
             bytes: file.new.as_bytes(),
             create: created.contains(&file.path),
         })
         .collect();
-    write::replace_all(&new_files).context(what.to_string())
+    write::replace_all(&new_files).context(what.to_string())?;
+    // Last, once everything new is in place: a file the change removes.
+    for file in files.iter().filter(|f| removed.contains(&f.path)) {
+        std::fs::remove_file(&file.real).with_context(|| {
+            format!("{}: cannot remove (everything else is written)", file.path)
+        })?;
+    }
+    Ok(())
 }
 
 fn text(out: &mut dyn Write, plan: &Plan, written: bool) -> Result<()> {

@@ -61,6 +61,8 @@ pub struct Plan {
     /// destination first.
     pub files: Vec<FileFix>,
     pub created: Vec<String>,
+    /// Files the change removes (a module moved with `--shim none`).
+    pub removed: Vec<String>,
     /// Import names and attribute reads in other files taken to the destination.
     pub rewritten: usize,
     /// References to the old path that were not rewritten, and why.
@@ -327,6 +329,7 @@ pub fn plan(project: &Project, target: &parse::Target, request: &Request) -> Res
         dropped,
         kept,
         created: created_files.iter().map(|f| f.rel.to_string()).collect(),
+        removed: Vec::new(),
         files,
         rewritten: rewrites.rewritten,
         left,

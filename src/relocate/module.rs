@@ -43,12 +43,6 @@ pub fn plan(
     if !request.with.is_empty() {
         bail!("--with names definitions to move along; a whole module moves with all of them");
     }
-    if request.shim == Shim::None {
-        bail!(
-            "--shim none for a module is not supported: move it with a shim, then delete the \
-             shim once nothing imports the old path"
-        );
-    }
     let dest = Destination::find(project, dest_name, old)?;
     if dest.file.is_some() || project.internal(dest_name).is_some() {
         bail!("--to {dest_name}: exists already; a module moves to a new path");
@@ -94,7 +88,11 @@ pub fn plan(
     } else {
         "\n"
     };
-    let shim = shim_text(request.shim, &old_name, dest_name, newline);
+    // With `--shim none` the old file goes (written as nothing here, removed at the end).
+    let shim = match request.shim {
+        Shim::None => String::new(),
+        shim => shim_text(shim, &old_name, dest_name, newline),
+    };
     let mut files = vec![
         FileFix {
             path: old_source.rel.to_string(),
@@ -137,6 +135,18 @@ pub fn plan(
         dest_name,
     )?;
     files.append(&mut importers);
+    if request.shim == Shim::None
+        && let Some(first) = left.first()
+    {
+        bail!(
+            "--shim none: {}:{}:{} still needs the old path ({}); rewrite it first or keep a \
+             shim",
+            first.path,
+            first.line,
+            first.col,
+            first.reason
+        );
+    }
     let python: Vec<FileFix> = files
         .iter()
         .filter(|f| f.path.ends_with(".py") || f.path.ends_with(".pyi"))
@@ -154,7 +164,8 @@ pub fn plan(
         .map_err(|reason| anyhow!("the move would change what modules bind: {reason}"))?;
     let kept = match request.shim {
         Shim::Deprecate => "a module that warns and is the new one".to_string(),
-        _ => format!("a module that is `{dest_name}` (sys.modules)"),
+        Shim::Alias => format!("a module that is `{dest_name}` (sys.modules)"),
+        Shim::None => "nothing: the file is removed".to_string(),
     };
     Ok(Plan {
         old_module: old_name.clone(),
@@ -170,6 +181,10 @@ pub fn plan(
         dropped: Vec::new(),
         kept,
         created: created_files.iter().map(|f| f.rel.to_string()).collect(),
+        removed: match request.shim {
+            Shim::None => vec![old_source.rel.to_string()],
+            _ => Vec::new(),
+        },
         files,
         rewritten,
         left,

@@ -8,10 +8,10 @@ use anyhow::{Result, anyhow, bail};
 
 use super::dest::Destination;
 use super::importers::spelled_like;
+use super::plan::{Moved, Plan, Request};
 use super::shim::Shim;
 use super::source::{self, rel_of};
 use super::verify;
-use super::{Moved, Plan, Request};
 use crate::fix::{self, Edit, FileFix, Retarget, Skipped};
 use crate::index::{ModuleId, Project};
 use crate::parse;

@@ -158,3 +158,14 @@ fn a_try_of_imports_inside_a_branch_the_run_time_decides_binds_from_its_body() {
         "{output}"
     );
 }
+
+#[test]
+fn a_flag_read_from_an_unset_environment_variable_is_its_default() {
+    // `DEBUG = os.getenv("ACCEL_DEBUG", "0").lower() in ("1", "true")`, then `if DEBUG:`:
+    // python3 binds the `else` branch's `Widget` (unset, the default "0" decides).
+    let output = ok(&fixture("runtime"), &["why", "accel.envflag.Widget"]);
+    assert!(
+        output.starts_with("accel.envflag.Widget\n  is class Widget defined in accel._pure\n"),
+        "{output}"
+    );
+}

@@ -1538,6 +1538,23 @@ impl Walker<'_> {
             {
                 Some(compare.ops[0] == CmpOp::NotEq)
             }
+            // `os.getenv("X", "0").lower() in ("1", "true")`: an unset variable is its
+            // default.
+            Expr::Compare(compare)
+                if compare.ops.len() == 1 && static_string(&compare.left).is_some() =>
+            {
+                let left = static_string(&compare.left)?;
+                let right = &compare.comparators[0];
+                match compare.ops[0] {
+                    CmpOp::In | CmpOp::NotIn => {
+                        let found = string_collection(right)?.contains(&left);
+                        Some(found == (compare.ops[0] == CmpOp::In))
+                    }
+                    CmpOp::Eq => Some(left == static_string(right)?),
+                    CmpOp::NotEq => Some(left != static_string(right)?),
+                    _ => None,
+                }
+            }
             Expr::UnaryOp(unary) if unary.op == UnaryOp::Not => {
                 self.static_truth(&unary.operand).map(|value| !value)
             }
@@ -1787,6 +1804,41 @@ fn dotted_path(expr: &Expr) -> Option<Vec<String>> {
             Some(path)
         }
         _ => None,
+    }
+}
+
+/// A string known before run time: a literal, an environment variable read with a
+/// literal default (`os.getenv("X", "0")`, `os.environ.get(...)`: unset, it is the
+/// default), and `.lower()`, `.upper()`, `.strip()` or `.casefold()` of one.
+fn static_string(expr: &Expr) -> Option<String> {
+    if let Some(literal) = string_value(expr) {
+        return Some(literal);
+    }
+    let Expr::Call(call) = expr else {
+        return None;
+    };
+    let function = dotted_path(&call.func).unwrap_or_default();
+    let path: Vec<&str> = function.iter().map(String::as_str).collect();
+    match path.as_slice() {
+        ["os", "getenv"] | ["os", "environ", "get"] => match &call.arguments.args[..] {
+            [name, default] if string_value(name).is_some() => string_value(default),
+            _ => None,
+        },
+        _ => {
+            let Expr::Attribute(method) = call.func.as_ref() else {
+                return None;
+            };
+            if !call.arguments.args.is_empty() {
+                return None;
+            }
+            let text = static_string(&method.value)?;
+            match method.attr.as_str() {
+                "lower" | "casefold" => Some(text.to_lowercase()),
+                "upper" => Some(text.to_uppercase()),
+                "strip" => Some(text.trim().to_string()),
+                _ => None,
+            }
+        }
     }
 }
 

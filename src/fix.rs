@@ -100,7 +100,8 @@ pub fn plan(evaluator: &mut Evaluator, findings: &[Finding], unsafe_fixes: bool)
         Default::default();
     let mut plan = Plan::default();
     let mut by_file: BTreeMap<usize, Vec<Retarget>> = BTreeMap::new();
-    let mut called_at_import: rustc_hash::FxHashMap<usize, bool> = Default::default();
+    // Per file: the functions that run while it is imported (read and parsed once).
+    let mut running_functions: rustc_hash::FxHashMap<usize, Vec<Span>> = Default::default();
     for finding in findings.iter().filter(|f| f.fixable) {
         let (Some(site), Some(replacement)) = (finding.site, &finding.replacement) else {
             continue;
@@ -170,14 +171,19 @@ pub fn plan(evaluator: &mut Evaluator, findings: &[Finding], unsafe_fixes: bool)
         // A function-level import runs at import time too when its function does (a
         // decorator, a function the module calls while it loads).
         let file = project.sites[site].file as usize;
+        let offset = import.statement_span.start;
         let eager = !import.context.type_checking
             && (!import.context.function
-                || *called_at_import.entry(site).or_insert_with(|| {
-                    read_utf8(project, file).is_ok_and(|(_, text)| {
-                        let offset = import.statement_span.start as usize;
-                        parse::runs_at_import(&text, project.files[file].is_stub, offset)
+                || running_functions
+                    .entry(file)
+                    .or_insert_with(|| match read_utf8(project, file) {
+                        Ok((_, text)) => {
+                            parse::functions_run_at_import(&text, project.files[file].is_stub)
+                        }
+                        Err(_) => Vec::new(),
                     })
-                }));
+                    .iter()
+                    .any(|f| f.start <= offset && offset < f.end));
         let importer = project.importer(site);
         if eager
             && running

@@ -7,9 +7,12 @@ use ruff_python_parser::parse_unchecked_source;
 use ruff_text_size::Ranged;
 use rustc_hash::FxHashSet;
 
-/// Whether the code at byte `offset`, inside a top-level function, runs when the module
-/// is imported (a function body that runs later, on call, does not).
-pub fn runs_at_import(source: &str, is_stub: bool, offset: usize) -> bool {
+use super::layout::span;
+use crate::summary::Span;
+
+/// The top-level functions whose bodies run when the module is imported (a function
+/// body that runs later, on call, is not among them), as byte spans.
+pub fn functions_run_at_import(source: &str, is_stub: bool) -> Vec<Span> {
     let source_type = match is_stub {
         true => PySourceType::Stub,
         false => PySourceType::Python,
@@ -23,11 +26,6 @@ pub fn runs_at_import(source: &str, is_stub: bool, offset: usize) -> bool {
             _ => None,
         })
         .collect();
-    let Some((enclosing, _)) = functions.iter().find(|(_, stmt)| {
-        stmt.range().start().to_usize() <= offset && offset < stmt.range().end().to_usize()
-    }) else {
-        return false;
-    };
     // What module-level code calls or decorates with.
     let mut called = Calls::default();
     for stmt in body.iter() {
@@ -59,7 +57,11 @@ pub fn runs_at_import(source: &str, is_stub: bool, offset: usize) -> bool {
             pending.extend(inner.names);
         }
     }
-    running.contains(*enclosing)
+    functions
+        .iter()
+        .filter(|(name, _)| running.contains(*name))
+        .map(|(_, stmt)| span(stmt.range()))
+        .collect()
 }
 
 /// Names called (`f(...)`) in the code visited, outside nested function bodies, and
@@ -122,7 +124,10 @@ mod tests {
     use super::*;
 
     fn at(source: &str, marker: &str) -> bool {
-        runs_at_import(source, false, source.find(marker).unwrap())
+        let offset = source.find(marker).unwrap() as u32;
+        functions_run_at_import(source, false)
+            .iter()
+            .any(|f| f.start <= offset && offset < f.end)
     }
 
     #[test]

@@ -13,7 +13,7 @@ pub use code_facts::{
 pub use import_blocks::{
     ImportBlock, ImportLayout, ImportStatement, ImportStatementKind, ImportedName, import_blocks,
 };
-pub use import_time::runs_at_import;
+pub use import_time::functions_run_at_import;
 use layout::span;
 pub use layout::{GlobalDeclaration, Layout, StatementKind, TopStatement, layout};
 use lines::LineIndex;

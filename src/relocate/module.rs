@@ -10,13 +10,14 @@ use super::dest::Destination;
 use super::importers::spelled_like;
 use super::plan::{Moved, Plan, Request};
 use super::shim::Shim;
-use super::source::{self, rel_of};
+use super::source;
 use super::verify;
 use crate::fix::{self, Edit, FileFix, Retarget, Skipped};
 use crate::index::{ModuleId, Project};
 use crate::parse;
 use crate::references;
 use crate::resolve::{Resolution, Resolver};
+use crate::summary::Position;
 
 pub fn plan(
     project: &Project,
@@ -111,16 +112,7 @@ pub fn plan(
             renamed: 0,
         },
     ];
-    for package in &dest.packages {
-        files.push(FileFix {
-            path: rel_of(project, package),
-            real: package.clone(),
-            old: String::new(),
-            new: String::new(),
-            fixed: 0,
-            renamed: 0,
-        });
-    }
+    files.extend(dest.package_files(project));
     let created_files = dest.created_files(project, old_file);
     let created: Vec<std::path::PathBuf> = created_files.iter().map(|f| f.path.clone()).collect();
     let rewriting = fix::Rewriting {
@@ -304,69 +296,52 @@ fn rewrite_importers(
         }
     }
     // Reads of `pkg.old.X` and strings spelling the path.
-    let mut settings_files: std::collections::BTreeMap<String, Vec<Edit>> = Default::default();
+    // Settings files with entry points: their text, and the edits of it.
+    let mut settings_files: std::collections::BTreeMap<String, (String, Vec<Edit>)> =
+        Default::default();
     for (file, reference) in references::collect(resolver, &Resolution::Module(old), true) {
         if file == old_file {
             continue;
         }
-        if file == references::NOT_A_SOURCE_FILE {
-            // An entry point of pyproject.toml or setup.cfg (`cli = "pkg.old:main"`).
-            let path = project.root.join(&reference.path);
-            let text = crate::read::small_text(&path, crate::read::MAX_SETTINGS_BYTES)
-                .map_err(|e| anyhow!("{}: {e}", reference.path))?;
-            let line = text
-                .lines()
-                .nth((reference.line as usize).saturating_sub(1));
-            let line_start = line.map_or(0, |l| l.as_ptr() as usize - text.as_ptr() as usize);
-            match line.and_then(|l| whole_path(l, old_name)) {
-                Some(at) => settings_files
-                    .entry(reference.path.clone())
-                    .or_default()
-                    .push(Edit {
-                        start: line_start + at,
-                        end: line_start + at + old_name.len(),
-                        text: dest_name.to_string(),
-                    }),
-                None => left.push(Skipped {
-                    path: reference.path.clone(),
-                    line: reference.line,
-                    col: reference.col,
-                    rule: "string".to_string(),
-                    reason: "an entry point that does not spell the path: rewrite it by hand"
-                        .to_string(),
-                }),
-            }
-            continue;
-        }
+        let in_settings = file == references::NOT_A_SOURCE_FILE;
         let through_path = reference
             .via
             .as_deref()
             .is_some_and(|via| via == old_name || via.starts_with(&format!("{old_name}.")));
-        if !through_path || !matches!(reference.kind, "attribute" | "string") {
+        // An entry point of pyproject.toml or setup.cfg (`cli = "pkg.old:main"`), or a
+        // read of `pkg.old.X` or a string that spells the path.
+        if !in_settings && (!through_path || !matches!(reference.kind, "attribute" | "string")) {
             continue;
         }
-        let text = text_of(file)?;
-        let line_start = text
-            .match_indices('\n')
-            .nth((reference.line as usize).saturating_sub(2))
-            .map_or(0, |(i, _)| i + 1);
-        let line_start = if reference.line <= 1 { 0 } else { line_start };
-        let line_end = text[line_start..]
-            .find('\n')
-            .map_or(text.len(), |n| line_start + n);
-        match whole_path(&text[line_start..line_end], old_name) {
-            Some(at) => extras.entry(file).or_default().push(Edit {
-                start: line_start + at,
-                end: line_start + at + old_name.len(),
-                text: dest_name.to_string(),
-            }),
-            None => left.push(Skipped {
+        let edit = match in_settings {
+            true => {
+                let entry = match settings_files.entry(reference.path.clone()) {
+                    std::collections::btree_map::Entry::Occupied(entry) => entry.into_mut(),
+                    std::collections::btree_map::Entry::Vacant(entry) => {
+                        let path = project.root.join(&reference.path);
+                        let text = crate::read::small_text(&path, crate::read::MAX_SETTINGS_BYTES)
+                            .map_err(|e| anyhow!("{}: {e}", reference.path))?;
+                        entry.insert((text, Vec::new()))
+                    }
+                };
+                path_edit(&entry.0, reference.line, (old_name, dest_name))
+                    .map(|edit| entry.1.push(edit))
+            }
+            false => path_edit(&text_of(file)?, reference.line, (old_name, dest_name))
+                .map(|edit| extras.entry(file).or_default().push(edit)),
+        };
+        if edit.is_none() {
+            left.push(Skipped {
                 path: reference.path.clone(),
                 line: reference.line,
                 col: reference.col,
                 rule: reference.kind.to_string(),
-                reason: "does not spell the path on its line: rewrite it by hand".to_string(),
-            }),
+                reason: match in_settings {
+                    true => "an entry point that does not spell the path: rewrite it by hand",
+                    false => "does not spell the path on its line: rewrite it by hand",
+                }
+                .to_string(),
+            });
         }
     }
     let mut files: Vec<usize> = retargets.keys().chain(extras.keys()).copied().collect();
@@ -402,10 +377,7 @@ fn rewrite_importers(
         }
         left.extend(skipped);
     }
-    for (path, mut edits) in settings_files {
-        let real = project.root.join(&path);
-        let text = crate::read::small_text(&real, crate::read::MAX_SETTINGS_BYTES)
-            .map_err(|e| anyhow!("{path}: {e}"))?;
+    for (path, (text, mut edits)) in settings_files {
         edits.sort_by_key(|e| std::cmp::Reverse(e.start));
         edits.dedup_by_key(|e| e.start);
         let mut new = text.clone();
@@ -414,8 +386,8 @@ fn rewrite_importers(
         }
         rewritten += edits.len();
         fixes.push(FileFix {
+            real: project.root.join(&path),
             path,
-            real,
             old: text,
             new,
             fixed: 0,
@@ -438,6 +410,18 @@ fn skipped(project: &Project, site: usize, reason: &str) -> Skipped {
     }
 }
 
+/// The edit that writes `dest` for `old` where line `line` of `text` spells it whole.
+fn path_edit(text: &str, line: u32, (old, dest): (&str, &str)) -> Option<Edit> {
+    let start = fix::LineStarts::new(text).offset(text, Position { line, col: 1 })?;
+    let end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+    let at = start + whole_path(&text[start..end], old)?;
+    Some(Edit {
+        start: at,
+        end: at + old.len(),
+        text: dest.to_string(),
+    })
+}
+
 /// Where `path` appears in `text` as a whole dotted path (not part of a longer name).
 fn whole_path(text: &str, path: &str) -> Option<usize> {
     let word = |c: char| c == '_' || c.is_alphanumeric();
@@ -455,54 +439,22 @@ fn same_bindings(
     files: &[FileFix],
     (old, dest): (&str, &str),
 ) -> Result<(), String> {
-    let mut was = Resolver::new(before);
-    let mut now = Resolver::new(after);
-    let describe = |project: &Project, resolution: &Resolution| -> String {
-        let module = |m: &ModuleId| project.modules[*m as usize].name.to_string();
-        match resolution {
-            Resolution::Definition { module: m, binding } => {
-                let binding = crate::view::binding(project, *m, *binding);
-                format!("{}.{}", module(m), binding.name)
-            }
-            Resolution::Module(m) => format!("module {}", module(m)),
-            other => crate::view::describe(&crate::view::resolved(project, other)),
-        }
-    };
-    let renamed = |text: String| match text.strip_prefix(old) {
-        Some(rest) if rest.is_empty() || rest.starts_with('.') => format!("{dest}{rest}"),
-        _ => match text
-            .strip_prefix("module ")
-            .and_then(|t| t.strip_prefix(old))
-        {
+    let renamed = |text: String| {
+        let (prefix, path) = match text.strip_prefix("module ") {
+            Some(path) => ("module ", path),
+            None => ("", text.as_str()),
+        };
+        match path.strip_prefix(old) {
             Some(rest) if rest.is_empty() || rest.starts_with('.') => {
-                format!("module {dest}{rest}")
+                format!("{prefix}{dest}{rest}")
             }
             _ => text,
-        },
-    };
-    for file in files.iter().skip(2) {
-        let Some(name) = before
-            .files
-            .iter()
-            .find(|f| f.rel == file.path)
-            .map(|f| &f.module)
-        else {
-            continue;
-        };
-        let (Some(m), Some(later)) = (before.internal(name), after.internal(name)) else {
-            return Err(format!("module `{name}` would be gone"));
-        };
-        let mut names: Vec<&str> = before.names(m).keys().collect();
-        names.sort_unstable();
-        for binding in names {
-            let expected = renamed(describe(before, &was.resolve_name(m, binding)));
-            let found = describe(after, &now.resolve_name(later, binding));
-            if found != expected {
-                return Err(format!(
-                    "`{name}.{binding}` would be {found} instead of {expected}"
-                ));
-            }
         }
-    }
-    Ok(())
+    };
+    verify::bindings_follow(
+        before,
+        after,
+        files.get(2..).unwrap_or_default(),
+        |binding, then| (binding.to_string(), renamed(then)),
+    )
 }

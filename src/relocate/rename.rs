@@ -119,9 +119,10 @@ pub fn plan(
     for file in ordered {
         let (bom, text) = fix::read_utf8(project, file)
             .map_err(|reason| anyhow!("{}: {reason}", project.files[file].rel))?;
+        let lines = fix::LineStarts::new(&text);
         let mut splices = Vec::new();
         for reference in &by_file[&file] {
-            match edit(&text, reference, &old, new) {
+            match edit((&text, &lines), reference, &old, new) {
                 Ok(mut edits) => splices.append(&mut edits),
                 Err(reason) => left.push(format!(
                     "{}:{}:{}: {reason}",
@@ -193,10 +194,22 @@ pub fn plan(
 }
 
 /// The edits one reference needs: its name token, or the name inside a string.
-fn edit(text: &str, reference: &Reference, old: &str, new: &str) -> Result<Vec<Splice>, String> {
+fn edit(
+    (text, lines): (&str, &fix::LineStarts),
+    reference: &Reference,
+    old: &str,
+    new: &str,
+) -> Result<Vec<Splice>, String> {
     let at = match reference.offset {
         Some(offset) => offset as usize,
-        None => offset_of(text, reference.line, reference.col)
+        None => lines
+            .offset(
+                text,
+                crate::summary::Position {
+                    line: reference.line,
+                    col: reference.col,
+                },
+            )
             .ok_or_else(|| "not found in the file as it is now".to_string())?,
     };
     if reference.kind == "string" {
@@ -215,21 +228,6 @@ fn edit(text: &str, reference: &Reference, old: &str, new: &str) -> Result<Vec<S
 
 fn is_word(c: char) -> bool {
     c == '_' || c.is_alphanumeric()
-}
-
-/// The byte offset of a 1-based line and character column.
-fn offset_of(text: &str, line: u32, col: u32) -> Option<usize> {
-    let start = if line <= 1 {
-        0
-    } else {
-        text.match_indices('\n').nth(line as usize - 2)?.0 + 1
-    };
-    let rest = &text[start..];
-    let within = rest
-        .char_indices()
-        .nth(col.saturating_sub(1) as usize)
-        .map_or(rest.len(), |(i, _)| i);
-    Some(start + within)
 }
 
 /// `old` as a dotted part of the string literal starting at `at` (`"pkg.mod.old"`,
@@ -283,7 +281,10 @@ fn string_edits(text: &str, at: usize, old: &str, new: &str) -> Result<Vec<Splic
 /// The definition's own name token on its line: after `def`, `async def` or `class`, or
 /// first on the line (`old = ...`, `old: T = ...`).
 fn definition_token(text: &str, line: u32, old: &str, new: &str) -> Result<Splice> {
-    let start = offset_of(text, line, 1).ok_or_else(|| anyhow!("the definition moved"))?;
+    let position = crate::summary::Position { line, col: 1 };
+    let start = fix::LineStarts::new(text)
+        .offset(text, position)
+        .ok_or_else(|| anyhow!("the definition moved"))?;
     let end = text[start..].find('\n').map_or(text.len(), |n| start + n);
     let line_text = &text[start..end];
     let found = line_text.match_indices(old).find(|(i, _)| {
@@ -322,48 +323,14 @@ fn check_after(
     files: &[FileFix],
     (module, old, new): (&str, &str, &str),
 ) -> Result<(), String> {
-    let mut was = Resolver::new(before);
-    let mut now = Resolver::new(after);
-    let describe = |project: &Project, resolution: &Resolution| match resolution {
-        Resolution::Definition { module: m, binding } => {
-            let name = crate::view::binding(project, *m, *binding).name.to_string();
-            format!("{}.{name}", project.modules[*m as usize].name)
-        }
-        other => crate::view::describe(&crate::view::resolved(project, other)),
-    };
     let renamed = format!("{module}.{old}");
-    for file in files {
-        let Some(name) = before
-            .files
-            .iter()
-            .find(|f| f.rel == file.path)
-            .map(|f| &f.module)
-        else {
-            continue;
-        };
-        let (Some(m), Some(later)) = (before.internal(name), after.internal(name)) else {
-            return Err(format!("module `{name}` would be gone"));
-        };
-        let mut names: Vec<&str> = before.names(m).keys().collect();
-        names.sort_unstable();
-        for binding in names {
-            let then = describe(before, &was.resolve_name(m, binding));
-            let expected = match then == renamed {
-                true => format!("{module}.{new}"),
-                false => then.clone(),
-            };
-            let as_now = if binding == old && expected != then {
-                new
-            } else {
-                binding
-            };
-            let now_is = describe(after, &now.resolve_name(later, as_now));
-            if now_is != expected {
-                return Err(format!(
-                    "`{name}.{as_now}` would be {now_is} instead of {expected}"
-                ));
+    verify::bindings_follow(before, after, files, |binding, then| {
+        match then == renamed {
+            true => {
+                let as_now = if binding == old { new } else { binding };
+                (as_now.to_string(), format!("{module}.{new}"))
             }
+            false => (binding.to_string(), then),
         }
-    }
-    Ok(())
+    })
 }

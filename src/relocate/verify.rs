@@ -225,3 +225,58 @@ fn new_cycle(before: &Project, after: &Project, touched: &[String]) -> Result<()
     }
     Ok(())
 }
+
+/// A resolution in words for comparing a project before and after a rename: a
+/// definition as `module.name`, a module as `module NAME`.
+pub fn spelled(project: &Project, resolution: &Resolution) -> String {
+    match resolution {
+        Resolution::Definition { module, binding } => {
+            let binding = crate::view::binding(project, *module, *binding);
+            format!(
+                "{}.{}",
+                project.modules[*module as usize].name, binding.name
+            )
+        }
+        Resolution::Module(module) => format!("module {}", project.modules[*module as usize].name),
+        other => crate::view::describe(&crate::view::resolved(project, other)),
+    }
+}
+
+/// Every module of `files` binds, after the change, what `expect` says of each of its
+/// names: given the name and what it resolved to before (`spelled`), the name to look
+/// up after and what it must resolve to.
+pub fn bindings_follow(
+    before: &Project,
+    after: &Project,
+    files: &[FileFix],
+    expect: impl Fn(&str, String) -> (String, String),
+) -> Result<(), String> {
+    let mut was = Resolver::new(before);
+    let mut now = Resolver::new(after);
+    for file in files {
+        let Some(name) = before
+            .files
+            .iter()
+            .find(|f| f.rel == file.path)
+            .map(|f| &f.module)
+        else {
+            continue;
+        };
+        let (Some(m), Some(later)) = (before.internal(name), after.internal(name)) else {
+            return Err(format!("module `{name}` would be gone"));
+        };
+        let mut names: Vec<&str> = before.names(m).keys().collect();
+        names.sort_unstable();
+        for binding in names {
+            let then = spelled(before, &was.resolve_name(m, binding));
+            let (as_now, expected) = expect(binding, then);
+            let found = spelled(after, &now.resolve_name(later, &as_now));
+            if found != expected {
+                return Err(format!(
+                    "`{name}.{as_now}` would be {found} instead of {expected}"
+                ));
+            }
+        }
+    }
+    Ok(())
+}

@@ -115,6 +115,21 @@ impl Destination {
     }
 
     /// The files the move creates, as the project would list them.
+    /// The `__init__.py` files of the packages made for it, empty.
+    pub fn package_files(&self, project: &Project) -> Vec<FileFix> {
+        self.packages
+            .iter()
+            .map(|package| FileFix {
+                path: rel_of(project, package),
+                real: package.clone(),
+                old: String::new(),
+                new: String::new(),
+                fixed: 0,
+                renamed: 0,
+            })
+            .collect()
+    }
+
     pub fn created_files(&self, project: &Project, old_file: usize) -> Vec<SourceFile> {
         if self.file.is_some() {
             return Vec::new();

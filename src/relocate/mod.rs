@@ -27,7 +27,7 @@ use crate::parse::{self, Layout};
 use crate::resolve::Resolver;
 use crate::summary::BindingKind;
 use needs::Carried;
-use source::{Block, Splice, rel_of};
+use source::{Block, Splice};
 
 pub use plan::{Moved, Plan, Request};
 
@@ -182,16 +182,7 @@ pub fn plan(project: &Project, target: &parse::Target, request: &Request) -> Res
     let carried_lines = dest_change.carried;
     files.push(dest_change.fix);
     let created_files = dest.created_files(project, old_file);
-    for package in &dest.packages {
-        files.push(FileFix {
-            path: rel_of(project, package),
-            real: package.clone(),
-            old: String::new(),
-            new: String::new(),
-            fixed: 0,
-            renamed: 0,
-        });
-    }
+    files.extend(dest.package_files(project));
     let moved_resolutions: Vec<importers::MovedName> = blocks
         .iter()
         .map(|b| importers::MovedName {

@@ -30,49 +30,37 @@ pub fn drop_unused(
                     .is_some_and(|n| n.as_str() == name)
         })
     };
-    let mut splices = Vec::new();
-    let mut dropped = Vec::new();
-    let mut by_statement: Vec<(&ImportSite, usize)> = Vec::new();
-    for site in &now.imports {
-        let context = &site.context;
-        let Some(bound) = site.bound_name() else {
-            continue;
-        };
-        if context.function || context.try_import || context.conditional {
-            continue;
-        }
-        if kept.contains(&bound)
-            || !reads(&was, bound)
-            || reads(&now, bound)
-            || imported_from_here(bound)
-        {
-            continue;
-        }
-        dropped.push(bound.to_string());
-        let span = site.statement_span;
-        match by_statement
-            .iter_mut()
-            .find(|(s, _)| s.statement_span == span)
-        {
-            Some((_, count)) => *count += 1,
-            None => by_statement.push((site, 1)),
-        }
-        if site.names_in_statement > 1 {
-            splices.push(site);
-        }
-    }
+    let (read_before, read_after) = (read_names(&was), read_names(&now));
+    let dropping: Vec<&ImportSite> = now
+        .imports
+        .iter()
+        .filter(|site| {
+            let context = &site.context;
+            !(context.function || context.try_import || context.conditional)
+        })
+        .filter(|site| {
+            site.bound_name().is_some_and(|bound| {
+                !kept.contains(&bound)
+                    && read_before.contains(bound)
+                    && !read_after.contains(bound)
+                    && !imported_from_here(bound)
+            })
+        })
+        .collect();
+    let dropped: Vec<String> = dropping
+        .iter()
+        .filter_map(|site| site.bound_name().map(str::to_string))
+        .collect();
+    // A statement all of whose names go is removed whole, once; otherwise each name.
+    let mut removed_whole: FxHashSet<crate::summary::Span> = FxHashSet::default();
     let mut edits: Vec<Splice> = Vec::new();
-    for (site, count) in &by_statement {
+    for site in &dropping {
         let span = site.statement_span;
-        if *count as u32 == site.names_in_statement {
+        let going = dropping.iter().filter(|s| s.statement_span == span).count();
+        if going as u32 != site.names_in_statement {
+            edits.push(super::dest::name_removal(after, site.alias_span));
+        } else if removed_whole.insert(span) {
             edits.push(statement_removal(after, span));
-        } else {
-            edits.extend(
-                splices
-                    .iter()
-                    .filter(|s| s.statement_span == span)
-                    .map(|s| super::dest::name_removal(after, s.alias_span)),
-            );
         }
     }
     match source::apply(after, edits).filter(|text| parse::syntax_error(text, false).is_none()) {
@@ -99,22 +87,23 @@ pub fn drop_from_all(text: &str, names: &[&str]) -> String {
         .unwrap_or_else(|| text.to_string())
 }
 
-/// Whether the module reads `name` at module level or in any scope that sees it, or
-/// lists it in `__all__`.
-fn reads(summary: &FileSummary, name: &str) -> bool {
-    let used: FxHashSet<&str> = summary
+/// The names the module reads at module level or in any scope that sees them, and those
+/// it lists in `__all__`.
+fn read_names(summary: &FileSummary) -> FxHashSet<&str> {
+    let used = summary
         .uses
         .iter()
         .filter(|u| u.import == u32::MAX)
-        .map(|u| summary.use_names[u.name as usize].as_str())
-        .collect();
-    used.contains(name)
-        || summary.all.iter().any(|change| match change {
-            AllChange::Set(parts) | AllChange::Extend(parts) => parts
-                .iter()
-                .any(|p| matches!(p, AllPart::Names(names) if names.iter().any(|n| n == name))),
-            AllChange::Remove(_) => false,
-        })
+        .map(|u| summary.use_names[u.name as usize].as_str());
+    let listed = summary.all.iter().flat_map(|change| match change {
+        AllChange::Set(parts) | AllChange::Extend(parts) => parts.as_slice(),
+        AllChange::Remove(_) => &[],
+    });
+    let listed = listed.flat_map(|part| match part {
+        AllPart::Names(names) => names.as_slice(),
+        _ => &[],
+    });
+    used.chain(listed.map(String::as_str)).collect()
 }
 
 /// The splice that removes a whole statement's lines. A statement alone between blank

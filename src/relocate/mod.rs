@@ -198,9 +198,7 @@ pub fn plan(project: &Project, target: &parse::Target, request: &Request) -> Res
         .filter(|f| f.old.is_empty())
         .map(|f| f.real.clone())
         .collect();
-    let style =
-        || crate::isort::Style::read(&project.root, &project.environment).creating(created.clone());
-    let sorting = style();
+    let sorting = crate::isort::Style::read(&project.root, &project.environment).creating(created);
     for file in &mut files[..2] {
         let bom = file.new.starts_with('\u{feff}');
         let (old, new) = (
@@ -215,7 +213,7 @@ pub fn plan(project: &Project, target: &parse::Target, request: &Request) -> Res
         (old, &request.dest, dest.module),
         &moved_resolutions,
         &skip,
-        style(),
+        sorting,
     );
     let touched: Vec<String> = std::iter::once(old_module.clone())
         .chain(std::iter::once(request.dest.clone()))

@@ -49,10 +49,9 @@ pub fn plan(
         bail!("--to {dest_name}: exists already; a module moves to a new path");
     }
     let mut resolver = Resolver::new(project);
-    let style = || crate::isort::Style::read(&project.root, &project.environment);
     let rewriting = fix::Rewriting {
         project,
-        style: style(),
+        style: crate::isort::Style::read(&project.root, &project.environment),
         unsafe_fixes: true,
     };
     // The moved text, its relative imports written absolute (their dots would count from
@@ -116,7 +115,7 @@ pub fn plan(
     let created_files = dest.created_files(project, old_file);
     let created: Vec<std::path::PathBuf> = created_files.iter().map(|f| f.path.clone()).collect();
     let rewriting = fix::Rewriting {
-        style: style().creating(created),
+        style: rewriting.style.creating(created),
         ..rewriting
     };
     let (rewritten, mut importers, left) = rewrite_importers(

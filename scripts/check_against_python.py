@@ -86,7 +86,14 @@ def defining_file(obj):
             return inspect.getfile(obj)
         except (TypeError, OSError):
             compiled = any(isinstance(v, C_DESCRIPTORS) for v in vars(obj).values())
-            return "<compiled>" if compiled else None
+            if compiled:
+                return "<compiled>"
+            # Made by `type(name, bases, namespace)` and kept by no module under its name:
+            # defined by the module whose code called it, which `__module__` names.
+            home = sys.modules.get(obj.__module__)
+            if home is not None and getattr(home, obj.__name__, None) is not obj:
+                return getattr(home, "__file__", None)
+            return None
     if callable(obj):
         try:
             function = inspect.unwrap(obj)
@@ -120,6 +127,12 @@ def runtime_files(pairs, timeout, module_files):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 loaded = importlib.import_module(module)
+                if not hasattr(loaded, name) and hasattr(loaded, "__path__"):
+                    # `from M import N` loads the submodule `M.N` when M binds no `N`.
+                    try:
+                        importlib.import_module(f"{module}.{name}")
+                    except ImportError:
+                        pass
                 obj = getattr(loaded, name)
                 if obj is None:
                     raise AttributeError("bound to None")

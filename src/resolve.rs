@@ -135,6 +135,8 @@ pub enum HopSource {
     Submodule(ModuleId),
     /// The module put itself out of the way: `sys.modules[__name__] = other`.
     Swap,
+    /// `globals().update(...)` over an object's attributes (index into `globals_exports`).
+    GlobalsExport(u32),
 }
 
 type Key = (ModuleId, Box<str>);
@@ -613,9 +615,11 @@ impl<'p> Resolver<'p> {
         let hops_taken = hops.iter().all(|hop| match hop.source {
             HopSource::Binding(i) => self.taken(hop.module, Candidate::Binding(i)),
             HopSource::Star(i) => self.taken(hop.module, Candidate::Star(i)),
-            HopSource::Lazy(_) | HopSource::Stub(_) | HopSource::Submodule(_) | HopSource::Swap => {
-                true
-            }
+            HopSource::Lazy(_)
+            | HopSource::Stub(_)
+            | HopSource::Submodule(_)
+            | HopSource::Swap
+            | HopSource::GlobalsExport(_) => true,
         });
         let end_taken = match resolution {
             Resolution::Definition { module, binding } => {
@@ -652,7 +656,14 @@ impl<'p> Resolver<'p> {
             // `try: from _speedups import *` pattern that replaces pure-Python definitions).
             let binds = match self.star_target(module, star) {
                 StarTarget::Internal(target) => self.exports(target).contains(name),
-                StarTarget::External(_) => !name.starts_with('_'),
+                // ... though not a submodule of the package (`from _curses import *` in
+                // `curses` does not bind `curses.textpad`).
+                StarTarget::External(_) => {
+                    !name.starts_with('_')
+                        && project
+                            .internal(&format!("{}.{name}", project.modules[module as usize].name))
+                            .is_none()
+                }
                 StarTarget::Missing => false,
             };
             if binds {
@@ -862,6 +873,9 @@ impl<'p> Resolver<'p> {
             if let Some(entry) = self.through_stub(module, name) {
                 return entry;
             }
+            if let Some(entry) = self.through_globals_export(module, name) {
+                return entry;
+            }
             let module_name = &project.modules[module as usize].name;
             let lazy = match project.modules[module as usize].file {
                 Some(file) => &project.summary(file).getattr_imports[..],
@@ -885,9 +899,12 @@ impl<'p> Resolver<'p> {
                 };
             }
             let submodule = format!("{module_name}.{name}");
+            if let Some(entry) = self.through_getattr_forward(module, name) {
+                return entry;
+            }
             if let Some(id) = project.internal(&submodule) {
                 return Entry {
-                    resolution: Resolution::Module(id),
+                    resolution: Resolution::Module(self.swapped_for(id).unwrap_or(id)),
                     hop: hop(module, name, Via::Submodule, HopSource::Submodule(id)),
                     next: None,
                 };
@@ -1063,10 +1080,170 @@ impl<'p> Resolver<'p> {
         })
     }
 
-    /// `name` of a module that puts another in its place (`sys.modules[__name__] = other`,
-    /// `other` a module): looked up in that one.
-    fn through_swap(&mut self, module: ModuleId, name: &str) -> Option<Entry> {
-        let swap = self.project.module_summary(module)?.replaced_by.as_ref()?;
+    /// `name` bound by one of `module`'s `globals().update(...)` over an object's
+    /// attributes: the attribute, or for an instance `dir()` lists, its class's member.
+    fn through_globals_export(&mut self, module: ModuleId, name: &str) -> Option<Entry> {
+        let exports = &self.project.module_summary(module)?.globals_exports;
+        for (index, export) in exports.iter().enumerate().rev() {
+            if export.public_only && name.starts_with('_')
+                || export
+                    .names
+                    .as_ref()
+                    .is_some_and(|n| !n.iter().any(|n| n == name))
+            {
+                continue;
+            }
+            let resolution = match self.instance_class(module, &export.object) {
+                Some((home, class)) => match self.class_member(home, class, name, 0) {
+                    Some((home, member)) => Resolution::Member {
+                        module: home,
+                        member,
+                    },
+                    None => continue,
+                },
+                None => match self.attribute_of(module, &export.object, name) {
+                    Some(Resolution::Unresolved(_)) | None if export.names.is_none() => {
+                        continue;
+                    }
+                    resolution => resolution?,
+                },
+            };
+            let source = HopSource::GlobalsExport(index as u32);
+            return Some(Entry {
+                resolution,
+                hop: hop(module, name, Via::Assign, source),
+                next: None,
+            });
+        }
+        None
+    }
+
+    /// `name` answered by `module`'s `__getattr__` returning `getattr(OBJECT, name)`: an
+    /// attribute of a module, or a class made by the `__getattr__` of OBJECT's class
+    /// with `type()`, defined where that code runs.
+    fn through_getattr_forward(&mut self, module: ModuleId, name: &str) -> Option<Entry> {
+        let project = self.project;
+        let summary = project.module_summary(module)?;
+        let object = summary.getattr_forward.as_deref()?;
+        let resolution = match self.instance_class(module, object) {
+            Some((home, class)) => {
+                let (home, member) = self.class_member(home, class, "__getattr__", 0)?;
+                let makes = project.module_summary(home)?.class_makers.contains(&member);
+                if !makes {
+                    return None;
+                }
+                Resolution::Member {
+                    module: home,
+                    member,
+                }
+            }
+            None => match self.attribute_of(module, object, name)? {
+                Resolution::Unresolved(_) => return None,
+                resolution => resolution,
+            },
+        };
+        let binding = summary
+            .bindings
+            .iter()
+            .rposition(|b| b.name == "__getattr__")?;
+        Some(Entry {
+            resolution,
+            hop: hop(
+                module,
+                name,
+                Via::Assign,
+                HopSource::Binding(binding as u32),
+            ),
+            next: None,
+        })
+    }
+
+    /// What the dotted `path` names when read in `module`.
+    fn attribute_of_path(&mut self, module: ModuleId, path: &[Name]) -> Option<Resolution> {
+        self.follow_alias(module, "", path, u32::MAX)
+            .map(|(resolution, _)| resolution)
+    }
+
+    /// Attribute `name` of `object`, a dotted path looked up in `module`.
+    fn attribute_of(
+        &mut self,
+        module: ModuleId,
+        object: &[Name],
+        name: &str,
+    ) -> Option<Resolution> {
+        let mut path = object.to_vec();
+        path.push(crate::summary::intern(name));
+        self.attribute_of_path(module, &path)
+    }
+
+    /// The class whose members `object` (read in `module`) gives: the class itself, or
+    /// the class a module-level call made it an instance of.
+    fn instance_class(&mut self, module: ModuleId, object: &[Name]) -> Option<(ModuleId, u32)> {
+        let Resolution::Definition {
+            module: home,
+            binding,
+        } = self.attribute_of_path(module, object)?
+        else {
+            return None;
+        };
+        let found = &self.bindings(home)[binding as usize];
+        if found.kind == BindingKind::Class {
+            return Some((home, binding));
+        }
+        let name = found.name;
+        let summary = self.project.module_summary(home)?;
+        let (_, class) = summary.instances.iter().find(|(n, _)| *n == name)?;
+        match self.attribute_of_path(home, class)? {
+            Resolution::Definition { module, binding }
+                if self.bindings(module)[binding as usize].kind == BindingKind::Class =>
+            {
+                Some((module, binding))
+            }
+            _ => None,
+        }
+    }
+
+    /// The member `name` of class `class` of `module`, or of its bases in order.
+    fn class_member(
+        &mut self,
+        module: ModuleId,
+        class: u32,
+        name: &str,
+        depth: u32,
+    ) -> Option<(ModuleId, u32)> {
+        let summary = self.project.module_summary(module)?;
+        if let Some(member) = summary
+            .members
+            .iter()
+            .position(|m| m.class == class && m.name == name)
+        {
+            return Some((module, member as u32));
+        }
+        if depth > 16 {
+            return None;
+        }
+        let bases = summary.class_bases.iter().find(|(c, _)| *c == class)?;
+        for base in &bases.1 {
+            if let Some(Resolution::Definition {
+                module: home,
+                binding,
+            }) = self.attribute_of_path(module, base)
+                && let Some(found) = self.class_member(home, binding, name, depth + 1)
+            {
+                return Some(found);
+            }
+        }
+        None
+    }
+
+    /// The module that `module` puts in its own place in `sys.modules` while it runs
+    /// (`sys.modules[__name__] = other`, or its own name spelled out), which is what
+    /// importing it binds.
+    fn swapped_for(&mut self, module: ModuleId) -> Option<ModuleId> {
+        let project = self.project;
+        let summary = project.module_summary(module)?;
+        let own_name = project.modules[module as usize].name.as_str();
+        let swap = summary.swap(own_name)?;
         let (resolution, _) = self.resolve_attributes(module, &[swap.path[0].as_str()]);
         let mut target = match resolution {
             Resolution::Module(target) => target,
@@ -1078,9 +1255,13 @@ impl<'p> Resolver<'p> {
                 _ => return None,
             }
         }
-        if target == module {
-            return None;
-        }
+        (target != module).then_some(target)
+    }
+
+    /// `name` of a module that puts another in its place (`sys.modules[__name__] = other`,
+    /// `other` a module): looked up in that one.
+    fn through_swap(&mut self, module: ModuleId, name: &str) -> Option<Entry> {
+        let target = self.swapped_for(module)?;
         Some(Entry {
             resolution: self.lookup(target, name),
             hop: hop(module, name, Via::Assign, HopSource::Swap),

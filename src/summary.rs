@@ -322,6 +322,20 @@ pub struct Member {
     pub statement: Text,
 }
 
+/// `globals().update({n: getattr(OBJECT, n) for n in NAMES})` and its generator and
+/// `dir(OBJECT)` forms: each name becomes the module's, bound to that attribute.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GlobalsExport {
+    /// The object's dotted path, looked up in the module.
+    pub object: Vec<Name>,
+    /// The names listed; `None` for every attribute (`dir(OBJECT)`).
+    pub names: Option<Vec<String>>,
+    /// `if not n.startswith("_")`: private names are left out.
+    pub public_only: bool,
+    pub position: Position,
+    pub statement: Text,
+}
+
 /// `sys.modules[__name__] = path`: where, and the dotted name put in the module's place.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModuleSwap {
@@ -372,6 +386,17 @@ pub struct Diagnostic {
 }
 
 impl FileSummary {
+    /// What this module, named `own_name`, puts in its own place in `sys.modules`:
+    /// `sys.modules[__name__] = X`, or its own name spelled out.
+    pub fn swap(&self, own_name: &str) -> Option<&ModuleSwap> {
+        self.replaced_by.as_deref().or_else(|| {
+            self.registers
+                .iter()
+                .find(|(key, _)| key == own_name)
+                .map(|(_, swap)| swap)
+        })
+    }
+
     /// Every use with the attributes read on it, in source order.
     pub fn uses_with_attributes(&self) -> impl Iterator<Item = (&Use, &[UseAttribute])> {
         let ends = (self.uses.iter().skip(1).map(|next| next.attributes))
@@ -426,9 +451,22 @@ pub struct FileSummary {
     /// Module-level functions that return their first argument unchanged (`def
     /// export(obj): ...; return obj`).
     pub identity_functions: ThinVec<String>,
-    /// Line of a module-level `globals().update(...)` or `globals()[name] = ...`: names
-    /// bound at run time.
+    /// Line of a module-level `globals().update(...)` or `globals()[name] = ...` whose
+    /// names only running the module tells.
     pub globals_update: Option<u32>,
+    /// `globals().update(...)` at module level whose names can be told from the code.
+    pub globals_exports: ThinVec<GlobalsExport>,
+    /// `def __getattr__(name): return getattr(OBJECT, name)`: where the module sends the
+    /// names it does not bind.
+    pub getattr_forward: Option<Vec<Name>>,
+    /// Module-level names last set by calling a class-like name (`_default = Context()`):
+    /// the called path, whose class makes the name its instance.
+    pub instances: ThinVec<(Name, Vec<Name>)>,
+    /// Members (indexes into `members`) that are a class's `__getattr__` making classes
+    /// with `type(name, bases, namespace)`.
+    pub class_makers: ThinVec<u32>,
+    /// The dotted base classes of top-level classes (binding index, bases in order).
+    pub class_bases: ThinVec<(u32, ThinVec<Vec<Name>>)>,
     /// `sys.modules[__name__] = X` at module level, `X` a dotted name: importers of the
     /// module get `X` instead.
     pub replaced_by: Option<Box<ModuleSwap>>,

@@ -222,10 +222,14 @@ pub fn hop(project: &Project, hop: &Hop) -> HopView {
             let file = module.file.expect("a swap lives in a file");
             let swap = project
                 .summary(file)
-                .replaced_by
-                .as_ref()
+                .swap(&module.name)
                 .expect("a swap hop has its swap");
             (module.path.clone(), swap.position, swap.statement)
+        }
+        HopSource::GlobalsExport(index) => {
+            let file = module.file.expect("globals() updates live in files");
+            let export = &project.summary(file).globals_exports[index as usize];
+            (module.path.clone(), export.position, export.statement)
         }
         HopSource::Submodule(id) => {
             let submodule = &project.modules[id as usize];

@@ -123,15 +123,34 @@ fn smaller_constructs_resolve_as_python_binds_them() {
             "members.area_of",     // area_of = Circle.area: the method in the class body
         ]
     ));
-    let dynamic = run(&root, &["why", "dyn.floor"]);
+    let dynamic = run(&root, &["why", "dyn.half"]);
     assert_eq!(
         (dynamic.code, dynamic.stderr.as_str()),
         (
             2,
-            "error: dyn.floor: `dyn` binds names at run time through `globals()` (line 3); \
+            "error: dyn.half: `dyn` binds names at run time through `globals()` (line 10); \
              which ones, only running it tells\n"
         )
     );
+}
+
+#[test]
+fn names_bound_at_run_time_in_ways_the_code_spells_out_resolve_as_python_binds_them() {
+    let root = fixture("runtime");
+    insta::assert_snapshot!(why_each(
+        &root,
+        &[
+            "dyn.floor",                  // globals().update over listed attributes of a module
+            "exported.api.fetch",         // ... over dir() of an instance: its class's method
+            "exported.api.inherited",     // ... or a base class's
+            "exported.api.shadowed",      // the class's own before its base's
+            "factory.models.Invoice",     // __getattr__ forwarding to an object making classes
+            "factory.forward.Model",      // __getattr__ forwarding to a module
+            "shimmed.named",              // sys.modules["shimmed.named"] = other, in shimmed.named
+            "shimmed.pkg.handler",        // the same in a package: its names are the other's
+            "vendored.six.moves.abc_mod", // a moves entry chosen by the interpreter version
+        ]
+    ));
 }
 
 #[test]

@@ -88,7 +88,10 @@ fn module_level_checks(
 ) -> Result<(), String> {
     let summary = project.summary(file);
     let module_bindings = summary.bindings.iter().filter(|b| b.name == old).count();
-    if module_bindings != 1 || summary.globals_update.is_some() {
+    if module_bindings != 1
+        || summary.globals_update.is_some()
+        || !summary.globals_exports.is_empty()
+    {
         return Err(format!(
             "`{old}` is bound more than once in this module (or at run time)"
         ));

@@ -1,6 +1,7 @@
 //! Turns one file's bytes into a `FileSummary`. The only module that sees the Python AST.
 
 mod code_facts;
+mod dynamic_names;
 mod import_blocks;
 mod import_time;
 mod layout;
@@ -29,8 +30,8 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::summary::{
     AllChange, AllPart, Binding, BindingKind, BranchRef, BranchRule, Context, Decision, Diagnostic,
-    FileSummary, ImportFlag, ImportSite, Member, ModuleSwap, Name, Position, SixMove, StarImport,
-    Text, Uncommon, Wrapped, intern,
+    FileSummary, GlobalsExport, ImportFlag, ImportSite, Member, ModuleSwap, Name, Position,
+    SixMove, StarImport, Text, Uncommon, Wrapped, intern,
 };
 
 /// Longest statement text kept for display.
@@ -315,10 +316,13 @@ pub fn summarize(source: &str, is_stub: bool, target: &Target, detail: Detail) -
         import_flags: HashMap::new(),
         static_flags: HashMap::new(),
         none_flags: HashMap::new(),
-        literal_flags: HashMap::new(),
         function_imports: HashMap::new(),
+        made_by: HashMap::new(),
+        attribute_lists: HashMap::new(),
+        literal_flags: HashMap::new(),
     };
     walker.visit_body(&parsed.syntax().body, Scope::module());
+    walker.record_instances();
     if detail.uses {
         uses::collect(source, &parsed.syntax().body, &lines, &mut walker.summary);
     }
@@ -434,6 +438,11 @@ struct Walker<'a> {
     /// The literal `True`/`False` each module-level name was last set to outside any
     /// branch (`have_greenlet = False` before the `try:` that may set it `True`).
     literal_flags: HashMap<String, bool>,
+    /// The function each module-level name was last set by calling (`obj = Cls()`).
+    made_by: HashMap<String, Vec<String>>,
+    /// Module-level names set to the attribute names of an object
+    /// (`__all__ = [x for x in dir(obj) if not x.startswith("_")]`).
+    attribute_lists: HashMap<String, dynamic_names::AttributeNames>,
 }
 
 /// What an `if` test says about the branch, as far as the source tells.
@@ -556,6 +565,8 @@ impl Walker<'_> {
                         self.summary.getattr = Some(self.position(function.name.range).line);
                         self.collect_getattr_deprecations(function);
                         self.collect_getattr_imports(&function.body);
+                        self.summary.getattr_forward =
+                            dynamic_names::getattr_forward(function).map(|path| names(&path));
                     }
                 }
                 let mut inner = Scope {
@@ -593,6 +604,20 @@ impl Walker<'_> {
                 }
                 if let Expr::Call(call) = assign.value.as_ref() {
                     self.visit_lazy_loader(call, &assign.targets, assign.range);
+                }
+                if let [Expr::Name(name)] = assign.targets.as_slice() {
+                    let called = match assign.value.as_ref() {
+                        Expr::Call(call) => dotted_path(&call.func),
+                        _ => None,
+                    };
+                    match called {
+                        Some(function) => self.made_by.insert(name.id.to_string(), function),
+                        None => self.made_by.remove(name.id.as_str()),
+                    };
+                    match dynamic_names::attribute_names(&assign.value, &self.attribute_lists) {
+                        Some(list) => self.attribute_lists.insert(name.id.to_string(), list),
+                        None => self.attribute_lists.remove(name.id.as_str()),
+                    };
                 }
                 if let ([Expr::Name(table)], Expr::List(list)) =
                     (assign.targets.as_slice(), assign.value.as_ref())
@@ -974,7 +999,7 @@ impl Walker<'_> {
                 .arguments
                 .args
                 .iter()
-                .map(|arg| match arg {
+                .map(|arg| match self.folded(arg) {
                     Expr::NoneLiteral(_) => Some(None),
                     other => string_value(other).map(Some),
                 })
@@ -1053,8 +1078,23 @@ impl Walker<'_> {
             && let Expr::Call(inner) = attribute.value.as_ref()
             && is_name(&inner.func, "globals")
         {
-            let line = self.position(call.range()).line;
-            self.summary.globals_update.get_or_insert(line);
+            let update = match &call.arguments.args[..] {
+                [argument] => dynamic_names::globals_update(argument, &self.attribute_lists),
+                _ => None,
+            };
+            if let Some(update) = update {
+                let export = GlobalsExport {
+                    object: names(&update.object),
+                    names: update.names,
+                    public_only: update.public_only,
+                    position: self.position(call.range()),
+                    statement: self.statement_text(call.range()),
+                };
+                self.summary.globals_exports.push(export);
+            } else {
+                let line = self.position(call.range()).line;
+                self.summary.globals_update.get_or_insert(line);
+            }
             return;
         }
         if let Expr::Attribute(attribute) = call.func.as_ref()
@@ -1148,11 +1188,49 @@ impl Walker<'_> {
         self.summary.deprecated_names = names.into();
     }
 
+    /// Module-level names last set by calling a class-like name (`Context()`,
+    /// `_Registry()`): maybe instances, which `dir()` and `getattr` read through.
+    fn record_instances(&mut self) {
+        let mut instances: Vec<(Name, Vec<Name>)> = self
+            .made_by
+            .iter()
+            .filter(|(_, function)| {
+                function.last().is_some_and(|last| {
+                    last.trim_start_matches('_')
+                        .starts_with(|c: char| c.is_ascii_uppercase())
+                })
+            })
+            .map(|(name, function)| (intern(name), names(function)))
+            .collect();
+        instances.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+        self.summary.instances = instances.into();
+    }
+
     /// The `def`s and assigned names directly in a top-level class's body (the class is
-    /// the last binding).
+    /// the last binding), and its dotted bases.
     fn record_members(&mut self, class: &ruff_python_ast::StmtClassDef) {
         let index = self.summary.bindings.len() as u32 - 1;
+        let bases: Option<thin_vec::ThinVec<Vec<Name>>> =
+            class.arguments.as_deref().map(|arguments| {
+                arguments
+                    .args
+                    .iter()
+                    .filter_map(dotted_path)
+                    .map(|p| names(&p))
+                    .collect()
+            });
+        if let Some(bases) = bases.filter(|bases| !bases.is_empty()) {
+            self.summary.class_bases.push((index, bases));
+        }
         for stmt in &class.body {
+            if let Stmt::FunctionDef(function) = stmt
+                && function.name.as_str() == "__getattr__"
+                && dynamic_names::makes_classes(function)
+            {
+                self.summary
+                    .class_makers
+                    .push(self.summary.members.len() as u32);
+            }
             let (name, kind, range) = match stmt {
                 Stmt::FunctionDef(function) => (
                     function.name.as_str(),
@@ -1517,6 +1595,19 @@ impl Walker<'_> {
             }
         }
         self.summary.decisions.push(decision);
+    }
+
+    /// `A if TEST else B` with a test the target decides is the branch it takes
+    /// (`"collections.abc" if sys.version_info >= (3, 3) else "collections"`).
+    fn folded<'e>(&self, expr: &'e Expr) -> &'e Expr {
+        match expr {
+            Expr::If(if_exp) => match self.static_truth(&if_exp.test) {
+                Some(true) => self.folded(&if_exp.body),
+                Some(false) => self.folded(&if_exp.orelse),
+                None => expr,
+            },
+            _ => expr,
+        }
     }
 
     /// Evaluates `sys.version_info` and `sys.platform` tests as the target would, literals

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use ruff_python_ast::{Comprehension, Expr, Stmt, StmtFunctionDef};
 
-use super::{dotted_path, is_name, string_collection};
+use super::expr::{dotted_path, is_name, string_collection};
 
 /// The names a collection holds, as the code spells them: listed, or the attributes
 /// `dir(OBJECT)` gives (with `public_only`, those not starting with `_`).

@@ -2,6 +2,7 @@
 
 mod code_facts;
 mod dynamic_names;
+mod expr;
 mod import_blocks;
 mod import_time;
 mod layout;
@@ -11,6 +12,7 @@ mod uses;
 pub use code_facts::{
     AllEntry, AttributeWrite, all_entries, attribute_writes, first_call, has_annotations,
 };
+use expr::{dotted_path, is_name, string_collection, string_value};
 pub use import_blocks::{
     ImportBlock, ImportLayout, ImportStatement, ImportStatementKind, ImportedName, import_blocks,
 };
@@ -1876,26 +1878,9 @@ fn returns_first_argument(function: &ruff_python_ast::StmtFunctionDef) -> bool {
     returns(&function.body, first.parameter.name.as_str(), &mut found) && found
 }
 
-fn is_name(expr: &Expr, wanted: &str) -> bool {
-    matches!(expr, Expr::Name(name) if name.id.as_str() == wanted)
-}
-
-/// `a.b.c` as `["a", "b", "c"]`; `None` for anything that is not a plain dotted name.
 /// A dotted path's parts, interned.
 fn names(path: &[String]) -> Vec<Name> {
     path.iter().map(|part| intern(part.as_str())).collect()
-}
-
-fn dotted_path(expr: &Expr) -> Option<Vec<String>> {
-    match expr {
-        Expr::Name(name) => Some(vec![name.id.as_str().to_string()]),
-        Expr::Attribute(attribute) => {
-            let mut path = dotted_path(&attribute.value)?;
-            path.push(attribute.attr.as_str().to_string());
-            Some(path)
-        }
-        _ => None,
-    }
 }
 
 /// A string known before run time: a literal, an environment variable read with a
@@ -1931,29 +1916,6 @@ fn static_string(expr: &Expr) -> Option<String> {
             }
         }
     }
-}
-
-fn string_value(expr: &Expr) -> Option<String> {
-    match expr {
-        Expr::StringLiteral(literal) => Some(literal.value.to_str().to_string()),
-        _ => None,
-    }
-}
-
-/// The strings of a list/tuple/set literal, or the string keys of a dict literal.
-fn string_collection(expr: &Expr) -> Option<Vec<String>> {
-    let elements: Vec<&Expr> = match expr {
-        Expr::List(list) => list.elts.iter().collect(),
-        Expr::Tuple(tuple) => tuple.elts.iter().collect(),
-        Expr::Set(set) => set.elts.iter().collect(),
-        Expr::Dict(dict) => dict
-            .items
-            .iter()
-            .filter_map(|item| item.key.as_ref())
-            .collect(),
-        _ => return None,
-    };
-    elements.into_iter().map(string_value).collect()
 }
 
 /// Finds `if <param> == "X": ... warn(..., DeprecationWarning)` inside `__getattr__`.

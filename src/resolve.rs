@@ -11,7 +11,8 @@ use crate::index::{EverySite, ModuleId, ModuleRef, Project};
 use crate::outcome::SiteOutcome;
 use crate::rows::Rows;
 use crate::summary::{
-    AllChange, AllPart, Binding, BindingKind, BranchRule, ImportFlag, Name, StarImport,
+    AllChange, AllPart, Binding, BindingKind, BranchRule, Condition, EnvValue, ImportFlag, Name,
+    StarImport, Value,
 };
 
 const ABOVE_TOP: &str = "relative import climbs above the top-level package";
@@ -753,6 +754,22 @@ impl<'p> Resolver<'p> {
                 BranchRule::ImportedFlag { binding, value } => self
                     .imported_flag(module, binding)
                     .map(|flag| flag == value),
+                BranchRule::EnvTest { test } => Some(
+                    self.env_value(module, &summary.env_tests[test as usize])
+                        .truthy(),
+                ),
+                BranchRule::ImportedValue {
+                    binding,
+                    test,
+                    start,
+                    end,
+                } => match self.imported_value(module, binding) {
+                    Some(value) => Some(summary.value_tests[test as usize].holds(&value)),
+                    None => {
+                        unknown.get_or_insert(index);
+                        Some(self.imports_resolve(module, start, end, false))
+                    }
+                },
                 BranchRule::OwnImportsResolve { start, end } => {
                     unknown.get_or_insert(index);
                     Some(self.imports_resolve(module, start, end, false))
@@ -779,24 +796,63 @@ impl<'p> Resolver<'p> {
         self.imports_resolve(module, flag.start, flag.end, flag.in_function) == flag.on_success
     }
 
+    /// Where the name binding `binding` of `module` imports is set, and its name there.
+    fn imported_home(&mut self, module: ModuleId, binding: u32) -> Option<(ModuleId, Name)> {
+        let name = self.bindings(module).get(binding as usize)?.name;
+        match self.lookup(module, &name) {
+            Resolution::Definition { module, binding } => {
+                Some((module, self.bindings(module)[binding as usize].name))
+            }
+            _ => None,
+        }
+    }
+
+    /// The value the environment gives the name binding `binding` of `module` imports,
+    /// where that name is set; `None` when the environment does not decide it.
+    pub fn imported_value(&mut self, module: ModuleId, binding: u32) -> Option<Value> {
+        let (home, name) = self.imported_home(module, binding)?;
+        let summary = self.project.module_summary(home)?;
+        let (_, value) = summary.env_values.iter().find(|(n, _)| *n == name)?;
+        Some(self.env_value(home, value))
+    }
+
+    /// What a value the environment decides is in this environment.
+    fn env_value(&self, module: ModuleId, mut value: &EnvValue) -> Value {
+        loop {
+            match value {
+                EnvValue::Leaf(leaf) => return leaf.clone(),
+                EnvValue::Branch {
+                    flag,
+                    when_true,
+                    when_false,
+                } => {
+                    let holds = match flag {
+                        Condition::Imports(flag) => self.flag_value(module, *flag),
+                        Condition::Importable(name) => match self.project.module_ref(name) {
+                            ModuleRef::Internal(_) => true,
+                            ModuleRef::Missing => false,
+                            ModuleRef::External => self.project.environment.may_import(name),
+                        },
+                    };
+                    value = if holds { when_true } else { when_false };
+                }
+            }
+        }
+    }
+
     /// The value of the flag binding `binding` of `module` imports from another module;
     /// `None` when it is not an import flag there.
     pub fn imported_flag(&mut self, module: ModuleId, binding: u32) -> Option<bool> {
-        let name = self.bindings(module).get(binding as usize)?.name;
-        let Resolution::Definition {
-            module: home,
-            binding,
-        } = self.lookup(module, &name)
-        else {
-            return None;
-        };
-        let home_name = &self.bindings(home)[binding as usize].name;
+        let (home, home_name) = self.imported_home(module, binding)?;
         let summary = self.project.module_summary(home)?;
-        if let Some(&(_, value)) = summary.static_flags.iter().find(|(n, _)| n == home_name) {
+        if let Some(&(_, value)) = summary.static_flags.iter().find(|(n, _)| *n == home_name) {
             return Some(value);
         }
-        let &(_, flag) = summary.import_flags.iter().find(|(n, _)| n == home_name)?;
-        Some(self.flag_value(home, flag))
+        if let Some((_, flag)) = summary.import_flags.iter().find(|(n, _)| *n == home_name) {
+            return Some(self.flag_value(home, *flag));
+        }
+        self.imported_value(module, binding)
+            .map(|value| value.truthy())
     }
 
     /// Whether the imports `start..end` of `module`'s file (those at module level, or

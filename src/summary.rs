@@ -216,9 +216,82 @@ pub enum BranchRule {
     Flag { flag: ImportFlag, value: bool },
     /// The same for a flag this module imports: binding `binding` names it.
     ImportedFlag { binding: u32, value: bool },
+    /// A test whose value the environment decides (index into `FileSummary::env_tests`).
+    EnvTest { test: u32 },
+    /// Test `test` (index into `FileSummary::value_tests`) of a value this module
+    /// imports (binding `binding`) that the environment decides where it is set; when
+    /// it does not, as `OwnImportsResolve`.
+    ImportedValue {
+        binding: u32,
+        test: u32,
+        start: u32,
+        end: u32,
+    },
     /// A test only the environment decides (`os.environ.get(...)`): the branch whose own
     /// imports resolve, inside the repository or its environment.
     OwnImportsResolve { start: u32, end: u32 },
+}
+
+/// A value as far as the code tells it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Value {
+    Str(String),
+    Bool(bool),
+    None,
+    /// Some object other than `None` (what a probe returns when its imports succeed).
+    Object,
+}
+
+impl Value {
+    pub fn truthy(&self) -> bool {
+        match self {
+            Value::Str(text) => !text.is_empty(),
+            Value::Bool(value) => *value,
+            Value::None => false,
+            Value::Object => true,
+        }
+    }
+}
+
+/// A module-level value read from the environment: an environment variable unset (its
+/// default), or what probe functions return depending on whether their imports resolve:
+/// a tree over those import flags.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EnvValue {
+    Leaf(Value),
+    Branch {
+        flag: Condition,
+        when_true: Box<EnvValue>,
+        when_false: Box<EnvValue>,
+    },
+}
+
+/// What a branch of an `EnvValue` turns on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Condition {
+    /// The imports of a probe function resolve.
+    Imports(ImportFlag),
+    /// The module can be imported (`importlib.util.find_spec("x")`, an optional
+    /// `import_module("x")` that returns `None` when it cannot).
+    Importable(String),
+}
+
+/// A test of a value another module sets: true when the value is one of `one_of` (or,
+/// without it, when the value is truthy), the other way round when `negated`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValueTest {
+    pub one_of: Option<Vec<Value>>,
+    pub negated: bool,
+}
+
+impl ValueTest {
+    pub fn holds(&self, value: &Value) -> bool {
+        let found = match &self.one_of {
+            Some(values) => values.contains(value),
+            None => value.truthy(),
+        };
+        found != self.negated
+    }
 }
 
 /// `from module import *` at module level, in source order with the bindings.
@@ -454,6 +527,13 @@ pub struct FileSummary {
     /// Line of a module-level `globals().update(...)` or `globals()[name] = ...` whose
     /// names only running the module tells.
     pub globals_update: Option<u32>,
+    /// Module-level names whose values the environment decides (`KIND =
+    /// os.getenv("KIND", "auto")`, `_fast = _probe()`), for modules that import them.
+    pub env_values: ThinVec<(String, EnvValue)>,
+    /// The tests of `BranchRule::ImportedValue` rules.
+    pub value_tests: ThinVec<ValueTest>,
+    /// The tests of `BranchRule::EnvTest` rules: values whose truth decides.
+    pub env_tests: ThinVec<EnvValue>,
     /// `globals().update(...)` at module level whose names can be told from the code.
     pub globals_exports: ThinVec<GlobalsExport>,
     /// `def __getattr__(name): return getattr(OBJECT, name)`: where the module sends the

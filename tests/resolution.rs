@@ -188,3 +188,19 @@ fn a_flag_read_from_an_unset_environment_variable_is_its_default() {
         "{output}"
     );
 }
+
+#[test]
+fn a_flag_computed_from_environment_defaults_and_probes_is_decided_from_the_environment() {
+    let root = fixture("runtime");
+    insta::assert_snapshot!(why_each(
+        &root,
+        &[
+            "probe.config.Parser",  // KIND: env default "auto", probe absent -> "python"
+            "probe.codec.Parser",   // the same flag imported by another module
+            "probe.codec.Encoder",  // a probe of a module the environment has
+            "probe.ground.Parser",  // set by statements, probes taking the flag
+            "probe.ground.Encoder", // importlib.util.find_spec(...) is not None
+            "probe.ground_user.Encoder", // the statement-set flag imported elsewhere
+        ]
+    ));
+}

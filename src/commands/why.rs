@@ -196,6 +196,13 @@ fn decisions(resolver: &mut Resolver, hops: &[Hop], resolution: &Resolution) -> 
                     "the flag it imports is false in the module that sets it"
                 }
             }
+            Some(BranchRule::Flag { flag: rule, .. }) if rule.in_function => {
+                if flag == Some(true) {
+                    "decided from the environment: the imports its probe function tries resolve"
+                } else {
+                    "decided from the environment: the imports its probe function tries do not resolve"
+                }
+            }
             Some(BranchRule::Flag { .. }) => {
                 if flag == Some(true) {
                     "its flag is true: a `try:` of imports sets it, and they resolve"
@@ -203,8 +210,24 @@ fn decisions(resolver: &mut Resolver, hops: &[Hop], resolution: &Resolution) -> 
                     "its flag is false: a `try:` of imports sets it, and they fail"
                 }
             }
+            Some(BranchRule::EnvTest { .. }) => {
+                "decided from the environment: environment variables unset take their defaults, and optional imports resolve or not"
+            }
+            Some(BranchRule::ImportedValue { .. }) => {
+                "decided from the environment: the value it imports is read from environment variables (unset: their defaults) and from which optional imports resolve"
+            }
             Some(BranchRule::OwnImportsResolve { .. }) => {
                 "only the run time can tell; this branch's imports resolve in the repository and its environment"
+            }
+            Some(BranchRule::Always) | None
+                if decision.branches[..chosen as usize].iter().any(|rule| {
+                    matches!(
+                        rule,
+                        BranchRule::ImportedValue { .. } | BranchRule::EnvTest { .. }
+                    ) || matches!(rule, BranchRule::Flag { flag, .. } if flag.in_function)
+                }) =>
+            {
+                "decided from the environment: the tests before it are false, reading environment variables unset (their defaults) and optional imports that do not resolve as absent"
             }
             Some(BranchRule::Always) | None => {
                 "the branches before it are not taken: their flags are false, or their imports do not resolve"

@@ -2,6 +2,7 @@
 
 mod code_facts;
 mod dynamic_names;
+mod env_values;
 mod expr;
 mod import_blocks;
 mod import_time;
@@ -31,9 +32,9 @@ use ruff_python_parser::parse_unchecked_source;
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::summary::{
-    AllChange, AllPart, Binding, BindingKind, BranchRef, BranchRule, Context, Decision, Diagnostic,
-    FileSummary, GlobalsExport, ImportFlag, ImportSite, Member, ModuleSwap, Name, Position,
-    SixMove, StarImport, Text, Uncommon, Wrapped, intern,
+    AllChange, AllPart, Binding, BindingKind, BranchRef, BranchRule, Condition, Context, Decision,
+    Diagnostic, EnvValue, FileSummary, GlobalsExport, ImportFlag, ImportSite, Member, ModuleSwap,
+    Name, Position, SixMove, StarImport, Text, Uncommon, Value, Wrapped, intern,
 };
 
 /// Longest statement text kept for display.
@@ -321,10 +322,22 @@ pub fn summarize(source: &str, is_stub: bool, target: &Target, detail: Detail) -
         function_imports: HashMap::new(),
         made_by: HashMap::new(),
         attribute_lists: HashMap::new(),
+        env_values: HashMap::new(),
+        probes: HashMap::new(),
+        env_tracked: true,
+        track_next_body: false,
         literal_flags: HashMap::new(),
     };
     walker.visit_body(&parsed.syntax().body, Scope::module());
     walker.record_instances();
+    let mut env_values: Vec<_> = walker
+        .env_values
+        .drain()
+        .filter(|(_, traced)| traced.environment)
+        .map(|(name, traced)| (name, traced.value))
+        .collect();
+    env_values.sort_by(|a, b| a.0.cmp(&b.0));
+    walker.summary.env_values = env_values.into();
     if detail.uses {
         uses::collect(source, &parsed.syntax().body, &lines, &mut walker.summary);
     }
@@ -445,6 +458,14 @@ struct Walker<'a> {
     /// Module-level names set to the attribute names of an object
     /// (`__all__ = [x for x in dir(obj) if not x.startswith("_")]`).
     attribute_lists: HashMap<String, dynamic_names::AttributeNames>,
+    /// Module-level names whose values the environment decides.
+    env_values: env_values::Values,
+    /// Module-level functions returning a module when their imports resolve, else `None`.
+    probes: HashMap<String, Condition>,
+    /// Assignments here update `env_values`.
+    env_tracked: bool,
+    /// The next body visited is a branch of an `if` whose tests are environment values.
+    track_next_body: bool,
 }
 
 /// What an `if` test says about the branch, as far as the source tells.
@@ -461,14 +482,28 @@ enum Truth {
         binding: u32,
         value: bool,
     },
+    /// Test `test` (of `env_tests`): a tree of booleans over import flags.
+    EnvTest {
+        test: u32,
+    },
+    /// Test `test` (of `value_tests`) of a value this module imports (binding `binding`).
+    ImportedValue {
+        binding: u32,
+        test: u32,
+    },
     Unknown,
 }
 
 impl Walker<'_> {
     fn visit_body(&mut self, body: &[Stmt], scope: Scope) {
+        // Module-level assignments are followed as environment values where they run
+        // unconditionally, or in an `if` whose tests are such values (`visit_if`).
+        let tracked = std::mem::take(&mut self.track_next_body) || !scope.conditional;
+        let outer = std::mem::replace(&mut self.env_tracked, tracked);
         for stmt in body {
             self.visit_stmt(stmt, scope);
         }
+        self.env_tracked = outer;
     }
 
     fn position(&self, range: TextRange) -> Position {
@@ -582,6 +617,20 @@ impl Walker<'_> {
                     let end = self.summary.imports.len() as u32;
                     self.function_imports
                         .insert(function.name.as_str().to_string(), (start, end));
+                    let probe = if start < end && env_values::is_probe(function) {
+                        Some(Condition::Imports(ImportFlag {
+                            start,
+                            end,
+                            in_function: true,
+                            on_success: true,
+                        }))
+                    } else {
+                        env_values::module_probe(function, &self.known_env())
+                            .map(Condition::Importable)
+                    };
+                    if let Some(probe) = probe {
+                        self.probes.insert(function.name.to_string(), probe);
+                    }
                 }
             }
             Stmt::Assign(assign) if scope.top_level => {
@@ -615,6 +664,14 @@ impl Walker<'_> {
                     match called {
                         Some(function) => self.made_by.insert(name.id.to_string(), function),
                         None => self.made_by.remove(name.id.as_str()),
+                    };
+                    let value = match self.env_tracked {
+                        true => env_values::traced(&assign.value, &self.known_env()),
+                        false => None,
+                    };
+                    match value {
+                        Some(value) => self.env_values.insert(name.id.to_string(), value),
+                        None => self.env_values.remove(name.id.as_str()),
                     };
                     match dynamic_names::attribute_names(&assign.value, &self.attribute_lists) {
                         Some(list) => self.attribute_lists.insert(name.id.to_string(), list),
@@ -1414,14 +1471,18 @@ impl Walker<'_> {
 
     /// What a test says at run time beyond `static_truth`: `TYPE_CHECKING` is false, a
     /// flag of a `try:` of imports is known once those imports are.
-    fn runtime_truth(&self, test: &Expr) -> Truth {
+    fn runtime_truth(&mut self, test: &Expr) -> Truth {
         if let Some(value) = self.static_truth(test) {
             return Truth::Known(value);
         }
         if let Some(checking) = type_checking_test(test) {
             return Truth::Known(!checking);
         }
-        match test {
+        let env_value = env_values::env_value(test, &self.known_env());
+        if let Some(value) = env_value {
+            return self.env_truth(env_values::truth(&value));
+        }
+        let truth = match test {
             Expr::Compare(compare)
                 if compare.ops.len() == 1
                     && matches!(compare.ops[0], CmpOp::Is | CmpOp::IsNot)
@@ -1444,11 +1505,9 @@ impl Walker<'_> {
             }
             Expr::Name(name) => match self.import_flags.get(name.id.as_str()) {
                 Some(&flag) => Truth::Flag { flag, value: true },
-                None => match self.summary.bindings.iter().rposition(|b| {
-                    b.name == name.id.as_str() && matches!(b.kind, BindingKind::FromImport { .. })
-                }) {
+                None => match self.imported_binding(name.id.as_str()) {
                     Some(binding) => Truth::ImportedFlag {
-                        binding: binding as u32,
+                        binding,
                         value: true,
                     },
                     None => Truth::Unknown,
@@ -1465,6 +1524,23 @@ impl Walker<'_> {
                         binding,
                         value: !value,
                     },
+                    Truth::ImportedValue { binding, test } => {
+                        let mut negated = self.summary.value_tests[test as usize].clone();
+                        negated.negated = !negated.negated;
+                        self.summary.value_tests.push(negated);
+                        Truth::ImportedValue {
+                            binding,
+                            test: self.summary.value_tests.len() as u32 - 1,
+                        }
+                    }
+                    Truth::EnvTest { test } => {
+                        let negated = env_values::truth(&env_values::select(
+                            &self.summary.env_tests[test as usize],
+                            &EnvValue::Leaf(crate::summary::Value::Bool(false)),
+                            &EnvValue::Leaf(crate::summary::Value::Bool(true)),
+                        ));
+                        self.env_truth(negated)
+                    }
                     Truth::Unknown => Truth::Unknown,
                 }
             }
@@ -1486,6 +1562,80 @@ impl Walker<'_> {
                 }
             }
             _ => Truth::Unknown,
+        };
+        if truth != Truth::Unknown {
+            return truth;
+        }
+        // A test of a value another module sets, which its environment may decide.
+        let imported = match test {
+            Expr::Compare(_) => env_values::imported_test(test, &self.known_env()),
+            _ => None,
+        };
+        if let Some((name, value_test)) = imported
+            && let Some(binding) = self.imported_binding(name)
+        {
+            self.summary.value_tests.push(value_test);
+            return Truth::ImportedValue {
+                binding,
+                test: self.summary.value_tests.len() as u32 - 1,
+            };
+        }
+        Truth::Unknown
+    }
+
+    /// A test whose truth the environment decides (`truth`, a tree of booleans).
+    fn env_truth(&mut self, truth: EnvValue) -> Truth {
+        let tree = match truth {
+            EnvValue::Leaf(value) => return Truth::Known(value.truthy()),
+            EnvValue::Branch {
+                flag,
+                when_true,
+                when_false,
+            } => match (*when_true, *when_false) {
+                (EnvValue::Leaf(value), EnvValue::Leaf(_))
+                    if let Condition::Imports(flag) = flag =>
+                {
+                    return Truth::Flag {
+                        flag,
+                        value: value.truthy(),
+                    };
+                }
+                (when_true, when_false) => EnvValue::Branch {
+                    flag,
+                    when_true: Box::new(when_true),
+                    when_false: Box::new(when_false),
+                },
+            },
+        };
+        self.summary.env_tests.push(tree);
+        Truth::EnvTest {
+            test: self.summary.env_tests.len() as u32 - 1,
+        }
+    }
+
+    /// The last from-import binding of `name` in this module.
+    fn imported_binding(&self, name: &str) -> Option<u32> {
+        let binding =
+            self.summary.bindings.iter().rposition(|b| {
+                b.name == name && matches!(b.kind, BindingKind::FromImport { .. })
+            })?;
+        Some(binding as u32)
+    }
+
+    /// What `env_values` needs to evaluate a value here.
+    fn known_env(&self) -> env_values::Known<'_, impl Fn(&Expr) -> Option<bool> + '_> {
+        env_values::Known {
+            values: &self.env_values,
+            probes: &self.probes,
+            optional_import_module: self
+                .summary
+                .bindings
+                .iter()
+                .rfind(|b| b.name == "import_module")
+                .is_some_and(|b| {
+                    matches!(&b.kind, BindingKind::FromImport { module: Some(m), .. } if m != "importlib")
+                }),
+            static_truth: |test: &Expr| self.static_truth(test),
         }
     }
 
@@ -1498,12 +1648,36 @@ impl Walker<'_> {
         // Python takes the first branch whose test is not false; unknown tests count as
         // true, and at module level the branches from the first unknown one on become a
         // `Decision` the resolver settles.
+        // Environment values set in the branches, when every test is a value.
+        let tests: Option<Vec<Option<env_values::Traced>>> = (scope.top_level && self.env_tracked)
+            .then(|| {
+                let known = self.known_env();
+                branches
+                    .iter()
+                    .map(|(test, _)| match test {
+                        None => Some(None),
+                        Some(test) => match self.static_truth(test) {
+                            Some(truth) => Some(Some(env_values::Traced {
+                                value: EnvValue::Leaf(Value::Bool(truth)),
+                                environment: false,
+                            })),
+                            None => env_values::traced(test, &known).map(Some),
+                        },
+                    })
+                    .collect()
+            })
+            .flatten();
+        let before = tests.as_ref().map(|_| self.env_values.clone());
+        let mut states = Vec::new();
         let mut taken_found = false;
         let mut type_checking_else = false;
         let mut decision: Option<Decision> = None;
         let mut closed = false;
         let mut decided: Vec<(usize, usize, usize, usize, u32)> = Vec::new();
         for (test, body) in branches {
+            if let Some(before) = &before {
+                self.env_values = before.clone();
+            }
             let mut branch = Scope {
                 conditional: scope.conditional || scope.top_level,
                 ..scope
@@ -1543,13 +1717,25 @@ impl Walker<'_> {
                 self.summary.bindings.len(),
                 self.summary.stars.len(),
             );
+            self.track_next_body = before.is_some();
             self.visit_body(body, branch);
+            if before.is_some() {
+                let state = std::mem::take(&mut self.env_values);
+                states.push((!env_values::never_completes(body)).then_some(state));
+            }
             let start = imports as u32;
             let end = self.summary.imports.len() as u32;
             let rule = match truth {
                 Truth::Known(false) => None,
                 Truth::Known(true) => Some(BranchRule::Always),
                 Truth::Flag { flag, value } => Some(BranchRule::Flag { flag, value }),
+                Truth::EnvTest { test } => Some(BranchRule::EnvTest { test }),
+                Truth::ImportedValue { binding, test } => Some(BranchRule::ImportedValue {
+                    binding,
+                    test,
+                    start,
+                    end,
+                }),
                 Truth::ImportedFlag { binding, value } => {
                     Some(BranchRule::ImportedFlag { binding, value })
                 }
@@ -1574,6 +1760,9 @@ impl Walker<'_> {
                 decision.branches.push(rule);
             }
             closed |= truth == Truth::Known(true) && decision.is_some();
+        }
+        if let (Some(tests), Some(before)) = (tests, before) {
+            self.env_values = env_values::after_branches(&tests, states, before);
         }
         let Some(decision) = decision else {
             return;

@@ -436,6 +436,10 @@ pub struct RefsArgs {
     #[arg(long, value_name = "BOOL", default_value_t = true, action = ArgAction::Set,
           num_args = 0..=1, default_missing_value = "true")]
     pub include_tests: bool,
+    /// For a module: also every use of what it defines (`from m import f`, then `f()`),
+    /// and strings through other modules — what breaks if it is deleted
+    #[arg(long)]
+    pub if_deleted: bool,
 }
 
 #[derive(Debug, Args)]

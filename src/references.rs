@@ -140,10 +140,11 @@ pub const NOT_A_SOURCE_FILE: usize = usize::MAX;
 pub fn collect(
     resolver: &mut Resolver,
     resolution: &Resolution,
+    reach: Reach,
     include_tests: bool,
 ) -> Vec<(usize, Reference)> {
     let project = resolver.project();
-    let target = Target::new(project, resolution);
+    let target = Target::new(project, resolution, reach);
     let indexed = (is_definition(resolution) && project.cache.is_some())
         .then(|| ReferenceIndex::open(resolver).rows(project, resolution, include_tests))
         .flatten();
@@ -162,8 +163,11 @@ pub fn collect(
         .filter_map(|row| row.reference(project))
         .collect();
     entry_points(resolver, &target, &mut found);
-    found.sort_by(|a, b| (&a.1.path, a.1.line, a.1.col).cmp(&(&b.1.path, b.1.line, b.1.col)));
-    found.dedup_by(|a, b| (&a.1.path, a.1.line, a.1.col) == (&b.1.path, b.1.line, b.1.col));
+    // Two names of one statement are two references (same line and column, each with
+    // the offset of its own name).
+    let key = |r: &Reference| (r.path.clone(), r.line, r.col, r.offset);
+    found.sort_by_key(|(_, r)| key(r));
+    found.dedup_by(|a, b| key(&a.1) == key(&b.1));
     found
 }
 
@@ -231,8 +235,8 @@ impl ReferenceCounts {
             .rows(project, resolution, self.include_tests)
             .unwrap_or_default();
         // One reference per place, as `collect` gives them.
-        rows.sort_by_key(|r| (r.file, r.line, r.col));
-        rows.dedup_by_key(|r| (r.file, r.line, r.col));
+        rows.sort_by_key(|r| (r.file, r.line, r.col, r.offset));
+        rows.dedup_by_key(|r| (r.file, r.line, r.col, r.offset));
         rows.len() + self.entry_points.get(resolution).copied().unwrap_or(0)
     }
 }
@@ -243,6 +247,9 @@ trait Sink: Send + Sized {
     /// Whether something resolving to `resolution` through `hops` (an import naming
     /// module `node`) is a reference the walk wants.
     fn wants(&self, resolution: &Resolution, hops: &[Hop], node: Option<ModuleId>) -> bool;
+    /// Whether a use of a name, or a string, that reaches `resolution` through `hops`
+    /// names what the walk wants.
+    fn wants_named(&self, resolution: &Resolution, hops: &[Hop]) -> bool;
     /// A file whose references are not wanted.
     fn skips(&self, project: &Project, file: usize) -> bool;
     fn found(&mut self, resolution: &Resolution, row: Row);
@@ -260,6 +267,10 @@ struct TargetSink {
 impl Sink for TargetSink {
     fn wants(&self, resolution: &Resolution, hops: &[Hop], node: Option<ModuleId>) -> bool {
         self.target.reached(resolution, hops, node)
+    }
+
+    fn wants_named(&self, resolution: &Resolution, hops: &[Hop]) -> bool {
+        self.target.named(resolution, hops)
     }
 
     /// Deleting a module deletes its own uses (and its submodules').
@@ -291,6 +302,10 @@ struct IndexSink {
 
 impl Sink for IndexSink {
     fn wants(&self, resolution: &Resolution, _: &[Hop], _: Option<ModuleId>) -> bool {
+        is_definition(resolution)
+    }
+
+    fn wants_named(&self, resolution: &Resolution, _: &[Hop]) -> bool {
         is_definition(resolution)
     }
 
@@ -395,16 +410,26 @@ fn walk<S: Sink + Sync>(project: &Project, include_tests: bool, sink: &mut S) {
     }
 }
 
-/// What references are looked for: a definition, or a module with its submodules (what
-/// breaks when it is deleted).
+/// What references are looked for: a definition, or a module with its submodules.
 #[derive(Clone)]
 pub struct Target {
     resolution: Resolution,
     package: Option<FxHashSet<ModuleId>>,
+    reach: Reach,
+}
+
+/// Which references of a module count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// What names the module: its imports, attribute reads through it, strings naming
+    /// its path.
+    Names,
+    /// Also every use of what it defines: what breaks if it is deleted.
+    IfDeleted,
 }
 
 impl Target {
-    pub fn new(project: &Project, resolution: &Resolution) -> Target {
+    pub fn new(project: &Project, resolution: &Resolution, reach: Reach) -> Target {
         let package = match resolution {
             Resolution::Module(m) => {
                 let name = &project.modules[*m as usize].name;
@@ -423,6 +448,19 @@ impl Target {
         Target {
             resolution: resolution.clone(),
             package,
+            reach,
+        }
+    }
+
+    /// A use of a name or a string step reaching `resolution` through `hops` is a
+    /// reference: to a definition, that definition; to a module, the module (or one of
+    /// its submodules) itself, or with `Reach::IfDeleted` anything reached through it.
+    fn named(&self, resolution: &Resolution, hops: &[Hop]) -> bool {
+        match (self.reach, &self.package) {
+            (Reach::Names, Some(_)) => {
+                matches!(resolution, Resolution::Module(m) if self.in_package(*m))
+            }
+            _ => self.reached(resolution, hops, None),
         }
     }
 
@@ -469,7 +507,7 @@ fn uses_in(resolver: &mut Resolver, module: ModuleId, file: usize, sink: &mut im
         };
         // A name reached through a module breaks with it (`from m import f`, then `f()`);
         // a module read for an attribute is that attribute's access (`wmf.create()`).
-        if sink.wants(&resolution, &hops, None) {
+        if sink.wants_named(&resolution, &hops) {
             let row = match (&resolution, attributes.first()) {
                 (Resolution::Module(_), Some(first)) => {
                     let first_name = &summary.use_names[first.name as usize];
@@ -490,7 +528,7 @@ fn uses_in(resolver: &mut Resolver, module: ModuleId, file: usize, sink: &mut im
             chain.push('.');
             chain.push_str(attribute_name);
             resolution = resolver.resolve_name(inner, attribute_name);
-            if sink.wants(&resolution, &[], None) {
+            if sink.wants_named(&resolution, &[]) {
                 let via = Some(chain.as_str().into());
                 sink.found(
                     &resolution,
@@ -524,8 +562,17 @@ fn strings_in(resolver: &mut Resolver, file: usize, sink: &mut impl Sink) {
         {
             continue;
         }
-        for (resolution, hops) in resolver.resolve_string(file, string) {
-            if sink.wants(&resolution, &hops, None) {
+        // `mock.patch.object(obj, "name")` names `obj`'s attribute: `obj` itself is
+        // already a reference of its own.
+        let steps = match string.kind {
+            StringKind::PatchObject => resolver
+                .resolve_string_whole(file, string)
+                .into_iter()
+                .collect(),
+            _ => resolver.resolve_string(file, string),
+        };
+        for (resolution, hops) in steps {
+            if sink.wants_named(&resolution, &hops) {
                 sink.found(&resolution, Row::string(file, string));
             }
         }

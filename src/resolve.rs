@@ -360,6 +360,23 @@ impl<'p> Resolver<'p> {
         }
     }
 
+    /// What a string target of `file` names as a whole: its last step, when every
+    /// part of its path resolved (`None` when the steps ended early).
+    pub fn resolve_string_whole(
+        &mut self,
+        file: usize,
+        string: &crate::summary::StringTarget,
+    ) -> Option<(Resolution, Vec<Hop>)> {
+        let path = self.project.string_path(file, string)?;
+        let parts: Vec<&str> = path.split('.').collect();
+        let expected = match self.module_prefix(&parts) {
+            Some((split, _)) => 1 + parts.len() - split,
+            None => 1,
+        };
+        let mut steps = self.resolve_steps(&path);
+        (steps.len() == expected).then(|| steps.pop()).flatten()
+    }
+
     fn six_path(&mut self, path: &str) -> Option<Resolution> {
         self.six_moved(path, None).or_else(|| {
             let (module, name) = path.rsplit_once('.')?;

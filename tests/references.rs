@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{fixture, json, ok, run};
+use common::{fixture, json, ok, run, write_file};
 
 #[test]
 fn refs_follow_every_scoping_rule_to_the_uses_python_makes() {
@@ -17,6 +17,21 @@ fn a_name_imported_under_type_checking_is_referenced_in_string_annotations() {
 
 #[test]
 fn a_module_lists_what_breaks_when_it_is_deleted() {
+    let root = fixture("seed");
+    insta::assert_snapshot!(ok(
+        &root,
+        &[
+            "refs",
+            "netra_backend.app.websocket_core.websocket_manager_factory",
+            "--if-deleted"
+        ]
+    ));
+}
+
+/// A module's own references are what names it: not the uses of the names imported
+/// from it (those are references to their definitions).
+#[test]
+fn a_module_lists_what_names_it() {
     let root = fixture("seed");
     insta::assert_snapshot!(ok(
         &root,
@@ -131,4 +146,47 @@ fn a_folder_target_is_the_package_it_holds() {
         "error: src: a folder that holds no package of the repository; pass a module name, \
          a file, or `file.py:Name`\n"
     );
+}
+
+/// Paths in strings that are references: `module:attr` anywhere, an entry point in
+/// `setup.py`, a dotted string passed to any call, strings inside annotations and
+/// dotted annotation strings; `mock.patch.object(obj, "name")` names `obj.name`, not
+/// `obj`; two names of one statement are two references.
+#[test]
+fn strings_that_name_a_definition_are_its_references() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_file(root, "pyproject.toml", "[project]\nname = \"rf\"\n");
+    write_file(root, "pkg/__init__.py", "");
+    write_file(
+        root,
+        "pkg/a.py",
+        "class X:\n    def send(self):\n        pass\n\n\nY = X\n",
+    );
+    write_file(
+        root,
+        "pkg/b.py",
+        "from pkg.a import Y, X\n\
+         \n\
+         POOLS = {\"p\": \"pkg.a:X\"}\n\
+         ANN: \"pkg.a.X\"\n\
+         \n\
+         \n\
+         def f(w: Optional[\"X\"], v: \"list[pkg.a.X]\") -> \"Callable[['X'], None]\":\n    \
+             return load(\"pkg.a\"), Literal[\"X\"]\n",
+    );
+    write_file(
+        root,
+        "tests/test_b.py",
+        "from unittest import mock\n\nfrom pkg import a as um\n\nwith mock.patch.object(um.X, \"send\"):\n    pass\n",
+    );
+    write_file(
+        root,
+        "setup.py",
+        "from setuptools import setup\n\nsetup(entry_points={\"console_scripts\": [\"rf = pkg.a:X\"]})\n",
+    );
+    let mut all = ok(root, &["--no-cache", "refs", "pkg.a.X"]);
+    all.push_str("---\n");
+    all.push_str(&ok(root, &["--no-cache", "refs", "pkg.a"]));
+    insta::assert_snapshot!(all);
 }

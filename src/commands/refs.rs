@@ -45,6 +45,7 @@ pub struct Options {
     pub kinds: Vec<RefKind>,
     pub group_by: Option<RefsGroupBy>,
     pub include_tests: bool,
+    pub if_deleted: bool,
 }
 
 pub fn compute(project: &Project, target: &str, options: &Options) -> Result<Refs> {
@@ -54,7 +55,11 @@ pub fn compute(project: &Project, target: &str, options: &Options) -> Result<Ref
         let what = view::describe(&view::resolved(project, &resolution));
         anyhow::bail!("{target}: nothing in the repository to find references of ({what})");
     }
-    let mut found = references::collect(&mut resolver, &resolution, options.include_tests);
+    let reach = match options.if_deleted {
+        true => references::Reach::IfDeleted,
+        false => references::Reach::Names,
+    };
+    let mut found = references::collect(&mut resolver, &resolution, reach, options.include_tests);
     found.retain(|(_, r)| {
         options.kinds.is_empty() || options.kinds.iter().any(|k| k.name() == r.kind)
     });
@@ -278,6 +283,7 @@ pub fn run(ctx: &super::Context, args: &crate::cli::RefsArgs, out: &mut dyn Writ
         kinds: args.kind.clone(),
         group_by: args.group_by,
         include_tests: args.include_tests,
+        if_deleted: args.if_deleted,
     };
     ctx.emit(out, &compute(ctx.project, &args.target, &options)?, text)
 }

@@ -193,7 +193,12 @@ pub fn compute(project: &Project, config: &Config, depth: Depth) -> Result<Repor
                     .sum();
                 let found = if full {
                     let (definition, _) = evaluator.resolver().resolve_path(symbol);
-                    references::collect(evaluator.resolver(), &definition, true)
+                    references::collect(
+                        evaluator.resolver(),
+                        &definition,
+                        crate::references::Reach::Names,
+                        true,
+                    )
                 } else {
                     Vec::new()
                 };

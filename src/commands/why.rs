@@ -94,7 +94,12 @@ pub fn compute(project: &Project, rules: &[Rule], target: &str) -> Result<Why> {
     let alternatives = alternatives(&mut resolver, &hops, &resolution);
     let decided_at_run_time = decisions(&mut resolver, &hops, &resolution);
     let references = crate::references::has_references(&resolution).then(|| {
-        let found = crate::references::collect(&mut resolver, &resolution, true);
+        let found = crate::references::collect(
+            &mut resolver,
+            &resolution,
+            crate::references::Reach::Names,
+            true,
+        );
         let references: Vec<_> = found.into_iter().map(|(_, r)| r).collect();
         super::refs::counts(&references)
     });

@@ -88,9 +88,15 @@ impl<'a> Style<'a> {
             .blocks
             .iter()
             .map(|block| {
+                // Sorted as ruff judges it: the lines after a top-level block too.
                 !silenced(old, block)
-                    && block::format(&before, old, block, None)
-                        .is_some_and(|(range, text)| old[range] == text)
+                    && block::format(&before, old, block, None).is_some_and(|(range, text)| {
+                        let mut spaced = old.to_string();
+                        if old[range.start..].starts_with(|c: char| !c.is_whitespace()) {
+                            self.space_after(&mut spaced, range.end, is_stub);
+                        }
+                        old[range] == text && spaced == old
+                    })
             })
             .collect();
         let texts: Vec<&str> = old_layout

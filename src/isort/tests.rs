@@ -56,18 +56,26 @@ fn a_long_merge_wraps_as_ruff_wraps_it() {
 #[test]
 fn the_blank_lines_after_a_top_level_block_are_those_ruff_wants() {
     let dir = repo();
-    let old = "import os\n\nfrom app.legacy import Manager\n\n\nX = 1\n";
-    let new = "import os\n\nfrom app.core import Manager\n\n\nX = 1\n";
+    let old = "import os\n\nfrom app.legacy import Manager\n\nX = 1\n";
+    let new = "import os\n\nfrom app.core import Manager\nX = 1\n";
     assert_eq!(
         keep(&dir, old, new),
         "import os\n\nfrom app.core import Manager\n\nX = 1\n"
     );
-    let old = "import os\n\n\n\nclass A:\n    pass\n";
-    let new = "import os\nimport sys\n\n\n\nclass A:\n    pass\n";
+    let old = "import os\n\n\nclass A:\n    pass\n";
+    let new = "import os\nimport sys\n\nclass A:\n    pass\n";
     assert_eq!(
         keep(&dir, old, new),
         "import os\nimport sys\n\n\nclass A:\n    pass\n"
     );
+    // Blank lines ruff flags (two before a statement, three before a class) mean the
+    // block was not sorted: it is left as it is.
+    let old = "import os\n\nfrom app.legacy import Manager\n\n\nX = 1\n";
+    let new = "import os\n\nfrom app.core import Manager\n\n\nX = 1\n";
+    assert_eq!(keep(&dir, old, new), new);
+    let old = "import os\n\n\n\nclass A:\n    pass\n";
+    let new = "import sys\n\n\n\nclass A:\n    pass\n";
+    assert_eq!(keep(&dir, old, new), new);
     // A comment right above a definition goes with it; one alone counts as a statement.
     let new = "import sys\nimport os\n# about A\nclass A:\n    pass\n";
     assert_eq!(

@@ -656,9 +656,29 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
         }
     }
 
+    /// An annotation: strings in it are annotations too (`Optional["Widget"]`,
+    /// `Callable[["Widget"], None]`), except the values of `Literal[...]`.
     fn visit_annotation(&mut self, expr: &'a Expr) {
         match expr {
             Expr::StringLiteral(literal) => self.string_annotation(literal),
+            Expr::Subscript(subscript) => {
+                self.visit_expr(&subscript.value);
+                let literal_values = match subscript.value.as_ref() {
+                    Expr::Name(name) => name.id == "Literal",
+                    Expr::Attribute(attribute) => attribute.attr.as_str() == "Literal",
+                    _ => false,
+                };
+                match literal_values {
+                    true => self.visit_expr(&subscript.slice),
+                    false => self.visit_annotation(&subscript.slice),
+                }
+            }
+            Expr::Tuple(tuple) => tuple.elts.iter().for_each(|e| self.visit_annotation(e)),
+            Expr::List(list) => list.elts.iter().for_each(|e| self.visit_annotation(e)),
+            Expr::BinOp(binop) => {
+                self.visit_annotation(&binop.left);
+                self.visit_annotation(&binop.right);
+            }
             other => self.visit_expr(other),
         }
     }
@@ -686,7 +706,7 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
                     None => self.visit_expr(&attribute.value),
                 }
             }
-            Expr::StringLiteral(literal) => self.string_target(literal, StringKind::Literal),
+            Expr::StringLiteral(literal) => self.literal_path(literal, 2),
             Expr::Call(call) => {
                 self.patch_object(call);
                 if let Some(kind) = string_reader(&call.func)
@@ -704,7 +724,17 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
                         self.visit_expr(&keyword.value);
                     }
                 } else {
-                    walk_expr(self, expr);
+                    // A string passed to a call names a path with one dot already
+                    // (`registry.load("app.Widget")`).
+                    self.visit_expr(&call.func);
+                    let values = call.arguments.args.iter();
+                    let keywords = call.arguments.keywords.iter().map(|k| &k.value);
+                    for argument in values.chain(keywords) {
+                        match argument {
+                            Expr::StringLiteral(literal) => self.literal_path(literal, 1),
+                            other => self.visit_expr(other),
+                        }
+                    }
                 }
             }
             Expr::Lambda(lambda) => {
@@ -802,7 +832,7 @@ impl<'a> Collector<'a, '_> {
     }
 
     /// Records a string literal that is a dotted path (`a.b.C`, or `a.b:C` for a
-    /// resolver); a plain literal only with two dots or more.
+    /// resolver), read by a call that takes one.
     fn string_target(&mut self, literal: &ruff_python_ast::ExprStringLiteral, kind: StringKind) {
         let [part] = literal.value.as_slice() else {
             return;
@@ -812,11 +842,33 @@ impl<'a> Collector<'a, '_> {
             StringKind::ResolveName => text.replacen(':', ".", 1),
             _ => text.to_string(),
         };
-        let dotted = path.split('.').all(is_identifier);
-        if !dotted || (kind == StringKind::Literal && path.matches('.').count() < 2) {
-            return;
+        if path.split('.').all(is_identifier) {
+            self.push_string(literal, path, kind);
         }
-        self.push_string(literal, path, kind);
+    }
+
+    /// A plain literal that may name a path: `a.b.C` with `min_dots` dots or more,
+    /// `a.b:C` (a resolver's form) or an entry point's `name = a.b:C [extra]`.
+    fn literal_path(&mut self, literal: &ruff_python_ast::ExprStringLiteral, min_dots: usize) {
+        let [part] = literal.value.as_slice() else {
+            return;
+        };
+        let text: &str = &part.value;
+        let spec = match text.split_once('=') {
+            Some((name, spec)) if !name.trim().is_empty() && !name.contains(':') => spec,
+            _ => text,
+        };
+        let spec = spec.split('[').next().unwrap_or_default().trim();
+        let path = match spec.split_once(':') {
+            Some((module, attribute)) => format!("{module}.{attribute}"),
+            None if spec.len() == text.len() && spec.matches('.').count() >= min_dots => {
+                spec.to_string()
+            }
+            None => return,
+        };
+        if path.split('.').all(is_identifier) {
+            self.push_string(literal, path, StringKind::Literal);
+        }
     }
 
     fn push_string(
@@ -1047,8 +1099,23 @@ struct InAnnotation<'c, 'a, 's>(&'c mut Collector<'a, 's>);
 impl<'b> Visitor<'b> for InAnnotation<'_, '_, '_> {
     fn visit_expr(&mut self, expr: &'b Expr) {
         match expr {
+            // Strings within a string annotation are annotations too.
+            Expr::StringLiteral(literal) => self.0.string_annotation(literal),
             Expr::Name(_) | Expr::Attribute(_) => match attribute_chain(expr) {
-                Some((root, _, _)) if matches!(self.0.reads(root), Read::Other) => {}
+                // A dotted path whose first part the module does not bind names a
+                // module path (`x: "app.models.Item"`).
+                Some((root, at, chain)) if matches!(self.0.reads(root), Read::Other) => {
+                    if !chain.is_empty() {
+                        let parts = std::iter::once(root).chain(chain.iter().map(|(a, _)| *a));
+                        let path = parts.collect::<Vec<_>>().join(".");
+                        let position = self.0.position(at);
+                        self.0.summary.strings.push(StringTarget {
+                            path,
+                            position,
+                            kind: StringKind::Literal,
+                        });
+                    }
+                }
                 // The annotation's tree is dropped before the file's: its names are
                 // interned to be kept.
                 Some((root, at, chain)) => {

@@ -91,7 +91,12 @@ pub fn rewrite(
             continue;
         }
         collected.push(&moved_name.resolution);
-        for (file, reference) in references::collect(resolver, &moved_name.resolution, true) {
+        for (file, reference) in references::collect(
+            resolver,
+            &moved_name.resolution,
+            crate::references::Reach::Names,
+            true,
+        ) {
             if skip_files.contains(&file) {
                 continue;
             }

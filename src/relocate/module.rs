@@ -298,7 +298,12 @@ fn rewrite_importers(
     // Settings files with entry points: their text, and the edits of it.
     let mut settings_files: std::collections::BTreeMap<String, (String, Vec<Edit>)> =
         Default::default();
-    for (file, reference) in references::collect(resolver, &Resolution::Module(old), true) {
+    for (file, reference) in references::collect(
+        resolver,
+        &Resolution::Module(old),
+        crate::references::Reach::Names,
+        true,
+    ) {
         if file == old_file {
             continue;
         }

@@ -95,7 +95,12 @@ pub fn plan(
     if bound(module, new) > 0 {
         bail!("`{module_name}` binds `{new}` already");
     }
-    let mut found = references::collect(&mut resolver, &resolution, true);
+    let mut found = references::collect(
+        &mut resolver,
+        &resolution,
+        crate::references::Reach::Names,
+        true,
+    );
     let mut by_file: FxHashMap<usize, Vec<Reference>> = FxHashMap::default();
     let mut left = Vec::new();
     for (file, reference) in found.drain(..) {
@@ -242,6 +247,14 @@ fn string_edits(text: &str, at: usize, old: &str, new: &str) -> Result<Vec<Splic
             text: new.to_string(),
         }]);
     }
+    // At a dotted path inside the literal (`"list[pkg.mod.old]"` in an annotation).
+    let run = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.' || c == ':'))
+        .unwrap_or(rest.len());
+    let at_prefix = run <= 3 && rest[run..].starts_with(['"', '\'']);
+    if run > 0 && !at_prefix {
+        return dotted_parts(&rest[..run], at, old, new);
+    }
     // At the literal (its prefix or quote), or at its first character.
     let (quote, body_start) = match text[..at].chars().next_back() {
         Some(q @ ('"' | '\'')) => (q, at),
@@ -258,6 +271,11 @@ fn string_edits(text: &str, at: usize, old: &str, new: &str) -> Result<Vec<Splic
         .find([quote, '\n'])
         .ok_or("an unterminated string")?;
     let body = &text[body_start..body_start + body_len];
+    dotted_parts(body, body_start, old, new)
+}
+
+/// Each dotted part of `body` (which starts at `start`) spelled `old`, replaced.
+fn dotted_parts(body: &str, start: usize, old: &str, new: &str) -> Result<Vec<Splice>, String> {
     let edits: Vec<Splice> = body
         .match_indices(old)
         .filter(|(i, _)| {
@@ -267,8 +285,8 @@ fn string_edits(text: &str, at: usize, old: &str, new: &str) -> Result<Vec<Splic
                 && after.is_none_or(|c| c == '.' || c == ':')
         })
         .map(|(i, _)| Splice {
-            start: body_start + i,
-            end: body_start + i + old.len(),
+            start: start + i,
+            end: start + i + old.len(),
             text: new.to_string(),
         })
         .collect();

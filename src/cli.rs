@@ -617,6 +617,18 @@ pub struct InitArgs {
     /// Also install the plain git pre-commit hook into .git/hooks
     #[arg(long)]
     pub hook: bool,
+    /// Carry over another tool's architecture contracts into queries/TOOL.toml
+    #[arg(long, value_enum, value_name = "TOOL")]
+    pub from: Option<AdoptFrom>,
+    /// The tool's configuration file (default: where the tool looks for it)
+    #[arg(value_name = "CONFIG", requires = "from")]
+    pub tool_config: Option<PathBuf>,
+}
+
+/// A tool whose contracts `init --from` carries over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum AdoptFrom {
+    ImportLinter,
 }
 
 #[derive(Debug, Args)]

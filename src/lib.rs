@@ -1,6 +1,7 @@
 //! ssot-graph: the import graph of a Python repository, with every re-export chain
 //! followed to the one place a name is really defined.
 
+pub mod adopt;
 pub mod baseline;
 pub mod cache;
 pub mod cli;
@@ -184,7 +185,10 @@ fn run_without_project(
     out: &mut dyn Write,
 ) -> Result<Option<i32>> {
     let code = match &cli.command {
-        Command::Init(args) => commands::init::run(root, args.hook, out).map(|()| 0)?,
+        Command::Init(args) => match args.from {
+            Some(tool) => commands::init::adopt(root, tool, args.tool_config.as_deref(), out)?,
+            None => commands::init::run(root, args.hook, out).map(|()| 0)?,
+        },
         Command::Report(args) if cli.format != Format::Html => match &args.history {
             Some(range) => {
                 commands::history::run(root, config, args, range, cli.format, cli.verbose, out)?

@@ -147,3 +147,43 @@ pub fn run(root: &Path, hook: bool, out: &mut dyn Write) -> Result<()> {
     }
     Ok(())
 }
+
+/// `init --from TOOL [CONFIG]`: the tool's contracts as `queries/TOOL.toml`; exit 1
+/// when some setting could not be carried over (each said on its own line).
+pub fn adopt(
+    root: &Path,
+    tool: crate::cli::AdoptFrom,
+    config: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    use crate::adopt;
+    let crate::cli::AdoptFrom::ImportLinter = tool;
+    let found = adopt::import_linter::find(root, config)?;
+    let (rules, notes) = adopt::import_linter::convert(&found, root);
+    let source = found
+        .file
+        .strip_prefix(root)
+        .unwrap_or(&found.file)
+        .display()
+        .to_string();
+    let header = format!(
+        "# Carried over from import-linter ({source}) by `ssot-graph init --from import-linter`.\n\
+         # `ssot-graph check` enforces them on the imports the repository makes, every\n\
+         # function-level one included, as `lint-imports` reads them.\n"
+    );
+    let rel = "queries/import-linter.toml";
+    if root.join(rel).exists() {
+        anyhow::bail!("{rel} exists: remove it to carry the contracts over again");
+    }
+    create(out, root, rel, &adopt::rule_file(&header, &rules), false)?;
+    writeln!(
+        out,
+        "{} of {} contracts carried over from {source}",
+        rules.len(),
+        found.contracts.len()
+    )?;
+    for note in &notes {
+        writeln!(out, "{note}")?;
+    }
+    Ok(if notes.is_empty() { 0 } else { 1 })
+}

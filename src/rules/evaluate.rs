@@ -183,12 +183,29 @@ impl<'p> Evaluator<'p> {
             } => {
                 let from = module_patterns(rule, "from", from)?;
                 let to = module_patterns(rule, "to", to)?;
-                Ok(self.forbidden(&id, severity, message, &from, &to, *transitive))
+                self.forbidden(rule, &from, &to, *transitive)
             }
             RuleKind::NoCycles { within, .. } => {
                 let within = module_patterns(rule, "within", within)?;
                 Ok(self.no_cycles(&id, severity, message, &within))
             }
+            RuleKind::Layers {
+                layers,
+                containers,
+                exhaustive,
+                exhaustive_ignores,
+                ..
+            } => self.layers(rule, layers, containers, *exhaustive, exhaustive_ignores),
+            RuleKind::Independence {
+                modules,
+                allow_indirect,
+                ..
+            } => self.independence(rule, modules, *allow_indirect),
+            RuleKind::Protected {
+                modules,
+                allowed_importers,
+                ..
+            } => self.protected(rule, modules, allowed_importers),
         }
     }
 

@@ -29,6 +29,10 @@ impl<'p> Evaluator<'p> {
                 .modules_match("from", from)
                 .and_then(|()| self.modules_match("to", to)),
             RuleKind::NoCycles { within, .. } => self.modules_match("within", within),
+            // Contracts name modules, each said where the contract runs.
+            RuleKind::Layers { .. }
+            | RuleKind::Independence { .. }
+            | RuleKind::Protected { .. } => Ok(()),
         };
         match unmatched {
             Ok(()) => Ok(None),
@@ -86,7 +90,7 @@ impl<'p> Evaluator<'p> {
     }
 
     /// A finding at the rule itself (its file and line), about what the rule names.
-    fn rule_finding(&self, rule: &Rule, target: String, message: String) -> Finding {
+    pub(super) fn rule_finding(&self, rule: &Rule, target: String, message: String) -> Finding {
         let root = &self.project.root;
         Finding {
             rule: rule.id().to_string(),
@@ -120,7 +124,17 @@ impl<'p> Evaluator<'p> {
             let Ok(pattern) = ModulePattern::new(text) else {
                 continue;
             };
-            if !modules().any(|m| pattern.matches(m)) {
+            // What may not be imported may be a third-party package nothing imports
+            // (yet): nothing of the repository has its first name.
+            let top = text.split('.').next().unwrap_or_default();
+            let third_party = key == "to"
+                && !top.contains(['*', '?', '['])
+                && !self
+                    .project
+                    .modules
+                    .iter()
+                    .any(|m| m.in_repository() && m.name.split('.').next() == Some(top));
+            if !third_party && !modules().any(|m| pattern.matches(m)) {
                 let hint = nearest_prefix(text, '.', modules());
                 return Err(Unmatched::new(key, text, hint));
             }

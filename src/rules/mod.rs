@@ -2,10 +2,13 @@
 
 mod broken_import;
 mod canonical;
+mod contract_graph;
+mod contracts;
 mod deprecated;
 mod deprecated_auto;
 pub mod evaluate;
 mod forbidden;
+mod layers;
 mod matches;
 mod no_cycles;
 pub mod pattern;
@@ -113,6 +116,82 @@ pub enum RuleKind {
         /// Also through chains of other modules.
         #[serde(default)]
         transitive: bool,
+        /// Imports left out before checking: `importer -> imported`, `*` one part, `**`
+        /// one or more.
+        #[serde(default)]
+        ignore: Vec<String>,
+        /// What an `ignore` entry that matches no import is.
+        #[serde(default, rename = "unmatched-ignores")]
+        unmatched_ignores: Alert,
+        /// Count imports under `if TYPE_CHECKING:`.
+        #[serde(default = "yes", rename = "include-type-checking")]
+        include_type_checking: bool,
+    },
+    /// Layers, highest first: a module of a lower layer must not import one of a higher
+    /// layer, directly or through any chain of other modules. `"a | b"`: siblings that
+    /// must not import each other; `"a : b"`: siblings that may; `"(a)"`: may be missing.
+    Layers {
+        id: String,
+        #[serde(default)]
+        severity: Severity,
+        message: Option<String>,
+        /// A rule whose patterns may match nothing yet, by design (otherwise an error).
+        #[serde(default, rename = "allow-empty")]
+        allow_empty: bool,
+        layers: Vec<String>,
+        /// Packages whose children the layers name (each checked on its own).
+        #[serde(default)]
+        containers: Vec<String>,
+        /// Every child of each container must be a layer (or in `exhaustive-ignores`).
+        #[serde(default)]
+        exhaustive: bool,
+        #[serde(default, rename = "exhaustive-ignores")]
+        exhaustive_ignores: Vec<String>,
+        #[serde(default)]
+        ignore: Vec<String>,
+        #[serde(default, rename = "unmatched-ignores")]
+        unmatched_ignores: Alert,
+        #[serde(default = "yes", rename = "include-type-checking")]
+        include_type_checking: bool,
+    },
+    /// Modules that must not import each other, directly or through any chain.
+    Independence {
+        id: String,
+        #[serde(default)]
+        severity: Severity,
+        message: Option<String>,
+        /// A rule whose patterns may match nothing yet, by design (otherwise an error).
+        #[serde(default, rename = "allow-empty")]
+        allow_empty: bool,
+        modules: Vec<String>,
+        /// Only direct imports count.
+        #[serde(default, rename = "allow-indirect")]
+        allow_indirect: bool,
+        #[serde(default)]
+        ignore: Vec<String>,
+        #[serde(default, rename = "unmatched-ignores")]
+        unmatched_ignores: Alert,
+        #[serde(default = "yes", rename = "include-type-checking")]
+        include_type_checking: bool,
+    },
+    /// Modules (and what is below them) only `allowed-importers` may import directly.
+    Protected {
+        id: String,
+        #[serde(default)]
+        severity: Severity,
+        message: Option<String>,
+        /// A rule whose patterns may match nothing yet, by design (otherwise an error).
+        #[serde(default, rename = "allow-empty")]
+        allow_empty: bool,
+        modules: Vec<String>,
+        #[serde(default, rename = "allowed-importers")]
+        allowed_importers: Vec<String>,
+        #[serde(default)]
+        ignore: Vec<String>,
+        #[serde(default, rename = "unmatched-ignores")]
+        unmatched_ignores: Alert,
+        #[serde(default = "yes", rename = "include-type-checking")]
+        include_type_checking: bool,
     },
     /// No import cycle among the modules matching `within`.
     NoCycles {
@@ -125,6 +204,29 @@ pub enum RuleKind {
         allow_empty: bool,
         within: Vec<String>,
     },
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// What a contract's `ignore` entry that matches no import is.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Alert {
+    #[default]
+    Error,
+    Warning,
+    Off,
+}
+
+/// How a contract reads the import graph.
+pub struct GraphOptions<'r> {
+    pub ignore: &'r [String],
+    pub unmatched_ignores: Alert,
+    pub include_type_checking: bool,
 }
 
 /// A rule and the file it was read from.
@@ -199,8 +301,76 @@ impl Rule {
                 message,
                 allow_empty,
                 ..
+            }
+            | RuleKind::Layers {
+                id,
+                severity,
+                message,
+                allow_empty,
+                ..
+            }
+            | RuleKind::Independence {
+                id,
+                severity,
+                message,
+                allow_empty,
+                ..
+            }
+            | RuleKind::Protected {
+                id,
+                severity,
+                message,
+                allow_empty,
+                ..
             } => (id, *severity, message.as_deref(), *allow_empty),
         }
+    }
+
+    /// A contract's reading of the graph; `None` for rules about sites.
+    pub fn graph_options(&self) -> Option<GraphOptions<'_>> {
+        match &self.kind {
+            RuleKind::Forbidden {
+                ignore,
+                unmatched_ignores,
+                include_type_checking,
+                ..
+            }
+            | RuleKind::Layers {
+                ignore,
+                unmatched_ignores,
+                include_type_checking,
+                ..
+            }
+            | RuleKind::Independence {
+                ignore,
+                unmatched_ignores,
+                include_type_checking,
+                ..
+            }
+            | RuleKind::Protected {
+                ignore,
+                unmatched_ignores,
+                include_type_checking,
+                ..
+            } => Some(GraphOptions {
+                ignore,
+                unmatched_ignores: *unmatched_ignores,
+                include_type_checking: *include_type_checking,
+            }),
+            _ => None,
+        }
+    }
+
+    /// An architecture contract: kept or broken as a whole.
+    pub fn is_contract(&self) -> bool {
+        matches!(
+            self.kind,
+            RuleKind::Forbidden { .. }
+                | RuleKind::Layers { .. }
+                | RuleKind::Independence { .. }
+                | RuleKind::Protected { .. }
+                | RuleKind::NoCycles { .. }
+        )
     }
 
     pub fn kind_name(&self) -> &'static str {
@@ -210,6 +380,9 @@ impl Rule {
             RuleKind::SingleDefinition { .. } => "single-definition",
             RuleKind::Forbidden { .. } => "forbidden",
             RuleKind::NoCycles { .. } => "no-cycles",
+            RuleKind::Layers { .. } => "layers",
+            RuleKind::Independence { .. } => "independence",
+            RuleKind::Protected { .. } => "protected",
         }
     }
 }
@@ -225,6 +398,9 @@ const KINDS: &[&str] = &[
     "single-definition",
     "forbidden",
     "no-cycles",
+    "layers",
+    "independence",
+    "protected",
 ];
 
 /// The rules of the configured folder; no folder means no rules, unless the config
@@ -450,7 +626,8 @@ names = ["Thing"]
         assert_eq!(
             kind,
             "/rules.toml:3: rule `x`: unknown kind \"no-cycle\" (one of `deprecated`, \
-             `canonical`, `single-definition`, `forbidden`, `no-cycles`); did you mean `no-cycles`?"
+             `canonical`, `single-definition`, `forbidden`, `no-cycles`, `layers`, \
+             `independence`, `protected`); did you mean `no-cycles`?"
         );
         let missing = load_text("[[rule]]\nid = \"x\"\n").unwrap_err().to_string();
         assert!(

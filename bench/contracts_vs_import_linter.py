@@ -33,6 +33,7 @@ def lint_imports_contracts(text):
         if match:
             verdicts[match.group(1)] = (match.group(2), set())
     current = None
+    protected = None
     lines = text.splitlines()
     for index, line in enumerate(lines):
         following = lines[index + 1] if index + 1 < len(lines) else ""
@@ -42,6 +43,14 @@ def lint_imports_contracts(text):
         match = re.match(r"^(\S+) is not allowed to import (\S+):$", line)
         if match and current:
             verdicts[current][1].add((match.group(1), match.group(2)))
+        match = re.match(r"^Illegal imports of protected package (\S+?):?$", line)
+        if match and current:
+            protected = match.group(1)
+        match = re.match(r"^- (\S+) -> \S+ \(l\.", line)
+        if match and current and protected:
+            verdicts[current][1].add((match.group(1), protected))
+        if line in verdicts:
+            protected = None
     return verdicts
 
 
@@ -108,20 +117,35 @@ def ssot_contracts(findings, rules_text):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("dirs", nargs="*")
+    parser.add_argument("--tree", help="a tree outside the corpus: run lint-imports on it now")
+    parser.add_argument("--config", default=".importlinter", help="with --tree: its config file")
+    parser.add_argument("--pythonpath", default=".", help="with --tree: where its root packages are")
+    parser.add_argument("--lint-imports", default="lint-imports", help="with --tree: the executable")
     parser.add_argument("--binary", default=os.path.join(HERE, "..", "target", "release", "ssot-graph"))
     args = parser.parse_args()
     binary = os.path.abspath(args.binary)
-    manifest = json.load(open(os.path.join(CORPUS, "manifest.json")))
+    if args.tree:
+        tree = os.path.abspath(args.tree)
+        started = time.perf_counter()
+        env = dict(os.environ, PYTHONPATH=os.path.join(tree, args.pythonpath), COLUMNS="250")
+        run = subprocess.run([args.lint_imports, "--no-cache", "--no-logo", args.config], cwd=tree,
+                             capture_output=True, text=True, env=env)
+        seconds = time.perf_counter() - started
+        saved = os.path.join(tempfile.mkdtemp(), "tree")
+        manifest = [{"dir": saved, "kept": 0, "config_file": args.config, "seconds": seconds,
+                     "saved": run.stdout + run.stderr, "source": tree}]
+    else:
+        manifest = json.load(open(os.path.join(CORPUS, "manifest.json")))
     differ = 0
     rows = []
     for entry in manifest:
         if entry["kept"] is None or (args.dirs and entry["dir"] not in args.dirs):
             continue
-        saved = open(os.path.join(CORPUS, entry["dir"] + ".lint-imports.txt")).read()
+        saved = entry.get("saved") or open(os.path.join(CORPUS, entry["dir"] + ".lint-imports.txt")).read()
         theirs = lint_imports_contracts(saved)
         with tempfile.TemporaryDirectory() as tmp:
             tree = os.path.join(tmp, "tree")
-            shutil.copytree(os.path.join(CORPUS, entry["dir"]), tree, symlinks=True)
+            shutil.copytree(entry.get("source") or os.path.join(CORPUS, entry["dir"]), tree, symlinks=True)
             shutil.rmtree(os.path.join(tree, "queries"), ignore_errors=True)
             init = subprocess.run([binary, "--root", tree, "init", "--from", "import-linter",
                                    entry["config_file"]], capture_output=True, text=True)
@@ -156,7 +180,7 @@ def main():
             same_verdicts += verdict_ok
             same_pairs += pairs_ok
             if not (verdict_ok and pairs_ok):
-                differ += not verdict_ok
+                differ += 1
                 print(f"  {entry['dir']}: {name}: lint-imports {verdict} {sorted(their_pairs)}; "
                       f"ssot-graph {our_verdict} {sorted(our_pairs)}")
         skipped = len(theirs) - total

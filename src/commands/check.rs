@@ -79,6 +79,33 @@ pub struct Summary {
 }
 
 impl Check {
+    /// The architecture contracts that ran: how many are kept and how many broken (an
+    /// error reported against it); `None` without contracts.
+    pub fn contracts(&self) -> Option<(usize, usize)> {
+        let contracts: Vec<&str> = self
+            .rules
+            .iter()
+            .filter(|(_, _, description)| {
+                rules::CONTRACT_KINDS
+                    .iter()
+                    .any(|kind| description.starts_with(&format!("{kind} rule ")))
+            })
+            .map(|(id, _, _)| id.as_str())
+            .collect();
+        if contracts.is_empty() {
+            return None;
+        }
+        let broken = contracts
+            .iter()
+            .filter(|id| {
+                self.findings
+                    .iter()
+                    .any(|f| f.rule == **id && f.severity == Severity::Error)
+            })
+            .count();
+        Some((contracts.len() - broken, broken))
+    }
+
     /// Exit code: 1 when an error-severity finding is reported.
     pub fn code(&self) -> i32 {
         i32::from(self.summary.errors > 0)
@@ -752,6 +779,9 @@ fn text(out: &mut dyn Write, check: &Check, paint: Paint) -> std::io::Result<()>
             count(s.errors, "error"),
             count(s.warnings, "warning")
         )?;
+    }
+    if let Some((kept, broken)) = check.contracts().filter(|_| check.query.is_none()) {
+        writeln!(out, "Contracts: {kept} kept, {broken} broken.")?;
     }
     if s.fixable > 0 {
         writeln!(out, "[*] {} fixable with `ssot-graph fix`.", s.fixable)?;

@@ -125,6 +125,7 @@ impl<'p> Evaluator<'p> {
             .filter_map(|chain| {
                 let detail = match chain.len() {
                     2 => String::new(),
+                    3 => " (through 1 other module)".to_string(),
                     hops => format!(" (through {} other modules)", hops - 2),
                 };
                 self.chain_finding(rule, graph, &chain, message(&detail))
@@ -215,9 +216,9 @@ impl<'p> Evaluator<'p> {
                 let name = |m: ModuleId| self.project.modules[m as usize].name.as_str();
                 let message = rule.message().map(str::to_string).unwrap_or_else(|| {
                     format!(
-                        "`{}` is protected: `{}` may not import it",
-                        package.name,
-                        name(importer)
+                        "`{}` must not import `{}`: it is protected",
+                        name(importer),
+                        package.name
                     )
                 });
                 findings.extend(self.chain_finding(rule, &graph, &[importer, imported], message));

@@ -361,18 +361,6 @@ impl Rule {
         }
     }
 
-    /// An architecture contract: kept or broken as a whole.
-    pub fn is_contract(&self) -> bool {
-        matches!(
-            self.kind,
-            RuleKind::Forbidden { .. }
-                | RuleKind::Layers { .. }
-                | RuleKind::Independence { .. }
-                | RuleKind::Protected { .. }
-                | RuleKind::NoCycles { .. }
-        )
-    }
-
     pub fn kind_name(&self) -> &'static str {
         match self.kind {
             RuleKind::Deprecated { .. } => "deprecated",
@@ -386,6 +374,15 @@ impl Rule {
         }
     }
 }
+
+/// The kinds that are architecture contracts: kept or broken as a whole.
+pub const CONTRACT_KINDS: &[&str] = &[
+    "forbidden",
+    "no-cycles",
+    "layers",
+    "independence",
+    "protected",
+];
 
 /// Built-in rule ids: no saved rule may take them.
 pub const DEPRECATED_AUTO: &str = "deprecated-auto";

@@ -1,0 +1,117 @@
+//! Architecture contracts — layers, independence, forbidden, protected — carried over
+//! from import-linter by `init --from import-linter` and enforced by `check`.
+//! `scripts/contracts_e2e.sh` checks the same fixture against the real `lint-imports`.
+
+mod common;
+
+use common::{copy_dir, fixture, run, write_file};
+
+fn adopted() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("contracts"), dir.path());
+    let output = run(dir.path(), &["init", "--from", "import-linter"]);
+    assert_eq!(output.code, 0, "{}{}", output.stdout, output.stderr);
+    assert_eq!(
+        output.stdout,
+        "wrote queries/import-linter.toml\n4 of 4 contracts carried over from .importlinter\n"
+    );
+    dir
+}
+
+#[test]
+fn import_linter_contracts_become_rules_each_named_after_its_contract() {
+    let dir = adopted();
+    let rules = std::fs::read_to_string(dir.path().join("queries/import-linter.toml")).unwrap();
+    insta::assert_snapshot!(rules);
+}
+
+#[test]
+fn a_broken_contract_lists_each_illegal_dependency_with_its_chain() {
+    let dir = adopted();
+    let output = run(dir.path(), &["check"]);
+    assert_eq!(output.code, 1);
+    insta::assert_snapshot!(output.stdout);
+}
+
+#[test]
+fn a_layer_that_names_no_module_is_an_error_with_the_nearest_one() {
+    let dir = adopted();
+    let rules = dir.path().join("queries/import-linter.toml");
+    let text = std::fs::read_to_string(&rules).unwrap();
+    std::fs::write(
+        &rules,
+        text.replace("\"shop.services\"", "\"shop.service\""),
+    )
+    .unwrap();
+    let output = run(dir.path(), &["check"]);
+    assert_eq!(output.code, 2);
+    assert_eq!(
+        output.stderr,
+        "error: [ROOT]/queries/import-linter.toml:7: rule `layers`: layer `shop.service` matches \
+         no module of the repository; did you mean `shop.services`?\n"
+    );
+}
+
+#[test]
+fn an_ignored_import_that_matches_nothing_is_an_error_or_a_warning_as_the_contract_says() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("contracts"), dir.path());
+    let rule = "[[rule]]\nid = \"plugins\"\nkind = \"independence\"\n\
+                modules = [\"shop.plugins.a\", \"shop.plugins.b\"]\n\
+                ignore = [\"shop.plugins.a.core -> shop.nothing\"]\n";
+    write_file(dir.path(), "queries/rules.toml", rule);
+    let output = run(dir.path(), &["check"]);
+    assert_eq!(output.code, 2);
+    assert!(
+        output.stderr.ends_with(
+            "queries/rules.toml:2: rule `plugins`: ignore `shop.plugins.a.core -> shop.nothing` \
+             matches no import\n"
+        ),
+        "{}",
+        output.stderr
+    );
+    let warned = format!("{rule}unmatched-ignores = \"warning\"\n");
+    write_file(dir.path(), "queries/rules.toml", &warned);
+    let output = run(dir.path(), &["check"]);
+    assert_eq!(output.code, 1);
+    assert!(
+        output.stderr.contains("matches no import"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn an_exhaustive_contract_names_each_child_of_a_container_that_is_in_no_layer() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("contracts"), dir.path());
+    write_file(
+        dir.path(),
+        "queries/rules.toml",
+        "[[rule]]\nid = \"shop-layers\"\nkind = \"layers\"\ncontainers = [\"shop\"]\n\
+         layers = [\"api\", \"services | plugins\", \"db\"]\nexhaustive = true\n\
+         exhaustive-ignores = [\"legacy\"]\n",
+    );
+    let output = run(dir.path(), &["check", "--format", "concise"]);
+    assert_eq!(output.code, 1);
+    insta::assert_snapshot!(output.stdout);
+}
+
+#[test]
+fn contracts_kept_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("contracts"), dir.path());
+    write_file(
+        dir.path(),
+        "queries/rules.toml",
+        "[[rule]]\nid = \"api-on-top\"\nkind = \"layers\"\nlayers = [\"shop.api\", \"shop.util\"]\n\
+         ignore = [\"shop.util.formatting -> shop.api.views\"]\n",
+    );
+    let output = run(dir.path(), &["check"]);
+    assert_eq!(output.code, 0, "{}", output.stdout);
+    assert!(
+        output.stdout.ends_with("Contracts: 1 kept, 0 broken.\n"),
+        "{}",
+        output.stdout
+    );
+}

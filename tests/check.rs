@@ -176,7 +176,8 @@ fn the_baseline_accepts_old_findings_survives_line_shifts_and_catches_new_ones()
     );
     assert_eq!(
         ok(root, &["check"]),
-        "All checks passed (5 rules and 2 built-in rules; 10 accepted by the baseline).\n"
+        "All checks passed (5 rules and 2 built-in rules; 10 accepted by the baseline).\n\
+         Contracts: 2 kept, 0 broken.\n"
     );
 
     // Unrelated edits shift every line: nothing changes.
@@ -185,7 +186,8 @@ fn the_baseline_accepts_old_findings_survives_line_shifts_and_catches_new_ones()
     fs::write(&engine, format!("\"\"\"Runs agents.\"\"\"\n\n\n{text}")).unwrap();
     assert_eq!(
         ok(root, &["check"]),
-        "All checks passed (5 rules and 2 built-in rules; 10 accepted by the baseline).\n"
+        "All checks passed (5 rules and 2 built-in rules; 10 accepted by the baseline).\n\
+         Contracts: 2 kept, 0 broken.\n"
     );
 
     // A new import of the deprecated factory is new, even beside an accepted one.
@@ -604,7 +606,8 @@ fn update_baseline_with_files_replaces_only_their_entries() {
     );
     assert_eq!(
         ok(root, &["check"]),
-        "All checks passed (5 rules and 2 built-in rules; 8 accepted by the baseline).\n"
+        "All checks passed (5 rules and 2 built-in rules; 8 accepted by the baseline).\n\
+         Contracts: 2 kept, 0 broken.\n"
     );
 }
 

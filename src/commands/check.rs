@@ -61,6 +61,15 @@ pub struct Check {
     /// `query ID`: the one rule asked about.
     #[serde(skip)]
     pub query: Option<String>,
+    /// The architecture contracts of a whole-repository check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contracts: Option<Contracts>,
+}
+
+#[derive(Clone, Copy, Serialize)]
+pub struct Contracts {
+    pub kept: usize,
+    pub broken: usize,
 }
 
 #[derive(Serialize)]
@@ -79,37 +88,39 @@ pub struct Summary {
 }
 
 impl Check {
-    /// The architecture contracts that ran: how many are kept and how many broken (an
-    /// error reported against it); `None` without contracts.
-    pub fn contracts(&self) -> Option<(usize, usize)> {
-        let contracts: Vec<&str> = self
-            .rules
-            .iter()
-            .filter(|(_, _, description)| {
-                rules::CONTRACT_KINDS
-                    .iter()
-                    .any(|kind| description.starts_with(&format!("{kind} rule ")))
-            })
-            .map(|(id, _, _)| id.as_str())
-            .collect();
-        if contracts.is_empty() {
-            return None;
-        }
-        let broken = contracts
-            .iter()
-            .filter(|id| {
-                self.findings
-                    .iter()
-                    .any(|f| f.rule == **id && f.severity == Severity::Error)
-            })
-            .count();
-        Some((contracts.len() - broken, broken))
-    }
-
     /// Exit code: 1 when an error-severity finding is reported.
     pub fn code(&self) -> i32 {
         i32::from(self.summary.errors > 0)
     }
+}
+
+/// The architecture contracts among `rules`: how many are kept and how many broken (an
+/// error reported against it); `None` without contracts.
+fn contracts(rules: &RuleList, findings: &[Finding]) -> Option<Contracts> {
+    let contracts: Vec<&str> = rules
+        .iter()
+        .filter(|(_, _, description)| {
+            rules::CONTRACT_KINDS
+                .iter()
+                .any(|kind| description.starts_with(&format!("{kind} rule ")))
+        })
+        .map(|(id, _, _)| id.as_str())
+        .collect();
+    if contracts.is_empty() {
+        return None;
+    }
+    let broken = contracts
+        .iter()
+        .filter(|id| {
+            findings
+                .iter()
+                .any(|f| f.rule == **id && f.severity == Severity::Error)
+        })
+        .count();
+    Some(Contracts {
+        kept: contracts.len() - broken,
+        broken,
+    })
 }
 
 /// Every rule's findings over the whole repository, sorted, suppressions not applied.
@@ -323,6 +334,7 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
             root,
             unreadable,
             query: None,
+            contracts: None,
         });
     }
     let from_file;
@@ -362,8 +374,13 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
         suppressed,
         unparsed,
     };
+    let contracts = match scope {
+        None if checked > 0 && options.since.is_none() => contracts(&rules, &new),
+        _ => None,
+    };
     Ok(Check {
         schema: "ssot-graph/check/v1",
+        contracts,
         findings: new,
         summary,
         stale_baseline: stale,
@@ -516,6 +533,7 @@ pub fn query(project: &Project, config: &Config, name: &str) -> Result<Check> {
         root: project.root.display().to_string(),
         unreadable,
         query: Some(name.to_string()),
+        contracts: None,
     })
 }
 
@@ -780,7 +798,7 @@ fn text(out: &mut dyn Write, check: &Check, paint: Paint) -> std::io::Result<()>
             count(s.warnings, "warning")
         )?;
     }
-    if let Some((kept, broken)) = check.contracts().filter(|_| check.query.is_none()) {
+    if let Some(Contracts { kept, broken }) = check.contracts {
         writeln!(out, "Contracts: {kept} kept, {broken} broken.")?;
     }
     if s.fixable > 0 {

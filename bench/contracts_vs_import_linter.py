@@ -31,9 +31,10 @@ def lint_imports_contracts(text):
     for line in text.splitlines():
         match = re.match(r"^(.*) (KEPT|BROKEN)( \(.*\))?$", line)
         if match:
-            verdicts[match.group(1)] = (match.group(2), set())
+            verdicts[match.group(1).strip()] = (match.group(2), set())
     current = None
     protected = None
+    ancestor = None
     lines = text.splitlines()
     for index, line in enumerate(lines):
         following = lines[index + 1] if index + 1 < len(lines) else ""
@@ -51,6 +52,13 @@ def lint_imports_contracts(text):
             verdicts[current][1].add((match.group(1), protected))
         if line in verdicts:
             protected = None
+            ancestor = None
+        match = re.match(r"^No cycles are allowed in (\S+)\.$", line)
+        if match and current:
+            ancestor = match.group(1)
+        match = re.match(r"^- \.(\S+) -> \.(\S+) \(\d+ imports?\)$", line)
+        if match and current and ancestor:
+            verdicts[current][1].add((f"{ancestor}.{match.group(1)}", f"{ancestor}.{match.group(2)}"))
     return verdicts
 
 
@@ -64,7 +72,8 @@ def rule_names(rules_text):
             pending = match.group(2)
         match = re.match(r'^id = "(.*)"$', line)
         if match and pending is not None:
-            names[match.group(1)] = pending
+            # lint-imports prints a name without what rich takes for markup (`[...]`).
+            names[match.group(1)] = re.sub(r"\[[^\]]*\]", "", pending).strip()
             pending = None
     return names
 

@@ -13,7 +13,7 @@ fn adopted() -> tempfile::TempDir {
     assert_eq!(output.code, 0, "{}{}", output.stdout, output.stderr);
     assert_eq!(
         output.stdout,
-        "wrote queries/import-linter.toml\n4 of 4 contracts carried over from .importlinter\n"
+        "wrote queries/import-linter.toml\n5 of 5 contracts carried over from .importlinter\n"
     );
     dir
 }

@@ -223,6 +223,7 @@ fn known(kind: &str) -> &'static [&'static str] {
         "layers" => &["layers", "containers", "exhaustive", "exhaustive_ignores"],
         "independence" => &["modules"],
         "protected" => &["protected_modules", "allowed_importers", "as_packages"],
+        "acyclic_siblings" => &["ancestors", "depth", "skip_descendants"],
         _ => &[],
     }
 }
@@ -292,9 +293,20 @@ pub fn convert(config: &Config, root: &Path) -> (Vec<RuleText>, Vec<String>) {
                 rule.list("allowed-importers", &packages("allowed_importers"));
                 rule
             }
+            "acyclic_siblings" => {
+                let mut rule = RuleText::new(origin, &id, "acyclic-siblings");
+                rule.list("ancestors", &contract.list("ancestors"));
+                if let Some(depth) = contract.list("depth").first() {
+                    rule.lines.push(format!("depth = {}", depth.trim()));
+                }
+                let skip = contract.list("skip_descendants");
+                if !skip.is_empty() {
+                    rule.list("skip-descendants", &skip);
+                }
+                rule
+            }
             other => {
                 let why = match other {
-                    "acyclic_siblings" => "ssot-graph has no `acyclic-siblings` rule yet",
                     "" => "it has no `type`",
                     custom if custom.contains('.') => {
                         "a custom contract type (Python code) cannot be converted"

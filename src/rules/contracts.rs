@@ -134,7 +134,7 @@ impl<'p> Evaluator<'p> {
     }
 
     /// A finding at the first import of `chain`, which it lists module by module.
-    fn chain_finding(
+    pub(super) fn chain_finding(
         &self,
         rule: &Rule,
         graph: &ContractGraph,

@@ -206,6 +206,12 @@ impl<'p> Evaluator<'p> {
                 allowed_importers,
                 ..
             } => self.protected(rule, modules, allowed_importers),
+            RuleKind::AcyclicSiblings {
+                ancestors,
+                depth,
+                skip_descendants,
+                ..
+            } => self.acyclic_siblings(rule, ancestors, *depth, skip_descendants),
         }
     }
 

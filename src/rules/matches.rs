@@ -32,7 +32,8 @@ impl<'p> Evaluator<'p> {
             // Contracts name modules, each said where the contract runs.
             RuleKind::Layers { .. }
             | RuleKind::Independence { .. }
-            | RuleKind::Protected { .. } => Ok(()),
+            | RuleKind::Protected { .. }
+            | RuleKind::AcyclicSiblings { .. } => Ok(()),
         };
         match unmatched {
             Ok(()) => Ok(None),

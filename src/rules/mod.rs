@@ -1,5 +1,6 @@
 //! Rules ("saved queries") from `queries/*.toml`, and the findings they produce.
 
+mod acyclic_siblings;
 mod broken_import;
 mod canonical;
 mod contract_graph;
@@ -174,6 +175,29 @@ pub enum RuleKind {
         #[serde(default = "yes", rename = "include-type-checking")]
         include_type_checking: bool,
     },
+    /// No cycle among the children of each package `ancestors` names (each child with
+    /// everything below it), nor, to `depth` levels, among the children of those.
+    AcyclicSiblings {
+        id: String,
+        #[serde(default)]
+        severity: Severity,
+        message: Option<String>,
+        /// A rule whose patterns may match nothing yet, by design (otherwise an error).
+        #[serde(default, rename = "allow-empty")]
+        allow_empty: bool,
+        ancestors: Vec<String>,
+        #[serde(default = "ten")]
+        depth: u32,
+        /// Packages whose own children are not looked into.
+        #[serde(default, rename = "skip-descendants")]
+        skip_descendants: Vec<String>,
+        #[serde(default)]
+        ignore: Vec<String>,
+        #[serde(default, rename = "unmatched-ignores")]
+        unmatched_ignores: Alert,
+        #[serde(default = "yes", rename = "include-type-checking")]
+        include_type_checking: bool,
+    },
     /// Modules (and what is below them) only `allowed-importers` may import directly.
     Protected {
         id: String,
@@ -208,6 +232,10 @@ pub enum RuleKind {
 
 fn yes() -> bool {
     true
+}
+
+fn ten() -> u32 {
+    10
 }
 
 /// What a contract's `ignore` entry that matches no import is.
@@ -322,6 +350,13 @@ impl Rule {
                 message,
                 allow_empty,
                 ..
+            }
+            | RuleKind::AcyclicSiblings {
+                id,
+                severity,
+                message,
+                allow_empty,
+                ..
             } => (id, *severity, message.as_deref(), *allow_empty),
         }
     }
@@ -352,6 +387,12 @@ impl Rule {
                 unmatched_ignores,
                 include_type_checking,
                 ..
+            }
+            | RuleKind::AcyclicSiblings {
+                ignore,
+                unmatched_ignores,
+                include_type_checking,
+                ..
             } => Some(GraphOptions {
                 ignore,
                 unmatched_ignores: *unmatched_ignores,
@@ -371,6 +412,7 @@ impl Rule {
             RuleKind::Layers { .. } => "layers",
             RuleKind::Independence { .. } => "independence",
             RuleKind::Protected { .. } => "protected",
+            RuleKind::AcyclicSiblings { .. } => "acyclic-siblings",
         }
     }
 }
@@ -382,6 +424,7 @@ pub const CONTRACT_KINDS: &[&str] = &[
     "layers",
     "independence",
     "protected",
+    "acyclic-siblings",
 ];
 
 /// Built-in rule ids: no saved rule may take them.
@@ -398,6 +441,7 @@ const KINDS: &[&str] = &[
     "layers",
     "independence",
     "protected",
+    "acyclic-siblings",
 ];
 
 /// The rules of the configured folder; no folder means no rules, unless the config
@@ -624,7 +668,7 @@ names = ["Thing"]
             kind,
             "/rules.toml:3: rule `x`: unknown kind \"no-cycle\" (one of `deprecated`, \
              `canonical`, `single-definition`, `forbidden`, `no-cycles`, `layers`, \
-             `independence`, `protected`); did you mean `no-cycles`?"
+             `independence`, `protected`, `acyclic-siblings`); did you mean `no-cycles`?"
         );
         let missing = load_text("[[rule]]\nid = \"x\"\n").unwrap_err().to_string();
         assert!(

@@ -158,7 +158,8 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
         verbose: cli.verbose,
         staged: staged.clone(),
         hash_all: matches!(cli.command, Command::Fix(_)),
-        compare_only: compare_only(&cli.command, &cwd),
+        compare_only: compare_only(&cli.command, &cwd)
+            .filter(|_| !rules::reads_the_whole_graph(&root.path, &config)),
         detail: cli.command.summary_detail(),
     };
     let open = |options: &load::OpenOptions, out: &mut dyn Write| {

@@ -459,6 +459,24 @@ pub fn load_configured(root: &Path, config: &Config) -> Result<Vec<Rule>> {
     load(&dir)
 }
 
+/// Whether the configured rules read the whole import graph (a contract about chains
+/// of imports): then a check of some files reads every file anyway. Rules that cannot
+/// be read say so later, where they run.
+pub fn reads_the_whole_graph(root: &Path, config: &Config) -> bool {
+    load_configured(root, config).is_ok_and(|rules| {
+        rules.iter().any(|rule| match &rule.kind {
+            RuleKind::Forbidden {
+                transitive, ignore, ..
+            } => *transitive || !ignore.is_empty(),
+            RuleKind::Layers { .. }
+            | RuleKind::Independence { .. }
+            | RuleKind::Protected { .. }
+            | RuleKind::AcyclicSiblings { .. } => true,
+            _ => false,
+        })
+    })
+}
+
 /// Every rule in `dir/*.toml`, in file then table order; no folder means no rules.
 pub fn load(dir: &Path) -> Result<Vec<Rule>> {
     let Ok(entries) = std::fs::read_dir(dir) else {

@@ -629,6 +629,7 @@ pub struct InitArgs {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum AdoptFrom {
     ImportLinter,
+    Tach,
 }
 
 #[derive(Debug, Args)]

@@ -286,10 +286,19 @@ pub fn site(resolver: &mut Resolver, index: usize) -> (SiteView, Resolution) {
 /// statement of one name, else the name's own line and column (`from m import a, b`:
 /// `b`'s column), so two findings on one statement point at two places.
 pub fn name_position(project: &Project, site: usize) -> crate::summary::Position {
+    match project.import_site(site).names_in_statement {
+        0 | 1 => project.import_site(site).position,
+        _ => imported_name_position(project, site),
+    }
+}
+
+/// Where the name a site imports is written, also when it is the statement's only one
+/// (`from m import (\n    name,\n)`: the line of `name`, as tach reports it).
+pub fn imported_name_position(project: &Project, site: usize) -> crate::summary::Position {
     let import = project.import_site(site);
     let at = import.position;
     let (start, name) = (import.statement_span.start, import.alias_span.start);
-    if import.names_in_statement <= 1 || name < start {
+    if name < start {
         return at;
     }
     let before = (name - start) as usize;

@@ -115,3 +115,37 @@ fn contracts_kept_say_so() {
         output.stdout
     );
 }
+
+/// tach's modules carried over: an import outside a module's depends-on, a lower
+/// layer reaching up, a deprecated dependency (a warning), a `# tach-ignore`d import.
+#[test]
+fn tach_modules_become_one_rule_judging_each_import_between_declared_modules() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("contracts"), dir.path());
+    write_file(
+        dir.path(),
+        "tach.toml",
+        "layers = [\"web\", \"core\"]\n\n\
+         [[modules]]\npath = \"shop.api\"\ndepends_on = [\"shop.services\"]\nlayer = \"web\"\n\n\
+         [[modules]]\npath = \"shop.services\"\ndepends_on = [{ path = \"shop.db\", deprecated = true }]\nlayer = \"core\"\n\n\
+         [[modules]]\npath = \"shop.db\"\ndepends_on = []\nlayer = \"core\"\n\n\
+         [[modules]]\npath = \"shop.util\"\ndepends_on = []\n\n\
+         [[modules]]\npath = \"shop.plugins.*\"\ndepends_on = []\n",
+    );
+    write_file(
+        dir.path(),
+        "shop/plugins/b/legacy.py",
+        "from shop.plugins.a import core  # tach-ignore\n",
+    );
+    let output = run(dir.path(), &["init", "--from", "tach"]);
+    assert_eq!(
+        output.stdout,
+        "wrote queries/tach.toml\ncarried over from tach.toml\ntach.toml: ssot-graph is stricter: \
+         it judges every import the code makes (function-level ones included), resolved to \
+         where it leads\n"
+    );
+    std::fs::remove_file(dir.path().join(".importlinter")).unwrap();
+    let output = run(dir.path(), &["check", "--format", "concise"]);
+    assert_eq!(output.code, 1);
+    insta::assert_snapshot!(output.stdout);
+}

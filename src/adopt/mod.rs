@@ -3,6 +3,7 @@
 //! and one line for every setting that could not be carried over, saying why.
 
 pub mod import_linter;
+pub mod tach;
 
 use std::fmt::Write as _;
 

@@ -157,33 +157,53 @@ pub fn adopt(
     out: &mut dyn Write,
 ) -> Result<i32> {
     use crate::adopt;
-    let crate::cli::AdoptFrom::ImportLinter = tool;
-    let found = adopt::import_linter::find(root, config)?;
-    let (rules, notes) = adopt::import_linter::convert(&found, root);
-    let source = found
-        .file
+    use crate::cli::AdoptFrom;
+    let (name, file, rules, notes, found) = match tool {
+        AdoptFrom::ImportLinter => {
+            let found = adopt::import_linter::find(root, config)?;
+            let (rules, notes) = adopt::import_linter::convert(&found, root);
+            let count = found.contracts.len();
+            ("import-linter", found.file, rules, notes, Some(count))
+        }
+        AdoptFrom::Tach => {
+            let found = adopt::tach::find(root, config)?;
+            let (rules, notes) = adopt::tach::convert(&found, root);
+            let roots = found.source_roots();
+            if !roots.is_empty() {
+                // Module paths are relative to tach's source roots: so are ssot-graph's.
+                let quoted: Vec<String> = roots.iter().map(|r| format!("{r:?}")).collect();
+                let text = format!("roots = [{}]\n", quoted.join(", "));
+                create(out, root, "ssot-graph.toml", &text, false)?;
+            }
+            ("tach", found.file, rules, notes, None)
+        }
+    };
+    let source = file
         .strip_prefix(root)
-        .unwrap_or(&found.file)
+        .unwrap_or(&file)
         .display()
         .to_string();
     let header = format!(
-        "# Carried over from import-linter ({source}) by `ssot-graph init --from import-linter`.\n\
+        "# Carried over from {name} ({source}) by `ssot-graph init --from {name}`.\n\
          # `ssot-graph check` enforces them on the imports the repository makes, every\n\
-         # function-level one included, as `lint-imports` reads them.\n"
+         # function-level one included.\n"
     );
-    let rel = "queries/import-linter.toml";
-    if root.join(rel).exists() {
+    let rel = format!("queries/{name}.toml");
+    if root.join(&rel).exists() {
         anyhow::bail!("{rel} exists: remove it to carry the contracts over again");
     }
-    create(out, root, rel, &adopt::rule_file(&header, &rules), false)?;
-    writeln!(
-        out,
-        "{} of {} contracts carried over from {source}",
-        rules.len(),
-        found.contracts.len()
-    )?;
+    create(out, root, &rel, &adopt::rule_file(&header, &rules), false)?;
+    match found {
+        Some(count) => writeln!(
+            out,
+            "{} of {count} contracts carried over from {source}",
+            rules.len()
+        )?,
+        None => writeln!(out, "carried over from {source}")?,
+    }
     for note in &notes {
         writeln!(out, "{note}")?;
     }
-    Ok(if notes.is_empty() { 0 } else { 1 })
+    let lost = notes.iter().any(|n| n.contains("not carried over"));
+    Ok(i32::from(lost))
 }

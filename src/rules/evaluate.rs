@@ -212,6 +212,12 @@ impl<'p> Evaluator<'p> {
                 skip_descendants,
                 ..
             } => self.acyclic_siblings(rule, ancestors, *depth, skip_descendants),
+            RuleKind::Modules {
+                layers,
+                layers_explicit_depends_on,
+                modules,
+                ..
+            } => self.boundaries(rule, layers, *layers_explicit_depends_on, modules),
         }
     }
 

@@ -33,7 +33,8 @@ impl<'p> Evaluator<'p> {
             RuleKind::Layers { .. }
             | RuleKind::Independence { .. }
             | RuleKind::Protected { .. }
-            | RuleKind::AcyclicSiblings { .. } => Ok(()),
+            | RuleKind::AcyclicSiblings { .. }
+            | RuleKind::Modules { .. } => Ok(()),
         };
         match unmatched {
             Ok(()) => Ok(None),

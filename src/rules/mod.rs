@@ -1,6 +1,7 @@
 //! Rules ("saved queries") from `queries/*.toml`, and the findings they produce.
 
 mod acyclic_siblings;
+mod boundaries;
 mod broken_import;
 mod canonical;
 mod contract_graph;
@@ -198,6 +199,32 @@ pub enum RuleKind {
         #[serde(default = "yes", rename = "include-type-checking")]
         include_type_checking: bool,
     },
+    /// Module boundaries (tach's modules): an import from one declared module of another
+    /// must be one of its `depends-on` (a `deprecated` one is a warning), unless the other
+    /// is a `utility` or sits in a lower layer; a higher layer may not be imported at all,
+    /// and a module with `visibility` only by the modules it names.
+    Modules {
+        id: String,
+        #[serde(default)]
+        severity: Severity,
+        message: Option<String>,
+        /// A rule whose patterns may match nothing yet, by design (otherwise an error).
+        #[serde(default, rename = "allow-empty")]
+        allow_empty: bool,
+        /// Layer names, highest first.
+        #[serde(default)]
+        layers: Vec<String>,
+        /// A higher layer's imports of a lower one must be declared too.
+        #[serde(default, rename = "layers-explicit-depends-on")]
+        layers_explicit_depends_on: bool,
+        modules: Vec<BoundaryModule>,
+        #[serde(default)]
+        ignore: Vec<String>,
+        #[serde(default, rename = "unmatched-ignores")]
+        unmatched_ignores: Alert,
+        #[serde(default = "yes", rename = "include-type-checking")]
+        include_type_checking: bool,
+    },
     /// Modules (and what is below them) only `allowed-importers` may import directly.
     Protected {
         id: String,
@@ -236,6 +263,54 @@ fn yes() -> bool {
 
 fn ten() -> u32 {
     10
+}
+
+/// One module of a `modules` rule.
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct BoundaryModule {
+    pub path: String,
+    /// What it may import; unset: anything.
+    pub depends_on: Option<Vec<Dependency>>,
+    #[serde(default)]
+    pub cannot_depend_on: Vec<String>,
+    pub layer: Option<String>,
+    /// Every module may import it.
+    #[serde(default)]
+    pub utility: bool,
+    /// Module globs of the only modules that may import it.
+    pub visibility: Option<Vec<String>>,
+}
+
+/// A declared dependency: a module path, or `{ path, deprecated = true }` (its uses are
+/// warnings).
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum Dependency {
+    Path(String),
+    Marked {
+        path: String,
+        #[serde(default)]
+        deprecated: bool,
+    },
+}
+
+impl Dependency {
+    pub fn path(&self) -> &str {
+        match self {
+            Dependency::Path(path) | Dependency::Marked { path, .. } => path,
+        }
+    }
+
+    pub fn deprecated(&self) -> bool {
+        matches!(
+            self,
+            Dependency::Marked {
+                deprecated: true,
+                ..
+            }
+        )
+    }
 }
 
 /// What a contract's `ignore` entry that matches no import is.
@@ -357,6 +432,13 @@ impl Rule {
                 message,
                 allow_empty,
                 ..
+            }
+            | RuleKind::Modules {
+                id,
+                severity,
+                message,
+                allow_empty,
+                ..
             } => (id, *severity, message.as_deref(), *allow_empty),
         }
     }
@@ -393,6 +475,12 @@ impl Rule {
                 unmatched_ignores,
                 include_type_checking,
                 ..
+            }
+            | RuleKind::Modules {
+                ignore,
+                unmatched_ignores,
+                include_type_checking,
+                ..
             } => Some(GraphOptions {
                 ignore,
                 unmatched_ignores: *unmatched_ignores,
@@ -413,6 +501,7 @@ impl Rule {
             RuleKind::Independence { .. } => "independence",
             RuleKind::Protected { .. } => "protected",
             RuleKind::AcyclicSiblings { .. } => "acyclic-siblings",
+            RuleKind::Modules { .. } => "modules",
         }
     }
 }
@@ -425,6 +514,7 @@ pub const CONTRACT_KINDS: &[&str] = &[
     "independence",
     "protected",
     "acyclic-siblings",
+    "modules",
 ];
 
 /// Built-in rule ids: no saved rule may take them.
@@ -442,6 +532,7 @@ const KINDS: &[&str] = &[
     "independence",
     "protected",
     "acyclic-siblings",
+    "modules",
 ];
 
 /// The rules of the configured folder; no folder means no rules, unless the config
@@ -468,6 +559,7 @@ pub fn reads_the_whole_graph(root: &Path, config: &Config) -> bool {
             RuleKind::Forbidden {
                 transitive, ignore, ..
             } => *transitive || !ignore.is_empty(),
+            RuleKind::Modules { ignore, .. } => !ignore.is_empty(),
             RuleKind::Layers { .. }
             | RuleKind::Independence { .. }
             | RuleKind::Protected { .. }
@@ -686,7 +778,8 @@ names = ["Thing"]
             kind,
             "/rules.toml:3: rule `x`: unknown kind \"no-cycle\" (one of `deprecated`, \
              `canonical`, `single-definition`, `forbidden`, `no-cycles`, `layers`, \
-             `independence`, `protected`, `acyclic-siblings`); did you mean `no-cycles`?"
+             `independence`, `protected`, `acyclic-siblings`, `modules`); did you mean \
+             `no-cycles`?"
         );
         let missing = load_text("[[rule]]\nid = \"x\"\n").unwrap_err().to_string();
         assert!(

@@ -1,0 +1,201 @@
+//! `modules`: module boundaries as tach declares them. Each import is judged between
+//! the declared module holding the importer and the one holding what it imports (the
+//! longest declared path that contains each): a higher layer may import a lower one,
+//! never the reverse; otherwise the imported module must be among the importer's
+//! `depends-on` (unset: anything goes) or a `utility`, within its `visibility`, and not
+//! among the importer's `cannot-depend-on`.
+
+use anyhow::{Result, anyhow};
+
+use super::evaluate::{Evaluator, Finding};
+use super::pattern::ModulePattern;
+use super::{BoundaryModule, Rule, Severity};
+
+fn contains(path: &str, name: &str) -> bool {
+    name == path
+        || name
+            .strip_prefix(path)
+            .is_some_and(|rest| rest.starts_with('.'))
+}
+
+impl<'p> Evaluator<'p> {
+    pub(super) fn boundaries(
+        &mut self,
+        rule: &Rule,
+        layers: &[String],
+        explicit: bool,
+        modules: &[BoundaryModule],
+    ) -> Result<Vec<Finding>> {
+        // Only ignored imports need the graph: a hook run on a few files reads no more.
+        let ignores = rule.graph_options().is_some_and(|o| !o.ignore.is_empty());
+        let graph = match ignores {
+            true => Some(self.contract_graph(rule)?),
+            false => None,
+        };
+        // A path may be a glob (`pkg.*`, `pkg.**.tests`): each module it matches is
+        // declared with its settings.
+        let mut declared: Vec<(String, &BoundaryModule)> = Vec::new();
+        for module in modules {
+            let before = declared.len();
+            match module.path.contains('*') {
+                true => {
+                    let pattern = ModulePattern::new(&module.path)
+                        .map_err(|e| anyhow!("{}: {e}", rule.at()))?;
+                    declared.extend(
+                        self.project
+                            .modules
+                            .iter()
+                            .filter(|m| m.in_repository() && pattern.matches(&m.name))
+                            .map(|m| (m.name.to_string(), module)),
+                    );
+                }
+                false => {
+                    let exists = self
+                        .project
+                        .modules
+                        .iter()
+                        .any(|m| !m.external && contains(&module.path, &m.name));
+                    if exists {
+                        declared.push((module.path.clone(), module));
+                    }
+                }
+            }
+            if declared.len() == before && !rule.allow_empty() {
+                return Err(self.no_such_module(rule, "module", &module.path));
+            }
+            if let Some(layer) = module.layer.as_ref().filter(|l| !layers.contains(l)) {
+                return Err(anyhow!(
+                    "{}: module `{}`: layer `{layer}` is not one of `layers`",
+                    rule.at(),
+                    module.path
+                ));
+            }
+        }
+        // A declared dependency names one declared module (or a glob of them).
+        let names = |path: &str, wanted: &str| match path.contains('*') {
+            true => ModulePattern::new(path).is_ok_and(|p| p.matches(wanted)),
+            false => path == wanted,
+        };
+        let visibility: Vec<Option<Vec<ModulePattern>>> = declared
+            .iter()
+            .map(|(_, m)| {
+                m.visibility.as_ref().map(|globs| {
+                    globs
+                        .iter()
+                        .filter_map(|g| ModulePattern::new(g).ok())
+                        .collect()
+                })
+            })
+            .collect();
+        let nearest = |name: &str| -> Option<usize> {
+            (0..declared.len())
+                .filter(|&i| contains(&declared[i].0, name))
+                .max_by_key(|&i| declared[i].0.len())
+        };
+        let include_type_checking = rule
+            .graph_options()
+            .is_some_and(|o| o.include_type_checking);
+        let project = self.project;
+        let mut findings = Vec::new();
+        for &site in &self.in_scope {
+            let record = &project.sites[site];
+            let Some(node) = record.node() else { continue };
+            let importer = project.importer_of(record);
+            if project.modules[node as usize].external
+                || record.context.type_checking && !include_type_checking
+                || graph
+                    .as_ref()
+                    .is_some_and(|g| g.site(importer, node).is_none())
+            {
+                continue;
+            }
+            let name = |m| project.modules[m as usize].name.as_str();
+            let (Some(from), Some(to)) = (nearest(name(importer)), nearest(name(node))) else {
+                continue;
+            };
+            if from == to {
+                continue;
+            }
+            let ((a_path, a), (b_path, b)) = (&declared[from], &declared[to]);
+            if self.tach_ignored(site) {
+                continue;
+            }
+            let place = |m: &BoundaryModule| {
+                m.layer
+                    .as_ref()
+                    .and_then(|l| layers.iter().position(|x| x == l))
+            };
+            let verdict: Option<(Severity, String)> = match (place(a), place(b)) {
+                (Some(high), Some(low)) if high < low && !explicit => None,
+                (Some(low), Some(high)) if low > high => Some((
+                    rule.severity(),
+                    format!(
+                        "layer `{}` is below layer `{}`",
+                        a.layer.as_deref().unwrap_or_default(),
+                        b.layer.as_deref().unwrap_or_default()
+                    ),
+                )),
+                _ if a.cannot_depend_on.iter().any(|c| names(c, b_path)) => Some((
+                    rule.severity(),
+                    "it is among its cannot-depend-on".to_string(),
+                )),
+                _ if visibility[to]
+                    .as_ref()
+                    .is_some_and(|v| !v.iter().any(|p| p.matches(&a.path))) =>
+                {
+                    Some((
+                        rule.severity(),
+                        format!("`{b_path}` is visible only to its visibility list"),
+                    ))
+                }
+                _ => match &a.depends_on {
+                    None => None,
+                    Some(_) if b.utility => None,
+                    Some(list) => match list.iter().find(|d| names(d.path(), b_path)) {
+                        Some(d) if d.deprecated() => Some((
+                            Severity::Warning,
+                            "a dependency marked deprecated".to_string(),
+                        )),
+                        Some(_) => None,
+                        None => Some((rule.severity(), "not among its depends-on".to_string())),
+                    },
+                },
+            };
+            let Some((severity, why)) = verdict else {
+                continue;
+            };
+            let message = rule
+                .message()
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("`{a_path}` must not import `{b_path}`: {why}"));
+            let mut finding =
+                self.site_finding(rule.id(), severity, site, message, Vec::new(), None);
+            let at = crate::view::imported_name_position(project, site);
+            (finding.line, finding.col) = (at.line, at.col);
+            finding.target = crate::view::arrows(&[a_path.clone(), b_path.clone()]);
+            findings.push(finding);
+        }
+        Ok(findings)
+    }
+
+    /// The import carries a `# tach-ignore` comment (on its own lines or the line
+    /// above), which tach honours.
+    fn tach_ignored(&self, site: usize) -> bool {
+        let project = self.project;
+        let file = project.sites[site].file as usize;
+        let import = project.import_site(site);
+        let Ok(text) = std::fs::read_to_string(&project.files[file].path) else {
+            return false;
+        };
+        let lines: Vec<&str> = text.lines().collect();
+        let first = import.position.line as usize;
+        let last = first
+            + import.statement.as_str().matches('\n').count()
+            + text
+                .get(import.statement_span.start as usize..import.statement_span.end as usize)
+                .map_or(0, |s| s.matches('\n').count());
+        (first.saturating_sub(1).max(1)..=last)
+            .filter_map(|line| lines.get(line - 1))
+            .any(|line| line.contains("# tach-ignore"))
+    }
+}

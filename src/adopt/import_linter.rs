@@ -230,12 +230,7 @@ fn known(kind: &str) -> &'static [&'static str] {
 
 /// The rules the contracts become, and a line for each setting not carried over.
 pub fn convert(config: &Config, root: &Path) -> (Vec<RuleText>, Vec<String>) {
-    let file = config
-        .file
-        .strip_prefix(root)
-        .unwrap_or(&config.file)
-        .display()
-        .to_string();
+    let file = super::shown(&config.file, root);
     let mut rules = Vec::new();
     let mut notes = Vec::new();
     for contract in &config.contracts {

@@ -66,6 +66,14 @@ pub fn rule_file(header: &str, rules: &[RuleText]) -> String {
     text
 }
 
+/// `path` as written under `root`, for messages.
+pub fn shown(path: &std::path::Path, root: &std::path::Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
 /// A rule id from another tool's contract name: letters, digits and dashes.
 pub fn rule_id(name: &str) -> String {
     let mut id = String::new();

@@ -77,12 +77,7 @@ fn inline(value: &toml::Value) -> String {
 /// The `modules` rule tach's configuration becomes, and a line for each setting not
 /// carried over.
 pub fn convert(config: &Config, root: &Path) -> (Vec<RuleText>, Vec<String>) {
-    let file = config
-        .file
-        .strip_prefix(root)
-        .unwrap_or(&config.file)
-        .display()
-        .to_string();
+    let file = super::shown(&config.file, root);
     let table = &config.table;
     let mut notes = Vec::new();
     let mut rule = RuleText::new(

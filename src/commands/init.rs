@@ -178,11 +178,7 @@ pub fn adopt(
             ("tach", found.file, rules, notes, None)
         }
     };
-    let source = file
-        .strip_prefix(root)
-        .unwrap_or(&file)
-        .display()
-        .to_string();
+    let source = adopt::shown(&file, root);
     let header = format!(
         "# Carried over from {name} ({source}) by `ssot-graph init --from {name}`.\n\
          # `ssot-graph check` enforces them on the imports the repository makes, every\n\

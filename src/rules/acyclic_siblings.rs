@@ -47,21 +47,10 @@ impl<'p> Evaluator<'p> {
 
     /// The children of `package`, each with what is below it, in name order.
     fn children(&self, package: &str, graph: &ContractGraph) -> Vec<Package> {
-        let prefix = format!("{package}.");
-        let mut names: Vec<&str> = self
-            .project
-            .modules
-            .iter()
-            .filter(|m| m.in_repository())
-            .filter_map(|m| m.name.strip_prefix(&prefix))
-            .map(|rest| rest.split('.').next().unwrap_or(rest))
-            .collect();
-        names.sort_unstable();
-        names.dedup();
-        names
+        self.child_names(package)
             .into_iter()
             .map(|child| {
-                let name = format!("{prefix}{child}");
+                let name = format!("{package}.{child}");
                 let modules = graph.below(&name);
                 Package { name, modules }
             })

@@ -74,6 +74,23 @@ impl<'p> Evaluator<'p> {
         Ok(packages)
     }
 
+    /// The names of the children of `package` (modules and packages right below it),
+    /// in order.
+    pub(super) fn child_names(&self, package: &str) -> Vec<&'p str> {
+        let prefix = format!("{package}.");
+        let mut names: Vec<&str> = self
+            .project
+            .modules
+            .iter()
+            .filter(|m| m.in_repository())
+            .filter_map(|m| m.name.strip_prefix(&prefix))
+            .map(|rest| rest.split('.').next().unwrap_or(rest))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
     /// `KEY `NAME` matches no module`, with the nearest module name.
     pub(super) fn no_such_module(&self, rule: &Rule, key: &str, name: &str) -> anyhow::Error {
         let names = self

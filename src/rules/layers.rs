@@ -139,18 +139,7 @@ impl<'p> Evaluator<'p> {
         lines: &[Line],
         ignores: &[String],
     ) -> Vec<Finding> {
-        let prefix = format!("{container}.");
-        let mut children: Vec<&str> = self
-            .project
-            .modules
-            .iter()
-            .filter(|m| m.in_repository())
-            .filter_map(|m| m.name.strip_prefix(&prefix))
-            .map(|rest| rest.split('.').next().unwrap_or(rest))
-            .collect();
-        children.sort_unstable();
-        children.dedup();
-        children
+        self.child_names(container)
             .into_iter()
             .filter(|child| {
                 !lines

@@ -112,9 +112,24 @@ fn read_ini(path: &Path, text: &str) -> Result<Option<Config>> {
     let mut contracts = Vec::new();
     let mut names: Vec<&String> = sections.keys().collect();
     names.sort();
-    for section in names {
-        let Some(id) = section.strip_prefix("importlinter:contract:") else {
-            continue;
+    // Any `importlinter:...` section is a contract, its id the last part (or its `id`).
+    let contract_sections: Vec<&String> = names
+        .into_iter()
+        .filter(|name| name.starts_with("importlinter:"))
+        .collect();
+    let last = |name: &str| name.rsplit(':').next().unwrap_or_default().to_string();
+    for section in &contract_sections {
+        let section: &str = section;
+        let shared = contract_sections
+            .iter()
+            .filter(|other| last(other) == last(section))
+            .count()
+            > 1;
+        let id = match sections[section].get("id").cloned().flatten() {
+            Some(id) => id,
+            // Ids must be unique: two sections ending alike keep their whole names.
+            None if shared => section["importlinter:".len()..].replace(':', "-"),
+            None => last(section),
         };
         let options: Vec<(String, Vec<String>)> = sections[section]
             .iter()
@@ -127,15 +142,19 @@ fn read_ini(path: &Path, text: &str) -> Result<Option<Config>> {
                 .and_then(|(_, v)| v.first().cloned())
                 .unwrap_or_default()
         };
-        contracts.push(Contract {
-            id: id.to_string(),
-            name: one("name"),
-            kind: one("type"),
-            options,
-        });
+        contracts.push((
+            text.find(&format!("[{section}]")),
+            Contract {
+                id,
+                name: one("name"),
+                kind: one("type"),
+                options,
+            },
+        ));
     }
     // configparser keeps no order: the file's order is the order of the headers.
-    contracts.sort_by_key(|c| text.find(&format!("[importlinter:contract:{}]", c.id)));
+    contracts.sort_by_key(|(at, _)| *at);
+    let contracts: Vec<Contract> = contracts.into_iter().map(|(_, c)| c).collect();
     Ok(Some(Config {
         file: path.to_path_buf(),
         root_packages,
@@ -350,4 +369,31 @@ pub fn convert(config: &Config, root: &Path) -> (Vec<RuleText>, Vec<String>) {
         rules.push(rule);
     }
     (rules, notes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_importlinter_section_is_a_contract_named_by_its_last_part_or_its_id() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(".importlinter"),
+            "[importlinter]\nroot_packages =\n    app\n\n\
+             [importlinter:streaming:layers]\nname = S\ntype = layers\nlayers =\n    app.a\n    app.b\n\n\
+             [importlinter:openapi:layers]\nname = O\ntype = layers\nlayers =\n    app.c\n\n\
+             [importlinter:contract:plain]\nname = P\ntype = independence\nmodules =\n    app.a\n    app.b\n\n\
+             [importlinter:contract:named]\nid = chosen\nname = N\ntype = forbidden\n",
+        )
+        .unwrap();
+        let config = find(dir.path(), None).unwrap();
+        let ids: Vec<&str> = config.contracts.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["streaming-layers", "openapi-layers", "plain", "chosen"]
+        );
+        assert_eq!(config.root_packages, ["app"]);
+        assert_eq!(config.contracts[0].list("layers"), ["app.a", "app.b"]);
+    }
 }

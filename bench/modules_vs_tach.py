@@ -25,7 +25,8 @@ def tach_errors(entries):
         if not located or located.get("severity") != "Error":
             continue
         code = located["details"].get("Code", {})
-        if any(kind in code for kind in ("UndeclaredDependency", "LayerViolation", "InvalidImport")):
+        if any(kind in code for kind in ("UndeclaredDependency", "LayerViolation", "InvalidImport",
+                                         "PrivateImport", "PrivateDependency")):
             found.add((located["file_path"], located["line_number"]))
     return found
 
@@ -57,7 +58,7 @@ def main():
                 print(f"{name}: check failed: {check.stderr.strip()[:300]}")
                 continue
             findings = json.loads(check.stdout)["findings"]
-        ours = {(f["path"], f["line"]) for f in findings if f["rule"] == "tach" and f["severity"] == "error"}
+        ours = {(f["path"], f["line"]) for f in findings if f["rule"].startswith("tach") and f["severity"] == "error"}
         same = len(theirs & ours)
         verdict = "same" if bool(theirs) == bool(ours) else "DIFFER"
         print(f"{name:<42} {len(theirs):>5} {len(ours):>5} {same:>5} {verdict:>8}")

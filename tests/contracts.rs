@@ -116,8 +116,8 @@ fn contracts_kept_say_so() {
     );
 }
 
-/// tach's modules carried over: an import outside a module's depends-on, a lower
-/// layer reaching up, a deprecated dependency (a warning), a `# tach-ignore`d import.
+/// tach's modules carried over: an import outside a module's depends-on, a deprecated
+/// dependency (a warning), a `# tach-ignore`d import, a name outside an interface.
 #[test]
 fn tach_modules_become_one_rule_judging_each_import_between_declared_modules() {
     let dir = tempfile::tempdir().unwrap();
@@ -130,7 +130,8 @@ fn tach_modules_become_one_rule_judging_each_import_between_declared_modules() {
          [[modules]]\npath = \"shop.services\"\ndepends_on = [{ path = \"shop.db\", deprecated = true }]\nlayer = \"core\"\n\n\
          [[modules]]\npath = \"shop.db\"\ndepends_on = []\nlayer = \"core\"\n\n\
          [[modules]]\npath = \"shop.util\"\ndepends_on = []\n\n\
-         [[modules]]\npath = \"shop.plugins.*\"\ndepends_on = []\n",
+         [[modules]]\npath = \"shop.plugins.*\"\ndepends_on = []\n\n\
+         [[interfaces]]\nexpose = [\"place_order\"]\nfrom = [\"shop.services\"]\n",
     );
     write_file(
         dir.path(),
@@ -145,6 +146,34 @@ fn tach_modules_become_one_rule_judging_each_import_between_declared_modules() {
          where it leads\n"
     );
     std::fs::remove_file(dir.path().join(".importlinter")).unwrap();
+    let output = run(dir.path(), &["check", "--format", "concise"]);
+    assert_eq!(output.code, 1);
+    insta::assert_snapshot!(output.stdout);
+}
+
+/// An interface without `expose` is the package's `__all__`: a public name that aliases
+/// a private definition is the way in; the same object through the private module is
+/// the finding, which names the public path.
+#[test]
+fn an_interface_judges_what_an_import_binds_and_names_the_public_path() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("contracts"), dir.path());
+    std::fs::remove_file(dir.path().join(".importlinter")).unwrap();
+    write_file(
+        dir.path(),
+        "shop/services/__init__.py",
+        "from shop.services.orders import place_order\n\n__all__ = [\"place_order\"]\n",
+    );
+    write_file(
+        dir.path(),
+        "shop/api/public.py",
+        "from shop.services import place_order\n",
+    );
+    write_file(
+        dir.path(),
+        "queries/rules.toml",
+        "[[rule]]\nid = \"services-api\"\nkind = \"interface\"\nmodules = [\"shop.services\"]\n",
+    );
     let output = run(dir.path(), &["check", "--format", "concise"]);
     assert_eq!(output.code, 1);
     insta::assert_snapshot!(output.stdout);

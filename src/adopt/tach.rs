@@ -182,7 +182,34 @@ pub fn convert(config: &Config, root: &Path) -> (Vec<RuleText>, Vec<String>) {
         .and_then(|v| v.as_bool())
         .unwrap_or(true);
     rule.flag("include-type-checking", !ignore_type_checking);
+    let mut rules = vec![rule];
+    for (index, interface) in table
+        .get("interfaces")
+        .and_then(|i| i.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i.as_table())
+        .enumerate()
+    {
+        let mut rule = RuleText::new(
+            format!("tach's interface #{} in {file}", index + 1),
+            &format!("tach-interface-{}", index + 1),
+            "interface",
+        );
+        rule.list("modules", &strings(interface.get("from")));
+        rule.list("expose", &strings(interface.get("expose")));
+        for key in interface.keys() {
+            if !["from", "expose"].contains(&key.as_str()) {
+                notes.push(format!(
+                    "{file}: interface #{}: `{key}` not carried over: ssot-graph has no equivalent",
+                    index + 1
+                ));
+            }
+        }
+        rules.push(rule);
+    }
     let carried = [
+        "interfaces",
         "modules",
         "layers",
         "layers_explicit_depends_on",
@@ -194,7 +221,6 @@ pub fn convert(config: &Config, root: &Path) -> (Vec<RuleText>, Vec<String>) {
     for key in table.keys() {
         if !carried.contains(&key.as_str()) {
             let why = match key.as_str() {
-                "interfaces" => "public interfaces are not carried over yet",
                 "forbid_circular_dependencies" => {
                     "ssot-graph's `no-cycles` judges imports, not declared dependencies: add one by hand"
                 }
@@ -212,5 +238,5 @@ pub fn convert(config: &Config, root: &Path) -> (Vec<RuleText>, Vec<String>) {
     notes.push(format!(
         "{file}: ssot-graph is stricter: it judges every import the code makes (function-level ones included), resolved to where it leads"
     ));
-    (vec![rule], notes)
+    (rules, notes)
 }

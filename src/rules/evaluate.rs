@@ -218,6 +218,9 @@ impl<'p> Evaluator<'p> {
                 modules,
                 ..
             } => self.boundaries(rule, layers, *layers_explicit_depends_on, modules),
+            RuleKind::Interface {
+                modules, expose, ..
+            } => self.interface(rule, modules, expose),
         }
     }
 

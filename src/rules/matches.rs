@@ -34,7 +34,8 @@ impl<'p> Evaluator<'p> {
             | RuleKind::Independence { .. }
             | RuleKind::Protected { .. }
             | RuleKind::AcyclicSiblings { .. }
-            | RuleKind::Modules { .. } => Ok(()),
+            | RuleKind::Modules { .. }
+            | RuleKind::Interface { .. } => Ok(()),
         };
         match unmatched {
             Ok(()) => Ok(None),

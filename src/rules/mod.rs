@@ -10,6 +10,7 @@ mod deprecated;
 mod deprecated_auto;
 pub mod evaluate;
 mod forbidden;
+mod interface;
 mod layers;
 mod matches;
 mod no_cycles;
@@ -218,6 +219,26 @@ pub enum RuleKind {
         #[serde(default, rename = "layers-explicit-depends-on")]
         layers_explicit_depends_on: bool,
         modules: Vec<BoundaryModule>,
+        #[serde(default)]
+        ignore: Vec<String>,
+        #[serde(default, rename = "unmatched-ignores")]
+        unmatched_ignores: Alert,
+        #[serde(default = "yes", rename = "include-type-checking")]
+        include_type_checking: bool,
+    },
+    /// A package imported from outside only through its public names: `expose`
+    /// (regular expressions over the path below it), else its `__all__`.
+    Interface {
+        id: String,
+        #[serde(default)]
+        severity: Severity,
+        message: Option<String>,
+        /// A rule whose patterns may match nothing yet, by design (otherwise an error).
+        #[serde(default, rename = "allow-empty")]
+        allow_empty: bool,
+        modules: Vec<String>,
+        #[serde(default)]
+        expose: Vec<String>,
         #[serde(default)]
         ignore: Vec<String>,
         #[serde(default, rename = "unmatched-ignores")]
@@ -439,6 +460,13 @@ impl Rule {
                 message,
                 allow_empty,
                 ..
+            }
+            | RuleKind::Interface {
+                id,
+                severity,
+                message,
+                allow_empty,
+                ..
             } => (id, *severity, message.as_deref(), *allow_empty),
         }
     }
@@ -481,6 +509,12 @@ impl Rule {
                 unmatched_ignores,
                 include_type_checking,
                 ..
+            }
+            | RuleKind::Interface {
+                ignore,
+                unmatched_ignores,
+                include_type_checking,
+                ..
             } => Some(GraphOptions {
                 ignore,
                 unmatched_ignores: *unmatched_ignores,
@@ -502,6 +536,7 @@ impl Rule {
             RuleKind::Protected { .. } => "protected",
             RuleKind::AcyclicSiblings { .. } => "acyclic-siblings",
             RuleKind::Modules { .. } => "modules",
+            RuleKind::Interface { .. } => "interface",
         }
     }
 }
@@ -515,6 +550,7 @@ pub const CONTRACT_KINDS: &[&str] = &[
     "protected",
     "acyclic-siblings",
     "modules",
+    "interface",
 ];
 
 /// Built-in rule ids: no saved rule may take them.
@@ -533,6 +569,7 @@ const KINDS: &[&str] = &[
     "protected",
     "acyclic-siblings",
     "modules",
+    "interface",
 ];
 
 /// The rules of the configured folder; no folder means no rules, unless the config
@@ -563,7 +600,8 @@ pub fn reads_the_whole_graph(root: &Path, config: &Config) -> bool {
             RuleKind::Layers { .. }
             | RuleKind::Independence { .. }
             | RuleKind::Protected { .. }
-            | RuleKind::AcyclicSiblings { .. } => true,
+            | RuleKind::AcyclicSiblings { .. }
+            | RuleKind::Interface { .. } => true,
             _ => false,
         })
     })
@@ -778,8 +816,8 @@ names = ["Thing"]
             kind,
             "/rules.toml:3: rule `x`: unknown kind \"no-cycle\" (one of `deprecated`, \
              `canonical`, `single-definition`, `forbidden`, `no-cycles`, `layers`, \
-             `independence`, `protected`, `acyclic-siblings`, `modules`); did you mean \
-             `no-cycles`?"
+             `independence`, `protected`, `acyclic-siblings`, `modules`, `interface`); did \
+             you mean `no-cycles`?"
         );
         let missing = load_text("[[rule]]\nid = \"x\"\n").unwrap_err().to_string();
         assert!(

@@ -178,3 +178,52 @@ fn an_interface_judges_what_an_import_binds_and_names_the_public_path() {
     assert_eq!(output.code, 1);
     insta::assert_snapshot!(output.stdout);
 }
+
+/// A container glob names each package it matches; a missing layer is an error unless
+/// it is optional, `(name)`.
+#[test]
+fn a_container_glob_checks_each_package_it_matches() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("contracts"), dir.path());
+    let rule = |layers: &str| {
+        format!(
+            "[[rule]]\nid = \"plugin-layers\"\nkind = \"layers\"\n\
+             containers = [\"shop.plugins.*\"]\nlayers = [{layers}]\n"
+        )
+    };
+    write_file(
+        dir.path(),
+        "queries/rules.toml",
+        &rule("\"legacy\", \"core\""),
+    );
+    let output = run(dir.path(), &["check"]);
+    assert_eq!(
+        (output.code, output.stderr.as_str()),
+        (
+            2,
+            "error: [ROOT]/queries/rules.toml:2: rule `plugin-layers`: layer \
+             `shop.plugins.a.legacy` matches no module of the repository; did you mean \
+             `shop.plugins.b.legacy`?\n"
+        )
+    );
+    write_file(
+        dir.path(),
+        "queries/rules.toml",
+        &rule("\"(legacy)\", \"core\""),
+    );
+    write_file(
+        dir.path(),
+        "shop/plugins/b/core.py",
+        "from shop.plugins.b import legacy\n",
+    );
+    let output = run(dir.path(), &["check", "--format", "concise"]);
+    assert_eq!(output.code, 1);
+    assert!(
+        output.stdout.starts_with(
+            "shop/plugins/b/core.py:1:1: plugin-layers `shop.plugins.b.core` must not import \
+             `shop.plugins.b.legacy`"
+        ),
+        "{}",
+        output.stdout
+    );
+}

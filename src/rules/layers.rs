@@ -50,9 +50,21 @@ impl<'p> Evaluator<'p> {
     ) -> Result<Vec<Finding>> {
         let graph = self.contract_graph(rule)?;
         let lines = lines(layers);
-        let containers: Vec<Option<&str>> = match containers.is_empty() {
+        // A container may be a glob (`app.*`): each package it matches is one.
+        let mut expanded: Vec<String> = Vec::new();
+        for container in containers {
+            match container.contains('*') {
+                true => expanded.extend(
+                    self.packages(rule, "containers", std::slice::from_ref(container), &graph)?
+                        .into_iter()
+                        .map(|p| p.name),
+                ),
+                false => expanded.push(container.clone()),
+            }
+        }
+        let containers: Vec<Option<&str>> = match expanded.is_empty() {
             true => vec![None],
-            false => containers.iter().map(|c| Some(c.as_str())).collect(),
+            false => expanded.iter().map(|c| Some(c.as_str())).collect(),
         };
         let mut findings = Vec::new();
         for container in containers {

@@ -117,9 +117,6 @@ impl<'p> Evaluator<'p> {
                 continue;
             }
             let ((a_path, a), (b_path, b)) = (&declared[from], &declared[to]);
-            if self.tach_ignored(site) {
-                continue;
-            }
             let place = |m: &BoundaryModule| {
                 m.layer
                     .as_ref()
@@ -161,7 +158,8 @@ impl<'p> Evaluator<'p> {
                     },
                 },
             };
-            let Some((severity, why)) = verdict else {
+            // The comment is read only for an import that would be a finding.
+            let Some((severity, why)) = verdict.filter(|_| !self.tach_ignored(site)) else {
                 continue;
             };
             let message = rule
@@ -189,11 +187,8 @@ impl<'p> Evaluator<'p> {
         };
         let lines: Vec<&str> = text.lines().collect();
         let first = import.position.line as usize;
-        let last = first
-            + import.statement.as_str().matches('\n').count()
-            + text
-                .get(import.statement_span.start as usize..import.statement_span.end as usize)
-                .map_or(0, |s| s.matches('\n').count());
+        let span = import.statement_span.start as usize..import.statement_span.end as usize;
+        let last = first + text.get(span).map_or(0, |s| s.matches('\n').count());
         (first.saturating_sub(1).max(1)..=last)
             .filter_map(|line| lines.get(line - 1))
             .any(|line| line.contains("# tach-ignore"))

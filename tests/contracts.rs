@@ -227,3 +227,43 @@ fn a_container_glob_checks_each_package_it_matches() {
         output.stdout
     );
 }
+
+/// A user's mistakes with `init --from`: a folder for the file, a file that is not there,
+/// a configuration with nothing in it — one line each, nothing written.
+#[test]
+fn init_from_names_the_file_and_the_reason_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("cfg")).unwrap();
+    write_file(dir.path(), "tach.toml", "modules = 3\n");
+    write_file(
+        dir.path(),
+        ".importlinter",
+        "[importlinter]\nroot_packages =\n    app\n",
+    );
+    for (args, error) in [
+        (
+            vec!["init", "--from", "import-linter", "cfg"],
+            "error: [ROOT]/cfg: is a folder, not import-linter's configuration file\n",
+        ),
+        (
+            vec!["init", "--from", "tach", "missing.toml"],
+            "error: [ROOT]/missing.toml: no such file\n",
+        ),
+        (
+            vec!["init", "--from", "tach"],
+            "error: [ROOT]/tach.toml: no [[modules]]: nothing to carry over\n",
+        ),
+        (
+            vec!["init", "--from", "import-linter"],
+            "error: [ROOT]/.importlinter: no contracts: nothing to carry over\n",
+        ),
+    ] {
+        let output = run(dir.path(), &args);
+        assert_eq!(
+            (output.code, output.stderr.as_str()),
+            (2, error),
+            "{args:?}"
+        );
+    }
+    assert!(!dir.path().join("queries").exists());
+}

@@ -51,6 +51,12 @@ pub fn find(root: &Path, given: Option<&Path>) -> Result<Config> {
             .collect(),
     };
     for path in &candidates {
+        if path.is_dir() {
+            bail!(
+                "{}: is a folder, not import-linter's configuration file",
+                path.display()
+            );
+        }
         let Some(text) = crate::read::optional_text(path) else {
             if given.is_some() {
                 bail!("{}: no such file", path.display());
@@ -62,6 +68,9 @@ pub fn find(root: &Path, given: Option<&Path>) -> Result<Config> {
             false => read_ini(path, &text)?,
         };
         match read {
+            Some(config) if config.contracts.is_empty() => {
+                bail!("{}: no contracts: nothing to carry over", path.display())
+            }
             Some(config) => return Ok(config),
             None if given.is_some() => {
                 bail!("{}: holds no import-linter configuration", path.display())

@@ -31,6 +31,12 @@ pub fn find(root: &Path, given: Option<&Path>) -> Result<Config> {
         None => vec![root.join("tach.toml"), root.join("pyproject.toml")],
     };
     for path in candidates {
+        if path.is_dir() {
+            bail!(
+                "{}: is a folder, not tach's configuration file",
+                path.display()
+            );
+        }
         let Some(text) = crate::read::optional_text(&path) else {
             if given.is_some() {
                 bail!("{}: no such file", path.display());
@@ -49,6 +55,10 @@ pub fn find(root: &Path, given: Option<&Path>) -> Result<Config> {
             false => Some(document),
         };
         if let Some(table) = table {
+            let modules = table.get("modules").and_then(|m| m.as_array());
+            if !modules.is_some_and(|m| m.iter().any(|m| m.is_table())) {
+                bail!("{}: no [[modules]]: nothing to carry over", path.display());
+            }
             return Ok(Config { file: path, table });
         }
     }

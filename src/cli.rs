@@ -98,6 +98,8 @@ pub enum Format {
     Md,
     /// One self-contained page (`report`)
     Html,
+    /// Arguments for pytest, one per line (`affected`)
+    PytestArgs,
 }
 
 impl Format {
@@ -209,6 +211,10 @@ pub enum Command {
     Diff(DiffArgs),
     /// Every finding of one saved rule over the whole repository, ignoring the baseline
     Query(QueryArgs),
+    /// The test files a change can break: those reaching a changed module through
+    /// imports, `mock.patch`/importlib strings or `conftest.py` files (default: the
+    /// working tree's changes against HEAD)
+    Affected(AffectedArgs),
     /// Write a starter ssot-graph.toml, an example rule file and the pre-commit config,
     /// never overwriting existing files
     Init(InitArgs),
@@ -228,6 +234,7 @@ impl Command {
             "report" => &[Format::Md, Format::Json, Format::Html],
             "diff" => &[Format::Text, Format::Json, Format::Md],
             "fix" | "init" | "completions" => &[Format::Text],
+            "affected" => &[Format::Text, Format::Json, Format::PytestArgs],
             "export" => &[Format::Json],
             _ => TEXT_JSON,
         }
@@ -252,6 +259,7 @@ impl Command {
             Command::Report(_) => "report",
             Command::Diff(_) => "diff",
             Command::Query(_) => "query",
+            Command::Affected(_) => "affected",
             Command::Init(_) => "init",
             Command::Export => "export",
             Command::Completions(_) => "completions",
@@ -542,6 +550,22 @@ pub struct CheckArgs {
     /// `origin/main`): a ratchet with no baseline file
     #[arg(long, value_name = "REV", conflicts_with_all = ["baseline", "update_baseline"])]
     pub since: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AffectedArgs {
+    /// Changed files or folders (a path that no longer exists is a deleted file)
+    pub files: Vec<PathBuf>,
+    /// The changes since REV (`origin/main`): the working tree, untracked files
+    /// included, against the commit where HEAD's history left REV
+    #[arg(long, value_name = "REV", conflicts_with_all = ["files", "staged"])]
+    pub since: Option<String>,
+    /// The changes staged in git
+    #[arg(long, conflicts_with = "files")]
+    pub staged: bool,
+    /// Also follow imports made only under `if TYPE_CHECKING:`
+    #[arg(long)]
+    pub include_type_checking: bool,
 }
 
 #[derive(Debug, Args)]

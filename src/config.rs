@@ -48,9 +48,23 @@ pub struct Config {
     pub platform: Option<String>,
     /// Where the cache lives, relative to the root; default `.ssot-graph-cache`.
     pub cache_dir: Option<String>,
+    /// What `affected` selects beyond what the code says.
+    #[serde(default)]
+    pub affected: Affected,
     /// Where the settings came from, for messages.
     #[serde(skip)]
     pub source: Option<PathBuf>,
+}
+
+/// `[affected]` in the settings.
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Affected {
+    /// Path globs (relative to the root) of files whose change selects every test, such
+    /// as data every test reads (`tests/data/**`); the file holding pytest's settings
+    /// always does.
+    #[serde(default)]
+    pub always: Vec<String>,
 }
 
 impl Config {
@@ -274,7 +288,7 @@ mod tests {
             ),
             "/ssot-graph.toml:4: unknown key `exclud`, expected one of `roots`, `exclude`, \
              `tests`, `queries`, `baseline`, `deprecated-auto`, `python-version`, `platform`, \
-             `cache-dir`; did you mean `exclude`?"
+             `cache-dir`, `affected`; did you mean `exclude`?"
         );
         assert_eq!(
             load_error("ssot-graph.toml", "roots = []\ndeprecated-auto = \"of\"\n"),
@@ -292,7 +306,7 @@ mod tests {
             ),
             "/pyproject.toml:6: [tool.ssot-graph]: unknown key `tets`, expected one of `roots`, \
              `exclude`, `tests`, `queries`, `baseline`, `deprecated-auto`, `python-version`, \
-             `platform`, `cache-dir`; did you mean `tests`?"
+             `platform`, `cache-dir`, `affected`; did you mean `tests`?"
         );
     }
 

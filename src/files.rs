@@ -87,7 +87,7 @@ pub fn select(project: &Project, paths: &[PathBuf], strictness: Strictness) -> R
 }
 
 /// `real` (canonical) relative to `root` with `/` separators; `None` outside it.
-fn relative(root: &Path, real: &Path) -> Option<String> {
+pub fn relative(root: &Path, real: &Path) -> Option<String> {
     let rel = real.strip_prefix(root).ok()?;
     Some(crate::discover::slash_path(rel))
 }

@@ -2,6 +2,7 @@
 //! followed to the one place a name is really defined.
 
 pub mod adopt;
+pub mod affected;
 pub mod baseline;
 pub mod cache;
 pub mod cli;
@@ -326,6 +327,7 @@ fn dispatch(command: &Command, ctx: &commands::Context, out: &mut dyn Write) -> 
         Command::Report(args) => commands::dashboard::run(ctx, args, out),
         Command::Diff(args) => commands::diff::run(ctx, args, out),
         Command::Query(args) => commands::check::run_query(ctx, args, out),
+        Command::Affected(args) => commands::affected::run(ctx, args, out),
         Command::Export => commands::export::run(ctx, out),
         Command::Init(_) | Command::Completions(_) => {
             unreachable!("handled before the project is opened")

@@ -138,14 +138,54 @@ impl StagedTree {
 
 /// NUL-separated output of `git ARGS` run at `root`, paths relative to it.
 pub fn git(root: &Path, args: &[&str], input: Option<&[u8]>) -> Result<Vec<String>> {
-    let mut child = spawn(root, args, input.is_some())?;
+    git_for("--staged", root, args, input)
+}
+
+/// `git`, for the option `purpose` (named in its errors).
+pub fn git_for(
+    purpose: &str,
+    root: &Path,
+    args: &[&str],
+    input: Option<&[u8]>,
+) -> Result<Vec<String>> {
+    let mut child = spawn(purpose, root, args, input.is_some())?;
     if let (Some(bytes), Some(mut stdin)) = (input, child.stdin.take()) {
         use std::io::Write;
         stdin
             .write_all(bytes)
-            .context("--staged: cannot talk to git")?;
+            .with_context(|| format!("{purpose}: cannot talk to git"))?;
     }
-    finish(child, args)
+    finish(purpose, child, args)
+}
+
+/// One entry of `git diff --name-status -z`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusEntry {
+    /// `A`, `C`, `D`, `M`, `R`, `T`, `U`.
+    pub kind: char,
+    pub path: String,
+    /// A rename's or copy's new path (`path` is the old one).
+    pub new: Option<String>,
+}
+
+/// The entries of `git diff --name-status -z` output, split at NULs.
+pub fn name_status(tokens: &[String]) -> Vec<StatusEntry> {
+    let mut entries = Vec::new();
+    let mut tokens = tokens.iter();
+    while let Some(kind) = tokens.next() {
+        let Some(path) = tokens.next() else { break };
+        let kind = kind.chars().next().unwrap_or('M');
+        // A rename or a copy names the old path, then the new one.
+        let new = matches!(kind, 'R' | 'C')
+            .then(|| tokens.next().cloned())
+            .flatten();
+        entries.push(StatusEntry {
+            kind,
+            path: path.clone(),
+            new,
+        });
+    }
+    entries
 }
 
 /// A git command started early and read when its answer is needed, so that it runs
@@ -158,7 +198,7 @@ pub struct Running {
 
 impl Running {
     pub fn start(root: &Path, args: &'static [&'static str]) -> Running {
-        let child = spawn(root, args, false).map_err(|error| format!("{error:#}"));
+        let child = spawn("--staged", root, args, false).map_err(|error| format!("{error:#}"));
         Running {
             args,
             child: Mutex::new(Some(child)),
@@ -171,7 +211,9 @@ impl Running {
         let answer = self.answer.get_or_init(|| {
             let child = self.child.lock().ok().and_then(|mut child| child.take());
             match child {
-                Some(Ok(child)) => finish(child, self.args).map_err(|e| format!("{e:#}")),
+                Some(Ok(child)) => {
+                    finish("--staged", child, self.args).map_err(|e| format!("{e:#}"))
+                }
                 Some(Err(error)) => Err(error),
                 None => Err("--staged: git was already asked".to_string()),
             }
@@ -190,7 +232,7 @@ pub fn in_repository(root: &Path) -> bool {
     root.ancestors().any(|dir| dir.join(".git").exists())
 }
 
-fn spawn(root: &Path, args: &[&str], input: bool) -> Result<Child> {
+fn spawn(purpose: &str, root: &Path, args: &[&str], input: bool) -> Result<Child> {
     Command::new("git")
         .arg("-C")
         .arg(root)
@@ -199,13 +241,13 @@ fn spawn(root: &Path, args: &[&str], input: bool) -> Result<Child> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .context("--staged needs git on PATH")
+        .with_context(|| format!("{purpose} needs git on PATH"))
 }
 
-fn finish(child: Child, args: &[&str]) -> Result<Vec<String>> {
+fn finish(purpose: &str, child: Child, args: &[&str]) -> Result<Vec<String>> {
     let output = child
         .wait_with_output()
-        .context("--staged: cannot run git")?;
+        .with_context(|| format!("{purpose}: cannot run git"))?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let command = format!("git {}", args[0]);
@@ -215,9 +257,9 @@ fn finish(child: Child, args: &[&str]) -> Result<Vec<String>> {
             .strip_prefix(&format!("{command}: "))
             .unwrap_or(reason);
         if reason.ends_with(" is unmerged") {
-            bail!("--staged: {reason}: resolve the conflict and stage it first");
+            bail!("{purpose}: {reason}: resolve the conflict and stage it first");
         }
-        bail!("--staged: {command}: {reason}");
+        bail!("{purpose}: {command}: {reason}");
     }
     Ok(String::from_utf8_lossy(&output.stdout)
         .split('\0')

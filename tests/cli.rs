@@ -303,7 +303,7 @@ fn a_bad_config_is_a_one_line_error_naming_file_and_key() {
         output.stderr,
         "error: [ROOT]/ssot-graph.toml:2: unknown key `exclud`, expected one of `roots`, \
          `exclude`, `tests`, `queries`, `baseline`, `deprecated-auto`, `python-version`, \
-         `platform`, `cache-dir`; did you mean `exclude`?\n"
+         `platform`, `cache-dir`, `affected`; did you mean `exclude`?\n"
     );
 }
 

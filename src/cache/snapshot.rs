@@ -51,7 +51,7 @@ fn checksum(bytes: &[u8]) -> u64 {
 }
 
 /// The last byte is the layout version: a snapshot of another layout is rebuilt.
-const MAGIC: &[u8; 8] = b"SSOTG\x00\x00\x12";
+const MAGIC: &[u8; 8] = b"SSOTG\x00\x00\x13";
 const PREFIX: usize = 24;
 
 /// A directory the walk entered: its modification time and what it listed, so a

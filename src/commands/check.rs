@@ -582,27 +582,20 @@ fn scope(
         (Some(changes), false) => changes.answer().unwrap_or_default(),
     };
     let known: FxHashSet<&str> = project.files.iter().map(|f| f.rel.as_str()).collect();
-    let mut tokens = status.iter();
-    while let Some(kind) = tokens.next() {
-        let Some(path) = tokens.next() else { break };
-        // A rename or a copy names the old path, then the new one.
-        let new = match kind.starts_with(['R', 'C']) {
-            true => tokens.next(),
-            false => None,
-        };
-        if kind.starts_with('R')
-            && let Some(new) = new
+    for entry in crate::staged::name_status(status) {
+        if entry.kind == 'R'
+            && let Some(new) = &entry.new
         {
-            renamed.push((path.clone(), new.clone()));
+            renamed.push((entry.path.clone(), new.clone()));
         }
-        if kind.starts_with(['D', 'R'])
-            && let Some(module) = discover::module_of_path(path, &project.source_roots)
+        if matches!(entry.kind, 'D' | 'R')
+            && let Some(module) = discover::module_of_path(&entry.path, &project.source_roots)
         {
             deleted.push(module);
         }
-        let added = new.unwrap_or(path);
+        let added = entry.new.as_ref().unwrap_or(&entry.path);
         if options.staged
-            && kind.starts_with(['A', 'C', 'M', 'R'])
+            && matches!(entry.kind, 'A' | 'C' | 'M' | 'R')
             && known.contains(added.as_str())
         {
             touched.insert(added.clone());

@@ -1,5 +1,6 @@
 //! One file per command: each computes a serializable result and renders it as text.
 
+pub mod affected;
 pub mod check;
 pub mod cycles;
 pub mod dashboard;

@@ -537,6 +537,11 @@ fn is_all(expr: &Expr) -> bool {
     matches!(expr, Expr::Name(name) if name.id.as_str() == "__all__")
 }
 
+/// `pytest_plugins = [...]`: modules pytest imports by name.
+fn is_pytest_plugins(expr: &Expr) -> bool {
+    matches!(expr, Expr::Name(name) if name.id.as_str() == "pytest_plugins")
+}
+
 fn is_identifier(text: &str) -> bool {
     text.chars()
         .next()
@@ -622,6 +627,12 @@ impl<'a> Visitor<'a> for Collector<'a, '_> {
             {
                 self.all_entries(&assign.value);
                 walk_stmt(self, stmt);
+            }
+            Stmt::Assign(assign)
+                if self.scopes.is_empty()
+                    && matches!(&assign.targets[..], [target] if is_pytest_plugins(target)) =>
+            {
+                self.plugin_entries(&assign.value);
             }
             Stmt::AugAssign(assign) if self.scopes.is_empty() && is_all(&assign.target) => {
                 self.all_entries(&assign.value);
@@ -803,6 +814,16 @@ impl<'a> Collector<'a, '_> {
             }
             Expr::StringLiteral(literal) => self.named_string(literal, "", StringKind::All),
             _ => {}
+        }
+    }
+
+    /// The module names of a `pytest_plugins` value, each a string pytest imports.
+    fn plugin_entries(&mut self, value: &'a Expr) {
+        match value {
+            Expr::List(list) => list.elts.iter().for_each(|e| self.plugin_entries(e)),
+            Expr::Tuple(tuple) => tuple.elts.iter().for_each(|e| self.plugin_entries(e)),
+            Expr::StringLiteral(literal) => self.string_target(literal, StringKind::ImportModule),
+            other => self.visit_expr(other),
         }
     }
 

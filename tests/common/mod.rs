@@ -19,8 +19,16 @@ pub struct Output {
 
 /// Runs `ssot-graph --root ROOT ARGS...`; the root's path reads `[ROOT]` in the output.
 pub fn run(root: &Path, args: &[&str]) -> Output {
-    let output = Command::cargo_bin("ssot-graph")
-        .unwrap()
+    run_from(None, root, args)
+}
+
+/// `run` from the folder `cwd` (paths on the command line are relative to it).
+pub fn run_from(cwd: Option<&Path>, root: &Path, args: &[&str]) -> Output {
+    let mut command = Command::cargo_bin("ssot-graph").unwrap();
+    if let Some(cwd) = cwd {
+        command.current_dir(cwd);
+    }
+    let output = command
         // An activated virtual environment would decide run-time branches (see
         // `environment`): the fixtures bring their own `.venv` where they need one.
         .env_remove("VIRTUAL_ENV")

@@ -1,0 +1,294 @@
+//! Who can observe a module: the import graph read backwards (parent packages included,
+//! function-level imports included, `TYPE_CHECKING` on request), plus what pytest and
+//! strings add to it: a string a call imports by (`mock.patch`, `import_module`,
+//! `pytest_plugins`, a dotted literal), the `conftest.py` files above a test, a test
+//! module's own packages, and imports pytest resolves from a test's folder (`rootdir`
+//! insertion for folders without `__init__.py`).
+
+use std::collections::VecDeque;
+
+use petgraph::Direction;
+use petgraph::graph::NodeIndex;
+use petgraph::visit::EdgeRef;
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::index::{ModuleId, Project};
+use crate::summary::StringKind;
+
+/// How one module depends on another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Via {
+    /// An import site of the dependent's file.
+    Import(usize),
+    /// An import site that runs the module as a parent package of what it imports.
+    Parent(usize),
+    /// An import that pytest resolves from the test's own folder.
+    Folder(usize),
+    /// A string of the dependent's file, at this line, that names the module.
+    String { line: u32 },
+    /// The module is a `conftest.py` above the dependent test.
+    Conftest,
+    /// The module is a package the dependent test module belongs to.
+    Package,
+}
+
+impl Via {
+    pub fn name(self) -> &'static str {
+        match self {
+            Via::Import(_) | Via::Folder(_) => "import",
+            Via::Parent(_) => "parent-package",
+            Via::String { .. } => "string",
+            Via::Conftest => "conftest",
+            Via::Package => "package",
+        }
+    }
+}
+
+/// How a module was reached: a start, or from a module it is a dependency of.
+#[derive(Clone, Copy, Debug)]
+pub enum Step<O> {
+    Start(O),
+    From(ModuleId, Via),
+}
+
+pub struct Dependents<'p> {
+    project: &'p Project,
+    type_checking: bool,
+    /// Dependencies the import graph does not hold, by the module depended on.
+    extra: FxHashMap<ModuleId, Vec<(ModuleId, Via)>>,
+}
+
+impl<'p> Dependents<'p> {
+    /// `tests`: the files pytest collects; `type_checking`: follow imports made only for
+    /// type checkers.
+    pub fn new(project: &'p Project, tests: &[usize], type_checking: bool) -> Dependents<'p> {
+        let mut edges: Vec<(ModuleId, ModuleId, Via)> = strings(project);
+        edges.extend(pytest_edges(project, tests));
+        edges.extend(folder_imports(project, tests));
+        let mut extra: FxHashMap<ModuleId, Vec<(ModuleId, Via)>> = FxHashMap::default();
+        for (module, dependent, via) in edges {
+            if module != dependent {
+                extra.entry(module).or_default().push((dependent, via));
+            }
+        }
+        Dependents {
+            project,
+            type_checking,
+            extra,
+        }
+    }
+
+    /// The modules that depend on `module` directly, each once, in name order.
+    fn of(&self, module: ModuleId) -> Vec<(ModuleId, Via)> {
+        let project = self.project;
+        let graph = project.graph();
+        let keeps =
+            |&site: &u32| self.type_checking || !project.sites[site as usize].context.type_checking;
+        let mut found: Vec<(ModuleId, Via)> = graph
+            .edges_directed(NodeIndex::new(module as usize), Direction::Incoming)
+            .filter_map(|edge| {
+                let from = edge.source().index() as ModuleId;
+                let explicit = graph.sites(edge.id()).iter().find(|s| keeps(s));
+                let via = match explicit {
+                    Some(&site) => Via::Import(site as usize),
+                    None => Via::Parent(
+                        *graph.implicit_sites(edge.id()).iter().find(|s| keeps(s))? as usize,
+                    ),
+                };
+                Some((from, via))
+            })
+            .collect();
+        if let Some(extra) = self.extra.get(&module) {
+            found.extend(extra.iter().copied());
+        }
+        found.retain(|&(from, _)| from != module);
+        found.sort_by_key(|&(from, _)| project.name_rank(from));
+        found.dedup_by_key(|&mut (from, _)| from);
+        found
+    }
+
+    /// Breadth-first from the starts (in order; the first start of a module wins) to
+    /// every module that depends on them, each with how it was reached.
+    pub fn walk<O: Copy>(&self, starts: &[(ModuleId, O)]) -> FxHashMap<ModuleId, Step<O>> {
+        let mut reached: FxHashMap<ModuleId, Step<O>> = FxHashMap::default();
+        let mut queue = VecDeque::new();
+        for &(module, origin) in starts {
+            if let std::collections::hash_map::Entry::Vacant(entry) = reached.entry(module) {
+                entry.insert(Step::Start(origin));
+                queue.push_back(module);
+            }
+        }
+        while let Some(module) = queue.pop_front() {
+            for (dependent, via) in self.of(module) {
+                if let std::collections::hash_map::Entry::Vacant(entry) = reached.entry(dependent) {
+                    entry.insert(Step::From(module, via));
+                    queue.push_back(dependent);
+                }
+            }
+        }
+        reached
+    }
+}
+
+/// The internal module a dotted path starts with, the longest one.
+pub fn module_prefix(project: &Project, path: &str) -> Option<ModuleId> {
+    let mut end = path.len();
+    loop {
+        if let Some(module) = project.internal(&path[..end]) {
+            return Some(module);
+        }
+        end = path[..end].rfind('.')?;
+    }
+}
+
+/// Strings read by calls that import what they name, and dotted literals naming a
+/// module of the repository: (module named, module of the file, where).
+fn strings(project: &Project) -> Vec<(ModuleId, ModuleId, Via)> {
+    (0..project.files.len())
+        .into_par_iter()
+        .flat_map_iter(|file| {
+            let importer = project.file_module[file];
+            project
+                .summary(file)
+                .strings
+                .iter()
+                .filter(|s| !s.kind.in_own_module() && s.kind != StringKind::EntryPoint)
+                .filter_map(move |string| {
+                    let path = project.string_path(file, string)?;
+                    let module = module_prefix(project, &path)?;
+                    Some((
+                        module,
+                        importer,
+                        Via::String {
+                            line: string.position.line,
+                        },
+                    ))
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// The folder of a root-relative path (`""` at the root).
+pub fn folder(rel: &str) -> &str {
+    rel.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// Each test (and each `conftest.py`) depends on the `conftest.py` files of the folders
+/// above it, and a test module on the packages it belongs to (pytest imports it by its
+/// package path, running their `__init__.py` first).
+fn pytest_edges(project: &Project, tests: &[usize]) -> Vec<(ModuleId, ModuleId, Via)> {
+    let conftests: FxHashMap<&str, ModuleId> = project
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| is_named(&f.rel, "conftest.py"))
+        .map(|(i, f)| (folder(&f.rel), project.file_module[i]))
+        .collect();
+    let conftest_files = project
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| is_named(&f.rel, "conftest.py"))
+        .map(|(i, _)| i);
+    let mut edges = Vec::new();
+    for file in tests.iter().copied().chain(conftest_files) {
+        let rel = project.files[file].rel.as_str();
+        let module = project.file_module[file];
+        let own = is_named(rel, "conftest.py").then(|| folder(rel));
+        let mut dir = Some(folder(rel));
+        while let Some(at) = dir {
+            if Some(at) != own
+                && let Some(&conftest) = conftests.get(at)
+            {
+                edges.push((conftest, module, Via::Conftest));
+            }
+            dir = (!at.is_empty()).then(|| folder(at));
+        }
+        let name = project.modules[module as usize].name.as_str();
+        let mut package = name;
+        while let Some((parent, _)) = package.rsplit_once('.') {
+            if let Some(id) = project.internal(parent)
+                && project.modules[id as usize].file.is_some()
+            {
+                edges.push((id, module, Via::Package));
+            }
+            package = parent;
+        }
+    }
+    edges
+}
+
+fn is_named(rel: &str, name: &str) -> bool {
+    rel.rsplit('/').next() == Some(name)
+}
+
+/// Imports of test files (and their helpers) that Python cannot resolve from the source
+/// roots but pytest can: in a folder without `__init__.py`, pytest puts the folder
+/// itself first on `sys.path` (`from helpers import x` finds `tests/helpers.py`).
+fn folder_imports(project: &Project, tests: &[usize]) -> Vec<(ModuleId, ModuleId, Via)> {
+    let by_rel: FxHashMap<&str, usize> = project
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.rel.as_str(), i))
+        .collect();
+    let packages: FxHashSet<&str> = project
+        .files
+        .iter()
+        .filter(|f| is_named(&f.rel, "__init__.py"))
+        .map(|f| folder(&f.rel))
+        .collect();
+    // The folder pytest inserts for a file: the first one up that is not a package.
+    let base = |rel| {
+        let mut dir = folder(rel);
+        while packages.contains(dir) && !dir.is_empty() {
+            dir = folder(dir);
+        }
+        dir
+    };
+    let importers: FxHashSet<usize> = tests
+        .iter()
+        .copied()
+        .chain((0..project.files.len()).filter(|&f| project.files[f].is_test))
+        .collect();
+    let mut edges = Vec::new();
+    for (site, record) in project.sites.iter().enumerate() {
+        let file = record.file as usize;
+        if !importers.contains(&file) {
+            continue;
+        }
+        let resolved = record
+            .node()
+            .is_some_and(|node| !project.modules[node as usize].external);
+        let Some(target) = &record.target else {
+            continue;
+        };
+        if resolved {
+            continue;
+        }
+        let base = base(&project.files[file].rel);
+        let mut path = target.as_str().replace('.', "/");
+        loop {
+            let prefix = if base.is_empty() {
+                path.clone()
+            } else {
+                format!("{base}/{path}")
+            };
+            let found = [format!("{prefix}.py"), format!("{prefix}/__init__.py")]
+                .into_iter()
+                .find_map(|candidate| by_rel.get(candidate.as_str()).copied());
+            if let Some(found) = found {
+                let module = project.file_module[found];
+                edges.push((module, project.file_module[file], Via::Folder(site)));
+                break;
+            }
+            match path.rsplit_once('/') {
+                Some((shorter, _)) => path = shorter.to_string(),
+                None => break,
+            }
+        }
+    }
+    edges
+}

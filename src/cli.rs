@@ -325,6 +325,7 @@ impl Command {
             | Command::Cycles(_)
             | Command::Refs(_)
             | Command::Why(_)
+            | Command::Affected(_)
             | Command::Init(_)
             | Command::Completions(_) => false,
             _ => true,

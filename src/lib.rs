@@ -136,6 +136,13 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
         }
         _ => None,
     };
+    let affected_changes = match &cli.command {
+        Command::Affected(args) => Some(affected::changes::Pending::start(
+            &root.path,
+            commands::affected::source(args),
+        )),
+        _ => None,
+    };
     let staged = match &cli.command {
         Command::Check(args) if args.staged => {
             let Some(changes) = &index_changes else {
@@ -164,7 +171,11 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
         detail: cli.command.summary_detail(),
     };
     let open = |options: &load::OpenOptions, out: &mut dyn Write| {
-        open_and_dispatch(cli, &config, &root, options, index_changes.as_ref(), out)
+        let early = commands::EarlyGit {
+            index_changes: index_changes.as_ref(),
+            affected_changes: affected_changes.as_ref(),
+        };
+        open_and_dispatch(cli, &config, &root, options, early, out)
     };
     match open(&options, out) {
         Err(error) if options.compare_only.is_some() && error.is::<commands::check::Recheck>() => {
@@ -234,7 +245,7 @@ fn open_and_dispatch(
     config: &Config,
     root: &discover::Root,
     options: &load::OpenOptions,
-    index_changes: Option<&staged::Running>,
+    early: commands::EarlyGit,
     out: &mut dyn Write,
 ) -> Result<i32> {
     let staged = &options.staged;
@@ -279,7 +290,7 @@ fn open_and_dispatch(
             format: cli.format,
             paint: paint(cli),
             verbose: cli.verbose,
-            index_changes,
+            early,
         };
         dispatch(&cli.command, &ctx, out)
     })?;

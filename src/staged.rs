@@ -191,16 +191,23 @@ pub fn name_status(tokens: &[String]) -> Vec<StatusEntry> {
 /// A git command started early and read when its answer is needed, so that it runs
 /// while the project is read.
 pub struct Running {
-    args: &'static [&'static str],
+    purpose: &'static str,
+    args: Vec<String>,
     child: Mutex<Option<Result<Child, String>>>,
     answer: OnceLock<Result<Vec<String>, String>>,
 }
 
 impl Running {
-    pub fn start(root: &Path, args: &'static [&'static str]) -> Running {
-        let child = spawn("--staged", root, args, false).map_err(|error| format!("{error:#}"));
+    pub fn start(root: &Path, args: &[&str]) -> Running {
+        Running::start_for("--staged", root, args)
+    }
+
+    /// `start`, for the option `purpose` (named in its errors).
+    pub fn start_for(purpose: &'static str, root: &Path, args: &[&str]) -> Running {
+        let child = spawn(purpose, root, args, false).map_err(|error| format!("{error:#}"));
         Running {
-            args,
+            purpose,
+            args: args.iter().map(|a| a.to_string()).collect(),
             child: Mutex::new(Some(child)),
             answer: OnceLock::new(),
         }
@@ -210,12 +217,11 @@ impl Running {
     pub fn answer(&self) -> Result<&[String]> {
         let answer = self.answer.get_or_init(|| {
             let child = self.child.lock().ok().and_then(|mut child| child.take());
+            let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
             match child {
-                Some(Ok(child)) => {
-                    finish("--staged", child, self.args).map_err(|e| format!("{e:#}"))
-                }
+                Some(Ok(child)) => finish(self.purpose, child, &args).map_err(|e| format!("{e:#}")),
                 Some(Err(error)) => Err(error),
-                None => Err("--staged: git was already asked".to_string()),
+                None => Err(format!("{}: git was already asked", self.purpose)),
             }
         });
         answer

@@ -235,3 +235,46 @@ fn paths_are_printed_from_the_current_folder() {
     assert_eq!(output.code, 0, "{}", output.stderr);
     assert_eq!(output.stdout, "test_api.py\nunit/test_helpers.py\n");
 }
+
+#[test]
+fn outside_git_the_changed_files_must_be_named() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("affected"), dir.path());
+    let output = run_from(Some(dir.path()), dir.path(), &["affected"]);
+    assert_eq!(output.code, 2);
+    assert_eq!(
+        output.stderr,
+        "error: --since: [ROOT] is not in a git repository; name the changed files, or run \
+         it in a git repository\n"
+    );
+    let output = run_from(
+        Some(dir.path()),
+        dir.path(),
+        &["affected", "pkg/plugins.py"],
+    );
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert_eq!(output.stdout, "tests/test_lazy.py\ntests/test_patch.py\n");
+}
+
+#[test]
+fn a_warm_run_gives_the_answer_of_a_cold_one() {
+    let dir = repository();
+    let cold = run_from(
+        Some(dir.path()),
+        dir.path(),
+        &["--no-cache", "affected", "pkg/plugins.py"],
+    );
+    let first = run_from(
+        Some(dir.path()),
+        dir.path(),
+        &["affected", "pkg/plugins.py"],
+    );
+    let warm = run_from(
+        Some(dir.path()),
+        dir.path(),
+        &["affected", "pkg/plugins.py"],
+    );
+    assert!(dir.path().join(".ssot-graph-cache/affected.bin").is_file());
+    assert_eq!(cold.stdout, "tests/test_lazy.py\ntests/test_patch.py\n");
+    assert_eq!((&first.stdout, &warm.stdout), (&cold.stdout, &cold.stdout));
+}

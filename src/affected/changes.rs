@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 use serde::Serialize;
 
-use crate::staged::{git_for, name_status};
+use crate::staged::{Running, git_for, name_status};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -27,8 +27,9 @@ pub struct Change {
 pub enum Source<'a> {
     /// Paths named on the command line, relative to the current directory.
     Paths(&'a [PathBuf]),
-    /// The working tree against where HEAD left REV (their merge base).
-    Since(&'a str),
+    /// The working tree against where HEAD left REV (their merge base); `None`: no
+    /// argument was given, HEAD is meant.
+    Since(Option<&'a str>),
     /// The index against HEAD.
     Staged,
 }
@@ -41,46 +42,107 @@ pub struct Changes {
     pub base: Option<String>,
 }
 
-pub fn read(root: &Path, source: Source) -> Result<Changes> {
-    let mut changes = Changes {
-        changes: Vec::new(),
-        warnings: Vec::new(),
-        base: None,
-    };
-    match source {
-        Source::Paths(paths) => named(root, paths, &mut changes)?,
-        Source::Since(rev) => {
-            let base = merge_base(root, rev)?;
-            let diff = ["diff", "--name-status", "-z", "--relative", "-M", &base];
-            changes.changes = from_status(&git_for("--since", root, &diff, None)?);
-            let untracked = ["ls-files", "--others", "--exclude-standard", "-z"];
-            for path in git_for("--since", root, &untracked, None)? {
-                changes.changes.push(Change {
-                    path,
-                    status: Status::Added,
-                });
-            }
-            changes.base = Some(base);
-        }
-        Source::Staged => {
-            let diff = [
-                "diff",
-                "--cached",
-                "--name-status",
-                "-z",
-                "--relative",
-                "-M",
-            ];
-            changes.changes = from_status(&git_for("--staged", root, &diff, None)?);
-        }
-    }
-    changes.changes.sort();
-    changes.changes.dedup();
-    Ok(changes)
+/// The changes being read: git answers on the other core while the project is read.
+pub enum Pending {
+    Paths(Vec<PathBuf>),
+    Since(Box<SinceRev>),
+    Staged(Running),
+    /// Git was needed and the root is not in a repository: why.
+    NoRepository(String),
 }
 
-/// The commit where HEAD's history left `rev` (`rev` itself when they share none).
-fn merge_base(root: &Path, rev: &str) -> Result<String> {
+/// `--since REV`: the diff against the merge base, untracked files, and the merge base.
+pub struct SinceRev {
+    rev: String,
+    diff: Running,
+    untracked: Running,
+    base: Running,
+}
+
+impl Pending {
+    pub fn start(root: &Path, source: Source) -> Pending {
+        let purpose = match source {
+            Source::Paths(paths) => return Pending::Paths(paths.to_vec()),
+            Source::Staged => "--staged",
+            Source::Since(_) => "--since",
+        };
+        if !crate::staged::in_repository(root) {
+            let hint = match source {
+                Source::Since(None) => "name the changed files, or run it in a git repository",
+                _ => "name the changed files instead",
+            };
+            return Pending::NoRepository(format!(
+                "{purpose}: {} is not in a git repository; {hint}",
+                root.display()
+            ));
+        }
+        match source {
+            Source::Since(rev) => {
+                let rev = rev.unwrap_or("HEAD");
+                let diff = [
+                    "diff",
+                    "--merge-base",
+                    rev,
+                    "--name-status",
+                    "-z",
+                    "--relative",
+                    "-M",
+                    "--",
+                ];
+                Pending::Since(Box::new(SinceRev {
+                    rev: rev.to_string(),
+                    diff: Running::start_for(purpose, root, &diff),
+                    untracked: Running::start_for(
+                        purpose,
+                        root,
+                        &["ls-files", "--others", "--exclude-standard", "-z"],
+                    ),
+                    base: Running::start_for(purpose, root, &["merge-base", rev, "HEAD"]),
+                }))
+            }
+            _ => Pending::Staged(Running::start_for(
+                purpose,
+                root,
+                &[
+                    "diff",
+                    "--cached",
+                    "--name-status",
+                    "-z",
+                    "--relative",
+                    "-M",
+                ],
+            )),
+        }
+    }
+
+    pub fn finish(&self, root: &Path) -> Result<Changes> {
+        let mut changes = Changes {
+            changes: Vec::new(),
+            warnings: Vec::new(),
+            base: None,
+        };
+        match self {
+            Pending::Paths(paths) => named(root, paths, &mut changes)?,
+            Pending::NoRepository(why) => bail!("{why}"),
+            Pending::Staged(diff) => changes.changes = from_status(diff.answer()?),
+            Pending::Since(since) => {
+                let Ok(base) = since.base.answer() else {
+                    return since_unrelated(root, &since.rev);
+                };
+                changes.changes = from_status(since.diff.answer()?);
+                added(&mut changes, since.untracked.answer()?);
+                changes.base = Some(base.concat().trim().to_string());
+            }
+        }
+        changes.changes.sort();
+        changes.changes.dedup();
+        Ok(changes)
+    }
+}
+
+/// `--since REV` when REV and HEAD share no history (or REV is no commit): the working
+/// tree against REV itself.
+fn since_unrelated(root: &Path, rev: &str) -> Result<Changes> {
     let verify = format!("{rev}^{{commit}}");
     let Ok(commit) = git_for(
         "--since",
@@ -94,10 +156,34 @@ fn merge_base(root: &Path, rev: &str) -> Result<String> {
         );
     };
     let commit = commit.concat().trim().to_string();
-    let base = git_for("--since", root, &["merge-base", &commit, "HEAD"], None)
-        .map(|out| out.concat().trim().to_string())
-        .unwrap_or_default();
-    Ok(if base.is_empty() { commit } else { base })
+    let diff = [
+        "diff",
+        "--name-status",
+        "-z",
+        "--relative",
+        "-M",
+        &commit,
+        "--",
+    ];
+    let mut changes = Changes {
+        changes: from_status(&git_for("--since", root, &diff, None)?),
+        warnings: Vec::new(),
+        base: Some(commit),
+    };
+    let untracked = ["ls-files", "--others", "--exclude-standard", "-z"];
+    added(&mut changes, &git_for("--since", root, &untracked, None)?);
+    changes.changes.sort();
+    changes.changes.dedup();
+    Ok(changes)
+}
+
+fn added(changes: &mut Changes, paths: &[String]) {
+    for path in paths {
+        changes.changes.push(Change {
+            path: path.clone(),
+            status: Status::Added,
+        });
+    }
 }
 
 /// A rename is the old path deleted and the new one added; a copy adds the new one.

@@ -143,8 +143,26 @@ pub fn module_prefix(project: &Project, path: &str) -> Option<ModuleId> {
 }
 
 /// Strings read by calls that import what they name, and dotted literals naming a
-/// module of the repository: (module named, module of the file, where).
+/// module of the repository: (module named, module of the file, where). Kept beside the
+/// cache snapshot for its state, so that a warm run decodes no file's summary.
 fn strings(project: &Project) -> Vec<(ModuleId, ModuleId, Via)> {
+    let edges = match super::stored::read(project) {
+        Some(edges) => edges,
+        None => {
+            project.summaries.load_all();
+            let edges = string_edges(project);
+            super::stored::write(project, &edges);
+            edges
+        }
+    };
+    edges
+        .into_iter()
+        .map(|(module, importer, line)| (module, importer, Via::String { line }))
+        .collect()
+}
+
+/// `strings`, read from every file's summary: (module named, importer, line).
+fn string_edges(project: &Project) -> Vec<(ModuleId, ModuleId, u32)> {
     (0..project.files.len())
         .into_par_iter()
         .flat_map_iter(|file| {
@@ -157,13 +175,7 @@ fn strings(project: &Project) -> Vec<(ModuleId, ModuleId, Via)> {
                 .filter_map(move |string| {
                     let path = project.string_path(file, string)?;
                     let module = module_prefix(project, &path)?;
-                    Some((
-                        module,
-                        importer,
-                        Via::String {
-                            line: string.position.line,
-                        },
-                    ))
+                    Some((module, importer, string.position.line))
                 })
                 .collect::<Vec<_>>()
         })

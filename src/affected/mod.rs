@@ -8,6 +8,7 @@
 
 pub mod changes;
 mod dependents;
+mod stored;
 pub mod test_files;
 
 use globset::GlobSet;

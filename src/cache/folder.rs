@@ -12,7 +12,7 @@ use anyhow::{Result, bail};
 fn is_own(name: &str) -> bool {
     matches!(
         name,
-        ".gitignore" | super::FILE_NAME | crate::references::FILE_NAME
+        ".gitignore" | super::FILE_NAME | super::AFFECTED_FILE_NAME | crate::references::FILE_NAME
     ) || name.starts_with(".tmp")
 }
 

@@ -18,3 +18,6 @@ pub const FILE_NAME: &str = "snapshot.bin";
 pub fn snapshot_path(root: &std::path::Path, cache_dir: &str) -> std::path::PathBuf {
     root.join(cache_dir).join(FILE_NAME)
 }
+
+/// The string edges `affected` keeps beside the snapshot (`affected::stored`).
+pub const AFFECTED_FILE_NAME: &str = "affected.bin";

@@ -64,16 +64,12 @@ pub struct Summary {
 
 pub fn run(ctx: &super::Context, args: &AffectedArgs, out: &mut dyn Write) -> Result<i32> {
     let project = ctx.project;
-    let source = if args.staged {
-        Source::Staged
-    } else if let Some(rev) = &args.since {
-        Source::Since(rev)
-    } else if !args.files.is_empty() {
-        Source::Paths(&args.files)
-    } else {
-        Source::Since("HEAD")
+    let started = std::time::Instant::now();
+    let read = match ctx.early.affected_changes {
+        Some(pending) => pending.finish(&project.root)?,
+        None => changes::Pending::start(&project.root, source(args)).finish(&project.root)?,
     };
-    let read = changes::read(&project.root, source)?;
+    let asked_git = started.elapsed();
     for warning in &read.warnings {
         eprintln!("warning: {warning}");
     }
@@ -85,6 +81,13 @@ pub fn run(ctx: &super::Context, args: &AffectedArgs, out: &mut dyn Write) -> Re
         patterns: &patterns,
     };
     let selection = affected::select(project, &read.changes, &options);
+    if ctx.verbose {
+        eprintln!(
+            "affected: changes {:.1} ms, selection {:.1} ms",
+            asked_git.as_secs_f64() * 1000.0,
+            (started.elapsed() - asked_git).as_secs_f64() * 1000.0
+        );
+    }
     if selection.tests.is_empty() {
         eprintln!(
             "warning: no test files among the project's files (pytest collects {}); \
@@ -119,6 +122,20 @@ pub fn run(ctx: &super::Context, args: &AffectedArgs, out: &mut dyn Write) -> Re
         }
     }
     Ok(0)
+}
+
+/// Where the command's changes come from: FILES, `--since`, `--staged`, else the
+/// working tree against HEAD.
+pub fn source(args: &AffectedArgs) -> Source<'_> {
+    if args.staged {
+        Source::Staged
+    } else if let Some(rev) = &args.since {
+        Source::Since(Some(rev))
+    } else if !args.files.is_empty() {
+        Source::Paths(&args.files)
+    } else {
+        Source::Since(None)
+    }
 }
 
 /// The globs of changed files that select every test: the configured ones and the file

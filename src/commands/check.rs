@@ -485,7 +485,7 @@ pub fn run(ctx: &super::Context, args: &CheckArgs, out: &mut dyn Write) -> Resul
         update_baseline: args.update_baseline,
         force_exclude: args.force_exclude || args.staged,
         since,
-        index_changes: ctx.index_changes,
+        index_changes: ctx.early.index_changes,
     };
     let check = compute(project, ctx.config, &options)?;
     write(out, ctx.format, &check, project, ctx.paint)?;

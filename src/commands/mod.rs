@@ -159,8 +159,16 @@ pub struct Context<'a> {
     pub format: Format,
     pub paint: Paint,
     pub verbose: bool,
-    /// `git diff --cached`, started before the project was read (`check` in a repository).
+    pub early: EarlyGit<'a>,
+}
+
+/// Git commands started before the project was read, answering on the other core.
+#[derive(Clone, Copy, Default)]
+pub struct EarlyGit<'a> {
+    /// `git diff --cached` (`check` of files or of the index, in a repository).
     pub index_changes: Option<&'a crate::staged::Running>,
+    /// What `affected` compares.
+    pub affected_changes: Option<&'a crate::affected::changes::Pending>,
 }
 
 impl Context<'_> {

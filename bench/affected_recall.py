@@ -73,14 +73,32 @@ def outcomes(tree, python, pythonpath, extra):
     return {path: sorted(v) for path, v in by_file.items()}
 
 
-def affected(tree, parent):
+def affected(tree, parent, *extra):
     run = subprocess.run([str(BINARY), "--root", str(tree), "--no-cache", "affected",
-                          "--since", parent, "--format", "json"],
+                          "--since", parent, "--format", "json", *extra],
                          cwd=tree, capture_output=True, text=True)
     if run.returncode != 0:
         raise RuntimeError(run.stderr)
     data = json.loads(run.stdout)
     return {s["path"]: s for s in data["selected"]}, data["summary"]["tests"]
+
+
+def node_misses(path, before, after, selected):
+    """The tests of `path` whose outcome changed and that `--symbols` left out (its
+    selection names test functions or classes, or the whole file)."""
+    nodes = selected.get(path, {}).get("nodes")
+    if path not in selected:
+        return ["(file)"]
+    if nodes is None:
+        return []
+    changed = set(before.get(path, [])) ^ set(after.get(path, []))
+    missed = []
+    for entry in sorted(changed):
+        node = entry.rsplit(" ", 1)[0]
+        top = node.split("::")[1].split("[")[0] if "::" in node else ""
+        if top not in nodes:
+            missed.append(node)
+    return missed
 
 
 def main():
@@ -92,6 +110,7 @@ def main():
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--pytest-args", default="")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--cache", type=Path, help="keep each commit's outcomes here")
     args = parser.parse_args()
     pythonpath = args.pythonpath or ["."]
     python = os.path.abspath(args.python) if os.sep in args.python else args.python
@@ -103,10 +122,17 @@ def main():
 
     def suite(commit, again=False):
         key = (commit, again)
+        kept = args.cache / f"{repo.name}-{commit}{'-again' if again else ''}.json" \
+            if args.cache else None
+        if key not in runs and kept and kept.exists():
+            runs[key] = json.loads(kept.read_text())
         if key not in runs:
             tree = work / ("again" if again else "tree")
             checkout(repo, commit, tree)
             runs[key] = outcomes(tree, python, pythonpath, extra)
+            if kept:
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                kept.write_text(json.dumps(runs[key]))
         return runs[key]
 
     rows = []
@@ -119,6 +145,7 @@ def main():
             started = time.perf_counter()
             selected, total = affected(tree, parent)
             seconds = time.perf_counter() - started
+            narrowed, _ = affected(tree, parent, "--symbols")
             changed = sorted(
                 path for path in set(before) | set(after)
                 if before.get(path) != after.get(path) and (tree / path).exists()
@@ -130,6 +157,9 @@ def main():
             else:
                 flaky = []
             missed = [p for p in changed if p not in selected]
+            missed_symbols = [p for p in changed if p not in narrowed]
+            missed_nodes = [n for p in changed for n in node_misses(p, before, after, narrowed)
+                            if n != "(file)"]
             files = git(repo, "diff", "--name-only", parent, commit).split()
             row = {
                 "commit": commit[:10],
@@ -139,14 +169,22 @@ def main():
                 "selected": len(selected),
                 "outcome_changed": len(changed),
                 "missed": missed,
+                "selected_symbols": len(narrowed),
+                "missed_symbols": missed_symbols,
+                "missed_nodes": missed_nodes,
                 "flaky": flaky,
                 "seconds": round(seconds, 3),
             }
             rows.append(row)
             print(f"{row['commit']} files {row['files']:3} selected {row['selected']:4}/{total:<4} "
-                  f"changed {len(changed):3} missed {len(missed)} {row['subject']}", flush=True)
+                  f"symbols {len(narrowed):4} changed {len(changed):3} missed {len(missed)}/"
+                  f"{len(missed_symbols)}/{len(missed_nodes)} {row['subject']}", flush=True)
             for path in missed:
                 print(f"    MISSED {path}", flush=True)
+            for path in missed_symbols:
+                print(f"    MISSED with --symbols {path}", flush=True)
+            for node in missed_nodes:
+                print(f"    MISSED node with --symbols {node}", flush=True)
     finally:
         for tree in ("tree", "again"):
             subprocess.run(["git", "-C", str(repo), "worktree", "remove", "--force",
@@ -156,6 +194,9 @@ def main():
     changed = sum(r["outcome_changed"] for r in rows)
     missed = sum(len(r["missed"]) for r in rows)
     share = [r["selected"] / r["tests"] for r in rows if r["tests"]]
+    share_symbols = [r["selected_symbols"] / r["tests"] for r in rows if r["tests"]]
+    missed_symbols = sum(len(r["missed_symbols"]) for r in rows)
+    missed_nodes = sum(len(r["missed_nodes"]) for r in rows)
     summary = {
         "repository": repo.name,
         "commits": len(rows),
@@ -163,11 +204,19 @@ def main():
         "missed": missed,
         "recall": 1.0 if changed == 0 else (changed - missed) / changed,
         "mean_selected_share": sum(share) / len(share) if share else 0.0,
+        "missed_symbols": missed_symbols,
+        "missed_nodes": missed_nodes,
+        "recall_symbols": 1.0 if changed == 0 else (changed - missed_symbols) / changed,
+        "mean_selected_share_symbols": sum(share_symbols) / len(share_symbols)
+        if share_symbols else 0.0,
         "rows": rows,
     }
     print(f"{repo.name}: {len(rows)} commits, {changed} test files changed outcome, "
           f"{missed} missed (recall {summary['recall']:.1%}), "
-          f"mean selection {summary['mean_selected_share']:.1%} of the suite")
+          f"mean selection {summary['mean_selected_share']:.1%} of the suite; --symbols: "
+          f"{missed_symbols} files missed (recall {summary['recall_symbols']:.1%}), "
+          f"{missed_nodes} test nodes missed, mean selection "
+          f"{summary['mean_selected_share_symbols']:.1%}")
     if args.json:
         args.json.write_text(json.dumps(summary, indent=2))
 

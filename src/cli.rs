@@ -567,6 +567,11 @@ pub struct AffectedArgs {
     /// Also follow imports made only under `if TYPE_CHECKING:`
     #[arg(long)]
     pub include_type_checking: bool,
+    /// Narrow a change to the definitions whose bodies it touches (git says which
+    /// lines changed): only the tests that read them, through any chain of references,
+    /// are selected, with their test functions for `--format pytest-args`
+    #[arg(long)]
+    pub symbols: bool,
 }
 
 #[derive(Debug, Args)]

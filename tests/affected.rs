@@ -278,3 +278,107 @@ fn a_warm_run_gives_the_answer_of_a_cold_one() {
     assert_eq!(cold.stdout, "tests/test_lazy.py\ntests/test_patch.py\n");
     assert_eq!((&first.stdout, &warm.stdout), (&cold.stdout, &cold.stdout));
 }
+
+/// `affected --symbols --format pytest-args` after replacing `old` by `new` in `rel`.
+fn narrowed(dir: &tempfile::TempDir, rel: &str, old: &str, new: &str) -> (String, String) {
+    let path = dir.path().join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(old), "{old:?} not in {rel}");
+    std::fs::write(&path, text.replacen(old, new, 1)).unwrap();
+    let found = affected(dir, &["--symbols", "--format", "pytest-args"]);
+    std::fs::write(&path, text).unwrap();
+    found
+}
+
+/// The fixture with a function nobody calls, one a registry decorates, and a test that
+/// calls `make` alone.
+fn repository_with_functions() -> tempfile::TempDir {
+    let dir = repository();
+    append(
+        &dir,
+        "pkg/sub/core.py",
+        "\n\ndef spin():\n    return Engine()\n",
+    );
+    write_file(
+        dir.path(),
+        "pkg/registry.py",
+        "HANDLERS = []\n\n\ndef register(f):\n    HANDLERS.append(f)\n    return f\n\n\n\
+         @register\ndef handle():\n    return 1\n",
+    );
+    write_file(
+        dir.path(),
+        "tests/test_registry.py",
+        "from pkg.registry import HANDLERS\n\n\ndef test_handlers():\n    assert HANDLERS\n",
+    );
+    append(
+        &dir,
+        "tests/test_api.py",
+        "\n\ndef test_other():\n    assert True\n",
+    );
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "functions"]);
+    dir
+}
+
+#[test]
+fn with_symbols_a_body_change_selects_the_test_functions_that_reach_the_definition() {
+    let dir = repository_with_functions();
+    // `make`'s body: test_make calls it (through pkg.public); test_other does not.
+    let (paths, summary) = narrowed(
+        &dir,
+        "pkg/api.py",
+        "return Engine()",
+        "return Engine() or 1",
+    );
+    assert_eq!(paths, "tests/test_api.py::test_make\n");
+    assert_eq!(
+        summary,
+        "Selected 1 of 7 test files (reference 1) for 1 changed file.\n"
+    );
+    // `spin`'s body: no reference reads spin; test_helpers reaches its module through an
+    // import only pytest resolves, which references cannot follow: its whole file.
+    let (paths, _) = narrowed(&dir, "pkg/sub/core.py", "return Engine()", "return None");
+    assert_eq!(
+        paths,
+        "tests/unit/test_helpers.py
+"
+    );
+    // Engine's class body: make reads Engine (test_make reads make), and test_helpers
+    // reaches it through an import only pytest resolves: its whole file.
+    let (paths, _) = narrowed(&dir, "pkg/sub/core.py", "    pass", "    speed = 1");
+    assert_eq!(
+        paths,
+        "tests/test_api.py::test_make\ntests/unit/test_helpers.py\n"
+    );
+}
+
+#[test]
+fn with_symbols_what_runs_at_import_falls_back_to_the_module() {
+    let dir = repository_with_functions();
+    let whole = "tests/test_api.py\ntests/unit/test_helpers.py\n";
+    // A `def` line: a new signature (or name) is seen by importers.
+    let (paths, _) = narrowed(&dir, "pkg/sub/core.py", "def spin():", "def spin(x=1):");
+    assert_eq!(paths, whole);
+    // Module-level code.
+    let (paths, _) = narrowed(
+        &dir,
+        "pkg/sub/core.py",
+        "class Engine:",
+        "LIMIT = 3\n\n\nclass Engine:",
+    );
+    assert_eq!(paths, whole);
+    // The body of a function a decorator registers at import.
+    let (paths, _) = narrowed(&dir, "pkg/registry.py", "    return 1", "    return 2");
+    assert_eq!(paths, "tests/test_registry.py\n");
+}
+
+#[test]
+fn with_symbols_a_change_to_one_test_selects_that_test() {
+    let dir = repository_with_functions();
+    let (paths, summary) = narrowed(&dir, "tests/test_api.py", "    assert True", "    assert 1");
+    assert_eq!(paths, "tests/test_api.py::test_other\n");
+    assert_eq!(
+        summary,
+        "Selected 1 of 7 test files (changed 1) for 1 changed file.\n"
+    );
+}

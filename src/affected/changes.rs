@@ -186,6 +186,68 @@ fn added(changes: &mut Changes, paths: &[String]) {
     }
 }
 
+/// The lines each changed file has now that the change wrote (first line, count; a
+/// count of 0 is a removal after that line), for Python files: from `git diff -U0`
+/// against `base` (a commit), or of the index with `base` `None`.
+pub fn changed_lines(
+    root: &Path,
+    base: Option<&str>,
+) -> Result<rustc_hash::FxHashMap<String, Vec<(u32, u32)>>> {
+    let mut args = vec![
+        "-c",
+        "core.quotepath=off",
+        "diff",
+        "-U0",
+        "--no-color",
+        "--no-ext-diff",
+        "--relative",
+        "-M",
+    ];
+    match base {
+        Some(base) => args.push(base),
+        None => args.push("--cached"),
+    }
+    args.extend(["--", "*.py", "*.pyi"]);
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(&args)
+        .output()
+        .map_err(|e| anyhow::anyhow!("--symbols needs git on PATH: {e}"))?;
+    if !output.status.success() {
+        bail!(
+            "--symbols: git diff: {}",
+            String::from_utf8_lossy(&output.stderr)
+                .lines()
+                .next()
+                .unwrap_or("failed")
+        );
+    }
+    Ok(hunks(&String::from_utf8_lossy(&output.stdout)))
+}
+
+/// The new-side ranges of each file of a `git diff -U0`.
+fn hunks(diff: &str) -> rustc_hash::FxHashMap<String, Vec<(u32, u32)>> {
+    let mut found: rustc_hash::FxHashMap<String, Vec<(u32, u32)>> = Default::default();
+    let mut file: Option<String> = None;
+    for line in diff.lines() {
+        if let Some(path) = line.strip_prefix("+++ ") {
+            file = path.strip_prefix("b/").map(str::to_string);
+        } else if let (Some(header), Some(file)) = (line.strip_prefix("@@ "), &file) {
+            // `@@ -a,b +c,d @@`: the new side is `+c[,d]`.
+            let new = header.split(' ').find_map(|part| part.strip_prefix('+'));
+            let range = new.and_then(|new| {
+                let (start, count) = new.split_once(',').unwrap_or((new, "1"));
+                Some((start.parse().ok()?, count.parse().ok()?))
+            });
+            if let Some(range) = range {
+                found.entry(file.clone()).or_default().push(range);
+            }
+        }
+    }
+    found
+}
+
 /// A rename is the old path deleted and the new one added; a copy adds the new one.
 fn from_status(tokens: &[String]) -> Vec<Change> {
     let mut changes = Vec::new();
@@ -292,6 +354,17 @@ mod tests {
             .filter(|t| !t.is_empty())
             .map(str::to_string)
             .collect()
+    }
+
+    #[test]
+    fn hunks_are_read_on_their_new_side() {
+        let diff = "diff --git a/p/m.py b/p/m.py\nindex 1..2 100644\n--- a/p/m.py\n+++ b/p/m.py\n\
+                    @@ -3 +3 @@ def f():\n-    return 1\n+    return 2\n@@ -10,2 +9,0 @@\n-x\n-y\n\
+                    diff --git a/n.py b/n.py\nnew file mode 100644\n--- /dev/null\n+++ b/n.py\n\
+                    @@ -0,0 +1,4 @@\n+a\n";
+        let found = hunks(diff);
+        assert_eq!(found["p/m.py"], [(3, 1), (9, 0)]);
+        assert_eq!(found["n.py"], [(1, 4)]);
     }
 
     #[test]

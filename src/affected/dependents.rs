@@ -27,6 +27,8 @@ pub enum Via {
     Folder(usize),
     /// A string of the dependent's file, at this line, that names the module.
     String { line: u32 },
+    /// A read of a changed definition (`--symbols`), at this line of the dependent's file.
+    Reference { line: u32 },
     /// The module is a `conftest.py` above the dependent test.
     Conftest,
     /// The module is a package the dependent test module belongs to.
@@ -39,11 +41,15 @@ impl Via {
             Via::Import(_) | Via::Folder(_) => "import",
             Via::Parent(_) => "parent-package",
             Via::String { .. } => "string",
+            Via::Reference { .. } => "reference",
             Via::Conftest => "conftest",
             Via::Package => "package",
         }
     }
 }
+
+/// Links from a dependent to what it depends on, each (dependent, dependency, how).
+pub type Chain = Vec<(ModuleId, ModuleId, Via)>;
 
 /// How a module was reached: a start, or from a module it is a dependency of.
 #[derive(Clone, Copy, Debug)]

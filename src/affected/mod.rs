@@ -8,54 +8,22 @@
 
 pub mod changes;
 mod dependents;
+mod reason;
 mod stored;
+mod symbols;
 pub mod test_files;
 
 use globset::GlobSet;
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
-use serde::Serialize;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use changes::{Change, Status};
-pub use dependents::Via;
+pub use dependents::{Chain, Via};
 use dependents::{Dependents, Step};
+pub use reason::{Origin, Reason};
 
 use crate::index::{ModuleId, Project};
 use test_files::TestFilePatterns;
-
-/// Why a test file is selected: how it is linked to the change nearest it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Reason {
-    /// The test file itself changed.
-    Changed,
-    /// It imports (through any chain) a changed module.
-    Import,
-    /// A string of it names a changed module (`mock.patch`, `import_module`).
-    String,
-    /// A `conftest.py` above it changed or reaches the change.
-    Conftest,
-    /// It imports a module the change removed.
-    RemovedModule,
-    /// It names a changed file's path in a string.
-    NamesPath,
-    /// The change touched pytest's settings or an `always` glob.
-    Always,
-}
-
-impl Reason {
-    pub fn name(self) -> &'static str {
-        match self {
-            Reason::Changed => "changed",
-            Reason::Import => "import",
-            Reason::String => "string",
-            Reason::Conftest => "conftest",
-            Reason::RemovedModule => "removed-module",
-            Reason::NamesPath => "names-path",
-            Reason::Always => "always",
-        }
-    }
-}
 
 pub struct Options<'a> {
     /// Follow imports made only under `if TYPE_CHECKING:`.
@@ -63,17 +31,9 @@ pub struct Options<'a> {
     /// Changed paths that select every test.
     pub always: &'a GlobSet,
     pub patterns: &'a TestFilePatterns,
-}
-
-/// Where a walk starts: a module the change touches, and how.
-#[derive(Clone, Copy, Debug)]
-pub struct Origin {
-    /// Index into the changes.
-    pub change: usize,
-    pub reason: Reason,
-    /// The file and line that make the link (an import of a removed module, a string
-    /// naming a changed file).
-    pub at: Option<(usize, u32)>,
+    /// `--symbols`: the lines each changed Python file has now that the change wrote; a
+    /// change to definitions' bodies then reaches only what reads them.
+    pub symbols: Option<&'a FxHashMap<String, Vec<(u32, u32)>>>,
 }
 
 /// One selected test file.
@@ -82,7 +42,9 @@ pub struct Selected {
     pub reason: Reason,
     pub origin: Origin,
     /// From the test to the module the change touched: (dependent, dependency, how).
-    pub chain: Vec<(ModuleId, ModuleId, Via)>,
+    pub chain: Chain,
+    /// With `--symbols`, the test functions and classes reached (`None`: the file).
+    pub nodes: Option<Vec<String>>,
 }
 
 pub struct Selection {
@@ -108,20 +70,43 @@ pub fn select(project: &Project, changes: &[Change], options: &Options) -> Selec
     let mut starts: Vec<(ModuleId, Origin)> = Vec::new();
     let mut named: Vec<(usize, String)> = Vec::new();
     let mut always = None;
+    let test_set: FxHashSet<usize> = tests.iter().copied().collect();
+    let mut layouts = symbols::Layouts::default();
+    let mut narrowed: Vec<(ModuleId, String, Origin)> = Vec::new();
+    let mut reached_by_name = symbols::Reached::default();
     for (index, change) in changes.iter().enumerate() {
         if options.always.is_match(&change.path) {
             always.get_or_insert(index);
         }
         let present = by_rel.get(change.path.as_str()).copied();
         match present {
-            Some(file) if change.status != Status::Deleted => starts.push((
-                project.file_module[file],
-                Origin {
+            Some(file) if change.status != Status::Deleted => {
+                let origin = Origin {
                     change: index,
                     reason: Reason::Changed,
                     at: None,
-                },
-            )),
+                };
+                let module = project.file_module[file];
+                let ranges = options
+                    .symbols
+                    .filter(|_| change.status == Status::Modified)
+                    .and_then(|lines| lines.get(&change.path));
+                let touched =
+                    ranges.and_then(|ranges| Some(layouts.of(project, file)?.touched(ranges)));
+                match touched {
+                    Some(symbols::Touched::Definitions(names)) => {
+                        for name in names {
+                            if test_set.contains(&file) {
+                                let statements = layouts.of(project, file);
+                                let node = statements.and_then(|s| s.test_node_named(&name));
+                                reached_by_name.test(file, node, origin, &[]);
+                            }
+                            narrowed.push((module, name, origin));
+                        }
+                    }
+                    _ => starts.push((module, origin)),
+                }
+            }
             _ => {
                 if let Some(removed) = removed_module(project, change) {
                     let found = importers_of_removed(project, &removed, options.type_checking);
@@ -143,54 +128,96 @@ pub fn select(project: &Project, changes: &[Change], options: &Options) -> Selec
         }
     }
     starts.extend(files_naming(project, &named));
+    // What references cannot see: imports pytest resolves from a test's own folder.
+    let narrowed_modules: Vec<(ModuleId, Origin)> = narrowed
+        .iter()
+        .map(|&(module, _, origin)| (module, origin))
+        .collect();
+    let by_name = symbols::reach(project, narrowed, &test_set, &mut layouts);
+    starts.extend(by_name.modules.iter().copied());
+    for (file, test) in by_name.tests {
+        match test.nodes {
+            Some(nodes) => nodes
+                .iter()
+                .for_each(|n| reached_by_name.test(file, Some(n), test.origin, &test.chain)),
+            None => reached_by_name.test(file, None, test.origin, &test.chain),
+        }
+    }
     let dependents = Dependents::new(project, &tests, options.type_checking);
     let reached = dependents.walk(&starts);
+    let unseen = match narrowed_modules.is_empty() {
+        true => FxHashMap::default(),
+        false => dependents.walk(&narrowed_modules),
+    };
     let mut selected = Vec::new();
     for &file in &tests {
         let module = project.file_module[file];
-        let Some(mut step) = reached.get(&module).copied() else {
-            if let Some(change) = always {
-                selected.push(Selected {
-                    file,
-                    reason: Reason::Always,
-                    origin: Origin {
-                        change,
-                        reason: Reason::Always,
-                        at: None,
-                    },
-                    chain: Vec::new(),
-                });
-            }
-            continue;
-        };
-        let mut chain = Vec::new();
-        let mut at = module;
-        let origin = loop {
-            match step {
-                Step::Start(origin) => break origin,
-                Step::From(dependency, via) => {
-                    chain.push((at, dependency, via));
-                    at = dependency;
-                    step = reached[&dependency];
-                }
-            }
-        };
-        let reason = match chain.first() {
-            None => origin.reason,
-            Some((_, _, via)) => match via {
-                Via::String { .. } => Reason::String,
-                Via::Conftest => Reason::Conftest,
-                _ => Reason::Import,
-            },
-        };
-        selected.push(Selected {
-            file,
-            reason,
-            origin,
-            chain,
+        let through_folder = chain_to(&unseen, module).filter(|(chain, _)| {
+            chain
+                .iter()
+                .any(|(_, _, via)| matches!(via, Via::Folder(_)))
         });
+        if let Some((chain, origin)) = chain_to(&reached, module).or(through_folder) {
+            let reason = match chain.first() {
+                None => origin.reason,
+                Some((_, _, Via::String { .. })) => Reason::String,
+                Some((_, _, Via::Conftest)) => Reason::Conftest,
+                Some(_) => Reason::Import,
+            };
+            selected.push(Selected {
+                file,
+                reason,
+                origin,
+                chain,
+                nodes: None,
+            });
+        } else if let Some(test) = reached_by_name.tests.remove(&file) {
+            let reason = match test.chain.is_empty() {
+                true => Reason::Changed,
+                false => Reason::Reference,
+            };
+            selected.push(Selected {
+                file,
+                reason,
+                origin: test.origin,
+                chain: test.chain,
+                nodes: test.nodes.map(|nodes| nodes.into_iter().collect()),
+            });
+        } else if let Some(change) = always {
+            selected.push(Selected {
+                file,
+                reason: Reason::Always,
+                origin: Origin {
+                    change,
+                    reason: Reason::Always,
+                    at: None,
+                },
+                chain: Vec::new(),
+                nodes: None,
+            });
+        }
     }
     Selection { selected, tests }
+}
+
+/// How a walk reached `module`: the links from it to the start, and the start's origin.
+fn chain_to(
+    reached: &FxHashMap<ModuleId, Step<Origin>>,
+    module: ModuleId,
+) -> Option<(Chain, Origin)> {
+    let mut step = *reached.get(&module)?;
+    let mut chain = Vec::new();
+    let mut at = module;
+    loop {
+        match step {
+            Step::Start(origin) => return Some((chain, origin)),
+            Step::From(dependency, via) => {
+                chain.push((at, dependency, via));
+                at = dependency;
+                step = reached[&dependency];
+            }
+        }
+    }
 }
 
 /// The module a deleted (or vanished) Python file held, when the project no longer has

@@ -42,13 +42,16 @@ pub struct SelectedView {
     /// From the test to the module the change touched, each step a module depending on
     /// the next.
     pub chain: Vec<LinkView>,
+    /// With `--symbols`: the test functions and classes reached, when not the whole file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nodes: Option<Vec<String>>,
 }
 
 #[derive(Serialize)]
 pub struct LinkView {
     pub from: String,
     pub to: String,
-    /// `import`, `parent-package`, `string`, `conftest` or `package`.
+    /// `import`, `parent-package`, `string`, `conftest`, `package` or `reference`.
     pub via: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub at: Option<String>,
@@ -75,10 +78,22 @@ pub fn run(ctx: &super::Context, args: &AffectedArgs, out: &mut dyn Write) -> Re
     }
     let patterns = TestFilePatterns::read(&project.root)?;
     let always = always_globs(ctx.config, &patterns)?;
+    let lines = match (args.symbols, args.staged, &read.base) {
+        (false, _, _) => None,
+        (true, true, _) => Some(changes::changed_lines(&project.root, None)?),
+        (true, false, Some(base)) => Some(changes::changed_lines(&project.root, Some(base))?),
+        (true, false, None) => {
+            eprintln!(
+                "warning: --symbols: named files say no lines; their whole modules are taken"
+            );
+            None
+        }
+    };
     let options = affected::Options {
         type_checking: args.include_type_checking,
         always: &always,
         patterns: &patterns,
+        symbols: lines.as_ref(),
     };
     let selection = affected::select(project, &read.changes, &options);
     if ctx.verbose {
@@ -113,11 +128,19 @@ pub fn run(ctx: &super::Context, args: &AffectedArgs, out: &mut dyn Write) -> Re
             };
             super::write_json(out, &value, project)?;
         }
-        _ => {
+        format => {
             let cwd = std::env::current_dir()?;
             for selected in &selection.selected {
                 let rel = &project.files[selected.file].rel;
-                writeln!(out, "{}", from_cwd(&cwd, &project.root, rel).display())?;
+                let path = from_cwd(&cwd, &project.root, rel);
+                match (&selected.nodes, format) {
+                    (Some(nodes), Format::PytestArgs) => {
+                        for node in nodes {
+                            writeln!(out, "{}::{node}", path.display())?;
+                        }
+                    }
+                    _ => writeln!(out, "{}", path.display())?,
+                }
             }
         }
     }
@@ -210,6 +233,7 @@ fn view(project: &Project, changes: &[Change], selected: &Selected) -> SelectedV
             .iter()
             .map(|&(from, to, via)| link(project, from, to, via))
             .collect(),
+        nodes: selected.nodes.clone(),
     }
 }
 
@@ -226,7 +250,7 @@ fn link(project: &Project, from: ModuleId, to: ModuleId, via: Via) -> LinkView {
             let line = project.import_site(site).position.line;
             Some(format!("{}:{line}", project.files[file].rel))
         }
-        Via::String { line } => project.modules[from as usize]
+        Via::String { line } | Via::Reference { line } => project.modules[from as usize]
             .file
             .map(|file| format!("{}:{line}", project.files[file].rel)),
         Via::Conftest | Via::Package => None,

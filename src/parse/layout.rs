@@ -33,6 +33,11 @@ pub struct TopStatement {
     pub names: Vec<String>,
     /// An assignment to something else than plain names too (`a.b = …`, `x, *y = …`).
     pub other_targets: bool,
+    /// Where a definition's `def` or `class` starts, after its decorators.
+    pub header: u32,
+    /// A definition's decorators as dotted names (`functools.cache` for
+    /// `@functools.cache()`); `?` for one that is not a name.
+    pub decorators: Vec<String>,
 }
 
 /// A `global` declaration inside a function.
@@ -71,6 +76,19 @@ pub(super) fn span(range: ruff_text_size::TextRange) -> Span {
     }
 }
 
+fn decorator_names(decorators: &[ruff_python_ast::Decorator]) -> Vec<String> {
+    decorators
+        .iter()
+        .map(|decorator| {
+            let called = match &decorator.expression {
+                Expr::Call(call) => call.func.as_ref(),
+                other => other,
+            };
+            super::expr::dotted_path(called).map_or_else(|| "?".to_string(), |p| p.join("."))
+        })
+        .collect()
+}
+
 pub fn layout(source: &str, is_stub: bool) -> Layout {
     let source_type = if is_stub {
         PySourceType::Stub
@@ -102,14 +120,18 @@ fn top_statement(stmt: &Stmt, first: bool) -> TopStatement {
         kind,
         names,
         other_targets: false,
+        header: stmt.range().start().to_u32(),
+        decorators: Vec::new(),
     };
     match stmt {
         Stmt::FunctionDef(function) => TopStatement {
             span: decorated(function.range, &function.decorator_list),
+            decorators: decorator_names(&function.decorator_list),
             ..plain(StatementKind::Definition, vec![function.name.to_string()])
         },
         Stmt::ClassDef(class) => TopStatement {
             span: decorated(class.range, &class.decorator_list),
+            decorators: decorator_names(&class.decorator_list),
             ..plain(StatementKind::Definition, vec![class.name.to_string()])
         },
         Stmt::Assign(assign) => {

@@ -43,6 +43,15 @@ expect "plugins change" "$out" "PASSED tests/test_lazy.py::test_lazy"
 expect "plugins change" "$out" "PASSED tests/test_patch.py::test_patched"
 expect "header" "$out" "ssot-graph affected: Selected 2 of 6 test files"
 
+# With --affected-symbols, a change to make's body runs the one test that calls it.
+git checkout -q pkg/plugins.py
+sed -i 's/return Engine()/return Engine() or None/' pkg/api.py
+out=$("$python" -m pytest -p ssot_graph.affected --affected-since HEAD --affected-symbols \
+  -p no:cacheprovider -rA 2>&1)
+expect "symbols" "$out" "1 passed, 5 deselected"
+expect "symbols" "$out" "PASSED tests/test_api.py::test_make"
+git checkout -q pkg/api.py
+
 # Report-only: a failure the selection would have skipped is named, nothing deselected.
 printf '\ndef test_broken():\n    assert False\n' >> tests/test_data.py
 git add tests/test_data.py

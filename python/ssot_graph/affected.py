@@ -3,6 +3,7 @@
     pytest -p ssot_graph.affected --affected-since origin/main
     pytest -p ssot_graph.affected --affected-staged
     pytest -p ssot_graph.affected --affected-since origin/main --affected-report-only
+    pytest -p ssot_graph.affected --affected-since origin/main --affected-symbols
 
 Test files ssot-graph does not select are deselected (pytest reports them as such);
 files it does not know as test files (doctests of modules, non-Python tests) always run.
@@ -32,6 +33,12 @@ def pytest_addoption(parser):
         help="run only the test files that the staged changes can reach",
     )
     group.addoption(
+        "--affected-symbols",
+        action="store_true",
+        help="narrow the changes to the definitions they touch, and the tests to the "
+        "test functions and classes that reach them",
+    )
+    group.addoption(
         "--affected-report-only",
         action="store_true",
         help="run everything; warn about failing tests the selection would have skipped",
@@ -54,16 +61,23 @@ def _binary():
 
 
 class _Selection:
-    def __init__(self, config, root, selected, not_selected, summary):
+    def __init__(self, config, root, nodes, not_selected, summary):
         self.config = config
         self.root = root
-        self.selected = selected
+        # Per selected file, its selected test functions and classes (None: all).
+        self.nodes = nodes
         self.not_selected = not_selected
         self.summary = summary
         self.skipped_failures = []
 
-    def would_skip(self, path):
-        return os.path.normcase(os.path.abspath(str(path))) in self.not_selected
+    def would_skip(self, path, nodeid=""):
+        path = os.path.normcase(os.path.abspath(os.path.join(self.root, str(path))))
+        if path in self.not_selected:
+            return True
+        nodes = self.nodes.get(path)
+        if nodes is None or "::" not in nodeid:
+            return False
+        return nodeid.split("::")[1].split("[")[0] not in nodes
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, config, items):
@@ -71,13 +85,13 @@ class _Selection:
             return
         kept, deselected = [], []
         for item in items:
-            (deselected if self.would_skip(item.path) else kept).append(item)
+            (deselected if self.would_skip(item.path, item.nodeid) else kept).append(item)
         if deselected:
             config.hook.pytest_deselected(items=deselected)
             items[:] = kept
 
     def pytest_runtest_logreport(self, report):
-        if report.failed and self.would_skip(report.fspath):
+        if report.failed and self.would_skip(report.fspath, report.nodeid):
             self.skipped_failures.append(report.nodeid)
 
     def pytest_report_header(self, config):
@@ -101,6 +115,8 @@ def pytest_configure(config):
     root = str(config.rootpath)
     command = [_binary(), "--root", root, "--format", "json", "affected"]
     command += ["--staged"] if staged else ["--since", since]
+    if config.getoption("affected_symbols"):
+        command.append("--symbols")
     run = subprocess.run(command, cwd=root, capture_output=True, text=True)
     if run.returncode != 0:
         raise pytest.UsageError(f"ssot-graph affected: {run.stderr.strip()}")
@@ -109,9 +125,9 @@ def pytest_configure(config):
     def absolute(rel):
         return os.path.normcase(os.path.abspath(os.path.join(root, rel)))
 
-    selected = {absolute(s["path"]) for s in answer["selected"]}
+    nodes = {absolute(s["path"]): s.get("nodes") for s in answer["selected"]}
     not_selected = {absolute(p) for p in answer["not_selected"]}
     summary = run.stderr.strip().splitlines()[-1] if run.stderr.strip() else ""
     config.pluginmanager.register(
-        _Selection(config, root, selected, not_selected, summary), "ssot-graph-affected"
+        _Selection(config, root, nodes, not_selected, summary), "ssot-graph-affected"
     )

@@ -313,7 +313,8 @@ fn repository_with_functions() -> tempfile::TempDir {
     append(
         &dir,
         "tests/test_api.py",
-        "\n\ndef test_other():\n    assert True\n",
+        "\n\ndef test_other():\n    assert True\n\n\n@pytest.mark.parametrize(\"n\", [\n    1,\n])\n\
+         def test_numbers(n):\n    assert n\n",
     );
     git(dir.path(), &["add", "-A"]);
     git(dir.path(), &["commit", "-qm", "functions"]);
@@ -381,4 +382,10 @@ fn with_symbols_a_change_to_one_test_selects_that_test() {
         summary,
         "Selected 1 of 7 test files (changed 1) for 1 changed file.\n"
     );
+    // Its parameters are its own: the decorator's lines belong to the test.
+    let (paths, _) = narrowed(&dir, "tests/test_api.py", "    1,\n", "    1,\n    2,\n");
+    assert_eq!(paths, "tests/test_api.py::test_numbers\n");
+    // Code at the top of the file runs for every test in it.
+    let (paths, _) = narrowed(&dir, "tests/test_api.py", "from pkg", "import os\nfrom pkg");
+    assert_eq!(paths, "tests/test_api.py\n");
 }

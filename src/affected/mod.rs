@@ -91,19 +91,23 @@ pub fn select(project: &Project, changes: &[Change], options: &Options) -> Selec
                     .symbols
                     .filter(|_| change.status == Status::Modified)
                     .and_then(|lines| lines.get(&change.path));
-                let touched =
-                    ranges.and_then(|ranges| Some(layouts.of(project, file)?.touched(ranges)));
-                match touched {
-                    Some(symbols::Touched::Definitions(names)) => {
-                        for name in names {
-                            if test_set.contains(&file) {
-                                let statements = layouts.of(project, file);
-                                let node = statements.and_then(|s| s.test_node_named(&name));
-                                reached_by_name.test(file, node, origin, &[]);
-                            }
-                            narrowed.push((module, name, origin));
+                let statements = ranges.and_then(|_| layouts.of(project, file));
+                match (statements, ranges) {
+                    // A test file: the tests whose lines changed (their parameters too).
+                    (Some(statements), Some(ranges)) if test_set.contains(&file) => {
+                        match statements.test_nodes(ranges) {
+                            Some(nodes) => nodes
+                                .iter()
+                                .for_each(|n| reached_by_name.test(file, Some(n), origin, &[])),
+                            None => starts.push((module, origin)),
                         }
                     }
+                    (Some(statements), Some(ranges)) => match statements.touched(ranges) {
+                        symbols::Touched::Definitions(names) => {
+                            narrowed.extend(names.into_iter().map(|name| (module, name, origin)))
+                        }
+                        symbols::Touched::Module => starts.push((module, origin)),
+                    },
                     _ => starts.push((module, origin)),
                 }
             }

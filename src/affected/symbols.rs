@@ -145,12 +145,29 @@ impl Statements {
         is_test.then_some(name.as_str())
     }
 
-    /// `name` when it is a test node (a top-level `test*` function or `Test*` class).
-    pub fn test_node_named<'n>(&self, name: &'n str) -> Option<&'n str> {
-        let defined = self.layout.statements.iter().any(|s| {
-            s.kind == StatementKind::Definition && s.names.first().is_some_and(|n| n == name)
-        });
-        (defined && (name.starts_with("test") || name.starts_with("Test"))).then_some(name)
+    /// The tests of a test file whose lines changed (decorators and parameters
+    /// included); `None` when other code changed.
+    pub fn test_nodes(&self, ranges: &[(u32, u32)]) -> Option<BTreeSet<String>> {
+        if self.layout.syntax_error {
+            return None;
+        }
+        let mut nodes = BTreeSet::new();
+        for &(first, count) in ranges {
+            let lines = match count {
+                0 => first..first + 2,
+                _ => first..first + count,
+            };
+            for line in lines {
+                match self.at(line) {
+                    None => {}
+                    Some((statement, _)) if statement.kind == StatementKind::Docstring => {}
+                    Some(_) => {
+                        nodes.insert(self.test_node(line)?.to_string());
+                    }
+                }
+            }
+        }
+        Some(nodes)
     }
 
     /// The definition holding `line`, whatever part of it.

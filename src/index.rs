@@ -285,6 +285,8 @@ pub struct Project {
 pub struct CacheState {
     pub dir: PathBuf,
     pub state: u64,
+    /// Per file, the hash of its content the snapshot holds (0: not known).
+    pub hashes: Vec<u64>,
 }
 
 /// The module graph in figures: its edges, and each cycle's size and whether it is

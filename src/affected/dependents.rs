@@ -7,14 +7,9 @@
 
 use std::collections::VecDeque;
 
-use petgraph::Direction;
-use petgraph::graph::NodeIndex;
-use petgraph::visit::EdgeRef;
-use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::index::{ModuleId, Project};
-use crate::summary::StringKind;
 
 /// How one module depends on another.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,6 +31,19 @@ pub enum Via {
 }
 
 impl Via {
+    /// Which of two links between the same modules to show: the plainest.
+    fn rank(self) -> u8 {
+        match self {
+            Via::Import(_) => 0,
+            Via::Parent(_) => 1,
+            Via::Folder(_) => 2,
+            Via::String { .. } => 3,
+            Via::Conftest => 4,
+            Via::Package => 5,
+            Via::Reference { .. } => 6,
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Via::Import(_) | Via::Folder(_) => "import",
@@ -60,56 +68,51 @@ pub enum Step<O> {
 
 pub struct Dependents<'p> {
     project: &'p Project,
-    type_checking: bool,
-    /// Dependencies the import graph does not hold, by the module depended on.
-    extra: FxHashMap<ModuleId, Vec<(ModuleId, Via)>>,
+    /// Per module (`offsets[m]..offsets[m + 1]`), what depends on it and how.
+    offsets: Vec<u32>,
+    dependents: Vec<(ModuleId, Via)>,
 }
 
 impl<'p> Dependents<'p> {
     /// `tests`: the files pytest collects; `type_checking`: follow imports made only for
     /// type checkers.
     pub fn new(project: &'p Project, tests: &[usize], type_checking: bool) -> Dependents<'p> {
-        let mut edges: Vec<(ModuleId, ModuleId, Via)> = strings(project);
+        let mut edges: Vec<(ModuleId, ModuleId, Via)> = imports(project, type_checking);
+        edges.extend(strings(project));
         edges.extend(pytest_edges(project, tests));
         edges.extend(folder_imports(project, tests));
-        let mut extra: FxHashMap<ModuleId, Vec<(ModuleId, Via)>> = FxHashMap::default();
+        edges.retain(|&(module, dependent, _)| module != dependent);
+        // Grouped by the module depended on, in two passes (a sort costs more).
+        let mut offsets = vec![0u32; project.modules.len() + 1];
+        for &(module, _, _) in &edges {
+            offsets[module as usize + 1] += 1;
+        }
+        for m in 0..project.modules.len() {
+            offsets[m + 1] += offsets[m];
+        }
+        let mut next = offsets.clone();
+        let mut dependents = vec![(0, Via::Conftest); edges.len()];
         for (module, dependent, via) in edges {
-            if module != dependent {
-                extra.entry(module).or_default().push((dependent, via));
-            }
+            let at = &mut next[module as usize];
+            dependents[*at as usize] = (dependent, via);
+            *at += 1;
         }
         Dependents {
             project,
-            type_checking,
-            extra,
+            offsets,
+            dependents,
         }
     }
 
-    /// The modules that depend on `module` directly, each once, in name order.
+    /// The modules that depend on `module` directly, each once (by its closest link: an
+    /// import before a parent package before the rest), in name order.
     fn of(&self, module: ModuleId) -> Vec<(ModuleId, Via)> {
-        let project = self.project;
-        let graph = project.graph();
-        let keeps =
-            |&site: &u32| self.type_checking || !project.sites[site as usize].context.type_checking;
-        let mut found: Vec<(ModuleId, Via)> = graph
-            .edges_directed(NodeIndex::new(module as usize), Direction::Incoming)
-            .filter_map(|edge| {
-                let from = edge.source().index() as ModuleId;
-                let explicit = graph.sites(edge.id()).iter().find(|s| keeps(s));
-                let via = match explicit {
-                    Some(&site) => Via::Import(site as usize),
-                    None => Via::Parent(
-                        *graph.implicit_sites(edge.id()).iter().find(|s| keeps(s))? as usize,
-                    ),
-                };
-                Some((from, via))
-            })
-            .collect();
-        if let Some(extra) = self.extra.get(&module) {
-            found.extend(extra.iter().copied());
-        }
-        found.retain(|&(from, _)| from != module);
-        found.sort_by_key(|&(from, _)| project.name_rank(from));
+        let (start, end) = (
+            self.offsets[module as usize],
+            self.offsets[module as usize + 1],
+        );
+        let mut found = self.dependents[start as usize..end as usize].to_vec();
+        found.sort_by_key(|&(from, via)| (self.project.name_rank(from), via.rank()));
         found.dedup_by_key(|&mut (from, _)| from);
         found
     }
@@ -137,6 +140,25 @@ impl<'p> Dependents<'p> {
     }
 }
 
+/// Every import site as an edge to the module it runs, and to the parent packages that
+/// run first: (module, importer, how).
+fn imports(project: &Project, type_checking: bool) -> Vec<(ModuleId, ModuleId, Via)> {
+    let mut edges = Vec::with_capacity(project.sites.len() * 2);
+    for (site, record) in project.sites.iter().enumerate() {
+        if record.context.type_checking && !type_checking {
+            continue;
+        }
+        let importer = project.file_module[record.file as usize];
+        if let Some(node) = record.node() {
+            edges.push((node, importer, Via::Import(site)));
+        }
+        for &parent in project.implicit.row(site) {
+            edges.push((parent, importer, Via::Parent(site)));
+        }
+    }
+    edges
+}
+
 /// The internal module a dotted path starts with, the longest one.
 pub fn module_prefix(project: &Project, path: &str) -> Option<ModuleId> {
     let mut end = path.len();
@@ -149,41 +171,17 @@ pub fn module_prefix(project: &Project, path: &str) -> Option<ModuleId> {
 }
 
 /// Strings read by calls that import what they name, and dotted literals naming a
-/// module of the repository: (module named, module of the file, where). Kept beside the
-/// cache snapshot for its state, so that a warm run decodes no file's summary.
+/// module of the repository: (module named, module of the file, where).
 fn strings(project: &Project) -> Vec<(ModuleId, ModuleId, Via)> {
-    let edges = match super::stored::read(project) {
-        Some(edges) => edges,
-        None => {
-            project.summaries.load_all();
-            let edges = string_edges(project);
-            super::stored::write(project, &edges);
-            edges
-        }
-    };
-    edges
-        .into_iter()
-        .map(|(module, importer, line)| (module, importer, Via::String { line }))
-        .collect()
-}
-
-/// `strings`, read from every file's summary: (module named, importer, line).
-fn string_edges(project: &Project) -> Vec<(ModuleId, ModuleId, u32)> {
-    (0..project.files.len())
-        .into_par_iter()
-        .flat_map_iter(|file| {
+    super::stored::import_strings(project)
+        .iter()
+        .enumerate()
+        .flat_map(|(file, strings)| {
             let importer = project.file_module[file];
-            project
-                .summary(file)
-                .strings
-                .iter()
-                .filter(|s| !s.kind.in_own_module() && s.kind != StringKind::EntryPoint)
-                .filter_map(move |string| {
-                    let path = project.string_path(file, string)?;
-                    let module = module_prefix(project, &path)?;
-                    Some((module, importer, string.position.line))
-                })
-                .collect::<Vec<_>>()
+            strings.iter().filter_map(move |(path, line)| {
+                let module = module_prefix(project, path)?;
+                Some((module, importer, Via::String { line: *line }))
+            })
         })
         .collect()
 }

@@ -306,5 +306,6 @@ pub(super) fn cache_state(
             .map(Path::to_path_buf)
             .unwrap_or_default(),
         state: hasher.finish(),
+        hashes: states.iter().map(|state| state.hash).collect(),
     }
 }

@@ -73,6 +73,30 @@ def outcomes(tree, python, pythonpath, extra):
     return {path: sorted(v) for path, v in by_file.items()}
 
 
+def testmon(repo, parent, commit, work, python, pythonpath, extra):
+    """The test files pytest-testmon runs at `commit` with its database built at
+    `parent` (a full `pytest --testmon` there first)."""
+    tree = work / "testmon"
+    checkout(repo, parent, tree)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(str(tree / p) for p in pythonpath))
+    command = [python, "-m", "pytest", "--testmon", "-rA", "--tb=no", "-q", "-p",
+               "no:randomly", "--continue-on-collection-errors", *extra]
+    subprocess.run(command, cwd=tree, env=env, capture_output=True, timeout=3600)
+    subprocess.run(["git", "-C", str(tree), "checkout", "-q", "--detach", commit], check=True,
+                   capture_output=True)
+    run = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True,
+                         timeout=3600)
+    ran = set()
+    for line in run.stdout.splitlines():
+        match = OUTCOME.match(line)
+        if match:
+            node = match.group(2)
+            if match.group(1) == "SKIPPED":
+                node = line.split("] ", 1)[-1].split(":", 1)[0]
+            ran.add(node.split("::", 1)[0])
+    return ran
+
+
 def affected(tree, parent, *extra):
     run = subprocess.run([str(BINARY), "--root", str(tree), "--no-cache", "affected",
                           "--since", parent, "--format", "json", *extra],
@@ -111,6 +135,8 @@ def main():
     parser.add_argument("--pytest-args", default="")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--cache", type=Path, help="keep each commit's outcomes here")
+    parser.add_argument("--testmon", action="store_true",
+                        help="also measure pytest-testmon's selection on the same commits")
     args = parser.parse_args()
     pythonpath = args.pythonpath or ["."]
     python = os.path.abspath(args.python) if os.sep in args.python else args.python
@@ -157,6 +183,9 @@ def main():
             else:
                 flaky = []
             missed = [p for p in changed if p not in selected]
+            by_testmon = None
+            if args.testmon:
+                by_testmon = testmon(repo, parent, commit, work, python, pythonpath, extra)
             missed_symbols = [p for p in changed if p not in narrowed]
             missed_nodes = [n for p in changed for n in node_misses(p, before, after, narrowed)
                             if n != "(file)"]
@@ -172,6 +201,9 @@ def main():
                 "selected_symbols": len(narrowed),
                 "missed_symbols": missed_symbols,
                 "missed_nodes": missed_nodes,
+                "selected_testmon": None if by_testmon is None else len(by_testmon),
+                "missed_testmon": None if by_testmon is None
+                else [p for p in changed if p not in by_testmon],
                 "flaky": flaky,
                 "seconds": round(seconds, 3),
             }
@@ -179,6 +211,9 @@ def main():
             print(f"{row['commit']} files {row['files']:3} selected {row['selected']:4}/{total:<4} "
                   f"symbols {len(narrowed):4} changed {len(changed):3} missed {len(missed)}/"
                   f"{len(missed_symbols)}/{len(missed_nodes)} {row['subject']}", flush=True)
+            if by_testmon is not None:
+                print(f"    testmon ran {len(by_testmon)} files, missed "
+                      f"{row['missed_testmon']}", flush=True)
             for path in missed:
                 print(f"    MISSED {path}", flush=True)
             for path in missed_symbols:
@@ -186,7 +221,7 @@ def main():
             for node in missed_nodes:
                 print(f"    MISSED node with --symbols {node}", flush=True)
     finally:
-        for tree in ("tree", "again"):
+        for tree in ("tree", "again", "testmon"):
             subprocess.run(["git", "-C", str(repo), "worktree", "remove", "--force",
                             str(work / tree)], capture_output=True)
         shutil.rmtree(work, ignore_errors=True)
@@ -211,6 +246,13 @@ def main():
         if share_symbols else 0.0,
         "rows": rows,
     }
+    if args.testmon:
+        tm = [r for r in rows if r["selected_testmon"] is not None]
+        summary["missed_testmon"] = sum(len(r["missed_testmon"]) for r in tm)
+        summary["mean_selected_share_testmon"] = sum(
+            r["selected_testmon"] / r["tests"] for r in tm if r["tests"]) / max(len(tm), 1)
+        print(f"pytest-testmon: {summary['missed_testmon']} missed, mean selection "
+              f"{summary['mean_selected_share_testmon']:.1%} of the suite")
     print(f"{repo.name}: {len(rows)} commits, {changed} test files changed outcome, "
           f"{missed} missed (recall {summary['recall']:.1%}), "
           f"mean selection {summary['mean_selected_share']:.1%} of the suite; --symbols: "

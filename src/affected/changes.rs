@@ -280,16 +280,14 @@ fn named(root: &Path, paths: &[PathBuf], changes: &mut Changes) -> Result<()> {
     let cwd = std::env::current_dir()?;
     for path in paths {
         let absolute = cwd.join(path);
-        let (real, exists) = match absolute.canonicalize() {
-            Ok(real) => (real, true),
-            // A deleted file: its folder may still be there.
-            Err(_) => match (absolute.parent(), absolute.file_name()) {
-                (Some(parent), Some(name)) => match parent.canonicalize() {
-                    Ok(parent) => (parent.join(name), false),
-                    Err(_) => (absolute.clone(), false),
-                },
-                _ => (absolute.clone(), false),
-            },
+        let exists = std::fs::symlink_metadata(&absolute).is_ok();
+        // The folder is resolved, not a link the path names: a link in the repository
+        // is a file of it, wherever it points.
+        let real = match (absolute.parent(), absolute.file_name()) {
+            (Some(parent), Some(name)) if !absolute.is_dir() => parent
+                .canonicalize()
+                .map_or_else(|_| absolute.clone(), |parent| parent.join(name)),
+            _ => absolute.canonicalize().unwrap_or_else(|_| absolute.clone()),
         };
         let Some(rel) = crate::files::relative(root, &real) else {
             bail!(

@@ -9,6 +9,7 @@ use std::collections::VecDeque;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::stored::FileStrings;
 use crate::index::{ModuleId, Project};
 
 /// How one module depends on another.
@@ -75,10 +76,15 @@ pub struct Dependents<'p> {
 
 impl<'p> Dependents<'p> {
     /// `tests`: the files pytest collects; `type_checking`: follow imports made only for
-    /// type checkers.
-    pub fn new(project: &'p Project, tests: &[usize], type_checking: bool) -> Dependents<'p> {
+    /// type checkers; `strings`: each file's import strings (`stored::import_strings`).
+    pub fn new(
+        project: &'p Project,
+        tests: &[usize],
+        type_checking: bool,
+        strings: &[FileStrings],
+    ) -> Dependents<'p> {
         let mut edges: Vec<(ModuleId, ModuleId, Via)> = imports(project, type_checking);
-        edges.extend(strings(project));
+        edges.extend(string_edges(project, strings));
         edges.extend(pytest_edges(project, tests));
         edges.extend(folder_imports(project, tests));
         edges.retain(|&(module, dependent, _)| module != dependent);
@@ -172,8 +178,8 @@ pub fn module_prefix(project: &Project, path: &str) -> Option<ModuleId> {
 
 /// Strings read by calls that import what they name, and dotted literals naming a
 /// module of the repository: (module named, module of the file, where).
-fn strings(project: &Project) -> Vec<(ModuleId, ModuleId, Via)> {
-    super::stored::import_strings(project)
+fn string_edges(project: &Project, strings: &[FileStrings]) -> Vec<(ModuleId, ModuleId, Via)> {
+    strings
         .iter()
         .enumerate()
         .flat_map(|(file, strings)| {
@@ -240,16 +246,21 @@ fn is_named(rel: &str, name: &str) -> bool {
     rel.rsplit('/').next() == Some(name)
 }
 
-/// Imports of test files (and their helpers) that Python cannot resolve from the source
-/// roots but pytest can: in a folder without `__init__.py`, pytest puts the folder
-/// itself first on `sys.path` (`from helpers import x` finds `tests/helpers.py`).
-fn folder_imports(project: &Project, tests: &[usize]) -> Vec<(ModuleId, ModuleId, Via)> {
-    let by_rel: FxHashMap<&str, usize> = project
+/// Each project file by its root-relative path.
+pub fn files_by_path(project: &Project) -> FxHashMap<&str, usize> {
+    project
         .files
         .iter()
         .enumerate()
         .map(|(i, f)| (f.rel.as_str(), i))
-        .collect();
+        .collect()
+}
+
+/// Imports of test files (and their helpers) that Python cannot resolve from the source
+/// roots but pytest can: in a folder without `__init__.py`, pytest puts the folder
+/// itself first on `sys.path` (`from helpers import x` finds `tests/helpers.py`).
+fn folder_imports(project: &Project, tests: &[usize]) -> Vec<(ModuleId, ModuleId, Via)> {
+    let by_rel = files_by_path(project);
     let packages: FxHashSet<&str> = project
         .files
         .iter()

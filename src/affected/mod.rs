@@ -61,12 +61,8 @@ pub fn select(project: &Project, changes: &[Change], options: &Options) -> Selec
         })
         .collect();
     tests.sort_by(|&a, &b| project.files[a].rel.cmp(&project.files[b].rel));
-    let by_rel: FxHashMap<&str, usize> = project
-        .files
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.rel.as_str(), i))
-        .collect();
+    let by_rel = dependents::files_by_path(project);
+    let strings = stored::import_strings(project);
     let mut starts: Vec<(ModuleId, Origin)> = Vec::new();
     let mut named: Vec<(usize, String)> = Vec::new();
     let mut always = None;
@@ -113,7 +109,8 @@ pub fn select(project: &Project, changes: &[Change], options: &Options) -> Selec
             }
             _ => {
                 if let Some(removed) = removed_module(project, change) {
-                    let found = importers_of_removed(project, &removed, options.type_checking);
+                    let found =
+                        importers_of_removed(project, &removed, &strings, options.type_checking);
                     for (file, line) in found {
                         starts.push((
                             project.file_module[file],
@@ -147,7 +144,7 @@ pub fn select(project: &Project, changes: &[Change], options: &Options) -> Selec
             None => reached_by_name.test(file, None, test.origin, &test.chain),
         }
     }
-    let dependents = Dependents::new(project, &tests, options.type_checking);
+    let dependents = Dependents::new(project, &tests, options.type_checking, &strings);
     let reached = dependents.walk(&starts);
     let unseen = match narrowed_modules.is_empty() {
         true => FxHashMap::default(),
@@ -234,11 +231,12 @@ fn removed_module(project: &Project, change: &Change) -> Option<String> {
     crate::discover::module_of_path(path, &project.source_roots)
 }
 
-/// Import sites (those under `if TYPE_CHECKING:` when `type_checking`) and strings that
-/// name `removed` or something in it: (file, line).
+/// Import sites (those under `if TYPE_CHECKING:` when `type_checking`) and import
+/// strings that name `removed` or something in it: (file, line).
 fn importers_of_removed(
     project: &Project,
     removed: &str,
+    strings: &[stored::FileStrings],
     type_checking: bool,
 ) -> Vec<(usize, u32)> {
     let under = |name: &str| {
@@ -272,15 +270,11 @@ fn importers_of_removed(
             )
         })
         .collect();
-    found.extend((0..project.files.len()).flat_map(|file| {
-        project
-            .summary(file)
-            .strings
+    found.extend(strings.iter().enumerate().flat_map(|(file, strings)| {
+        strings
             .iter()
-            .filter_map(move |string| {
-                let path = project.string_path(file, string)?;
-                under(&path).then_some((file, string.position.line))
-            })
+            .filter(|(path, _)| under(path))
+            .map(move |&(_, line)| (file, line))
     }));
     found.sort_unstable();
     found.dedup();

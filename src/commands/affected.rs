@@ -39,9 +39,9 @@ pub struct SelectedView {
     /// changed file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub at: Option<String>,
-    /// From the test to the module the change touched, each step a module depending on
-    /// the next.
-    pub chain: Vec<LinkView>,
+    /// Why it is selected: the chain from the test to the module the change touched,
+    /// each link a module depending on the next.
+    pub why: Vec<LinkView>,
     /// With `--symbols`: the test functions and classes reached, when not the whole file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<String>>,
@@ -228,7 +228,7 @@ fn view(project: &Project, changes: &[Change], selected: &Selected) -> SelectedV
         reason: selected.reason,
         change: changes[selected.origin.change].clone(),
         at: place(project, selected.origin),
-        chain: selected
+        why: selected
             .chain
             .iter()
             .map(|&(from, to, via)| link(project, from, to, via))

@@ -43,6 +43,10 @@ run_bare "$work/user/bin" ssot-graph --version | grep -q "^ssot-graph $version" 
   { echo "FAIL: ssot-graph --version"; exit 1; }
 run_bare "$work/user/bin" python -m ssot_graph --version | grep -q "^ssot-graph $version" ||
   { echo "FAIL: python -m ssot_graph --version"; exit 1; }
+# The pytest plugin of `affected` ships in the wheel.
+run_bare "$work/user/bin" python -c \
+  "import importlib.util as u; assert u.find_spec('ssot_graph.affected'), 'no plugin'" ||
+  { echo "FAIL: ssot_graph.affected is not in the wheel"; exit 1; }
 cp -r "$here/tests/fixtures/seed" "$work/seed"
 mkdir "$work/seed/queries"
 cp "$here/queries/websocket.toml" "$work/seed/queries/"

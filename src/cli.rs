@@ -557,8 +557,9 @@ pub struct CheckArgs {
 pub struct AffectedArgs {
     /// Changed files or folders (a path that no longer exists is a deleted file)
     pub files: Vec<PathBuf>,
-    /// The changes since REV (`origin/main`): the working tree, untracked files
-    /// included, against the commit where HEAD's history left REV
+    /// The changes since REV (`origin/main`): the working tree (with the project's
+    /// Python files git does not track yet) against the commit where HEAD's history
+    /// left REV
     #[arg(long, value_name = "REV", conflicts_with_all = ["files", "staged"])]
     pub since: Option<String>,
     /// The changes staged in git

@@ -129,9 +129,18 @@ fn a_configured_always_glob_selects_every_test() {
 fn the_working_tree_since_a_commit_and_what_is_staged_are_read_from_git() {
     let dir = repository();
     append(&dir, "pkg/sub/core.py", "\nX = 1\n");
-    // No argument: the working tree against HEAD.
+    // No argument: the working tree against HEAD; a test git does not track yet is new.
+    write_file(
+        dir.path(),
+        "tests/test_new.py",
+        "def test_new():\n    pass\n",
+    );
     let (paths, _) = affected(&dir, &[]);
-    assert_eq!(paths, "tests/test_api.py\ntests/unit/test_helpers.py\n");
+    assert_eq!(
+        paths,
+        "tests/test_api.py\ntests/test_new.py\ntests/unit/test_helpers.py\n"
+    );
+    std::fs::remove_file(dir.path().join("tests/test_new.py")).unwrap();
     let (paths, summary) = affected(&dir, &["--staged"]);
     assert_eq!(
         (paths.as_str(), summary.as_str()),

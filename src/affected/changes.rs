@@ -51,11 +51,12 @@ pub enum Pending {
     NoRepository(String),
 }
 
-/// `--since REV`: the diff against the merge base, untracked files, and the merge base.
+/// `--since REV`: the diff against the merge base, the files git tracks (the project's
+/// files it does not are new), and the merge base.
 pub struct SinceRev {
     rev: String,
     diff: Running,
-    untracked: Running,
+    tracked: Running,
     base: Running,
 }
 
@@ -92,11 +93,9 @@ impl Pending {
                 Pending::Since(Box::new(SinceRev {
                     rev: rev.to_string(),
                     diff: Running::start_for(purpose, root, &diff),
-                    untracked: Running::start_for(
-                        purpose,
-                        root,
-                        &["ls-files", "--others", "--exclude-standard", "-z"],
-                    ),
+                    // Listing what git tracks reads its index alone; listing what it
+                    // does not would walk the whole tree again.
+                    tracked: Running::start_for(purpose, root, &["ls-files", "-z"]),
                     base: Running::start_for(purpose, root, &["merge-base", rev, "HEAD"]),
                 }))
             }
@@ -115,7 +114,13 @@ impl Pending {
         }
     }
 
-    pub fn finish(&self, root: &Path) -> Result<Changes> {
+    /// The changes; `project_files` (root-relative) are the files the walk found, those
+    /// git does not track being new.
+    pub fn finish<'f>(
+        &self,
+        root: &Path,
+        project_files: impl Iterator<Item = &'f str>,
+    ) -> Result<Changes> {
         let mut changes = Changes {
             changes: Vec::new(),
             warnings: Vec::new(),
@@ -127,10 +132,13 @@ impl Pending {
             Pending::Staged(diff) => changes.changes = from_status(diff.answer()?),
             Pending::Since(since) => {
                 let Ok(base) = since.base.answer() else {
-                    return since_unrelated(root, &since.rev);
+                    return since_unrelated(root, &since.rev, project_files);
                 };
                 changes.changes = from_status(since.diff.answer()?);
-                added(&mut changes, since.untracked.answer()?);
+                added(
+                    &mut changes,
+                    untracked(since.tracked.answer()?, project_files),
+                );
                 changes.base = Some(base.concat().trim().to_string());
             }
         }
@@ -142,7 +150,11 @@ impl Pending {
 
 /// `--since REV` when REV and HEAD share no history (or REV is no commit): the working
 /// tree against REV itself.
-fn since_unrelated(root: &Path, rev: &str) -> Result<Changes> {
+fn since_unrelated<'f>(
+    root: &Path,
+    rev: &str,
+    project_files: impl Iterator<Item = &'f str>,
+) -> Result<Changes> {
     let verify = format!("{rev}^{{commit}}");
     let Ok(commit) = git_for(
         "--since",
@@ -170,20 +182,29 @@ fn since_unrelated(root: &Path, rev: &str) -> Result<Changes> {
         warnings: Vec::new(),
         base: Some(commit),
     };
-    let untracked = ["ls-files", "--others", "--exclude-standard", "-z"];
-    added(&mut changes, &git_for("--since", root, &untracked, None)?);
+    let tracked = git_for("--since", root, &["ls-files", "-z"], None)?;
+    added(&mut changes, untracked(&tracked, project_files));
     changes.changes.sort();
     changes.changes.dedup();
     Ok(changes)
 }
 
-fn added(changes: &mut Changes, paths: &[String]) {
+fn added(changes: &mut Changes, paths: Vec<String>) {
     for path in paths {
         changes.changes.push(Change {
-            path: path.clone(),
+            path,
             status: Status::Added,
         });
     }
+}
+
+/// The project files git does not track.
+fn untracked<'f>(tracked: &[String], project_files: impl Iterator<Item = &'f str>) -> Vec<String> {
+    let tracked: rustc_hash::FxHashSet<&str> = tracked.iter().map(String::as_str).collect();
+    project_files
+        .filter(|rel| !tracked.contains(rel))
+        .map(str::to_string)
+        .collect()
 }
 
 /// The lines each changed file has now that the change wrote (first line, count; a

@@ -68,9 +68,12 @@ pub struct Summary {
 pub fn run(ctx: &super::Context, args: &AffectedArgs, out: &mut dyn Write) -> Result<i32> {
     let project = ctx.project;
     let started = std::time::Instant::now();
+    let files = || project.files.iter().map(|f| f.rel.as_str());
     let read = match ctx.early.affected_changes {
-        Some(pending) => pending.finish(&project.root)?,
-        None => changes::Pending::start(&project.root, source(args)).finish(&project.root)?,
+        Some(pending) => pending.finish(&project.root, files())?,
+        None => {
+            changes::Pending::start(&project.root, source(args)).finish(&project.root, files())?
+        }
     };
     let asked_git = started.elapsed();
     for warning in &read.warnings {

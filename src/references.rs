@@ -690,6 +690,22 @@ impl ReferenceIndex {
         })
     }
 
+    /// Every reference to the definition `resolution`, tests included, without entry
+    /// points; `None` when its stored entry is damaged. For walks that ask about many
+    /// definitions with one index.
+    pub fn references(
+        &self,
+        project: &Project,
+        resolution: &Resolution,
+    ) -> Option<Vec<(usize, Reference)>> {
+        let rows = self.rows(project, resolution, true)?;
+        Some(
+            rows.into_iter()
+                .filter_map(|row| row.reference(project))
+                .collect(),
+        )
+    }
+
     /// The references of `resolution`, tests left out unless `include_tests`; `None`
     /// when its stored entry is damaged.
     fn rows(

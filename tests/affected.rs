@@ -398,3 +398,31 @@ fn with_symbols_a_change_to_one_test_selects_that_test() {
     let (paths, _) = narrowed(&dir, "tests/test_api.py", "from pkg", "import os\nfrom pkg");
     assert_eq!(paths, "tests/test_api.py\n");
 }
+
+#[test]
+fn with_symbols_readers_too_many_to_follow_take_the_module_whole() {
+    let dir = repository();
+    // f1 reads f0, f2 reads f1, ...: a change to f0's body reaches 300 definitions.
+    let mut chain = String::from("def f0():\n    return 0\n");
+    for i in 1..300 {
+        chain.push_str(&format!("\n\ndef f{i}():\n    return f{}()\n", i - 1));
+    }
+    write_file(dir.path(), "pkg/chain.py", &chain);
+    write_file(
+        dir.path(),
+        "tests/test_chain.py",
+        "import pkg.chain\n\n\ndef test_module():\n    assert pkg.chain\n",
+    );
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "chain"]);
+    let (paths, _) = narrowed(&dir, "pkg/chain.py", "    return 0", "    return 1");
+    assert_eq!(paths, "tests/test_chain.py\n");
+    // A short chain is followed: nothing reads f299.
+    let (paths, _) = narrowed(
+        &dir,
+        "pkg/chain.py",
+        "    return f298()",
+        "    return f298() + 0",
+    );
+    assert_eq!(paths, "");
+}

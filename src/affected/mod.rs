@@ -135,6 +135,9 @@ pub fn select(project: &Project, changes: &[Change], options: &Options) -> Selec
         .map(|&(module, _, origin)| (module, origin))
         .collect();
     let by_name = symbols::reach(project, narrowed, &test_set, &mut layouts);
+    if by_name.gave_up {
+        starts.extend(narrowed_modules.iter().copied());
+    }
     starts.extend(by_name.modules.iter().copied());
     for (file, test) in by_name.tests {
         match test.nodes {

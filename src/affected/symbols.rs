@@ -204,9 +204,16 @@ pub struct ReachedTest {
     pub chain: Chain,
 }
 
+/// How many definitions `--symbols` follows before it takes the changes as whole-module
+/// changes: a definition read everywhere narrows nothing and costs a parse per reader.
+const MAX_DEFINITIONS: usize = 200;
+
 /// What the changed definitions reach.
 #[derive(Default)]
 pub struct Reached {
+    /// The readers were too many to follow (`MAX_DEFINITIONS`): take the changed
+    /// modules whole.
+    pub gave_up: bool,
     pub tests: FxHashMap<usize, ReachedTest>,
     /// Modules that use a changed definition at import time (or a `conftest.py` that
     /// uses one at all): walked at module granularity, from the reference that
@@ -246,7 +253,11 @@ pub fn reach(
     layouts: &mut Layouts,
 ) -> Reached {
     let mut reached = Reached::default();
+    if changed.is_empty() {
+        return reached;
+    }
     let mut resolver = Resolver::new(project);
+    let index = references::ReferenceIndex::open(&mut resolver);
     let mut seen: FxHashSet<(ModuleId, String)> = FxHashSet::default();
     let mut queue: VecDeque<(ModuleId, String, Origin, Chain)> = changed
         .into_iter()
@@ -256,11 +267,17 @@ pub fn reach(
         if !seen.insert((module, name.clone())) {
             continue;
         }
+        if seen.len() > MAX_DEFINITIONS {
+            reached.gave_up = true;
+            return reached;
+        }
         let target = format!("{}.{name}", project.modules[module as usize].name);
         let Ok((resolution, _)) = crate::target::resolve_target(&mut resolver, &target) else {
             continue;
         };
-        let found = references::collect(&mut resolver, &resolution, Reach::Names, true);
+        let found = index
+            .references(project, &resolution)
+            .unwrap_or_else(|| references::collect(&mut resolver, &resolution, Reach::Names, true));
         for (file, reference) in found {
             if file == NOT_A_SOURCE_FILE
                 || matches!(reference.kind, "import" | "reexport")

@@ -426,3 +426,23 @@ fn with_symbols_readers_too_many_to_follow_take_the_module_whole() {
     );
     assert_eq!(paths, "");
 }
+
+#[test]
+fn a_repository_with_no_commit_yet_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("affected"), dir.path());
+    git(dir.path(), &["init", "-q"]);
+    let output = run_from(Some(dir.path()), dir.path(), &["affected"]);
+    assert_eq!(output.code, 2);
+    assert_eq!(
+        output.stderr,
+        "error: the repository at [ROOT] has no commit yet: name the changed files, or pass \
+         --staged\n"
+    );
+    git(dir.path(), &["add", "-A"]);
+    let (_, summary) = affected(&dir, &["--staged"]);
+    assert_eq!(
+        summary,
+        "Selected 6 of 6 test files (changed 6) for 20 changed files.\n"
+    );
+}

@@ -162,6 +162,18 @@ fn since_unrelated<'f>(
         &["rev-parse", "--verify", "-q", &verify],
         None,
     ) else {
+        let no_commit = git_for(
+            "--since",
+            root,
+            &["rev-parse", "--verify", "-q", "HEAD"],
+            None,
+        );
+        if no_commit.is_err() {
+            bail!(
+                "the repository at {} has no commit yet: name the changed files, or pass --staged",
+                root.display()
+            );
+        }
         bail!(
             "--since {rev}: not a commit of the repository at {}",
             root.display()

@@ -131,15 +131,19 @@ impl Pending {
             Pending::NoRepository(why) => bail!("{why}"),
             Pending::Staged(diff) => changes.changes = from_status(diff.answer()?),
             Pending::Since(since) => {
-                let Ok(base) = since.base.answer() else {
-                    return since_unrelated(root, &since.rev, project_files);
+                let (status, base) = match since.base.answer() {
+                    Ok(base) => (
+                        since.diff.answer()?.to_vec(),
+                        base.concat().trim().to_string(),
+                    ),
+                    Err(_) => since_unrelated(root, &since.rev)?,
                 };
-                changes.changes = from_status(since.diff.answer()?);
+                changes.changes = from_status(&status);
                 added(
                     &mut changes,
                     untracked(since.tracked.answer()?, project_files),
                 );
-                changes.base = Some(base.concat().trim().to_string());
+                changes.base = Some(base);
             }
         }
         changes.changes.sort();
@@ -149,12 +153,8 @@ impl Pending {
 }
 
 /// `--since REV` when REV and HEAD share no history (or REV is no commit): the working
-/// tree against REV itself.
-fn since_unrelated<'f>(
-    root: &Path,
-    rev: &str,
-    project_files: impl Iterator<Item = &'f str>,
-) -> Result<Changes> {
+/// tree's `diff --name-status` against REV itself, and REV's commit.
+fn since_unrelated(root: &Path, rev: &str) -> Result<(Vec<String>, String)> {
     let verify = format!("{rev}^{{commit}}");
     let Ok(commit) = git_for(
         "--since",
@@ -189,16 +189,7 @@ fn since_unrelated<'f>(
         &commit,
         "--",
     ];
-    let mut changes = Changes {
-        changes: from_status(&git_for("--since", root, &diff, None)?),
-        warnings: Vec::new(),
-        base: Some(commit),
-    };
-    let tracked = git_for("--since", root, &["ls-files", "-z"], None)?;
-    added(&mut changes, untracked(&tracked, project_files));
-    changes.changes.sort();
-    changes.changes.dedup();
-    Ok(changes)
+    Ok((git_for("--since", root, &diff, None)?, commit))
 }
 
 fn added(changes: &mut Changes, paths: Vec<String>) {

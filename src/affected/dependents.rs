@@ -242,7 +242,8 @@ fn pytest_edges(project: &Project, tests: &[usize]) -> Vec<(ModuleId, ModuleId, 
     edges
 }
 
-fn is_named(rel: &str, name: &str) -> bool {
+/// Whether the file at root-relative `rel` is called `name`.
+pub fn is_named(rel: &str, name: &str) -> bool {
     rel.rsplit('/').next() == Some(name)
 }
 

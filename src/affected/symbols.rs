@@ -8,7 +8,7 @@ use std::collections::{BTreeSet, VecDeque};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::dependents::{Chain, Via};
+use super::dependents::{Chain, Via, is_named};
 use super::reason::Origin;
 use crate::index::{ModuleId, Project};
 use crate::parse::{Layout, StatementKind, TopStatement};
@@ -64,10 +64,8 @@ pub struct Statements {
 impl Statements {
     pub fn of(source: &str, is_stub: bool) -> Statements {
         let layout = crate::parse::layout(source, is_stub);
-        let starts: Vec<usize> = std::iter::once(0)
-            .chain(source.match_indices('\n').map(|(at, _)| at + 1))
-            .collect();
-        let line = |offset: u32| starts.partition_point(|&s| s <= offset as usize) as u32;
+        let starts = crate::fix::LineStarts::new(source);
+        let line = |offset: u32| starts.line(offset as usize);
         let lines = layout
             .statements
             .iter()
@@ -314,7 +312,7 @@ pub fn reach(
                     queue.push_back((user, helper.to_string(), origin, hop.clone()));
                 }
                 reached.test(file, node.as_deref(), origin, &hop);
-            } else if rel.rsplit('/').next() == Some("conftest.py") {
+            } else if is_named(rel, "conftest.py") {
                 reached.modules.push((user, at));
             } else {
                 match statements.body_of(reference.line) {

@@ -146,6 +146,11 @@ impl LineStarts {
         )
     }
 
+    /// The 1-based line holding byte `offset`.
+    pub(crate) fn line(&self, offset: usize) -> u32 {
+        self.0.partition_point(|&start| start <= offset) as u32
+    }
+
     /// The byte offset of a 1-based line and character column.
     pub(crate) fn offset(&self, text: &str, position: Position) -> Option<usize> {
         let start = *self.0.get(position.line.checked_sub(1)? as usize)?;

@@ -223,6 +223,9 @@ pub enum Command {
     /// Print a shell completion script: `ssot-graph completions bash >
     /// ~/.local/share/bash-completion/completions/ssot-graph`
     Completions(CompletionsArgs),
+    /// A language server on stdin/stdout: the rules' findings as you type, hover with the
+    /// re-export chain, go to the true definition, every reference, fixes as code actions
+    Server,
 }
 
 impl Command {
@@ -233,7 +236,7 @@ impl Command {
             "check" | "query" => FINDINGS,
             "report" => &[Format::Md, Format::Json, Format::Html],
             "diff" => &[Format::Text, Format::Json, Format::Md],
-            "fix" | "init" | "completions" => &[Format::Text],
+            "fix" | "init" | "completions" | "server" => &[Format::Text],
             "affected" => &[Format::Text, Format::Json, Format::PytestArgs],
             "export" => &[Format::Json],
             _ => TEXT_JSON,
@@ -263,6 +266,7 @@ impl Command {
             Command::Init(_) => "init",
             Command::Export => "export",
             Command::Completions(_) => "completions",
+            Command::Server => "server",
         }
     }
 
@@ -327,7 +331,8 @@ impl Command {
             | Command::Why(_)
             | Command::Affected(_)
             | Command::Init(_)
-            | Command::Completions(_) => false,
+            | Command::Completions(_)
+            | Command::Server => false,
             _ => true,
         }
     }

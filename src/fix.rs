@@ -2,7 +2,7 @@
 //! canonical module (or a deprecated name's replacement). Every edit is a byte range of
 //! one file; a rewritten file must still parse or it is left alone.
 
-mod rename;
+pub(crate) mod rename;
 
 pub(crate) use rename::LineStarts;
 

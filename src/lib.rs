@@ -36,6 +36,7 @@ pub mod resolve;
 pub mod rows;
 pub mod rules;
 pub mod schema;
+pub mod server;
 pub mod shared;
 pub mod staged;
 pub mod suggest;
@@ -76,6 +77,11 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
         let mut script = Vec::new();
         clap_complete::generate(*shell, &mut Cli::command(), "ssot-graph", &mut script);
         out.write_all(&script)?;
+        return Ok(0);
+    }
+    if let Command::Server = &cli.command {
+        // The root comes from the editor unless given: the server finds it itself.
+        server::run(server::Settings::of(cli))?;
         return Ok(0);
     }
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
@@ -151,7 +157,7 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
                     root.path.display()
                 );
             };
-            let staged = staged::StagedTree::read(&root.path, changes)?;
+            let staged = staged::SubstituteTree::read(&root.path, changes)?;
             if staged.nothing_staged && cli.format == Format::Text {
                 writeln!(out, "Nothing staged: no files checked.")?;
                 return Ok(0);
@@ -340,7 +346,7 @@ fn dispatch(command: &Command, ctx: &commands::Context, out: &mut dyn Write) -> 
         Command::Query(args) => commands::check::run_query(ctx, args, out),
         Command::Affected(args) => commands::affected::run(ctx, args, out),
         Command::Export => commands::export::run(ctx, out),
-        Command::Init(_) | Command::Completions(_) => {
+        Command::Init(_) | Command::Completions(_) | Command::Server => {
             unreachable!("handled before the project is opened")
         }
     }

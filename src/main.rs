@@ -9,8 +9,9 @@ fn main() -> ExitCode {
     let worker = std::thread::Builder::new()
         .stack_size(ssot_graph::STACK_BYTES)
         .spawn(move || {
-            let stdout = std::io::stdout();
-            let mut out = BufWriter::new(stdout.lock());
+            // Not locked for the whole run: `server` writes its messages from a thread of
+            // its own.
+            let mut out = BufWriter::new(std::io::stdout());
             let result = ssot_graph::run(cli, &mut out);
             let flushed = out.flush();
             let broken_pipe = |error: &anyhow::Error| {

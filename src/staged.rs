@@ -2,7 +2,8 @@
 //!
 //! Files the index tracks but the working tree has changed are checked out from the index
 //! into a temporary folder and read from there; files git does not track are left out
-//! (the commit will not contain them); everything else is read where it is.
+//! (the commit will not contain them); everything else is read where it is. The language
+//! server reads an editor's unsaved buffers the same way, from copies it writes.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -13,10 +14,12 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::discover::SourceFile;
 
+/// The repository with some files read from copies: git's index (`--staged`) or an
+/// editor's unsaved buffers (`server`).
 #[derive(Debug)]
-pub struct StagedTree {
-    /// Root-relative paths the index holds.
-    tracked: FxHashSet<String>,
+pub struct SubstituteTree {
+    /// Root-relative paths the index holds; `None`: every walked file is kept.
+    tracked: Option<FxHashSet<String>>,
     /// Where the index's copy of each file whose working copy differs was checked out.
     checked_out: FxHashMap<String, PathBuf>,
     /// Set once the walked files differed from the commit's: a cache snapshot of such
@@ -24,13 +27,13 @@ pub struct StagedTree {
     differs: std::sync::atomic::AtomicBool,
     /// No change is staged under the root: a commit of the index records nothing here.
     pub nothing_staged: bool,
-    /// Keeps the checked-out copies while the run reads them.
-    _dir: tempfile::TempDir,
+    /// Keeps the checked-out copies while the run reads them (the server keeps its own).
+    _dir: Option<tempfile::TempDir>,
 }
 
-impl StagedTree {
+impl SubstituteTree {
     /// Reads the index of the git repository holding `root`.
-    pub fn read(root: &Path, index_changes: &Running) -> Result<StagedTree> {
+    pub fn read(root: &Path, index_changes: &Running) -> Result<SubstituteTree> {
         // Both run beside the index's changes, started earlier.
         // Files of submodules too: they are read from each submodule's checkout.
         let tracked = Running::start(root, &["ls-files", "-z", "--recurse-submodules"]);
@@ -70,13 +73,25 @@ impl StagedTree {
                 (rel, path)
             })
             .collect();
-        Ok(StagedTree {
-            tracked,
+        Ok(SubstituteTree {
+            tracked: Some(tracked),
             checked_out,
             differs: Default::default(),
             nothing_staged,
-            _dir: dir,
+            _dir: Some(dir),
         })
+    }
+
+    /// Every walked file, those of `copies` (root-relative path → copy) read from their
+    /// copy; a copy whose file the walk did not find is a file of the tree too.
+    pub fn with_copies(copies: FxHashMap<String, PathBuf>) -> SubstituteTree {
+        SubstituteTree {
+            tracked: None,
+            checked_out: copies,
+            differs: Default::default(),
+            nothing_staged: false,
+            _dir: None,
+        }
     }
 
     /// Whether any walked file was dropped or read from the index's copy.
@@ -108,7 +123,9 @@ impl StagedTree {
         restore: impl FnOnce(&[&str]) -> Vec<SourceFile>,
     ) {
         let before = files.len();
-        files.retain(|f| self.tracked.contains(f.rel.as_str()));
+        if let Some(tracked) = &self.tracked {
+            files.retain(|f| tracked.contains(f.rel.as_str()));
+        }
         let mut changed = files.len() != before;
         for file in files.iter_mut() {
             changed |= self.place(file);

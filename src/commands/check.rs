@@ -545,7 +545,26 @@ pub fn unsuppressed<'p>(
     config: &Config,
     only: Only,
 ) -> Result<(Vec<Finding>, Evaluator<'p>)> {
-    let (mut findings, _, evaluator) = all_findings(project, config, only, None, &[])?;
+    unsuppressed_in(project, config, only, None)
+}
+
+/// `unsuppressed`, of the findings about the files `scope` (file indices) when given.
+pub fn unsuppressed_in<'p>(
+    project: &'p Project,
+    config: &Config,
+    only: Only,
+    scope: Option<FxHashSet<usize>>,
+) -> Result<(Vec<Finding>, Evaluator<'p>)> {
+    let rels: Option<FxHashSet<String>> = scope.as_ref().map(|files| {
+        files
+            .iter()
+            .map(|&f| project.files[f].rel.to_string())
+            .collect()
+    });
+    let (mut findings, _, evaluator) = all_findings(project, config, only, scope, &[])?;
+    if let Some(rels) = rels {
+        findings.retain(|f| rels.contains(&f.path));
+    }
     say(&evaluator.warnings);
     sort(&mut findings);
     suppress::apply(project, &mut findings);

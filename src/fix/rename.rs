@@ -146,6 +146,11 @@ impl LineStarts {
         )
     }
 
+    /// Where the 1-based line `line` starts.
+    pub(crate) fn start(&self, line: u32) -> Option<usize> {
+        self.0.get(line.checked_sub(1)? as usize).copied()
+    }
+
     /// The 1-based line holding byte `offset`.
     pub(crate) fn line(&self, offset: usize) -> u32 {
         self.0.partition_point(|&start| start <= offset) as u32
@@ -153,7 +158,7 @@ impl LineStarts {
 
     /// The byte offset of a 1-based line and character column.
     pub(crate) fn offset(&self, text: &str, position: Position) -> Option<usize> {
-        let start = *self.0.get(position.line.checked_sub(1)? as usize)?;
+        let start = self.start(position.line)?;
         let column = position.col.checked_sub(1)? as usize;
         let line = &text[start..];
         let within = line

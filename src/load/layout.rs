@@ -10,7 +10,7 @@ use globset::GlobSet;
 use crate::config::Config;
 use crate::discover::{self, SourceFile};
 use crate::parse;
-use crate::staged::StagedTree;
+use crate::staged::SubstituteTree;
 
 /// How a project is read.
 #[derive(Debug, Default)]
@@ -22,7 +22,7 @@ pub struct OpenOptions {
     /// Say on stderr how the cache was used.
     pub verbose: bool,
     /// Read the repository as git's index holds it (`--staged`).
-    pub staged: Option<Arc<StagedTree>>,
+    pub staged: Option<Arc<SubstituteTree>>,
     /// Trust no file's stamp: hash every file against the cache (`fix` edits bytes at the
     /// positions the summaries give, so they must be those of the files as they are).
     pub hash_all: bool,
@@ -44,7 +44,7 @@ pub struct Layout {
     tests: GlobSet,
     pub target: parse::Target,
     /// With `--staged`: read the files as git's index holds them.
-    pub staged: Option<Arc<StagedTree>>,
+    pub staged: Option<Arc<SubstituteTree>>,
 }
 
 impl Layout {

@@ -23,7 +23,7 @@ use crate::index::{ModuleId, Project, Site, StoredBinders, merge_sorted, parse_d
 use crate::parse::Detail;
 use crate::parse::{self, Target};
 use crate::rows::Rows;
-use crate::staged::StagedTree;
+use crate::staged::SubstituteTree;
 use crate::summaries::{Summaries, SummarySource};
 use crate::summary::{FileSummary, Name};
 
@@ -408,7 +408,7 @@ struct StoredSummaries {
     root: PathBuf,
     /// With `--staged`: a file's content is the index's copy, read from where it was
     /// checked out.
-    staged: Option<Arc<StagedTree>>,
+    staged: Option<Arc<SubstituteTree>>,
     target: Target,
     /// With `check FILES`: the files not compared up front.
     unseen: Option<Unseen>,

@@ -1,0 +1,664 @@
+//! The main loop: the open documents and the project, kept in step with the editor's
+//! notifications, and each request sent to a worker with the project as it stands.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Result;
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types::notification::{self as notify, Notification as _};
+use lsp_types::request::{self as ask, Request as _};
+use lsp_types::*;
+use rustc_hash::FxHashMap;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::diagnostics;
+use super::documents::{Documents, path_of};
+use super::places::{OpenTexts, Places};
+use super::text::Encoding;
+use super::workers::Workers;
+use super::workspace::{EditorSettings, Settings, Workspace};
+use super::{actions, answers};
+use crate::config::Config;
+use crate::index::Project;
+
+/// What the client can do, as far as it changes what the server does.
+#[derive(Default)]
+struct Client {
+    /// Pulls diagnostics (`textDocument/diagnostic`): none are pushed.
+    pulls: bool,
+    /// Asks for them all again on `workspace/diagnostic/refresh`.
+    refreshes: bool,
+    /// Lets the server say which files to watch.
+    registers_watchers: bool,
+}
+
+pub struct Session<'c> {
+    connection: &'c Connection,
+    workspace: Option<Workspace>,
+    documents: Documents,
+    encoding: Encoding,
+    client: Client,
+    /// The project as of the last notification applied; `None` before the first read
+    /// and when it could not be read.
+    project: Option<Arc<Project>>,
+    /// A notification changed what the project would read.
+    stale: bool,
+    /// The diagnostics of each open document (by URI) as last worked out, and the
+    /// generation they belong to.
+    diagnostics: FxHashMap<String, Vec<Diagnostic>>,
+    generation: u64,
+    /// Documents edited since the diagnostics were last worked out.
+    edited: Vec<String>,
+    workers: Workers,
+    shut_down: bool,
+    outgoing: i32,
+}
+
+impl<'c> Session<'c> {
+    /// Answers `initialize` and reads the project.
+    pub fn start(
+        connection: &'c Connection,
+        id: RequestId,
+        params: Value,
+        settings: Settings,
+    ) -> Result<Session<'c>> {
+        let params: InitializeParams = match serde_json::from_value(params) {
+            Ok(params) => params,
+            Err(error) => {
+                let message = format!("initialize: {error}");
+                let response = Response::new_err(id, ErrorCode::InvalidParams as i32, message);
+                connection.sender.send(response.into())?;
+                anyhow::bail!("the client's initialize could not be read: {error}");
+            }
+        };
+        let encoding = Encoding::negotiate(
+            params
+                .capabilities
+                .general
+                .as_ref()
+                .and_then(|g| g.position_encodings.as_deref()),
+        );
+        let text_document = params.capabilities.text_document.as_ref();
+        let workspace_capabilities = params.capabilities.workspace.as_ref();
+        let client = Client {
+            pulls: text_document.is_some_and(|t| t.diagnostic.is_some()),
+            refreshes: workspace_capabilities
+                .and_then(|w| w.diagnostic.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false),
+            registers_watchers: workspace_capabilities
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false),
+        };
+        #[allow(deprecated)]
+        let folder = params
+            .workspace_folders
+            .as_ref()
+            .and_then(|folders| folders.first())
+            .map(|f| f.uri.clone())
+            .or(params.root_uri.clone())
+            .and_then(|uri| path_of(&uri))
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_default();
+        let editor: EditorSettings = params
+            .initialization_options
+            .clone()
+            .and_then(|options| serde_json::from_value(options).ok())
+            .unwrap_or_default();
+        let settings = settings.with_editor(editor, &folder);
+        let workspace = match Workspace::open(&folder, &settings) {
+            Ok(workspace) => Some(workspace),
+            Err(error) => {
+                eprintln!("ssot-graph server: {error:#}");
+                None
+            }
+        };
+        let result = InitializeResult {
+            capabilities: capabilities(encoding, &client),
+            server_info: Some(ServerInfo {
+                name: "ssot-graph".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+        };
+        connection.initialize_finish(id, serde_json::to_value(result)?)?;
+        let session = Session {
+            connection,
+            workspace,
+            documents: Documents::new()?,
+            encoding,
+            client,
+            project: None,
+            stale: true,
+            diagnostics: FxHashMap::default(),
+            generation: 0,
+            edited: Vec::new(),
+            workers: Workers::new(connection.sender.clone()),
+            shut_down: false,
+            outgoing: 0,
+        };
+        if session.workspace.is_none() {
+            session.show(
+                MessageType::ERROR,
+                "ssot-graph: no repository to serve (see the server's log)",
+            );
+        }
+        Ok(session)
+    }
+
+    pub fn main_loop(mut self) -> Result<()> {
+        while let Ok(message) = self.connection.receiver.recv() {
+            let go_on = match message {
+                Message::Request(request) => {
+                    self.request(request);
+                    true
+                }
+                Message::Notification(notification) => self.notification(notification),
+                Message::Response(_) => true,
+            };
+            if !go_on {
+                break;
+            }
+            // Every queued change is applied before the project is read again.
+            if self.stale && self.connection.receiver.is_empty() {
+                self.refresh();
+            }
+        }
+        Ok(())
+    }
+
+    fn request(&mut self, request: Request) {
+        let id = request.id.clone();
+        if self.shut_down {
+            let message = "the server is shut down".to_string();
+            self.respond(Response::new_err(
+                id,
+                ErrorCode::InvalidRequest as i32,
+                message,
+            ));
+            return;
+        }
+        let answered = match request.method.as_str() {
+            ask::Shutdown::METHOD => {
+                self.shut_down = true;
+                Ok(Response::new_ok(id.clone(), Value::Null))
+            }
+            ask::DocumentDiagnosticRequest::METHOD => self.document_diagnostic(&request),
+            ask::WorkspaceDiagnosticRequest::METHOD => self.workspace_diagnostic(&request),
+            ask::HoverRequest::METHOD
+            | ask::GotoDefinition::METHOD
+            | ask::GotoDeclaration::METHOD
+            | ask::References::METHOD
+            | ask::CodeActionRequest::METHOD => {
+                self.send_to_worker(request);
+                return;
+            }
+            method => {
+                Err(format!("unknown method {method}")).map_err(|m| (ErrorCode::MethodNotFound, m))
+            }
+        };
+        let response =
+            answered.unwrap_or_else(|(code, message)| Response::new_err(id, code as i32, message));
+        self.respond(response);
+    }
+
+    fn respond(&self, response: Response) {
+        let _ = self.connection.sender.send(response.into());
+    }
+
+    fn notify<N: notify::Notification>(&self, params: N::Params) {
+        let notification = Notification::new(N::METHOD.to_string(), params);
+        let _ = self.connection.sender.send(notification.into());
+    }
+
+    fn ask<R: ask::Request>(&mut self, params: R::Params) {
+        self.outgoing += 1;
+        let request = Request::new(
+            RequestId::from(format!("ssot-graph-{}", self.outgoing)),
+            R::METHOD.to_string(),
+            params,
+        );
+        let _ = self.connection.sender.send(request.into());
+    }
+
+    fn show(&self, kind: MessageType, message: &str) {
+        self.notify::<notify::ShowMessage>(ShowMessageParams {
+            typ: kind,
+            message: message.to_string(),
+        });
+    }
+
+    /// Applies a notification; `false` on `exit`.
+    fn notification(&mut self, notification: Notification) -> bool {
+        let method = notification.method.clone();
+        let applied = match method.as_str() {
+            notify::Exit::METHOD => return false,
+            notify::Initialized::METHOD => {
+                self.watch_files();
+                Ok(())
+            }
+            notify::DidOpenTextDocument::METHOD => {
+                params::<DidOpenTextDocumentParams>(notification).map(|p| {
+                    let uri = p.text_document.uri.clone();
+                    let d = p.text_document;
+                    if self.documents.open(d.uri, d.version, d.text).is_some() {
+                        self.edited.push(uri.as_str().to_string());
+                        self.stale = true;
+                    }
+                })
+            }
+            notify::DidChangeTextDocument::METHOD => {
+                params::<DidChangeTextDocumentParams>(notification).and_then(|p| {
+                    let uri = p.text_document.uri;
+                    let version = p.text_document.version;
+                    self.documents
+                        .change(&uri, version, p.content_changes, self.encoding)?;
+                    self.edited.push(uri.as_str().to_string());
+                    self.stale = true;
+                    Ok(())
+                })
+            }
+            notify::DidCloseTextDocument::METHOD => {
+                params::<DidCloseTextDocumentParams>(notification).map(|p| {
+                    let uri = p.text_document.uri;
+                    if self.documents.close(&uri).is_some() {
+                        self.stale = true;
+                    }
+                    if self.diagnostics.remove(uri.as_str()).is_some() && !self.client.pulls {
+                        self.publish(uri, None, Vec::new());
+                    }
+                })
+            }
+            notify::DidSaveTextDocument::METHOD => {
+                self.stale = true;
+                Ok(())
+            }
+            notify::DidChangeWatchedFiles::METHOD => {
+                params::<DidChangeWatchedFilesParams>(notification).map(|p| {
+                    let settings_changed = p.changes.iter().any(|change| {
+                        path_of(&change.uri)
+                            .is_some_and(|path| path.extension().is_some_and(|e| e == "toml"))
+                    });
+                    if settings_changed {
+                        self.reload_settings();
+                    }
+                    self.stale = true;
+                })
+            }
+            notify::DidChangeConfiguration::METHOD => {
+                self.reload_settings();
+                self.stale = true;
+                Ok(())
+            }
+            notify::Cancel::METHOD => params::<CancelParams>(notification).map(|p| {
+                let id = match p.id {
+                    NumberOrString::Number(n) => RequestId::from(n),
+                    NumberOrString::String(s) => RequestId::from(s),
+                };
+                self.workers.cancel(id);
+            }),
+            _ => Ok(()),
+        };
+        if let Err(error) = applied {
+            eprintln!("ssot-graph server: {method}: {error}");
+        }
+        true
+    }
+
+    fn reload_settings(&mut self) {
+        if let Some(workspace) = &mut self.workspace
+            && let Err(error) = workspace.reload_config()
+        {
+            let message = format!("ssot-graph: {error:#}");
+            eprintln!("{message}");
+            self.show(MessageType::ERROR, &message);
+        }
+    }
+
+    /// Asks the client to say when a Python file or a settings file changes on disk.
+    fn watch_files(&mut self) {
+        if !self.client.registers_watchers {
+            return;
+        }
+        let queries = self.workspace.as_ref().map_or("queries".to_string(), |w| {
+            w.config.queries_dir().to_string()
+        });
+        let globs = [
+            "**/*.py".to_string(),
+            "**/*.pyi".to_string(),
+            "**/pyproject.toml".to_string(),
+            "**/ssot-graph.toml".to_string(),
+            format!("**/{}/*.toml", queries.trim_end_matches('/')),
+        ];
+        let watchers: Vec<FileSystemWatcher> = globs
+            .into_iter()
+            .map(|glob| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(glob),
+                kind: None,
+            })
+            .collect();
+        let registration = Registration {
+            id: "ssot-graph-watched-files".to_string(),
+            method: notify::DidChangeWatchedFiles::METHOD.to_string(),
+            register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
+                watchers,
+            })
+            .ok(),
+        };
+        self.ask::<ask::RegisterCapability>(RegistrationParams {
+            registrations: vec![registration],
+        });
+    }
+
+    /// Reads the project again with the documents as they are now, and works out their
+    /// diagnostics: pushed when the client does not pull them.
+    fn refresh(&mut self) {
+        self.stale = false;
+        let Some(workspace) = &self.workspace else {
+            return;
+        };
+        let substitutes = self.documents.substitutes(&workspace.root);
+        let read =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| workspace.load(substitutes)));
+        match read {
+            Ok(Ok(project)) => self.project = Some(Arc::new(project)),
+            Ok(Err(error)) => {
+                eprintln!("ssot-graph server: cannot read the project: {error:#}");
+                self.project = None;
+            }
+            Err(_) => {
+                eprintln!(
+                    "ssot-graph server: reading the project failed (a bug: please report it)"
+                );
+                self.project = None;
+            }
+        }
+        self.diagnose();
+    }
+
+    fn open_texts(&self) -> OpenTexts {
+        Arc::new(
+            self.documents
+                .iter()
+                .map(|d| (d.path.clone(), d.text.clone()))
+                .collect(),
+        )
+    }
+
+    /// Works out every open document's diagnostics, and tells the client of those that
+    /// changed.
+    fn diagnose(&mut self) {
+        let (Some(project), Some(workspace)) = (&self.project, &self.workspace) else {
+            return;
+        };
+        let mut places = Places::new(&workspace.root, self.open_texts(), self.encoding);
+        let paths: Vec<PathBuf> = self.documents.iter().map(|d| d.path.clone()).collect();
+        let config = workspace.config.clone();
+        let project = project.clone();
+        let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            diagnostics::of_files(&project, &config, paths, &mut places)
+        }));
+        let mut by_rel = match found {
+            Ok(Ok(by_rel)) => by_rel,
+            Ok(Err(error)) => {
+                let message = format!("ssot-graph: {error:#}");
+                eprintln!("{message}");
+                self.show(MessageType::ERROR, &message);
+                return;
+            }
+            Err(_) => {
+                eprintln!("ssot-graph server: checking failed (a bug: please report it)");
+                return;
+            }
+        };
+        self.generation += 1;
+        let edited = std::mem::take(&mut self.edited);
+        let mut others_changed = false;
+        let documents: Vec<(Uri, i32, Option<String>)> = self
+            .documents
+            .iter()
+            .map(|d| {
+                let rel = d
+                    .path
+                    .strip_prefix(&workspace.root)
+                    .ok()
+                    .and_then(|r| r.to_str().map(|r| r.replace('\\', "/")));
+                (d.uri.clone(), d.version, rel)
+            })
+            .collect();
+        for (uri, version, rel) in documents {
+            let new = rel.and_then(|rel| by_rel.remove(&rel)).unwrap_or_default();
+            let key = uri.as_str().to_string();
+            if self.diagnostics.get(&key) == Some(&new) {
+                continue;
+            }
+            others_changed |= !edited.contains(&key);
+            self.diagnostics.insert(key, new.clone());
+            if !self.client.pulls {
+                self.publish(uri, Some(version), new);
+            }
+        }
+        if self.client.pulls && self.client.refreshes && others_changed {
+            self.ask::<ask::WorkspaceDiagnosticRefresh>(());
+        }
+    }
+
+    fn publish(&self, uri: Uri, version: Option<i32>, diagnostics: Vec<Diagnostic>) {
+        self.notify::<notify::PublishDiagnostics>(PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version,
+        });
+    }
+
+    fn up_to_date(&mut self) {
+        if self.stale {
+            self.refresh();
+        }
+    }
+
+    fn document_diagnostic(&mut self, request: &Request) -> Answer {
+        let params: DocumentDiagnosticParams = extract(request)?;
+        self.up_to_date();
+        let result_id = self.generation.to_string();
+        let key = params.text_document.uri.as_str();
+        let report = match (params.previous_result_id, self.diagnostics.get(key)) {
+            (Some(previous), Some(_)) if previous == result_id => {
+                DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
+                    related_documents: None,
+                    unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                        result_id,
+                    },
+                })
+            }
+            (_, found) => DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: Some(result_id),
+                    items: found.cloned().unwrap_or_default(),
+                },
+            }),
+        };
+        ok(request, DocumentDiagnosticReportResult::Report(report))
+    }
+
+    fn workspace_diagnostic(&mut self, request: &Request) -> Answer {
+        let _: WorkspaceDiagnosticParams = extract(request)?;
+        self.up_to_date();
+        let result_id = self.generation.to_string();
+        let items = self
+            .documents
+            .iter()
+            .map(|d| {
+                WorkspaceDocumentDiagnosticReport::Full(WorkspaceFullDocumentDiagnosticReport {
+                    uri: d.uri.clone(),
+                    version: Some(d.version as i64),
+                    full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                        result_id: Some(result_id.clone()),
+                        items: self
+                            .diagnostics
+                            .get(d.uri.as_str())
+                            .cloned()
+                            .unwrap_or_default(),
+                    },
+                })
+            })
+            .collect();
+        ok(
+            request,
+            WorkspaceDiagnosticReportResult::Report(WorkspaceDiagnosticReport { items }),
+        )
+    }
+
+    /// Sends a request about a place in a document to a worker, with the project as it
+    /// stands now.
+    fn send_to_worker(&mut self, request: Request) {
+        self.up_to_date();
+        let id = request.id.clone();
+        let (Some(project), Some(workspace)) = (self.project.clone(), &self.workspace) else {
+            self.respond(Response::new_ok(id, Value::Null));
+            return;
+        };
+        let config = workspace.config.clone();
+        let places = Places::new(&workspace.root, self.open_texts(), self.encoding);
+        let root = workspace.root.clone();
+        let job = move || answer(request, &project, &config, places, &root);
+        self.workers.submit(id, Box::new(job));
+    }
+}
+
+/// A request's response, or the error to answer it with.
+type Answer = std::result::Result<Response, (ErrorCode, String)>;
+
+fn extract<P: DeserializeOwned>(request: &Request) -> std::result::Result<P, (ErrorCode, String)> {
+    serde_json::from_value(request.params.clone())
+        .map_err(|e| (ErrorCode::InvalidParams, format!("{}: {e}", request.method)))
+}
+
+fn ok<R: serde::Serialize>(request: &Request, result: R) -> Answer {
+    Ok(Response::new_ok(request.id.clone(), result))
+}
+
+fn params<P: DeserializeOwned>(notification: Notification) -> std::result::Result<P, String> {
+    serde_json::from_value(notification.params).map_err(|e| e.to_string())
+}
+
+/// The root-relative path of the document `uri` names, when it is under `root`.
+fn relative(root: &std::path::Path, uri: &Uri) -> Option<String> {
+    let path = path_of(uri)?;
+    let path = path.canonicalize().unwrap_or(path);
+    let rel = path.strip_prefix(root).ok()?;
+    Some(rel.to_str()?.replace('\\', "/"))
+}
+
+/// A worker's answer to a request about a place in a document.
+fn answer(
+    request: Request,
+    project: &Project,
+    config: &Config,
+    mut places: Places,
+    root: &std::path::Path,
+) -> Response {
+    let answered = answer_with(&request, project, config, &mut places, root);
+    answered.unwrap_or_else(|(code, message)| Response::new_err(request.id, code as i32, message))
+}
+
+fn answer_with(
+    request: &Request,
+    project: &Project,
+    config: &Config,
+    places: &mut Places,
+    root: &std::path::Path,
+) -> Answer {
+    let place = |params: &TextDocumentPositionParams| {
+        relative(root, &params.text_document.uri).map(|rel| (rel, params.position))
+    };
+    match request.method.as_str() {
+        ask::HoverRequest::METHOD => {
+            let params: HoverParams = extract(request)?;
+            let found = place(&params.text_document_position_params)
+                .and_then(|(rel, at)| answers::hover(project, config, places, &rel, at));
+            ok(request, found)
+        }
+        ask::GotoDefinition::METHOD => {
+            let params: GotoDefinitionParams = extract(request)?;
+            let found = place(&params.text_document_position_params)
+                .and_then(|(rel, at)| answers::definition(project, places, &rel, at));
+            ok(request, found.map(GotoDefinitionResponse::Scalar))
+        }
+        ask::GotoDeclaration::METHOD => {
+            let params: GotoDefinitionParams = extract(request)?;
+            let found = place(&params.text_document_position_params)
+                .and_then(|(rel, at)| answers::declaration(project, places, &rel, at));
+            ok(request, found.map(GotoDefinitionResponse::Scalar))
+        }
+        ask::References::METHOD => {
+            let params: ReferenceParams = extract(request)?;
+            let with_declaration = params.context.include_declaration;
+            let found = place(&params.text_document_position).and_then(|(rel, at)| {
+                answers::references(project, places, &rel, at, with_declaration)
+            });
+            ok(request, found)
+        }
+        ask::CodeActionRequest::METHOD => {
+            let params: CodeActionParams = extract(request)?;
+            let Some(rel) = relative(root, &params.text_document.uri) else {
+                return ok(request, Vec::<CodeActionOrCommand>::new());
+            };
+            let actions = actions::for_range(
+                project,
+                config,
+                places,
+                &rel,
+                params.range,
+                params.context.only.as_deref(),
+            )
+            .map_err(|e| (ErrorCode::RequestFailed, format!("{e:#}")))?;
+            let actions: Vec<CodeActionOrCommand> = actions
+                .into_iter()
+                .map(CodeActionOrCommand::CodeAction)
+                .collect();
+            ok(request, actions)
+        }
+        method => Err((
+            ErrorCode::MethodNotFound,
+            format!("unknown method {method}"),
+        )),
+    }
+}
+
+fn capabilities(encoding: Encoding, client: &Client) -> ServerCapabilities {
+    ServerCapabilities {
+        position_encoding: Some(encoding.kind()),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                ..TextDocumentSyncOptions::default()
+            },
+        )),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        declaration_provider: Some(DeclarationCapability::Simple(true)),
+        references_provider: Some(OneOf::Left(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![
+                CodeActionKind::QUICKFIX,
+                CodeActionKind::from(actions::FIX_ALL),
+            ]),
+            ..CodeActionOptions::default()
+        })),
+        diagnostic_provider: client.pulls.then(|| {
+            DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                identifier: Some(diagnostics::SOURCE.to_string()),
+                inter_file_dependencies: true,
+                workspace_diagnostics: true,
+                ..DiagnosticOptions::default()
+            })
+        }),
+        ..ServerCapabilities::default()
+    }
+}

@@ -1,0 +1,127 @@
+//! The repository the server answers about: its root and settings, and the project read
+//! through the cache with the open documents' unsaved texts in place of their files.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Result, bail};
+use serde::Deserialize;
+
+use crate::config::Config;
+use crate::discover;
+use crate::index::Project;
+use crate::load;
+use crate::staged::SubstituteTree;
+
+/// What the command line and the editor say about where and how to work.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    /// `--root`, or the editor's `root` setting.
+    pub root: Option<PathBuf>,
+    /// `--config`, or the editor's `config` setting.
+    pub config: Option<PathBuf>,
+    /// `--no-cache` turns it off.
+    pub no_cache: bool,
+    pub jobs: Option<usize>,
+}
+
+/// The editor's settings (`initializationOptions`, `workspace/configuration`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EditorSettings {
+    pub root: Option<PathBuf>,
+    pub config: Option<PathBuf>,
+}
+
+impl Settings {
+    pub fn of(cli: &crate::cli::Cli) -> Settings {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        Settings {
+            root: cli.root.as_ref().map(|root| cwd.join(root)),
+            config: cli.config.as_ref().map(|config| cwd.join(config)),
+            no_cache: cli.no_cache,
+            jobs: cli.jobs,
+        }
+    }
+
+    /// These settings with the editor's where the command line gave none; its relative
+    /// paths are taken from `folder`.
+    pub fn with_editor(&self, editor: EditorSettings, folder: &Path) -> Settings {
+        Settings {
+            root: self.root.clone().or(editor.root.map(|r| folder.join(r))),
+            config: self
+                .config
+                .clone()
+                .or(editor.config.map(|c| folder.join(c))),
+            ..self.clone()
+        }
+    }
+}
+
+pub struct Workspace {
+    pub root: PathBuf,
+    pub config: Arc<Config>,
+    settings: Settings,
+    cache: bool,
+}
+
+impl Workspace {
+    /// The workspace of the editor's `folder`: the root found from it as the command line
+    /// finds it from the current folder, unless the settings name one.
+    pub fn open(folder: &Path, settings: &Settings) -> Result<Workspace> {
+        let root = match &settings.root {
+            Some(root) if root.is_dir() => discover::Root {
+                path: root.canonicalize().unwrap_or(root.clone()),
+                why: "given in the settings",
+                guessed: false,
+            },
+            Some(root) => bail!("root {}: no such directory", root.display()),
+            None => discover::find_root(&folder.canonicalize().unwrap_or(folder.to_path_buf())),
+        };
+        discover::refuse_system_root(&root.path)?;
+        let config = Config::load(&root.path, settings.config.as_deref())?;
+        let mut cache = !settings.no_cache && !root.guessed;
+        if cache && let Err(error) = crate::cache::folder::check(&root.path, config.cache_dir()) {
+            eprintln!("ssot-graph server: {error:#}; working without the cache");
+            cache = false;
+        }
+        eprintln!(
+            "ssot-graph server: root {} ({})",
+            root.path.display(),
+            root.why
+        );
+        Ok(Workspace {
+            root: root.path,
+            config: Arc::new(config),
+            settings: settings.clone(),
+            cache,
+        })
+    }
+
+    /// Reads the settings files again (one of them changed).
+    pub fn reload_config(&mut self) -> Result<()> {
+        self.config = Arc::new(Config::load(&self.root, self.settings.config.as_deref())?);
+        Ok(())
+    }
+
+    /// The project with `substitutes` read in place of their files. A snapshot is
+    /// written only of the files as saved.
+    pub fn load(&self, substitutes: Option<Arc<SubstituteTree>>) -> Result<Project> {
+        let options = load::OpenOptions {
+            progress: false,
+            cache: self.cache,
+            verbose: false,
+            staged: substitutes.clone(),
+            hash_all: false,
+            compare_only: None,
+            detail: crate::parse::Detail::FULL,
+        };
+        let (project, pending) = load::open_deferred(self.root.clone(), &self.config, &options)?;
+        if let Some(pending) = pending
+            && !substitutes.is_some_and(|s| s.differs())
+        {
+            pending.write(&project);
+        }
+        Ok(project)
+    }
+}

@@ -508,7 +508,7 @@ fn bad_input_never_stops_the_server() {
         .collect();
     assert_eq!(codes, ["canonical-notifier", "parse"], "{published}");
     // A 10 MB buffer.
-    let huge = format!("{}\n", "x = 1\n".repeat(10 << 20 / 6));
+    let huge = format!("{}\n", "x = 1\n".repeat((10 << 20) / 6));
     client.change(CHAT_AGENT, 3, &huge);
     let after = client.request("textDocument/hover", client.at(CHAT_AGENT, 0, 0));
     assert!(after.error.is_none());

@@ -327,6 +327,7 @@ pub fn summarize(source: &str, is_stub: bool, target: &Target, detail: Detail) -
         env_tracked: true,
         track_next_body: false,
         literal_flags: HashMap::new(),
+        optional_import_module: false,
     };
     walker.visit_body(&parsed.syntax().body, Scope::module());
     walker.record_instances();
@@ -466,6 +467,10 @@ struct Walker<'a> {
     env_tracked: bool,
     /// The next body visited is a branch of an `if` whose tests are environment values.
     track_next_body: bool,
+    /// The last module-level binding of `import_module` imports it from a module other
+    /// than `importlib` (kept as bindings are made: looking it up at each assignment
+    /// made a file of many assignments quadratic).
+    optional_import_module: bool,
 }
 
 /// What an `if` test says about the branch, as far as the source tells.
@@ -553,6 +558,9 @@ impl Walker<'_> {
                 ..Uncommon::default()
             })
         });
+        if name == "import_module" {
+            self.optional_import_module = matches!(&kind, BindingKind::FromImport { module: Some(m), .. } if m != "importlib");
+        }
         self.summary.bindings.push(Binding {
             name: intern(name),
             kind,
@@ -1627,14 +1635,7 @@ impl Walker<'_> {
         env_values::Known {
             values: &self.env_values,
             probes: &self.probes,
-            optional_import_module: self
-                .summary
-                .bindings
-                .iter()
-                .rfind(|b| b.name == "import_module")
-                .is_some_and(|b| {
-                    matches!(&b.kind, BindingKind::FromImport { module: Some(m), .. } if m != "importlib")
-                }),
+            optional_import_module: self.optional_import_module,
             static_truth: |test: &Expr| self.static_truth(test),
         }
     }

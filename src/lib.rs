@@ -175,6 +175,7 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
         compare_only: compare_only(&cli.command, &cwd)
             .filter(|_| !rules::reads_the_whole_graph(&root.path, &config)),
         detail: cli.command.summary_detail(),
+        whole_index: false,
     };
     let open = |options: &load::OpenOptions, out: &mut dyn Write| {
         let early = commands::EarlyGit {

@@ -94,6 +94,11 @@ impl SubstituteTree {
         }
     }
 
+    /// Where the copies are read from.
+    pub fn copies(&self) -> impl Iterator<Item = &Path> {
+        self.checked_out.values().map(PathBuf::as_path)
+    }
+
     /// Whether any walked file was dropped or read from the index's copy.
     pub fn differs(&self) -> bool {
         self.differs.load(std::sync::atomic::Ordering::Relaxed)

@@ -30,6 +30,9 @@ pub struct OpenOptions {
     /// snapshot up front; the others are taken as stored, and those an answer reads are
     /// compared after it (`Summaries::changed_unseen`).
     pub compare_only: Option<Vec<PathBuf>>,
+    /// With `compare_only`: restore every site all the same (the server answers about
+    /// any file), not only those an answer about the files compared reads.
+    pub whole_index: bool,
     /// What each file's summary records (ignored with `cache`: a snapshot holds
     /// everything).
     pub detail: parse::Detail,

@@ -148,7 +148,7 @@ pub fn open(
         }
     };
     note(options.verbose, compared.said.clone());
-    let (mut project, pending) = finish(compared, &snapshot, index, written);
+    let (mut project, pending) = finish(compared, &snapshot, index, written, options.whole_index);
     project.timings.insert(0, ("snapshot", read_time));
     (project, pending)
 }
@@ -343,6 +343,7 @@ fn finish(
     snapshot: &Arc<Snapshot>,
     index: StoredIndex,
     written: Written,
+    whole_index: bool,
 ) -> (Project, Option<PendingSave>) {
     let header = &snapshot.header;
     let Compared {
@@ -355,7 +356,10 @@ fn finish(
         ..
     } = compared;
     let mut project = match made {
-        Made::SameFiles(project) => restore(*project, index, changed, partial.as_deref()),
+        Made::SameFiles(project) => {
+            let restored_for = partial.as_deref().filter(|_| !whole_index);
+            restore(*project, index, changed, restored_for)
+        }
         Made::Other(other) => {
             let OtherFiles {
                 layout,

@@ -45,6 +45,13 @@ pub struct Session<'c> {
     project: Option<Arc<Project>>,
     /// A notification changed what the project would read.
     stale: bool,
+    /// Every file is to be compared with the snapshot on the next read: the first, and
+    /// after many files changed on disk.
+    compare_all: bool,
+    /// Files to compare with the snapshot on each read besides the open documents:
+    /// those changed on disk since it was written (the client said so, or the last read
+    /// of every file found them changed).
+    drifted: rustc_hash::FxHashSet<PathBuf>,
     /// The diagnostics of each open document (by URI) as last worked out, and the
     /// generation they belong to.
     diagnostics: FxHashMap<String, Vec<Diagnostic>>,
@@ -132,6 +139,8 @@ impl<'c> Session<'c> {
             client,
             project: None,
             stale: true,
+            compare_all: true,
+            drifted: Default::default(),
             diagnostics: FxHashMap::default(),
             generation: 0,
             edited: Vec::new(),
@@ -277,6 +286,13 @@ impl<'c> Session<'c> {
             }
             notify::DidChangeWatchedFiles::METHOD => {
                 params::<DidChangeWatchedFilesParams>(notification).map(|p| {
+                    self.drifted
+                        .extend(p.changes.iter().filter_map(|c| path_of(&c.uri)));
+                    // Past this many, comparing every file costs less than restoring
+                    // from a snapshot that no longer describes the tree.
+                    if self.drifted.len() > 32 {
+                        self.compare_all = true;
+                    }
                     let settings_changed = p.changes.iter().any(|change| {
                         path_of(&change.uri)
                             .is_some_and(|path| path.extension().is_some_and(|e| e == "toml"))
@@ -359,11 +375,28 @@ impl<'c> Session<'c> {
         let Some(workspace) = &self.workspace else {
             return;
         };
+        let started = std::time::Instant::now();
         let substitutes = self.documents.substitutes(&workspace.root);
-        let read =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| workspace.load(substitutes)));
+        // Without the client saying which files change on disk, each read compares them.
+        let compare_all = self.compare_all || !self.client.registers_watchers;
+        let compare_only = (!compare_all).then(|| {
+            let open = self.documents.iter().map(|d| d.path.clone());
+            self.drifted.iter().cloned().chain(open).collect()
+        });
+        let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            workspace.load(substitutes, compare_only)
+        }));
         match read {
-            Ok(Ok(project)) => self.project = Some(Arc::new(project)),
+            Ok(Ok(project)) => {
+                if compare_all {
+                    self.compare_all = false;
+                    // The snapshot stays as it was while few files drifted from it.
+                    self.drifted = (project.changed_files.iter())
+                        .map(|&f| workspace.root.join(project.files[f].rel.as_str()))
+                        .collect();
+                }
+                self.project = Some(Arc::new(project));
+            }
             Ok(Err(error)) => {
                 eprintln!("ssot-graph server: cannot read the project: {error:#}");
                 self.project = None;
@@ -375,7 +408,15 @@ impl<'c> Session<'c> {
                 self.project = None;
             }
         }
+        let read_in = started.elapsed();
         self.diagnose();
+        if std::env::var_os("SSOT_GRAPH_SERVER_TIMES").is_some() {
+            eprintln!(
+                "ssot-graph server: read in {:.1} ms, checked in {:.1} ms",
+                read_in.as_secs_f64() * 1e3,
+                (started.elapsed() - read_in).as_secs_f64() * 1e3
+            );
+        }
     }
 
     fn open_texts(&self) -> OpenTexts {
@@ -402,6 +443,12 @@ impl<'c> Session<'c> {
         }));
         let mut by_rel = match found {
             Ok(Ok(by_rel)) => by_rel,
+            // A file read without being compared had changed: compare them all.
+            Ok(Err(error)) if error.is::<crate::commands::check::Recheck>() => {
+                self.compare_all = true;
+                self.stale = true;
+                return;
+            }
             Ok(Err(error)) => {
                 let message = format!("ssot-graph: {error:#}");
                 eprintln!("{message}");
@@ -431,10 +478,13 @@ impl<'c> Session<'c> {
         for (uri, version, rel) in documents {
             let new = rel.and_then(|rel| by_rel.remove(&rel)).unwrap_or_default();
             let key = uri.as_str().to_string();
-            if self.diagnostics.get(&key) == Some(&new) {
+            let was_edited = edited.contains(&key);
+            // An edited document's are said again even when the same: they are of its
+            // new version.
+            if self.diagnostics.get(&key) == Some(&new) && !was_edited {
                 continue;
             }
-            others_changed |= !edited.contains(&key);
+            others_changed |= !was_edited;
             self.diagnostics.insert(key, new.clone());
             if !self.client.pulls {
                 self.publish(uri, Some(version), new);

@@ -104,17 +104,32 @@ impl Workspace {
         Ok(())
     }
 
-    /// The project with `substitutes` read in place of their files. A snapshot is
-    /// written only of the files as saved.
-    pub fn load(&self, substitutes: Option<Arc<SubstituteTree>>) -> Result<Project> {
+    /// The project with `substitutes` read in place of their files; with `compare_only`,
+    /// only the files under those paths (and the substitutes) are compared with the
+    /// snapshot, the others taken as stored. A snapshot is written only of the files as
+    /// saved, all of them compared.
+    pub fn load(
+        &self,
+        substitutes: Option<Arc<SubstituteTree>>,
+        compare_only: Option<Vec<PathBuf>>,
+    ) -> Result<Project> {
+        let compare_only = compare_only.map(|mut paths| {
+            paths.extend(
+                substitutes
+                    .iter()
+                    .flat_map(|s| s.copies().map(Path::to_path_buf)),
+            );
+            paths
+        });
         let options = load::OpenOptions {
             progress: false,
             cache: self.cache,
             verbose: false,
             staged: substitutes.clone(),
             hash_all: false,
-            compare_only: None,
+            compare_only,
             detail: crate::parse::Detail::FULL,
+            whole_index: true,
         };
         let (project, pending) = load::open_deferred(self.root.clone(), &self.config, &options)?;
         if let Some(pending) = pending

@@ -591,3 +591,53 @@ fn the_binary_skips_malformed_messages_and_exits_when_stdin_closes() {
         "{stderr}"
     );
 }
+
+#[test]
+fn rename_edits_what_the_rename_command_writes() {
+    let repo = seed_repo();
+    let (mut client, initialized) = Client::start(repo.path(), vscode());
+    assert_eq!(
+        initialized["capabilities"]["renameProvider"],
+        json!({"prepareProvider": true})
+    );
+    client.open(CHAT_AGENT, &text_of(repo.path(), CHAT_AGENT));
+    let prepared = client.request("textDocument/prepareRename", client.at(CHAT_AGENT, 1, 45));
+    assert_eq!(
+        prepared.result.unwrap(),
+        json!({"range": {"start": {"line": 1, "character": 39}, "end": {"line": 1, "character": 56}},
+               "placeholder": "WebSocketNotifier"})
+    );
+    // A module is not renamed here.
+    let module = client.request("textDocument/prepareRename", client.at(CHAT_AGENT, 1, 20));
+    assert!(
+        module
+            .error
+            .unwrap()
+            .message
+            .starts_with("only a definition")
+    );
+    let mut params = client.at(CHAT_AGENT, 1, 45);
+    params["newName"] = json!("Notifier");
+    let edit = client.request("textDocument/rename", params);
+    assert!(edit.error.is_none(), "{:?}", edit.error);
+    let edit = edit.result.unwrap();
+    let mut edited = Vec::new();
+    for (uri, edits) in edit["changes"].as_object().unwrap() {
+        let rel = uri.strip_prefix(&client.uri("")).unwrap().to_string();
+        edited.push((rel.clone(), apply(&text_of(repo.path(), &rel), edits)));
+    }
+    edited.sort();
+    client.stop();
+    common::ok(
+        repo.path(),
+        &[
+            "rename",
+            "netra_backend.app.services.agent_websocket_bridge.WebSocketNotifier",
+            "Notifier",
+        ],
+    );
+    assert_eq!(edited.len(), 5);
+    for (rel, text) in edited {
+        assert_eq!(text, text_of(repo.path(), &rel), "{rel}");
+    }
+}

@@ -55,7 +55,7 @@ pub fn for_range(
                 continue;
             }
             let plan = fix::plan(&mut evaluator, std::slice::from_ref(finding), false);
-            let Some(edit) = workspace_edit(&plan, places) else {
+            let Some(edit) = workspace_edit(&plan.files, places) else {
                 continue;
             };
             let title = match &finding.replacement {
@@ -74,7 +74,7 @@ pub fn for_range(
     }
     if wants(&fix_all) && !fixable.is_empty() {
         let plan = fix::plan(&mut evaluator, &fixable, false);
-        if let Some(edit) = workspace_edit(&plan, places) {
+        if let Some(edit) = workspace_edit(&plan.files, places) {
             actions.push(CodeAction {
                 title: "Fix every ssot-graph finding in the file".to_string(),
                 kind: Some(fix_all),
@@ -90,12 +90,12 @@ fn overlaps(a: Range, b: Range) -> bool {
     a.start <= b.end && b.start <= a.end
 }
 
-/// The plan's new texts as one edit per file: the part that changed, replaced.
+/// The new texts of `files` as one edit per file: the part that changed, replaced.
 // `Uri` is the key `WorkspaceEdit::changes` has; its cell caches a parse, not its value.
 #[allow(clippy::mutable_key_type)]
-fn workspace_edit(plan: &fix::Plan, places: &mut Places) -> Option<WorkspaceEdit> {
+pub fn workspace_edit(files: &[fix::FileFix], places: &mut Places) -> Option<WorkspaceEdit> {
     let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
-    for file in &plan.files {
+    for file in files {
         let uri = places.uri(&file.path)?;
         changes
             .entry(uri)
@@ -110,7 +110,7 @@ fn workspace_edit(plan: &fix::Plan, places: &mut Places) -> Option<WorkspaceEdit
 
 /// The one edit that turns `old` into `new`: what lies between their common start and
 /// their common end.
-pub fn changed_part(old: &str, new: &str, places: &Places) -> TextEdit {
+fn changed_part(old: &str, new: &str, places: &Places) -> TextEdit {
     let mut start = old
         .bytes()
         .zip(new.bytes())

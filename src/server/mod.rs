@@ -10,6 +10,7 @@ mod cursor;
 mod diagnostics;
 mod documents;
 mod places;
+mod rename;
 mod session;
 mod text;
 mod transport;

@@ -19,7 +19,7 @@ use super::places::{OpenTexts, Places};
 use super::text::Encoding;
 use super::workers::Workers;
 use super::workspace::{EditorSettings, Settings, Workspace};
-use super::{actions, answers};
+use super::{actions, answers, rename};
 use crate::config::Config;
 use crate::index::Project;
 
@@ -200,7 +200,9 @@ impl<'c> Session<'c> {
             | ask::GotoDefinition::METHOD
             | ask::GotoDeclaration::METHOD
             | ask::References::METHOD
-            | ask::CodeActionRequest::METHOD => {
+            | ask::CodeActionRequest::METHOD
+            | ask::PrepareRenameRequest::METHOD
+            | ask::Rename::METHOD => {
                 self.send_to_worker(request);
                 return;
             }
@@ -672,6 +674,24 @@ fn answer_with(
                 .collect();
             ok(request, actions)
         }
+        ask::PrepareRenameRequest::METHOD => {
+            let params: TextDocumentPositionParams = extract(request)?;
+            let Some((rel, at)) = place(&params) else {
+                return ok(request, Value::Null);
+            };
+            let prepared = rename::prepare(project, places, &rel, at)
+                .map_err(|why| (ErrorCode::RequestFailed, why))?;
+            ok(request, prepared)
+        }
+        ask::Rename::METHOD => {
+            let params: RenameParams = extract(request)?;
+            let Some((rel, at)) = place(&params.text_document_position) else {
+                return ok(request, Value::Null);
+            };
+            let edit = rename::edit(project, config, places, &rel, at, &params.new_name)
+                .map_err(|why| (ErrorCode::RequestFailed, why))?;
+            ok(request, edit)
+        }
         method => Err((
             ErrorCode::MethodNotFound,
             format!("unknown method {method}"),
@@ -694,6 +714,10 @@ fn capabilities(encoding: Encoding, client: &Client) -> ServerCapabilities {
         definition_provider: Some(OneOf::Left(true)),
         declaration_provider: Some(DeclarationCapability::Simple(true)),
         references_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        })),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
             code_action_kinds: Some(vec![
                 CodeActionKind::QUICKFIX,

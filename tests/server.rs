@@ -641,3 +641,23 @@ fn rename_edits_what_the_rename_command_writes() {
         assert_eq!(text, text_of(repo.path(), &rel), "{rel}");
     }
 }
+
+#[test]
+fn an_import_cycle_is_shown_in_every_file_of_it_at_the_import_that_carries_it_on() {
+    let repo = tempfile::tempdir().unwrap();
+    common::copy_dir(&common::fixture("cycles"), repo.path());
+    common::write_file(
+        repo.path(),
+        "queries/cycles.toml",
+        "[[rule]]\nid = \"no-order-cycles\"\nkind = \"no-cycles\"\nwithin = [\"orders.**\"]\n",
+    );
+    let (mut client, _) = Client::start(repo.path(), neovim());
+    let mut shown = Vec::new();
+    for rel in ["orders/a.py", "orders/b.py", "orders/c.py"] {
+        client.open(rel, &text_of(repo.path(), rel));
+        let published = client.published(rel);
+        shown.push(format!("{rel}:\n{}", brief(&published["diagnostics"])));
+    }
+    insta::assert_snapshot!(shown.join("\n"));
+    client.stop();
+}

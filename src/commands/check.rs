@@ -35,6 +35,8 @@ pub struct Options<'a> {
     /// `git diff --cached --name-status`, started before the project was read; `None`
     /// outside a git repository.
     pub index_changes: Option<&'a staged::Running>,
+    /// Report an import cycle in each file of it (see `Evaluator::every_cycle_link`).
+    pub every_cycle_link: bool,
 }
 
 #[derive(Serialize)]
@@ -166,6 +168,7 @@ fn all_findings<'p>(
     only: Only,
     scope: Option<FxHashSet<usize>>,
     removed: &[String],
+    every_cycle_link: bool,
 ) -> Result<(Vec<Finding>, RuleList, Evaluator<'p>)> {
     let rules = rules::load_configured(&project.root, config)?;
     if let Only::Rule(name) = only
@@ -185,6 +188,7 @@ fn all_findings<'p>(
     }
     let mut evaluator = Evaluator::new(project, scope);
     evaluator.removed = removed.to_vec();
+    evaluator.every_cycle_link = every_cycle_link;
     let mut findings = Vec::new();
     let mut described = Vec::new();
     // Sites a saved `deprecated` rule reports: the built-in rule stays quiet about them.
@@ -266,8 +270,14 @@ pub fn compute(project: &Project, config: &Config, options: &Options) -> Result<
         .collect();
     let scope_files = scope.as_ref().map(|_| in_scope.iter().copied().collect());
     let removed = scope.as_ref().map_or(&[][..], |(_, deleted)| &deleted[..]);
-    let (mut findings, mut rules, mut evaluator) =
-        all_findings(project, config, Only::Every, scope_files, removed)?;
+    let (mut findings, mut rules, mut evaluator) = all_findings(
+        project,
+        config,
+        Only::Every,
+        scope_files,
+        removed,
+        options.every_cycle_link,
+    )?;
     if let Some((touched, deleted)) = &scope {
         findings.extend(evaluator.broken_imports(touched, deleted));
         rules.push((
@@ -486,6 +496,7 @@ pub fn run(ctx: &super::Context, args: &CheckArgs, out: &mut dyn Write) -> Resul
         force_exclude: args.force_exclude || args.staged,
         since,
         index_changes: ctx.early.index_changes,
+        every_cycle_link: false,
     };
     let check = compute(project, ctx.config, &options)?;
     write(out, ctx.format, &check, project, ctx.paint)?;
@@ -502,7 +513,7 @@ pub fn run_query(ctx: &super::Context, args: &QueryArgs, out: &mut dyn Write) ->
 /// `query NAME`: one rule's findings over the whole repository; the baseline is ignored.
 pub fn query(project: &Project, config: &Config, name: &str) -> Result<Check> {
     let (mut findings, rules, evaluator) =
-        all_findings(project, config, Only::Rule(name), None, &[])?;
+        all_findings(project, config, Only::Rule(name), None, &[], false)?;
     say(&evaluator.warnings);
     sort(&mut findings);
     let suppressed = suppress::apply(project, &mut findings);
@@ -561,7 +572,7 @@ pub fn unsuppressed_in<'p>(
             .map(|&f| project.files[f].rel.to_string())
             .collect()
     });
-    let (mut findings, _, evaluator) = all_findings(project, config, only, scope, &[])?;
+    let (mut findings, _, evaluator) = all_findings(project, config, only, scope, &[], false)?;
     if let Some(rels) = rels {
         findings.retain(|f| rels.contains(&f.path));
     }

@@ -71,6 +71,9 @@ pub struct Evaluator<'p> {
     /// The modules the change being checked deletes or renames away (`check --staged`):
     /// a rule that matches nothing because of them is a finding, not a typo.
     pub removed: Vec<String>,
+    /// An import cycle is reported at its link in each file in scope, not only at the
+    /// import that closes it (the language server's diagnostics).
+    pub every_cycle_link: bool,
 }
 
 impl<'p> Evaluator<'p> {
@@ -92,6 +95,7 @@ impl<'p> Evaluator<'p> {
             warnings: Vec::new(),
             read_every_file: false,
             removed: Vec::new(),
+            every_cycle_link: false,
         };
         for index in 0..evaluator.in_scope.len() {
             evaluator.ensure_resolved(evaluator.in_scope[index]);

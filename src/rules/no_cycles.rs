@@ -30,10 +30,18 @@ impl<'p> Evaluator<'p> {
         let graph = Graph::new(project, EdgeFilter::default()).within(modules);
         let mut findings = Vec::new();
         for cycle in graph.cycles() {
-            let Some(first) = graph.links(&cycle.chain).first().copied() else {
-                continue;
+            let links = graph.links(&cycle.chain);
+            // The import that closes the cycle; with `every_cycle_link`, in each file the
+            // one that carries it on (the editor shows it in every file of the cycle).
+            let reported: Vec<usize> = match self.every_cycle_link {
+                true => links.iter().map(|link| link.site).collect(),
+                false => links.first().map(|link| link.site).into_iter().collect(),
             };
-            if !self.in_scope_file(project.sites[first.site].file as usize) {
+            let reported: Vec<usize> = reported
+                .into_iter()
+                .filter(|&site| self.in_scope_file(project.sites[site].file as usize))
+                .collect();
+            if reported.is_empty() {
                 continue;
             }
             let modules: Vec<String> = cycle
@@ -50,10 +58,12 @@ impl<'p> Evaluator<'p> {
                 .clone()
                 .unwrap_or_else(|| format!("import cycle through `{}`", modules[0]));
             let text = format!("{head}{deferred}");
-            let mut finding =
-                self.site_finding(id, severity, first.site, text, modules.clone(), None);
-            finding.target = view::arrows(&modules);
-            findings.push(finding);
+            for site in reported {
+                let mut finding =
+                    self.site_finding(id, severity, site, text.clone(), modules.clone(), None);
+                finding.target = view::arrows(&modules);
+                findings.push(finding);
+            }
         }
         findings
     }

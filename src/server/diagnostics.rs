@@ -38,6 +38,7 @@ pub fn of_files(
         force_exclude: true,
         since: None,
         index_changes: None,
+        every_cycle_link: true,
     };
     let checked = check::compute(project, config, &options)?;
     let mut resolver = Resolver::new(project);

@@ -35,6 +35,10 @@ pub struct Reference {
     /// name token); `line` and `col` are set from it.
     #[serde(skip)]
     pub offset: Option<u32>,
+    /// How many characters the name (a string's dotted path) runs from `col`, once the
+    /// line is read.
+    #[serde(skip)]
+    pub width: u32,
 }
 
 /// The reference kinds, as `refs --kind` names them.
@@ -92,6 +96,7 @@ impl Row {
             via: self.via.as_deref().map(str::to_string),
             text: String::new(),
             offset: self.offset,
+            width: 0,
         };
         Some((file, reference))
     }
@@ -185,6 +190,7 @@ fn entry_points(resolver: &mut Resolver, target: &Target, found: &mut Vec<(usize
                 via: Some(string.path.clone()),
                 text: entry.text,
                 offset: None,
+                width: 0,
             };
             found.push((NOT_A_SOURCE_FILE, reference));
         }

@@ -157,8 +157,14 @@ fn place_all(references: &mut [(usize, Reference)], text: &[u8]) {
             continue;
         };
         if line < starts.len() {
-            let bytes = &text[starts[line]..line_end(line)];
-            reference.text = String::from_utf8_lossy(bytes).trim().to_string();
+            let line = String::from_utf8_lossy(&text[starts[line]..line_end(line)]);
+            let dotted = reference.kind == "string";
+            reference.width = (line
+                .chars()
+                .skip((reference.col as usize).saturating_sub(1)))
+            .take_while(|&c| c.is_alphanumeric() || c == '_' || (dotted && c == '.'))
+            .count() as u32;
+            reference.text = line.trim().to_string();
         }
     }
 }

@@ -55,6 +55,17 @@ pub struct Alternative {
 }
 
 pub fn compute(project: &Project, rules: &[Rule], target: &str) -> Result<Why> {
+    compute_with(project, rules, target, true)
+}
+
+/// `compute`; without `sites_by_module`, the import sites are not counted per module
+/// path (a resolution of every site of the repository: what the editor's hover skips).
+pub fn compute_with(
+    project: &Project,
+    rules: &[Rule],
+    target: &str,
+    sites_by_module: bool,
+) -> Result<Why> {
     let mut resolver = Resolver::new(project);
     let (resolution, hops) = resolve_target(&mut resolver, target)?;
     let mut canonical = match &resolution {
@@ -82,12 +93,12 @@ pub fn compute(project: &Project, rules: &[Rule], target: &str) -> Result<Why> {
             }
         }
     }
-    let mut sites_by_module = BTreeMap::new();
-    if canonical.is_some() {
+    let mut counted = BTreeMap::new();
+    if canonical.is_some() && sites_by_module {
         for site in 0..project.sites.len() {
             if resolver.resolve_site(site).0 == resolution {
                 let module = project.sites[site].target.unwrap_or_default();
-                *sites_by_module.entry(module.to_string()).or_insert(0) += 1;
+                *counted.entry(module.to_string()).or_insert(0) += 1;
             }
         }
     }
@@ -111,7 +122,7 @@ pub fn compute(project: &Project, rules: &[Rule], target: &str) -> Result<Why> {
         chain: view::chain(project, &hops),
         canonical,
         canonical_rule,
-        sites_by_module,
+        sites_by_module: counted,
         alternatives,
         deprecations,
         references,

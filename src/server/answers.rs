@@ -2,7 +2,7 @@
 //! and `refs` about what is under the cursor.
 
 use lsp_types::{
-    Hover, HoverContents, Location, MarkupContent, MarkupKind, Position as LspPosition,
+    Hover, HoverContents, Location, MarkupContent, MarkupKind, Position as LspPosition, Range,
 };
 
 use super::cursor::{self, Subject};
@@ -39,7 +39,7 @@ pub fn hover(
 ) -> Option<Hover> {
     let (_, subject) = subject(project, places, rel, position)?;
     let rules = crate::rules::load_configured(&project.root, config).unwrap_or_default();
-    let why = why::compute(project, &rules, &subject.target).ok()?;
+    let why = why::compute_with(project, &rules, &subject.target, false).ok()?;
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
@@ -167,7 +167,20 @@ pub fn references(
             line: reference.line,
             col: reference.col,
         };
-        if let Some(location) = places.word(&reference.path, at, reference.kind == "string") {
+        // An ASCII line counts the same in every encoding: its file need not be read.
+        let direct = (reference.text.is_ascii() && reference.width > 0).then(|| {
+            let start = LspPosition::new(at.line - 1, at.col - 1);
+            let end = LspPosition::new(at.line - 1, at.col - 1 + reference.width);
+            Some(Location::new(
+                places.uri(&reference.path)?,
+                Range::new(start, end),
+            ))
+        });
+        let location = match direct {
+            Some(location) => location,
+            None => places.word(&reference.path, at, reference.kind == "string"),
+        };
+        if let Some(location) = location {
             locations.push(location);
         }
     }

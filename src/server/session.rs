@@ -130,8 +130,7 @@ impl<'c> Session<'c> {
                 version: Some(env!("CARGO_PKG_VERSION").to_string()),
             }),
         };
-        connection.initialize_finish(id, serde_json::to_value(result)?)?;
-        let session = Session {
+        let mut session = Session {
             connection,
             workspace,
             documents: Documents::new()?,
@@ -148,6 +147,10 @@ impl<'c> Session<'c> {
             shut_down: false,
             outgoing: 0,
         };
+        // The project is read before the client is told the server is ready: the first
+        // document opened is answered from it (on a warm cache, in a few tens of ms).
+        session.refresh();
+        connection.initialize_finish(id, serde_json::to_value(result)?)?;
         if session.workspace.is_none() {
             session.show(
                 MessageType::ERROR,

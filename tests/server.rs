@@ -320,6 +320,18 @@ fn pulled_diagnostics_are_full_then_unchanged_until_an_edit() {
     assert_eq!(changed["items"], json!([]));
     let workspace = client.request("workspace/diagnostic", json!({"previousResultIds": []}));
     assert_eq!(workspace.result.unwrap()["items"][0]["items"], json!([]));
+    // The client watches the files it was asked to.
+    let watched = client.seen.iter().find_map(|m| match m {
+        Message::Request(r) if r.method == "client/registerCapability" => Some(r.params.clone()),
+        _ => None,
+    });
+    let watchers = &watched.unwrap()["registrations"][0]["registerOptions"]["watchers"];
+    assert_eq!(
+        watchers,
+        &json!([{"globPattern": "**/*.py"}, {"globPattern": "**/*.pyi"},
+                {"globPattern": "**/pyproject.toml"}, {"globPattern": "**/ssot-graph.toml"},
+                {"globPattern": "**/queries/*.toml"}])
+    );
     // No diagnostics are pushed to a client that pulls them.
     assert!(!client.seen.iter().any(
         |m| matches!(m, Message::Notification(n) if n.method == "textDocument/publishDiagnostics")
@@ -659,5 +671,35 @@ fn an_import_cycle_is_shown_in_every_file_of_it_at_the_import_that_carries_it_on
         shown.push(format!("{rel}:\n{}", brief(&published["diagnostics"])));
     }
     insta::assert_snapshot!(shown.join("\n"));
+    client.stop();
+}
+
+#[test]
+fn the_editors_settings_choose_the_config() {
+    let repo = seed_repo();
+    common::write_file(
+        repo.path(),
+        "quiet.toml",
+        "queries = \"no-rules-here\"\ndeprecated-auto = \"off\"\n",
+    );
+    std::fs::create_dir(repo.path().join("no-rules-here")).unwrap();
+    let mut capabilities = neovim();
+    capabilities["workspace"] = json!({"configuration": true});
+    let (mut client, _) = Client::start(repo.path(), capabilities);
+    // The server asks for its section once initialized; the answer names another config.
+    let asked = loop {
+        match client.next() {
+            Message::Request(request) if request.method == "workspace/configuration" => {
+                break request;
+            }
+            other => client.seen.push(other),
+        }
+    };
+    assert_eq!(asked.params["items"][0]["section"], "ssot-graph");
+    let answer = Response::new_ok(asked.id, json!([{"config": "quiet.toml"}]));
+    client.connection.sender.send(answer.into()).unwrap();
+    client.open(CHAT_AGENT, &text_of(repo.path(), CHAT_AGENT));
+    let published = client.published(CHAT_AGENT);
+    assert_eq!(published["diagnostics"], json!([]));
     client.stop();
 }

@@ -32,6 +32,8 @@ struct Client {
     refreshes: bool,
     /// Lets the server say which files to watch.
     registers_watchers: bool,
+    /// Answers `workspace/configuration`.
+    configures: bool,
 }
 
 pub struct Session<'c> {
@@ -61,6 +63,11 @@ pub struct Session<'c> {
     workers: Workers,
     shut_down: bool,
     outgoing: i32,
+    /// The command line's settings, and the editor's folder the root is found from.
+    settings: Settings,
+    folder: PathBuf,
+    /// The `workspace/configuration` request awaiting its answer.
+    asked_configuration: Option<RequestId>,
 }
 
 impl<'c> Session<'c> {
@@ -99,6 +106,9 @@ impl<'c> Session<'c> {
                 .and_then(|w| w.did_change_watched_files.as_ref())
                 .and_then(|d| d.dynamic_registration)
                 .unwrap_or(false),
+            configures: workspace_capabilities
+                .and_then(|w| w.configuration)
+                .unwrap_or(false),
         };
         #[allow(deprecated)]
         let folder = params
@@ -115,6 +125,7 @@ impl<'c> Session<'c> {
             .clone()
             .and_then(|options| serde_json::from_value(options).ok())
             .unwrap_or_default();
+        let base_settings = settings.clone();
         let settings = settings.with_editor(editor, &folder);
         let workspace = match Workspace::open(&folder, &settings) {
             Ok(workspace) => Some(workspace),
@@ -146,11 +157,17 @@ impl<'c> Session<'c> {
             workers: Workers::new(connection.sender.clone()),
             shut_down: false,
             outgoing: 0,
+            settings: base_settings,
+            folder,
+            asked_configuration: None,
         };
         // The project is read before the client is told the server is ready: the first
         // document opened is answered from it (on a warm cache, in a few tens of ms).
         session.refresh();
+        // This also waits for the client's `initialized`, which the main loop never sees.
         connection.initialize_finish(id, serde_json::to_value(result)?)?;
+        session.watch_files();
+        session.ask_configuration();
         if session.workspace.is_none() {
             session.show(
                 MessageType::ERROR,
@@ -168,7 +185,10 @@ impl<'c> Session<'c> {
                     true
                 }
                 Message::Notification(notification) => self.notification(notification),
-                Message::Response(_) => true,
+                Message::Response(response) => {
+                    self.response(response);
+                    true
+                }
             };
             if !go_on {
                 break;
@@ -227,14 +247,70 @@ impl<'c> Session<'c> {
         let _ = self.connection.sender.send(notification.into());
     }
 
-    fn ask<R: ask::Request>(&mut self, params: R::Params) {
+    fn ask<R: ask::Request>(&mut self, params: R::Params) -> RequestId {
         self.outgoing += 1;
-        let request = Request::new(
-            RequestId::from(format!("ssot-graph-{}", self.outgoing)),
-            R::METHOD.to_string(),
-            params,
-        );
+        let id = RequestId::from(format!("ssot-graph-{}", self.outgoing));
+        let request = Request::new(id.clone(), R::METHOD.to_string(), params);
         let _ = self.connection.sender.send(request.into());
+        id
+    }
+
+    /// Asks the editor for its `ssot-graph` settings (`root`, `config`).
+    fn ask_configuration(&mut self) {
+        if !self.client.configures {
+            return;
+        }
+        let item = ConfigurationItem {
+            scope_uri: super::documents::uri_of(&self.folder),
+            section: Some("ssot-graph".to_string()),
+        };
+        let id = self.ask::<ask::WorkspaceConfiguration>(ConfigurationParams { items: vec![item] });
+        self.asked_configuration = Some(id);
+    }
+
+    /// The client's answer to a request of the server's: the settings asked for are
+    /// taken, and the repository opened again when they name another root or config.
+    fn response(&mut self, response: Response) {
+        if self.asked_configuration.as_ref() != Some(&response.id) {
+            return;
+        }
+        self.asked_configuration = None;
+        let Ok(Value::Array(mut values)) = response.response_result else {
+            return;
+        };
+        let editor: EditorSettings = match values.pop() {
+            Some(Value::Null) | None => EditorSettings::default(),
+            Some(value) => match serde_json::from_value(value) {
+                Ok(editor) => editor,
+                Err(error) => {
+                    self.show(MessageType::ERROR, &format!("ssot-graph settings: {error}"));
+                    return;
+                }
+            },
+        };
+        if editor.root.is_none() && editor.config.is_none() {
+            return;
+        }
+        let settings = self.settings.with_editor(editor, &self.folder);
+        match Workspace::open(&self.folder, &settings) {
+            Ok(workspace) => {
+                if self
+                    .workspace
+                    .as_ref()
+                    .is_some_and(|w| w.same_as(&workspace))
+                {
+                    return;
+                }
+                self.workspace = Some(workspace);
+                self.compare_all = true;
+                self.stale = true;
+            }
+            Err(error) => {
+                let message = format!("ssot-graph: {error:#}");
+                eprintln!("{message}");
+                self.show(MessageType::ERROR, &message);
+            }
+        }
     }
 
     fn show(&self, kind: MessageType, message: &str) {
@@ -249,10 +325,6 @@ impl<'c> Session<'c> {
         let method = notification.method.clone();
         let applied = match method.as_str() {
             notify::Exit::METHOD => return false,
-            notify::Initialized::METHOD => {
-                self.watch_files();
-                Ok(())
-            }
             notify::DidOpenTextDocument::METHOD => {
                 params::<DidOpenTextDocumentParams>(notification).map(|p| {
                     let uri = p.text_document.uri.clone();
@@ -310,6 +382,7 @@ impl<'c> Session<'c> {
             }
             notify::DidChangeConfiguration::METHOD => {
                 self.reload_settings();
+                self.ask_configuration();
                 self.stale = true;
                 Ok(())
             }

@@ -98,6 +98,11 @@ impl Workspace {
         })
     }
 
+    /// Whether `other` is this repository read with the same settings.
+    pub fn same_as(&self, other: &Workspace) -> bool {
+        self.root == other.root && self.settings.config == other.settings.config
+    }
+
     /// Reads the settings files again (one of them changed).
     pub fn reload_config(&mut self) -> Result<()> {
         self.config = Arc::new(Config::load(&self.root, self.settings.config.as_deref())?);

@@ -35,6 +35,8 @@ def seed(into: pathlib.Path) -> pathlib.Path:
 async def client(request, lsp_client: LanguageClient, tmp_path):
     root = seed(tmp_path)
     lsp_client.root = root
+    # The server asks the editor to watch files; the editor agrees.
+    lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)(lambda params: None)
     lsp_client.pulls = request.param.startswith("neovim")
     await lsp_client.initialize_session(
         types.InitializeParams(

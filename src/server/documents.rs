@@ -47,7 +47,10 @@ impl Documents {
 
     /// Opens a document; `None` when its URI names no file.
     pub fn open(&mut self, uri: Uri, version: i32, text: String) -> Option<&Document> {
+        // Through links, as the root is: a document opened by a linked path is the
+        // project's file all the same.
         let path = path_of(&uri)?;
+        let path = path.canonicalize().unwrap_or(path);
         let key = uri.as_str().to_string();
         let document = Document {
             uri,

@@ -56,6 +56,16 @@ fi
 grep -q "netra_backend/app/agents/supervisor/execution_engine.py:1:1: no-websocket-factory" "$work/check.txt" ||
   { cat "$work/check.txt"; echo "FAIL: check output"; exit 1; }
 echo "ssot-graph $version installed; check reports $(tail -1 "$work/check.txt")"
+# The language server is the same binary: an editor started from the venv gets answers.
+framed() { printf 'Content-Length: %d\r\n\r\n%s' "${#1}" "$1"; }
+{
+  framed '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}'
+  framed '{"jsonrpc":"2.0","method":"initialized","params":{}}'
+  framed '{"jsonrpc":"2.0","id":2,"method":"shutdown"}'
+  framed '{"jsonrpc":"2.0","method":"exit"}'
+} | run_bare "$work/user/bin" bash -c "cd '$work/seed' && ssot-graph server" > "$work/server.txt" 2>/dev/null
+grep -q '"name":"ssot-graph"' "$work/server.txt" && grep -q '"id":2,"result":null' "$work/server.txt" ||
+  { cat "$work/server.txt"; echo "FAIL: ssot-graph server from the wheel"; exit 1; }
 
 echo "--- pre-commit through a mirror repository (language: python)"
 "$here/scripts/make_precommit_mirror.sh" "$version" "$work/mirror" > /dev/null

@@ -36,7 +36,18 @@ pub fn select(project: &Project, paths: &[PathBuf], strictness: Strictness) -> R
     let mut selection = Selection::default();
     for path in paths {
         let absolute = cwd.join(path);
-        let Ok(real) = absolute.canonicalize() else {
+        // A file the project holds but the disk does not yet (an editor's unsaved new
+        // buffer, read from its copy) is found by its folder.
+        let unsaved = || {
+            let real = absolute
+                .parent()?
+                .canonicalize()
+                .ok()?
+                .join(absolute.file_name()?);
+            let rel = relative(&project.root, &real)?;
+            known().any(|known| known == rel).then_some(real)
+        };
+        let Some(real) = absolute.canonicalize().ok().or_else(unsaved) else {
             if strictness == Strictness::User {
                 bail!("{}: no such file or directory", path.display());
             }

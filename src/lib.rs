@@ -81,8 +81,7 @@ fn run_to(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
     }
     if let Command::Server = &cli.command {
         // The root comes from the editor unless given: the server finds it itself.
-        server::run(server::Settings::of(cli))?;
-        return Ok(0);
+        return server::run(server::Settings::of(cli));
     }
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let root = match &cli.root {

@@ -41,7 +41,7 @@ struct Client {
     connection: Connection,
     root: String,
     next_id: i32,
-    server: Option<std::thread::JoinHandle<anyhow::Result<()>>>,
+    server: Option<std::thread::JoinHandle<anyhow::Result<bool>>>,
     /// Notifications and server requests that came while waiting for something else.
     seen: Vec<Message>,
 }
@@ -187,8 +187,9 @@ impl Client {
         let response = self.request("shutdown", Value::Null);
         assert_eq!(response.result, Some(Value::Null));
         self.notify("exit", Value::Null);
+        // Shut down before the exit: a clean end.
         let served = self.server.take().unwrap().join().unwrap();
-        assert!(served.is_ok(), "{served:?}");
+        assert!(served.as_ref().is_ok_and(|clean| *clean), "{served:?}");
     }
 }
 
@@ -539,7 +540,8 @@ fn the_server_ends_when_the_client_goes_away() {
     let (mut client, _) = Client::start(repo.path(), neovim());
     let server = client.server.take().unwrap();
     drop(client);
-    assert!(server.join().unwrap().is_ok());
+    // Not shut down first: the protocol's exit code 1.
+    assert!(matches!(server.join().unwrap(), Ok(false)));
 }
 
 /// One message as the wire carries it.
@@ -701,5 +703,112 @@ fn the_editors_settings_choose_the_config() {
     client.open(CHAT_AGENT, &text_of(repo.path(), CHAT_AGENT));
     let published = client.published(CHAT_AGENT);
     assert_eq!(published["diagnostics"], json!([]));
+    client.stop();
+}
+
+#[test]
+fn a_local_alias_is_not_renamed_as_the_definition_it_names() {
+    let repo = seed_repo();
+    let (mut client, _) = Client::start(repo.path(), vscode());
+    let dispatcher = "netra_backend/app/agents/tool_dispatcher.py";
+    client.open(dispatcher, &text_of(repo.path(), dispatcher));
+    // `WebSocketManager as Manager`: on `Manager`.
+    let prepared = client.request("textDocument/prepareRename", client.at(dispatcher, 4, 27));
+    let refused = prepared.error.unwrap().message;
+    assert!(
+        refused.starts_with("`Manager` is this file's name for `netra_backend.app.websocket_core.unified_manager._UnifiedWebSocketManagerImplementation`"),
+        "{refused}"
+    );
+    let mut params = client.at(dispatcher, 4, 27);
+    params["newName"] = json!("Mgr");
+    assert!(
+        client
+            .request("textDocument/rename", params)
+            .error
+            .is_some()
+    );
+    client.stop();
+}
+
+#[test]
+fn a_definition_is_hovered_and_declared_on_its_name() {
+    let repo = seed_repo();
+    let (mut client, _) = Client::start(repo.path(), vscode());
+    let bridge = "netra_backend/app/services/agent_websocket_bridge.py";
+    client.open(bridge, &text_of(repo.path(), bridge));
+    // `class WebSocketNotifier:`, on the last letters of the name.
+    let hover = client
+        .request("textDocument/hover", client.at(bridge, 4, 20))
+        .result
+        .unwrap();
+    let name = json!({"start": {"line": 4, "character": 6}, "end": {"line": 4, "character": 23}});
+    assert_eq!(hover["range"], name);
+    let declared = client.request("textDocument/declaration", client.at(bridge, 4, 20));
+    assert_eq!(declared.result.unwrap()["range"], name);
+    client.stop();
+}
+
+#[test]
+fn a_new_file_not_yet_saved_is_checked() {
+    let repo = seed_repo();
+    let (mut client, _) = Client::start(repo.path(), neovim());
+    let ghost = "netra_backend/app/agents/ghost.py";
+    client.open(
+        ghost,
+        "from netra_backend.app.services import WebSocketNotifier\n",
+    );
+    let published = client.published(ghost);
+    assert_eq!(
+        brief(&published["diagnostics"]),
+        "0:39-0:56 canonical-notifier import WebSocketNotifier from its canonical module (imported from `netra_backend.app.services`)"
+    );
+    assert!(!repo.path().join(ghost).exists());
+    client.stop();
+}
+
+#[test]
+fn a_latin_1_file_is_placed_in_the_text_python_reads() {
+    let repo = seed_repo();
+    let agent = "netra_backend/app/agents/latin.py";
+    let mut bytes = b"# -*- coding: latin-1 -*-\nNAME = '\xe9t\xe9'\n".to_vec();
+    bytes.extend_from_slice(b"from netra_backend.app.services import WebSocketNotifier\n");
+    std::fs::write(repo.path().join(agent), bytes).unwrap();
+    common::age(repo.path());
+    let (mut client, _) = Client::start(repo.path(), neovim());
+    // The editor decodes the file; its text is what Python reads.
+    let text = "# -*- coding: latin-1 -*-\nNAME = 'été'\nfrom netra_backend.app.services import WebSocketNotifier\n";
+    client.open(agent, text);
+    let published = client.published(agent);
+    assert_eq!(
+        brief(&published["diagnostics"]),
+        "2:39-2:56 canonical-notifier import WebSocketNotifier from its canonical module (imported from `netra_backend.app.services`)"
+    );
+    client.stop();
+}
+
+#[test]
+fn a_broken_rule_file_is_shown_once_not_on_every_keystroke() {
+    let repo = seed_repo();
+    common::write_file(repo.path(), "queries/broken.toml", "[[rule]\nid = \n");
+    let (mut client, _) = Client::start(repo.path(), neovim());
+    let saved = text_of(repo.path(), CHAT_AGENT);
+    client.open(CHAT_AGENT, &saved);
+    for version in 2..6 {
+        client.change(CHAT_AGENT, version, &format!("{saved}\n"));
+    }
+    // A request answered after every change was applied.
+    client.request("textDocument/hover", client.at(CHAT_AGENT, 0, 0));
+    let shown: Vec<String> = client
+        .seen
+        .iter()
+        .filter_map(|m| match m {
+            Message::Notification(n) if n.method == "window/showMessage" => {
+                Some(n.params["message"].as_str().unwrap().to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    assert!(shown[0].contains("broken.toml"), "{shown:?}");
     client.stop();
 }

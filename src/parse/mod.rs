@@ -240,6 +240,27 @@ pub fn decode(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
     }
 }
 
+/// `text` as the bytes of a file whose coding declaration it carries: what `decode`
+/// turns back into `text` (an editor's buffer of a Latin-1 file, written for the parser
+/// to read). `None` when it declares UTF-8 or nothing, or cannot be encoded so.
+pub fn encode_as_declared(text: &str) -> Option<Vec<u8>> {
+    let label = coding_declaration(text.as_bytes()).filter(|label| !is_utf8_label(label))?;
+    let normalized = label.to_ascii_lowercase().replace('_', "-");
+    if matches!(
+        normalized.as_str(),
+        "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" | "cp819"
+    ) {
+        return text
+            .chars()
+            .map(|c| u8::try_from(u32::from(c)).ok())
+            .collect();
+    }
+    let normalized = normalized.replace("iso8859-", "iso-8859-");
+    let encoding = encoding_rs::Encoding::for_label(normalized.as_bytes())?;
+    let (bytes, _, had_errors) = encoding.encode(text);
+    (!had_errors).then(|| bytes.into_owned())
+}
+
 fn decode_utf8(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
     std::str::from_utf8(bytes).map(Into::into).map_err(|error| {
         let at = error.valid_up_to();

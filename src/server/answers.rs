@@ -5,7 +5,7 @@ use lsp_types::{
     Hover, HoverContents, Location, MarkupContent, MarkupKind, Position as LspPosition, Range,
 };
 
-use super::cursor::{self, Subject};
+use super::cursor::{self, Declaration, Subject};
 use super::places::Places;
 use super::text::LineIndex;
 use crate::commands::{refs, why};
@@ -118,9 +118,13 @@ pub fn declaration(
     position: LspPosition,
 ) -> Option<Location> {
     let (_, subject) = subject(project, places, rel, position)?;
-    let at = subject.declaration?;
-    let name = subject.target.rsplit('.').next().unwrap_or_default();
-    places.named(rel, at, name)
+    match subject.declaration? {
+        Declaration::Import { start, end } => Some(Location::new(
+            places.uri(rel)?,
+            places.span(rel, start, end)?,
+        )),
+        Declaration::Binding { at, name } => places.named(rel, at, &name),
+    }
 }
 
 fn located(places: &mut Places, resolved: &ResolvedView) -> Option<Location> {

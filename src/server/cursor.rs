@@ -13,7 +13,24 @@ pub struct Subject {
     pub start: usize,
     pub end: usize,
     /// Where the file itself binds it: the import, or the definition.
-    pub declaration: Option<Position>,
+    pub declaration: Option<Declaration>,
+}
+
+/// Where a file binds a name.
+pub enum Declaration {
+    /// The bytes of an import's `name [as alias]`.
+    Import { start: usize, end: usize },
+    /// A definition or assignment: its statement's place, and the name it binds.
+    Binding { at: Position, name: String },
+}
+
+impl Declaration {
+    fn import(import: &ImportSite) -> Declaration {
+        Declaration::Import {
+            start: import.alias_span.start as usize,
+            end: import.alias_span.end as usize,
+        }
+    }
 }
 
 /// The subject at byte `offset` of `file`, whose text `index` holds.
@@ -84,7 +101,7 @@ fn imported(project: &Project, file: usize, index: &LineIndex, offset: usize) ->
                 target,
                 start,
                 end,
-                declaration: Some(import.position),
+                declaration: Some(Declaration::import(import)),
             });
         }
         let whole = import.statement_span;
@@ -138,16 +155,20 @@ fn used(project: &Project, file: usize, index: &LineIndex, offset: usize) -> Opt
                     })
                     .last();
                 match imported {
-                    Some((site, import)) => {
-                        (bound_target(project, site, import)?, Some(import.position))
-                    }
+                    Some((site, import)) => (
+                        bound_target(project, site, import)?,
+                        Some(Declaration::import(import)),
+                    ),
                     None => {
                         let module = &project.modules[project.file_module[file] as usize].name;
                         let declaration = summary
                             .bindings
                             .iter()
                             .rfind(|b| b.name == name && b.position <= used.position)
-                            .map(|b| b.position);
+                            .map(|b| Declaration::Binding {
+                                at: b.position,
+                                name: name.to_string(),
+                            });
                         (format!("{module}.{name}"), declaration)
                     }
                 }
@@ -155,7 +176,10 @@ fn used(project: &Project, file: usize, index: &LineIndex, offset: usize) -> Opt
             import => {
                 let site = sites_of(project, file).find(|&s| project.sites[s].import == import)?;
                 let import = project.import_site(site);
-                (bound_target(project, site, import)?, Some(import.position))
+                (
+                    bound_target(project, site, import)?,
+                    Some(Declaration::import(import)),
+                )
             }
         };
         let target = std::iter::once(base.as_str())
@@ -175,23 +199,28 @@ fn used(project: &Project, file: usize, index: &LineIndex, offset: usize) -> Opt
 fn defined(project: &Project, file: usize, index: &LineIndex, offset: usize) -> Option<Subject> {
     let summary = project.summary(file);
     let module = &project.modules[project.file_module[file] as usize].name;
-    let binding = summary.bindings.iter().find(|b| {
-        matches!(
+    // A binding's place is its statement's: its name is the first word naming it there.
+    let (binding, start) = summary.bindings.iter().find_map(|b| {
+        if !matches!(
             b.kind,
             BindingKind::Class
                 | BindingKind::Function
                 | BindingKind::Variable
                 | BindingKind::Alias(_)
-        ) && index
-            .offset_of(b.position)
-            .is_some_and(|start| start <= offset && offset <= start + b.name.as_str().len())
+        ) {
+            return None;
+        }
+        let start = index.name_after(index.offset_of(b.position)?, b.name.as_str())?;
+        (start <= offset && offset <= start + b.name.as_str().len()).then_some((b, start))
     })?;
-    let start = index.offset_of(binding.position)?;
     Some(Subject {
         target: format!("{module}.{}", binding.name),
         start,
         end: start + binding.name.as_str().len(),
-        declaration: Some(binding.position),
+        declaration: Some(Declaration::Binding {
+            at: binding.position,
+            name: binding.name.to_string(),
+        }),
     })
 }
 

@@ -108,15 +108,18 @@ impl Documents {
             let Some(rel) = rel.to_str().map(|r| r.replace('\\', "/")) else {
                 continue;
             };
+            // In the encoding the text declares, as the file on disk is.
+            let bytes = crate::parse::encode_as_declared(&document.text)
+                .unwrap_or_else(|| document.text.as_bytes().to_vec());
             let saved = std::fs::read(&document.path).ok();
-            if saved.as_deref() == Some(document.text.as_bytes()) {
+            if saved.as_deref() == Some(&bytes[..]) {
                 continue;
             }
             let copy = self.copies.path().join(&rel);
             let written = copy
                 .parent()
                 .map_or(Ok(()), std::fs::create_dir_all)
-                .and_then(|()| std::fs::write(&copy, document.text.as_bytes()));
+                .and_then(|()| std::fs::write(&copy, &bytes));
             match written {
                 Ok(()) => {
                     copies.insert(rel, copy);

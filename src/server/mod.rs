@@ -22,8 +22,9 @@ pub use workspace::Settings;
 use anyhow::{Context as _, Result};
 use lsp_server::Connection;
 
-/// Serves the editor on stdin and stdout until it says `exit` or closes stdin.
-pub fn run(settings: Settings) -> Result<()> {
+/// Serves the editor on stdin and stdout until it says `exit` or closes stdin; the exit
+/// code is 1 when it did not ask for `shutdown` first, as the protocol says.
+pub fn run(settings: Settings) -> Result<i32> {
     let mut pool = rayon::ThreadPoolBuilder::new().stack_size(crate::WORKER_STACK_BYTES);
     if let Some(jobs) = settings.jobs {
         pool = pool.num_threads(jobs.max(1));
@@ -33,12 +34,12 @@ pub fn run(settings: Settings) -> Result<()> {
     let (connection, threads) = transport::stdio();
     let served = serve(connection, settings);
     threads.join();
-    served
+    Ok(if served? { 0 } else { 1 })
 }
 
 /// Serves one client over `connection`, from `initialize` to `exit` (or the client
-/// going away).
-pub fn serve(connection: Connection, settings: Settings) -> Result<()> {
+/// going away); whether it asked for `shutdown` first.
+pub fn serve(connection: Connection, settings: Settings) -> Result<bool> {
     let (id, params) = connection
         .initialize_start()
         .context("the client did not start with `initialize`")?;

@@ -42,8 +42,13 @@ impl Places {
             .entry(rel.to_string())
             .or_insert_with(|| {
                 let bytes = std::fs::read(&path).ok()?;
-                let text = String::from_utf8_lossy(&bytes);
-                Some(text.strip_prefix('\u{feff}').unwrap_or(&text).into())
+                let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+                // Decoded as the parser decoded it: its offsets are into that text.
+                let text = match crate::parse::declares_other_encoding(bytes) {
+                    true => crate::parse::decode(bytes).ok()?,
+                    false => String::from_utf8_lossy(bytes),
+                };
+                Some(text.into())
             })
             .clone()
     }
@@ -69,18 +74,9 @@ impl Places {
         let text = self.text(rel)?;
         let index = LineIndex::new(&text, self.encoding);
         let start = index.offset_of(at)?;
-        let window = &text[start..text.len().min(start + 4096)];
-        let is_word = |c: char| c.is_alphanumeric() || c == '_';
-        let found = window.match_indices(name).find(|(found, _)| {
-            let before = window[..*found].chars().next_back();
-            let after = window[found + name.len()..].chars().next();
-            !before.is_some_and(is_word) && !after.is_some_and(is_word)
-        });
-        let range = match found {
-            Some((found, _)) if !name.is_empty() => {
-                index.range(start + found, start + found + name.len())
-            }
-            _ => index.range(start, index.word_at(start, false).1),
+        let range = match index.name_after(start, name) {
+            Some(found) => index.range(found, found + name.len()),
+            None => index.range(start, index.word_at(start, false).1),
         };
         Some(Location::new(self.uri(rel)?, range))
     }

@@ -68,6 +68,8 @@ pub struct Session<'c> {
     folder: PathBuf,
     /// The `workspace/configuration` request awaiting its answer.
     asked_configuration: Option<RequestId>,
+    /// The last error shown: the same one is not shown again on every keystroke.
+    shown: Option<String>,
 }
 
 impl<'c> Session<'c> {
@@ -127,11 +129,14 @@ impl<'c> Session<'c> {
             .unwrap_or_default();
         let base_settings = settings.clone();
         let settings = settings.with_editor(editor, &folder);
-        let workspace = match Workspace::open(&folder, &settings) {
-            Ok(workspace) => Some(workspace),
+        let (workspace, unserved) = match Workspace::open(&folder, &settings) {
+            Ok(workspace) => (Some(workspace), None),
             Err(error) => {
                 eprintln!("ssot-graph server: {error:#}");
-                None
+                (
+                    None,
+                    Some(format!("ssot-graph: no repository to serve: {error:#}")),
+                )
             }
         };
         let result = InitializeResult {
@@ -160,6 +165,7 @@ impl<'c> Session<'c> {
             settings: base_settings,
             folder,
             asked_configuration: None,
+            shown: None,
         };
         // The project is read before the client is told the server is ready: the first
         // document opened is answered from it (on a warm cache, in a few tens of ms).
@@ -168,16 +174,14 @@ impl<'c> Session<'c> {
         connection.initialize_finish(id, serde_json::to_value(result)?)?;
         session.watch_files();
         session.ask_configuration();
-        if session.workspace.is_none() {
-            session.show(
-                MessageType::ERROR,
-                "ssot-graph: no repository to serve (see the server's log)",
-            );
+        if let Some(why) = unserved {
+            session.show_error(why);
         }
         Ok(session)
     }
 
-    pub fn main_loop(mut self) -> Result<()> {
+    /// Serves until `exit` or the client goes away; whether `shutdown` came first.
+    pub fn main_loop(mut self) -> Result<bool> {
         while let Ok(message) = self.connection.receiver.recv() {
             let go_on = match message {
                 Message::Request(request) => {
@@ -198,7 +202,7 @@ impl<'c> Session<'c> {
                 self.refresh();
             }
         }
-        Ok(())
+        Ok(self.shut_down)
     }
 
     fn request(&mut self, request: Request) {
@@ -217,6 +221,10 @@ impl<'c> Session<'c> {
                 self.shut_down = true;
                 Ok(Response::new_ok(id.clone(), Value::Null))
             }
+            ask::Initialize::METHOD => Err((
+                ErrorCode::InvalidRequest,
+                "the server is already initialized".to_string(),
+            )),
             ask::DocumentDiagnosticRequest::METHOD => self.document_diagnostic(&request),
             ask::WorkspaceDiagnosticRequest::METHOD => self.workspace_diagnostic(&request),
             ask::HoverRequest::METHOD
@@ -283,7 +291,7 @@ impl<'c> Session<'c> {
             Some(value) => match serde_json::from_value(value) {
                 Ok(editor) => editor,
                 Err(error) => {
-                    self.show(MessageType::ERROR, &format!("ssot-graph settings: {error}"));
+                    self.show_error(format!("ssot-graph settings: {error}"));
                     return;
                 }
             },
@@ -305,19 +313,21 @@ impl<'c> Session<'c> {
                 self.compare_all = true;
                 self.stale = true;
             }
-            Err(error) => {
-                let message = format!("ssot-graph: {error:#}");
-                eprintln!("{message}");
-                self.show(MessageType::ERROR, &message);
-            }
+            Err(error) => self.show_error(format!("ssot-graph: {error:#}")),
         }
     }
 
-    fn show(&self, kind: MessageType, message: &str) {
+    /// Shows an error in the editor, unless it is the one shown last.
+    fn show_error(&mut self, message: String) {
+        eprintln!("{message}");
+        if self.shown.as_ref() == Some(&message) {
+            return;
+        }
         self.notify::<notify::ShowMessage>(ShowMessageParams {
-            typ: kind,
-            message: message.to_string(),
+            typ: MessageType::ERROR,
+            message: message.clone(),
         });
+        self.shown = Some(message);
     }
 
     /// Applies a notification; `false` on `exit`.
@@ -405,9 +415,7 @@ impl<'c> Session<'c> {
         if let Some(workspace) = &mut self.workspace
             && let Err(error) = workspace.reload_config()
         {
-            let message = format!("ssot-graph: {error:#}");
-            eprintln!("{message}");
-            self.show(MessageType::ERROR, &message);
+            self.show_error(format!("ssot-graph: {error:#}"));
         }
     }
 
@@ -520,7 +528,10 @@ impl<'c> Session<'c> {
             diagnostics::of_files(&project, &config, paths, &mut places)
         }));
         let mut by_rel = match found {
-            Ok(Ok(by_rel)) => by_rel,
+            Ok(Ok(by_rel)) => {
+                self.shown = None;
+                by_rel
+            }
             // A file read without being compared had changed: compare them all.
             Ok(Err(error)) if error.is::<crate::commands::check::Recheck>() => {
                 self.compare_all = true;
@@ -528,9 +539,7 @@ impl<'c> Session<'c> {
                 return;
             }
             Ok(Err(error)) => {
-                let message = format!("ssot-graph: {error:#}");
-                eprintln!("{message}");
-                self.show(MessageType::ERROR, &message);
+                self.show_error(format!("ssot-graph: {error:#}"));
                 return;
             }
             Err(_) => {

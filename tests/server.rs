@@ -812,3 +812,48 @@ fn a_broken_rule_file_is_shown_once_not_on_every_keystroke() {
     assert!(shown[0].contains("broken.toml"), "{shown:?}");
     client.stop();
 }
+
+#[test]
+fn a_pulling_client_is_asked_to_pull_again_when_another_files_findings_change() {
+    let repo = seed_repo();
+    let (mut client, _) = Client::start(repo.path(), vscode());
+    let manager = "netra_backend/app/websocket_core/manager.py";
+    client.open(CHAT_AGENT, &text_of(repo.path(), CHAT_AGENT));
+    client.open(manager, &text_of(repo.path(), manager));
+    let pull = |client: &mut Client, rel: &str| {
+        let document = json!({"textDocument": {"uri": client.uri(rel)}});
+        client
+            .request("textDocument/diagnostic", document)
+            .result
+            .unwrap()
+    };
+    assert_eq!(
+        pull(&mut client, CHAT_AGENT)["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    // A file not open is checked when pulled.
+    let dispatcher = pull(&mut client, "netra_backend/app/agents/tool_dispatcher.py");
+    assert_eq!(dispatcher["items"][0]["code"], "agents-use-public-layer");
+    client.change(
+        manager,
+        2,
+        "from netra_backend.app.websocket_core.websocket_manager import *  # noqa: F403\n",
+    );
+    pull(&mut client, manager);
+    let refresh = client
+        .seen
+        .iter()
+        .any(|m| matches!(m, Message::Request(r) if r.method == "workspace/diagnostic/refresh"));
+    assert!(refresh, "no refresh asked for");
+    assert_eq!(
+        pull(&mut client, CHAT_AGENT)["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    client.stop();
+}

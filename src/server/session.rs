@@ -80,6 +80,13 @@ impl<'c> Session<'c> {
         params: Value,
         settings: Settings,
     ) -> Result<Session<'c>> {
+        // The protocol spells it `workspace.diagnostics`; lsp-types reads `diagnostic`.
+        let refreshes = ["diagnostics", "diagnostic"].iter().any(|key| {
+            params
+                .pointer(&format!("/capabilities/workspace/{key}/refreshSupport"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false)
+        });
         let params: InitializeParams = match serde_json::from_value(params) {
             Ok(params) => params,
             Err(error) => {
@@ -100,10 +107,7 @@ impl<'c> Session<'c> {
         let workspace_capabilities = params.capabilities.workspace.as_ref();
         let client = Client {
             pulls: text_document.is_some_and(|t| t.diagnostic.is_some()),
-            refreshes: workspace_capabilities
-                .and_then(|w| w.diagnostic.as_ref())
-                .and_then(|d| d.refresh_support)
-                .unwrap_or(false),
+            refreshes,
             registers_watchers: workspace_capabilities
                 .and_then(|w| w.did_change_watched_files.as_ref())
                 .and_then(|d| d.dynamic_registration)
@@ -601,8 +605,14 @@ impl<'c> Session<'c> {
         self.up_to_date();
         let result_id = self.generation.to_string();
         let key = params.text_document.uri.as_str();
-        let report = match (params.previous_result_id, self.diagnostics.get(key)) {
-            (Some(previous), Some(_)) if previous == result_id => {
+        // A file not open is checked as it is on disk, when asked.
+        let unopened = match self.diagnostics.contains_key(key) {
+            true => None,
+            false => Some(self.diagnostics_of_unopened(&params.text_document.uri)),
+        };
+        let found = unopened.as_ref().or(self.diagnostics.get(key));
+        let report = match (params.previous_result_id, found) {
+            (Some(previous), Some(_)) if previous == result_id && unopened.is_none() => {
                 DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
                     related_documents: None,
                     unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
@@ -619,6 +629,21 @@ impl<'c> Session<'c> {
             }),
         };
         ok(request, DocumentDiagnosticReportResult::Report(report))
+    }
+
+    /// The diagnostics of a file of the project the editor has not opened.
+    fn diagnostics_of_unopened(&self, uri: &Uri) -> Vec<Diagnostic> {
+        let (Some(project), Some(workspace), Some(path)) =
+            (&self.project, &self.workspace, path_of(uri))
+        else {
+            return Vec::new();
+        };
+        let mut places = Places::new(&workspace.root, self.open_texts(), self.encoding);
+        let found = diagnostics::of_files(project, &workspace.config, vec![path], &mut places);
+        found
+            .ok()
+            .and_then(|by_rel| by_rel.into_values().next())
+            .unwrap_or_default()
     }
 
     fn workspace_diagnostic(&mut self, request: &Request) -> Answer {

@@ -857,3 +857,75 @@ fn a_pulling_client_is_asked_to_pull_again_when_another_files_findings_change() 
     );
     client.stop();
 }
+
+#[test]
+fn each_workspace_folder_is_served_from_its_own_repository() {
+    let (seed, cycles) = (seed_repo(), tempfile::tempdir().unwrap());
+    common::copy_dir(&common::fixture("cycles"), cycles.path());
+    common::write_file(
+        cycles.path(),
+        "queries/cycles.toml",
+        "[[rule]]\nid = \"no-order-cycles\"\nkind = \"no-cycles\"\nwithin = [\"orders.**\"]\n",
+    );
+    let (server, connection) = Connection::memory();
+    let thread = std::thread::Builder::new()
+        .stack_size(ssot_graph::STACK_BYTES)
+        .spawn(move || ssot_graph::server::serve(server, Default::default()))
+        .unwrap();
+    let uri_of = |path: &Path| format!("file://{}", path.canonicalize().unwrap().display());
+    let mut client = Client {
+        connection,
+        root: seed.path().canonicalize().unwrap().display().to_string(),
+        next_id: 0,
+        server: Some(thread),
+        seen: Vec::new(),
+    };
+    let folders = json!([{"uri": uri_of(seed.path()), "name": "seed"},
+                         {"uri": uri_of(cycles.path()), "name": "cycles"}]);
+    let initialized = client.request(
+        "initialize",
+        json!({"processId": null, "capabilities": neovim(), "workspaceFolders": folders}),
+    );
+    assert_eq!(
+        initialized.result.unwrap()["capabilities"]["workspace"]["workspaceFolders"],
+        json!({"supported": true, "changeNotifications": true})
+    );
+    client.notify("initialized", json!({}));
+    client.open(CHAT_AGENT, &text_of(seed.path(), CHAT_AGENT));
+    assert_eq!(
+        client.published(CHAT_AGENT)["diagnostics"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    // A file of the other folder, checked by its own rules.
+    let order = format!("{}/orders/b.py", uri_of(cycles.path()));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": order, "languageId": "python", "version": 1,
+                                "text": text_of(cycles.path(), "orders/b.py")}}),
+    );
+    let published = loop {
+        match client.next() {
+            Message::Notification(n)
+                if n.method == "textDocument/publishDiagnostics" && n.params["uri"] == order =>
+            {
+                break n.params;
+            }
+            other => client.seen.push(other),
+        }
+    };
+    assert_eq!(published["diagnostics"][0]["code"], "no-order-cycles");
+    // The second folder removed: its files are no one's.
+    client.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({"event": {"added": [], "removed": [{"uri": uri_of(cycles.path()), "name": "cycles"}]}}),
+    );
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": order}, "position": {"line": 0, "character": 10}}),
+    );
+    assert_eq!(hover.result, Some(Value::Null));
+    client.stop();
+}

@@ -9,6 +9,7 @@ mod answers;
 mod cursor;
 mod diagnostics;
 mod documents;
+mod folder;
 mod places;
 mod rename;
 mod session;

@@ -1,7 +1,7 @@
 //! The main loop: the open documents and the project, kept in step with the editor's
 //! notifications, and each request sent to a worker with the project as it stands.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Result;
@@ -15,10 +15,11 @@ use serde_json::Value;
 
 use super::diagnostics;
 use super::documents::{Documents, path_of};
+use super::folder::Folder;
 use super::places::{OpenTexts, Places};
 use super::text::Encoding;
 use super::workers::Workers;
-use super::workspace::{EditorSettings, Settings, Workspace};
+use super::workspace::{EditorSettings, Settings};
 use super::{actions, answers, rename};
 use crate::config::Config;
 use crate::index::Project;
@@ -38,22 +39,11 @@ struct Client {
 
 pub struct Session<'c> {
     connection: &'c Connection,
-    workspace: Option<Workspace>,
+    /// The editor's workspace folders, each with its repository (one per root).
+    folders: Vec<Folder>,
     documents: Documents,
     encoding: Encoding,
     client: Client,
-    /// The project as of the last notification applied; `None` before the first read
-    /// and when it could not be read.
-    project: Option<Arc<Project>>,
-    /// A notification changed what the project would read.
-    stale: bool,
-    /// Every file is to be compared with the snapshot on the next read: the first, and
-    /// after many files changed on disk.
-    compare_all: bool,
-    /// Files to compare with the snapshot on each read besides the open documents:
-    /// those changed on disk since it was written (the client said so, or the last read
-    /// of every file found them changed).
-    drifted: rustc_hash::FxHashSet<PathBuf>,
     /// The diagnostics of each open document (by URI) as last worked out, and the
     /// generation they belong to.
     diagnostics: FxHashMap<String, Vec<Diagnostic>>,
@@ -63,9 +53,9 @@ pub struct Session<'c> {
     workers: Workers,
     shut_down: bool,
     outgoing: i32,
-    /// The command line's settings, and the editor's folder the root is found from.
+    /// The command line's settings, and the editor's (`initializationOptions`).
     settings: Settings,
-    folder: PathBuf,
+    editor: Value,
     /// The `workspace/configuration` request awaiting its answer.
     asked_configuration: Option<RequestId>,
     /// The last error shown: the same one is not shown again on every keystroke.
@@ -116,33 +106,20 @@ impl<'c> Session<'c> {
                 .and_then(|w| w.configuration)
                 .unwrap_or(false),
         };
-        #[allow(deprecated)]
-        let folder = params
-            .workspace_folders
-            .as_ref()
-            .and_then(|folders| folders.first())
-            .map(|f| f.uri.clone())
-            .or(params.root_uri.clone())
-            .and_then(|uri| path_of(&uri))
-            .or_else(|| std::env::current_dir().ok())
-            .unwrap_or_default();
-        let editor: EditorSettings = params
-            .initialization_options
-            .clone()
-            .and_then(|options| serde_json::from_value(options).ok())
-            .unwrap_or_default();
-        let base_settings = settings.clone();
-        let settings = settings.with_editor(editor, &folder);
-        let (workspace, unserved) = match Workspace::open(&folder, &settings) {
-            Ok(workspace) => (Some(workspace), None),
-            Err(error) => {
-                eprintln!("ssot-graph server: {error:#}");
-                (
-                    None,
-                    Some(format!("ssot-graph: no repository to serve: {error:#}")),
-                )
-            }
-        };
+        // Every workspace folder; one root given on the command line stands for them all.
+        let mut paths: Vec<PathBuf> = (params.workspace_folders.iter().flatten())
+            .filter_map(|f| path_of(&f.uri))
+            .collect();
+        if paths.is_empty() || settings.root.is_some() {
+            #[allow(deprecated)]
+            let root_uri = params.root_uri.as_ref();
+            paths = vec![
+                (root_uri.and_then(path_of))
+                    .or_else(|| std::env::current_dir().ok())
+                    .unwrap_or_default(),
+            ];
+        }
+        let editor = params.initialization_options.clone().unwrap_or(Value::Null);
         let result = InitializeResult {
             capabilities: capabilities(encoding, &client),
             server_info: Some(ServerInfo {
@@ -152,25 +129,25 @@ impl<'c> Session<'c> {
         };
         let mut session = Session {
             connection,
-            workspace,
+            folders: Vec::new(),
             documents: Documents::new()?,
             encoding,
             client,
-            project: None,
-            stale: true,
-            compare_all: true,
-            drifted: Default::default(),
             diagnostics: FxHashMap::default(),
             generation: 0,
             edited: Vec::new(),
             workers: Workers::new(connection.sender.clone()),
             shut_down: false,
             outgoing: 0,
-            settings: base_settings,
-            folder,
+            settings,
+            editor,
             asked_configuration: None,
             shown: None,
         };
+        let unserved: Vec<String> = paths
+            .into_iter()
+            .filter_map(|path| session.add_folder(path))
+            .collect();
         // The project is read before the client is told the server is ready: the first
         // document opened is answered from it (on a warm cache, in a few tens of ms).
         session.refresh();
@@ -178,10 +155,49 @@ impl<'c> Session<'c> {
         connection.initialize_finish(id, serde_json::to_value(result)?)?;
         session.watch_files();
         session.ask_configuration();
-        if let Some(why) = unserved {
+        for why in unserved {
             session.show_error(why);
         }
         Ok(session)
+    }
+
+    /// Serves the editor's folder at `path` too, unless a folder already served has its
+    /// repository; why no repository could be opened from it, if not.
+    fn add_folder(&mut self, path: PathBuf) -> Option<String> {
+        let editor = serde_json::from_value(self.editor.clone()).unwrap_or_default();
+        let settings = self.settings.with_editor(editor, &path);
+        let (folder, unserved) = Folder::open(path, &settings);
+        let known = (self.folders.iter()).any(|f| match (&f.workspace, &folder.workspace) {
+            (Some(a), Some(b)) => a.same_as(b),
+            _ => f.path == folder.path,
+        });
+        if !known {
+            self.folders.push(folder);
+        }
+        unserved
+    }
+
+    /// The folder whose repository holds the file at `path`: the innermost root.
+    fn folder_of(&self, path: &Path) -> Option<usize> {
+        (0..self.folders.len())
+            .filter(|&f| self.folders[f].holds(path))
+            .max_by_key(|&f| {
+                self.folders[f]
+                    .workspace
+                    .as_ref()
+                    .map_or(0, |w| w.root.as_os_str().len())
+            })
+    }
+
+    /// A document or file at `path` changed: its folder's project is to be read again.
+    fn touch(&mut self, path: &Path) {
+        if let Some(folder) = self.folder_of(path) {
+            self.folders[folder].stale = true;
+        }
+    }
+
+    fn stale(&self) -> bool {
+        self.folders.iter().any(|f| f.stale)
     }
 
     /// Serves until `exit` or the client goes away; whether `shutdown` came first.
@@ -202,7 +218,7 @@ impl<'c> Session<'c> {
                 break;
             }
             // Every queued change is applied before the project is read again.
-            if self.stale && self.connection.receiver.is_empty() {
+            if self.stale() && self.connection.receiver.is_empty() {
                 self.refresh();
             }
         }
@@ -272,11 +288,13 @@ impl<'c> Session<'c> {
         if !self.client.configures {
             return;
         }
-        let item = ConfigurationItem {
-            scope_uri: super::documents::uri_of(&self.folder),
-            section: Some("ssot-graph".to_string()),
-        };
-        let id = self.ask::<ask::WorkspaceConfiguration>(ConfigurationParams { items: vec![item] });
+        let items = (self.folders.iter())
+            .map(|folder| ConfigurationItem {
+                scope_uri: super::documents::uri_of(&folder.path),
+                section: Some("ssot-graph".to_string()),
+            })
+            .collect();
+        let id = self.ask::<ask::WorkspaceConfiguration>(ConfigurationParams { items });
         self.asked_configuration = Some(id);
     }
 
@@ -287,37 +305,39 @@ impl<'c> Session<'c> {
             return;
         }
         self.asked_configuration = None;
-        let Ok(Value::Array(mut values)) = response.response_result else {
+        let Ok(Value::Array(values)) = response.response_result else {
             return;
         };
-        let editor: EditorSettings = match values.pop() {
-            Some(Value::Null) | None => EditorSettings::default(),
-            Some(value) => match serde_json::from_value(value) {
-                Ok(editor) => editor,
-                Err(error) => {
-                    self.show_error(format!("ssot-graph settings: {error}"));
-                    return;
-                }
-            },
-        };
-        if editor.root.is_none() && editor.config.is_none() {
-            return;
-        }
-        let settings = self.settings.with_editor(editor, &self.folder);
-        match Workspace::open(&self.folder, &settings) {
-            Ok(workspace) => {
-                if self
-                    .workspace
-                    .as_ref()
-                    .is_some_and(|w| w.same_as(&workspace))
-                {
-                    return;
-                }
-                self.workspace = Some(workspace);
-                self.compare_all = true;
-                self.stale = true;
+        // One answer per folder asked about, in order.
+        for (index, value) in values.into_iter().enumerate().take(self.folders.len()) {
+            let editor: EditorSettings = match value {
+                Value::Null => continue,
+                value => match serde_json::from_value(value) {
+                    Ok(editor) => editor,
+                    Err(error) => {
+                        self.show_error(format!("ssot-graph settings: {error}"));
+                        continue;
+                    }
+                },
+            };
+            if editor.root.is_none() && editor.config.is_none() {
+                continue;
             }
-            Err(error) => self.show_error(format!("ssot-graph: {error:#}")),
+            let path = self.folders[index].path.clone();
+            let settings = self.settings.with_editor(editor, &path);
+            let (opened, unserved) = Folder::open(path, &settings);
+            if let Some(why) = unserved {
+                self.show_error(why);
+                continue;
+            }
+            let folder = &mut self.folders[index];
+            let same = match (&folder.workspace, &opened.workspace) {
+                (Some(a), Some(b)) => a.same_as(b),
+                _ => false,
+            };
+            if !same {
+                *folder = opened;
+            }
         }
     }
 
@@ -343,9 +363,10 @@ impl<'c> Session<'c> {
                 params::<DidOpenTextDocumentParams>(notification).map(|p| {
                     let uri = p.text_document.uri.clone();
                     let d = p.text_document;
-                    if self.documents.open(d.uri, d.version, d.text).is_some() {
+                    if let Some(document) = self.documents.open(d.uri, d.version, d.text) {
+                        let path = document.path.clone();
                         self.edited.push(uri.as_str().to_string());
-                        self.stale = true;
+                        self.touch(&path);
                     }
                 })
             }
@@ -356,15 +377,17 @@ impl<'c> Session<'c> {
                     self.documents
                         .change(&uri, version, p.content_changes, self.encoding)?;
                     self.edited.push(uri.as_str().to_string());
-                    self.stale = true;
+                    if let Some(path) = path_of(&uri) {
+                        self.touch(&path.canonicalize().unwrap_or(path));
+                    }
                     Ok(())
                 })
             }
             notify::DidCloseTextDocument::METHOD => {
                 params::<DidCloseTextDocumentParams>(notification).map(|p| {
                     let uri = p.text_document.uri;
-                    if self.documents.close(&uri).is_some() {
-                        self.stale = true;
+                    if let Some(document) = self.documents.close(&uri) {
+                        self.touch(&document.path);
                     }
                     if self.diagnostics.remove(uri.as_str()).is_some() && !self.client.pulls {
                         self.publish(uri, None, Vec::new());
@@ -372,32 +395,49 @@ impl<'c> Session<'c> {
                 })
             }
             notify::DidSaveTextDocument::METHOD => {
-                self.stale = true;
-                Ok(())
+                params::<DidSaveTextDocumentParams>(notification).map(|p| {
+                    if let Some(path) = path_of(&p.text_document.uri) {
+                        self.touch(&path.canonicalize().unwrap_or(path));
+                    }
+                })
+            }
+            notify::DidChangeWorkspaceFolders::METHOD => {
+                params::<DidChangeWorkspaceFoldersParams>(notification).map(|p| {
+                    let removed: Vec<PathBuf> = (p.event.removed.iter())
+                        .filter_map(|f| path_of(&f.uri))
+                        .collect();
+                    self.folders
+                        .retain(|folder| !removed.contains(&folder.path));
+                    for added in p.event.added.iter().filter_map(|f| path_of(&f.uri)) {
+                        if let Some(why) = self.add_folder(added) {
+                            self.show_error(why);
+                        }
+                    }
+                    self.ask_configuration();
+                })
             }
             notify::DidChangeWatchedFiles::METHOD => {
                 params::<DidChangeWatchedFilesParams>(notification).map(|p| {
-                    self.drifted
-                        .extend(p.changes.iter().filter_map(|c| path_of(&c.uri)));
-                    // Past this many, comparing every file costs less than restoring
-                    // from a snapshot that no longer describes the tree.
-                    if self.drifted.len() > 32 {
-                        self.compare_all = true;
+                    for change in &p.changes {
+                        let Some(path) = path_of(&change.uri) else {
+                            continue;
+                        };
+                        let Some(folder) = self.folder_of(&path) else {
+                            continue;
+                        };
+                        if path.extension().is_some_and(|e| e == "toml") {
+                            self.reload_settings(folder);
+                        }
+                        self.folders[folder].drifted(path);
                     }
-                    let settings_changed = p.changes.iter().any(|change| {
-                        path_of(&change.uri)
-                            .is_some_and(|path| path.extension().is_some_and(|e| e == "toml"))
-                    });
-                    if settings_changed {
-                        self.reload_settings();
-                    }
-                    self.stale = true;
                 })
             }
             notify::DidChangeConfiguration::METHOD => {
-                self.reload_settings();
+                for folder in 0..self.folders.len() {
+                    self.reload_settings(folder);
+                    self.folders[folder].stale = true;
+                }
                 self.ask_configuration();
-                self.stale = true;
                 Ok(())
             }
             notify::Cancel::METHOD => params::<CancelParams>(notification).map(|p| {
@@ -415,10 +455,12 @@ impl<'c> Session<'c> {
         true
     }
 
-    fn reload_settings(&mut self) {
-        if let Some(workspace) = &mut self.workspace
-            && let Err(error) = workspace.reload_config()
-        {
+    fn reload_settings(&mut self, folder: usize) {
+        let reloaded = match &mut self.folders[folder].workspace {
+            Some(workspace) => workspace.reload_config(),
+            None => return,
+        };
+        if let Err(error) = reloaded {
             self.show_error(format!("ssot-graph: {error:#}"));
         }
     }
@@ -428,16 +470,22 @@ impl<'c> Session<'c> {
         if !self.client.registers_watchers {
             return;
         }
-        let queries = self.workspace.as_ref().map_or("queries".to_string(), |w| {
-            w.config.queries_dir().to_string()
-        });
-        let globs = [
+        let mut globs = vec![
             "**/*.py".to_string(),
             "**/*.pyi".to_string(),
             "**/pyproject.toml".to_string(),
             "**/ssot-graph.toml".to_string(),
-            format!("**/{}/*.toml", queries.trim_end_matches('/')),
         ];
+        for folder in &self.folders {
+            let queries = folder
+                .workspace
+                .as_ref()
+                .map_or("queries", |w| w.config.queries_dir());
+            let glob = format!("**/{}/*.toml", queries.trim_end_matches('/'));
+            if !globs.contains(&glob) {
+                globs.push(glob);
+            }
+        }
         let watchers: Vec<FileSystemWatcher> = globs
             .into_iter()
             .map(|glob| FileSystemWatcher {
@@ -461,42 +509,11 @@ impl<'c> Session<'c> {
     /// Reads the project again with the documents as they are now, and works out their
     /// diagnostics: pushed when the client does not pull them.
     fn refresh(&mut self) {
-        self.stale = false;
-        let Some(workspace) = &self.workspace else {
-            return;
-        };
         let started = std::time::Instant::now();
-        let substitutes = self.documents.substitutes(&workspace.root);
         // Without the client saying which files change on disk, each read compares them.
-        let compare_all = self.compare_all || !self.client.registers_watchers;
-        let compare_only = (!compare_all).then(|| {
-            let open = self.documents.iter().map(|d| d.path.clone());
-            self.drifted.iter().cloned().chain(open).collect()
-        });
-        let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            workspace.load(substitutes, compare_only)
-        }));
-        match read {
-            Ok(Ok(project)) => {
-                if compare_all {
-                    self.compare_all = false;
-                    // The snapshot stays as it was while few files drifted from it.
-                    self.drifted = (project.changed_files.iter())
-                        .map(|&f| workspace.root.join(project.files[f].rel.as_str()))
-                        .collect();
-                }
-                self.project = Some(Arc::new(project));
-            }
-            Ok(Err(error)) => {
-                eprintln!("ssot-graph server: cannot read the project: {error:#}");
-                self.project = None;
-            }
-            Err(_) => {
-                eprintln!(
-                    "ssot-graph server: reading the project failed (a bug: please report it)"
-                );
-                self.project = None;
-            }
+        let watched = self.client.registers_watchers;
+        for folder in self.folders.iter_mut().filter(|f| f.stale) {
+            folder.refresh(&self.documents, watched);
         }
         let read_in = started.elapsed();
         self.diagnose();
@@ -521,53 +538,60 @@ impl<'c> Session<'c> {
     /// Works out every open document's diagnostics, and tells the client of those that
     /// changed.
     fn diagnose(&mut self) {
-        let (Some(project), Some(workspace)) = (&self.project, &self.workspace) else {
-            return;
-        };
-        let mut places = Places::new(&workspace.root, self.open_texts(), self.encoding);
-        let paths: Vec<PathBuf> = self.documents.iter().map(|d| d.path.clone()).collect();
-        let config = workspace.config.clone();
-        let project = project.clone();
-        let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            diagnostics::of_files(&project, &config, paths, &mut places)
-        }));
-        let mut by_rel = match found {
-            Ok(Ok(by_rel)) => {
-                self.shown = None;
-                by_rel
+        // By URI, of the open documents of each folder read.
+        let mut found: FxHashMap<String, Vec<Diagnostic>> = FxHashMap::default();
+        for index in 0..self.folders.len() {
+            let folder = &self.folders[index];
+            let (Some(project), Some(workspace)) = (&folder.project, &folder.workspace) else {
+                continue;
+            };
+            let mut places = Places::new(&workspace.root, self.open_texts(), self.encoding);
+            let paths: Vec<PathBuf> = (self.documents.iter())
+                .filter(|d| self.folder_of(&d.path) == Some(index))
+                .map(|d| d.path.clone())
+                .collect();
+            let (config, project) = (workspace.config.clone(), project.clone());
+            let root = workspace.root.clone();
+            let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                diagnostics::of_files(&project, &config, paths, &mut places)
+            }));
+            match checked {
+                Ok(Ok(by_rel)) => {
+                    self.shown = None;
+                    for (rel, diagnostics) in by_rel {
+                        if let Some(uri) = (self.documents.iter())
+                            .find(|d| d.path == root.join(&rel))
+                            .map(|d| d.uri.as_str().to_string())
+                        {
+                            found.insert(uri, diagnostics);
+                        }
+                    }
+                }
+                // A file read without being compared had changed: compare them all.
+                Ok(Err(error)) if error.is::<crate::commands::check::Recheck>() => {
+                    let folder = &mut self.folders[index];
+                    folder.compare_all = true;
+                    folder.stale = true;
+                    return;
+                }
+                Ok(Err(error)) => {
+                    self.show_error(format!("ssot-graph: {error:#}"));
+                    return;
+                }
+                Err(_) => {
+                    eprintln!("ssot-graph server: checking failed (a bug: please report it)");
+                    return;
+                }
             }
-            // A file read without being compared had changed: compare them all.
-            Ok(Err(error)) if error.is::<crate::commands::check::Recheck>() => {
-                self.compare_all = true;
-                self.stale = true;
-                return;
-            }
-            Ok(Err(error)) => {
-                self.show_error(format!("ssot-graph: {error:#}"));
-                return;
-            }
-            Err(_) => {
-                eprintln!("ssot-graph server: checking failed (a bug: please report it)");
-                return;
-            }
-        };
+        }
         self.generation += 1;
         let edited = std::mem::take(&mut self.edited);
         let mut others_changed = false;
-        let documents: Vec<(Uri, i32, Option<String>)> = self
-            .documents
-            .iter()
-            .map(|d| {
-                let rel = d
-                    .path
-                    .strip_prefix(&workspace.root)
-                    .ok()
-                    .and_then(|r| r.to_str().map(|r| r.replace('\\', "/")));
-                (d.uri.clone(), d.version, rel)
-            })
+        let documents: Vec<(Uri, i32)> = (self.documents.iter())
+            .map(|d| (d.uri.clone(), d.version))
             .collect();
-        for (uri, version, rel) in documents {
-            let new = rel.and_then(|rel| by_rel.remove(&rel)).unwrap_or_default();
+        for (uri, version) in documents {
+            let new = found.remove(uri.as_str()).unwrap_or_default();
             let key = uri.as_str().to_string();
             let was_edited = edited.contains(&key);
             // An edited document's are said again even when the same: they are of its
@@ -595,7 +619,7 @@ impl<'c> Session<'c> {
     }
 
     fn up_to_date(&mut self) {
-        if self.stale {
+        if self.stale() {
             self.refresh();
         }
     }
@@ -633,9 +657,14 @@ impl<'c> Session<'c> {
 
     /// The diagnostics of a file of the project the editor has not opened.
     fn diagnostics_of_unopened(&self, uri: &Uri) -> Vec<Diagnostic> {
-        let (Some(project), Some(workspace), Some(path)) =
-            (&self.project, &self.workspace, path_of(uri))
-        else {
+        let Some(path) = path_of(uri) else {
+            return Vec::new();
+        };
+        let path = path.canonicalize().unwrap_or(path);
+        let Some(folder) = self.folder_of(&path).map(|f| &self.folders[f]) else {
+            return Vec::new();
+        };
+        let (Some(project), Some(workspace)) = (&folder.project, &folder.workspace) else {
             return Vec::new();
         };
         let mut places = Places::new(&workspace.root, self.open_texts(), self.encoding);
@@ -679,7 +708,23 @@ impl<'c> Session<'c> {
     fn send_to_worker(&mut self, request: Request) {
         self.up_to_date();
         let id = request.id.clone();
-        let (Some(project), Some(workspace)) = (self.project.clone(), &self.workspace) else {
+        // Every request sent here is about a place in a document.
+        let Some(uri) = request.params.pointer("/textDocument/uri") else {
+            let message = format!("{}: no textDocument.uri", request.method);
+            self.respond(Response::new_err(
+                id,
+                ErrorCode::InvalidParams as i32,
+                message,
+            ));
+            return;
+        };
+        let folder = Some(uri)
+            .and_then(|uri| uri.as_str()?.parse::<Uri>().ok())
+            .and_then(|uri| path_of(&uri))
+            .and_then(|path| self.folder_of(&path.canonicalize().unwrap_or(path)))
+            .map(|f| &self.folders[f]);
+        let served = folder.and_then(|f| Some((f.project.clone()?, f.workspace.as_ref()?)));
+        let Some((project, workspace)) = served else {
             self.respond(Response::new_ok(id, Value::Null));
             return;
         };
@@ -824,6 +869,13 @@ fn capabilities(encoding: Encoding, client: &Client) -> ServerCapabilities {
         definition_provider: Some(OneOf::Left(true)),
         declaration_provider: Some(DeclarationCapability::Simple(true)),
         references_provider: Some(OneOf::Left(true)),
+        workspace: Some(WorkspaceServerCapabilities {
+            workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                supported: Some(true),
+                change_notifications: Some(OneOf::Left(true)),
+            }),
+            file_operations: None,
+        }),
         rename_provider: Some(OneOf::Right(RenameOptions {
             prepare_provider: Some(true),
             work_done_progress_options: WorkDoneProgressOptions::default(),

@@ -136,11 +136,18 @@ impl Workspace {
             detail: crate::parse::Detail::FULL,
             whole_index: true,
         };
-        let (project, pending) = load::open_deferred(self.root.clone(), &self.config, &options)?;
-        if let Some(pending) = pending
-            && !substitutes.is_some_and(|s| s.differs())
-        {
-            pending.write(&project);
+        let (mut project, pending) =
+            load::open_deferred(self.root.clone(), &self.config, &options)?;
+        match substitutes.is_some_and(|s| s.differs()) {
+            // Unsaved texts are no cache state of the tree: the reference index kept
+            // beside the snapshot is neither read nor written over for them (refs walks
+            // for its target alone).
+            true => project.cache = None,
+            false => {
+                if let Some(pending) = pending {
+                    pending.write(&project);
+                }
+            }
         }
         Ok(project)
     }

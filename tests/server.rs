@@ -929,3 +929,34 @@ fn each_workspace_folder_is_served_from_its_own_repository() {
     assert_eq!(hover.result, Some(Value::Null));
     client.stop();
 }
+
+#[test]
+fn references_from_an_unsaved_buffer_leave_the_repositorys_cache_alone() {
+    let repo = seed_repo();
+    let notifier = "netra_backend.app.services.agent_websocket_bridge.WebSocketNotifier";
+    common::ok(repo.path(), &["refs", notifier]);
+    let index = repo.path().join(".ssot-graph-cache/references.bin");
+    let before = std::fs::read(&index).unwrap();
+    let (mut client, _) = Client::start(repo.path(), vscode());
+    let unsaved = format!(
+        "{}\nEXTRA = WebSocketNotifier\n",
+        text_of(repo.path(), CHAT_AGENT)
+    );
+    client.open(CHAT_AGENT, &unsaved);
+    let mut params = client.at(CHAT_AGENT, 1, 45);
+    params["context"] = json!({"includeDeclaration": false});
+    let found = client
+        .request("textDocument/references", params)
+        .result
+        .unwrap();
+    // The unsaved use is found; the stored index is the saved tree's still.
+    assert!(
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["range"]["start"]["line"] == 7)
+    );
+    assert_eq!(std::fs::read(&index).unwrap(), before);
+    client.stop();
+}

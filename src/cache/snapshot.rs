@@ -123,7 +123,7 @@ pub struct BlobRef {
 
 pub use crate::cache::tables::sites::{StoredNode, StoredSite};
 
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Header {
     pub tool: String,
     /// Fingerprint of the settings that decide which files are read and how.
@@ -148,7 +148,7 @@ pub struct Header {
     pub index: StoredIndex,
 }
 
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct StoredIndex {
     /// Stored apart from the rest of the index, so the two decode side by side.
     #[serde(skip)]
@@ -175,7 +175,7 @@ pub struct StoredIndex {
 }
 
 /// What the whole-repository resolution of the snapshot's sites found.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct StoredResults {
     /// Per site, what it resolved to, in the environment of this fingerprint.
     #[serde(with = "crate::cache::tables::outcomes")]
@@ -189,7 +189,7 @@ pub struct StoredResults {
 }
 
 /// A part of the header kept compressed until something asks for it.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct LaterPart(Vec<u8>);
 
 /// Binders as stored (see `index::Binders`), no longer than their bytes allow.
@@ -209,7 +209,7 @@ impl LaterPart {
 }
 
 /// Every import site, in file order.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct StoredSites {
     #[serde(deserialize_with = "exact")]
     pub strings: Vec<String>,
@@ -228,9 +228,65 @@ pub struct Snapshot {
     blobs_start: u64,
 }
 
+/// Set by a long-lived process (the language server): the header last read is kept,
+/// with the stamp of the file it was read from.
+static KEEP_DECODED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static KEPT: std::sync::Mutex<Option<Kept>> = std::sync::Mutex::new(None);
+
+struct Kept {
+    path: std::path::PathBuf,
+    stamp: crate::fingerprint::Stamp,
+    header: Header,
+    blobs_start: u64,
+}
+
+/// From now on, reading the snapshot file read last, unchanged (the same stamp: a new
+/// snapshot is a new file put in its place), clones its decoded header instead of
+/// reading, checking and decoding it again.
+pub fn keep_decoded() {
+    KEEP_DECODED.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
 impl Snapshot {
     /// Reads `path`; `Ok(None)` when there is none, an error saying why it is unusable.
     pub fn read(path: &Path, key: u64) -> Result<Option<Snapshot>> {
+        if !KEEP_DECODED.load(std::sync::atomic::Ordering::Relaxed) {
+            return Self::read_again(path, key);
+        }
+        // Stamped from the file opened: the one its blobs are read from.
+        let Ok(file) = std::fs::File::open(path) else {
+            return Self::read_again(path, key);
+        };
+        let stamp = file
+            .metadata()
+            .ok()
+            .map(|m| crate::fingerprint::Stamp::of(&m));
+        let kept = KEPT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let (Some(stamp), Some(kept)) = (stamp, kept.as_ref())
+            && kept.path == path
+            && kept.stamp == stamp
+            && kept.header.key == key
+        {
+            return Ok(Some(Snapshot {
+                header: kept.header.clone(),
+                file,
+                blobs_start: kept.blobs_start,
+            }));
+        }
+        drop(kept);
+        let snapshot = Self::read_again(path, key)?;
+        if let (Some(snapshot), Some(stamp)) = (&snapshot, stamp) {
+            *KEPT.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(Kept {
+                path: path.to_path_buf(),
+                stamp,
+                header: snapshot.header.clone(),
+                blobs_start: snapshot.blobs_start,
+            });
+        }
+        Ok(snapshot)
+    }
+
+    fn read_again(path: &Path, key: u64) -> Result<Option<Snapshot>> {
         let Some(container) = Container::open(path, MAGIC)? else {
             return Ok(None);
         };

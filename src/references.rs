@@ -594,10 +594,21 @@ pub struct ReferenceIndex {
 enum IndexSource {
     Stored {
         container: Container,
-        keys: FxHashMap<Key, BlobRef>,
+        header: std::sync::Arc<StoredKeys>,
     },
     Walked(FxHashMap<Resolution, Vec<Row>>),
 }
+
+/// A stored index's header, decoded: what it is of, and where each definition's rows are.
+struct StoredKeys {
+    tool: String,
+    state: u64,
+    environment: u64,
+    keys: FxHashMap<Key, BlobRef>,
+}
+
+/// The header last decoded (a language server asks again and again).
+static KEPT: crate::cache::kept::Kept<StoredKeys> = crate::cache::kept::Kept::new();
 
 /// The cache file next to the snapshot; the last byte is the layout version.
 const MAGIC: &[u8; 8] = b"SSOTR\x00\x00\x02";
@@ -656,19 +667,27 @@ impl ReferenceIndex {
 
     fn read(project: &Project) -> Option<ReferenceIndex> {
         let (path, state, environment) = Self::path(project)?;
-        let container = Container::open(&path, MAGIC).ok()??;
-        let header: IndexHeader = crate::exact::within(container.header.len(), || {
-            bincode::deserialize(&container.header)
-        })
-        .ok()?;
+        let file = snapshot::open_existing(&path).ok()??;
+        // A header kept from an earlier read of this very file is not read again.
+        let kept = KEPT.get(&path, &file);
+        let container = Container::read(file, MAGIC, kept.is_none()).ok()?;
+        let header = KEPT.get_or(&path, &container.file, || {
+            let header: IndexHeader = crate::exact::within(container.header.len(), || {
+                bincode::deserialize(&container.header)
+            })
+            .ok()?;
+            Some(StoredKeys {
+                tool: header.tool,
+                state: header.state,
+                environment: header.environment,
+                keys: header.keys.into_iter().collect(),
+            })
+        })?;
         let current = header.tool == env!("CARGO_PKG_VERSION")
             && header.state == state
             && header.environment == environment;
         current.then(|| ReferenceIndex {
-            source: IndexSource::Stored {
-                container,
-                keys: header.keys.into_iter().collect(),
-            },
+            source: IndexSource::Stored { container, header },
         })
     }
 
@@ -722,8 +741,9 @@ impl ReferenceIndex {
     ) -> Option<Vec<Row>> {
         let mut rows = match &self.source {
             IndexSource::Walked(walked) => walked.get(resolution).cloned().unwrap_or_default(),
-            IndexSource::Stored { container, keys } => {
-                let Some(blob) = Key::of(resolution).and_then(|key| keys.get(&key).copied()) else {
+            IndexSource::Stored { container, header } => {
+                let key = Key::of(resolution);
+                let Some(blob) = key.and_then(|key| header.keys.get(&key).copied()) else {
                     return Some(Vec::new());
                 };
                 let bytes = container.blob(blob)?;

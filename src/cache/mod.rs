@@ -3,6 +3,7 @@
 //! have changed (`tree`). How a run uses the snapshot is `load`'s job.
 
 pub mod folder;
+pub mod kept;
 pub mod snapshot;
 pub mod tables;
 pub mod tree;

@@ -228,59 +228,26 @@ pub struct Snapshot {
     blobs_start: u64,
 }
 
-/// Set by a long-lived process (the language server): the header last read is kept,
-/// with the stamp of the file it was read from.
-static KEEP_DECODED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-static KEPT: std::sync::Mutex<Option<Kept>> = std::sync::Mutex::new(None);
-
-struct Kept {
-    path: std::path::PathBuf,
-    stamp: crate::fingerprint::Stamp,
-    header: Header,
-    blobs_start: u64,
-}
-
-/// From now on, reading the snapshot file read last, unchanged (the same stamp: a new
-/// snapshot is a new file put in its place), clones its decoded header instead of
-/// reading, checking and decoding it again.
-pub fn keep_decoded() {
-    KEEP_DECODED.store(true, std::sync::atomic::Ordering::Relaxed);
-}
+/// The header last decoded, with where its blobs start.
+static KEPT: super::kept::Kept<(Header, u64)> = super::kept::Kept::new();
 
 impl Snapshot {
     /// Reads `path`; `Ok(None)` when there is none, an error saying why it is unusable.
     pub fn read(path: &Path, key: u64) -> Result<Option<Snapshot>> {
-        if !KEEP_DECODED.load(std::sync::atomic::Ordering::Relaxed) {
-            return Self::read_again(path, key);
-        }
-        // Stamped from the file opened: the one its blobs are read from.
-        let Ok(file) = std::fs::File::open(path) else {
-            return Self::read_again(path, key);
-        };
-        let stamp = file
-            .metadata()
-            .ok()
-            .map(|m| crate::fingerprint::Stamp::of(&m));
-        let kept = KEPT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let (Some(stamp), Some(kept)) = (stamp, kept.as_ref())
-            && kept.path == path
-            && kept.stamp == stamp
-            && kept.header.key == key
+        if let Ok(file) = std::fs::File::open(path)
+            && let Some(kept) = KEPT.get(path, &file)
+            && kept.0.key == key
         {
             return Ok(Some(Snapshot {
-                header: kept.header.clone(),
+                header: kept.0.clone(),
                 file,
-                blobs_start: kept.blobs_start,
+                blobs_start: kept.1,
             }));
         }
-        drop(kept);
         let snapshot = Self::read_again(path, key)?;
-        if let (Some(snapshot), Some(stamp)) = (&snapshot, stamp) {
-            *KEPT.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(Kept {
-                path: path.to_path_buf(),
-                stamp,
-                header: snapshot.header.clone(),
-                blobs_start: snapshot.blobs_start,
+        if let Some(snapshot) = &snapshot {
+            KEPT.put(path, &snapshot.file, || {
+                (snapshot.header.clone(), snapshot.blobs_start)
             });
         }
         Ok(snapshot)
@@ -331,11 +298,15 @@ impl Container {
     /// Opens `path` if it is a cache file starting with `magic`: `Ok(None)` when there is
     /// none, an error saying why it is unusable.
     pub fn open(path: &Path, magic: &[u8; 8]) -> Result<Option<Container>> {
-        let file = match std::fs::File::open(path) {
-            Ok(file) => file,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(error) => return Err(error).context("cannot open"),
+        let Some(file) = open_existing(path)? else {
+            return Ok(None);
         };
+        Container::read(file, magic, true).map(Some)
+    }
+
+    /// The cache file `file`, its header checked and read only with `with_header` (a
+    /// reader that kept its decoded header needs only the blobs).
+    pub fn read(file: std::fs::File, magic: &[u8; 8], with_header: bool) -> Result<Container> {
         let size = file.metadata().context("cannot open")?.len();
         let mut prefix = [0u8; PREFIX];
         if size < PREFIX as u64 || read_at(&file, &mut prefix, 0).is_err() || &prefix[..8] != magic
@@ -349,21 +320,33 @@ impl Container {
             bail!("truncated");
         }
         let blobs_len = size - PREFIX as u64 - header_len;
-        let mut header = vec![0u8; header_len as usize];
-        read_at(&file, &mut header, PREFIX as u64 + blobs_len).context("truncated")?;
-        if checksum(&header) != stored_checksum {
-            bail!("checksum mismatch (damaged, or written by another build)");
+        let mut header = Vec::new();
+        if with_header {
+            header = vec![0u8; header_len as usize];
+            read_at(&file, &mut header, PREFIX as u64 + blobs_len).context("truncated")?;
+            if checksum(&header) != stored_checksum {
+                bail!("checksum mismatch (damaged, or written by another build)");
+            }
         }
-        Ok(Some(Container {
+        Ok(Container {
             header,
             file,
             blobs_start: PREFIX as u64,
             blobs_len,
-        }))
+        })
     }
 
     pub fn blob(&self, blob: BlobRef) -> Option<Vec<u8>> {
         read_blob(&self.file, self.blobs_start, self.blobs_len, blob)
+    }
+}
+
+/// The file at `path`; `None` when there is none.
+pub fn open_existing(path: &Path) -> Result<Option<std::fs::File>> {
+    match std::fs::File::open(path) {
+        Ok(file) => Ok(Some(file)),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(error).context("cannot open"),
     }
 }
 

@@ -41,7 +41,7 @@ pub fn run(settings: Settings) -> Result<i32> {
 /// Serves one client over `connection`, from `initialize` to `exit` (or the client
 /// going away); whether it asked for `shutdown` first.
 pub fn serve(connection: Connection, settings: Settings) -> Result<bool> {
-    crate::cache::snapshot::keep_decoded();
+    crate::cache::kept::keep();
     let (id, params) = connection
         .initialize_start()
         .context("the client did not start with `initialize`")?;

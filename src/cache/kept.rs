@@ -1,0 +1,85 @@
+//! What a long-lived process (the language server) keeps of the cache files it reads:
+//! a file's decoded header, with the stamp of the file it came from. A cache file is
+//! rewritten as a new file put in the old one's place (another stamp), so a file with
+//! the same stamp holds what was decoded from it.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use crate::fingerprint::Stamp;
+
+static ON: AtomicBool = AtomicBool::new(false);
+
+/// From now on, what is decoded of the cache files is kept (one-shot runs keep nothing).
+pub fn keep() {
+    ON.store(true, Ordering::Relaxed);
+}
+
+/// The last value decoded from one kind of cache file.
+pub struct Kept<T>(Mutex<Option<(PathBuf, Stamp, Arc<T>)>>);
+
+impl<T> Default for Kept<T> {
+    fn default() -> Kept<T> {
+        Kept::new()
+    }
+}
+
+impl<T> Kept<T> {
+    pub const fn new() -> Kept<T> {
+        Kept(Mutex::new(None))
+    }
+
+    /// What was kept of `file`, opened from `path`, when it is the file it came from.
+    pub fn get(&self, path: &Path, file: &std::fs::File) -> Option<Arc<T>> {
+        if !ON.load(Ordering::Relaxed) {
+            return None;
+        }
+        let stamp = Stamp::of(&file.metadata().ok()?);
+        let kept = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let (kept_path, kept_stamp, value) = kept.as_ref()?;
+        (kept_path == path && *kept_stamp == stamp).then(|| value.clone())
+    }
+
+    /// What was kept of `file` when it is the file it came from, else what `decode`
+    /// makes of it (kept, when keeping).
+    pub fn get_or(
+        &self,
+        path: &Path,
+        file: &std::fs::File,
+        decode: impl FnOnce() -> Option<T>,
+    ) -> Option<Arc<T>> {
+        if let Some(kept) = self.get(path, file) {
+            return Some(kept);
+        }
+        let value = Arc::new(decode()?);
+        if ON.load(Ordering::Relaxed)
+            && let Ok(metadata) = file.metadata()
+        {
+            let mut kept = self
+                .0
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            *kept = Some((path.to_path_buf(), Stamp::of(&metadata), value.clone()));
+        }
+        Some(value)
+    }
+
+    /// Keeps what `value` makes (only then), decoded from `file` opened from `path`.
+    pub fn put(&self, path: &Path, file: &std::fs::File, value: impl FnOnce() -> T) {
+        if !ON.load(Ordering::Relaxed) {
+            return;
+        }
+        let Ok(metadata) = file.metadata() else {
+            return;
+        };
+        let mut kept = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *kept = Some((path.to_path_buf(), Stamp::of(&metadata), Arc::new(value())));
+    }
+}

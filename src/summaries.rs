@@ -9,7 +9,7 @@ use crate::summary::FileSummary;
 /// Where summaries not parsed in this run come from.
 pub trait SummarySource: Send + Sync {
     /// The summary of file `file`; never fails (a damaged entry is parsed again).
-    fn load(&self, file: usize) -> FileSummary;
+    fn load(&self, file: usize) -> Arc<FileSummary>;
 
     /// Of `files`, those whose summary this source lends without having compared the
     /// file with it (`check FILES` compares only its files up front) and whose content
@@ -70,12 +70,10 @@ impl Summaries {
     pub fn get(&self, file: usize) -> &FileSummary {
         // Parsed summaries are all set: only cached ones are ever loaded here.
         self.cells[file].get_or_init(|| {
-            Arc::new(
-                self.source
-                    .as_ref()
-                    .map(|source| source.load(file))
-                    .unwrap_or_default(),
-            )
+            self.source
+                .as_ref()
+                .map(|source| source.load(file))
+                .unwrap_or_default()
         })
     }
 

@@ -83,3 +83,53 @@ impl<T> Kept<T> {
         *kept = Some((path.to_path_buf(), Stamp::of(&metadata), Arc::new(value())));
     }
 }
+
+/// Decoded blobs by their content (length and checksum), while keeping: each read of the
+/// project decodes only the summaries it has not met in any earlier read.
+pub struct KeptBlobs<T>(Mutex<Option<ByContent<T>>>);
+
+/// Values by the length and checksum of the bytes they were decoded from.
+type ByContent<T> = rustc_hash::FxHashMap<(u64, u64), Arc<T>>;
+
+/// Past this many, the kept blobs are dropped and kept anew (files saved again and again
+/// leave their old summaries behind).
+const MAX_BLOBS: usize = 200_000;
+
+impl<T> Default for KeptBlobs<T> {
+    fn default() -> KeptBlobs<T> {
+        KeptBlobs::new()
+    }
+}
+
+impl<T> KeptBlobs<T> {
+    pub const fn new() -> KeptBlobs<T> {
+        KeptBlobs(Mutex::new(None))
+    }
+
+    /// What was decoded of the blob of `len` bytes and `checksum`, else what `decode`
+    /// makes (kept, when keeping).
+    pub fn get_or(
+        &self,
+        len: u64,
+        checksum: u64,
+        decode: impl FnOnce() -> Option<T>,
+    ) -> Option<Arc<T>> {
+        if !ON.load(Ordering::Relaxed) {
+            return decode().map(Arc::new);
+        }
+        let key = (len, checksum);
+        if let Some(found) = (self.0.lock().unwrap_or_else(|p| p.into_inner()).as_ref())
+            .and_then(|kept| kept.get(&key).cloned())
+        {
+            return Some(found);
+        }
+        let value = Arc::new(decode()?);
+        let mut kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let kept = kept.get_or_insert_with(Default::default);
+        if kept.len() >= MAX_BLOBS {
+            kept.clear();
+        }
+        kept.insert(key, value.clone());
+        Some(value)
+    }
+}

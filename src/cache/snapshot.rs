@@ -228,6 +228,10 @@ pub struct Snapshot {
     blobs_start: u64,
 }
 
+/// Summaries decoded, by their blob's content (a long-lived process reads the project
+/// again at each edit).
+static SUMMARIES: super::kept::KeptBlobs<FileSummary> = super::kept::KeptBlobs::new();
+
 /// The header last decoded, with where its blobs start.
 static KEPT: super::kept::Kept<(Header, u64)> = super::kept::Kept::new();
 
@@ -280,9 +284,11 @@ impl Snapshot {
         read_blob(&self.file, self.blobs_start, self.header.blobs_len, blob)
     }
 
-    pub fn summary(&self, blob: BlobRef) -> Option<FileSummary> {
-        let bytes = decompress(&self.blob(blob)?).ok()?;
-        exact::within(bytes.len(), || bincode::deserialize(&bytes)).ok()
+    pub fn summary(&self, blob: BlobRef) -> Option<std::sync::Arc<FileSummary>> {
+        SUMMARIES.get_or(blob.len, blob.checksum, || {
+            let bytes = decompress(&self.blob(blob)?).ok()?;
+            exact::within(bytes.len(), || bincode::deserialize(&bytes)).ok()
+        })
     }
 }
 

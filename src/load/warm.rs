@@ -444,9 +444,9 @@ impl SummarySource for StoredSummaries {
             .collect()
     }
 
-    fn load(&self, file: usize) -> FileSummary {
+    fn load(&self, file: usize) -> Arc<FileSummary> {
         let Some(entry) = self.entries[file].map(|e| &self.snapshot.header.files[e]) else {
-            return FileSummary::default();
+            return Arc::default();
         };
         if let Some(summary) = self.snapshot.summary(entry.blob) {
             return summary;
@@ -455,10 +455,10 @@ impl SummarySource for StoredSummaries {
         if let Some(staged) = &self.staged {
             staged.place(&mut file);
         }
-        match parse::read_source(&file.path) {
+        Arc::new(match parse::read_source(&file.path) {
             Ok(source) => summarize(&file, &source, &self.target, Detail::FULL),
             Err(_) => FileSummary::default(),
-        }
+        })
     }
 }
 

@@ -960,3 +960,53 @@ fn references_from_an_unsaved_buffer_leave_the_repositorys_cache_alone() {
     assert_eq!(std::fs::read(&index).unwrap(), before);
     client.stop();
 }
+
+#[test]
+fn initialization_options_of_the_wrong_shape_are_said_and_ignored() {
+    let repo = seed_repo();
+    let (server, connection) = Connection::memory();
+    let thread = std::thread::Builder::new()
+        .stack_size(ssot_graph::STACK_BYTES)
+        .spawn(move || ssot_graph::server::serve(server, Default::default()))
+        .unwrap();
+    let mut client = Client {
+        connection,
+        root: repo.path().canonicalize().unwrap().display().to_string(),
+        next_id: 0,
+        server: Some(thread),
+        seen: Vec::new(),
+    };
+    let uri = client.uri("");
+    let initialized = client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri, "capabilities": neovim(),
+               "initializationOptions": {"root": 5}}),
+    );
+    assert!(initialized.result.is_some());
+    let said: Vec<&str> = client
+        .seen
+        .iter()
+        .filter_map(|m| match m {
+            Message::Notification(n) if n.method == "window/showMessage" => {
+                n.params["message"].as_str()
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(
+        said[0].starts_with("ssot-graph initializationOptions: invalid type"),
+        "{said:?}"
+    );
+    client.notify("initialized", json!({}));
+    // Served from the folder all the same.
+    client.open(CHAT_AGENT, &text_of(repo.path(), CHAT_AGENT));
+    assert_eq!(
+        client.published(CHAT_AGENT)["diagnostics"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    client.stop();
+}

@@ -164,7 +164,18 @@ impl<'c> Session<'c> {
     /// Serves the editor's folder at `path` too, unless a folder already served has its
     /// repository; why no repository could be opened from it, if not.
     fn add_folder(&mut self, path: PathBuf) -> Option<String> {
-        let editor = serde_json::from_value(self.editor.clone()).unwrap_or_default();
+        let editor = match self.editor {
+            Value::Null => EditorSettings::default(),
+            _ => match serde_json::from_value(self.editor.clone()) {
+                Ok(editor) => editor,
+                Err(error) => {
+                    self.show_error(format!(
+                        "ssot-graph initializationOptions: {error}; ignored"
+                    ));
+                    EditorSettings::default()
+                }
+            },
+        };
         let settings = self.settings.with_editor(editor, &path);
         let (folder, unserved) = Folder::open(path, &settings);
         let known = (self.folders.iter()).any(|f| match (&f.workspace, &folder.workspace) {

@@ -66,23 +66,28 @@ fn neovim() -> Value {
 }
 
 impl Client {
-    fn start(root: &Path, capabilities: Value) -> (Client, Value) {
+    /// A server with `settings`, not yet initialized; places are written from `root`.
+    fn spawn(root: &Path, settings: ssot_graph::server::Settings) -> Client {
         let (server, connection) = Connection::memory();
-        let settings = ssot_graph::server::Settings {
-            root: Some(root.to_path_buf()),
-            ..Default::default()
-        };
         let server = std::thread::Builder::new()
             .stack_size(ssot_graph::STACK_BYTES)
             .spawn(move || ssot_graph::server::serve(server, settings))
             .unwrap();
-        let mut client = Client {
+        Client {
             connection,
             root: root.canonicalize().unwrap().display().to_string(),
             next_id: 0,
             server: Some(server),
             seen: Vec::new(),
+        }
+    }
+
+    fn start(root: &Path, capabilities: Value) -> (Client, Value) {
+        let settings = ssot_graph::server::Settings {
+            root: Some(root.to_path_buf()),
+            ..Default::default()
         };
+        let mut client = Client::spawn(root, settings);
         let uri = client.uri("");
         let result = client.request(
             "initialize",
@@ -867,19 +872,8 @@ fn each_workspace_folder_is_served_from_its_own_repository() {
         "queries/cycles.toml",
         "[[rule]]\nid = \"no-order-cycles\"\nkind = \"no-cycles\"\nwithin = [\"orders.**\"]\n",
     );
-    let (server, connection) = Connection::memory();
-    let thread = std::thread::Builder::new()
-        .stack_size(ssot_graph::STACK_BYTES)
-        .spawn(move || ssot_graph::server::serve(server, Default::default()))
-        .unwrap();
     let uri_of = |path: &Path| format!("file://{}", path.canonicalize().unwrap().display());
-    let mut client = Client {
-        connection,
-        root: seed.path().canonicalize().unwrap().display().to_string(),
-        next_id: 0,
-        server: Some(thread),
-        seen: Vec::new(),
-    };
+    let mut client = Client::spawn(seed.path(), Default::default());
     let folders = json!([{"uri": uri_of(seed.path()), "name": "seed"},
                          {"uri": uri_of(cycles.path()), "name": "cycles"}]);
     let initialized = client.request(
@@ -964,18 +958,7 @@ fn references_from_an_unsaved_buffer_leave_the_repositorys_cache_alone() {
 #[test]
 fn initialization_options_of_the_wrong_shape_are_said_and_ignored() {
     let repo = seed_repo();
-    let (server, connection) = Connection::memory();
-    let thread = std::thread::Builder::new()
-        .stack_size(ssot_graph::STACK_BYTES)
-        .spawn(move || ssot_graph::server::serve(server, Default::default()))
-        .unwrap();
-    let mut client = Client {
-        connection,
-        root: repo.path().canonicalize().unwrap().display().to_string(),
-        next_id: 0,
-        server: Some(thread),
-        seen: Vec::new(),
-    };
+    let mut client = Client::spawn(repo.path(), Default::default());
     let uri = client.uri("");
     let initialized = client.request(
         "initialize",

@@ -993,3 +993,32 @@ fn initialization_options_of_the_wrong_shape_are_said_and_ignored() {
     );
     client.stop();
 }
+
+#[test]
+fn a_folder_that_is_no_project_gets_answers_and_nothing_written_into_it() {
+    let folder = tempfile::tempdir().unwrap();
+    common::write_file(folder.path(), "pkg/__init__.py", "");
+    common::write_file(folder.path(), "pkg/a.py", "from pkg.b import X\n");
+    common::write_file(folder.path(), "pkg/b.py", "X = 1\n");
+    let mut client = Client::spawn(folder.path(), Default::default());
+    let uri = client.uri("");
+    client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri, "capabilities": neovim()}),
+    );
+    client.notify("initialized", json!({}));
+    client.open("pkg/a.py", "from pkg.b import X\n");
+    client.published("pkg/a.py");
+    let definition = client.request("textDocument/definition", client.at("pkg/a.py", 0, 18));
+    assert_eq!(
+        definition.result.unwrap()["uri"],
+        json!(client.uri("pkg/b.py"))
+    );
+    client.stop();
+    let mut names: Vec<String> = std::fs::read_dir(folder.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["pkg"]);
+}

@@ -63,6 +63,9 @@ pub struct Workspace {
     pub config: Arc<Config>,
     settings: Settings,
     cache: bool,
+    /// A root that is only a guess gets no cache folder written into it: the server keeps
+    /// its snapshot here instead (else every edit would read the whole tree again).
+    scratch: Option<tempfile::TempDir>,
 }
 
 impl Workspace {
@@ -79,8 +82,18 @@ impl Workspace {
             None => discover::find_root(&folder.canonicalize().unwrap_or(folder.to_path_buf())),
         };
         discover::refuse_system_root(&root.path)?;
-        let config = Config::load(&root.path, settings.config.as_deref())?;
-        let mut cache = !settings.no_cache && !root.guessed;
+        let scratch = match root.guessed && !settings.no_cache {
+            true => tempfile::Builder::new()
+                .prefix("ssot-graph-cache")
+                .tempdir()
+                .ok(),
+            false => None,
+        };
+        let config = with_scratch(
+            Config::load(&root.path, settings.config.as_deref())?,
+            scratch.as_ref(),
+        );
+        let mut cache = !settings.no_cache && (!root.guessed || scratch.is_some());
         if cache && let Err(error) = crate::cache::folder::check(&root.path, config.cache_dir()) {
             eprintln!("ssot-graph server: {error:#}; working without the cache");
             cache = false;
@@ -95,6 +108,7 @@ impl Workspace {
             config: Arc::new(config),
             settings: settings.clone(),
             cache,
+            scratch,
         })
     }
 
@@ -105,7 +119,8 @@ impl Workspace {
 
     /// Reads the settings files again (one of them changed).
     pub fn reload_config(&mut self) -> Result<()> {
-        self.config = Arc::new(Config::load(&self.root, self.settings.config.as_deref())?);
+        let config = Config::load(&self.root, self.settings.config.as_deref())?;
+        self.config = Arc::new(with_scratch(config, self.scratch.as_ref()));
         Ok(())
     }
 
@@ -151,4 +166,12 @@ impl Workspace {
         }
         Ok(project)
     }
+}
+
+/// `config` with its cache folder in `scratch`, when there is one.
+fn with_scratch(mut config: Config, scratch: Option<&tempfile::TempDir>) -> Config {
+    if let Some(scratch) = scratch {
+        config.cache_dir = Some(scratch.path().display().to_string());
+    }
+    config
 }

@@ -671,18 +671,23 @@ impl ReferenceIndex {
         // A header kept from an earlier read of this very file is not read again.
         let kept = KEPT.get(&path, &file);
         let container = Container::read(file, MAGIC, kept.is_none()).ok()?;
-        let header = KEPT.get_or(&path, &container.file, || {
-            let header: IndexHeader = crate::exact::within(container.header.len(), || {
-                bincode::deserialize(&container.header)
-            })
-            .ok()?;
-            Some(StoredKeys {
-                tool: header.tool,
-                state: header.state,
-                environment: header.environment,
-                keys: header.keys.into_iter().collect(),
-            })
-        })?;
+        let header = match kept {
+            Some(header) => header,
+            None => {
+                let header: IndexHeader = crate::exact::within(container.header.len(), || {
+                    bincode::deserialize(&container.header)
+                })
+                .ok()?;
+                let header = std::sync::Arc::new(StoredKeys {
+                    tool: header.tool,
+                    state: header.state,
+                    environment: header.environment,
+                    keys: header.keys.into_iter().collect(),
+                });
+                KEPT.put(&path, &container.file, || header.clone());
+                header
+            }
+        };
         let current = header.tool == env!("CARGO_PKG_VERSION")
             && header.state == state
             && header.environment == environment;

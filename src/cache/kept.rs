@@ -44,32 +44,9 @@ impl<T> Kept<T> {
         (kept_path == path && *kept_stamp == stamp).then(|| value.clone())
     }
 
-    /// What was kept of `file` when it is the file it came from, else what `decode`
-    /// makes of it (kept, when keeping).
-    pub fn get_or(
-        &self,
-        path: &Path,
-        file: &std::fs::File,
-        decode: impl FnOnce() -> Option<T>,
-    ) -> Option<Arc<T>> {
-        if let Some(kept) = self.get(path, file) {
-            return Some(kept);
-        }
-        let value = Arc::new(decode()?);
-        if ON.load(Ordering::Relaxed)
-            && let Ok(metadata) = file.metadata()
-        {
-            let mut kept = self
-                .0
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            *kept = Some((path.to_path_buf(), Stamp::of(&metadata), value.clone()));
-        }
-        Some(value)
-    }
-
-    /// Keeps what `value` makes (only then), decoded from `file` opened from `path`.
-    pub fn put(&self, path: &Path, file: &std::fs::File, value: impl FnOnce() -> T) {
+    /// Keeps what `value` makes (made only when keeping), decoded from `file` opened
+    /// from `path`.
+    pub fn put(&self, path: &Path, file: &std::fs::File, value: impl FnOnce() -> Arc<T>) {
         if !ON.load(Ordering::Relaxed) {
             return;
         }
@@ -80,7 +57,7 @@ impl<T> Kept<T> {
             .0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        *kept = Some((path.to_path_buf(), Stamp::of(&metadata), Arc::new(value())));
+        *kept = Some((path.to_path_buf(), Stamp::of(&metadata), value()));
     }
 }
 

@@ -238,8 +238,10 @@ static KEPT: super::kept::Kept<(Header, u64)> = super::kept::Kept::new();
 impl Snapshot {
     /// Reads `path`; `Ok(None)` when there is none, an error saying why it is unusable.
     pub fn read(path: &Path, key: u64) -> Result<Option<Snapshot>> {
-        if let Ok(file) = std::fs::File::open(path)
-            && let Some(kept) = KEPT.get(path, &file)
+        let Some(file) = open_existing(path)? else {
+            return Ok(None);
+        };
+        if let Some(kept) = KEPT.get(path, &file)
             && kept.0.key == key
         {
             return Ok(Some(Snapshot {
@@ -248,19 +250,16 @@ impl Snapshot {
                 blobs_start: kept.1,
             }));
         }
-        let snapshot = Self::read_again(path, key)?;
-        if let Some(snapshot) = &snapshot {
-            KEPT.put(path, &snapshot.file, || {
-                (snapshot.header.clone(), snapshot.blobs_start)
-            });
-        }
-        Ok(snapshot)
+        let snapshot = Self::decode(Container::read(file, MAGIC, true)?, key)?;
+        KEPT.put(path, &snapshot.file, || {
+            std::sync::Arc::new((snapshot.header.clone(), snapshot.blobs_start))
+        });
+        Ok(Some(snapshot))
     }
 
-    fn read_again(path: &Path, key: u64) -> Result<Option<Snapshot>> {
-        let Some(container) = Container::open(path, MAGIC)? else {
-            return Ok(None);
-        };
+    /// The snapshot of `container`, unless it was written by another version or under
+    /// other settings, or is cut short.
+    fn decode(container: Container, key: u64) -> Result<Snapshot> {
         let header = decode_header(&container.header)?;
         if header.tool != env!("CARGO_PKG_VERSION") {
             bail!("written by ssot-graph {}", header.tool);
@@ -271,11 +270,11 @@ impl Snapshot {
         if container.blobs_len != header.blobs_len {
             bail!("truncated");
         }
-        Ok(Some(Snapshot {
+        Ok(Snapshot {
             header,
             file: container.file,
             blobs_start: container.blobs_start,
-        }))
+        })
     }
 
     /// The raw bytes of a stored summary, if they are intact (a file cut short since it

@@ -29,6 +29,13 @@ pub fn path_of(uri: &Uri) -> Option<PathBuf> {
     url::Url::parse(uri.as_str()).ok()?.to_file_path().ok()
 }
 
+/// The file a `file:` URI names, through links as the root is (a document opened by a
+/// linked path is the project's file all the same); as named when it is not on disk.
+pub fn file_of(uri: &Uri) -> Option<PathBuf> {
+    let path = path_of(uri)?;
+    Some(path.canonicalize().unwrap_or(path))
+}
+
 /// The `file:` URI of `path`.
 pub fn uri_of(path: &Path) -> Option<Uri> {
     let url = url::Url::from_file_path(path).ok()?;
@@ -47,10 +54,7 @@ impl Documents {
 
     /// Opens a document; `None` when its URI names no file.
     pub fn open(&mut self, uri: Uri, version: i32, text: String) -> Option<&Document> {
-        // Through links, as the root is: a document opened by a linked path is the
-        // project's file all the same.
-        let path = path_of(&uri)?;
-        let path = path.canonicalize().unwrap_or(path);
+        let path = file_of(&uri)?;
         let key = uri.as_str().to_string();
         let document = Document {
             uri,
@@ -102,10 +106,7 @@ impl Documents {
     pub fn substitutes(&self, root: &Path) -> Option<Arc<SubstituteTree>> {
         let mut copies = FxHashMap::default();
         for document in self.open.values() {
-            let Ok(rel) = document.path.strip_prefix(root) else {
-                continue;
-            };
-            let Some(rel) = rel.to_str().map(|r| r.replace('\\', "/")) else {
+            let Some(rel) = crate::files::relative(root, &document.path) else {
                 continue;
             };
             // In the encoding the text declares, as the file on disk is.

@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::diagnostics;
-use super::documents::{Documents, path_of};
+use super::documents::{Documents, file_of, path_of};
 use super::folder::Folder;
 use super::places::{OpenTexts, Places};
 use super::text::Encoding;
@@ -268,9 +268,10 @@ impl<'c> Session<'c> {
                 self.send_to_worker(request);
                 return;
             }
-            method => {
-                Err(format!("unknown method {method}")).map_err(|m| (ErrorCode::MethodNotFound, m))
-            }
+            method => Err((
+                ErrorCode::MethodNotFound,
+                format!("unknown method {method}"),
+            )),
         };
         let response =
             answered.unwrap_or_else(|(code, message)| Response::new_err(id, code as i32, message));
@@ -388,8 +389,8 @@ impl<'c> Session<'c> {
                     self.documents
                         .change(&uri, version, p.content_changes, self.encoding)?;
                     self.edited.push(uri.as_str().to_string());
-                    if let Some(path) = path_of(&uri) {
-                        self.touch(&path.canonicalize().unwrap_or(path));
+                    if let Some(path) = file_of(&uri) {
+                        self.touch(&path);
                     }
                     Ok(())
                 })
@@ -407,8 +408,8 @@ impl<'c> Session<'c> {
             }
             notify::DidSaveTextDocument::METHOD => {
                 params::<DidSaveTextDocumentParams>(notification).map(|p| {
-                    if let Some(path) = path_of(&p.text_document.uri) {
-                        self.touch(&path.canonicalize().unwrap_or(path));
+                    if let Some(path) = file_of(&p.text_document.uri) {
+                        self.touch(&path);
                     }
                 })
             }
@@ -430,7 +431,7 @@ impl<'c> Session<'c> {
             notify::DidChangeWatchedFiles::METHOD => {
                 params::<DidChangeWatchedFilesParams>(notification).map(|p| {
                     for change in &p.changes {
-                        let Some(path) = path_of(&change.uri) else {
+                        let Some(path) = file_of(&change.uri) else {
                             continue;
                         };
                         let Some(folder) = self.folder_of(&path) else {
@@ -523,11 +524,14 @@ impl<'c> Session<'c> {
         let started = std::time::Instant::now();
         // Without the client saying which files change on disk, each read compares them.
         let watched = self.client.registers_watchers;
-        for folder in self.folders.iter_mut().filter(|f| f.stale) {
-            folder.refresh(&self.documents, watched);
+        let stale: Vec<usize> = (0..self.folders.len())
+            .filter(|&f| self.folders[f].stale)
+            .collect();
+        for &folder in &stale {
+            self.folders[folder].refresh(&self.documents, watched);
         }
         let read_in = started.elapsed();
-        self.diagnose();
+        self.diagnose(&stale);
         if std::env::var_os("SSOT_GRAPH_SERVER_TIMES").is_some() {
             eprintln!(
                 "ssot-graph server: read in {:.1} ms, checked in {:.1} ms",
@@ -546,17 +550,20 @@ impl<'c> Session<'c> {
         )
     }
 
-    /// Works out every open document's diagnostics, and tells the client of those that
-    /// changed.
-    fn diagnose(&mut self) {
+    /// Works out the diagnostics of the open documents of the folders `read` again (and
+    /// of those in no folder), and tells the client of those that changed.
+    fn diagnose(&mut self, read: &[usize]) {
         // By URI, of the open documents of each folder read.
         let mut found: FxHashMap<String, Vec<Diagnostic>> = FxHashMap::default();
-        for index in 0..self.folders.len() {
+        // The folders checked: the documents of the others keep what they had.
+        let mut done = Vec::new();
+        let texts = self.open_texts();
+        for &index in read {
             let folder = &self.folders[index];
             let (Some(project), Some(workspace)) = (&folder.project, &folder.workspace) else {
                 continue;
             };
-            let mut places = Places::new(&workspace.root, self.open_texts(), self.encoding);
+            let mut places = Places::new(&workspace.root, texts.clone(), self.encoding);
             let paths: Vec<PathBuf> = (self.documents.iter())
                 .filter(|d| self.folder_of(&d.path) == Some(index))
                 .map(|d| d.path.clone())
@@ -569,6 +576,7 @@ impl<'c> Session<'c> {
             match checked {
                 Ok(Ok(by_rel)) => {
                     self.shown = None;
+                    done.push(index);
                     for (rel, diagnostics) in by_rel {
                         if let Some(uri) = (self.documents.iter())
                             .find(|d| d.path == root.join(&rel))
@@ -583,24 +591,24 @@ impl<'c> Session<'c> {
                     let folder = &mut self.folders[index];
                     folder.compare_all = true;
                     folder.stale = true;
-                    return;
                 }
-                Ok(Err(error)) => {
-                    self.show_error(format!("ssot-graph: {error:#}"));
-                    return;
-                }
+                Ok(Err(error)) => self.show_error(format!("ssot-graph: {error:#}")),
                 Err(_) => {
                     eprintln!("ssot-graph server: checking failed (a bug: please report it)");
-                    return;
                 }
             }
         }
         self.generation += 1;
-        let edited = std::mem::take(&mut self.edited);
-        let mut others_changed = false;
         let documents: Vec<(Uri, i32)> = (self.documents.iter())
+            .filter(|d| self.folder_of(&d.path).is_none_or(|f| done.contains(&f)))
             .map(|d| (d.uri.clone(), d.version))
             .collect();
+        // Edits of documents not checked now are said with the next check of theirs.
+        let (edited, later): (Vec<String>, Vec<String>) = std::mem::take(&mut self.edited)
+            .into_iter()
+            .partition(|key| documents.iter().any(|(uri, _)| uri.as_str() == key));
+        self.edited = later;
+        let mut others_changed = false;
         for (uri, version) in documents {
             let new = found.remove(uri.as_str()).unwrap_or_default();
             let key = uri.as_str().to_string();
@@ -668,10 +676,9 @@ impl<'c> Session<'c> {
 
     /// The diagnostics of a file of the project the editor has not opened.
     fn diagnostics_of_unopened(&self, uri: &Uri) -> Vec<Diagnostic> {
-        let Some(path) = path_of(uri) else {
+        let Some(path) = file_of(uri) else {
             return Vec::new();
         };
-        let path = path.canonicalize().unwrap_or(path);
         let Some(folder) = self.folder_of(&path).map(|f| &self.folders[f]) else {
             return Vec::new();
         };
@@ -731,8 +738,8 @@ impl<'c> Session<'c> {
         };
         let folder = Some(uri)
             .and_then(|uri| uri.as_str()?.parse::<Uri>().ok())
-            .and_then(|uri| path_of(&uri))
-            .and_then(|path| self.folder_of(&path.canonicalize().unwrap_or(path)))
+            .and_then(|uri| file_of(&uri))
+            .and_then(|path| self.folder_of(&path))
             .map(|f| &self.folders[f]);
         let served = folder.and_then(|f| Some((f.project.clone()?, f.workspace.as_ref()?)));
         let Some((project, workspace)) = served else {
@@ -765,10 +772,7 @@ fn params<P: DeserializeOwned>(notification: Notification) -> std::result::Resul
 
 /// The root-relative path of the document `uri` names, when it is under `root`.
 fn relative(root: &std::path::Path, uri: &Uri) -> Option<String> {
-    let path = path_of(uri)?;
-    let path = path.canonicalize().unwrap_or(path);
-    let rel = path.strip_prefix(root).ok()?;
-    Some(rel.to_str()?.replace('\\', "/"))
+    crate::files::relative(root, &file_of(uri)?)
 }
 
 /// A worker's answer to a request about a place in a document.

@@ -208,24 +208,22 @@ pub fn decode(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
     }
     match coding_declaration(bytes) {
         Some(label) if !is_utf8_label(&label) => {
-            let normalized = label.to_ascii_lowercase().replace('_', "-");
-            if matches!(
-                normalized.as_str(),
-                "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" | "cp819"
-            ) {
+            let encoding = match declared_codec(&label) {
                 // Python's latin-1 maps every byte to the code point of the same value.
-                return Ok(bytes
-                    .iter()
-                    .map(|&b| char::from(b))
-                    .collect::<String>()
-                    .into());
-            }
-            let normalized = normalized.replace("iso8859-", "iso-8859-");
-            let Some(encoding) = encoding_rs::Encoding::for_label(normalized.as_bytes()) else {
-                return Err(Diagnostic {
-                    line: 1,
-                    message: format!("unknown encoding `{label}` in coding declaration"),
-                });
+                Codec::Latin1 => {
+                    return Ok(bytes
+                        .iter()
+                        .map(|&b| char::from(b))
+                        .collect::<String>()
+                        .into());
+                }
+                Codec::Other(encoding) => encoding,
+                Codec::Unknown => {
+                    return Err(Diagnostic {
+                        line: 1,
+                        message: format!("unknown encoding `{label}` in coding declaration"),
+                    });
+                }
             };
             let (text, _, had_errors) = encoding.decode(bytes);
             if had_errors {
@@ -245,20 +243,40 @@ pub fn decode(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
 /// to read). `None` when it declares UTF-8 or nothing, or cannot be encoded so.
 pub fn encode_as_declared(text: &str) -> Option<Vec<u8>> {
     let label = coding_declaration(text.as_bytes()).filter(|label| !is_utf8_label(label))?;
+    match declared_codec(&label) {
+        Codec::Latin1 => text
+            .chars()
+            .map(|c| u8::try_from(u32::from(c)).ok())
+            .collect(),
+        Codec::Other(encoding) => {
+            let (bytes, _, had_errors) = encoding.encode(text);
+            (!had_errors).then(|| bytes.into_owned())
+        }
+        Codec::Unknown => None,
+    }
+}
+
+/// What a coding declaration's label (not UTF-8) names.
+enum Codec {
+    /// Python's latin-1: each byte the code point of its value.
+    Latin1,
+    Other(&'static encoding_rs::Encoding),
+    Unknown,
+}
+
+fn declared_codec(label: &str) -> Codec {
     let normalized = label.to_ascii_lowercase().replace('_', "-");
     if matches!(
         normalized.as_str(),
         "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" | "cp819"
     ) {
-        return text
-            .chars()
-            .map(|c| u8::try_from(u32::from(c)).ok())
-            .collect();
+        return Codec::Latin1;
     }
     let normalized = normalized.replace("iso8859-", "iso-8859-");
-    let encoding = encoding_rs::Encoding::for_label(normalized.as_bytes())?;
-    let (bytes, _, had_errors) = encoding.encode(text);
-    (!had_errors).then(|| bytes.into_owned())
+    match encoding_rs::Encoding::for_label(normalized.as_bytes()) {
+        Some(encoding) => Codec::Other(encoding),
+        None => Codec::Unknown,
+    }
 }
 
 fn decode_utf8(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {

@@ -12,17 +12,23 @@ pub const MAX_SETTINGS_BYTES: u64 = 8 << 20;
 /// bytes; otherwise an error of kind `InvalidInput` saying why (`NotFound` when there is
 /// nothing there).
 pub fn small_text(path: &Path, max: u64) -> std::io::Result<String> {
+    String::from_utf8(small_bytes(path, max)?)
+        .map_err(|_| Error::new(ErrorKind::InvalidData, "stream did not contain valid UTF-8"))
+}
+
+/// `small_text`'s bytes, whatever they encode.
+pub fn small_bytes(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
     if let Some(reason) = refuses(path, max) {
         return Err(Error::new(ErrorKind::InvalidInput, reason));
     }
-    let mut text = String::new();
+    let mut bytes = Vec::new();
     std::fs::File::open(path)?
         .take(max + 1)
-        .read_to_string(&mut text)?;
-    if text.len() as u64 > max {
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
         return Err(Error::new(ErrorKind::InvalidInput, too_large(max)));
     }
-    Ok(text)
+    Ok(bytes)
 }
 
 /// `small_text` of a file that may be absent: `None` when it is, and when it cannot be

@@ -1022,3 +1022,26 @@ fn a_folder_that_is_no_project_gets_answers_and_nothing_written_into_it() {
     names.sort();
     assert_eq!(names, ["pkg"]);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_opened_in_the_editor_does_not_block_the_server() {
+    let repo = seed_repo();
+    let fifo = repo.path().join("netra_backend/app/pipe.py");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let (mut client, _) = Client::start(repo.path(), neovim());
+    client.open("netra_backend/app/pipe.py", "import os\n");
+    client.open(CHAT_AGENT, &text_of(repo.path(), CHAT_AGENT));
+    assert_eq!(
+        client.published(CHAT_AGENT)["diagnostics"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    client.stop();
+}

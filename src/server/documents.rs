@@ -112,7 +112,9 @@ impl Documents {
             // In the encoding the text declares, as the file on disk is.
             let bytes = crate::parse::encode_as_declared(&document.text)
                 .unwrap_or_else(|| document.text.as_bytes().to_vec());
-            let saved = std::fs::read(&document.path).ok();
+            // Only a regular file is read (a FIFO opened in the editor would block).
+            let max = crate::parse::MAX_FILE_BYTES as u64;
+            let saved = crate::read::small_bytes(&document.path, max).ok();
             if saved.as_deref() == Some(&bytes[..]) {
                 continue;
             }

@@ -41,7 +41,9 @@ impl Places {
         self.read
             .entry(rel.to_string())
             .or_insert_with(|| {
-                let bytes = std::fs::read(&path).ok()?;
+                // Only a regular file (a FIFO would block), as the parser reads them.
+                let max = crate::parse::MAX_FILE_BYTES as u64;
+                let bytes = crate::read::small_bytes(&path, max).ok()?;
                 let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
                 // Decoded as the parser decoded it: its offsets are into that text.
                 let text = match crate::parse::declares_other_encoding(bytes) {

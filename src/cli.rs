@@ -80,6 +80,8 @@ pub enum Format {
     Svg,
     /// Mermaid flowchart for Markdown (`graph`, `why`)
     Mermaid,
+    /// Dependency structure matrix as SVG (`graph`)
+    Dsm,
     /// SARIF 2.1.0 for code scanning (`check`, `query`)
     Sarif,
     /// GitHub Actions annotations (`check`, `query`)
@@ -104,7 +106,10 @@ pub enum Format {
 
 impl Format {
     pub fn is_drawing(self) -> bool {
-        matches!(self, Format::Dot | Format::Svg | Format::Mermaid)
+        matches!(
+            self,
+            Format::Dot | Format::Svg | Format::Mermaid | Format::Dsm
+        )
     }
 
     /// As `--format` spells it.
@@ -232,7 +237,15 @@ impl Command {
     /// The formats the command named `name` prints, the default first.
     pub fn formats_of(name: &str) -> &'static [Format] {
         match name {
-            "why" | "graph" => DRAWINGS,
+            "why" => DRAWINGS,
+            "graph" => &[
+                Format::Text,
+                Format::Json,
+                Format::Dot,
+                Format::Svg,
+                Format::Mermaid,
+                Format::Dsm,
+            ],
             "check" | "query" => FINDINGS,
             "report" => &[Format::Md, Format::Json, Format::Html],
             "diff" => &[Format::Text, Format::Json, Format::Md],
@@ -524,12 +537,33 @@ pub struct GraphArgs {
     /// Draw modules deeper than LEVEL name components as one node (`a.b.*`)
     #[arg(long, value_name = "LEVEL", value_parser = clap::value_parser!(u16).range(1..))]
     pub collapse: Option<u16>,
-    /// Leave out modules outside the repository
-    #[arg(long)]
+    /// Leave out modules outside the repository (`--external hidden`)
+    #[arg(long, conflicts_with = "external")]
     pub exclude_external: bool,
+    /// How modules outside the repository are drawn (default: each third-party package,
+    /// or all as one node when a whole repository would not fit otherwise)
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub external: Option<crate::draw::module_graph::External>,
     /// Refuse drawings with more nodes than this
     #[arg(long, default_value_t = 300, value_name = "N")]
     pub max_nodes: usize,
+    /// What an edge's width and label count
+    #[arg(long, value_enum, default_value_t = crate::draw::weight::Weight::Sites)]
+    pub weight: crate::draw::weight::Weight,
+    /// Hide edges carrying less than N (a note says how many); default: every edge,
+    /// except in a whole repository's overview, which keeps its heaviest
+    #[arg(long, value_name = "N")]
+    pub min_weight: Option<usize>,
+    /// Draw each import cycle as one node and leave out every edge a longer path implies
+    #[arg(long)]
+    pub reduce: bool,
+    /// Rank nodes by layers, highest first, `|` between siblings (`app.api,app.core`);
+    /// default: the first `layers` rule of the queries folder. Edges going up are red
+    #[arg(long, value_name = "LAYERS")]
+    pub layers: Option<String>,
+    /// Ignore the rules' layers
+    #[arg(long, conflicts_with = "layers")]
+    pub no_layers: bool,
     #[command(flatten)]
     pub filter: SiteFilterArgs,
 }

@@ -466,3 +466,45 @@ impl<'p> Graph<'p> {
         chain
     }
 }
+
+/// An order of the nodes with few edges pointing backwards (`weight[a][b]`: what `a`
+/// imports from `b`): sinks to the end and
+/// sources to the front as they appear, else the node with the most weight out over
+/// weight in (the first in name order on a tie).
+pub fn eades_lin_smyth(weight: &[Vec<usize>]) -> Vec<usize> {
+    let count = weight.len();
+    let mut left = Vec::new();
+    let mut right = Vec::new();
+    let mut remaining: Vec<usize> = (0..count).collect();
+    let out =
+        |n: usize, remaining: &[usize]| remaining.iter().map(|&m| weight[n][m]).sum::<usize>();
+    let into =
+        |n: usize, remaining: &[usize]| remaining.iter().map(|&m| weight[m][n]).sum::<usize>();
+    while !remaining.is_empty() {
+        let mut changed = true;
+        while changed {
+            changed = false;
+            if let Some(at) = remaining.iter().position(|&n| out(n, &remaining) == 0) {
+                right.push(remaining.remove(at));
+                changed = true;
+            } else if let Some(at) = remaining.iter().position(|&n| into(n, &remaining) == 0) {
+                left.push(remaining.remove(at));
+                changed = true;
+            }
+        }
+        if remaining.is_empty() {
+            break;
+        }
+        let best = (0..remaining.len())
+            .max_by_key(|&at| {
+                let n = remaining[at];
+                let delta = out(n, &remaining) as i64 - into(n, &remaining) as i64;
+                (delta, std::cmp::Reverse(at))
+            })
+            .expect("not empty");
+        left.push(remaining.remove(best));
+    }
+    right.reverse();
+    left.extend(right);
+    left
+}

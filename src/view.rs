@@ -425,6 +425,33 @@ pub fn arrows(modules: &[String]) -> String {
 }
 
 /// `1 site`, `3 sites`.
+/// Text made safe inside HTML or SVG elements.
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Markdown's inline marks as HTML: `code` and **bold**; the rest escaped.
+pub fn inline_markdown(text: &str) -> String {
+    let mut html = String::new();
+    for (i, piece) in text.split('`').enumerate() {
+        if i % 2 == 1 {
+            html.push_str(&format!("<code>{}</code>", escape(piece)));
+            continue;
+        }
+        for (j, part) in piece.split("**").enumerate() {
+            match j % 2 {
+                1 => {
+                    html.push_str(&format!("<b>{}</b>", escape(part)));
+                }
+                _ => html.push_str(&escape(part)),
+            }
+        }
+    }
+    html
+}
+
 pub fn count(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")

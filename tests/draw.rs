@@ -100,9 +100,20 @@ fn graph_shows_external_modules_unless_excluded() {
     let root = fixture("seed");
     let with = ok(
         &root,
-        &["graph", "netra_backend.app.agents.tool_dispatcher"],
+        &[
+            "graph",
+            "netra_backend.app.agents.tool_dispatcher",
+            "--external",
+            "packages",
+        ],
     );
     assert!(with.contains("\"typing\"[label=\"typing\""), "{with}");
+    // The standard library is drawn only when asked for.
+    let default = ok(
+        &root,
+        &["graph", "netra_backend.app.agents.tool_dispatcher"],
+    );
+    assert!(!default.contains("\"typing\""), "{default}");
     let without = ok(
         &root,
         &[
@@ -171,13 +182,16 @@ fn the_same_graph_prints_the_same_text_every_time() {
 
 #[test]
 fn a_drawing_too_big_to_read_is_refused_with_the_flags_that_fit() {
-    let output = run(&fixture("seed"), &["graph", "--max-nodes", "5"]);
+    let output = run(
+        &fixture("seed"),
+        &["graph", "--collapse", "5", "--max-nodes", "5"],
+    );
     assert_eq!(output.code, 2);
     assert_eq!(
         output.stderr,
-        "error: the drawing would have 18 nodes, more than --max-nodes 5 can show readably: \
-         --collapse 2 --exclude-external draws 3; a TARGET with --depth draws a neighbourhood; \
-         --max-nodes N raises the limit\n"
+        "error: the drawing would have 14 nodes, more than --max-nodes 5 can show readably: \
+         --collapse 2 draws 3; a TARGET with --depth draws a neighbourhood; --max-nodes N \
+         raises the limit\n"
     );
 }
 
@@ -191,7 +205,15 @@ fn mermaid_refuses_more_edges_than_renderers_handle() {
     for i in 0..501 {
         std::fs::write(root.join(format!("pkg/m{i}.py")), "from pkg.hub import X\n").unwrap();
     }
-    let args = ["graph", "--max-nodes", "1000", "--format", "mermaid"];
+    let args = [
+        "graph",
+        "pkg.hub",
+        "--reverse",
+        "--max-nodes",
+        "1000",
+        "--format",
+        "mermaid",
+    ];
     let output = run(root, &args);
     assert_eq!(output.code, 2);
     assert_eq!(
@@ -199,7 +221,14 @@ fn mermaid_refuses_more_edges_than_renderers_handle() {
         "error: the drawing has 501 edges; Mermaid renderers fail past 500: use --format dot \
          or svg, --collapse, or a TARGET with --depth\n"
     );
-    assert_eq!(run(root, &["graph", "--max-nodes", "1000"]).code, 0);
+    assert_eq!(
+        run(
+            root,
+            &["graph", "pkg.hub", "--reverse", "--max-nodes", "1000"]
+        )
+        .code,
+        0
+    );
 }
 
 #[test]
@@ -295,7 +324,22 @@ fn committed_documentation_drawings_are_current() {
         assert!(manifest.join(format!("docs/diagrams/{name}.svg")).is_file());
         checked += 1;
     }
-    assert_eq!(checked, 3);
+    for line in script.lines().filter(|l| l.starts_with("matrix ")) {
+        let mut words = line.split_whitespace().skip(1);
+        let name = words.next().unwrap();
+        let mut all = vec!["--format", "dsm"];
+        all.extend(words);
+        let path = manifest.join(format!("docs/diagrams/{name}.svg"));
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert_eq!(
+            committed,
+            ok(&fixture("seed"), &all),
+            "{} is stale: run scripts/diagrams.sh",
+            path.display()
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 5);
 }
 
 #[test]

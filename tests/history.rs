@@ -73,6 +73,33 @@ fn history_gives_the_exact_score_at_each_commit_of_the_migration() {
 }
 
 #[test]
+fn the_dashboard_says_which_tree_its_headline_is_and_draws_uncommitted_work_apart() {
+    let repo = migration();
+    let root = repo.path();
+    let html = ok(root, &["report", "--history", "--format", "html"]);
+    let head =
+        String::from_utf8(common::git_output(root, &["rev-parse", "--short=7", "HEAD"]).stdout)
+            .unwrap();
+    assert!(
+        html.contains(&format!("<b>working tree at {}</b>", head.trim())),
+        "{html}"
+    );
+    assert!(!html.contains("(uncommitted)"));
+    // An edit not yet committed: the headline says so, and the chart gets one more,
+    // hollow point after the last commit.
+    write_file(
+        root,
+        "netra_backend/app/agents/extra_agent.py",
+        "from netra_backend.app.agents.supervisor.websocket_notifier import WebSocketNotifier\n",
+    );
+    let html = ok(root, &["report", "--history", "--format", "html"]);
+    assert!(html.contains("<b>working tree (uncommitted)</b>"), "{html}");
+    assert!(html.contains(">working tree</text>"), "{html}");
+    assert!(html.contains("fill=\"#ffffff\" stroke="), "{html}");
+    assert!(html.contains("5 commits sampled of 5"), "{html}");
+}
+
+#[test]
 fn history_samples_every_nth_commit_from_the_newest_and_takes_a_range() {
     let repo = migration();
     let root = repo.path();

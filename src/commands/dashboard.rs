@@ -6,9 +6,10 @@
 use std::fmt::Write as _;
 
 use crate::commands::count;
-use crate::commands::history::History;
+use crate::commands::history::{History, Point};
 use crate::commands::report::{self, Report};
 use crate::commands::table::escape;
+use crate::git::Commit;
 
 const COLORS: [&str; 6] = [
     "#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#c62828",
@@ -26,14 +27,55 @@ pub fn write(
     use crate::cli::Format;
     match format {
         Format::Json => crate::commands::write_json(out, report, project)?,
-        Format::Html => out.write_all(html(report, trend).as_bytes())?,
+        Format::Html => {
+            // With a trend, the headline says which tree it is of.
+            let working = trend.and_then(|_| WorkingTree::of(&project.root, project.files.len()));
+            out.write_all(html(report, trend, working.as_ref()).as_bytes())?
+        }
         Format::Text | Format::Md => out.write_all(report::markdown(report).as_bytes())?,
         other => anyhow::bail!("--format {}: report is md, json or html", other.name()),
     }
     Ok(())
 }
 
-pub fn html(report: &Report, trend: Option<&History>) -> String {
+/// What the headline's figures were computed from: the working tree, which is its HEAD
+/// commit or has changes not yet committed.
+pub struct WorkingTree {
+    pub head: Option<Commit>,
+    pub uncommitted: bool,
+    /// Python files it holds.
+    pub files: usize,
+}
+
+impl WorkingTree {
+    /// The working tree of the repository at `root` (`None` outside one).
+    fn of(root: &std::path::Path, files: usize) -> Option<WorkingTree> {
+        let repository = crate::git::Repository::open(root).ok()?;
+        let head = repository.commit("HEAD").ok();
+        // Only what the figures read: sources and settings.
+        let changed = crate::staged::git(
+            root,
+            &["status", "--porcelain", "--", "*.py", "*.pyi", "*.toml"],
+            None,
+        )
+        .ok()?;
+        Some(WorkingTree {
+            head,
+            uncommitted: changed.iter().any(|line| !line.trim().is_empty()),
+            files,
+        })
+    }
+
+    fn label(&self) -> String {
+        match (&self.head, self.uncommitted) {
+            (_, true) => "working tree (uncommitted)".to_string(),
+            (Some(head), false) => format!("working tree at {}", head.short),
+            (None, false) => "working tree".to_string(),
+        }
+    }
+}
+
+pub fn html(report: &Report, trend: Option<&History>, working: Option<&WorkingTree>) -> String {
     let mut body = String::new();
     let s = &report.score;
     let (score, what) = match s.governed {
@@ -51,18 +93,36 @@ pub fn html(report: &Report, trend: Option<&History>) -> String {
             ),
         ),
     };
+    let what = match working {
+        Some(working) => format!("{what}<br><b>{}</b>", escape(&working.label())),
+        None => what,
+    };
     let _ = write!(
         body,
         "<header><h1>SSOT report</h1><div class=\"headline\"><div class=\"score\">{score}</div>\
          <div class=\"what\">{what}</div></div>"
     );
     if let Some(history) = trend.filter(|h| !h.points.is_empty()) {
-        body.push_str(&chart(history));
+        // Uncommitted changes on top of the range's last commit: one more point, theirs.
+        let last = history.points.last().map(|p| p.commit.id.as_str());
+        let extra = working
+            .filter(|w| w.uncommitted && w.head.as_ref().map(|h| h.id.as_str()) == last)
+            .map(|w| Point {
+                commit: Commit {
+                    id: String::new(),
+                    short: "(uncommitted)".to_string(),
+                    date: "working tree".to_string(),
+                    subject: w.label(),
+                },
+                error: None,
+                figures: Some(super::history::figures(report, w.files)),
+            });
+        body.push_str(&chart(history, extra));
     }
     let _ = write!(
         body,
         "<p class=\"definition\">{}</p></header>",
-        escape(report.definition)
+        crate::view::inline_markdown(report.definition)
     );
 
     body.push_str("<h2>Protected symbols</h2>");
@@ -135,6 +195,14 @@ pub fn html(report: &Report, trend: Option<&History>) -> String {
     if !d.top.is_empty() {
         body.push_str(&report::duplicates_table(d).html());
     }
+    if let Some(matrix) = &report.matrix {
+        let _ = write!(
+            body,
+            "<h2>Dependencies between packages</h2><p>How many import sites of each package \
+             (row) name each other package (column); the legend beneath says what the colours \
+             mean.</p><div class=\"drawing\">{matrix}</div>"
+        );
+    }
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>SSOT report</title><style>{STYLE}</style></head><body>{body}</body></html>\n"
     )
@@ -164,10 +232,13 @@ fn bar(percent: f64, label: &str) -> String {
 
 /// The score and each protected symbol's share at each sampled commit, as an SVG line
 /// chart; a commit without figures breaks the lines.
-fn chart(history: &History) -> String {
+/// The score's and each symbol's share over the sampled commits, and the working tree's
+/// uncommitted changes as a last, hollow point when there are any.
+fn chart(history: &History, working: Option<Point>) -> String {
     let (width, height) = (760.0, 250.0);
     let (left, right, top, bottom) = (44.0, 40.0, 12.0, 64.0);
-    let n = history.points.len();
+    let points: Vec<&Point> = history.points.iter().chain(working.as_ref()).collect();
+    let n = points.len();
     let x = |i: usize| {
         if n == 1 {
             left + (width - left - right) / 2.0
@@ -199,7 +270,7 @@ fn chart(history: &History) -> String {
         } else {
             k * (n - 1) / (labels - 1)
         };
-        let c = &history.points[i].commit;
+        let c = &points[i].commit;
         let _ = write!(
             svg,
             "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>\
@@ -214,17 +285,15 @@ fn chart(history: &History) -> String {
     }
     let mut series: Vec<(String, Vec<Option<f64>>)> = vec![(
         "SSOT score".to_string(),
-        history
-            .points
+        points
             .iter()
             .map(|p| p.figures.as_ref().map(|f| f.score.percent))
             .collect(),
     )];
-    for point in &history.points {
+    for point in &points {
         for share in point.figures.iter().flat_map(|f| &f.symbols) {
             if !series.iter().any(|(name, _)| *name == share.symbol) {
-                let values = history
-                    .points
+                let values = points
                     .iter()
                     .map(|p| {
                         p.figures.as_ref().and_then(|f| {
@@ -267,13 +336,15 @@ fn chart(history: &History) -> String {
         );
         for (i, value) in values.iter().enumerate() {
             if let Some(v) = value {
-                let c = &history.points[i].commit;
+                let c = &points[i].commit;
                 let _ = write!(
                     svg,
-                    "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"{}\" fill=\"{color}\"><title>{} {} {}: {v:.1}% ({})</title></circle>",
+                    "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"{}\" fill=\"{}\" stroke=\"{color}\" stroke-width=\"2\"><title>{} {} {}: {v:.1}% ({})</title></circle>",
                     x(i),
                     y(*v),
                     if number == 0 { 3.5 } else { 2.5 },
+                    // The working tree's point is hollow: no commit holds it yet.
+                    if c.id.is_empty() { "#ffffff" } else { color },
                     escape(&c.date),
                     escape(&c.short),
                     escape(&c.subject),
@@ -294,11 +365,11 @@ fn chart(history: &History) -> String {
         legend_x += 28.0 + 7.0 * short.len() as f64;
     }
     let first = &history.points[0].commit;
-    let last = &history.points[n - 1].commit;
+    let last = &history.points[history.points.len() - 1].commit;
     let _ = write!(
         svg,
         "</svg><p class=\"definition\">{} sampled of {} in {} ({} → {}).</p>",
-        count(n, "commit"),
+        count(history.points.len(), "commit"),
         history.commits,
         escape(&history.range),
         escape(&first.date),

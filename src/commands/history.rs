@@ -190,7 +190,7 @@ fn measure(read: &Read, config: &Config) -> (Option<Figures>, Option<String>) {
     }
 }
 
-fn figures(report: &Report, files: usize) -> Figures {
+pub(crate) fn figures(report: &Report, files: usize) -> Figures {
     Figures {
         score: report.score.clone(),
         symbols: report

@@ -81,9 +81,10 @@ pub fn draw(
         Format::Dot => out.write_all(dot::print(diagram).as_bytes())?,
         Format::Svg => out.write_all(&dot::svg(diagram)?)?,
         Format::Mermaid => out.write_all(mermaid::print(diagram)?.as_bytes())?,
+        Format::Dsm => out.write_all(crate::draw::dsm::svg(diagram).as_bytes())?,
         Format::Json => write_json(out, diagram, project)?,
         other => anyhow::bail!(
-            "--format {}: a drawing is dot, svg, mermaid or json",
+            "--format {}: a drawing is dot, svg, mermaid, dsm or json",
             other.name()
         ),
     }

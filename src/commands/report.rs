@@ -42,6 +42,9 @@ pub struct Report {
     /// Why-chain drawings (SVG) per protected symbol, for the HTML form.
     #[serde(skip)]
     pub drawings: Vec<(String, String)>,
+    /// The dependency matrix of the repository's packages (SVG), for the HTML form.
+    #[serde(skip)]
+    pub matrix: Option<String>,
     /// Every rule's findings, suppressed ones removed, the baseline not applied.
     #[serde(skip)]
     pub findings: Vec<crate::rules::evaluate::Finding>,
@@ -214,12 +217,12 @@ pub fn compute(project: &Project, config: &Config, depth: Depth) -> Result<Repor
                     .collect();
                 paths.sort_by(|a, b| b.sites.cmp(&a.sites).then_with(|| a.module.cmp(&b.module)));
                 if depth == (Depth::Full { drawings: true }) {
-                    let diagram = draw::chain::build(project, symbol)?;
+                    let diagram = draw::chain::build(project, symbol, Some(&scope.sites))?;
                     let svg = match draw::dot::svg(&diagram) {
                         Ok(svg) => String::from_utf8_lossy(&svg).into_owned(),
                         Err(error) => format!(
                             "<p>{}</p><pre>{}</pre>",
-                            escape(&error.to_string()),
+                            crate::view::inline_markdown(&error.to_string()),
                             escape(&draw::dot::print(&diagram))
                         ),
                     };
@@ -281,9 +284,28 @@ pub fn compute(project: &Project, config: &Config, depth: Depth) -> Result<Repor
         },
         files_to_migrate: files_to_migrate(project, to_migrate),
         duplicates: duplicates(project, evaluator.resolver()),
+        matrix: match depth == (Depth::Full { drawings: true }) {
+            true => Some(matrix(project, &rules)?),
+            false => None,
+        },
         drawings,
         findings,
     })
+}
+
+/// The repository's packages at the finest level that fits a screen, as a dependency
+/// matrix, ranked by the rules' layers when there are any.
+fn matrix(project: &Project, rules: &[crate::rules::Rule]) -> Result<String> {
+    use draw::module_graph::{External, Layers, Options};
+    let options = Options {
+        external: Some(External::Hidden),
+        min_weight: Some(0),
+        layers: Layers::from_rules(rules),
+        ..Options::whole(crate::graph::EdgeFilter::default())
+    };
+    Ok(draw::dsm::svg(&draw::module_graph::build(
+        project, &options,
+    )?))
 }
 
 fn owners_work(

@@ -161,11 +161,7 @@ pub fn text(value: &str) -> String {
     escaped
 }
 
-pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
+pub use crate::view::escape;
 
 #[cfg(test)]
 mod tests {

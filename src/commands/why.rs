@@ -439,7 +439,7 @@ pub fn text(out: &mut dyn Write, why: &Why) -> std::io::Result<()> {
 pub fn run(ctx: &super::Context, args: &crate::cli::WhyArgs, out: &mut dyn Write) -> Result<i32> {
     let project = ctx.project;
     if ctx.format.is_drawing() {
-        let diagram = crate::draw::chain::build(project, &args.target)?;
+        let diagram = crate::draw::chain::build(project, &args.target, None)?;
         return super::draw(out, ctx.format, &diagram, project).map(|()| 0);
     }
     let rules = crate::rules::load_configured(&project.root, ctx.config).unwrap_or_else(|error| {

@@ -25,13 +25,24 @@ fn statement(text: &str, focus: Option<&str>) -> String {
     wrap(text, focus, LABEL_WIDTH, LABEL_LINES)
 }
 
-pub fn build(project: &Project, target: &str) -> Result<Diagram> {
+/// The chain behind `target`, from each module path that import sites use: every site of
+/// the repository, or only those of `counted` (a report's, so that its drawing and its
+/// table count the same sites).
+pub fn build(project: &Project, target: &str, counted: Option<&[usize]>) -> Result<Diagram> {
     let mut resolver = Resolver::new(project);
     let (resolution, hops) = resolve_target(&mut resolver, target)?;
     // One representative chain per module path the repository's import sites name.
     let mut paths: BTreeMap<String, (usize, Vec<Hop>)> = BTreeMap::new();
     if matches!(resolution, Resolution::Definition { .. }) {
-        for site in 0..project.sites.len() {
+        let every: Vec<usize>;
+        let sites = match counted {
+            Some(sites) => sites,
+            None => {
+                every = (0..project.sites.len()).collect();
+                &every
+            }
+        };
+        for &site in sites {
             let (found, site_hops) = resolver.resolve_site(site);
             if found == resolution {
                 let module = project.sites[site].target.unwrap_or_default();
@@ -70,6 +81,7 @@ pub fn build(project: &Project, target: &str) -> Result<Diagram> {
             ..Marks::default()
         },
         tooltip: end.path.clone(),
+        layer: None,
     });
     let mut chains: Vec<(String, Option<usize>, Vec<HopView>)> = paths
         .into_iter()
@@ -104,6 +116,7 @@ pub fn build(project: &Project, target: &str) -> Result<Diagram> {
             cluster: None,
             marks: Marks::default(),
             tooltip: None,
+            layer: None,
         });
         let mut previous = start_id;
         let mut via = None;
@@ -127,6 +140,7 @@ pub fn build(project: &Project, target: &str) -> Result<Diagram> {
                     ..Marks::default()
                 },
                 tooltip: Some(format!("{}:{}:{}", hop.path, hop.line, hop.col)),
+                layer: None,
             });
             diagram.edges.push(edge(&previous, &id, via));
             previous = id;
@@ -145,6 +159,8 @@ fn edge(from: &str, to: &str, via: Option<&str>) -> Edge {
         deferred: false,
         label: via.map(str::to_string),
         tooltip: None,
+        weight: None,
+        upward: false,
     }
 }
 

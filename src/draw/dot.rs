@@ -1,6 +1,6 @@
 //! Graphviz: the diagram as graphviz-rust's DOT model, printed, or laid out by `dot`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use anyhow::{Result, bail};
 use graphviz_rust::cmd::{CommandArg, Format};
@@ -9,7 +9,7 @@ use graphviz_rust::dot_structures::{
 };
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
 
-use super::{Diagram, Marks, Node};
+use super::{Diagram, Frame, Marks, Node};
 
 /// A quoted DOT identifier or string: any text is safe inside it.
 fn quoted(text: &str) -> Id {
@@ -35,6 +35,7 @@ fn node_attributes(node: &Node) -> Vec<Attribute> {
         duplicate,
         definition,
         collapsed,
+        cycle,
     } = node.marks;
     let mut styles = vec!["filled"];
     let mut fill = "#ffffff";
@@ -45,6 +46,12 @@ fn node_attributes(node: &Node) -> Vec<Attribute> {
     }
     if collapsed {
         attributes.push(attr("shape", "box3d"));
+    }
+    if cycle {
+        fill = "#fff3e0";
+        attributes.push(attr("shape", "box3d"));
+        attributes.push(attr("color", "#e65100"));
+        attributes.push(attr("penwidth", "2"));
     }
     if duplicate {
         fill = "#ffe0b2";
@@ -71,8 +78,11 @@ fn node_attributes(node: &Node) -> Vec<Attribute> {
 /// The diagram as a DOT graph: one `cluster_` subgraph per package box.
 pub fn graph(diagram: &Diagram) -> Graph {
     let mut stmts: Vec<Stmt> = vec![
-        Stmt::Attribute(attr("label", &diagram.title)),
+        Stmt::Attribute(Attribute(Id::Plain("label".to_string()), title(diagram))),
         Stmt::Attribute(attr("labelloc", "t")),
+        // Ranks the whole graph at once: dot's per-cluster ranking fails ("trouble in
+        // init_rank") on large drawings with package boxes.
+        Stmt::Attribute(attr("newrank", "true")),
         Stmt::Attribute(attr(
             "rankdir",
             if diagram.left_to_right { "LR" } else { "TB" },
@@ -88,23 +98,28 @@ pub fn graph(diagram: &Diagram) -> Graph {
             attr("fontsize", "9"),
         ])),
     ];
-    let mut clusters: BTreeMap<&str, Vec<Stmt>> = BTreeMap::new();
+    let mut clusters: BTreeMap<Frame, Vec<Stmt>> = BTreeMap::new();
     let legend = super::legend(diagram);
     for node in diagram.nodes.iter().chain(&legend) {
         let stmt = Stmt::Node(DotNode::new(
             NodeId(quoted(&node.id), None),
             node_attributes(node),
         ));
-        match &node.cluster {
+        match super::frame(diagram, node) {
             Some(cluster) => clusters.entry(cluster).or_default().push(stmt),
             None => stmts.push(stmt),
         }
     }
     for (index, (cluster, mut nodes)) in clusters.into_iter().enumerate() {
+        let color = match cluster {
+            Frame::Layer(_) => "#1565c0",
+            Frame::Package(_) => "#90a4ae",
+        };
+        let label = cluster.label(diagram);
         let mut inner = vec![
-            Stmt::Attribute(attr("label", cluster)),
+            Stmt::Attribute(attr("label", &label)),
             Stmt::Attribute(attr("style", "rounded")),
-            Stmt::Attribute(attr("color", "#90a4ae")),
+            Stmt::Attribute(attr("color", color)),
         ];
         inner.append(&mut nodes);
         stmts.push(Stmt::Subgraph(Subgraph {
@@ -124,10 +139,37 @@ pub fn graph(diagram: &Diagram) -> Graph {
             }));
         }
     }
+    stmts.extend(layer_order(diagram));
+    let heaviest = diagram
+        .edges
+        .iter()
+        .filter_map(|e| e.weight)
+        .max()
+        .unwrap_or(1);
+    let staggered = staggered(diagram);
     for edge in &diagram.edges {
         let mut attributes = Vec::new();
         if edge.deferred {
             attributes.push(attr("style", "dashed"));
+        }
+        if let Some(weight) = edge.weight {
+            let width = super::weight::stroke(weight, heaviest);
+            attributes.push(attr("penwidth", &width.to_string()));
+            attributes.push(attr("arrowsize", &format!("{:.1}", 0.5 + width / 6.0)));
+            if !edge.upward {
+                attributes.push(attr(
+                    "color",
+                    if width < 2.0 { "#78909c" } else { "#37474f" },
+                ));
+            }
+        }
+        if edge.upward {
+            attributes.push(attr("color", "#c62828"));
+            attributes.push(attr("fontcolor", "#c62828"));
+            attributes.push(attr("constraint", "false"));
+        }
+        if let Some(&minlen) = staggered.get(&(edge.from.as_str(), edge.to.as_str())) {
+            attributes.push(attr("minlen", &minlen.to_string()));
         }
         if let Some(label) = &edge.label {
             attributes.push(attr("label", label));
@@ -150,6 +192,86 @@ pub fn graph(diagram: &Diagram) -> Graph {
     }
 }
 
+/// Invisible heavy edges from each layer's first node to the next layer's, so layers
+/// stack top to bottom in their order whatever the imports between them.
+fn layer_order(diagram: &Diagram) -> Vec<Stmt> {
+    let mut first: BTreeMap<usize, &str> = BTreeMap::new();
+    for node in &diagram.nodes {
+        if let Some(layer) = node.layer {
+            first.entry(layer).or_insert(&node.id);
+        }
+    }
+    let firsts: Vec<&str> = first.into_values().collect();
+    firsts
+        .windows(2)
+        .map(|pair| {
+            Stmt::Edge(DotEdge {
+                ty: EdgeTy::Pair(
+                    Vertex::N(NodeId(quoted(pair[0]), None)),
+                    Vertex::N(NodeId(quoted(pair[1]), None)),
+                ),
+                attributes: vec![attr("style", "invis"), attr("weight", "100")],
+            })
+        })
+        .collect()
+}
+
+/// Edges to leaves given growing lengths, as Graphviz's `unflatten -l 3` does: a drawing
+/// whose bottom row would hold thirty modules nothing else is drawn below draws them over
+/// three rows instead of one very wide one.
+fn staggered(diagram: &Diagram) -> HashMap<(&str, &str), usize> {
+    const ROWS: usize = 3;
+    if diagram.left_to_right {
+        return HashMap::new();
+    }
+    let importers: std::collections::HashSet<&str> =
+        diagram.edges.iter().map(|e| e.from.as_str()).collect();
+    let leaves: std::collections::BTreeSet<&str> = (diagram.edges.iter())
+        .map(|e| e.to.as_str())
+        .filter(|to| !importers.contains(to))
+        .collect();
+    if leaves.len() <= 2 * ROWS {
+        return HashMap::new();
+    }
+    let row: HashMap<&str, usize> = (leaves.iter().enumerate())
+        .map(|(k, &leaf)| (leaf, 1 + k % ROWS))
+        .collect();
+    (diagram.edges.iter())
+        .filter(|e| !e.upward)
+        .filter_map(|e| Some(((e.from.as_str(), e.to.as_str()), *row.get(e.to.as_str())?)))
+        .collect()
+}
+
+/// The graph's label: its title, and its notes in smaller type beneath.
+fn title(diagram: &Diagram) -> Id {
+    let mut notes = diagram.notes.clone();
+    if let Some(noun) = diagram.weighed
+        && diagram.edges.iter().any(|e| e.label.is_none())
+    {
+        notes.push(format!(
+            "edge width: {noun}s; an edge with no count carries one"
+        ));
+    }
+    if notes.is_empty() {
+        return quoted(&diagram.title);
+    }
+    let html = |text: &str| {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let mut label = format!("<<B>{}</B>", html(&diagram.title));
+    for note in &notes {
+        label.push_str(&format!(
+            "<BR/><FONT POINT-SIZE=\"10\" COLOR=\"#455a64\">{}</FONT>",
+            html(note)
+        ));
+    }
+    label.push('>');
+    Id::Html(label)
+}
+
 /// DOT source text.
 pub fn print(diagram: &Diagram) -> String {
     let mut text = graph(diagram).print(&mut PrinterContext::default());
@@ -166,6 +288,16 @@ pub fn svg(diagram: &Diagram) -> Result<Vec<u8>> {
             "--format svg needs Graphviz's `dot` on PATH (apt install graphviz, brew install \
              graphviz, or https://graphviz.org/download/); --format dot prints the source"
         ),
-        Err(error) => bail!("dot failed: {}", error.to_string().trim()),
+        Err(error) => {
+            let message = error.to_string();
+            let mut lines = message.trim().lines();
+            let first = lines.next().unwrap_or_default();
+            match lines.count() {
+                0 => bail!("dot failed: {first}"),
+                more => bail!(
+                    "dot failed: {first} (and {more} more lines; --format dot prints the source)"
+                ),
+            }
+        }
     }
 }

@@ -38,10 +38,10 @@ pub fn print(diagram: &Diagram) -> Result<String> {
     let _ = writeln!(text, "---\ntitle: {}\n---", label(&diagram.title));
     let direction = if diagram.left_to_right { "LR" } else { "TB" };
     let _ = writeln!(text, "flowchart {direction}");
-    let mut clusters: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut clusters: BTreeMap<super::Frame, Vec<usize>> = BTreeMap::new();
     let mut loose = Vec::new();
     for (index, node) in nodes.iter().enumerate() {
-        match &node.cluster {
+        match super::frame(diagram, node) {
             Some(cluster) => clusters.entry(cluster).or_default().push(index),
             None => loose.push(index),
         }
@@ -56,7 +56,11 @@ pub fn print(diagram: &Diagram) -> Result<String> {
         );
     };
     for (number, (cluster, members)) in clusters.iter().enumerate() {
-        let _ = writeln!(text, "  subgraph c{number}[\"{}\"]", label(cluster));
+        let _ = writeln!(
+            text,
+            "  subgraph c{number}[\"{}\"]",
+            label(&cluster.label(diagram))
+        );
         for &index in members {
             node_line(&mut text, "    ", index);
         }
@@ -65,7 +69,27 @@ pub fn print(diagram: &Diagram) -> Result<String> {
     for index in loose {
         node_line(&mut text, "  ", index);
     }
-    for edge in &diagram.edges {
+    let heaviest = diagram
+        .edges
+        .iter()
+        .filter_map(|e| e.weight)
+        .max()
+        .unwrap_or(1);
+    let mut styles = Vec::new();
+    for (number, edge) in diagram.edges.iter().enumerate() {
+        let mut style = Vec::new();
+        if let Some(weight) = edge.weight {
+            style.push(format!(
+                "stroke-width:{}px",
+                super::weight::stroke(weight, heaviest)
+            ));
+        }
+        if edge.upward {
+            style.push("stroke:#c62828".to_string());
+        }
+        if !style.is_empty() {
+            styles.push(format!("  linkStyle {number} {}", style.join(",")));
+        }
         let arrow = if edge.deferred { "-.->" } else { "-->" };
         let (from, to) = (&ids[&*edge.from], &ids[&*edge.to]);
         match &edge.label {
@@ -76,6 +100,12 @@ pub fn print(diagram: &Diagram) -> Result<String> {
                 let _ = writeln!(text, "  {from} {arrow} {to}");
             }
         }
+    }
+    for style in styles {
+        let _ = writeln!(text, "{style}");
+    }
+    for note in &diagram.notes {
+        let _ = writeln!(text, "  %% {note}");
     }
     let classes = [
         (
@@ -88,6 +118,7 @@ pub fn print(diagram: &Diagram) -> Result<String> {
         ),
         ("duplicate", "fill:#ffe0b2,stroke:#e65100,stroke-width:2px"),
         ("definition", "fill:#c8e6c9,stroke:#1b5e20,stroke-width:3px"),
+        ("cycle", "fill:#fff3e0,stroke:#e65100,stroke-width:2px"),
     ];
     for (class, style) in classes {
         let members: Vec<&str> = nodes
@@ -96,6 +127,7 @@ pub fn print(diagram: &Diagram) -> Result<String> {
                 "external" => n.marks.external,
                 "deprecated" => n.marks.deprecated,
                 "duplicate" => n.marks.duplicate,
+                "cycle" => n.marks.cycle,
                 _ => n.marks.definition,
             })
             .map(|n| ids[&*n.id].as_str())

@@ -3,8 +3,10 @@
 
 pub mod chain;
 pub mod dot;
+pub mod dsm;
 pub mod mermaid;
 pub mod module_graph;
+pub mod weight;
 
 use serde::Serialize;
 
@@ -17,6 +19,15 @@ pub struct Diagram {
     pub left_to_right: bool,
     pub nodes: Vec<Node>,
     pub edges: Vec<Edge>,
+    /// Layers, highest first: a node's `layer` indexes this list.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub layers: Vec<String>,
+    /// Lines printed under the drawing: what was left out, how to expand a box.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// What an edge's weight counts (`import site`), when edges are weighed.
+    #[serde(skip)]
+    pub weighed: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -31,6 +42,9 @@ pub struct Node {
     pub marks: Marks,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tooltip: Option<String>,
+    /// The layer the node belongs to (an index into `Diagram::layers`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layer: Option<usize>,
 }
 
 /// How a node stands out.
@@ -44,6 +58,8 @@ pub struct Marks {
     pub definition: bool,
     /// Stands for several modules (`--collapse`).
     pub collapsed: bool,
+    /// Stands for the modules of an import cycle (`--reduce`).
+    pub cycle: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -56,6 +72,12 @@ pub struct Edge {
     pub label: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tooltip: Option<String>,
+    /// How much the edge carries (import sites, or references): drawn as its width.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight: Option<usize>,
+    /// From a lower layer to a higher one: drawn red.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub upward: bool,
 }
 
 impl Diagram {
@@ -65,6 +87,32 @@ impl Diagram {
         self.edges
             .sort_by(|a, b| (&a.from, &a.to).cmp(&(&b.from, &b.to)));
         self.edges.dedup_by(|a, b| a.from == b.from && a.to == b.to);
+    }
+}
+
+/// The box a node is drawn in: its layer's in a layered drawing, else its package's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Frame<'d> {
+    Layer(usize),
+    Package(&'d str),
+}
+
+impl Frame<'_> {
+    pub fn label(&self, diagram: &Diagram) -> String {
+        match *self {
+            Frame::Layer(layer) => format!("layer {}: {}", layer + 1, diagram.layers[layer]),
+            Frame::Package(name) => name.to_string(),
+        }
+    }
+}
+
+pub fn frame<'d>(diagram: &Diagram, node: &'d Node) -> Option<Frame<'d>> {
+    match (node.layer, &node.cluster) {
+        (Some(layer), _) if !diagram.layers.is_empty() => Some(Frame::Layer(layer)),
+        (_, Some(cluster)) if diagram.layers.is_empty() || cluster == LEGEND => {
+            Some(Frame::Package(cluster))
+        }
+        _ => None,
     }
 }
 
@@ -184,6 +232,13 @@ pub fn legend(diagram: &Diagram) -> Vec<Node> {
                 ..only
             },
         ),
+        (
+            "an import cycle drawn as one",
+            Marks {
+                cycle: true,
+                ..only
+            },
+        ),
     ];
     samples
         .into_iter()
@@ -194,6 +249,7 @@ pub fn legend(diagram: &Diagram) -> Vec<Node> {
             cluster: Some(LEGEND.to_string()),
             marks,
             tooltip: None,
+            layer: None,
         })
         .collect()
 }
@@ -206,6 +262,7 @@ impl Marks {
             || (self.duplicate && other.duplicate)
             || (self.definition && other.definition)
             || (self.collapsed && other.collapsed)
+            || (self.cycle && other.cycle)
     }
 }
 

@@ -21,21 +21,24 @@ struct Line {
 fn lines(layers: &[String]) -> Vec<Line> {
     layers
         .iter()
-        .map(|line| {
-            let independent = line.contains('|');
-            let names = line
-                .split(['|', ':'])
-                .map(str::trim)
-                .filter(|name| !name.is_empty())
-                .map(
-                    |name| match name.strip_prefix('(').and_then(|n| n.strip_suffix(')')) {
-                        Some(optional) => (optional.trim().to_string(), true),
-                        None => (name.to_string(), false),
-                    },
-                )
-                .collect();
-            Line { names, independent }
+        .map(|line| Line {
+            names: names(line),
+            independent: line.contains('|'),
         })
+        .collect()
+}
+
+/// The module names on one line of `layers`, each with whether it may be missing.
+pub fn names(line: &str) -> Vec<(String, bool)> {
+    line.split(['|', ':'])
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .map(
+            |name| match name.strip_prefix('(').and_then(|n| n.strip_suffix(')')) {
+                Some(optional) => (optional.trim().to_string(), true),
+                None => (name.to_string(), false),
+            },
+        )
         .collect()
 }
 

@@ -11,7 +11,7 @@ mod deprecated_auto;
 pub mod evaluate;
 mod forbidden;
 mod interface;
-mod layers;
+pub mod layers;
 mod matches;
 mod no_cycles;
 pub mod pattern;

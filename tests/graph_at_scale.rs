@@ -364,3 +364,89 @@ fn only_duplicates_that_matter_are_marked() {
         ]
     );
 }
+
+#[test]
+fn a_layer_naming_no_module_is_an_error_and_one_hidden_by_collapsing_is_noted() {
+    let dir = tempfile::tempdir().unwrap();
+    app(dir.path());
+    let fails = |layers: &str| {
+        let out = run(dir.path(), &["graph", "--layers", layers]);
+        assert_eq!(out.code, 2);
+        out.stderr
+    };
+    assert_eq!(
+        fails("app.api,app.cor"),
+        "error: --layers: `app.cor` is not a module of the repository; did you mean `app.core`?\n"
+    );
+    assert_eq!(
+        fails("api,app.core"),
+        "error: --layers: `api` is not a module of the repository; did you mean `app.api`?\n"
+    );
+    assert_eq!(
+        fails(" , "),
+        "error: --layers: no layer named (highest first: `app.api,app.core`)\n"
+    );
+    let graph = json(
+        dir.path(),
+        &[
+            "graph",
+            "--collapse",
+            "2",
+            "--layers",
+            "app.api.v1,app.core",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(
+        graph["notes"][1],
+        "no node drawn in layer app.api.v1: drawn inside a collapsed package or not selected"
+    );
+}
+
+#[test]
+fn third_party_packages_too_many_to_draw_each_are_drawn_as_one_node() {
+    let dir = tempfile::tempdir().unwrap();
+    app(dir.path());
+    let imports: String = (0..12).map(|i| format!("import vendor{i}\n")).collect();
+    write_file(dir.path(), "app/db/drivers.py", &imports);
+    let graph = json(
+        dir.path(),
+        &[
+            "graph",
+            "--collapse",
+            "2",
+            "--max-nodes",
+            "10",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(
+        ids(&graph, "nodes"),
+        ["app.api", "app.core", "app.db", "third party"]
+    );
+    assert_eq!(
+        graph["notes"][0],
+        "third-party packages drawn as one node (--external third-party draws each)"
+    );
+    // Asked for by name, each package is drawn, or the drawing refused.
+    let out = run(
+        dir.path(),
+        &[
+            "graph",
+            "--collapse",
+            "2",
+            "--max-nodes",
+            "10",
+            "--external",
+            "third-party",
+        ],
+    );
+    assert_eq!(
+        out.stderr,
+        "error: the drawing would have 16 nodes, more than --max-nodes 10 can show readably: \
+         --collapse 2 --external grouped draws 4; a TARGET with --depth draws a neighbourhood; \
+         --max-nodes N raises the limit\n"
+    );
+}

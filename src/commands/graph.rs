@@ -23,7 +23,11 @@ pub fn run(ctx: &super::Context, args: &GraphArgs, out: &mut dyn Write) -> Resul
         Vec::new()
     });
     let layers = match (&args.layers, args.no_layers) {
-        (Some(text), _) => Some(Layers::from_flag(text)),
+        (Some(text), _) => {
+            let layers = Layers::from_flag(text);
+            layers.check(project)?;
+            Some(layers)
+        }
         (None, false) => Layers::from_rules(&rules),
         (None, true) => None,
     };

@@ -20,6 +20,17 @@ pub enum External {
     Hidden,
 }
 
+impl External {
+    /// The modes to try, finest first: the one asked for, else third-party packages one
+    /// node each when they fit and as one node when they do not.
+    pub fn tried(asked: Option<External>) -> Vec<External> {
+        match asked {
+            Some(mode) => vec![mode],
+            None => vec![External::ThirdParty, External::Grouped],
+        }
+    }
+}
+
 pub const THIRD_PARTY: &str = "third party";
 
 /// How modules become nodes.
@@ -98,10 +109,7 @@ impl Grouping {
             .map(|&m| project.modules[m as usize].name.split('.').count())
             .max()
             .unwrap_or(1);
-        let modes = match external {
-            Some(mode) => vec![mode],
-            None => vec![External::ThirdParty, External::Grouped],
-        };
+        let modes = External::tried(external);
         let levels = std::iter::once(None).chain((1..deepest).rev().map(Some));
         for level in levels {
             for &external in &modes {

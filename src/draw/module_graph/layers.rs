@@ -2,7 +2,11 @@
 //! (import-linter's contract, its containers expanded) or `modules` rule with layers
 //! (tach's) of the queries folder.
 
+use anyhow::{Result, bail};
+
+use crate::index::Project;
 use crate::rules::{Rule, RuleKind};
+use crate::suggest;
 
 pub struct Layers {
     /// Where they come from, for the drawing's notes.
@@ -79,6 +83,47 @@ impl Layers {
                 node == m || (node.starts_with(m.as_str()) && node[m.len()..].starts_with('.'))
             })
         })
+    }
+
+    /// An error naming the first module of `--layers` that is not in the repository, with
+    /// the module it most likely means: a layer naming nothing ranks nothing.
+    pub fn check(&self, project: &Project) -> Result<()> {
+        if self.lines.is_empty() {
+            bail!(
+                "{}: no layer named (highest first: `app.api,app.core`)",
+                self.source
+            );
+        }
+        let own: Vec<&str> = project
+            .modules
+            .iter()
+            .filter(|m| !m.external)
+            .map(|m| m.name.as_str())
+            .collect();
+        let exists = |name: &str| {
+            own.iter().any(|m| {
+                m.starts_with(name) && (m.len() == name.len() || m[name.len()..].starts_with('.'))
+            })
+        };
+        for name in self.lines.iter().flat_map(|(_, modules)| modules) {
+            if exists(name) {
+                continue;
+            }
+            let suffix = format!(".{name}");
+            let hint = match own
+                .iter()
+                .filter(|m| m.ends_with(&suffix))
+                .min_by_key(|m| (m.len(), **m))
+            {
+                Some(full) => format!("; did you mean `{full}`?"),
+                None => suggest::did_you_mean(name, own.iter().copied()),
+            };
+            bail!(
+                "{}: `{name}` is not a module of the repository{hint}",
+                self.source
+            );
+        }
+        Ok(())
     }
 
     /// The layers' texts, highest first.

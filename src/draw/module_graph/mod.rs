@@ -125,6 +125,16 @@ pub fn build(project: &Project, options: &Options) -> Result<Diagram> {
     if let Some(layers) = &options.layers {
         diagram.layers = layers.labels();
         notes.push(format!("layers from {}, highest first", layers.source));
+        let empty: Vec<&str> = (0..layers.lines.len())
+            .filter(|&i| !diagram.nodes.iter().any(|n| n.layer == Some(i)))
+            .map(|i| layers.lines[i].0.as_str())
+            .collect();
+        if !empty.is_empty() {
+            notes.push(format!(
+                "no node drawn in layer {}: drawn inside a collapsed package or not selected",
+                empty.join(", ")
+            ));
+        }
     }
     let noun = options.weight.noun();
     for (&(from, to), load) in &drawn.edges {
@@ -181,13 +191,18 @@ fn grouping(
             return Ok((grouping, Some(budget)));
         }
     }
-    let asked = Grouping {
-        level: options.collapse,
-        external: options.external.unwrap_or(External::ThirdParty),
-    };
-    let nodes = asked.count(project, selected);
-    if nodes <= options.max_nodes {
-        return Ok((asked, None));
+    let asked = External::tried(options.external)
+        .into_iter()
+        .map(|external| Grouping {
+            level: options.collapse,
+            external,
+        });
+    let mut nodes = 0;
+    for grouping in asked {
+        nodes = grouping.count(project, selected);
+        if nodes <= options.max_nodes {
+            return Ok((grouping, None));
+        }
     }
     let hint = match Grouping::fitting(project, selected, options.max_nodes, None) {
         Some(fits) => format!("{} draws {}; ", fits.flags(), fits.count(project, selected)),

@@ -140,12 +140,7 @@ pub fn graph(diagram: &Diagram) -> Graph {
         }
     }
     stmts.extend(layer_order(diagram));
-    let heaviest = diagram
-        .edges
-        .iter()
-        .filter_map(|e| e.weight)
-        .max()
-        .unwrap_or(1);
+    let heaviest = diagram.heaviest();
     let staggered = staggered(diagram);
     for edge in &diagram.edges {
         let mut attributes = Vec::new();

@@ -116,12 +116,7 @@ pub fn svg(diagram: &Diagram) -> String {
     let row_of: BTreeMap<&str, usize> = (order.iter().enumerate())
         .map(|(row, &i)| (diagram.nodes[i].id.as_str(), row))
         .collect();
-    let heaviest = diagram
-        .edges
-        .iter()
-        .filter_map(|e| e.weight)
-        .max()
-        .unwrap_or(1);
+    let heaviest = diagram.heaviest();
     let cell = (short(heaviest).len() as f64 * CHAR + 8.0).max(24.0);
     let names: Vec<String> = order.iter().map(|&i| name(diagram, i)).collect();
     let label_width = names

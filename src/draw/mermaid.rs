@@ -69,12 +69,7 @@ pub fn print(diagram: &Diagram) -> Result<String> {
     for index in loose {
         node_line(&mut text, "  ", index);
     }
-    let heaviest = diagram
-        .edges
-        .iter()
-        .filter_map(|e| e.weight)
-        .max()
-        .unwrap_or(1);
+    let heaviest = diagram.heaviest();
     let mut styles = Vec::new();
     for (number, edge) in diagram.edges.iter().enumerate() {
         let mut style = Vec::new();

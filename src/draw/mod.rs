@@ -81,6 +81,15 @@ pub struct Edge {
 }
 
 impl Diagram {
+    /// The largest weight an edge carries (1 when none is weighed): the scale of widths.
+    pub fn heaviest(&self) -> usize {
+        self.edges
+            .iter()
+            .filter_map(|e| e.weight)
+            .max()
+            .unwrap_or(1)
+    }
+
     pub fn sort(&mut self) {
         self.nodes.sort_by(|a, b| a.id.cmp(&b.id));
         self.nodes.dedup_by(|a, b| a.id == b.id);

@@ -21,3 +21,17 @@ printf 'class Order:\n    pass\n' > "$kept/shop/db/models.py"
 "$venv/bin/python" bench/contracts_vs_import_linter.py --tree "$kept" \
   --lint-imports "$PWD/$venv/bin/lint-imports"
 rm -rf "$kept"
+
+# tach's modules against the real tach: closed layers, a domain file, `exact`'s unused
+# dependencies; then with explicit layer dependencies, then with a declared cycle.
+"$venv/bin/pip" install -q "tach==0.35.3"
+tach_tree=tests/fixtures/tach
+"$venv/bin/python" bench/modules_vs_tach.py --tree "$tach_tree" --tach "$venv/bin/tach"
+variant=$(mktemp -d)
+cp -r "$tach_tree/." "$variant"
+sed -i 's/^exact = true/exact = true\nlayers_explicit_depends_on = true/' "$variant/tach.toml"
+"$venv/bin/python" bench/modules_vs_tach.py --tree "$variant" --tach "$venv/bin/tach"
+sed -i 's/^exact = true/forbid_circular_dependencies = true/' "$variant/tach.toml"
+sed -i '0,/depends_on = \[\]/s//depends_on = ["app.ui"]/' "$variant/tach.toml"
+"$venv/bin/python" bench/modules_vs_tach.py --tree "$variant" --tach "$venv/bin/tach"
+rm -rf "$variant"

@@ -267,3 +267,62 @@ fn init_from_names_the_file_and_the_reason_and_writes_nothing() {
     }
     assert!(!dir.path().join("queries").exists());
 }
+
+/// tach's closed layers, a domain file's modules and interface, and `exact`: the
+/// converted rule reports what `tach check` reports (scripts/contracts_e2e.sh compares
+/// them with the real tach).
+#[test]
+fn tach_closed_layers_domain_files_and_exact_carry_over() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("tach"), dir.path());
+    let output = run(dir.path(), &["init", "--from", "tach"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let rules = std::fs::read_to_string(dir.path().join("queries/tach.toml")).unwrap();
+    insta::assert_snapshot!("tach_rules", rules);
+    let output = run(dir.path(), &["check", "--format", "concise"]);
+    assert_eq!(output.code, 1);
+    insta::assert_snapshot!("tach_findings", output.stdout);
+    // A check of some files does not know what the rest imports: no unused dependency.
+    let output = run(
+        dir.path(),
+        &["check", "--format", "concise", "src/app/ui/views.py"],
+    );
+    assert!(!output.stdout.contains("(exact)"), "{}", output.stdout);
+}
+
+#[test]
+fn a_cycle_among_declared_dependencies_is_a_finding_when_forbidden() {
+    let dir = tempfile::tempdir().unwrap();
+    write_file(dir.path(), "app/__init__.py", "");
+    for module in ["a", "b", "c"] {
+        write_file(dir.path(), &format!("app/{module}.py"), "");
+    }
+    write_file(
+        dir.path(),
+        "queries/modules.toml",
+        "[[rule]]\nid = \"mods\"\nkind = \"modules\"\nforbid-circular-dependencies = true\n\
+         closed-layers = [\"x\"]\nlayers = [\"x\"]\n\
+         modules = [\n  { path = \"app.a\", depends-on = [\"app.b\"] },\n  \
+         { path = \"app.b\", depends-on = [\"app.a\"] },\n  { path = \"app.c\", depends-on = [\"app.a\"] },\n]\n",
+    );
+    let output = run(dir.path(), &["check", "--format", "concise"]);
+    assert_eq!(
+        output.stdout,
+        "queries/modules.toml:2:1: mods the declared dependencies of `app.a`, `app.b` form a cycle \
+         (forbid-circular-dependencies)\nFound 1 error and 0 warnings.\n"
+    );
+    write_file(
+        dir.path(),
+        "queries/modules.toml",
+        "[[rule]]\nid = \"mods\"\nkind = \"modules\"\nclosed-layers = [\"y\"]\nlayers = [\"x\"]\n\
+         modules = [{ path = \"app.a\" }]\n",
+    );
+    let output = run(dir.path(), &["check"]);
+    assert_eq!(
+        (output.code, output.stderr.as_str()),
+        (
+            2,
+            "error: [ROOT]/queries/modules.toml:2: rule `mods`: closed layer `y` is not one of `layers`\n"
+        )
+    );
+}

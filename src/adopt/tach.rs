@@ -79,13 +79,136 @@ fn strings(value: Option<&toml::Value>) -> Vec<String> {
     }
 }
 
-/// TOML text of a value, for the rule file.
-fn inline(value: &toml::Value) -> String {
-    value.to_string()
+/// How a domain file's paths read: relative to its folder's module, `//x.y` from the
+/// source root, `<domain_root>` the folder's module itself.
+struct Domain {
+    /// The module of the folder holding `tach.domain.toml`; empty for `tach.toml`.
+    module: String,
 }
 
-/// The `modules` rule tach's configuration becomes, and a line for each setting not
-/// carried over.
+impl Domain {
+    fn path(&self, path: &str) -> String {
+        match self.module.as_str() {
+            "" => path.to_string(),
+            domain => format!("{domain}.{path}"),
+        }
+    }
+
+    /// A path naming another module: `depends_on`, `cannot_depend_on`, `visibility`.
+    fn reference(&self, path: &str) -> String {
+        if self.module.is_empty() {
+            return path.to_string();
+        }
+        match path {
+            "<domain_root>" => self.module.clone(),
+            _ => match path.strip_prefix("//") {
+                Some(absolute) => absolute.to_string(),
+                None => self.path(path),
+            },
+        }
+    }
+
+    /// An interface's `from`.
+    fn interface(&self, path: &str) -> String {
+        match path {
+            "<domain_root>" if !self.module.is_empty() => self.module.clone(),
+            _ => self.path(path),
+        }
+    }
+}
+
+/// One `[[modules]]` entry (or a domain's `[root]`, at `path`) as the rule's inline tables.
+fn module_entries(module: &toml::Table, paths: Vec<String>, domain: &Domain) -> Vec<String> {
+    let mut written = Vec::new();
+    for path in paths.into_iter().filter(|p| p != "<root>") {
+        let mut fields = vec![format!("path = {}", quoted(&path))];
+        let unchecked = module.get("unchecked").and_then(|v| v.as_bool()) == Some(true);
+        if let Some(depends) = module.get("depends_on").filter(|_| !unchecked) {
+            let items: Vec<String> = depends
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|d| match d {
+                    toml::Value::String(s) if s != "<root>" => Some(quoted(&domain.reference(s))),
+                    toml::Value::Table(t) => {
+                        let path = quoted(&domain.reference(t.get("path")?.as_str()?));
+                        Some(match t.get("deprecated").and_then(|v| v.as_bool()) {
+                            Some(true) => format!("{{ path = {path}, deprecated = true }}"),
+                            _ => path,
+                        })
+                    }
+                    _ => None,
+                })
+                .collect();
+            fields.push(format!("depends-on = [{}]", items.join(", ")));
+        }
+        let cannot: Vec<String> = strings(module.get("cannot_depend_on"))
+            .iter()
+            .map(|c| domain.reference(c))
+            .collect();
+        if !cannot.is_empty() {
+            fields.push(format!("cannot-depend-on = {}", toml::Value::from(cannot)));
+        }
+        if let Some(layer) = module.get("layer").and_then(|l| l.as_str()) {
+            fields.push(format!("layer = {}", quoted(layer)));
+        }
+        if module.get("utility").and_then(|v| v.as_bool()) == Some(true) {
+            fields.push("utility = true".to_string());
+        }
+        if module.get("visibility").is_some() {
+            let visibility: Vec<String> = strings(module.get("visibility"))
+                .iter()
+                .map(|v| domain.reference(v))
+                .collect();
+            fields.push(format!("visibility = {}", toml::Value::from(visibility)));
+        }
+        written.push(format!("    {{ {} }},", fields.join(", ")));
+    }
+    written
+}
+
+fn quoted(text: &str) -> String {
+    toml::Value::String(text.to_string()).to_string()
+}
+
+/// The `tach.domain.toml` files below the source roots (git-ignored folders skipped),
+/// each with the module its folder is, in path order.
+fn domain_files(config: &Config, root: &Path) -> Vec<(PathBuf, String)> {
+    let base = config.file.parent().unwrap_or(root);
+    let mut roots = config.source_roots();
+    if roots.is_empty() {
+        roots.push(".".to_string());
+    }
+    let mut found = Vec::new();
+    for source_root in roots {
+        let source_root = base.join(source_root);
+        for entry in ignore::WalkBuilder::new(&source_root)
+            .hidden(false)
+            .build()
+            .flatten()
+        {
+            if entry.file_name() != "tach.domain.toml" {
+                continue;
+            }
+            let Some(folder) = entry.path().parent() else {
+                continue;
+            };
+            let Ok(relative) = folder.strip_prefix(&source_root) else {
+                continue;
+            };
+            let module: Vec<String> = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            found.push((entry.path().to_path_buf(), module.join(".")));
+        }
+    }
+    found.sort();
+    found
+}
+
+/// The `modules` rule tach's configuration becomes (its domain files' modules included),
+/// and a line for each setting not carried over.
 pub fn convert(config: &Config, root: &Path) -> (Vec<RuleText>, Vec<String>) {
     let file = super::shown(&config.file, root);
     let table = &config.table;
@@ -95,28 +218,51 @@ pub fn convert(config: &Config, root: &Path) -> (Vec<RuleText>, Vec<String>) {
         "tach",
         "modules",
     );
-    let layers: Vec<String> = match table.get("layers") {
-        Some(toml::Value::Array(items)) => items
-            .iter()
-            .filter_map(|v| match v {
-                toml::Value::String(s) => Some(s.clone()),
-                toml::Value::Table(t) => t.get("name").and_then(|n| n.as_str()).map(str::to_string),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
+    let mut layers = Vec::new();
+    let mut closed = Vec::new();
+    for item in table
+        .get("layers")
+        .and_then(|l| l.as_array())
+        .into_iter()
+        .flatten()
+    {
+        match item {
+            toml::Value::String(name) => layers.push(name.clone()),
+            toml::Value::Table(t) => {
+                let Some(name) = t.get("name").and_then(|n| n.as_str()) else {
+                    continue;
+                };
+                layers.push(name.to_string());
+                if t.get("closed").and_then(|v| v.as_bool()) == Some(true) {
+                    closed.push(name.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
     if !layers.is_empty() {
         rule.list("layers", &layers);
     }
-    if table
-        .get("layers_explicit_depends_on")
-        .and_then(|v| v.as_bool())
-        == Some(true)
-    {
-        rule.flag("layers-explicit-depends-on", true);
+    if !closed.is_empty() {
+        rule.list("closed-layers", &closed);
     }
+    for (key, ours) in [
+        ("layers_explicit_depends_on", "layers-explicit-depends-on"),
+        ("exact", "exact"),
+        (
+            "forbid_circular_dependencies",
+            "forbid-circular-dependencies",
+        ),
+    ] {
+        if table.get(key).and_then(|v| v.as_bool()) == Some(true) {
+            rule.flag(ours, true);
+        }
+    }
+    let top = Domain {
+        module: String::new(),
+    };
     let mut written = Vec::new();
+    let mut interfaces: Vec<(String, toml::Table, Vec<String>)> = Vec::new();
     for module in table
         .get("modules")
         .and_then(|m| m.as_array())
@@ -126,62 +272,71 @@ pub fn convert(config: &Config, root: &Path) -> (Vec<RuleText>, Vec<String>) {
     {
         let mut paths = strings(module.get("path"));
         paths.extend(strings(module.get("paths")));
-        for path in paths.into_iter().filter(|p| p != "<root>") {
-            let mut fields = vec![format!(
-                "path = {}",
-                inline(&toml::Value::String(path.clone()))
-            )];
-            let unchecked = module.get("unchecked").and_then(|v| v.as_bool()) == Some(true);
-            if let Some(depends) = module.get("depends_on").filter(|_| !unchecked) {
-                let items: Vec<String> = depends
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|d| match d {
-                        toml::Value::String(s) if s != "<root>" => {
-                            Some(inline(&toml::Value::String(s.clone())))
-                        }
-                        toml::Value::Table(t) => {
-                            let path = t.get("path")?.as_str()?;
-                            let deprecated =
-                                t.get("deprecated").and_then(|v| v.as_bool()) == Some(true);
-                            Some(match deprecated {
-                                true => format!(
-                                    "{{ path = {}, deprecated = true }}",
-                                    inline(&toml::Value::String(path.to_string()))
-                                ),
-                                false => inline(&toml::Value::String(path.to_string())),
-                            })
-                        }
-                        _ => None,
-                    })
-                    .collect();
-                fields.push(format!("depends-on = [{}]", items.join(", ")));
-            }
-            let cannot = strings(module.get("cannot_depend_on"));
-            if !cannot.is_empty() {
-                fields.push(format!(
-                    "cannot-depend-on = {}",
-                    inline(&toml::Value::from(cannot))
+        written.extend(module_entries(module, paths, &top));
+    }
+    for interface in table
+        .get("interfaces")
+        .and_then(|i| i.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i.as_table())
+    {
+        interfaces.push((
+            file.clone(),
+            interface.clone(),
+            strings(interface.get("from")),
+        ));
+    }
+    for (path, module) in domain_files(config, root) {
+        let shown = super::shown(&path, root);
+        let domain = Domain { module };
+        let parsed = crate::read::optional_text(&path)
+            .ok_or_else(|| "cannot be read".to_string())
+            .and_then(|text| text.parse::<toml::Table>().map_err(|e| e.to_string()));
+        let document = match parsed {
+            Ok(document) if !domain.module.is_empty() => document,
+            Ok(_) => {
+                notes.push(format!(
+                    "{shown}: not carried over: a domain file cannot sit in a source root"
                 ));
+                continue;
             }
-            if let Some(layer) = module.get("layer").and_then(|l| l.as_str()) {
-                fields.push(format!(
-                    "layer = {}",
-                    inline(&toml::Value::String(layer.to_string()))
-                ));
+            Err(error) => {
+                notes.push(format!("{shown}: not carried over: {}", error.trim()));
+                continue;
             }
-            if module.get("utility").and_then(|v| v.as_bool()) == Some(true) {
-                fields.push("utility = true".to_string());
-            }
-            let visibility = strings(module.get("visibility"));
-            if module.get("visibility").is_some() {
-                fields.push(format!(
-                    "visibility = {}",
-                    inline(&toml::Value::from(visibility))
-                ));
-            }
-            written.push(format!("    {{ {} }},", fields.join(", ")));
+        };
+        if let Some(root_module) = document.get("root").and_then(|r| r.as_table()) {
+            written.extend(module_entries(
+                root_module,
+                vec![domain.module.clone()],
+                &domain,
+            ));
+        }
+        for module in document
+            .get("modules")
+            .and_then(|m| m.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|m| m.as_table())
+        {
+            let mut paths = strings(module.get("path"));
+            paths.extend(strings(module.get("paths")));
+            let paths = paths.iter().map(|p| domain.path(p)).collect();
+            written.extend(module_entries(module, paths, &domain));
+        }
+        for interface in document
+            .get("interfaces")
+            .and_then(|i| i.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|i| i.as_table())
+        {
+            let from: Vec<String> = strings(interface.get("from"))
+                .iter()
+                .map(|f| domain.interface(f))
+                .collect();
+            interfaces.push((shown.clone(), interface.clone(), from));
         }
     }
     rule.lines
@@ -193,25 +348,18 @@ pub fn convert(config: &Config, root: &Path) -> (Vec<RuleText>, Vec<String>) {
         .unwrap_or(true);
     rule.flag("include-type-checking", !ignore_type_checking);
     let mut rules = vec![rule];
-    for (index, interface) in table
-        .get("interfaces")
-        .and_then(|i| i.as_array())
-        .into_iter()
-        .flatten()
-        .filter_map(|i| i.as_table())
-        .enumerate()
-    {
+    for (index, (origin, interface, from)) in interfaces.into_iter().enumerate() {
         let mut rule = RuleText::new(
-            format!("tach's interface #{} in {file}", index + 1),
+            format!("tach's interface #{} in {origin}", index + 1),
             &format!("tach-interface-{}", index + 1),
             "interface",
         );
-        rule.list("modules", &strings(interface.get("from")));
+        rule.list("modules", &from);
         rule.list("expose", &strings(interface.get("expose")));
         for key in interface.keys() {
             if !["from", "expose"].contains(&key.as_str()) {
                 notes.push(format!(
-                    "{file}: interface #{}: `{key}` not carried over: ssot-graph has no equivalent",
+                    "{origin}: interface #{}: `{key}` not carried over: ssot-graph has no equivalent",
                     index + 1
                 ));
             }
@@ -223,6 +371,8 @@ pub fn convert(config: &Config, root: &Path) -> (Vec<RuleText>, Vec<String>) {
         "modules",
         "layers",
         "layers_explicit_depends_on",
+        "exact",
+        "forbid_circular_dependencies",
         "ignore_type_checking_imports",
         "source_roots",
         "exclude",
@@ -230,14 +380,9 @@ pub fn convert(config: &Config, root: &Path) -> (Vec<RuleText>, Vec<String>) {
     ];
     for key in table.keys() {
         if !carried.contains(&key.as_str()) {
-            let why = match key.as_str() {
-                "forbid_circular_dependencies" => {
-                    "ssot-graph's `no-cycles` judges imports, not declared dependencies: add one by hand"
-                }
-                "exact" => "unused declared dependencies are not reported",
-                _ => "ssot-graph has no equivalent",
-            };
-            notes.push(format!("{file}: `{key}` not carried over: {why}"));
+            notes.push(format!(
+                "{file}: `{key}` not carried over: ssot-graph has no equivalent"
+            ));
         }
     }
     if !strings(table.get("exclude")).is_empty() {

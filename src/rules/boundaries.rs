@@ -3,13 +3,19 @@
 //! longest declared path that contains each): a higher layer may import a lower one,
 //! never the reverse; otherwise the imported module must be among the importer's
 //! `depends-on` (unset: anything goes) or a `utility`, within its `visibility`, and not
-//! among the importer's `cannot-depend-on`.
+//! among the importer's `cannot-depend-on`. A higher layer may not import past a closed
+//! one; with `exact`, a declared dependency no import needs is a finding, and with
+//! `forbid-circular-dependencies` so is a cycle among the declared dependencies.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{Result, anyhow};
+use petgraph::algo::tarjan_scc;
+use petgraph::graphmap::DiGraphMap;
 
 use super::evaluate::{Evaluator, Finding};
 use super::pattern::ModulePattern;
-use super::{BoundaryModule, Rule, Severity};
+use super::{Boundaries, BoundaryModule, Rule, Severity};
 
 fn contains(path: &str, name: &str) -> bool {
     name == path
@@ -18,14 +24,33 @@ fn contains(path: &str, name: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('.'))
 }
 
+/// A declared dependency names one declared module (or a glob of them).
+fn names(path: &str, wanted: &str) -> bool {
+    match path.contains('*') {
+        true => ModulePattern::new(path).is_ok_and(|p| p.matches(wanted)),
+        false => path == wanted,
+    }
+}
+
 impl<'p> Evaluator<'p> {
     pub(super) fn boundaries(
         &mut self,
         rule: &Rule,
-        layers: &[String],
-        explicit: bool,
-        modules: &[BoundaryModule],
+        settings: &Boundaries,
     ) -> Result<Vec<Finding>> {
+        let Boundaries {
+            layers,
+            closed_layers,
+            explicit,
+            modules,
+            ..
+        } = *settings;
+        if let Some(closed) = closed_layers.iter().find(|l| !layers.contains(l)) {
+            return Err(anyhow!(
+                "{}: closed layer `{closed}` is not one of `layers`",
+                rule.at()
+            ));
+        }
         // Only ignored imports need the graph: a hook run on a few files reads no more.
         let ignores = rule.graph_options().is_some_and(|o| !o.ignore.is_empty());
         let graph = match ignores {
@@ -71,11 +96,6 @@ impl<'p> Evaluator<'p> {
                 ));
             }
         }
-        // A declared dependency names one declared module (or a glob of them).
-        let names = |path: &str, wanted: &str| match path.contains('*') {
-            true => ModulePattern::new(path).is_ok_and(|p| p.matches(wanted)),
-            false => path == wanted,
-        };
         let visibility: Vec<Option<Vec<ModulePattern>>> = declared
             .iter()
             .map(|(_, m)| {
@@ -96,7 +116,14 @@ impl<'p> Evaluator<'p> {
             .graph_options()
             .is_some_and(|o| o.include_type_checking);
         let project = self.project;
-        let mut findings = Vec::new();
+        let mut findings = match settings.acyclic {
+            true => self.declared_cycles(rule, modules),
+            false => Vec::new(),
+        };
+        // With `exact`, the dependencies imports need, by declared module (a whole
+        // repository's check only: a few files' imports do not say what is unused).
+        let exact = settings.exact && self.scope.is_none();
+        let mut used: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
         for &site in &self.in_scope {
             let record = &project.sites[site];
             let Some(node) = record.node() else { continue };
@@ -122,7 +149,35 @@ impl<'p> Evaluator<'p> {
                     .as_ref()
                     .and_then(|l| layers.iter().position(|x| x == l))
             };
+            let closed_between = match (place(a), place(b)) {
+                (Some(high), Some(low)) if high < low => closed_layers
+                    .iter()
+                    .find(|c| layers[high + 1..low].contains(c)),
+                _ => None,
+            };
+            // What tach counts as a dependency the import needs: one it would judge
+            // against `depends-on`, `cannot-depend-on` or the layers.
+            let needed = !b.utility
+                && closed_between.is_none()
+                && !matches!((place(a), place(b)), (Some(high), Some(low)) if high < low && !explicit);
+            if exact
+                && needed
+                && a.depends_on.is_some()
+                && !used.get(&from).is_some_and(|u| u.contains(&to))
+                && !self.tach_ignored(site)
+            {
+                used.entry(from).or_default().insert(to);
+            }
             let verdict: Option<(Severity, String)> = match (place(a), place(b)) {
+                _ if closed_between.is_some() => Some((
+                    rule.severity(),
+                    format!(
+                        "layer `{}` is closed between layer `{}` and layer `{}`",
+                        closed_between.map(String::as_str).unwrap_or_default(),
+                        a.layer.as_deref().unwrap_or_default(),
+                        b.layer.as_deref().unwrap_or_default()
+                    ),
+                )),
                 (Some(high), Some(low)) if high < low && !explicit => None,
                 (Some(low), Some(high)) if low > high => Some((
                     rule.severity(),
@@ -173,7 +228,86 @@ impl<'p> Evaluator<'p> {
             finding.target = crate::view::arrows(&[a_path.clone(), b_path.clone()]);
             findings.push(finding);
         }
+        if exact {
+            findings.extend(self.unused_dependencies(rule, &declared, &used));
+        }
         Ok(findings)
+    }
+
+    /// With `exact`: for each declared module (not a glob) with `depends-on`, the entries
+    /// no import needs.
+    fn unused_dependencies(
+        &self,
+        rule: &Rule,
+        declared: &[(String, &BoundaryModule)],
+        used: &BTreeMap<usize, BTreeSet<usize>>,
+    ) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        for (index, (path, module)) in declared.iter().enumerate() {
+            let Some(list) = module
+                .depends_on
+                .as_ref()
+                .filter(|_| !module.path.contains('*'))
+            else {
+                continue;
+            };
+            let needed: Vec<&str> = used
+                .get(&index)
+                .into_iter()
+                .flatten()
+                .map(|&to| declared[to].0.as_str())
+                .collect();
+            let unused: Vec<String> = list
+                .iter()
+                .filter(|d| !needed.iter().any(|n| names(d.path(), n)))
+                .map(|d| format!("`{}`", d.path()))
+                .collect();
+            if !unused.is_empty() {
+                findings.push(self.rule_finding(
+                    rule,
+                    path.clone(),
+                    format!(
+                        "`{path}` does not depend on {}: declared in depends-on, needed by no import (exact)",
+                        unused.join(", ")
+                    ),
+                ));
+            }
+        }
+        findings
+    }
+
+    /// With `forbid-circular-dependencies`: a finding for each cycle among the declared
+    /// dependencies, as written (globs not expanded, deprecated ones included).
+    fn declared_cycles(&self, rule: &Rule, modules: &[BoundaryModule]) -> Vec<Finding> {
+        let mut graph: DiGraphMap<&str, ()> = DiGraphMap::new();
+        for module in modules {
+            for dependency in module.depends_on.iter().flatten() {
+                graph.add_edge(module.path.as_str(), dependency.path(), ());
+            }
+        }
+        let mut cycles: Vec<Vec<&str>> = tarjan_scc(&graph)
+            .into_iter()
+            .filter(|component| component.len() > 1)
+            .map(|mut component| {
+                component.sort_unstable();
+                component
+            })
+            .collect();
+        cycles.sort();
+        cycles
+            .into_iter()
+            .map(|members| {
+                let listed: Vec<String> = members.iter().map(|m| format!("`{m}`")).collect();
+                self.rule_finding(
+                    rule,
+                    members.join(", "),
+                    format!(
+                        "the declared dependencies of {} form a cycle (forbid-circular-dependencies)",
+                        listed.join(", ")
+                    ),
+                )
+            })
+            .collect()
     }
 
     /// The import carries a `# tach-ignore` comment (on its own lines or the line

@@ -9,7 +9,7 @@ use serde::Serialize;
 use anyhow::Result;
 
 use super::pattern::{module_patterns, path_globs};
-use super::{Rule, RuleKind, Severity};
+use super::{Boundaries, Rule, RuleKind, Severity};
 use crate::index::{ModuleId, Project};
 use crate::query;
 use crate::resolve::{Resolution, Resolver};
@@ -219,9 +219,22 @@ impl<'p> Evaluator<'p> {
             RuleKind::Modules {
                 layers,
                 layers_explicit_depends_on,
+                closed_layers,
+                exact,
+                forbid_circular_dependencies,
                 modules,
                 ..
-            } => self.boundaries(rule, layers, *layers_explicit_depends_on, modules),
+            } => self.boundaries(
+                rule,
+                &Boundaries {
+                    layers,
+                    closed_layers,
+                    explicit: *layers_explicit_depends_on,
+                    exact: *exact,
+                    acyclic: *forbid_circular_dependencies,
+                    modules,
+                },
+            ),
             RuleKind::Interface {
                 modules, expose, ..
             } => self.interface(rule, modules, expose),

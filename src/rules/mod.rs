@@ -218,6 +218,18 @@ pub enum RuleKind {
         /// A higher layer's imports of a lower one must be declared too.
         #[serde(default, rename = "layers-explicit-depends-on")]
         layers_explicit_depends_on: bool,
+        /// Layers no higher layer may import past: above one, only it may be imported, not
+        /// what lies below it (tach's `closed = true`).
+        #[serde(default, rename = "closed-layers")]
+        closed_layers: Vec<String>,
+        /// Every `depends-on` entry must be used: one no import needs is a finding (tach's
+        /// `exact`), reported by a check of the whole repository.
+        #[serde(default)]
+        exact: bool,
+        /// The declared dependencies may not form a cycle (tach's
+        /// `forbid_circular_dependencies`).
+        #[serde(default, rename = "forbid-circular-dependencies")]
+        forbid_circular_dependencies: bool,
         modules: Vec<BoundaryModule>,
         #[serde(default)]
         ignore: Vec<String>,
@@ -301,6 +313,19 @@ pub struct BoundaryModule {
     pub utility: bool,
     /// Module globs of the only modules that may import it.
     pub visibility: Option<Vec<String>>,
+}
+
+/// A `modules` rule's settings.
+pub struct Boundaries<'r> {
+    /// Highest first.
+    pub layers: &'r [String],
+    pub closed_layers: &'r [String],
+    /// A higher layer's imports of a lower one must be declared too.
+    pub explicit: bool,
+    pub exact: bool,
+    /// No cycle among the declared dependencies.
+    pub acyclic: bool,
+    pub modules: &'r [BoundaryModule],
 }
 
 /// A declared dependency: a module path, or `{ path, deprecated = true }` (its uses are

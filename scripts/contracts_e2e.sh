@@ -35,3 +35,5 @@ sed -i 's/^exact = true/forbid_circular_dependencies = true/' "$variant/tach.tom
 sed -i '0,/depends_on = \[\]/s//depends_on = ["app.ui"]/' "$variant/tach.toml"
 "$venv/bin/python" bench/modules_vs_tach.py --tree "$variant" --tach "$venv/bin/tach"
 rm -rf "$variant"
+# tach check-external: undeclared imports and unused declarations per package.
+"$venv/bin/python" bench/external_vs_tach.py --tree tests/fixtures/tach-external --tach "$venv/bin/tach"

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// `sys.stdlib_module_names` of Python 3.11.
 const STDLIB: &[&str] = &[
@@ -417,11 +417,9 @@ impl Environment {
     }
 }
 
-/// The importable top-level names of a virtual environment's `site-packages` folders.
-fn site_packages(environment: &Path) -> Option<FxHashSet<String>> {
-    if !environment.join("pyvenv.cfg").is_file() {
-        return None;
-    }
+/// A virtual environment's `site-packages` folders (`lib/pythonX.Y/site-packages`, or
+/// Windows' `Lib/site-packages`).
+fn site_folders(environment: &Path) -> Vec<PathBuf> {
     let mut folders: Vec<PathBuf> = std::fs::read_dir(environment.join("lib"))
         .into_iter()
         .flatten()
@@ -429,6 +427,59 @@ fn site_packages(environment: &Path) -> Option<FxHashSet<String>> {
         .map(|entry| entry.path().join("site-packages"))
         .collect();
     folders.push(environment.join("Lib").join("site-packages"));
+    folders
+}
+
+/// The distributions installed in the environment at `location`, by the top-level
+/// names they install (`yaml` → `pyyaml`), from each `*.dist-info`'s `top_level.txt`,
+/// else its `RECORD`; names as `dependencies::key` writes them.
+pub fn distributions(location: &Path) -> FxHashMap<String, FxHashSet<String>> {
+    let mut by_import: FxHashMap<String, FxHashSet<String>> = FxHashMap::default();
+    for folder in site_folders(location) {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(stem) = name.strip_suffix(".dist-info") else {
+                continue;
+            };
+            let distribution = crate::dependencies::key(stem.split('-').next().unwrap_or(stem));
+            let read = |file: &str| std::fs::read_to_string(entry.path().join(file)).ok();
+            let tops: FxHashSet<String> = match read("top_level.txt") {
+                Some(text) => text
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                None => read("RECORD")
+                    .unwrap_or_default()
+                    .lines()
+                    .filter_map(|line| line.split(',').next()?.split('/').next())
+                    .filter(|top| {
+                        !top.ends_with(".dist-info")
+                            && !top.starts_with("..")
+                            && *top != "__pycache__"
+                    })
+                    .map(|top| top.strip_suffix(".py").unwrap_or(top).to_string())
+                    .filter(|top| !top.contains('.'))
+                    .collect(),
+            };
+            for top in tops {
+                by_import
+                    .entry(top)
+                    .or_default()
+                    .insert(distribution.clone());
+            }
+        }
+    }
+    by_import
+}
+
+/// The importable top-level names of a virtual environment's `site-packages` folders.
+fn site_packages(environment: &Path) -> Option<FxHashSet<String>> {
+    if !environment.join("pyvenv.cfg").is_file() {
+        return None;
+    }
+    let mut folders = site_folders(environment);
     let mut names = FxHashSet::default();
     let mut found = false;
     while let Some(folder) = folders.pop() {

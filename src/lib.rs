@@ -8,6 +8,7 @@ pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod dependencies;
 pub mod discover;
 pub mod draw;
 pub mod entry_points;

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{copy_dir, fixture, run, write_file};
+use common::{copy_dir, fixture, run, run_from, write_file};
 
 fn adopted() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -324,5 +324,75 @@ fn a_cycle_among_declared_dependencies_is_a_finding_when_forbidden() {
             2,
             "error: [ROOT]/queries/modules.toml:2: rule `mods`: closed layer `y` is not one of `layers`\n"
         )
+    );
+}
+
+/// tach's `check-external`: each package's third-party imports against what its nearest
+/// manifest declares (`yaml` is PyYAML through the environment's metadata), an unused
+/// declaration at its line; optional dependencies are not declared ones.
+#[test]
+fn external_imports_are_judged_against_each_packages_declared_dependencies() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_file(
+        root,
+        "svc/pyproject.toml",
+        "[project]\nname = \"svc\"\ndependencies = [\n  \"requests>=2\",\n  \"PyYAML\",\n  \"unused-thing\",\n]\n\n\
+         [project.optional-dependencies]\ndev = [\"pytest\"]\n",
+    );
+    write_file(root, "svc/svc/__init__.py", "");
+    write_file(
+        root,
+        "svc/svc/main.py",
+        "import os\nimport requests\nimport yaml\nimport attrs\nfrom svc import helper\n\
+         import numpy  # tach-ignore\nimport pytest\n",
+    );
+    write_file(root, "svc/svc/helper.py", "");
+    write_file(
+        root,
+        "tools/requirements.txt",
+        "click==8.1  # the CLI\nrich\n",
+    );
+    write_file(root, "tools/cli.py", "import click\nimport six\n");
+    write_file(root, ".venv/pyvenv.cfg", "");
+    write_file(
+        root,
+        ".venv/lib/python3.11/site-packages/PyYAML-6.0.1.dist-info/top_level.txt",
+        "yaml\n",
+    );
+    write_file(
+        root,
+        "queries/deps.toml",
+        "[[rule]]\nid = \"deps\"\nkind = \"external\"\nexclude = [\"rich\"]\n",
+    );
+    let output = run(root, &["check", "--format", "concise"]);
+    assert_eq!(output.code, 1, "{}", output.stderr);
+    assert_eq!(
+        output.stdout,
+        "svc/pyproject.toml:6:1: deps `unused-thing` is declared but no module of package `svc` imports it\n\
+         svc/svc/main.py:4:8: deps `attrs` is imported but not declared in svc/pyproject.toml (package `svc`)\n\
+         svc/svc/main.py:7:8: deps `pytest` is imported but not declared in svc/pyproject.toml (package `svc`)\n\
+         tools/cli.py:2:8: deps `six` is imported but not declared in tools/requirements.txt (package `tools`)\n\
+         Found 4 errors and 0 warnings.\n"
+    );
+    // A check of one file says nothing of what other files import.
+    let output = run_from(
+        Some(root),
+        root,
+        &["check", "--format", "concise", "tools/cli.py"],
+    );
+    assert_eq!(
+        output.stdout,
+        "tools/cli.py:2:8: deps `six` is imported but not declared in tools/requirements.txt (package `tools`)\n\
+         Found 1 error and 0 warnings.\n"
+    );
+    // A rule that finds no declaration anywhere checks nothing: an error, not a pass.
+    std::fs::remove_file(root.join("svc/pyproject.toml")).unwrap();
+    std::fs::remove_file(root.join("tools/requirements.txt")).unwrap();
+    let output = run(root, &["check"]);
+    assert_eq!(output.code, 2);
+    assert_eq!(
+        output.stderr,
+        "error: [ROOT]/queries/deps.toml:2: rule `deps`: no pyproject.toml, setup.cfg or requirements.txt in the repository declares dependencies\n"
     );
 }

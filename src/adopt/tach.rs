@@ -366,7 +366,33 @@ pub fn convert(config: &Config, root: &Path) -> (Vec<RuleText>, Vec<String>) {
         }
         rules.push(rule);
     }
+    // `tach check-external`'s settings: the declared dependencies of each package.
+    if let Some(external) = table.get("external").and_then(|e| e.as_table()) {
+        let mut rule = RuleText::new(
+            format!("tach check-external's declared dependencies ([external] in {file})"),
+            "tach-external",
+            "external",
+        );
+        let exclude = strings(external.get("exclude"));
+        if !exclude.is_empty() {
+            rule.list("exclude", &exclude);
+        }
+        let rename = strings(external.get("rename"));
+        if !rename.is_empty() {
+            rule.list("rename", &rename);
+        }
+        rule.flag("include-type-checking", !ignore_type_checking);
+        for key in external.keys() {
+            if !["exclude", "rename"].contains(&key.as_str()) {
+                notes.push(format!(
+                    "{file}: external: `{key}` not carried over: ssot-graph has no equivalent"
+                ));
+            }
+        }
+        rules.push(rule);
+    }
     let carried = [
+        "external",
         "interfaces",
         "modules",
         "layers",

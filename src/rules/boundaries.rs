@@ -310,9 +310,9 @@ impl<'p> Evaluator<'p> {
             .collect()
     }
 
-    /// The import carries a `# tach-ignore` comment (on its own lines or the line
-    /// above), which tach honours.
-    fn tach_ignored(&self, site: usize) -> bool {
+    /// The import carries a `# tach-ignore` comment (on its own lines, or alone on the
+    /// line above), which tach honours.
+    pub(super) fn tach_ignored(&self, site: usize) -> bool {
         let project = self.project;
         let file = project.sites[site].file as usize;
         let import = project.import_site(site);
@@ -323,8 +323,14 @@ impl<'p> Evaluator<'p> {
         let first = import.position.line as usize;
         let span = import.statement_span.start as usize..import.statement_span.end as usize;
         let last = first + text.get(span).map_or(0, |s| s.matches('\n').count());
-        (first.saturating_sub(1).max(1)..=last)
-            .filter_map(|line| lines.get(line - 1))
-            .any(|line| line.contains("# tach-ignore"))
+        // The line above counts when it is a comment of its own, not another statement's.
+        let above = first
+            .checked_sub(2)
+            .and_then(|index| lines.get(index))
+            .is_some_and(|line| line.trim_start().starts_with('#') && line.contains("tach-ignore"));
+        above
+            || (first..=last)
+                .filter_map(|line| lines.get(line - 1))
+                .any(|line| line.contains("# tach-ignore"))
     }
 }

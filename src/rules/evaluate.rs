@@ -9,7 +9,7 @@ use serde::Serialize;
 use anyhow::Result;
 
 use super::pattern::{module_patterns, path_globs};
-use super::{Boundaries, Rule, RuleKind, Severity};
+use super::{Boundaries, ExternalSettings, Rule, RuleKind, Severity};
 use crate::index::{ModuleId, Project};
 use crate::query;
 use crate::resolve::{Resolution, Resolver};
@@ -216,6 +216,19 @@ impl<'p> Evaluator<'p> {
                 skip_descendants,
                 ..
             } => self.acyclic_siblings(rule, ancestors, *depth, skip_descendants),
+            RuleKind::External {
+                exclude,
+                rename,
+                include_type_checking,
+                ..
+            } => self.external(
+                rule,
+                &ExternalSettings {
+                    exclude,
+                    rename,
+                    include_type_checking: *include_type_checking,
+                },
+            ),
             RuleKind::Modules {
                 layers,
                 layers_explicit_depends_on,

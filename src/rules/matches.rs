@@ -35,7 +35,8 @@ impl<'p> Evaluator<'p> {
             | RuleKind::Protected { .. }
             | RuleKind::AcyclicSiblings { .. }
             | RuleKind::Modules { .. }
-            | RuleKind::Interface { .. } => Ok(()),
+            | RuleKind::Interface { .. }
+            | RuleKind::External { .. } => Ok(()),
         };
         match unmatched {
             Ok(()) => Ok(None),

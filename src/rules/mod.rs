@@ -9,6 +9,7 @@ mod contracts;
 mod deprecated;
 mod deprecated_auto;
 pub mod evaluate;
+mod external;
 mod forbidden;
 mod interface;
 pub mod layers;
@@ -258,6 +259,27 @@ pub enum RuleKind {
         #[serde(default = "yes", rename = "include-type-checking")]
         include_type_checking: bool,
     },
+    /// Each package's third-party imports against the distributions it declares
+    /// (`pyproject.toml`, `setup.cfg`, `requirements.txt`): an undeclared one at the
+    /// import, an unused declaration at its line (tach's `check-external`).
+    External {
+        id: String,
+        #[serde(default)]
+        severity: Severity,
+        message: Option<String>,
+        /// A rule whose patterns may match nothing yet, by design (otherwise an error).
+        #[serde(default, rename = "allow-empty")]
+        allow_empty: bool,
+        /// Imports or distributions never reported (tach's `external.exclude`).
+        #[serde(default)]
+        exclude: Vec<String>,
+        /// `module:distribution` for an import whose distribution has another name and
+        /// is not installed where the environment's metadata would say so (`bs4:beautifulsoup4`).
+        #[serde(default)]
+        rename: Vec<String>,
+        #[serde(default = "yes", rename = "include-type-checking")]
+        include_type_checking: bool,
+    },
     /// Modules (and what is below them) only `allowed-importers` may import directly.
     Protected {
         id: String,
@@ -326,6 +348,15 @@ pub struct Boundaries<'r> {
     /// No cycle among the declared dependencies.
     pub acyclic: bool,
     pub modules: &'r [BoundaryModule],
+}
+
+/// An `external` rule's settings.
+pub struct ExternalSettings<'r> {
+    /// Imports or distributions never reported.
+    pub exclude: &'r [String],
+    /// `module:distribution`: the distribution an import comes from.
+    pub rename: &'r [String],
+    pub include_type_checking: bool,
 }
 
 /// A declared dependency: a module path, or `{ path, deprecated = true }` (its uses are
@@ -492,6 +523,13 @@ impl Rule {
                 message,
                 allow_empty,
                 ..
+            }
+            | RuleKind::External {
+                id,
+                severity,
+                message,
+                allow_empty,
+                ..
             } => (id, *severity, message.as_deref(), *allow_empty),
         }
     }
@@ -562,6 +600,7 @@ impl Rule {
             RuleKind::AcyclicSiblings { .. } => "acyclic-siblings",
             RuleKind::Modules { .. } => "modules",
             RuleKind::Interface { .. } => "interface",
+            RuleKind::External { .. } => "external",
         }
     }
 }
@@ -576,6 +615,7 @@ pub const CONTRACT_KINDS: &[&str] = &[
     "acyclic-siblings",
     "modules",
     "interface",
+    "external",
 ];
 
 /// Built-in rule ids: no saved rule may take them.
@@ -595,6 +635,7 @@ const KINDS: &[&str] = &[
     "acyclic-siblings",
     "modules",
     "interface",
+    "external",
 ];
 
 /// The rules of the configured folder; no folder means no rules, unless the config
@@ -841,7 +882,8 @@ names = ["Thing"]
             kind,
             "/rules.toml:3: rule `x`: unknown kind \"no-cycle\" (one of `deprecated`, \
              `canonical`, `single-definition`, `forbidden`, `no-cycles`, `layers`, \
-             `independence`, `protected`, `acyclic-siblings`, `modules`, `interface`); did \
+             `independence`, `protected`, `acyclic-siblings`, `modules`, `interface`, \
+             `external`); did \
              you mean `no-cycles`?"
         );
         let missing = load_text("[[rule]]\nid = \"x\"\n").unwrap_err().to_string();

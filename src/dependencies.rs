@@ -1,0 +1,176 @@
+//! The third-party distributions a package declares it depends on: `[project]
+//! dependencies` or `[tool.poetry.dependencies]` in `pyproject.toml`, `install_requires`
+//! in `setup.cfg`, or the lines of `requirements.txt` — the first of those a folder holds.
+//! Optional dependencies are not declared dependencies (tach reads them the same way).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, anyhow};
+
+/// One package's declared dependencies.
+pub struct Declared {
+    /// The file that declares them.
+    pub file: PathBuf,
+    /// `[project] name` (or poetry's), else the folder as written under the root.
+    pub package: String,
+    pub distributions: Vec<Distribution>,
+}
+
+pub struct Distribution {
+    /// As written (`PyYAML`).
+    pub name: String,
+    /// PEP 503 normalized (`pyyaml`), with `_` for `-`: comparable with an import name.
+    pub key: String,
+    /// 1-based line of the declaration in `file`.
+    pub line: u32,
+}
+
+/// PEP 503's normalized name, with `_` in place of `-` so it compares with import names.
+pub fn key(name: &str) -> String {
+    name.to_lowercase().replace(['-', '.'], "_")
+}
+
+/// The dependencies declared in `folder`; `None` when it declares none; an error naming
+/// the file when it cannot be read.
+pub fn declared_in(folder: &Path, shown: &str) -> Option<Result<Declared>> {
+    let pyproject = folder.join("pyproject.toml");
+    if let Some(text) = crate::read::optional_text(&pyproject) {
+        match from_pyproject(&text, &pyproject) {
+            Ok(Some((package, names))) => {
+                return Some(Ok(declared(pyproject, &text, package, shown, names)));
+            }
+            Ok(None) => {}
+            Err(error) => return Some(Err(error)),
+        }
+    }
+    let setup = folder.join("setup.cfg");
+    if let Some(text) = crate::read::optional_text(&setup) {
+        let mut ini = configparser::ini::Ini::new_cs();
+        if let Err(error) = ini.read(text.clone()) {
+            return Some(Err(anyhow!("{}: {error}", setup.display())));
+        }
+        if let Some(requires) = ini.get("options", "install_requires") {
+            let names = requires.lines().filter_map(requirement).collect();
+            let package = ini.get("metadata", "name");
+            return Some(Ok(declared(setup, &text, package, shown, names)));
+        }
+    }
+    let requirements = folder.join("requirements.txt");
+    let text = crate::read::optional_text(&requirements)?;
+    let names = text.lines().filter_map(requirement).collect();
+    Some(Ok(declared(requirements, &text, None, shown, names)))
+}
+
+fn declared(
+    file: PathBuf,
+    text: &str,
+    package: Option<String>,
+    shown: &str,
+    names: Vec<String>,
+) -> Declared {
+    let distributions = names
+        .into_iter()
+        .map(|name| Distribution {
+            line: line_of(text, &name),
+            key: key(&name),
+            name,
+        })
+        .collect();
+    Declared {
+        file,
+        package: package.unwrap_or_else(|| shown.to_string()),
+        distributions,
+    }
+}
+
+/// `[project]`'s name and dependencies, or poetry's; `None` when the file declares none.
+type Named = (Option<String>, Vec<String>);
+
+fn from_pyproject(text: &str, path: &Path) -> Result<Option<Named>> {
+    let document: toml::Table = text
+        .parse()
+        .map_err(|e| anyhow!("{}: {e}", path.display()))?;
+    let name = |table: Option<&toml::Value>| {
+        table
+            .and_then(|t| t.get("name"))
+            .and_then(|n| n.as_str())
+            .map(str::to_string)
+    };
+    let project = document.get("project");
+    if let Some(dependencies) = project.and_then(|p| p.get("dependencies")) {
+        let names = dependencies
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|d| d.as_str().and_then(requirement))
+            .collect();
+        return Ok(Some((name(project), names)));
+    }
+    let poetry = document.get("tool").and_then(|t| t.get("poetry"));
+    if let Some(dependencies) = poetry
+        .and_then(|p| p.get("dependencies"))
+        .and_then(|d| d.as_table())
+    {
+        let names = dependencies
+            .keys()
+            .filter(|k| k.as_str() != "python")
+            .cloned()
+            .collect();
+        return Ok(Some((name(poetry), names)));
+    }
+    Ok(None)
+}
+
+/// The distribution a requirement line names (`requests[socks]>=2; python_version<"4"`
+/// is `requests`); `None` for comments, options (`-r other.txt`) and URLs.
+fn requirement(line: &str) -> Option<String> {
+    let line = line.split('#').next().unwrap_or_default().trim();
+    if line.is_empty() || line.starts_with('-') || line.contains("://") {
+        return None;
+    }
+    let end = line
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .unwrap_or(line.len());
+    (end > 0).then(|| line[..end].to_string())
+}
+
+/// The first line naming `name` (as a whole word), for findings about it.
+fn line_of(text: &str, name: &str) -> u32 {
+    let word = |line: &str| {
+        line.match_indices(name).any(|(at, _)| {
+            let before = line[..at].chars().next_back();
+            let after = line[at + name.len()..].chars().next();
+            let boundary = |c: Option<char>| {
+                !c.is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            };
+            boundary(before) && boundary(after)
+        })
+    };
+    text.lines()
+        .position(word)
+        .map_or(1, |index| index as u32 + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_requirement_names_its_distribution() {
+        assert_eq!(
+            requirement("requests[socks]>=2; python_version<'4'"),
+            Some("requests".to_string())
+        );
+        assert_eq!(requirement("PyYAML  # config"), Some("PyYAML".to_string()));
+        assert_eq!(requirement("-r dev.txt"), None);
+        assert_eq!(requirement("git+https://x/y.git"), None);
+        assert_eq!(requirement("# only a comment"), None);
+        assert_eq!(key("Zope.Interface"), "zope_interface");
+    }
+
+    #[test]
+    fn the_line_of_a_declaration_is_the_one_naming_it_as_a_word() {
+        let text = "[project]\ndependencies = [\n  \"requests-oauthlib\",\n  \"requests>=2\",\n]\n";
+        assert_eq!(line_of(text, "requests"), 4);
+    }
+}

@@ -1,0 +1,197 @@
+//! `external`: each package's third-party imports against the distributions it declares
+//! (`crate::dependencies`), as tach's `check-external` judges them: an import of a
+//! distribution the nearest declaring folder above the file does not declare is a finding
+//! at the import; a declared distribution no module of the package imports is a finding
+//! at its declaration (a check of the whole repository only). An import names its
+//! distribution through the environment's installed metadata (`yaml` is `PyYAML`), a
+//! `rename` entry, or else its own name.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::evaluate::{Evaluator, Finding};
+use super::{ExternalSettings, Rule};
+use crate::dependencies::{Declared, declared_in, key};
+
+/// The declaring folder of each folder, found once.
+struct Packages {
+    root: PathBuf,
+    found: Vec<Declared>,
+    of_folder: FxHashMap<PathBuf, Option<usize>>,
+    warnings: Vec<String>,
+}
+
+impl Packages {
+    /// The package declaring the dependencies of the files in `folder`: the nearest folder
+    /// at or above it (within the repository) that declares any.
+    fn of(&mut self, folder: &Path) -> Option<usize> {
+        if let Some(&known) = self.of_folder.get(folder) {
+            return known;
+        }
+        let shown = folder
+            .strip_prefix(&self.root)
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default();
+        let shown = if shown.is_empty() { "." } else { &shown };
+        let here = match declared_in(folder, shown) {
+            Some(Ok(declared)) => {
+                self.found.push(declared);
+                Some(self.found.len() - 1)
+            }
+            Some(Err(error)) => {
+                self.warnings.push(format!("{error:#}"));
+                None
+            }
+            None => None,
+        };
+        let package = match here {
+            Some(index) => Some(index),
+            None if folder == self.root => None,
+            None => match folder.parent().filter(|p| p.starts_with(&self.root)) {
+                Some(parent) => self.of(parent),
+                None => None,
+            },
+        };
+        self.of_folder.insert(folder.to_path_buf(), package);
+        package
+    }
+}
+
+impl<'p> Evaluator<'p> {
+    pub(super) fn external(
+        &mut self,
+        rule: &Rule,
+        settings: &ExternalSettings,
+    ) -> Result<Vec<Finding>> {
+        let project = self.project;
+        let installed = project
+            .environment
+            .location
+            .as_deref()
+            .map(crate::environment::distributions)
+            .unwrap_or_default();
+        let renamed: FxHashMap<&str, String> = settings
+            .rename
+            .iter()
+            .filter_map(|pair| pair.split_once(':'))
+            .map(|(module, distribution)| (module.trim(), key(distribution.trim())))
+            .collect();
+        let excluded: FxHashSet<String> = settings.exclude.iter().map(|e| key(e)).collect();
+        let distributions_of = |module: &str| -> Vec<String> {
+            if let Some(distribution) = renamed.get(module) {
+                return vec![distribution.clone()];
+            }
+            match installed.get(module) {
+                Some(found) => found.iter().cloned().collect(),
+                None => vec![key(module)],
+            }
+        };
+        let mut packages = Packages {
+            root: project.root.clone(),
+            found: Vec::new(),
+            of_folder: FxHashMap::default(),
+            warnings: Vec::new(),
+        };
+        // A whole repository's check reads every folder's declarations: one no import
+        // reaches is still checked for unused dependencies.
+        if self.scope.is_none() {
+            let folders: FxHashSet<&Path> = project
+                .files
+                .iter()
+                .filter_map(|f| f.path.parent())
+                .collect();
+            let mut folders: Vec<&Path> = folders.into_iter().collect();
+            folders.sort_unstable();
+            for folder in folders {
+                packages.of(folder);
+            }
+            if packages.found.is_empty() && !rule.allow_empty() {
+                bail!(
+                    "{}: no pyproject.toml, setup.cfg or requirements.txt in the repository declares dependencies",
+                    rule.at()
+                );
+            }
+        }
+        let mut used: FxHashMap<usize, FxHashSet<String>> = FxHashMap::default();
+        let mut findings = Vec::new();
+        for index in 0..self.in_scope.len() {
+            let site = self.in_scope[index];
+            let record = &project.sites[site];
+            let Some(node) = record.node() else { continue };
+            let module = &project.modules[node as usize];
+            if !module.external
+                || project.environment.in_stdlib(&module.name)
+                || record.context.type_checking && !settings.include_type_checking
+            {
+                continue;
+            }
+            let file = &project.files[record.file as usize];
+            let Some(package) = file.path.parent().and_then(|f| packages.of(f)) else {
+                continue;
+            };
+            let candidates = distributions_of(&module.name);
+            if excluded.contains(&key(&module.name))
+                || candidates.iter().any(|d| excluded.contains(d))
+            {
+                continue;
+            }
+            let declared = &packages.found[package];
+            let matching: Vec<String> = candidates
+                .into_iter()
+                .filter(|d| declared.distributions.iter().any(|x| &x.key == d))
+                .collect();
+            if !matching.is_empty() {
+                used.entry(package).or_default().extend(matching);
+                continue;
+            }
+            if self.tach_ignored(site) {
+                continue;
+            }
+            let message = rule.message().map(str::to_string).unwrap_or_else(|| {
+                format!(
+                    "`{}` is imported but not declared in {} (package `{}`)",
+                    module.name,
+                    shown(project, &declared.file),
+                    declared.package
+                )
+            });
+            let mut finding =
+                self.site_finding(rule.id(), rule.severity(), site, message, Vec::new(), None);
+            let at = crate::view::imported_name_position(project, site);
+            (finding.line, finding.col) = (at.line, at.col);
+            finding.target = format!("{} -> {}", declared.package, module.name);
+            findings.push(finding);
+        }
+        if self.scope.is_none() {
+            for (index, declared) in packages.found.iter().enumerate() {
+                for distribution in &declared.distributions {
+                    let needed = used
+                        .get(&index)
+                        .is_some_and(|u| u.contains(&distribution.key));
+                    if needed || excluded.contains(&distribution.key) {
+                        continue;
+                    }
+                    let mut finding = self.rule_finding(
+                        rule,
+                        format!("{} -> {}", declared.package, distribution.key),
+                        format!(
+                            "`{}` is declared but no module of package `{}` imports it",
+                            distribution.name, declared.package
+                        ),
+                    );
+                    finding.path = shown(project, &declared.file);
+                    finding.line = distribution.line;
+                    findings.push(finding);
+                }
+            }
+        }
+        self.warnings.append(&mut packages.warnings);
+        Ok(findings)
+    }
+}
+
+fn shown(project: &crate::index::Project, file: &Path) -> String {
+    crate::discover::slash_path(file.strip_prefix(&project.root).unwrap_or(file))
+}

@@ -29,10 +29,12 @@ def theirs(tree, tach):
     return {(f, int(l), m) for f, l, m in undeclared}, unused
 
 
-def ours(tree):
+def ours(tree, tach):
     subprocess.run([BINARY, "--root", tree, "init", "--from", "tach"], capture_output=True, text=True)
+    # The distributions an import comes from are read from the environment tach runs in.
+    environment = dict(os.environ, VIRTUAL_ENV=os.path.dirname(os.path.dirname(tach)))
     check = subprocess.run([BINARY, "--root", tree, "--no-cache", "check", "--format", "json"],
-                           capture_output=True, text=True)
+                           capture_output=True, text=True, env=environment)
     if check.returncode not in (0, 1):
         sys.exit(f"check failed: {check.stderr.strip()[:300]}")
     undeclared, unused = set(), set()
@@ -54,7 +56,7 @@ def main():
         shutil.copytree(tree, copy, symlinks=True)
         subprocess.run(["git", "init", "-q", copy], check=True)
         t_undeclared, t_unused = theirs(copy, tach)
-        o_undeclared, o_unused = ours(copy)
+        o_undeclared, o_unused = ours(copy, tach)
     differ = False
     for what, a, b in (("undeclared imports", t_undeclared, o_undeclared),
                        ("unused declarations", t_unused, o_unused)):

@@ -1,7 +1,8 @@
-//! The third-party distributions a package declares it depends on: `[project]
-//! dependencies` or `[tool.poetry.dependencies]` in `pyproject.toml`, `install_requires`
-//! in `setup.cfg`, or the lines of `requirements.txt` — the first of those a folder holds.
-//! Optional dependencies are not declared dependencies (tach reads them the same way).
+//! The third-party distributions a package declares it depends on, read as tach reads
+//! them: a folder with a `pyproject.toml` is a package (`[project] dependencies`, else
+//! `[tool.poetry.dependencies]`, else none), else one with `install_requires` in
+//! `setup.cfg`, else one with a `requirements.txt`. Optional dependencies are not
+//! declared dependencies.
 
 use std::path::{Path, PathBuf};
 
@@ -35,13 +36,10 @@ pub fn key(name: &str) -> String {
 pub fn declared_in(folder: &Path, shown: &str) -> Option<Result<Declared>> {
     let pyproject = folder.join("pyproject.toml");
     if let Some(text) = crate::read::optional_text(&pyproject) {
-        match from_pyproject(&text, &pyproject) {
-            Ok(Some((package, names))) => {
-                return Some(Ok(declared(pyproject, &text, package, shown, names)));
-            }
-            Ok(None) => {}
-            Err(error) => return Some(Err(error)),
-        }
+        return Some(
+            from_pyproject(&text, &pyproject)
+                .map(|(package, names)| declared(pyproject, &text, package, shown, names)),
+        );
     }
     let setup = folder.join("setup.cfg");
     if let Some(text) = crate::read::optional_text(&setup) {
@@ -83,10 +81,10 @@ fn declared(
     }
 }
 
-/// `[project]`'s name and dependencies, or poetry's; `None` when the file declares none.
+/// `[project]`'s name and dependencies, or poetry's (none when it declares neither).
 type Named = (Option<String>, Vec<String>);
 
-fn from_pyproject(text: &str, path: &Path) -> Result<Option<Named>> {
+fn from_pyproject(text: &str, path: &Path) -> Result<Named> {
     let document: toml::Table = text
         .parse()
         .map_err(|e| anyhow!("{}: {e}", path.display()))?;
@@ -104,7 +102,7 @@ fn from_pyproject(text: &str, path: &Path) -> Result<Option<Named>> {
             .flatten()
             .filter_map(|d| d.as_str().and_then(requirement))
             .collect();
-        return Ok(Some((name(project), names)));
+        return Ok((name(project), names));
     }
     let poetry = document.get("tool").and_then(|t| t.get("poetry"));
     if let Some(dependencies) = poetry
@@ -113,12 +111,12 @@ fn from_pyproject(text: &str, path: &Path) -> Result<Option<Named>> {
     {
         let names = dependencies
             .keys()
-            .filter(|k| k.as_str() != "python")
+            .filter(|k| !["python", "poetry", "poetry-core"].contains(&k.as_str()))
             .cloned()
             .collect();
-        return Ok(Some((name(poetry), names)));
+        return Ok((name(project).or_else(|| name(poetry)), names));
     }
-    Ok(None)
+    Ok((name(project), Vec::new()))
 }
 
 /// The distribution a requirement line names (`requests[socks]>=2; python_version<"4"`

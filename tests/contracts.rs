@@ -329,7 +329,8 @@ fn a_cycle_among_declared_dependencies_is_a_finding_when_forbidden() {
 
 /// tach's `check-external`: each package's third-party imports against what its nearest
 /// manifest declares (`yaml` is PyYAML through the environment's metadata), an unused
-/// declaration at its line; optional dependencies are not declared ones.
+/// declaration at its line; optional dependencies are not declared ones; `typing_extensions`
+/// is never undeclared, but an import of it uses its declaration.
 #[test]
 fn external_imports_are_judged_against_each_packages_declared_dependencies() {
     let dir = tempfile::tempdir().unwrap();
@@ -337,7 +338,7 @@ fn external_imports_are_judged_against_each_packages_declared_dependencies() {
     write_file(
         root,
         "svc/pyproject.toml",
-        "[project]\nname = \"svc\"\ndependencies = [\n  \"requests>=2\",\n  \"PyYAML\",\n  \"unused-thing\",\n]\n\n\
+        "[project]\nname = \"svc\"\ndependencies = [\n  \"requests>=2\",\n  \"PyYAML\",\n  \"unused-thing\",\n  \"typing-extensions\",\n]\n\n\
          [project.optional-dependencies]\ndev = [\"pytest\"]\n",
     );
     write_file(root, "svc/svc/__init__.py", "");
@@ -345,7 +346,7 @@ fn external_imports_are_judged_against_each_packages_declared_dependencies() {
         root,
         "svc/svc/main.py",
         "import os\nimport requests\nimport yaml\nimport attrs\nfrom svc import helper\n\
-         import numpy  # tach-ignore\nimport pytest\n",
+         import numpy  # tach-ignore\nimport pytest\nimport typing_extensions\n",
     );
     write_file(root, "svc/svc/helper.py", "");
     write_file(

@@ -15,6 +15,11 @@ use super::evaluate::{Evaluator, Finding};
 use super::{ExternalSettings, Rule};
 use crate::dependencies::{Declared, declared_in, key};
 
+/// Modules every environment is taken to have, as tach takes them (`typing_extensions`
+/// comes with nearly every install): never undeclared, and an import of one still uses
+/// its declaration.
+const ALWAYS_THERE: &[&str] = &["__future__", "typing_extensions"];
+
 /// The declaring folder of each folder, found once.
 struct Packages {
     root: PathBuf,
@@ -88,6 +93,21 @@ impl<'p> Evaluator<'p> {
                 None => vec![key(module)],
             }
         };
+        // A module the repository's files do not hold but a source root does (a generated
+        // file git ignores, such as `_version.py`) is the repository's own.
+        let roots: Vec<PathBuf> = project
+            .source_roots
+            .iter()
+            .map(|r| project.root.join(r))
+            .collect();
+        let mut seen: FxHashMap<String, bool> = FxHashMap::default();
+        let mut first_party = |name: &str| {
+            *seen.entry(name.to_string()).or_insert_with(|| {
+                roots.iter().any(|root| {
+                    root.join(format!("{name}.py")).is_file() || root.join(name).is_dir()
+                })
+            })
+        };
         let mut packages = Packages {
             root: project.root.clone(),
             found: Vec::new(),
@@ -124,6 +144,7 @@ impl<'p> Evaluator<'p> {
             if !module.external
                 || project.environment.in_stdlib(&module.name)
                 || record.context.type_checking && !settings.include_type_checking
+                || first_party(&module.name)
             {
                 continue;
             }
@@ -132,6 +153,10 @@ impl<'p> Evaluator<'p> {
                 continue;
             };
             let candidates = distributions_of(&module.name);
+            if ALWAYS_THERE.contains(&module.name.as_str()) {
+                used.entry(package).or_default().extend(candidates);
+                continue;
+            }
             if excluded.contains(&key(&module.name))
                 || candidates.iter().any(|d| excluded.contains(d))
             {

@@ -85,9 +85,13 @@ fn declared(
 type Named = (Option<String>, Vec<String>);
 
 fn from_pyproject(text: &str, path: &Path) -> Result<Named> {
-    let document: toml::Table = text
-        .parse()
-        .map_err(|e| anyhow!("{}: {e}", path.display()))?;
+    let document: toml::Table = toml::from_str(text).map_err(|e| {
+        anyhow!(
+            "{}:{}",
+            path.display(),
+            crate::config::located(text, &e, "")
+        )
+    })?;
     let name = |table: Option<&toml::Value>| {
         table
             .and_then(|t| t.get("name"))

@@ -387,6 +387,42 @@ fn external_imports_are_judged_against_each_packages_declared_dependencies() {
         "tools/cli.py:2:8: deps `six` is imported but not declared in tools/requirements.txt (package `tools`)\n\
          Found 1 error and 0 warnings.\n"
     );
+    // A rename that is not `module:distribution` is an error; an exclude naming nothing
+    // imported or declared is a warning; a manifest that cannot be read is named.
+    write_file(
+        root,
+        "queries/deps.toml",
+        "[[rule]]\nid = \"deps\"\nkind = \"external\"\nrename = [\"bs4\"]\n",
+    );
+    let output = run(root, &["check"]);
+    assert_eq!(
+        (output.code, output.stderr.as_str()),
+        (
+            2,
+            "error: [ROOT]/queries/deps.toml:2: rule `deps`: rename `bs4`: expected \
+             `module:distribution` (`bs4:beautifulsoup4`)\n"
+        )
+    );
+    write_file(
+        root,
+        "queries/deps.toml",
+        "[[rule]]\nid = \"deps\"\nkind = \"external\"\nexclude = [\"rich\", \"sixx\"]\n",
+    );
+    write_file(root, "broken/pyproject.toml", "[project\n");
+    write_file(root, "broken/b.py", "");
+    let output = run(root, &["check", "--format", "concise"]);
+    assert_eq!(
+        output.stderr,
+        "warning: [ROOT]/broken/pyproject.toml:1: unclosed table, expected `]`\n\
+         warning: [ROOT]/queries/deps.toml:2: rule `deps`: exclude `sixx` names no import and no \
+         declared dependency\n"
+    );
+    std::fs::remove_dir_all(root.join("broken")).unwrap();
+    write_file(
+        root,
+        "queries/deps.toml",
+        "[[rule]]\nid = \"deps\"\nkind = \"external\"\n",
+    );
     // A rule that finds no declaration anywhere checks nothing: an error, not a pass.
     std::fs::remove_file(root.join("svc/pyproject.toml")).unwrap();
     std::fs::remove_file(root.join("tools/requirements.txt")).unwrap();

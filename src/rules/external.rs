@@ -77,12 +77,20 @@ impl<'p> Evaluator<'p> {
             .as_deref()
             .map(crate::environment::distributions)
             .unwrap_or_default();
-        let renamed: FxHashMap<&str, String> = settings
-            .rename
-            .iter()
-            .filter_map(|pair| pair.split_once(':'))
-            .map(|(module, distribution)| (module.trim(), key(distribution.trim())))
-            .collect();
+        let mut renamed: FxHashMap<&str, String> = FxHashMap::default();
+        for pair in settings.rename {
+            match pair.split_once(':') {
+                Some((module, distribution))
+                    if !module.trim().is_empty() && !distribution.trim().is_empty() =>
+                {
+                    renamed.insert(module.trim(), key(distribution.trim()));
+                }
+                _ => bail!(
+                    "{}: rename `{pair}`: expected `module:distribution` (`bs4:beautifulsoup4`)",
+                    rule.at()
+                ),
+            }
+        }
         let excluded: FxHashSet<String> = settings.exclude.iter().map(|e| key(e)).collect();
         let distributions_of = |module: &str| -> Vec<String> {
             if let Some(distribution) = renamed.get(module) {
@@ -128,8 +136,9 @@ impl<'p> Evaluator<'p> {
                 packages.of(folder);
             }
             if packages.found.is_empty() && !rule.allow_empty() {
+                let unread: String = packages.warnings.iter().map(|w| format!("; {w}")).collect();
                 bail!(
-                    "{}: no pyproject.toml, setup.cfg or requirements.txt in the repository declares dependencies",
+                    "{}: no pyproject.toml, setup.cfg or requirements.txt in the repository declares dependencies{unread}",
                     rule.at()
                 );
             }
@@ -189,7 +198,27 @@ impl<'p> Evaluator<'p> {
             finding.target = format!("{} -> {}", declared.package, module.name);
             findings.push(finding);
         }
+        self.warnings.append(&mut packages.warnings);
         if self.scope.is_none() {
+            let named: FxHashSet<String> = (project.modules.iter())
+                .filter(|m| m.external)
+                .map(|m| key(&m.name))
+                .chain(
+                    packages
+                        .found
+                        .iter()
+                        .flat_map(|d| d.distributions.iter().map(|x| x.key.clone())),
+                )
+                .chain(used.values().flatten().cloned())
+                .collect();
+            for exclude in settings.exclude {
+                if !named.contains(&key(exclude)) {
+                    self.warnings.push(format!(
+                        "{}: exclude `{exclude}` names no import and no declared dependency",
+                        rule.at()
+                    ));
+                }
+            }
             for (index, declared) in packages.found.iter().enumerate() {
                 for distribution in &declared.distributions {
                     let needed = used
@@ -212,7 +241,6 @@ impl<'p> Evaluator<'p> {
                 }
             }
         }
-        self.warnings.append(&mut packages.warnings);
         Ok(findings)
     }
 }

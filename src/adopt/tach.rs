@@ -171,6 +171,48 @@ fn quoted(text: &str) -> String {
     toml::Value::String(text.to_string()).to_string()
 }
 
+/// The modules and interfaces of `tach.toml` or of a domain file (its `[root]` the
+/// domain's own module), paths read as the domain reads them.
+fn read_modules(
+    table: &toml::Table,
+    domain: &Domain,
+    origin: &str,
+    written: &mut Vec<String>,
+    interfaces: &mut Vec<(String, toml::Table, Vec<String>)>,
+) {
+    let root_module = table.get("root").and_then(|r| r.as_table());
+    if let Some(root_module) = root_module.filter(|_| !domain.module.is_empty()) {
+        written.extend(module_entries(
+            root_module,
+            vec![domain.module.clone()],
+            domain,
+        ));
+    }
+    for module in tables(table, "modules") {
+        let mut paths = strings(module.get("path"));
+        paths.extend(strings(module.get("paths")));
+        let paths = paths.iter().map(|p| domain.path(p)).collect();
+        written.extend(module_entries(module, paths, domain));
+    }
+    for interface in tables(table, "interfaces") {
+        let from = strings(interface.get("from"))
+            .iter()
+            .map(|f| domain.interface(f))
+            .collect();
+        interfaces.push((origin.to_string(), interface.clone(), from));
+    }
+}
+
+/// The tables of the array `key` (`[[modules]]`).
+fn tables<'t>(table: &'t toml::Table, key: &str) -> impl Iterator<Item = &'t toml::Table> {
+    table
+        .get(key)
+        .and_then(|m| m.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m.as_table())
+}
+
 /// The `tach.domain.toml` files below the source roots (git-ignored folders skipped),
 /// each with the module its folder is, in path order.
 fn domain_files(config: &Config, root: &Path) -> Vec<(PathBuf, String)> {
@@ -258,85 +300,27 @@ pub fn convert(config: &Config, root: &Path) -> (Vec<RuleText>, Vec<String>) {
             rule.flag(ours, true);
         }
     }
+    let mut written = Vec::new();
+    let mut interfaces: Vec<(String, toml::Table, Vec<String>)> = Vec::new();
     let top = Domain {
         module: String::new(),
     };
-    let mut written = Vec::new();
-    let mut interfaces: Vec<(String, toml::Table, Vec<String>)> = Vec::new();
-    for module in table
-        .get("modules")
-        .and_then(|m| m.as_array())
-        .into_iter()
-        .flatten()
-        .filter_map(|m| m.as_table())
-    {
-        let mut paths = strings(module.get("path"));
-        paths.extend(strings(module.get("paths")));
-        written.extend(module_entries(module, paths, &top));
-    }
-    for interface in table
-        .get("interfaces")
-        .and_then(|i| i.as_array())
-        .into_iter()
-        .flatten()
-        .filter_map(|i| i.as_table())
-    {
-        interfaces.push((
-            file.clone(),
-            interface.clone(),
-            strings(interface.get("from")),
-        ));
-    }
+    read_modules(table, &top, &file, &mut written, &mut interfaces);
     for (path, module) in domain_files(config, root) {
         let shown = super::shown(&path, root);
         let domain = Domain { module };
         let parsed = crate::read::optional_text(&path)
             .ok_or_else(|| "cannot be read".to_string())
-            .and_then(|text| text.parse::<toml::Table>().map_err(|e| e.to_string()));
-        let document = match parsed {
-            Ok(document) if !domain.module.is_empty() => document,
-            Ok(_) => {
-                notes.push(format!(
-                    "{shown}: not carried over: a domain file cannot sit in a source root"
-                ));
-                continue;
-            }
-            Err(error) => {
-                notes.push(format!("{shown}: not carried over: {}", error.trim()));
-                continue;
-            }
-        };
-        if let Some(root_module) = document.get("root").and_then(|r| r.as_table()) {
-            written.extend(module_entries(
-                root_module,
-                vec![domain.module.clone()],
-                &domain,
-            ));
-        }
-        for module in document
-            .get("modules")
-            .and_then(|m| m.as_array())
-            .into_iter()
-            .flatten()
-            .filter_map(|m| m.as_table())
-        {
-            let mut paths = strings(module.get("path"));
-            paths.extend(strings(module.get("paths")));
-            let paths = paths.iter().map(|p| domain.path(p)).collect();
-            written.extend(module_entries(module, paths, &domain));
-        }
-        for interface in document
-            .get("interfaces")
-            .and_then(|i| i.as_array())
-            .into_iter()
-            .flatten()
-            .filter_map(|i| i.as_table())
-        {
-            let from: Vec<String> = strings(interface.get("from"))
-                .iter()
-                .map(|f| domain.interface(f))
-                .collect();
-            interfaces.push((shown.clone(), interface.clone(), from));
+            .and_then(|text| {
+                toml::from_str::<toml::Table>(&text)
+                    .map_err(|e| crate::config::located(&text, &e, ""))
+            });
+        match parsed {
+            Ok(_) if domain.module.is_empty() => notes.push(format!(
+                "{shown}: not carried over: a domain file cannot sit in a source root"
+            )),
+            Ok(document) => read_modules(&document, &domain, &shown, &mut written, &mut interfaces),
+            Err(error) => notes.push(format!("{shown}:{error}: not carried over")),
         }
     }
     rule.lines

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{copy_dir, fixture, run, run_from, write_file};
+use common::{copy_dir, fixture, git, run, run_from, write_file};
 
 fn adopted() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -431,5 +431,36 @@ fn external_imports_are_judged_against_each_packages_declared_dependencies() {
     assert_eq!(
         output.stderr,
         "error: [ROOT]/queries/deps.toml:2: rule `deps`: no pyproject.toml, setup.cfg or requirements.txt in the repository declares dependencies\n"
+    );
+}
+
+/// A contract broken by a commit shows in `diff` and in `check --since`, apart from the
+/// findings that were there before.
+#[test]
+fn a_contract_broken_since_a_commit_shows_in_diff_and_since() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy_dir(&fixture("tach"), root);
+    git(root, &["init", "-q"]);
+    assert_eq!(run(root, &["init", "--from", "tach"]).code, 0);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "base"]);
+    let model = root.join("src/app/core/model.py");
+    let text = std::fs::read_to_string(&model).unwrap();
+    std::fs::write(&model, format!("{text}from app.ui import views\n")).unwrap();
+    let diff = run(root, &["diff", "HEAD"]);
+    assert!(
+        diff.stdout.contains(
+            "Findings:\n  + src/app/core/model.py:3:20 tach `app.core` must not import `app.ui`: \
+             layer `core` is below layer `ui`\n"
+        ),
+        "{}",
+        diff.stdout
+    );
+    let since = run(root, &["check", "--since", "HEAD", "--format", "concise"]);
+    assert_eq!(
+        since.stdout,
+        "src/app/core/model.py:3:20: tach `app.core` must not import `app.ui`: layer `core` is \
+         below layer `ui`\nFound 1 error and 0 warnings.\n"
     );
 }

@@ -124,16 +124,20 @@ fn from_pyproject(text: &str, path: &Path) -> Result<Named> {
 }
 
 /// The distribution a requirement line names (`requests[socks]>=2; python_version<"4"`
-/// is `requests`); `None` for comments, options (`-r other.txt`) and URLs.
+/// and `pkg @ git+https://…` are `requests` and `pkg`); `None` for comments, options
+/// (`-r other.txt`) and bare URLs.
 fn requirement(line: &str) -> Option<String> {
-    let line = line.split('#').next().unwrap_or_default().trim();
-    if line.is_empty() || line.starts_with('-') || line.contains("://") {
+    let line = line.split(" #").next().unwrap_or_default().trim();
+    if line.is_empty() || line.starts_with(['-', '#']) {
         return None;
     }
     let end = line
         .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
         .unwrap_or(line.len());
-    (end > 0).then(|| line[..end].to_string())
+    let rest = line[end..].trim_start();
+    // `git+https://…` or `https://…` name no distribution; `name @ url` does.
+    let url = rest.starts_with(['+', ':']);
+    (end > 0 && !url).then(|| line[..end].to_string())
 }
 
 /// The first line naming `name` (as a whole word), for findings about it.
@@ -166,6 +170,11 @@ mod tests {
         assert_eq!(requirement("PyYAML  # config"), Some("PyYAML".to_string()));
         assert_eq!(requirement("-r dev.txt"), None);
         assert_eq!(requirement("git+https://x/y.git"), None);
+        assert_eq!(requirement("https://x/y-1.0.tar.gz"), None);
+        assert_eq!(
+            requirement("pkg @ git+https://github.com/x/pkg#egg=pkg"),
+            Some("pkg".to_string())
+        );
         assert_eq!(requirement("# only a comment"), None);
         assert_eq!(key("Zope.Interface"), "zope_interface");
     }

@@ -428,7 +428,7 @@ fn third_party_packages_too_many_to_draw_each_are_drawn_as_one_node() {
     );
     assert_eq!(
         graph["notes"][0],
-        "third-party packages drawn as one node (--external third-party draws each)"
+        "third-party packages drawn as one node (too many to draw each)"
     );
     // Asked for by name, each package is drawn, or the drawing refused.
     let out = run(

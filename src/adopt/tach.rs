@@ -386,13 +386,16 @@ pub fn convert(config: &Config, root: &Path) -> (Vec<RuleText>, Vec<String>) {
         "ignore_type_checking_imports",
         "source_roots",
         "exclude",
-        "root_module",
     ];
     for key in table.keys() {
         if !carried.contains(&key.as_str()) {
-            notes.push(format!(
-                "{file}: `{key}` not carried over: ssot-graph has no equivalent"
-            ));
+            let why = match key.as_str() {
+                "root_module" => {
+                    "files outside every declared module are not judged, as with tach's default `ignore`"
+                }
+                _ => "ssot-graph has no equivalent",
+            };
+            notes.push(format!("{file}: `{key}` not carried over: {why}"));
         }
     }
     if !strings(table.get("exclude")).is_empty() {

@@ -55,14 +55,24 @@ pub fn build(project: &Project, options: &Options) -> Result<Diagram> {
     let mut notes = Vec::new();
     if let Some(budget) = chosen.filter(|_| grouping.level.is_some()) {
         notes.push(format!(
-            "{} levels: the finest that fits {budget} nodes (--collapse N draws another)",
-            grouping.level.unwrap_or_default()
+            "{}: the finest that fits {budget} nodes (--collapse N draws another)",
+            count(grouping.level.unwrap_or_default(), "level")
         ));
     }
     if grouping.external == External::Grouped && options.external.is_none() {
+        // The flag that draws each package is named only when that drawing can be made.
+        let each = Grouping {
+            external: External::ThirdParty,
+            ..grouping
+        };
+        let flags = each.flags();
         notes.push(
-            "third-party packages drawn as one node (--external third-party draws each)"
-                .to_string(),
+            match each.count(project, &selection.modules) <= options.max_nodes {
+                true => format!("third-party packages drawn as one node ({flags} draws each)"),
+                false => {
+                    "third-party packages drawn as one node (too many to draw each)".to_string()
+                }
+            },
         );
     }
     if options.reduce {
@@ -302,7 +312,7 @@ fn title(project: &Project, options: &Options, grouping: Grouping) -> String {
         )
     };
     if let Some(level) = grouping.level {
-        title.push_str(&format!(", collapsed to {level} levels"));
+        title.push_str(&format!(", collapsed to {}", count(level, "level")));
     }
     if options.weight == Weight::References {
         title.push_str(", edges weighed by references");

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow, bail};
 
-use super::RuleText;
+use super::{RuleText, quoted};
 
 pub struct Config {
     pub file: PathBuf,
@@ -165,10 +165,6 @@ fn module_entries(module: &toml::Table, paths: Vec<String>, domain: &Domain) -> 
         written.push(format!("    {{ {} }},", fields.join(", ")));
     }
     written
-}
-
-fn quoted(text: &str) -> String {
-    toml::Value::String(text.to_string()).to_string()
 }
 
 /// The modules and interfaces of `tach.toml` or of a domain file (its `[root]` the

@@ -250,12 +250,7 @@ fn title(diagram: &Diagram) -> Id {
     if notes.is_empty() {
         return quoted(&diagram.title);
     }
-    let html = |text: &str| {
-        text.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    };
+    let html = |text: &str| crate::view::escape(text).replace('"', "&quot;");
     let mut label = format!("<<B>{}</B>", html(&diagram.title));
     for note in &notes {
         label.push_str(&format!(

@@ -221,10 +221,7 @@ impl<'p> Evaluator<'p> {
                 .message()
                 .map(str::to_string)
                 .unwrap_or_else(|| format!("`{a_path}` must not import `{b_path}`: {why}"));
-            let mut finding =
-                self.site_finding(rule.id(), severity, site, message, Vec::new(), None);
-            let at = crate::view::imported_name_position(project, site);
-            (finding.line, finding.col) = (at.line, at.col);
+            let mut finding = self.import_finding(rule, severity, site, message);
             finding.target = crate::view::arrows(&[a_path.clone(), b_path.clone()]);
             findings.push(finding);
         }

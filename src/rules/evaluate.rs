@@ -261,6 +261,21 @@ impl<'p> Evaluator<'p> {
         self.read_every_file || self.project.walked_every_site()
     }
 
+    /// A contract's finding about an import, placed at the imported name (where a
+    /// boundary is crossed), not at the name it binds.
+    pub(super) fn import_finding(
+        &self,
+        rule: &Rule,
+        severity: Severity,
+        site: usize,
+        message: String,
+    ) -> Finding {
+        let mut finding = self.site_finding(rule.id(), severity, site, message, Vec::new(), None);
+        let at = view::imported_name_position(self.project, site);
+        (finding.line, finding.col) = (at.line, at.col);
+        finding
+    }
+
     pub(super) fn site_finding(
         &self,
         rule: &str,

@@ -35,10 +35,7 @@ impl Packages {
         if let Some(&known) = self.of_folder.get(folder) {
             return known;
         }
-        let shown = folder
-            .strip_prefix(&self.root)
-            .map(|p| p.to_string_lossy().replace('\\', "/"))
-            .unwrap_or_default();
+        let shown = crate::discover::slash_path(folder.strip_prefix(&self.root).unwrap_or(folder));
         let shown = if shown.is_empty() { "." } else { &shown };
         let here = match declared_in(folder, shown) {
             Some(Ok(declared)) => {
@@ -71,12 +68,9 @@ impl<'p> Evaluator<'p> {
         settings: &ExternalSettings,
     ) -> Result<Vec<Finding>> {
         let project = self.project;
-        let installed = project
-            .environment
-            .location
-            .as_deref()
-            .map(crate::environment::distributions)
-            .unwrap_or_default();
+        // The environment's metadata is read only once a third-party import needs it (a
+        // hook's check of a file without one reads none).
+        let installed = std::cell::OnceCell::new();
         let mut renamed: FxHashMap<&str, String> = FxHashMap::default();
         for pair in settings.rename {
             match pair.split_once(':') {
@@ -96,6 +90,11 @@ impl<'p> Evaluator<'p> {
             if let Some(distribution) = renamed.get(module) {
                 return vec![distribution.clone()];
             }
+            let installed = installed.get_or_init(|| {
+                (project.environment.location.as_deref())
+                    .map(crate::environment::distributions)
+                    .unwrap_or_default()
+            });
             match installed.get(module) {
                 Some(found) => found.iter().cloned().collect(),
                 None => vec![key(module)],
@@ -191,10 +190,7 @@ impl<'p> Evaluator<'p> {
                     declared.package
                 )
             });
-            let mut finding =
-                self.site_finding(rule.id(), rule.severity(), site, message, Vec::new(), None);
-            let at = crate::view::imported_name_position(project, site);
-            (finding.line, finding.col) = (at.line, at.col);
+            let mut finding = self.import_finding(rule, rule.severity(), site, message);
             finding.target = format!("{} -> {}", declared.package, module.name);
             findings.push(finding);
         }

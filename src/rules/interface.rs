@@ -88,11 +88,7 @@ impl<'p> Evaluator<'p> {
                         package.name
                     ),
                 });
-                let mut finding =
-                    self.site_finding(rule.id(), rule.severity(), site, message, Vec::new(), None);
-                let at = crate::view::imported_name_position(project, site);
-                (finding.line, finding.col) = (at.line, at.col);
-                findings.push(finding);
+                findings.push(self.import_finding(rule, rule.severity(), site, message));
             }
         }
         Ok(findings)

@@ -442,7 +442,9 @@ pub fn distributions(location: &Path) -> FxHashMap<String, FxHashSet<String>> {
                 continue;
             };
             let distribution = crate::dependencies::key(stem.split('-').next().unwrap_or(stem));
-            let read = |file: &str| std::fs::read_to_string(entry.path().join(file)).ok();
+            // Regular files of bounded size only: a FIFO or a link to /dev/zero in a
+            // repository's `.venv` must not hang the run.
+            let read = |file: &str| crate::read::optional_text(&entry.path().join(file));
             let tops: FxHashSet<String> = match read("top_level.txt") {
                 Some(text) => text
                     .lines()

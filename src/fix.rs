@@ -16,7 +16,7 @@ use crate::rules::evaluate::{Evaluator, Finding};
 use crate::summary::Span;
 
 /// The outcome for one file.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct FileFix {
     /// The file as shown (root-relative, `/`-separated, escaped).
     pub path: String,

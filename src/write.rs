@@ -259,6 +259,16 @@ fn remove_dirs(made: &[PathBuf]) {
     }
 }
 
+/// Whether `path` (which may not exist yet) would be inside `root`: its nearest existing
+/// folder, links followed, is.
+pub fn inside(path: &Path, root: &Path) -> bool {
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    path.ancestors()
+        .skip(1)
+        .find_map(|folder| folder.canonicalize().ok())
+        .is_some_and(|real| real.starts_with(root))
+}
+
 /// Why a source file may not be rewritten: a read-only file, or a link whose target is
 /// outside `root`.
 pub fn refuses(path: &Path, root: &Path) -> Option<String> {

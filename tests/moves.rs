@@ -854,10 +854,6 @@ fn a_module_move_with_the_deprecate_shim_warns_on_the_old_path_and_refusals_say_
     let root = repo.path();
     for (args, expected) in [
         (
-            vec!["move", "pkg.sub", "--to", "pkg.other"],
-            "error: cannot move pkg.sub: `pkg.sub` is a package: move its modules one at a time\n",
-        ),
-        (
             vec!["move", "pkg.notifier", "--to", "pkg.helpers"],
             "error: cannot move pkg.notifier: --to pkg.helpers: exists already; a module moves \
              to a new path\n",
@@ -959,5 +955,205 @@ fn a_module_moved_with_shim_none_leaves_no_file_and_git_sees_a_rename() {
     assert_eq!(
         common::python(root, "import pkg.sub.user as u; print(u.A, u.B, u.C, u.D)"),
         "1 1 1 1\n"
+    );
+}
+
+/// A package with a subpackage, a data file, relative imports that stay inside it and
+/// ones that climb out, and a user of every spelling of its paths.
+fn package_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_file(root, "pkg/__init__.py", "");
+    write_file(root, "pkg/sub/__init__.py", "");
+    write_file(root, "pkg/util.py", "def u():\n    return 2\n");
+    write_file(
+        root,
+        "pkg/old/__init__.py",
+        "from pkg import util\n\nfrom . import helpers\nfrom .inner.deep import W\n\n\
+         __all__ = [\"W\", \"helpers\", \"util\"]\n",
+    );
+    write_file(root, "pkg/old/helpers.py", "def h():\n    return 1\n");
+    write_file(root, "pkg/old/inner/__init__.py", "");
+    write_file(
+        root,
+        "pkg/old/inner/deep.py",
+        "from ...util import u\nfrom .. import helpers\n\nW = u() + helpers.h()\n",
+    );
+    write_file(root, "pkg/old/data.json", "{\"a\": 1}\n");
+    write_file(
+        root,
+        "pkg/sub/user.py",
+        "import pkg.old\nimport pkg.old.inner.deep as d\nfrom unittest import mock\n\n\
+         from pkg import old\nfrom pkg.old.helpers import h\nfrom pkg.old.inner import deep\n\n\
+         from ..old.helpers import *  # noqa: F403\n\n\
+         A = pkg.old.W\nB = d.W + deep.W + old.W + h()\nP = mock.patch(\"pkg.old.helpers.h\")\n",
+    );
+    dir
+}
+
+#[test]
+fn a_whole_package_moves_with_its_folder_and_every_spelling_of_its_paths_follows() {
+    let repo = package_repo();
+    let root = repo.path();
+    let output = ok(root, &["move", "pkg.old", "--to", "pkg.services.notify"]);
+    assert_eq!(
+        output,
+        "moved package pkg.old from pkg/old/ (4 source files, 1 other file) to \
+         pkg/services/notify/\n  \
+         pkg/old/ keeps a package that is `pkg.services.notify` (sys.modules), its modules \
+         found at the new place\n  \
+         created pkg/services/__init__.py\n  rewrote pkg/sub/user.py\n\
+         warning: `__name__` and `__file__` of the package's modules become \
+         `pkg.services.notify`'s and their new paths\n\
+         Moved 1 package; changed 10 files, rewrote 8 references, 0 left as they are.\n"
+    );
+    // Relative imports within the package stay; those that climb out are written absolute.
+    assert_eq!(
+        fs::read_to_string(root.join("pkg/services/notify/inner/deep.py")).unwrap(),
+        "from pkg.util import u\n\nfrom .. import helpers\n\nW = u() + helpers.h()\n"
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("pkg/services/notify/data.json")).unwrap(),
+        "{\"a\": 1}\n"
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("pkg/sub/user.py")).unwrap(),
+        "import pkg.services.notify\nimport pkg.services.notify.inner.deep as d\n\
+         from unittest import mock\n\n\
+         from pkg.services import notify as old\nfrom pkg.services.notify.helpers import h\n\
+         from pkg.services.notify.inner import deep\n\n\
+         from ..services.notify.helpers import *  # noqa: F403\n\n\
+         A = pkg.services.notify.W\nB = d.W + deep.W + old.W + h()\n\
+         P = mock.patch(\"pkg.services.notify.helpers.h\")\n"
+    );
+    // The old folder keeps only its shim: every old path is the new module itself.
+    let mut left: Vec<String> = walk(&root.join("pkg/old"));
+    left.sort();
+    assert_eq!(left, ["__init__.py"]);
+    assert_eq!(
+        common::python(
+            root,
+            "import pkg.sub.user as u, pkg.old.inner.deep as a, pkg.services.notify.inner.deep as b\n\
+             import pkg.old, pkg.services.notify\n\
+             print(u.A, u.B, a is b, pkg.old is pkg.services.notify, a.__spec__.name)"
+        ),
+        "3 10 True True pkg.services.notify.inner.deep\n"
+    );
+}
+
+fn walk(folder: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in fs::read_dir(folder).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        match entry.path().is_dir() {
+            true => found.extend(walk(&entry.path()).into_iter().map(|f| format!("{name}/{f}"))),
+            false => found.push(name),
+        }
+    }
+    found
+}
+
+#[test]
+fn a_package_moved_with_shim_none_leaves_no_folder_and_its_diff_is_what_the_run_writes() {
+    let repo = package_repo();
+    let root = repo.path();
+    common::git(root, &["init", "-q"]);
+    common::git(root, &["add", "-A"]);
+    common::git(root, &["commit", "-qm", "base"]);
+    // Bytecode of the old place does not keep the folder alive (it would import as a
+    // namespace package).
+    write_file(root, "pkg/old/__pycache__/helpers.cpython-311.pyc", "");
+    let args = ["move", "pkg.old", "--to", "pkg.notify", "--shim", "none"];
+    let diff = ok(root, &[&args[..], &["--diff"]].concat());
+    assert!(
+        diff.contains(
+            "diff --git a/pkg/old/data.json b/pkg/notify/data.json\nsimilarity index 100%\n\
+             rename from pkg/old/data.json\nrename to pkg/notify/data.json\n"
+        ),
+        "{diff}"
+    );
+    // The patch applied to a clean copy is the tree the run writes.
+    let copy = tempfile::tempdir().unwrap();
+    common::git(copy.path(), &["clone", "-q", &root.display().to_string(), "."]);
+    fs::write(copy.path().join("move.patch"), &diff).unwrap();
+    common::git(copy.path(), &["apply", "move.patch"]);
+    fs::remove_file(copy.path().join("move.patch")).unwrap();
+    ok(root, &args);
+    assert!(!root.join("pkg/old").exists());
+    let tree = |at: &Path| {
+        let mut files = walk(&at.join("pkg"));
+        files.retain(|f| !f.contains("__pycache__"));
+        files.sort();
+        files
+            .into_iter()
+            .map(|f| (fs::read_to_string(at.join("pkg").join(&f)).unwrap(), f))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(tree(copy.path()), tree(root));
+    common::git(root, &["add", "-A"]);
+    let status = common::git_output(root, &["diff", "--cached", "--name-status", "-M"]).stdout;
+    let status = String::from_utf8_lossy(&status);
+    assert!(
+        status.contains("R100\tpkg/old/helpers.py\tpkg/notify/helpers.py")
+            && status.contains("R100\tpkg/old/data.json\tpkg/notify/data.json"),
+        "{status}"
+    );
+    assert_eq!(
+        common::python(
+            root,
+            "import pkg.sub.user as u\nprint(u.A, u.B)\ntry:\n    import pkg.old\n\
+             except ImportError as e:\n    print(type(e).__name__)"
+        ),
+        "3 10\nModuleNotFoundError\n"
+    );
+}
+
+#[test]
+fn a_package_move_with_the_deprecate_shim_warns_for_each_old_path_and_refusals_say_why() {
+    let repo = package_repo();
+    let root = repo.path();
+    write_file(root, "pkg/loose/part.py", "P = 1\n");
+    for (args, expected) in [
+        (
+            vec!["move", "pkg.old", "--to", "pkg.old.inner.again"],
+            "error: cannot move pkg.old: --to pkg.old.inner.again: inside `pkg.old` itself\n",
+        ),
+        (
+            vec!["move", "pkg.loose", "--to", "pkg.tight"],
+            "error: cannot move pkg.loose: `pkg.loose` is a namespace package (a folder \
+             without `__init__.py`): move its modules one at a time\n",
+        ),
+        (
+            vec!["move", "pkg.old", "--to", "pkg.sub"],
+            "error: cannot move pkg.old: --to pkg.sub: exists already; a module moves to a \
+             new path\n",
+        ),
+    ] {
+        let output = run(root, &args);
+        assert_eq!((output.code, output.stderr.as_str()), (2, expected));
+    }
+    fs::create_dir_all(root.join("pkg/stray")).unwrap();
+    let output = run(root, &["move", "pkg.old", "--to", "pkg.stray"]);
+    assert_eq!(
+        (output.code, output.stderr.as_str()),
+        (
+            2,
+            "error: cannot move pkg.old: --to pkg.stray: pkg/stray exists but is not part of \
+             the project (excluded?)\n"
+        )
+    );
+    ok(
+        root,
+        &["move", "pkg.old", "--to", "pkg.notify", "--shim", "deprecate"],
+    );
+    assert_eq!(
+        common::python(
+            root,
+            "import warnings\nwarnings.simplefilter('always')\n\
+             with warnings.catch_warnings(record=True) as seen:\n    import pkg.old.inner.deep\n\
+             print(*sorted(str(w.message) for w in seen), sep='\\n')"
+        ),
+        "pkg.old has moved to pkg.notify\npkg.old.inner has moved to pkg.notify.inner\n\
+         pkg.old.inner.deep has moved to pkg.notify.inner.deep\n"
     );
 }

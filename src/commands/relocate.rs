@@ -2,6 +2,7 @@
 //! patch, says whether anything would change, or writes it.
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use anyhow::{Context as _, Result, bail};
 use serde::Serialize;
@@ -10,7 +11,7 @@ use crate::cli::{Format, MoveArgs};
 use crate::commands::count;
 use crate::fix::{self, FileFix};
 use crate::index::Project;
-use crate::relocate::{self, Plan, Request};
+use crate::relocate::{self, Plan, Renamed, Request};
 use crate::write;
 
 #[derive(Serialize)]
@@ -62,10 +63,16 @@ pub fn run(ctx: &super::Context, options: &MoveArgs, out: &mut dyn Write) -> Res
     })?;
     let write = !(options.diff || options.check);
     if options.diff {
-        patch(out, &plan.files, &plan.created, &plan.removed)?;
+        patch(out, &plan.files, (&plan.created, &plan.removed), &plan.renamed)?;
     }
     if write
-        && let Err(error) = write_all(project, &plan.files, (&plan.created, &plan.removed), "move")
+        && let Err(error) = write_all(
+            project,
+            &plan.files,
+            (&plan.created, &plan.removed),
+            (&plan.renamed, &plan.folders),
+            "move",
+        )
     {
         if crate::write::interrupted() {
             writeln!(out, "Interrupted: nothing was written.")?;
@@ -119,12 +126,13 @@ fn is_created(plan: &Plan, file: &FileFix) -> bool {
 }
 
 /// The change as one git patch (`git apply` takes it whole): a created package's empty
-/// `__init__.py` is a file of the change too, with no line to show.
+/// `__init__.py` is a file of the change too, with no line to show; a file moved as it
+/// is, a rename.
 pub(crate) fn patch(
     out: &mut dyn Write,
     files: &[FileFix],
-    created: &[String],
-    removed: &[String],
+    (created, removed): (&[String], &[String]),
+    renamed: &[Renamed],
 ) -> Result<()> {
     for file in files {
         let is_created = created.contains(&file.path);
@@ -151,17 +159,37 @@ pub(crate) fn patch(
             diff.unified_diff().header(&old_header, &new_header)
         )?;
     }
+    for file in renamed {
+        writeln!(
+            out,
+            "diff --git a/{0} b/{1}\nsimilarity index 100%\nrename from {0}\nrename to {1}",
+            file.from, file.to
+        )?;
+    }
     Ok(())
 }
 
 /// Writes every file, or none: each is checked first (unchanged since planned, not
-/// read-only, inside the root), then all are created or replaced together.
+/// read-only, inside the root), then all are created or replaced together; then the
+/// files moved as they are, the files removed, and the folders left empty.
 pub(crate) fn write_all(
     project: &Project,
     files: &[FileFix],
     (created, removed): (&[String], &[String]),
+    (renamed, folders): (&[Renamed], &[PathBuf]),
     what: &str,
 ) -> Result<()> {
+    for file in renamed {
+        if std::fs::symlink_metadata(&file.from_real).is_err() {
+            bail!("{}: gone while {what} ran; nothing written", file.from);
+        }
+        if std::fs::symlink_metadata(&file.to_real).is_ok() {
+            bail!("{}: appeared while {what} ran; nothing written", file.to);
+        }
+        if !write::inside(&file.to_real, &project.root) {
+            bail!("{}: outside the repository; nothing written", file.to);
+        }
+    }
     for file in files {
         if created.contains(&file.path) {
             if std::fs::symlink_metadata(&file.real).is_ok() {
@@ -181,11 +209,35 @@ pub(crate) fn write_all(
         })
         .collect();
     write::replace_all(&new_files).context(what.to_string())?;
+    for file in renamed {
+        let moved = match file.to_real.parent() {
+            Some(folder) => std::fs::create_dir_all(folder),
+            None => Ok(()),
+        }
+        .and_then(|()| std::fs::rename(&file.from_real, &file.to_real));
+        moved.with_context(|| {
+            format!("{}: cannot move to {} (the new files are written)", file.from, file.to)
+        })?;
+    }
     // Last, once everything new is in place: a file the change removes.
     for file in files.iter().filter(|f| removed.contains(&f.path)) {
         std::fs::remove_file(&file.real).with_context(|| {
             format!("{}: cannot remove (everything else is written)", file.path)
         })?;
+    }
+    // A folder left with only bytecode of the old place goes; one with anything else
+    // (a shim, a file the move did not know) stays.
+    for folder in folders {
+        let pycache = folder.join("__pycache__");
+        let only_bytecode = std::fs::read_dir(folder).is_ok_and(|entries| {
+            entries
+                .flatten()
+                .all(|entry| entry.path() == pycache)
+        });
+        if only_bytecode && !pycache.is_symlink() {
+            let _ = std::fs::remove_dir_all(&pycache);
+            let _ = std::fs::remove_dir(folder);
+        }
     }
     Ok(())
 }
@@ -193,14 +245,21 @@ pub(crate) fn write_all(
 fn text(out: &mut dyn Write, plan: &Plan, written: bool) -> Result<()> {
     let verb = |done: &str, planned: &str| if written { done } else { planned }.to_string();
     for moved in &plan.moved {
+        let carried = match moved.kind {
+            "package" => format!(
+                " ({}, {})",
+                count(plan.package_files.len() / 2 + 1, "source file"),
+                count(plan.renamed.len(), "other file")
+            ),
+            _ => format!(":{}", moved.line),
+        };
         writeln!(
             out,
-            "{} {} {} from {}:{} to {}",
+            "{} {} {} from {}{carried} to {}",
             verb("moved", "would move"),
             moved.kind,
             moved.name,
             plan.old_path,
-            moved.line,
             plan.dest_path
         )?;
     }
@@ -221,7 +280,12 @@ fn text(out: &mut dyn Write, plan: &Plan, written: bool) -> Result<()> {
         )?;
     }
     writeln!(out, "  {} keeps {}", plan.old_path, plan.kept)?;
-    for file in plan.files.iter().skip(2) {
+    for file in plan
+        .files
+        .iter()
+        .skip(2)
+        .filter(|f| !plan.package_files.contains(&f.path))
+    {
         let what = if is_created(plan, file) {
             "created"
         } else {
@@ -247,7 +311,7 @@ fn text(out: &mut dyn Write, plan: &Plan, written: bool) -> Result<()> {
         count(
             plan.moved.len(),
             match plan.moved.first().map(|m| m.kind) {
-                Some("module") => "module",
+                Some(kind @ ("module" | "package")) => kind,
                 _ => "definition",
             },
         ),

@@ -37,9 +37,9 @@ pub fn run(ctx: &super::Context, args: &RenameArgs, out: &mut dyn Write) -> Resu
     .map_err(|error| anyhow!("cannot rename {}: {error:#}", args.symbol))?;
     let write = !(args.diff || args.check);
     if args.diff {
-        patch(out, &plan.files, &[], &[])?;
+        patch(out, &plan.files, (&[], &[]), &[])?;
     }
-    if write && let Err(error) = write_all(project, &plan.files, (&[], &[]), "rename") {
+    if write && let Err(error) = write_all(project, &plan.files, (&[], &[]), (&[], &[]), "rename") {
         if crate::write::interrupted() {
             writeln!(out, "Interrupted: nothing was written.")?;
             return Ok(super::fix::INTERRUPTED);

@@ -114,6 +114,22 @@ impl Destination {
         bail!("--to {dest}: no package of it exists")
     }
 
+    /// The destination of a whole package: a folder with its `__init__.py` where `find`
+    /// placed a module's file.
+    pub fn into_package(mut self, project: &Project) -> Result<Destination> {
+        let folder = self.path.with_extension("");
+        if std::fs::symlink_metadata(&folder).is_ok() {
+            bail!(
+                "--to {}: {} exists but is not part of the project (excluded?)",
+                self.name,
+                rel_of(project, &folder)
+            );
+        }
+        self.path = folder.join("__init__.py");
+        self.rel = rel_of(project, &self.path);
+        Ok(self)
+    }
+
     /// The files the move creates, as the project would list them.
     /// The `__init__.py` files of the packages made for it, empty.
     pub fn package_files(&self, project: &Project) -> Vec<FileFix> {

@@ -8,6 +8,7 @@ mod dest;
 mod guards;
 mod importers;
 mod module;
+mod moving;
 mod needs;
 mod plan;
 pub mod rename;
@@ -29,7 +30,7 @@ use crate::summary::BindingKind;
 use needs::Carried;
 use source::{Block, Splice};
 
-pub use plan::{Moved, Plan, Request};
+pub use plan::{Moved, Plan, Renamed, Request};
 
 pub fn plan(project: &Project, target: &parse::Target, request: &Request) -> Result<Plan> {
     // One SYMBOL naming a module of the repository: the whole module moves.
@@ -245,7 +246,7 @@ pub fn plan(project: &Project, target: &parse::Target, request: &Request) -> Res
             first.rule
         );
     }
-    let after = verify::after(project, target, &files, &created_files).map_err(|e| anyhow!(e))?;
+    let after = verify::after(project, target, &files, &created_files, &[]).map_err(|e| anyhow!(e))?;
     verify::check(
         project,
         &after,
@@ -280,6 +281,9 @@ pub fn plan(project: &Project, target: &parse::Target, request: &Request) -> Res
         kept,
         created: created_files.iter().map(|f| f.rel.to_string()).collect(),
         removed: Vec::new(),
+        renamed: Vec::new(),
+        folders: Vec::new(),
+        package_files: Vec::new(),
         files,
         rewritten: rewrites.rewritten,
         left,

@@ -1,6 +1,7 @@
 //! `move pkg.old_module --to pkg.new.place`: the module's file moves whole (its relative
-//! imports made absolute), the old path keeps working through a shim that is the new
-//! module (`sys.modules[__name__] = ...`), and every importer is taken to the new path:
+//! imports made absolute), or a package's whole folder (relative imports within it
+//! kept), the old path keeps working through a shim that is the new module
+//! (`sys.modules[__name__] = ...`), and every importer is taken to the new path:
 //! `from old import X`, `from pkg import old`, `import pkg.old [as m]` with its
 //! `pkg.old.X` reads, and strings that spell the path.
 
@@ -8,6 +9,7 @@ use anyhow::{Result, anyhow, bail};
 
 use super::dest::Destination;
 use super::importers::spelled_like;
+use super::moving::Moving;
 use super::plan::{Moved, Plan, Request};
 use super::shim::Shim;
 use super::source;
@@ -28,11 +30,11 @@ pub fn plan(
     let module = &project.modules[old as usize];
     let old_name = module.name.to_string();
     let dest_name = request.dest.as_str();
-    if module.is_package {
-        bail!("`{old_name}` is a package: move its modules one at a time");
-    }
     let Some(old_file) = module.file else {
-        bail!("`{old_name}` is a namespace package: it has no file to move");
+        bail!(
+            "`{old_name}` is a namespace package (a folder without `__init__.py`): move its \
+             modules one at a time"
+        );
     };
     let old_source = &project.files[old_file];
     if old_source.compiled || old_source.is_stub {
@@ -44,88 +46,33 @@ pub fn plan(
     if !request.with.is_empty() {
         bail!("--with names definitions to move along; a whole module moves with all of them");
     }
+    if dest_name
+        .strip_prefix(old_name.as_str())
+        .is_some_and(|rest| rest.starts_with('.'))
+    {
+        bail!("--to {dest_name}: inside `{old_name}` itself");
+    }
     let dest = Destination::find(project, dest_name, old)?;
     if dest.file.is_some() || project.internal(dest_name).is_some() {
         bail!("--to {dest_name}: exists already; a module moves to a new path");
     }
+    let dest = match module.is_package {
+        true => dest.into_package(project)?,
+        false => dest,
+    };
+    let moving = Moving::new(project, old_file, &old_name, &dest)?;
     let mut resolver = Resolver::new(project);
+    let mut created_files = dest.created_files(project, old_file);
+    created_files.pop();
+    let parents = created_files.len();
+    created_files.extend(moving.files.iter().map(|(_, file)| file.clone()));
     let rewriting = fix::Rewriting {
         project,
-        style: crate::isort::Style::read(&project.root, &project.environment),
+        style: crate::isort::Style::read(&project.root, &project.environment)
+            .creating(created_files.iter().map(|f| f.path.clone()).collect()),
         unsafe_fixes: true,
     };
-    // The moved text, its relative imports written absolute (their dots would count from
-    // the new place).
-    let (bom, old_text) = fix::read_utf8(project, old_file).map_err(|e| anyhow!(e))?;
-    let relative: Vec<Retarget> = sites_of(project, old_file)
-        .filter(|&s| project.import_site(s).level > 0)
-        .filter_map(|s| retarget(project, s, project.sites[s].target.as_deref()?.to_string()))
-        .collect();
-    let mut skipped = Vec::new();
-    let moved_text = match fix::fix_file(
-        &rewriting,
-        old_file,
-        &relative,
-        Vec::new(),
-        &mut skipped,
-        &mut Vec::new(),
-    ) {
-        Ok(Some(fixed)) => fixed.new,
-        Ok(None) => source::with_bom(bom, &old_text),
-        Err(reason) => bail!("{}: {reason}", old_source.rel),
-    };
-    if let Some(left) = skipped.first() {
-        bail!(
-            "{}:{}:{}: a relative import that cannot be written absolute ({})",
-            left.path,
-            left.line,
-            left.col,
-            left.reason
-        );
-    }
-    let newline = if old_text.contains("\r\n") {
-        "\r\n"
-    } else {
-        "\n"
-    };
-    // With `--shim none` the old file goes (written as nothing here, removed at the end).
-    let shim = match request.shim {
-        Shim::None => String::new(),
-        shim => shim_text(shim, &old_name, dest_name, newline),
-    };
-    let mut files = vec![
-        FileFix {
-            path: old_source.rel.to_string(),
-            real: old_source.path.clone(),
-            old: source::with_bom(bom, &old_text),
-            new: shim,
-            fixed: 0,
-            renamed: 0,
-        },
-        FileFix {
-            path: dest.rel.clone(),
-            real: dest.path.clone(),
-            old: String::new(),
-            new: moved_text,
-            fixed: 0,
-            renamed: 0,
-        },
-    ];
-    files.extend(dest.package_files(project));
-    let created_files = dest.created_files(project, old_file);
-    let created: Vec<std::path::PathBuf> = created_files.iter().map(|f| f.path.clone()).collect();
-    let rewriting = fix::Rewriting {
-        style: rewriting.style.creating(created),
-        ..rewriting
-    };
-    let (rewritten, mut importers, left) = rewrite_importers(
-        &mut resolver,
-        &rewriting,
-        (old, old_file),
-        &old_name,
-        dest_name,
-    )?;
-    files.append(&mut importers);
+    let (rewritten, mut fixes, settings, left) = rewrite(&mut resolver, &rewriting, &moving)?;
     if request.shim == Shim::None
         && let Some(first) = left.first()
     {
@@ -138,104 +85,223 @@ pub fn plan(
             first.reason
         );
     }
+    // Each carried file at its old place (the shim, or nothing) and its new one.
+    let mut carried = Vec::new();
+    for (index, (file, new)) in moving.files.iter().enumerate() {
+        let (bom, text) = fix::read_utf8(project, *file)
+            .map_err(|reason| anyhow!("{}: {reason}", project.files[*file].rel))?;
+        let text = source::with_bom(bom, &text);
+        let moved_text = fixes.remove(file).map_or_else(|| text.clone(), |f| f.new);
+        let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        let left_behind = match (index, request.shim) {
+            (0, Shim::None) | (1.., _) => String::new(),
+            (0, shim) => shim_text(shim, &moving, newline),
+        };
+        carried.push(FileFix {
+            path: project.files[*file].rel.to_string(),
+            real: project.files[*file].path.clone(),
+            old: text,
+            new: left_behind,
+            fixed: 0,
+            renamed: 0,
+        });
+        carried.push(FileFix {
+            path: new.rel.to_string(),
+            real: new.path.clone(),
+            old: String::new(),
+            new: moved_text,
+            fixed: 0,
+            renamed: 0,
+        });
+    }
+    let importers: Vec<FileFix> = fixes.into_values().chain(settings).collect();
+    let mut rest = carried.split_off(2);
+    let mut files = carried;
+    files.extend(dest.package_files(project));
+    files.extend(importers.iter().cloned());
+    let package_files: Vec<String> = rest.iter().map(|f| f.path.clone()).collect();
+    let mut removed: Vec<String> = rest.iter().step_by(2).map(|f| f.path.clone()).collect();
+    if request.shim == Shim::None {
+        removed.insert(0, files[0].path.clone());
+    }
+    files.append(&mut rest);
     let python: Vec<FileFix> = files
         .iter()
         .filter(|f| f.path.ends_with(".py") || f.path.ends_with(".pyi"))
-        .map(|f| FileFix {
-            path: f.path.clone(),
-            real: f.real.clone(),
-            old: f.old.clone(),
-            new: f.new.clone(),
-            fixed: 0,
-            renamed: 0,
-        })
+        .cloned()
         .collect();
-    let after = verify::after(project, target, &python, &created_files).map_err(|e| anyhow!(e))?;
-    same_bindings(project, &after, &python, (&old_name, dest_name))
+    let after = verify::after(project, target, &python, &created_files, &removed)
+        .map_err(|e| anyhow!(e))?;
+    let mut modules = verify::modules_of(project, &importers);
+    modules.extend(
+        moving
+            .files
+            .iter()
+            .filter(|(file, _)| !project.files[*file].companion)
+            .map(|(file, new)| (project.files[*file].module.to_string(), new.module.to_string())),
+    );
+    same_bindings(project, &after, &modules, &moving)
         .map_err(|reason| anyhow!("the move would change what modules bind: {reason}"))?;
+    let package = moving.is_package();
+    let what = if package { "package" } else { "module" };
     let kept = match request.shim {
-        Shim::Deprecate => "a module that warns and is the new one".to_string(),
+        Shim::Deprecate => format!("a {what} that warns and is the new one"),
+        Shim::Alias if moving.is_package() => format!(
+            "a package that is `{dest_name}` (sys.modules), its modules found at the new place"
+        ),
         Shim::Alias => format!("a module that is `{dest_name}` (sys.modules)"),
+        Shim::None if moving.is_package() => "nothing: the folder is removed".to_string(),
         Shim::None => "nothing: the file is removed".to_string(),
+    };
+    let (old_path, dest_path) = match moving.is_package() {
+        true => (folder_of(&old_source.rel), folder_of(&dest.rel)),
+        false => (old_source.rel.to_string(), dest.rel.clone()),
     };
     Ok(Plan {
         old_module: old_name.clone(),
-        old_path: old_source.rel.to_string(),
+        old_path,
         dest_module: dest_name.to_string(),
-        dest_path: dest.rel.clone(),
+        dest_path,
         moved: vec![Moved {
             name: old_name.clone(),
-            kind: "module",
+            kind: what,
             line: 1,
         }],
         carried: Vec::new(),
         dropped: Vec::new(),
         kept,
-        created: created_files.iter().map(|f| f.rel.to_string()).collect(),
-        removed: match request.shim {
-            Shim::None => vec![old_source.rel.to_string()],
-            _ => Vec::new(),
-        },
+        created: created_files[..parents]
+            .iter()
+            .map(|f| f.rel.to_string())
+            .chain(moving.files.iter().map(|(_, f)| f.rel.to_string()))
+            .collect(),
+        removed,
+        renamed: moving.others,
+        folders: moving.folders,
+        package_files,
         files,
         rewritten,
         left,
-        warnings: vec![format!(
-            "`__name__` and `__file__` of the module become `{dest_name}` and its new path"
-        )],
+        warnings: vec![match package {
+            true => format!(
+                "`__name__` and `__file__` of the package's modules become `{dest_name}`'s and \
+                 their new paths"
+            ),
+            false => format!(
+                "`__name__` and `__file__` of the module become `{dest_name}` and its new path"
+            ),
+        }],
     })
 }
 
-fn sites_of(project: &Project, file: usize) -> impl Iterator<Item = usize> + '_ {
-    (0..project.sites.len()).filter(move |&s| project.sites[s].file as usize == file)
+/// A package's folder as shown: `pkg/old/` for `pkg/old/__init__.py`.
+fn folder_of(init: &str) -> String {
+    match init.rsplit_once('/') {
+        Some((folder, _)) => format!("{folder}/"),
+        None => "./".to_string(),
+    }
 }
 
 /// The site's import taken to `module`, the same name imported.
 fn retarget(project: &Project, site: usize, module: String) -> Option<Retarget> {
     let import = project.import_site(site);
-    let name = import.name?;
-    (name.as_str() != "*").then(|| Retarget {
+    Some(Retarget {
         site,
         module,
-        name: name.to_string(),
+        name: import.name?.to_string(),
         line: import.position.line,
         col: import.position.col,
         rule: "import".to_string(),
     })
 }
 
+/// Whether the dots of a relative import in a carried file reach a package the move
+/// carries too (`from . import sub` inside a moved package): it means the same there.
+fn stays_relative(project: &Project, file: usize, level: u32, moving: &Moving) -> bool {
+    let source = &project.files[file];
+    let mut base = source.module.as_str();
+    if !source.is_package {
+        base = base.rsplit_once('.').map_or("", |(parent, _)| parent);
+    }
+    for _ in 1..level {
+        base = base.rsplit_once('.').map_or("", |(parent, _)| parent);
+    }
+    moving.renamed(base).is_some()
+}
+
 /// The old module's text: it is the new one, for code that still imports the old path.
-fn shim_text(shim: Shim, old: &str, dest: &str, newline: &str) -> String {
-    let mut lines = vec![
-        format!("\"\"\"`{old}` moved to `{dest}`: this module is that one.\"\"\""),
-        "import sys".to_string(),
-    ];
-    if shim == Shim::Deprecate {
+/// A package's also finds its modules at the new place, each one module under both
+/// names (`sys.meta_path`).
+fn shim_text(shim: Shim, moving: &Moving, newline: &str) -> String {
+    let (old, dest) = (moving.old.as_str(), moving.dest.as_str());
+    let deprecate = shim == Shim::Deprecate;
+    let package = moving.is_package();
+    let mut lines = vec![match package {
+        true => format!("\"\"\"`{old}` moved to `{dest}`: this package and its modules are those.\"\"\""),
+        false => format!("\"\"\"`{old}` moved to `{dest}`: this module is that one.\"\"\""),
+    }];
+    if package {
+        lines.extend(["import importlib", "import importlib.abc", "import importlib.util"].map(String::from));
+    }
+    lines.push("import sys".to_string());
+    if deprecate {
         lines.push("import warnings".to_string());
     }
     lines.extend([String::new(), format!("import {dest}"), String::new()]);
-    if shim == Shim::Deprecate {
+    if package {
+        let warn = match deprecate {
+            true => "        warnings.warn(f\"{spec.name} has moved to {new}\", DeprecationWarning, stacklevel=2)\n",
+            false => "",
+        };
+        lines.push(format!(
+            "
+class _Moved(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    \"\"\"Imports `{old}.X` as `{dest}.X`: one module under both names.\"\"\"
+
+    def find_spec(self, name, path=None, target=None):
+        if name.startswith(\"{old}.\"):
+            return importlib.util.spec_from_loader(name, self)
+        return None
+
+    def create_module(self, spec):
+        new = \"{dest}\" + spec.name[{length}:]
+{warn}        module = importlib.import_module(new)
+        spec.loader_state = module.__spec__
+        return module
+
+    def exec_module(self, module):
+        module.__spec__ = module.__spec__.loader_state
+
+
+sys.meta_path.insert(0, _Moved())",
+            length = old.len()
+        ));
+    }
+    if deprecate {
         lines.push(format!(
             "warnings.warn(\"{old} has moved to {dest}\", DeprecationWarning, stacklevel=2)"
         ));
     }
     lines.push(format!("sys.modules[__name__] = {dest}"));
     lines.push(String::new());
-    lines.join(newline)
+    lines.join("\n").replace('\n', newline)
 }
 
-type Rewritten = (usize, Vec<FileFix>, Vec<Skipped>);
+type Rewritten = (
+    usize,
+    std::collections::BTreeMap<usize, FileFix>,
+    Vec<FileFix>,
+    Vec<Skipped>,
+);
 
-/// Every import of the old module, and every read and string that spells its path,
-/// taken to the new one.
-fn rewrite_importers(
-    resolver: &mut Resolver,
-    rewriting: &fix::Rewriting,
-    (old, old_file): (ModuleId, usize),
-    old_name: &str,
-    dest_name: &str,
-) -> Result<Rewritten> {
+/// Every import of a moved module, and every read and string that spells its path, taken
+/// to the new place; in the carried files, the relative imports whose dots would count
+/// from the new place written absolute. Returns how many references of other files were
+/// rewritten, each source file's change, the settings files' (entry points), and what
+/// was left.
+fn rewrite(resolver: &mut Resolver, rewriting: &fix::Rewriting, moving: &Moving) -> Result<Rewritten> {
     let project = rewriting.project;
-    let (dest_parent, dest_last) = dest_name.rsplit_once('.').unwrap_or(("", dest_name));
+    let (old_name, dest_name) = (moving.old.as_str(), moving.dest.as_str());
     let mut retargets: std::collections::BTreeMap<usize, Vec<Retarget>> = Default::default();
     let mut extras: std::collections::BTreeMap<usize, Vec<Edit>> = Default::default();
     let mut left = Vec::new();
@@ -251,34 +317,58 @@ fn rewrite_importers(
     };
     for site in 0..project.sites.len() {
         let file = project.sites[site].file as usize;
-        if file == old_file {
-            continue;
-        }
         let import = project.import_site(site);
         let imported_from = project.sites[site].target.as_deref();
-        if imported_from == Some(old_name) && import.name.is_some() {
-            // `from old import X`: the same name from the new module.
-            match retarget(project, site, spelled_like(import, old_name, dest_name)) {
-                Some(r) => retargets.entry(file).or_default().push(r),
-                None => left.push(skipped(
-                    project,
-                    site,
-                    "a star import: it works through the shim",
-                )),
+        if import.level > 0 && moving.carries(file) {
+            if stays_relative(project, file, import.level, moving) {
+                continue;
             }
-        } else if import.name.is_some() && resolver.resolve_site(site).0 == Resolution::Module(old)
+            // The dots would count from the new place: written absolute.
+            let Some(module) = imported_from.map(|m| moving.renamed(m).unwrap_or(m.to_string()))
+            else {
+                let at = skipped(project, site, "");
+                bail!(
+                    "{}:{}:{}: a relative import that cannot be written absolute",
+                    at.path,
+                    at.line,
+                    at.col
+                );
+            };
+            retargets.entry(file).or_default().extend(retarget(project, site, module));
+            continue;
+        }
+        if let Some(new) = imported_from.and_then(|m| moving.renamed(m))
+            && import.name.is_some()
+        {
+            // `from old import X`: the same name from the new module.
+            let old = imported_from.unwrap_or_default();
+            retargets
+                .entry(file)
+                .or_default()
+                .extend(retarget(project, site, spelled_like(import, old, &new)));
+        } else if import.name.is_some()
+            && let Resolution::Module(module) = resolver.resolve_site(site).0
+            && let Some(new) = moving.renamed(&project.modules[module as usize].name)
+            && let Some((parent, last)) = new.rsplit_once('.')
         {
             // `from pkg import old`: the new module under the name the file used.
-            let mut r = retarget(project, site, dest_parent.to_string())
+            let parent = match imported_from {
+                Some(from) => spelled_like(import, from, parent),
+                None => parent.to_string(),
+            };
+            let mut r = retarget(project, site, parent)
                 .ok_or_else(|| anyhow!("an import of the module without a name"))?;
-            r.name = dest_last.to_string();
+            r.name = last.to_string();
             retargets.entry(file).or_default().push(r);
-        } else if import.name.is_none() && import.module.is_some_and(|m| m.as_str() == old_name) {
+        } else if import.name.is_none()
+            && let Some(written) = import.module
+            && let Some(new) = moving.renamed(written.as_str())
+        {
             // `import pkg.old [as m]`: the statement names the new path.
             let text = text_of(file)?;
             let span = import.statement_span;
             let statement = &text[span.start as usize..span.end as usize];
-            let Some(at) = whole_path(statement, old_name) else {
+            let Some(at) = whole_path(statement, written.as_str()) else {
                 left.push(skipped(
                     project,
                     site,
@@ -289,8 +379,8 @@ fn rewrite_importers(
             let start = span.start as usize + at;
             extras.entry(file).or_default().push(Edit {
                 start,
-                end: start + old_name.len(),
-                text: dest_name.to_string(),
+                end: start + written.len(),
+                text: new,
             });
         }
     }
@@ -300,13 +390,10 @@ fn rewrite_importers(
         Default::default();
     for (file, reference) in references::collect(
         resolver,
-        &Resolution::Module(old),
+        &Resolution::Module(project.file_module[moving.files[0].0]),
         crate::references::Reach::Names,
         true,
     ) {
-        if file == old_file {
-            continue;
-        }
         let in_settings = file == references::NOT_A_SOURCE_FILE;
         let through_path = reference
             .via
@@ -351,7 +438,8 @@ fn rewrite_importers(
     let mut files: Vec<usize> = retargets.keys().chain(extras.keys()).copied().collect();
     files.sort_unstable();
     files.dedup();
-    let mut fixes = Vec::new();
+    let mut fixes = std::collections::BTreeMap::new();
+    let mut settings = Vec::new();
     let mut rewritten = 0;
     for file in files {
         let moves = retargets.remove(&file).unwrap_or_default();
@@ -373,8 +461,10 @@ fn rewrite_importers(
             &mut Vec::new(),
         ) {
             Ok(Some(fix)) => {
-                rewritten += count - skipped.len();
-                fixes.push(fix);
+                if !moving.carries(file) {
+                    rewritten += count - skipped.len();
+                }
+                fixes.insert(file, fix);
             }
             Ok(None) => {}
             Err(reason) => bail!("{}: {reason}", project.files[file].rel),
@@ -389,7 +479,7 @@ fn rewrite_importers(
             new.replace_range(edit.start..edit.end, &edit.text);
         }
         rewritten += edits.len();
-        fixes.push(FileFix {
+        settings.push(FileFix {
             real: project.root.join(&path),
             path,
             old: text,
@@ -398,7 +488,7 @@ fn rewrite_importers(
             renamed: 0,
         });
     }
-    Ok((rewritten, fixes, left))
+    Ok((rewritten, fixes, settings, left))
 }
 
 fn skipped(project: &Project, site: usize, reason: &str) -> Skipped {
@@ -435,30 +525,25 @@ fn whole_path(text: &str, path: &str) -> Option<usize> {
     })
 }
 
-/// Every changed module binds what it bound, with the old module's path read as the new
-/// one's.
+/// Every module of `modules` (named before and after) binds what it bound, with the
+/// moved paths read at their new place.
 fn same_bindings(
     before: &Project,
     after: &Project,
-    files: &[FileFix],
-    (old, dest): (&str, &str),
+    modules: &[(String, String)],
+    moving: &Moving,
 ) -> Result<(), String> {
     let renamed = |text: String| {
         let (prefix, path) = match text.strip_prefix("module ") {
             Some(path) => ("module ", path),
             None => ("", text.as_str()),
         };
-        match path.strip_prefix(old) {
-            Some(rest) if rest.is_empty() || rest.starts_with('.') => {
-                format!("{prefix}{dest}{rest}")
-            }
-            _ => text,
+        match moving.renamed(path) {
+            Some(path) => format!("{prefix}{path}"),
+            None => text,
         }
     };
-    verify::bindings_follow(
-        before,
-        after,
-        files.get(2..).unwrap_or_default(),
-        |binding, then| (binding.to_string(), renamed(then)),
-    )
+    verify::bindings_follow(before, after, modules, |binding, then| {
+        (binding.to_string(), renamed(then))
+    })
 }

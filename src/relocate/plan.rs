@@ -37,11 +37,28 @@ pub struct Plan {
     /// destination first.
     pub files: Vec<FileFix>,
     pub created: Vec<String>,
-    /// Files the change removes (a module moved with `--shim none`).
+    /// Files the change removes (a module moved with `--shim none`, a package's modules).
     pub removed: Vec<String>,
+    /// Files a package move carries byte for byte (data, compiled modules).
+    pub renamed: Vec<Renamed>,
+    /// The moved package's folders, deepest first: removed once the move empties them.
+    pub folders: Vec<std::path::PathBuf>,
+    /// The files of `files` that are a moved package's own (old and new places): the
+    /// package is reported as one move, not file by file.
+    pub package_files: Vec<String>,
     /// Import names and attribute reads in other files taken to the destination.
     pub rewritten: usize,
     /// References to the old path that were not rewritten, and why.
     pub left: Vec<Skipped>,
     pub warnings: Vec<String>,
+}
+
+/// A file moved as it is.
+#[derive(Debug)]
+pub struct Renamed {
+    /// Root-relative, as shown.
+    pub from: String,
+    pub to: String,
+    pub from_real: std::path::PathBuf,
+    pub to_real: std::path::PathBuf,
 }

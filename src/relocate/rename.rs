@@ -177,7 +177,7 @@ pub fn plan(
             });
         }
     }
-    let after = verify::after(project, target, &files, &[]).map_err(|e| anyhow!(e))?;
+    let after = verify::after(project, target, &files, &[], &[]).map_err(|e| anyhow!(e))?;
     check_after(project, &after, &files, (&module_name, &old, new))
         .map_err(|reason| anyhow!("the rename would change what modules bind: {reason}"))?;
     let warnings = match definition.kind {
@@ -342,7 +342,11 @@ fn check_after(
     (module, old, new): (&str, &str, &str),
 ) -> Result<(), String> {
     let renamed = format!("{module}.{old}");
-    verify::bindings_follow(before, after, files, |binding, then| {
+    verify::bindings_follow(
+        before,
+        after,
+        &verify::modules_of(before, files),
+        |binding, then| {
         match then == renamed {
             true => {
                 let as_now = if binding == old { new } else { binding };
@@ -350,5 +354,6 @@ fn check_after(
             }
             false => (binding.to_string(), then),
         }
-    })
+        },
+    )
 }

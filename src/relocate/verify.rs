@@ -25,12 +25,14 @@ pub struct Moving<'a> {
     pub dropped: &'a [String],
 }
 
-/// The project as it would be after the changes (`created` are new files).
+/// The project as it would be after the changes (`created` are new files, `removed`
+/// files the change deletes).
 pub fn after(
     project: &Project,
     target: &parse::Target,
     changes: &[FileFix],
     created: &[SourceFile],
+    removed: &[String],
 ) -> Result<Project, String> {
     for change in changes {
         let text = change.new.strip_prefix('\u{feff}').unwrap_or(&change.new);
@@ -54,22 +56,27 @@ pub fn after(
         .unwrap_or(project.files.len());
     let mut files = Vec::new();
     let mut summaries = Vec::new();
+    // Companions come after every module's file, as a walk lists them.
+    let add_created = |companion: bool, files: &mut Vec<SourceFile>, summaries: &mut Vec<_>| {
+        for new in created.iter().filter(|f| f.companion == companion) {
+            summaries.push(summary_of(new).unwrap_or_default());
+            files.push(new.clone());
+        }
+    };
     for (index, file) in project.files.iter().enumerate() {
         if index == companions {
-            for new in created {
-                summaries.push(summary_of(new).unwrap_or_default());
-                files.push(new.clone());
-            }
+            add_created(false, &mut files, &mut summaries);
+        }
+        if removed.iter().any(|r| file.rel == r.as_str()) {
+            continue;
         }
         summaries.push(summary_of(file).unwrap_or_else(|| project.summary(index).clone()));
         files.push(file.clone());
     }
     if companions == project.files.len() {
-        for new in created {
-            summaries.push(summary_of(new).unwrap_or_default());
-            files.push(new.clone());
-        }
+        add_created(false, &mut files, &mut summaries);
     }
+    add_created(true, &mut files, &mut summaries);
     let mut after = Project::build(
         project.root.clone(),
         project.source_roots.clone(),
@@ -242,28 +249,30 @@ pub fn spelled(project: &Project, resolution: &Resolution) -> String {
     }
 }
 
-/// Every module of `files` binds, after the change, what `expect` says of each of its
-/// names: given the name and what it resolved to before (`spelled`), the name to look
-/// up after and what it must resolve to.
+/// The modules of `files` as they are named before and after a change that renames
+/// none.
+pub fn modules_of(before: &Project, files: &[FileFix]) -> Vec<(String, String)> {
+    files
+        .iter()
+        .filter_map(|file| before.files.iter().find(|f| f.rel == file.path))
+        .map(|f| (f.module.to_string(), f.module.to_string()))
+        .collect()
+}
+
+/// Every module of `modules` (its name before, and after) binds, after the change,
+/// what `expect` says of each of its names: given the name and what it resolved to
+/// before (`spelled`), the name to look up after and what it must resolve to.
 pub fn bindings_follow(
     before: &Project,
     after: &Project,
-    files: &[FileFix],
+    modules: &[(String, String)],
     expect: impl Fn(&str, String) -> (String, String),
 ) -> Result<(), String> {
     let mut was = Resolver::new(before);
     let mut now = Resolver::new(after);
-    for file in files {
-        let Some(name) = before
-            .files
-            .iter()
-            .find(|f| f.rel == file.path)
-            .map(|f| &f.module)
-        else {
-            continue;
-        };
-        let (Some(m), Some(later)) = (before.internal(name), after.internal(name)) else {
-            return Err(format!("module `{name}` would be gone"));
+    for (name, later_name) in modules {
+        let (Some(m), Some(later)) = (before.internal(name), after.internal(later_name)) else {
+            return Err(format!("module `{later_name}` would be gone"));
         };
         let mut names: Vec<&str> = before.names(m).keys().collect();
         names.sort_unstable();
@@ -273,7 +282,7 @@ pub fn bindings_follow(
             let found = spelled(after, &now.resolve_name(later, &as_now));
             if found != expected {
                 return Err(format!(
-                    "`{name}.{as_now}` would be {found} instead of {expected}"
+                    "`{later_name}.{as_now}` would be {found} instead of {expected}"
                 ));
             }
         }

@@ -41,7 +41,8 @@ def ruff_findings(ruff, tree):
     out = subprocess.run([ruff, "check", "--select", "I,F401", "--no-cache",
                           "--output-format", "json", "."],
                          cwd=tree, capture_output=True, text=True).stdout
-    return collections.Counter((os.path.relpath(f["filename"], tree), f["code"], f["message"])
+    # Keyed by file name, not path: a module the rewrite moves keeps the findings it had.
+    return collections.Counter((os.path.basename(f["filename"]), f["code"], f["message"])
                                for f in json.loads(out or "[]"))
 
 

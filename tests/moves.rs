@@ -852,13 +852,11 @@ fn a_whole_module_moves_and_every_spelling_of_its_path_follows() {
 fn a_module_move_with_the_deprecate_shim_warns_on_the_old_path_and_refusals_say_why() {
     let repo = notifier_repo();
     let root = repo.path();
-    for (args, expected) in [
-        (
-            vec!["move", "pkg.notifier", "--to", "pkg.helpers"],
-            "error: cannot move pkg.notifier: --to pkg.helpers: exists already; a module moves \
+    for (args, expected) in [(
+        vec!["move", "pkg.notifier", "--to", "pkg.helpers"],
+        "error: cannot move pkg.notifier: --to pkg.helpers: exists already; a module moves \
              to a new path\n",
-        ),
-    ] {
+    )] {
         let output = run(root, &args);
         assert_eq!((output.code, output.stderr.as_str()), (2, expected));
     }
@@ -1046,7 +1044,11 @@ fn walk(folder: &Path) -> Vec<String> {
     for entry in fs::read_dir(folder).unwrap().flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         match entry.path().is_dir() {
-            true => found.extend(walk(&entry.path()).into_iter().map(|f| format!("{name}/{f}"))),
+            true => found.extend(
+                walk(&entry.path())
+                    .into_iter()
+                    .map(|f| format!("{name}/{f}")),
+            ),
             false => found.push(name),
         }
     }
@@ -1074,7 +1076,10 @@ fn a_package_moved_with_shim_none_leaves_no_folder_and_its_diff_is_what_the_run_
     );
     // The patch applied to a clean copy is the tree the run writes.
     let copy = tempfile::tempdir().unwrap();
-    common::git(copy.path(), &["clone", "-q", &root.display().to_string(), "."]);
+    common::git(
+        copy.path(),
+        &["clone", "-q", &root.display().to_string(), "."],
+    );
     fs::write(copy.path().join("move.patch"), &diff).unwrap();
     common::git(copy.path(), &["apply", "move.patch"]);
     fs::remove_file(copy.path().join("move.patch")).unwrap();
@@ -1144,7 +1149,14 @@ fn a_package_move_with_the_deprecate_shim_warns_for_each_old_path_and_refusals_s
     );
     ok(
         root,
-        &["move", "pkg.old", "--to", "pkg.notify", "--shim", "deprecate"],
+        &[
+            "move",
+            "pkg.old",
+            "--to",
+            "pkg.notify",
+            "--shim",
+            "deprecate",
+        ],
     );
     assert_eq!(
         common::python(
@@ -1155,5 +1167,49 @@ fn a_package_move_with_the_deprecate_shim_warns_for_each_old_path_and_refusals_s
         ),
         "pkg.old has moved to pkg.notify\npkg.old.inner has moved to pkg.notify.inner\n\
          pkg.old.inner.deep has moved to pkg.notify.inner.deep\n"
+    );
+}
+
+#[test]
+fn a_package_whose_parent_re_exports_it_under_its_name_warns_when_the_name_changes() {
+    let repo = package_repo();
+    let root = repo.path();
+    write_file(root, "pkg/__init__.py", "from . import old as old\n");
+    // A module moved along a relative import that climbs out and back in keeps it.
+    write_file(
+        root,
+        "pkg/old/helpers.py",
+        "from ..old import inner\n\n\ndef h():\n    return 1\n",
+    );
+    let output = ok(
+        root,
+        &["move", "pkg.old", "--to", "pkg.deep.old", "--shim", "none"],
+    );
+    assert!(!output.contains("re-exported"), "{output}");
+    assert_eq!(
+        fs::read_to_string(root.join("pkg/deep/old/helpers.py")).unwrap(),
+        "from ..old import inner\n\n\ndef h():\n    return 1\n"
+    );
+    let output = ok(
+        root,
+        &[
+            "move",
+            "pkg.deep.old",
+            "--to",
+            "pkg.notify",
+            "--shim",
+            "none",
+        ],
+    );
+    assert!(
+        output.contains(
+            "warning: pkg/__init__.py:1:1: `old as old` re-exported the module; `notify as old` \
+             is taken as unused by linters (F401): list `old` in `__all__`\n"
+        ),
+        "{output}"
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("pkg/notify/helpers.py")).unwrap(),
+        "from pkg.notify import inner\n\n\ndef h():\n    return 1\n"
     );
 }

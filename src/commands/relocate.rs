@@ -63,7 +63,12 @@ pub fn run(ctx: &super::Context, options: &MoveArgs, out: &mut dyn Write) -> Res
     })?;
     let write = !(options.diff || options.check);
     if options.diff {
-        patch(out, &plan.files, (&plan.created, &plan.removed), &plan.renamed)?;
+        patch(
+            out,
+            &plan.files,
+            (&plan.created, &plan.removed),
+            &plan.renamed,
+        )?;
     }
     if write
         && let Err(error) = write_all(
@@ -216,7 +221,10 @@ pub(crate) fn write_all(
         }
         .and_then(|()| std::fs::rename(&file.from_real, &file.to_real));
         moved.with_context(|| {
-            format!("{}: cannot move to {} (the new files are written)", file.from, file.to)
+            format!(
+                "{}: cannot move to {} (the new files are written)",
+                file.from, file.to
+            )
         })?;
     }
     // Last, once everything new is in place: a file the change removes.
@@ -229,11 +237,8 @@ pub(crate) fn write_all(
     // (a shim, a file the move did not know) stays.
     for folder in folders {
         let pycache = folder.join("__pycache__");
-        let only_bytecode = std::fs::read_dir(folder).is_ok_and(|entries| {
-            entries
-                .flatten()
-                .all(|entry| entry.path() == pycache)
-        });
+        let only_bytecode = std::fs::read_dir(folder)
+            .is_ok_and(|entries| entries.flatten().all(|entry| entry.path() == pycache));
         if only_bytecode && !pycache.is_symlink() {
             let _ = std::fs::remove_dir_all(&pycache);
             let _ = std::fs::remove_dir(folder);

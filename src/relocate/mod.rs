@@ -246,7 +246,8 @@ pub fn plan(project: &Project, target: &parse::Target, request: &Request) -> Res
             first.rule
         );
     }
-    let after = verify::after(project, target, &files, &created_files, &[]).map_err(|e| anyhow!(e))?;
+    let after =
+        verify::after(project, target, &files, &created_files, &[]).map_err(|e| anyhow!(e))?;
     verify::check(
         project,
         &after,

@@ -72,7 +72,13 @@ pub fn plan(
             .creating(created_files.iter().map(|f| f.path.clone()).collect()),
         unsafe_fixes: true,
     };
-    let (rewritten, mut fixes, settings, left) = rewrite(&mut resolver, &rewriting, &moving)?;
+    let Rewritten {
+        count: rewritten,
+        mut fixes,
+        settings,
+        left,
+        warnings,
+    } = rewrite(&mut resolver, &rewriting, &moving)?;
     if request.shim == Shim::None
         && let Some(first) = left.first()
     {
@@ -138,7 +144,12 @@ pub fn plan(
             .files
             .iter()
             .filter(|(file, _)| !project.files[*file].companion)
-            .map(|(file, new)| (project.files[*file].module.to_string(), new.module.to_string())),
+            .map(|(file, new)| {
+                (
+                    project.files[*file].module.to_string(),
+                    new.module.to_string(),
+                )
+            }),
     );
     same_bindings(project, &after, &modules, &moving)
         .map_err(|reason| anyhow!("the move would change what modules bind: {reason}"))?;
@@ -182,7 +193,7 @@ pub fn plan(
         files,
         rewritten,
         left,
-        warnings: vec![match package {
+        warnings: std::iter::once(match package {
             true => format!(
                 "`__name__` and `__file__` of the package's modules become `{dest_name}`'s and \
                  their new paths"
@@ -190,7 +201,9 @@ pub fn plan(
             false => format!(
                 "`__name__` and `__file__` of the module become `{dest_name}` and its new path"
             ),
-        }],
+        })
+        .chain(warnings)
+        .collect(),
     })
 }
 
@@ -215,18 +228,35 @@ fn retarget(project: &Project, site: usize, module: String) -> Option<Retarget> 
     })
 }
 
-/// Whether the dots of a relative import in a carried file reach a package the move
-/// carries too (`from . import sub` inside a moved package): it means the same there.
-fn stays_relative(project: &Project, file: usize, level: u32, moving: &Moving) -> bool {
-    let source = &project.files[file];
-    let mut base = source.module.as_str();
-    if !source.is_package {
-        base = base.rsplit_once('.').map_or("", |(parent, _)| parent);
+/// Whether a relative import of a carried file means at the new place what it meant at
+/// the old one: `from . import sub` inside a moved package, or `from ..json import x` in
+/// `json/tag.py` moved to `serial/json/tag.py`.
+fn stays_relative(project: &Project, site: usize, moving: &Moving) -> bool {
+    let import = project.import_site(site);
+    let file = project.sites[site].file as usize;
+    let Some((_, new)) = moving.files.iter().find(|(f, _)| *f == file) else {
+        return false;
+    };
+    let Some(target) = project.sites[site].target.as_deref() else {
+        return false;
+    };
+    let parent = |name: &str| {
+        name.rsplit_once('.')
+            .map_or(String::new(), |(p, _)| p.to_string())
+    };
+    let mut base = match new.is_package {
+        true => new.module.to_string(),
+        false => parent(&new.module),
+    };
+    for _ in 1..import.level {
+        base = parent(&base);
     }
-    for _ in 1..level {
-        base = base.rsplit_once('.').map_or("", |(parent, _)| parent);
-    }
-    moving.renamed(base).is_some()
+    let spelled = match import.module {
+        Some(module) if base.is_empty() => module.to_string(),
+        Some(module) => format!("{base}.{module}"),
+        None => base,
+    };
+    spelled == moving.renamed(target).unwrap_or_else(|| target.to_string())
 }
 
 /// The old module's text: it is the new one, for code that still imports the old path.
@@ -237,11 +267,20 @@ fn shim_text(shim: Shim, moving: &Moving, newline: &str) -> String {
     let deprecate = shim == Shim::Deprecate;
     let package = moving.is_package();
     let mut lines = vec![match package {
-        true => format!("\"\"\"`{old}` moved to `{dest}`: this package and its modules are those.\"\"\""),
+        true => format!(
+            "\"\"\"`{old}` moved to `{dest}`: this package and its modules are those.\"\"\""
+        ),
         false => format!("\"\"\"`{old}` moved to `{dest}`: this module is that one.\"\"\""),
     }];
     if package {
-        lines.extend(["import importlib", "import importlib.abc", "import importlib.util"].map(String::from));
+        lines.extend(
+            [
+                "import importlib",
+                "import importlib.abc",
+                "import importlib.util",
+            ]
+            .map(String::from),
+        );
     }
     lines.push("import sys".to_string());
     if deprecate {
@@ -250,7 +289,9 @@ fn shim_text(shim: Shim, moving: &Moving, newline: &str) -> String {
     lines.extend([String::new(), format!("import {dest}"), String::new()]);
     if package {
         let warn = match deprecate {
-            true => "        warnings.warn(f\"{spec.name} has moved to {new}\", DeprecationWarning, stacklevel=2)\n",
+            true => {
+                "        warnings.warn(f\"{spec.name} has moved to {new}\", DeprecationWarning, stacklevel=2)\n"
+            }
             false => "",
         };
         lines.push(format!(
@@ -287,24 +328,32 @@ sys.meta_path.insert(0, _Moved())",
     lines.join("\n").replace('\n', newline)
 }
 
-type Rewritten = (
-    usize,
-    std::collections::BTreeMap<usize, FileFix>,
-    Vec<FileFix>,
-    Vec<Skipped>,
-);
+/// What the importers' rewrite found and made.
+struct Rewritten {
+    /// References in files the move does not carry.
+    count: usize,
+    /// Each source file's change, by file.
+    fixes: std::collections::BTreeMap<usize, FileFix>,
+    /// The settings files' (entry points).
+    settings: Vec<FileFix>,
+    left: Vec<Skipped>,
+    warnings: Vec<String>,
+}
 
 /// Every import of a moved module, and every read and string that spells its path, taken
 /// to the new place; in the carried files, the relative imports whose dots would count
-/// from the new place written absolute. Returns how many references of other files were
-/// rewritten, each source file's change, the settings files' (entry points), and what
-/// was left.
-fn rewrite(resolver: &mut Resolver, rewriting: &fix::Rewriting, moving: &Moving) -> Result<Rewritten> {
+/// from the new place written absolute.
+fn rewrite(
+    resolver: &mut Resolver,
+    rewriting: &fix::Rewriting,
+    moving: &Moving,
+) -> Result<Rewritten> {
     let project = rewriting.project;
     let (old_name, dest_name) = (moving.old.as_str(), moving.dest.as_str());
     let mut retargets: std::collections::BTreeMap<usize, Vec<Retarget>> = Default::default();
     let mut extras: std::collections::BTreeMap<usize, Vec<Edit>> = Default::default();
     let mut left = Vec::new();
+    let mut warnings = Vec::new();
     let mut texts: std::collections::BTreeMap<usize, String> = Default::default();
     let mut text_of = |file: usize| -> Result<String> {
         if let Some(text) = texts.get(&file) {
@@ -320,7 +369,7 @@ fn rewrite(resolver: &mut Resolver, rewriting: &fix::Rewriting, moving: &Moving)
         let import = project.import_site(site);
         let imported_from = project.sites[site].target.as_deref();
         if import.level > 0 && moving.carries(file) {
-            if stays_relative(project, file, import.level, moving) {
+            if stays_relative(project, site, moving) {
                 continue;
             }
             // The dots would count from the new place: written absolute.
@@ -334,7 +383,10 @@ fn rewrite(resolver: &mut Resolver, rewriting: &fix::Rewriting, moving: &Moving)
                     at.col
                 );
             };
-            retargets.entry(file).or_default().extend(retarget(project, site, module));
+            retargets
+                .entry(file)
+                .or_default()
+                .extend(retarget(project, site, module));
             continue;
         }
         if let Some(new) = imported_from.and_then(|m| moving.renamed(m))
@@ -342,10 +394,11 @@ fn rewrite(resolver: &mut Resolver, rewriting: &fix::Rewriting, moving: &Moving)
         {
             // `from old import X`: the same name from the new module.
             let old = imported_from.unwrap_or_default();
-            retargets
-                .entry(file)
-                .or_default()
-                .extend(retarget(project, site, spelled_like(import, old, &new)));
+            retargets.entry(file).or_default().extend(retarget(
+                project,
+                site,
+                spelled_like(import, old, &new),
+            ));
         } else if import.name.is_some()
             && let Resolution::Module(module) = resolver.resolve_site(site).0
             && let Some(new) = moving.renamed(&project.modules[module as usize].name)
@@ -358,6 +411,17 @@ fn rewrite(resolver: &mut Resolver, rewriting: &fix::Rewriting, moving: &Moving)
             };
             let mut r = retarget(project, site, parent)
                 .ok_or_else(|| anyhow!("an import of the module without a name"))?;
+            if import.alias == import.name && import.name.is_some_and(|n| n.as_str() != last) {
+                let at = skipped(project, site, "");
+                warnings.push(format!(
+                    "{}:{}:{}: `{name} as {name}` re-exported the module; `{last} as {name}` \
+                     is taken as unused by linters (F401): list `{name}` in `__all__`",
+                    at.path,
+                    at.line,
+                    at.col,
+                    name = r.name
+                ));
+            }
             r.name = last.to_string();
             retargets.entry(file).or_default().push(r);
         } else if import.name.is_none()
@@ -488,7 +552,13 @@ fn rewrite(resolver: &mut Resolver, rewriting: &fix::Rewriting, moving: &Moving)
             renamed: 0,
         });
     }
-    Ok((rewritten, fixes, settings, left))
+    Ok(Rewritten {
+        count: rewritten,
+        fixes,
+        settings,
+        left,
+        warnings,
+    })
 }
 
 fn skipped(project: &Project, site: usize, reason: &str) -> Skipped {

@@ -63,7 +63,9 @@ impl Moving {
                 continue;
             }
             let path = new_folder.join(inner);
-            let module = moving.renamed(&file.module).unwrap_or(file.module.to_string());
+            let module = moving
+                .renamed(&file.module)
+                .unwrap_or(file.module.to_string());
             moving.files.push((
                 index,
                 SourceFile {
@@ -104,7 +106,11 @@ impl Moving {
                     rel_of(project, &path)
                 );
             }
-            if self.files.iter().any(|(f, _)| project.files[*f].path == path) {
+            if self
+                .files
+                .iter()
+                .any(|(f, _)| project.files[*f].path == path)
+            {
                 // A source file of the project: moved as its new text.
                 continue;
             }

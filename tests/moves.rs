@@ -1214,3 +1214,64 @@ fn a_package_whose_parent_re_exports_it_under_its_name_warns_when_the_name_chang
         "from pkg.notify import inner\n\n\ndef h():\n    return 1\n"
     );
 }
+
+/// rope's own move-module cases, in spirit: the name a plain import binds changes.
+#[test]
+fn a_module_moved_to_or_from_the_top_level_keeps_every_importer_working() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_file(root, "pkg/__init__.py", "");
+    write_file(root, "pkg/mod4.py", "from . import mod5\n\nA = mod5.B\n");
+    write_file(root, "pkg/mod5.py", "B = 5\n");
+    write_file(root, "dest/__init__.py", "");
+    write_file(root, "mod1.py", "import mod1\n\nX = 1\nY = mod1.X\n");
+    write_file(
+        root,
+        "user.py",
+        "import mod1\nimport pkg.mod4\n\nfrom pkg import mod4 as m4\n\n\
+         print(pkg.mod4.A, m4.A, mod1.Y)\n",
+    );
+    write_file(
+        root,
+        "other.py",
+        "import pkg.mod4\n\nprint(pkg.mod4.A, pkg.mod5.B)\n",
+    );
+    // `other.py` reads `pkg` for more than the moved module: without a shim that is a
+    // refusal naming it.
+    let output = run(
+        root,
+        &["move", "pkg/mod4.py", "--to", "mod4", "--shim", "none"],
+    );
+    assert_eq!(
+        (output.code, output.stderr.as_str()),
+        (
+            2,
+            "error: cannot move pkg/mod4.py: --shim none: other.py:1:1 still needs the old \
+             path (`pkg` is read for more than the moved module (line 3): rewrite it by \
+             hand); rewrite it first or keep a shim\n"
+        )
+    );
+    fs::remove_file(root.join("other.py")).unwrap();
+    ok(
+        root,
+        &["move", "pkg/mod4.py", "--to", "mod4", "--shim", "none"],
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("user.py")).unwrap(),
+        "import mod1\nimport mod4\n\nimport mod4 as m4\n\nprint(mod4.A, m4.A, mod1.Y)\n"
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("mod4.py")).unwrap(),
+        "from pkg import mod5\n\nA = mod5.B\n"
+    );
+    // A module that imports itself keeps its name bound, and still imports.
+    ok(
+        root,
+        &["move", "mod1", "--to", "dest.mod1", "--shim", "none"],
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("dest/mod1.py")).unwrap(),
+        "from dest import mod1\n\nX = 1\nY = mod1.X\n"
+    );
+    assert_eq!(common::python(root, "import user"), "5 5 1\n");
+}

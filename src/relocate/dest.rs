@@ -63,13 +63,10 @@ impl Destination {
                 packages: Vec::new(),
             });
         }
-        if !project.is_internal_name(dest) {
-            bail!(
-                "--to {dest}: outside the repository (no top-level package `{}` here)",
-                dest.split('.').next().unwrap_or(dest)
-            );
-        }
         let parts: Vec<&str> = dest.split('.').collect();
+        if !project.is_internal_name(dest) {
+            return Self::new_top_level(project, dest, &parts, old);
+        }
         for split in (1..parts.len()).rev() {
             let parent = parts[..split].join(".");
             let Some(id) = project.internal(&parent) else {
@@ -112,6 +109,61 @@ impl Destination {
             });
         }
         bail!("--to {dest}: no package of it exists")
+    }
+
+    /// A destination under a top-level name the repository does not have yet: made in
+    /// the source folder of the moved module, unless the name is the standard
+    /// library's or an installed package's (the new one would hide it).
+    fn new_top_level(
+        project: &Project,
+        dest: &str,
+        parts: &[&str],
+        old: ModuleId,
+    ) -> Result<Destination> {
+        let top = parts[0];
+        if project.environment.in_stdlib(top) {
+            bail!("--to {dest}: `{top}` is a module of the standard library, which it would hide");
+        }
+        if project.environment.may_import(top) && project.environment.location.is_some() {
+            bail!("--to {dest}: `{top}` is an installed package, which it would hide");
+        }
+        let module = &project.modules[old as usize];
+        let Some(file) = module.file else {
+            bail!("--to {dest}: no package of it exists");
+        };
+        let depth = module.name.split('.').count() - usize::from(!module.is_package);
+        let Some(mut folder) = project.files[file]
+            .path
+            .ancestors()
+            .nth(depth + 1)
+            .map(Path::to_path_buf)
+        else {
+            bail!("--to {dest}: no source folder for it");
+        };
+        let mut packages = Vec::new();
+        for part in &parts[..parts.len() - 1] {
+            folder = folder.join(part);
+            packages.push(folder.join("__init__.py"));
+        }
+        let path = folder.join(format!("{}.py", parts[parts.len() - 1]));
+        if let Some(taken) = std::iter::once(&path)
+            .chain(&packages)
+            .chain(std::iter::once(&path.with_extension("")))
+            .find(|p| std::fs::symlink_metadata(p).is_ok())
+        {
+            bail!(
+                "--to {dest}: {} exists but is not part of the project (excluded?)",
+                rel_of(project, taken)
+            );
+        }
+        Ok(Destination {
+            name: dest.to_string(),
+            module: None,
+            file: None,
+            rel: rel_of(project, &path),
+            path,
+            packages,
+        })
     }
 
     /// The destination of a whole package: a folder with its `__init__.py` where `find`

@@ -35,7 +35,9 @@ pub use plan::{Moved, Plan, Renamed, Request};
 pub fn plan(project: &Project, target: &parse::Target, request: &Request) -> Result<Plan> {
     // One SYMBOL naming a module of the repository: the whole module moves.
     if let [symbol] = request.symbols.as_slice()
-        && let Some(module) = project.internal(symbol)
+        && let Some(module) = project
+            .internal(symbol)
+            .or_else(|| module_at_path(project, symbol))
         && project.modules[module as usize].in_repository()
     {
         return module::plan(project, target, module, request);
@@ -367,6 +369,16 @@ fn symbols(project: &Project, request: &Request) -> Result<(ModuleId, Vec<String
     Ok((module, names))
 }
 
+/// The module of a file path (`pkg/mod.py`), or the package of a folder (`pkg/`,
+/// `pkg/__init__.py`).
+fn module_at_path(project: &Project, path: &str) -> Option<ModuleId> {
+    if path.ends_with(".py") || path.ends_with(".pyi") {
+        return project.module_of_path(path);
+    }
+    let folder = path.trim_end_matches(['/', '\\']);
+    project.module_of_path(&format!("{folder}/__init__.py"))
+}
+
 /// `pkg.mod.Name` or `path/mod.py:Name`: the module and the name.
 fn symbol_of(project: &Project, symbol: &str) -> Result<(ModuleId, String)> {
     if let Some((path, name)) = symbol.rsplit_once(':')
@@ -380,8 +392,11 @@ fn symbol_of(project: &Project, symbol: &str) -> Result<(ModuleId, String)> {
     let folder = symbol.ends_with(['/', '\\'])
         || std::path::Path::new(symbol).is_dir()
         || project.root.join(symbol).is_dir();
-    if symbol.ends_with(".py") || folder {
-        bail!("a file or folder, not a definition; write `path.py:Name` or `pkg.mod.Name`");
+    if symbol.ends_with(".py") || symbol.ends_with(".pyi") {
+        bail!("not a Python file of the project");
+    }
+    if folder {
+        bail!("a folder without `__init__.py`, not a package: move its modules one at a time");
     }
     let parts: Vec<&str> = symbol.split('.').collect();
     if parts.iter().any(|p| p.is_empty()) {

@@ -328,6 +328,66 @@ sys.meta_path.insert(0, _Moved())",
     lines.join("\n").replace('\n', newline)
 }
 
+/// What happens to the name a plain `import old.path` binds (`pkg` of `import pkg.mod4`)
+/// when the move gives the path another first name (`import mod4`).
+enum TopName {
+    /// Another binding of the file keeps it, or no import of a moved path binds it.
+    Stays,
+    /// Every read of it goes through a moved path; the bare reads of it (a moved
+    /// package read whole: `print(pkg)`) are at these positions.
+    Goes(Vec<Position>),
+    /// A read at this position needs it for something the move does not take.
+    Needed(Position),
+}
+
+fn top_name(project: &Project, file: usize, top: &str, moving: &Moving) -> TopName {
+    let summary = project.summary(file);
+    let changes_top = |import: &crate::summary::ImportSite| {
+        import.name.is_none()
+            && import.alias.is_none()
+            && import
+                .module
+                .and_then(|m| moving.renamed(m.as_str()))
+                .is_some_and(|new| new.split('.').next() != Some(top))
+    };
+    let binders: Vec<_> = summary
+        .imports
+        .iter()
+        .filter(|i| i.bound_name() == Some(top))
+        .collect();
+    let other_binding = summary.bindings.iter().any(|b| {
+        b.name.as_str() == top && !matches!(b.kind, crate::summary::BindingKind::Import { .. })
+    });
+    if binders.is_empty() || other_binding || !binders.iter().all(|i| changes_top(i)) {
+        return TopName::Stays;
+    }
+    let mut bare = Vec::new();
+    for (used, attributes) in summary.uses_with_attributes() {
+        if summary.use_names[used.name as usize].as_str() != top {
+            continue;
+        }
+        let path = std::iter::once(top)
+            .chain(
+                attributes
+                    .iter()
+                    .map(|a| summary.use_names[a.name as usize].as_str()),
+            )
+            .collect::<Vec<_>>()
+            .join(".");
+        // The read's path, as far as a moved module spells it.
+        let through = (1..=attributes.len() + 1).any(|n| {
+            let prefix: Vec<&str> = path.split('.').take(n).collect();
+            moving.renamed(&prefix.join(".")).is_some()
+        });
+        match (through, attributes.is_empty()) {
+            (false, _) => return TopName::Needed(used.position),
+            (true, true) => bare.push(used.position),
+            (true, false) => {}
+        }
+    }
+    TopName::Goes(bare)
+}
+
 /// What the importers' rewrite found and made.
 struct Rewritten {
     /// References in files the move does not carry.
@@ -354,6 +414,8 @@ fn rewrite(
     let mut extras: std::collections::BTreeMap<usize, Vec<Edit>> = Default::default();
     let mut left = Vec::new();
     let mut warnings = Vec::new();
+    // Names a plain import left as it is keeps bound: their reads are left too.
+    let mut kept_names: rustc_hash::FxHashSet<(usize, String)> = Default::default();
     let mut texts: std::collections::BTreeMap<usize, String> = Default::default();
     let mut text_of = |file: usize| -> Result<String> {
         if let Some(text) = texts.get(&file) {
@@ -402,8 +464,30 @@ fn rewrite(
         } else if import.name.is_some()
             && let Resolution::Module(module) = resolver.resolve_site(site).0
             && let Some(new) = moving.renamed(&project.modules[module as usize].name)
-            && let Some((parent, last)) = new.rsplit_once('.')
         {
+            let Some((parent, last)) = new.rsplit_once('.') else {
+                // `from pkg import old` of a module moved to the top level: `import new`,
+                // under the name the file used.
+                let local = import.bound_name().unwrap_or(new.as_str());
+                if import.names_in_statement != 1 {
+                    left.push(skipped(
+                        project,
+                        site,
+                        &format!("imports more names: write `import {new}` for this one by hand"),
+                    ));
+                    continue;
+                }
+                let span = import.statement_span;
+                extras.entry(file).or_default().push(Edit {
+                    start: span.start as usize,
+                    end: span.end as usize,
+                    text: match local == new {
+                        true => format!("import {new}"),
+                        false => format!("import {new} as {local}"),
+                    },
+                });
+                continue;
+            };
             // `from pkg import old`: the new module under the name the file used.
             let parent = match imported_from {
                 Some(from) => spelled_like(import, from, parent),
@@ -430,6 +514,57 @@ fn rewrite(
         {
             // `import pkg.old [as m]`: the statement names the new path.
             let text = text_of(file)?;
+            let top = written.as_str().split('.').next().unwrap_or_default();
+            if let Some((parent, last)) = new.rsplit_once('.')
+                && written.as_str() == top
+                && import.alias.is_none()
+                && import.names_in_statement == 1
+            {
+                // `import old` of a top-level module: `from new import place [as old]`
+                // keeps the name it bound, so its reads stay, and it works while the
+                // module imports itself (a `from` import falls back to `sys.modules`).
+                let span = import.statement_span;
+                extras.entry(file).or_default().push(Edit {
+                    start: span.start as usize,
+                    end: span.end as usize,
+                    text: match last == top {
+                        true => format!("from {parent} import {last}"),
+                        false => format!("from {parent} import {last} as {top}"),
+                    },
+                });
+                kept_names.insert((file, top.to_string()));
+                continue;
+            }
+            if import.alias.is_none() && new.split('.').next() != Some(top) {
+                match top_name(project, file, top, moving) {
+                    TopName::Stays => {}
+                    TopName::Goes(bare) => {
+                        let lines = fix::LineStarts::new(&text);
+                        for position in bare {
+                            if let Some(start) = lines.offset(&text, position) {
+                                extras.entry(file).or_default().push(Edit {
+                                    start,
+                                    end: start + top.len(),
+                                    text: moving.renamed(top).unwrap_or_default(),
+                                });
+                            }
+                        }
+                    }
+                    TopName::Needed(position) => {
+                        left.push(skipped(
+                            project,
+                            site,
+                            &format!(
+                                "`{top}` is read for more than the moved module (line {}): \
+                                 rewrite it by hand",
+                                position.line
+                            ),
+                        ));
+                        kept_names.insert((file, top.to_string()));
+                        continue;
+                    }
+                }
+            }
             let span = import.statement_span;
             let statement = &text[span.start as usize..span.end as usize];
             let Some(at) = whole_path(statement, written.as_str()) else {
@@ -466,6 +601,15 @@ fn rewrite(
         // An entry point of pyproject.toml or setup.cfg (`cli = "pkg.old:main"`), or a
         // read of `pkg.old.X` or a string that spells the path.
         if !in_settings && (!through_path || !matches!(reference.kind, "attribute" | "string")) {
+            continue;
+        }
+        let top = reference
+            .via
+            .as_deref()
+            .and_then(|via| via.split('.').next());
+        if reference.kind == "attribute"
+            && top.is_some_and(|top| kept_names.contains(&(file, top.to_string())))
+        {
             continue;
         }
         let edit = match in_settings {
@@ -613,7 +757,28 @@ fn same_bindings(
             None => text,
         }
     };
-    verify::bindings_follow(before, after, modules, |binding, then| {
-        (binding.to_string(), renamed(then))
+    verify::bindings_follow(before, after, modules, |module, binding, then| {
+        // `import old.mod` bound `old`; `import new.place.mod` binds `new` instead, and
+        // the reads of `old.mod.X` follow. The name goes, unless another module imports
+        // it from this one.
+        let goes = before
+            .internal(module)
+            .and_then(|m| before.modules[m as usize].file)
+            .is_some_and(|file| {
+                matches!(top_name(before, file, binding, moving), TopName::Goes(_))
+            });
+        let read_elsewhere = || {
+            (0..before.sites.len()).any(|site| {
+                before.sites[site].target.as_deref() == Some(module)
+                    && before
+                        .import_site(site)
+                        .name
+                        .is_some_and(|name| name.as_str() == binding)
+            })
+        };
+        if goes && !read_elsewhere() {
+            return None;
+        }
+        Some((binding.to_string(), renamed(then)))
     })
 }

@@ -346,12 +346,14 @@ fn check_after(
         before,
         after,
         &verify::modules_of(before, files),
-        |binding, then| match then == renamed {
-            true => {
-                let as_now = if binding == old { new } else { binding };
-                (as_now.to_string(), format!("{module}.{new}"))
-            }
-            false => (binding.to_string(), then),
+        |_, binding, then| {
+            Some(match then == renamed {
+                true => {
+                    let as_now = if binding == old { new } else { binding };
+                    (as_now.to_string(), format!("{module}.{new}"))
+                }
+                false => (binding.to_string(), then),
+            })
         },
     )
 }

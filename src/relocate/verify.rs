@@ -260,13 +260,14 @@ pub fn modules_of(before: &Project, files: &[FileFix]) -> Vec<(String, String)> 
 }
 
 /// Every module of `modules` (its name before, and after) binds, after the change,
-/// what `expect` says of each of its names: given the name and what it resolved to
-/// before (`spelled`), the name to look up after and what it must resolve to.
+/// what `expect` says of each of its names: given the module, the name and what it
+/// resolved to before (`spelled`), the name to look up after and what it must resolve
+/// to (`None`: the change may take the name away).
 pub fn bindings_follow(
     before: &Project,
     after: &Project,
     modules: &[(String, String)],
-    expect: impl Fn(&str, String) -> (String, String),
+    expect: impl Fn(&str, &str, String) -> Option<(String, String)>,
 ) -> Result<(), String> {
     let mut was = Resolver::new(before);
     let mut now = Resolver::new(after);
@@ -278,7 +279,9 @@ pub fn bindings_follow(
         names.sort_unstable();
         for binding in names {
             let then = spelled(before, &was.resolve_name(m, binding));
-            let (as_now, expected) = expect(binding, then);
+            let Some((as_now, expected)) = expect(name, binding, then) else {
+                continue;
+            };
             let found = spelled(after, &now.resolve_name(later, &as_now));
             if found != expected {
                 return Err(format!(

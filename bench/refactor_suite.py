@@ -6,7 +6,7 @@ passed before and fails after is a rewrite that changed behaviour. ruff's I and 
 findings are compared too.
 
     python3 bench/refactor_suite.py TREE --tests tests --command "rename pkg.mod.A B" ...
-        [--python bench/venv/bin/python]
+        [--python bench/venv/bin/python] [--pytest-arg=-W=ignore::DeprecationWarning]
 
 Exits 1 when a test broke, a command was refused, or ruff found something new.
 """
@@ -23,10 +23,10 @@ sys.path.insert(0, HERE)
 from trees import scratch_copy  # noqa: E402
 
 
-def outcomes(python, tree, tests):
+def outcomes(python, tree, tests, extra=()):
     report = os.path.join(tree, ".suite.xml")
     subprocess.run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                    f"--junit-xml={report}", tests],
+                    f"--junit-xml={report}", *extra, tests],
                    cwd=tree, capture_output=True, text=True)
     results = {}
     for case in ET.parse(report).getroot().iter("testcase"):
@@ -50,6 +50,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("tree")
     parser.add_argument("--tests", default="tests")
+    parser.add_argument("--pytest-arg", action="append", default=[],
+                        help="passed to pytest (e.g. -W=ignore::DeprecationWarning)")
     parser.add_argument("--command", action="append", required=True)
     parser.add_argument("--python", default=os.path.join(HERE, "venv", "bin", "python"))
     parser.add_argument("--ruff", default=os.path.join(HERE, "venv", "bin", "ruff"))
@@ -57,7 +59,7 @@ def main():
         "--binary", default=os.path.join(HERE, "..", "target", "release", "ssot-graph"))
     args = parser.parse_args()
     with scratch_copy(args.tree, "refactor-suite-", None) as copy:
-        before = outcomes(args.python, copy, args.tests)
+        before = outcomes(args.python, copy, args.tests, args.pytest_arg)
         ruff_before = ruff_findings(os.path.abspath(args.ruff), copy)
         refused = []
         for command in args.command:
@@ -67,7 +69,7 @@ def main():
             print(f"{command}: {last}")
             if done.returncode == 2:
                 refused.append(command)
-        after = outcomes(args.python, copy, args.tests)
+        after = outcomes(args.python, copy, args.tests, args.pytest_arg)
         broken = sorted(t for t, r in after.items() if r == "failed" and before.get(t) == "passed")
         gone = sorted(t for t in before if t not in after)
         new = ruff_findings(os.path.abspath(args.ruff), copy) - ruff_before

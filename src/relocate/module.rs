@@ -754,7 +754,10 @@ fn same_bindings(
         };
         match moving.renamed(path) {
             Some(path) => format!("{prefix}{path}"),
-            None => text,
+            // An unresolved name says where (`deleted by del at old/path.py:75`).
+            None => moving.files.iter().fold(text, |text, (file, new)| {
+                text.replace(&*before.files[*file].rel, &new.rel)
+            }),
         }
     };
     verify::bindings_follow(before, after, modules, |module, binding, then| {

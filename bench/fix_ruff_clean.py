@@ -44,8 +44,9 @@ def main():
         def findings():
             out = subprocess.run([*ruff, "--output-format", "json", "."], cwd=copy,
                                  capture_output=True, text=True).stdout
+            # Keyed by file name: a module a move carries keeps the findings it had.
             return collections.Counter(
-                (os.path.relpath(f["filename"], copy), f["code"], f["message"])
+                (os.path.basename(f["filename"]), f["code"], f["message"])
                 for f in json.loads(out or "[]"))
 
         before_fix = findings()
@@ -72,7 +73,9 @@ def main():
             print(f"{command}: {last[0] if last else ''}")
             if done.returncode == 2:
                 failed.append(command)
-        touched = [p for p, b in before.items() if open(p, "rb").read() != b]
+        # A file a move took away counts as touched.
+        touched = [p for p, b in before.items()
+                   if not os.path.exists(p) or open(p, "rb").read() != b]
         new = findings() - before_fix
         print(f"{len(touched)} files rewritten; ruff I,F401 findings: "
               f"{sum(before_fix.values())} before (not fixable by ruff), "

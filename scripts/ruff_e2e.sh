@@ -3,8 +3,8 @@
 #   1. every import block of rich and flask, once ruff's I001 has sorted it, is judged
 #      sorted by ssot-graph too (bench/isort_agreement.py): a rewrite never reorders a
 #      block ruff considers sorted;
-#   2. `fix` with canonical rules on celery, and moves on flask and rich, add no ruff I
-#      or F401 finding
+#   2. `fix` with canonical rules on celery, and moves on flask (a whole package too) and
+#      rich, add no ruff I or F401 finding
 #      (bench/fix_ruff_clean.py).
 # The full sets (Home Assistant with three settings, django, sqlalchemy, numpy, ...) are
 # in docs/benchmarks.md. Run by .ci/run after the release build.
@@ -29,7 +29,8 @@ python3 bench/isort_agreement.py --ruff "$ruff" "$corpus/flask"
 python3 bench/fix_ruff_clean.py --ruff "$ruff" "$corpus/celery" \
   --symbol celery.app.base.Celery --symbol celery.app.task.Task
 python3 bench/fix_ruff_clean.py --ruff "$ruff" "$corpus/flask" \
-  --command "move flask.helpers.get_root_path --to flask.paths"
+  --command "move flask.helpers.get_root_path --to flask.paths" \
+  --command "move flask.json --to flask.serial.json --shim none"
 python3 bench/fix_ruff_clean.py --ruff "$ruff" "$corpus/rich" \
   --command "move rich.segment.ControlType --to rich.control_type" \
   --command "move rich.console.ConsoleDimensions --to rich.dimensions"

@@ -99,14 +99,7 @@ impl Destination {
                     rel_of(project, &path)
                 );
             }
-            return Ok(Destination {
-                name: dest.to_string(),
-                module: None,
-                file: None,
-                rel: rel_of(project, &path),
-                path,
-                packages,
-            });
+            return Ok(Destination::new_file(project, dest, path, packages));
         }
         bail!("--to {dest}: no package of it exists")
     }
@@ -156,14 +149,19 @@ impl Destination {
                 rel_of(project, taken)
             );
         }
-        Ok(Destination {
+        Ok(Destination::new_file(project, dest, path, packages))
+    }
+
+    /// A module the move creates at `path`, with the packages made for it.
+    fn new_file(project: &Project, dest: &str, path: PathBuf, packages: Vec<PathBuf>) -> Self {
+        Destination {
             name: dest.to_string(),
             module: None,
             file: None,
             rel: rel_of(project, &path),
             path,
             packages,
-        })
+        }
     }
 
     /// The destination of a whole package: a folder with its `__init__.py` where `find`

@@ -477,15 +477,14 @@ fn rewrite(
                     ));
                     continue;
                 }
-                let span = import.statement_span;
-                extras.entry(file).or_default().push(Edit {
-                    start: span.start as usize,
-                    end: span.end as usize,
-                    text: match local == new {
-                        true => format!("import {new}"),
-                        false => format!("import {new} as {local}"),
-                    },
-                });
+                let text = match local == new {
+                    true => format!("import {new}"),
+                    false => format!("import {new} as {local}"),
+                };
+                extras
+                    .entry(file)
+                    .or_default()
+                    .push(whole_statement(import, text));
                 continue;
             };
             // `from pkg import old`: the new module under the name the file used.
@@ -523,15 +522,14 @@ fn rewrite(
                 // `import old` of a top-level module: `from new import place [as old]`
                 // keeps the name it bound, so its reads stay, and it works while the
                 // module imports itself (a `from` import falls back to `sys.modules`).
-                let span = import.statement_span;
-                extras.entry(file).or_default().push(Edit {
-                    start: span.start as usize,
-                    end: span.end as usize,
-                    text: match last == top {
-                        true => format!("from {parent} import {last}"),
-                        false => format!("from {parent} import {last} as {top}"),
-                    },
-                });
+                let text = match last == top {
+                    true => format!("from {parent} import {last}"),
+                    false => format!("from {parent} import {last} as {top}"),
+                };
+                extras
+                    .entry(file)
+                    .or_default()
+                    .push(whole_statement(import, text));
                 kept_names.insert((file, top.to_string()));
                 continue;
             }
@@ -703,6 +701,15 @@ fn rewrite(
         left,
         warnings,
     })
+}
+
+/// The edit that writes `text` for the whole statement of `import`.
+fn whole_statement(import: &crate::summary::ImportSite, text: String) -> Edit {
+    Edit {
+        start: import.statement_span.start as usize,
+        end: import.statement_span.end as usize,
+        text,
+    }
 }
 
 fn skipped(project: &Project, site: usize, reason: &str) -> Skipped {

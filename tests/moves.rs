@@ -823,10 +823,10 @@ fn a_whole_module_moves_and_every_spelling_of_its_path_follows() {
          its new path\n\
          Moved 1 module; changed 4 files, rewrote 6 references, 0 left as they are.\n"
     );
-    // The relative imports are written absolute: their dots would count from the new place.
+    // The relative imports are counted again: their dots would count from the new place.
     assert_eq!(
         fs::read_to_string(root.join("pkg/services/notifier.py")).unwrap(),
-        "from pkg import helpers\nfrom pkg.helpers import h\n\n\ndef notify():\n    return h()\n"
+        "from .. import helpers\nfrom ..helpers import h\n\n\ndef notify():\n    return h()\n"
     );
     assert_eq!(
         fs::read_to_string(root.join("pkg/sub/user.py")).unwrap(),
@@ -1006,10 +1006,10 @@ fn a_whole_package_moves_with_its_folder_and_every_spelling_of_its_paths_follows
          `pkg.services.notify`'s and their new paths\n\
          Moved 1 package; changed 10 files, rewrote 8 references, 0 left as they are.\n"
     );
-    // Relative imports within the package stay; those that climb out are written absolute.
+    // Relative imports within the package stay; those that climb out count again.
     assert_eq!(
         fs::read_to_string(root.join("pkg/services/notify/inner/deep.py")).unwrap(),
-        "from pkg.util import u\n\nfrom .. import helpers\n\nW = u() + helpers.h()\n"
+        "from ....util import u\nfrom .. import helpers\n\nW = u() + helpers.h()\n"
     );
     assert_eq!(
         fs::read_to_string(root.join("pkg/services/notify/data.json")).unwrap(),
@@ -1211,7 +1211,7 @@ fn a_package_whose_parent_re_exports_it_under_its_name_warns_when_the_name_chang
     );
     assert_eq!(
         fs::read_to_string(root.join("pkg/notify/helpers.py")).unwrap(),
-        "from pkg.notify import inner\n\n\ndef h():\n    return 1\n"
+        "from . import inner\n\n\ndef h():\n    return 1\n"
     );
 }
 
@@ -1274,4 +1274,51 @@ fn a_module_moved_to_or_from_the_top_level_keeps_every_importer_working() {
         "from dest import mod1\n\nX = 1\nY = mod1.X\n"
     );
     assert_eq!(common::python(root, "import user"), "5 5 1\n");
+}
+
+#[test]
+fn a_package_moved_and_moved_back_is_byte_for_byte_what_it_was() {
+    let repo = package_repo();
+    let root = repo.path();
+    let read_all = |at: &Path| {
+        let mut files = walk(at);
+        files.sort();
+        files
+            .into_iter()
+            .map(|f| (fs::read(at.join(&f)).unwrap(), f))
+            .collect::<Vec<_>>()
+    };
+    let (package, user) = (
+        read_all(&root.join("pkg/old")),
+        fs::read(root.join("pkg/sub/user.py")).unwrap(),
+    );
+    ok(
+        root,
+        &[
+            "move",
+            "pkg.old",
+            "--to",
+            "pkg.sub.deep.old",
+            "--shim",
+            "none",
+        ],
+    );
+    // Dots that climbed out of the package are counted again from the new place.
+    assert_eq!(
+        fs::read_to_string(root.join("pkg/sub/deep/old/inner/deep.py")).unwrap(),
+        "from .....util import u\nfrom .. import helpers\n\nW = u() + helpers.h()\n"
+    );
+    ok(
+        root,
+        &[
+            "move",
+            "pkg.sub.deep.old",
+            "--to",
+            "pkg.old",
+            "--shim",
+            "none",
+        ],
+    );
+    assert_eq!(read_all(&root.join("pkg/old")), package);
+    assert_eq!(fs::read(root.join("pkg/sub/user.py")).unwrap(), user);
 }

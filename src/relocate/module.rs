@@ -1,6 +1,6 @@
 //! `move pkg.old_module --to pkg.new.place`: the module's file moves whole (its relative
-//! imports made absolute), or a package's whole folder (relative imports within it
-//! kept), the old path keeps working through a shim that is the new module
+//! imports counted again from the new place), or a package's whole folder (relative
+//! imports within it kept), the old path keeps working through a shim that is the new module
 //! (`sys.modules[__name__] = ...`), and every importer is taken to the new path:
 //! `from old import X`, `from pkg import old`, `import pkg.old [as m]` with its
 //! `pkg.old.X` reads, and strings that spell the path.
@@ -228,28 +228,45 @@ fn retarget(project: &Project, site: usize, module: String) -> Option<Retarget> 
     })
 }
 
+/// The package a carried file's relative imports count from at its new place.
+fn new_package(file: usize, moving: &Moving) -> String {
+    let Some((_, new)) = moving.files.iter().find(|(f, _)| *f == file) else {
+        return String::new();
+    };
+    match (new.is_package, new.module.rsplit_once('.')) {
+        (true, _) => new.module.to_string(),
+        (false, Some((parent, _))) => parent.to_string(),
+        (false, None) => String::new(),
+    }
+}
+
+/// `target` spelled relative to `package` (`...util` for `pkg.util` from
+/// `pkg.sub.old`); `None` when the two share no top-level package.
+fn relative_from(package: &str, target: &str) -> Option<String> {
+    let from: Vec<&str> = package.split('.').filter(|p| !p.is_empty()).collect();
+    let to: Vec<&str> = target.split('.').collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return None;
+    }
+    let dots = ".".repeat(from.len() - common + 1);
+    Some(format!("{dots}{}", to[common..].join(".")))
+}
+
 /// Whether a relative import of a carried file means at the new place what it meant at
 /// the old one: `from . import sub` inside a moved package, or `from ..json import x` in
 /// `json/tag.py` moved to `serial/json/tag.py`.
 fn stays_relative(project: &Project, site: usize, moving: &Moving) -> bool {
     let import = project.import_site(site);
     let file = project.sites[site].file as usize;
-    let Some((_, new)) = moving.files.iter().find(|(f, _)| *f == file) else {
-        return false;
-    };
     let Some(target) = project.sites[site].target.as_deref() else {
         return false;
     };
-    let parent = |name: &str| {
-        name.rsplit_once('.')
-            .map_or(String::new(), |(p, _)| p.to_string())
-    };
-    let mut base = match new.is_package {
-        true => new.module.to_string(),
-        false => parent(&new.module),
-    };
+    let mut base = new_package(file, moving);
     for _ in 1..import.level {
-        base = parent(&base);
+        base = base
+            .rsplit_once('.')
+            .map_or(String::new(), |(p, _)| p.to_string());
     }
     let spelled = match import.module {
         Some(module) if base.is_empty() => module.to_string(),
@@ -402,7 +419,7 @@ struct Rewritten {
 
 /// Every import of a moved module, and every read and string that spells its path, taken
 /// to the new place; in the carried files, the relative imports whose dots would count
-/// from the new place written absolute.
+/// from the new place counted again from there.
 fn rewrite(
     resolver: &mut Resolver,
     rewriting: &fix::Rewriting,
@@ -434,9 +451,12 @@ fn rewrite(
             if stays_relative(project, site, moving) {
                 continue;
             }
-            // The dots would count from the new place: written absolute.
-            let Some(module) = imported_from.map(|m| moving.renamed(m).unwrap_or(m.to_string()))
-            else {
+            // The dots would count from the new place: counted again from there (written
+            // absolute when the target lies under another top-level package).
+            let Some(module) = imported_from.map(|m| {
+                let target = moving.renamed(m).unwrap_or(m.to_string());
+                relative_from(&new_package(file, moving), &target).unwrap_or(target)
+            }) else {
                 let at = skipped(project, site, "");
                 bail!(
                     "{}:{}:{}: a relative import that cannot be written absolute",

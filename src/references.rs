@@ -281,7 +281,7 @@ impl Sink for TargetSink {
 
     /// Deleting a module deletes its own uses (and its submodules').
     fn skips(&self, project: &Project, file: usize) -> bool {
-        self.target.in_package(project.file_module[file])
+        self.target.reach != Reach::NamesWithin && self.target.in_package(project.file_module[file])
     }
 
     fn found(&mut self, _: &Resolution, row: Row) {
@@ -432,6 +432,9 @@ pub enum Reach {
     Names,
     /// Also every use of what it defines: what breaks if it is deleted.
     IfDeleted,
+    /// What names the module, its own files and its submodules' included (a move of the
+    /// whole package rewrites them too).
+    NamesWithin,
 }
 
 impl Target {
@@ -463,7 +466,7 @@ impl Target {
     /// its submodules) itself, or with `Reach::IfDeleted` anything reached through it.
     fn named(&self, resolution: &Resolution, hops: &[Hop]) -> bool {
         match (self.reach, &self.package) {
-            (Reach::Names, Some(_)) => {
+            (Reach::Names | Reach::NamesWithin, Some(_)) => {
                 matches!(resolution, Resolution::Module(m) if self.in_package(*m))
             }
             _ => self.reached(resolution, hops, None),

@@ -1322,3 +1322,67 @@ fn a_package_moved_and_moved_back_is_byte_for_byte_what_it_was() {
     assert_eq!(read_all(&root.join("pkg/old")), package);
     assert_eq!(fs::read(root.join("pkg/sub/user.py")).unwrap(), user);
 }
+
+/// From a new user's audit of package moves: each of these ended wrong or was refused.
+#[test]
+fn package_moves_keep_siblings_self_reads_and_python_dash_m_working_and_refuse_what_would_break() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write_file(root, "pkg/__init__.py", "");
+    write_file(root, "pkg/old/__init__.py", "def f():\n    return 1\n");
+    write_file(
+        root,
+        "pkg/old/cli.py",
+        "def main():\n    print(\"cli ran\")\n",
+    );
+    write_file(
+        root,
+        "pkg/old/__main__.py",
+        "from .cli import main\n\nmain()\n",
+    );
+    write_file(
+        root,
+        "pkg/old/selfref.py",
+        "import pkg.old.cli\n\nX = pkg.old.cli.main\n",
+    );
+    write_file(
+        root,
+        "pkg/a.py",
+        "from . import old\n\n\ndef g():\n    return old.f()\n",
+    );
+    write_file(root, "pkg/b.py", "from typing_extensions import Literal\n");
+    write_file(root, "use.py", "import pkg\n\nY = pkg.old.f\n");
+    let output = run(root, &["move", "pkg.old", "--to", "typing_extensions"]);
+    assert_eq!(
+        output.stderr,
+        "error: cannot move pkg.old: --to typing_extensions: the project imports \
+         `typing_extensions` from outside it, which it would hide\n"
+    );
+    let output = run(
+        root,
+        &["move", "pkg.old", "--to", "newtop", "--shim", "none"],
+    );
+    assert_eq!(
+        output.stderr,
+        "error: cannot move pkg.old: --shim none: use.py:3:9 still needs the old path (reads \
+         the old path through `pkg`, and nothing here binds `newtop`: import it and rewrite \
+         the read by hand); rewrite it first or keep a shim\n"
+    );
+    fs::remove_file(root.join("use.py")).unwrap();
+    ok(root, &["move", "pkg.old", "--to", "pkg.new"]);
+    assert_eq!(
+        fs::read_to_string(root.join("pkg/a.py")).unwrap(),
+        "from . import new\n\n\ndef g():\n    return new.f()\n"
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("pkg/new/selfref.py")).unwrap(),
+        "import pkg.new.cli\n\nX = pkg.new.cli.main\n"
+    );
+    assert_eq!(
+        common::python(
+            root,
+            "import runpy\nrunpy.run_module('pkg.old', run_name='__main__')"
+        ),
+        "cli ran\n"
+    );
+}

@@ -291,17 +291,11 @@ fn text(out: &mut dyn Write, plan: &Plan, written: bool) -> Result<()> {
         .skip(2)
         .filter(|f| !plan.package_files.contains(&f.path))
     {
-        let what = if is_created(plan, file) {
-            "created"
-        } else {
-            "rewrote"
+        let (done, planned) = match is_created(plan, file) {
+            true => ("created", "would create"),
+            false => ("rewrote", "would rewrite"),
         };
-        writeln!(
-            out,
-            "  {} {}",
-            verb(what, &format!("would be {what}")),
-            file.path
-        )?;
+        writeln!(out, "  {} {}", verb(done, planned), file.path)?;
     }
     for left in &plan.left {
         writeln!(out, "{} not rewritten: {}", left.at(), left.reason)?;

@@ -117,6 +117,14 @@ impl Destination {
         if project.environment.in_stdlib(top) {
             bail!("--to {dest}: `{top}` is a module of the standard library, which it would hide");
         }
+        let imported = project.sites.iter().any(|site| {
+            site.target
+                .as_deref()
+                .is_some_and(|t| t.split('.').next() == Some(top))
+        });
+        if imported {
+            bail!("--to {dest}: the project imports `{top}` from outside it, which it would hide");
+        }
         if project.environment.may_import(top) && project.environment.location.is_some() {
             bail!("--to {dest}: `{top}` is an installed package, which it would hide");
         }

@@ -206,8 +206,13 @@ pub(super) fn spelled_like(
         "" => Some(old_name),
         written => old_name.strip_suffix(&format!(".{written}")),
     };
-    match base.and_then(|base| dest_name.strip_prefix(&format!("{base}."))) {
-        Some(rest) => format!("{}{rest}", ".".repeat(import.level as usize)),
+    let dots = ".".repeat(import.level as usize);
+    match base {
+        Some(base) if base == dest_name => dots,
+        Some(base) => match dest_name.strip_prefix(&format!("{base}.")) {
+            Some(rest) => format!("{dots}{rest}"),
+            None => dest_name.to_string(),
+        },
         None => dest_name.to_string(),
     }
 }

@@ -299,8 +299,11 @@ fn shim_text(shim: Shim, moving: &Moving, newline: &str) -> String {
             .map(String::from),
         );
     }
+    if !package {
+        lines.push("import runpy".to_string());
+    }
     lines.push("import sys".to_string());
-    if deprecate {
+    if deprecate || !package {
         lines.push("import warnings".to_string());
     }
     lines.extend([String::new(), format!("import {dest}"), String::new()]);
@@ -330,6 +333,10 @@ class _Moved(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def exec_module(self, module):
         module.__spec__ = module.__spec__.loader_state
 
+    def get_code(self, name):
+        new = \"{dest}\" + name[{length}:]
+        return importlib.util.find_spec(new).loader.get_code(new)
+
 
 sys.meta_path.insert(0, _Moved())",
             length = old.len()
@@ -339,6 +346,16 @@ sys.meta_path.insert(0, _Moved())",
         lines.push(format!(
             "warnings.warn(\"{old} has moved to {dest}\", DeprecationWarning, stacklevel=2)"
         ));
+    }
+    if !package {
+        // `python -m old` runs the module under its new name.
+        lines.extend([
+            "if __name__ == \"__main__\":".to_string(),
+            "    with warnings.catch_warnings():  # it is imported already, as the shim"
+                .to_string(),
+            "        warnings.simplefilter(\"ignore\", RuntimeWarning)".to_string(),
+            format!("        runpy.run_module(\"{dest}\", run_name=\"__main__\")"),
+        ]);
     }
     lines.push(format!("sys.modules[__name__] = {dest}"));
     lines.push(String::new());
@@ -403,6 +420,20 @@ fn top_name(project: &Project, file: usize, top: &str, moving: &Moving) -> TopNa
         }
     }
     TopName::Goes(bare)
+}
+
+/// Whether `file` binds `name` once the move is written: an import of it, or a plain
+/// import of a moved path that the move spells from `name`.
+fn binds_after(project: &Project, file: usize, name: &str, moving: &Moving) -> bool {
+    project.summary(file).imports.iter().any(|import| {
+        import.bound_name() == Some(name)
+            || (import.name.is_none()
+                && import.alias.is_none()
+                && import
+                    .module
+                    .and_then(|m| moving.renamed(m.as_str()))
+                    .is_some_and(|new| new.split('.').next() == Some(name)))
+    })
 }
 
 /// What the importers' rewrite found and made.
@@ -608,7 +639,7 @@ fn rewrite(
     for (file, reference) in references::collect(
         resolver,
         &Resolution::Module(project.file_module[moving.files[0].0]),
-        crate::references::Reach::Names,
+        crate::references::Reach::NamesWithin,
         true,
     ) {
         let in_settings = file == references::NOT_A_SOURCE_FILE;
@@ -628,6 +659,26 @@ fn rewrite(
         if reference.kind == "attribute"
             && top.is_some_and(|top| kept_names.contains(&(file, top.to_string())))
         {
+            continue;
+        }
+        // `pkg.old.f()` read through `import pkg` becomes `newtop.f()`: only where
+        // the file binds `newtop`.
+        let new_top = dest_name.split('.').next().unwrap_or_default();
+        if reference.kind == "attribute"
+            && top.is_some_and(|top| top != new_top)
+            && !binds_after(project, file, new_top, moving)
+        {
+            left.push(Skipped {
+                path: reference.path.clone(),
+                line: reference.line,
+                col: reference.col,
+                rule: reference.kind.to_string(),
+                reason: format!(
+                    "reads the old path through `{}`, and nothing here binds `{new_top}`: \
+                     import it and rewrite the read by hand",
+                    top.unwrap_or_default()
+                ),
+            });
             continue;
         }
         let edit = match in_settings {
@@ -808,6 +859,20 @@ fn same_bindings(
         };
         if goes && !read_elsewhere() {
             return None;
+        }
+        // `from pkg import old` became `from pkg import new` and its uses were renamed.
+        if let Some(path) = then.strip_prefix("module ")
+            && let Some(new) = moving.renamed(path)
+            && let (Some(old_last), Some(new_last)) =
+                (path.rsplit('.').next(), new.rsplit('.').next())
+            && binding == old_last
+            && old_last != new_last
+            && !read_elsewhere()
+            && after
+                .internal(module)
+                .is_some_and(|m| !after.names(m).contains_key(binding))
+        {
+            return Some((new_last.to_string(), format!("module {new}")));
         }
         Some((binding.to_string(), renamed(then)))
     })

@@ -58,6 +58,12 @@ impl Moving {
             if index == old_file {
                 continue;
             }
+            if std::fs::symlink_metadata(&file.path).is_ok_and(|m| m.file_type().is_symlink()) {
+                bail!(
+                    "{}: a link inside the package; move it by hand first",
+                    file.rel
+                );
+            }
             if file.compiled {
                 // Not text: carried as it is, with the folder's other files.
                 continue;

@@ -83,13 +83,23 @@ impl Moving {
             ));
         }
         moving.carried = moving.files.iter().map(|(f, _)| *f).collect();
-        moving.walk(project, old_folder, new_folder)?;
+        let carried_paths: FxHashSet<PathBuf> = moving
+            .files
+            .iter()
+            .map(|(f, _)| project.files[*f].path.clone())
+            .collect();
+        moving.walk(project, (old_folder, new_folder), &carried_paths)?;
         moving.folders.push(old_folder.to_path_buf());
         Ok(moving)
     }
 
     /// The files of `folder` that are not the project's source files, and its folders.
-    fn walk(&mut self, project: &Project, folder: &Path, new_folder: &Path) -> Result<()> {
+    fn walk(
+        &mut self,
+        project: &Project,
+        (folder, new_folder): (&Path, &Path),
+        carried_paths: &FxHashSet<PathBuf>,
+    ) -> Result<()> {
         let entries = std::fs::read_dir(folder)
             .map_err(|e| anyhow::anyhow!("{}: cannot list: {e}", rel_of(project, folder)))?;
         let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
@@ -101,7 +111,7 @@ impl Moving {
             if metadata.is_dir() {
                 // Bytecode of the old place: never carried, removed with the folder.
                 if name != "__pycache__" {
-                    self.walk(project, &path, &new_path)?;
+                    self.walk(project, (&path, &new_path), carried_paths)?;
                     self.folders.push(path);
                 }
                 continue;
@@ -112,11 +122,7 @@ impl Moving {
                     rel_of(project, &path)
                 );
             }
-            if self
-                .files
-                .iter()
-                .any(|(f, _)| project.files[*f].path == path)
-            {
+            if carried_paths.contains(&path) {
                 // A source file of the project: moved as its new text.
                 continue;
             }

@@ -54,6 +54,7 @@ pub fn after(
         .iter()
         .position(|f| f.companion)
         .unwrap_or(project.files.len());
+    let removed: rustc_hash::FxHashSet<&str> = removed.iter().map(String::as_str).collect();
     let mut files = Vec::new();
     let mut summaries = Vec::new();
     // Companions come after every module's file, as a walk lists them.
@@ -67,7 +68,7 @@ pub fn after(
         if index == companions {
             add_created(false, &mut files, &mut summaries);
         }
-        if removed.iter().any(|r| file.rel == r.as_str()) {
+        if removed.contains(&*file.rel) {
             continue;
         }
         summaries.push(summary_of(file).unwrap_or_else(|| project.summary(index).clone()));
